@@ -1,0 +1,15 @@
+"""Domains: primitive sets and how their values are read and written."""
+
+from metagrow.domains._domain import JSON, Domain, ValueDecodeError, decode_basic, encode_basic
+from metagrow.domains._taskfile import TaskFileError, load_task, task_from_json
+
+__all__ = [
+    "JSON",
+    "Domain",
+    "TaskFileError",
+    "ValueDecodeError",
+    "decode_basic",
+    "encode_basic",
+    "load_task",
+    "task_from_json",
+]

@@ -1,0 +1,108 @@
+"""Reading task files: JSON with a name, a type and examples, validated field by field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from metagrow.domains._domain import JSON, Domain, ValueDecodeError, names
+from metagrow.lang import MISSING, Example, Task, Type, TypeParseError, parse_type
+
+
+class TaskFileError(ValueError):
+    """A task file that cannot be used; the message names the file and the field."""
+
+
+def load_task(path: str | Path, domain: Domain) -> Task:
+    """Read one task file; every problem raises :class:`TaskFileError` with one line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TaskFileError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise TaskFileError(f"{path}: cannot read ({err})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise TaskFileError(f"{path}: not valid JSON ({err.msg} at line {err.lineno})") from None
+    return task_from_json(data, domain, source=str(path), default_name=path.stem)
+
+
+def task_from_json(data: JSON, domain: Domain, source: str, default_name: str = "task") -> Task:
+    """Build a task from parsed JSON; extra fields are kept as metadata."""
+    if not isinstance(data, dict):
+        raise TaskFileError(f"{source}: expected a JSON object, got {type(data).__name__}")
+    name = data.get("name", default_name)
+    if not isinstance(name, str) or not name:
+        raise TaskFileError(f"{source}: field 'name' must be a non-empty string")
+    request = _request(data, domain, source)
+    arity = len(request.arguments())
+    train = _examples(data, "train", request, arity, domain, source, need_output=True)
+    test = _examples(data, "test", request, arity, domain, source, need_output=False)
+    if not train:
+        raise TaskFileError(f"{source}: field 'train' needs at least one example")
+    extra = {k: v for k, v in data.items() if k not in {"name", "type", "train", "test"}}
+    return Task(name, request, tuple(train), tuple(test), extra)
+
+
+def _request(data: dict[str, JSON], domain: Domain, source: str) -> Type:
+    raw = data.get("type")
+    if not isinstance(raw, str):
+        raise TaskFileError(f"{source}: field 'type' must be a string such as \"list(int) -> int\"")
+    try:
+        request = parse_type(raw)
+    except TypeParseError as err:
+        raise TaskFileError(f"{source}: field 'type': {err}") from None
+    if not request.is_arrow():
+        raise TaskFileError(f"{source}: field 'type' must be a function type, got {request}")
+    if request.is_polymorphic():
+        raise TaskFileError(f"{source}: field 'type' must not contain type variables: {request}")
+    unknown = set(request.constructors()) - domain.constructors()
+    if unknown:
+        raise TaskFileError(
+            f"{source}: field 'type': domain {domain.name} cannot express {names(unknown)} "
+            f"(it knows {names(domain.constructors())})"
+        )
+    return request
+
+
+def _examples(
+    data: dict[str, JSON],
+    field: str,
+    request: Type,
+    arity: int,
+    domain: Domain,
+    source: str,
+    need_output: bool,
+) -> list[Example]:
+    raw = data.get(field, [])
+    if not isinstance(raw, list):
+        raise TaskFileError(f"{source}: field '{field}' must be a list of examples")
+    inputs_t = request.arguments()
+    output_t = request.returns()
+    out: list[Example] = []
+    for i, ex in enumerate(raw):
+        where = f"{source}: field '{field}[{i}]"
+        if not isinstance(ex, dict):
+            raise TaskFileError(f"{where}' must be an object with 'input' and 'output'")
+        if "input" not in ex:
+            raise TaskFileError(f"{where}.input' is missing")
+        args = [ex["input"]] if arity == 1 else ex["input"]
+        if arity > 1 and (not isinstance(args, list) or len(args) != arity):
+            raise TaskFileError(f"{where}.input' must be a list of {arity} arguments")
+        assert isinstance(args, list)
+        try:
+            values = tuple(domain.decode(a, t) for a, t in zip(args, inputs_t, strict=True))
+        except ValueDecodeError as err:
+            raise TaskFileError(f"{where}.input': {err}") from None
+        output: object = MISSING
+        if "output" in ex:
+            try:
+                output = domain.decode(ex["output"], output_t)
+            except ValueDecodeError as err:
+                raise TaskFileError(f"{where}.output': {err}") from None
+        elif need_output:
+            raise TaskFileError(f"{where}.output' is missing")
+        out.append(Example(values, output))
+    return out

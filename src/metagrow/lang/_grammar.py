@@ -1,0 +1,252 @@
+"""Primitives, grammars and the candidate productions for a requested type.
+
+A :class:`Grammar` is a library with log-weights; it defines DreamCoder's distribution
+over well-typed programs: at each hole of type ``t``, every production (or variable in
+scope) whose return type unifies with ``t`` is a candidate, with probability proportional
+to ``exp(log_weight)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import final
+
+from metagrow.lang._expr import Expr, Invented, Prim, Var
+from metagrow.lang._types import (
+    ARROW,
+    Context,
+    TCon,
+    Type,
+    TVar,
+    UnificationError,
+    canonicalize,
+    decanonicalize,
+)
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Primitive:
+    """A named, typed, pure function.
+
+    ``value`` is the constant itself when the type is not an arrow, otherwise an
+    uncurried Python callable taking one argument per arrow argument. A ``lazy``
+    primitive (such as ``if``) receives zero-argument thunks instead of values.
+    """
+
+    name: str
+    type: Type
+    value: object
+    lazy: bool = False
+
+    @property
+    def arity(self) -> int:
+        return len(self.type.arguments())
+
+    def __post_init__(self) -> None:
+        if self.arity and not callable(self.value):
+            raise ValueError(f"primitive {self.name!r} has an arrow type but no callable")
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Production:
+    """One choice at a hole: a primitive or invention, its type, and its log-weight."""
+
+    expr: Expr
+    type: Type
+    log_weight: float = 0.0
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A production that fits a requested type: its normalised log-probability, the types
+    of the arguments it still needs (in the returned context), and that context."""
+
+    log_prob: float
+    expr: Expr
+    arguments: tuple[Type, ...]
+    context: Context
+
+
+_Shaped = tuple[float, Expr, tuple[Type, ...], tuple[tuple[int, Type], ...], int]
+"""A cached candidate: log-prob, expression, argument types, bindings of the request's
+variables, and how many fresh variables it introduced, all in canonical numbering."""
+
+
+@final
+@dataclass(frozen=True)
+class Grammar:
+    """Primitives (by name) plus productions with log-weights, and the log-weight shared
+    by the variables in scope."""
+
+    primitives: Mapping[str, Primitive]
+    productions: tuple[Production, ...]
+    log_variable: float = 0.0
+    _cache: dict[tuple[Type, tuple[Type, ...]], list[_Shaped]] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
+
+    @staticmethod
+    def uniform(primitives: Iterable[Primitive], weights: Mapping[str, float] | None = None) -> Grammar:
+        """A grammar over ``primitives``; ``weights`` gives log-weights by name (default 0)."""
+        prims = {p.name: p for p in primitives}
+        weights = weights or {}
+        unknown = set(weights) - set(prims)
+        if unknown:
+            raise ValueError(f"weights for unknown primitives: {sorted(unknown)}")
+        productions = tuple(
+            Production(Prim(p.name), p.type, weights.get(p.name, 0.0)) for p in prims.values()
+        )
+        return Grammar(prims, productions)
+
+    def with_productions(self, productions: Iterable[Production], log_variable: float) -> Grammar:
+        return Grammar(self.primitives, tuple(productions), log_variable)
+
+    def type_of(self, e: Prim | Invented) -> Type:
+        if isinstance(e, Prim):
+            p = self.primitives.get(e.name)
+            if p is None:
+                raise KeyError(e.name)
+            return p.type
+        for prod in self.productions:
+            if prod.expr is e:
+                return prod.type
+        raise KeyError(str(e))
+
+    def candidates(
+        self,
+        request: Type,
+        context: Context,
+        env: tuple[Type, ...],
+        max_cost: float = math.inf,
+    ) -> list[Candidate]:
+        """Every production or variable whose return type unifies with ``request``, best
+        first, with log-probabilities normalised over them; only those cheaper than
+        ``max_cost`` nats are returned. ``request`` is not an arrow.
+
+        Results are computed once per shape of ``(request, env)`` (variables renamed
+        canonically) and moved into the caller's context.
+        """
+        cached, names = self._lookup(context.apply(request), context, env)
+        out: list[Candidate] = []
+        if not names:
+            for lp, e, args, _, n in cached:
+                if -lp >= max_cost:
+                    break
+                out.append(_relocate_ground(lp, e, args, n, context))
+            return out
+        back = [TVar(v) for v in names]
+        for c in cached:
+            if -c[0] >= max_cost:
+                break
+            out.append(_relocate(c, back, context))
+        return out
+
+    def min_cost(self, request: Type, context: Context, env: tuple[Type, ...]) -> float:
+        """The cost in nats of the cheapest candidate for a hole of type ``request``
+        (through any arrows, as enumeration would fill it), infinite if none fits.
+
+        It bounds from below every program that fills this hole *in this context*; a
+        later context that binds more variables may make candidates cheaper.
+        """
+        request = context.apply(request)
+        while isinstance(request, TCon) and request.name == ARROW:
+            env = (request.args[0], *env)
+            request = context.apply(request.args[1])
+        cached, _ = self._lookup(request, context, env)
+        return -cached[0][0] if cached else math.inf
+
+    def _lookup(
+        self, request: Type, context: Context, env: tuple[Type, ...]
+    ) -> tuple[list[_Shaped], dict[int, int]]:
+        names: dict[int, int] = {}
+        key = (canonicalize(request, names), tuple(canonicalize(context.apply(t), names) for t in env))
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._shape(key[0], key[1], len(names))
+            self._cache[key] = cached
+        return cached, names
+
+    def _shape(self, request: Type, env: tuple[Type, ...], k: int) -> list[_Shaped]:
+        ctx = Context(k)
+        out: list[_Shaped] = []
+        for c in self._candidates(request, ctx, env):
+            bindings = tuple(
+                (v, b) for v in range(k) if (b := c.context.apply(TVar(v))) != TVar(v)
+            )
+            out.append((c.log_prob, c.expr, c.arguments, bindings, c.context.next_var - k))
+        return out
+
+    def _candidates(self, request: Type, context: Context, env: tuple[Type, ...]) -> list[Candidate]:
+        found: list[tuple[float, Expr, tuple[Type, ...], Context]] = []
+        for prod in self.productions:
+            t, ctx = context.instantiate(prod.type)
+            try:
+                ctx = ctx.unify(t.returns(), request)
+            except UnificationError:
+                continue
+            args = tuple(ctx.apply(a) for a in t.arguments())
+            found.append((prod.log_weight, prod.expr, args, ctx))
+        fitting_vars: list[tuple[Expr, tuple[Type, ...], Context]] = []
+        for i, t in enumerate(env):
+            try:
+                ctx = context.unify(t.returns(), request)
+            except UnificationError:
+                continue
+            args = tuple(ctx.apply(a) for a in t.arguments())
+            fitting_vars.append((Var(i), args, ctx))
+        if fitting_vars:
+            share = self.log_variable - math.log(len(fitting_vars))
+            found.extend((share, e, a, c) for e, a, c in fitting_vars)
+        if not found:
+            return []
+        z = _logsumexp([f[0] for f in found])
+        out = [Candidate(w - z, e, a, c) for w, e, a, c in found]
+        out.sort(key=lambda c: -c.log_prob)
+        return out
+
+
+def _relocate_ground(
+    log_prob: float, e: Expr, args: tuple[Type, ...], fresh: int, context: Context
+) -> Candidate:
+    if fresh == 0:
+        return Candidate(log_prob, e, args, context)
+    offset = context.next_var
+    moved = tuple(decanonicalize(a, (), offset) for a in args)
+    return Candidate(log_prob, e, moved, Context(offset + fresh, context.substitution))
+
+
+def _relocate(c: _Shaped, back: list[TVar], context: Context) -> Candidate:
+    """Move a cached candidate into ``context``: canonical variable ``i`` below
+    ``len(back)`` is the caller's ``back[i]``; the rest become fresh variables."""
+    log_prob, e, args, bindings, fresh = c
+    offset = context.next_var
+    moved = tuple(decanonicalize(a, back, offset) for a in args)
+    sub = context.substitution
+    if bindings:
+        sub = dict(sub)
+        for v, b in bindings:
+            sub[back[v].id] = decanonicalize(b, back, offset)
+    return Candidate(log_prob, e, moved, Context(offset + fresh, sub))
+
+
+def _logsumexp(xs: list[float]) -> float:
+    m = max(xs)
+    return m + math.log(sum(math.exp(x - m) for x in xs))
+
+
+def make_curried(fn: Callable[..., object], arity: int) -> object:
+    """``fn`` taking ``arity`` arguments as nested one-argument functions."""
+    if arity == 0:
+        return fn
+
+    def collect(got: tuple[object, ...]) -> object:
+        if len(got) == arity:
+            return fn(*got)
+        return lambda x: collect((*got, x))
+
+    return collect(())

@@ -1,0 +1,38 @@
+"""The engine contract and what engines find."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import final
+
+from metagrow.lang import Expr, Grammar, Task
+from metagrow.search._budget import Budget, Progress
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """A program for a task: its log-prior under the grammar, the fraction of train
+    examples it gets right, and the time and programs tried until it was found."""
+
+    program: Expr
+    log_prior: float
+    train_score: float
+    seconds: float
+    programs_tried: int
+
+
+class Engine(ABC):
+    """A search strategy. ``search`` yields programs that fit every train example of
+    ``task``, best first as the engine sees it, and stops when ``budget`` is spent.
+    It updates ``progress`` (if given) as it goes, and is deterministic for its seed."""
+
+    name: str = "engine"
+
+    @abstractmethod
+    def search(
+        self, task: Task, grammar: Grammar, budget: Budget, progress: Progress | None = None
+    ) -> Iterator[Solution]:
+        """Solutions in the order found; never runs past the budget."""
