@@ -18,8 +18,8 @@ from metagrow.lang._types import (
     ARROW,
     Context,
     TCon,
-    Type,
     TVar,
+    Type,
     UnificationError,
     canonicalize,
     decanonicalize,
@@ -89,9 +89,14 @@ class Grammar:
     _cache: dict[tuple[Type, tuple[Type, ...]], list[_Shaped]] = field(
         default_factory=dict, repr=False, compare=False, hash=False
     )
+    _by_return: dict[str | None, list[Production]] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
 
     @staticmethod
-    def uniform(primitives: Iterable[Primitive], weights: Mapping[str, float] | None = None) -> Grammar:
+    def uniform(
+        primitives: Iterable[Primitive], weights: Mapping[str, float] | None = None
+    ) -> Grammar:
         """A grammar over ``primitives``; ``weights`` gives log-weights by name (default 0)."""
         prims = {p.name: p for p in primitives}
         weights = weights or {}
@@ -164,7 +169,10 @@ class Grammar:
         self, request: Type, context: Context, env: tuple[Type, ...]
     ) -> tuple[list[_Shaped], dict[int, int]]:
         names: dict[int, int] = {}
-        key = (canonicalize(request, names), tuple(canonicalize(context.apply(t), names) for t in env))
+        key = (
+            canonicalize(request, names),
+            tuple(canonicalize(context.apply(t), names) for t in env),
+        )
         cached = self._cache.get(key)
         if cached is None:
             cached = self._shape(key[0], key[1], len(names))
@@ -175,15 +183,27 @@ class Grammar:
         ctx = Context(k)
         out: list[_Shaped] = []
         for c in self._candidates(request, ctx, env):
-            bindings = tuple(
-                (v, b) for v in range(k) if (b := c.context.apply(TVar(v))) != TVar(v)
-            )
+            bindings = tuple((v, b) for v in range(k) if (b := c.context.apply(TVar(v))) != TVar(v))
             out.append((c.log_prob, c.expr, c.arguments, bindings, c.context.next_var - k))
         return out
 
-    def _candidates(self, request: Type, context: Context, env: tuple[Type, ...]) -> list[Candidate]:
+    def _could_return(self, request: Type) -> tuple[Production, ...]:
+        """Productions whose return type has ``request``'s outer constructor, or is open."""
+        if not isinstance(request, TCon):
+            return self.productions
+        index = self._by_return
+        if not index:
+            for prod in self.productions:
+                ret = prod.type.returns()
+                head = ret.name if isinstance(ret, TCon) else None
+                index.setdefault(head, []).append(prod)
+        return (*index.get(request.name, ()), *index.get(None, ()))
+
+    def _candidates(
+        self, request: Type, context: Context, env: tuple[Type, ...]
+    ) -> list[Candidate]:
         found: list[tuple[float, Expr, tuple[Type, ...], Context]] = []
-        for prod in self.productions:
+        for prod in self._could_return(request):
             t, ctx = context.instantiate(prod.type)
             try:
                 ctx = ctx.unify(t.returns(), request)

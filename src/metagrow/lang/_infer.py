@@ -24,7 +24,9 @@ def check(e: Expr, grammar: Grammar, request: Type) -> None:
     try:
         ctx.unify(t, wanted)
     except UnificationError as err:
-        raise ProgramTypeError(f"program has type {canonical(ctx.apply(t))}, not {request}") from err
+        raise ProgramTypeError(
+            f"program has type {canonical(ctx.apply(t))}, not {request}"
+        ) from err
 
 
 def _infer(e: Expr, g: Grammar, ctx: Context, env: tuple[Type, ...]) -> tuple[Context, Type]:

@@ -138,6 +138,8 @@ class _Parser:
         return head
 
     def close(self, why: str) -> None:
-        if self.pos >= len(self.tokens) or self.tokens[self.pos] != ")":
+        if self.pos >= len(self.tokens):
+            raise ProgramParseError("program ends before a closing ')'")
+        if self.tokens[self.pos] != ")":
             raise ProgramParseError(why)
         self.pos += 1

@@ -26,6 +26,7 @@ class Type:
     """Base of :class:`TCon` and :class:`TVar`."""
 
     __slots__ = ()
+    poly: bool  # a type variable occurs in it; set by each subclass on construction
 
     def is_arrow(self) -> bool:
         return isinstance(self, TCon) and self.name == ARROW
@@ -63,7 +64,7 @@ class Type:
 
     def is_polymorphic(self) -> bool:
         """Whether a type variable occurs in the type (computed once, on construction)."""
-        return self.poly  # type: ignore[attr-defined,no-any-return]
+        return self.poly
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ class TCon(Type):
     poly: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "poly", any(a.poly for a in self.args))  # type: ignore[attr-defined]
+        object.__setattr__(self, "poly", any(a.poly for a in self.args))
 
     def __str__(self) -> str:
         if self.name == ARROW:
@@ -210,7 +211,7 @@ def canonicalize(t: Type, names: dict[int, int]) -> Type:
         if t.id not in names:
             names[t.id] = len(names)
         return TVar(names[t.id])
-    if isinstance(t, TCon) and t.poly:  # type: ignore[attr-defined]
+    if isinstance(t, TCon) and t.poly:
         return TCon(t.name, tuple(canonicalize(a, names) for a in t.args))
     return t
 
@@ -221,7 +222,7 @@ def decanonicalize(t: Type, back: Sequence[TVar], offset: int) -> Type:
     if isinstance(t, TVar):
         k = len(back)
         return back[t.id] if t.id < k else TVar(offset + t.id - k)
-    if isinstance(t, TCon) and t.poly:  # type: ignore[attr-defined]
+    if isinstance(t, TCon) and t.poly:
         return TCon(t.name, tuple(decanonicalize(a, back, offset) for a in t.args))
     return t
 

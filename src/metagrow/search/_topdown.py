@@ -27,8 +27,8 @@ from metagrow.lang import (
     Lam,
     Task,
     TCon,
-    Type,
     TVar,
+    Type,
     apply,
     canonicalize,
     decanonicalize,
@@ -198,9 +198,13 @@ class _Run:
         their types and the environment are fully known, since binding variables can
         make candidates cheaper."""
         total = self.floor(types[order[k]], ctx, env, hi)
-        if k + 1 < len(order) and total < hi and not any(ctx.apply(t).poly for t in env):
+        if (
+            k + 1 < len(order)
+            and total < hi
+            and not any(ctx.apply(t).is_polymorphic() for t in env)
+        ):
             for i in order[k + 1 :]:
-                if not ctx.apply(types[i]).poly:
+                if not ctx.apply(types[i]).is_polymorphic():
                     total += self.g.min_cost(types[i], ctx, env)
         return total
 
@@ -236,9 +240,7 @@ def _filling(e: Expr, ctx: Context, k: int) -> _Filling:
         return e, (), 0
     names = {v: v for v in range(k)}
     bindings = tuple(
-        (v, canonicalize(b, names))
-        for v in range(k)
-        if (b := ctx.apply(TVar(v))) != TVar(v)
+        (v, canonicalize(b, names)) for v in range(k) if (b := ctx.apply(TVar(v))) != TVar(v)
     )
     return e, bindings, len(names) - k
 

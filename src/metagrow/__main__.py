@@ -1,0 +1,3 @@
+from metagrow.cli import main
+
+main()

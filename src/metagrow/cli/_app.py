@@ -1,0 +1,195 @@
+"""The ``metagrow`` command: solve tasks, run programs, show a demo."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from metagrow.cli._choices import DOMAINS, ENGINES, UsageError, pick
+from metagrow.domains import Domain, TaskFileError, ValueDecodeError, load_task
+from metagrow.lang import (
+    FAIL,
+    Program,
+    ProgramParseError,
+    ProgramTypeError,
+    TypeParseError,
+    infer,
+    parse,
+)
+from metagrow.search import Budget, SolveResult, solve
+
+app = typer.Typer(
+    name="metagrow",
+    help="Learn models that are programs, from a few input/output examples.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_BAD_INPUT = 2
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"metagrow: error: {message}", file=sys.stderr)
+    raise typer.Exit(_BAD_INPUT)
+
+
+DomainOpt = Annotated[str, typer.Option(help=f"Domain: {', '.join(DOMAINS)}.")]
+EngineOpt = Annotated[str, typer.Option(help=f"Search engine: {', '.join(ENGINES)}.")]
+
+
+@app.command("solve")
+def solve_command(
+    task_file: Annotated[Path, typer.Argument(metavar="TASK.json", help="A task file.")],
+    budget: Annotated[float, typer.Option(help="Wall-clock seconds for the search.")] = 10.0,
+    attempts: Annotated[int, typer.Option(help="Candidate outputs per test input.")] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    domain: DomainOpt = "lists",
+    engine: EngineOpt = "topdown",
+) -> None:
+    """Search for a program that maps every train input to its output; predict the tests."""
+    try:
+        if not budget > 0:
+            raise UsageError(f"--budget must be positive, got {budget}")
+        if attempts < 1:
+            raise UsageError(f"--attempts must be at least 1, got {attempts}")
+        dom = pick(DOMAINS, domain, "domain")
+        eng = pick(ENGINES, engine, "engine")
+        task = load_task(task_file, dom)
+    except (UsageError, TaskFileError) as err:
+        _fail(str(err))
+    result = solve(task, dom.grammar(), eng, Budget(budget, run_limits=dom.limits()), attempts)
+    record = result_json(result, dom, task.request.returns())
+    if as_json:
+        print(json.dumps(record))
+    else:
+        _show_result(record)
+
+
+def result_json(result: SolveResult, dom: Domain, output_type: object) -> dict[str, object]:
+    """The ``--json`` record of one solve (the stable contract)."""
+    from metagrow.lang import Type
+
+    assert isinstance(output_type, Type)
+    return {
+        "task": result.task,
+        "solved": result.solved,
+        "program": None if result.program is None else str(result.program),
+        "predictions": [
+            [None if p is None else dom.encode(p, output_type) for p in preds]
+            for preds in result.predictions
+        ],
+        "seconds": round(result.seconds, 4),
+        "programs_tried": result.programs_tried,
+    }
+
+
+def _show_result(record: dict[str, object]) -> None:
+    from rich.console import Console
+
+    console = Console()
+    mark = "[green]solved[/]" if record["solved"] else "[red]not solved[/]"
+    console.print(
+        f"[bold]{record['task']}[/]: {mark} in {record['seconds']} s, "
+        f"{record['programs_tried']} programs tried"
+    )
+    if record["program"] is not None:
+        console.print(f"program: [cyan]{record['program']}[/]", highlight=False)
+    predictions = record["predictions"]
+    assert isinstance(predictions, list)
+    for i, preds in enumerate(predictions):
+        console.print(f"test {i}: {json.dumps(preds)}", highlight=False)
+
+
+@app.command("run")
+def run_command(
+    program: Annotated[
+        str, typer.Argument(help="A program, e.g. '(lam (map (lam (+ $0 1)) $0))'.")
+    ],
+    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="JSON arguments.")],
+    domain: DomainOpt = "lists",
+) -> None:
+    """Type-check a program and run it on JSON arguments."""
+    try:
+        dom = pick(DOMAINS, domain, "domain")
+        expr = parse(program)
+        t = infer(expr, dom.grammar())
+        arg_types = t.arguments()
+        if len(inputs) != len(arg_types):
+            raise UsageError(
+                f"the program has type {t} and takes {len(arg_types)} arguments, got {len(inputs)}"
+            )
+        args = [dom.decode(_json_arg(text), at) for text, at in zip(inputs, arg_types, strict=True)]
+    except (UsageError, ProgramParseError, ProgramTypeError, TypeParseError) as err:
+        _fail(str(err))
+    except ValueDecodeError as err:
+        _fail(f"argument does not fit the program's type: {err}")
+    compiled = Program(expr, dom.grammar().primitives)
+    value = compiled.run(args, dom.limits())
+    if value is FAIL:
+        _fail(f"the program failed: {compiled.last_error}")
+    print(json.dumps(dom.encode(value, t.returns())))
+
+
+def _json_arg(text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise UsageError(f"argument {text!r} is not JSON ({err.msg})") from None
+
+
+@app.command("demo")
+def demo_command(
+    folder: Annotated[Path, typer.Argument(help="Folder of task files.")] = Path("examples/lists"),
+    budget: Annotated[float, typer.Option(help="Seconds per task.")] = 10.0,
+    domain: DomainOpt = "lists",
+) -> None:
+    """Solve every task in a folder and show what was found."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from metagrow.search import TopDownEnumerator
+
+    files = sorted(folder.glob("*.json"))
+    if not files:
+        _fail(f"{folder}: no task files (*.json) found")
+    try:
+        dom = pick(DOMAINS, domain, "domain")
+        tasks = [load_task(f, dom) for f in files]
+    except (UsageError, TaskFileError) as err:
+        _fail(str(err))
+    console = Console(width=None if sys.stdout.isatty() else 140)
+    table = Table(title=f"metagrow: {len(tasks)} {dom.name} tasks, {budget:g} s each")
+    for col in ("task", "solved", "seconds", "programs"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("program", overflow="fold")
+    solved = 0
+    with console.status("searching...") as status:
+        for task in tasks:
+            status.update(f"searching for {task.name}...")
+            r = solve(
+                task, dom.grammar(), TopDownEnumerator(), Budget(budget, run_limits=dom.limits())
+            )
+            solved += r.solved
+            first = r.first_solution_seconds
+            table.add_row(
+                task.name,
+                "yes" if r.solved else "no",
+                f"{first:.2f}" if first is not None else f">{budget:g}",
+                str(r.programs_tried),
+                str(r.program) if r.program is not None else "-",
+            )
+    console.print(table)
+    console.print(f"solved {solved}/{len(tasks)}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        print("metagrow: interrupted", file=sys.stderr)
+        sys.exit(130)

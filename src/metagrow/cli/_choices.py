@@ -1,0 +1,26 @@
+"""The one place where command-line names map to domain and engine classes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from metagrow.domains import Domain
+from metagrow.domains.lists import ListsDomain
+from metagrow.search import Engine, TopDownEnumerator
+
+T = TypeVar("T")
+
+DOMAINS: Mapping[str, Callable[[], Domain]] = {"lists": ListsDomain}
+ENGINES: Mapping[str, Callable[[], Engine]] = {"topdown": TopDownEnumerator}
+
+
+class UsageError(ValueError):
+    """Bad command-line input; printed as one line, exit code 2."""
+
+
+def pick(table: Mapping[str, Callable[[], T]], name: str, what: str) -> T:
+    factory = table.get(name)
+    if factory is None:
+        raise UsageError(f"unknown {what} {name!r}; choose one of: {', '.join(sorted(table))}")
+    return factory()

@@ -1,0 +1,129 @@
+"""The command line, run as a user would: in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def metagrow(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "metagrow", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_solve_json_contract(examples_dir: Path) -> None:
+    proc = metagrow("solve", str(examples_dir / "reverse.json"), "--budget", "5", "--json")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert set(record) == {"task", "solved", "program", "predictions", "seconds", "programs_tried"}
+    assert record["task"] == "reverse"
+    assert record["solved"] is True
+    assert record["program"] == "(lam (reverse $0))"
+    task = json.loads((examples_dir / "reverse.json").read_text())
+    assert len(record["predictions"]) == len(task["test"])
+    for preds, ex in zip(record["predictions"], task["test"], strict=True):
+        assert 1 <= len(preds) <= 2
+        assert preds[0] == ex["output"]
+    assert record["seconds"] < 5.5
+    assert record["programs_tried"] > 0
+
+
+def test_unsolved_task_exits_zero_with_null_program(tmp_path: Path) -> None:
+    noise = {
+        "type": "int -> int",
+        "train": [
+            {"input": 1, "output": 913},
+            {"input": 2, "output": -77},
+            {"input": 3, "output": 5},
+        ],
+        "test": [{"input": 4}],
+    }
+    path = tmp_path / "noise.json"
+    path.write_text(json.dumps(noise))
+    proc = metagrow("solve", str(path), "--budget", "1", "--json", "--attempts", "3")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["solved"] is False
+    assert record["program"] is None
+    assert record["predictions"] == [[]]
+    assert record["task"] == "noise"
+    assert record["seconds"] < 1.3
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (None, "no such file"),
+        ("{oops", "not valid JSON"),
+        ('{"type": "foo(int) -> int", "train": [{"input": 1, "output": 1}]}', "cannot express foo"),
+        ('{"type": "int -> int ->", "train": []}', "field 'type'"),
+        ('{"type": "int -> int", "train": [{"input": "x", "output": 1}]}', "train[0].input"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, content: str | None, needle: str) -> None:
+    path = tmp_path / "task.json"
+    if content is not None:
+        path.write_text(content)
+    proc = metagrow("solve", str(path), "--json")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert needle in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_options_exit_2(examples_dir: Path) -> None:
+    for args in (
+        ["--budget", "0"],
+        ["--attempts", "0"],
+        ["--engine", "nope"],
+        ["--domain", "nope"],
+    ):
+        proc = metagrow("solve", str(examples_dir / "sum.json"), *args)
+        assert proc.returncode == 2, args
+        assert "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_run_program() -> None:
+    proc = metagrow("run", "(lam (map (lam (+ $0 1)) $0))", "[1, 2, 3]")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("program", "arg", "needle"),
+    [
+        ("(lam (+ $0 true))", "1", "cannot apply"),
+        ("(lam (map $0", "1", "program ends before a closing ')'"),
+        ("(lam (frobnicate $0))", "1", "unknown primitive 'frobnicate'"),
+        ("(lam (head $0))", "[]", "the program failed"),
+        ("(lam (length $0))", "[1,", "not JSON"),
+        ("(lam (length $0))", "3", "expected a list"),
+    ],
+)
+def test_run_bad_program_is_one_line(program: str, arg: str, needle: str) -> None:
+    proc = metagrow("run", program, arg)
+    assert proc.returncode == 2
+    assert needle in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_demo_solves_the_examples(examples_dir: Path) -> None:
+    proc = metagrow("demo", str(examples_dir), "--budget", "3", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "(lam (reverse $0))" in proc.stdout
+    solved = [line for line in proc.stdout.splitlines() if line.startswith("solved ")]
+    n, total = map(int, solved[0].split()[1].split("/"))
+    assert total >= 10
+    assert n >= total - 1
