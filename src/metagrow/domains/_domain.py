@@ -32,6 +32,11 @@ class Domain(ABC):
     def constructors(self) -> frozenset[str]:
         """Type constructors this domain can express (``int``, ``list``, ...)."""
 
+    def __reduce__(self) -> tuple[type[Domain], tuple[()]]:
+        """Domains cross process boundaries by class: a worker rebuilds the primitives
+        (which hold Python functions) instead of unpickling them."""
+        return type(self), ()
+
     def limits(self) -> Limits:
         """Bounds for running one program on one input in this domain."""
         return Limits()

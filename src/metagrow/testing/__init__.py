@@ -1,0 +1,20 @@
+"""Contract checks that every plug-in must pass, like scikit-learn's ``check_estimator``.
+
+Use from a test: ``check_engine(lambda: MyEngine(seed=0))``.
+"""
+
+from metagrow.testing._engine_checks import (
+    check_engine,
+    check_engine_finds_known_programs,
+    check_engine_is_deterministic,
+    check_engine_respects_budget,
+    check_engine_yields_well_typed_solutions,
+)
+
+__all__ = [
+    "check_engine",
+    "check_engine_finds_known_programs",
+    "check_engine_is_deterministic",
+    "check_engine_respects_budget",
+    "check_engine_yields_well_typed_solutions",
+]

@@ -1,0 +1,104 @@
+"""The engine contract, as executable checks (they raise ``AssertionError``)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from itertools import islice
+
+from metagrow.domains.lists import ListsDomain
+from metagrow.lang import FAIL, Example, Program, Task, check, parse, parse_type
+from metagrow.search import Budget, Engine, Progress
+
+EngineFactory = Callable[[], Engine]
+
+_INPUTS = [(3, 1, 4), (1, 5, 9, 2), (6,), (5, 3, 5, 8), (9, 7, 9, 3, 2)]
+_TEST_INPUTS = [(2, 7, 1, 8), (2, 8)]
+_KNOWN = (
+    ("list(int) -> list(int)", "(lam (reverse $0))"),
+    ("list(int) -> int", "(lam (sum $0))"),
+    ("list(int) -> list(int)", "(lam (map (lam (+ $0 1)) $0))"),
+    ("list(int) -> list(int)", "(lam (filter (lam (gt? $0 3)) $0))"),
+)
+
+
+def _task_from(request: str, source: str) -> Task:
+    domain = ListsDomain()
+    program = Program(parse(source), domain.grammar().primitives)
+    outputs = [program.run((xs,)) for xs in _INPUTS + _TEST_INPUTS]
+    assert all(o is not FAIL for o in outputs), source
+    examples = [Example((xs,), o) for xs, o in zip(_INPUTS + _TEST_INPUTS, outputs, strict=True)]
+    return Task(source, parse_type(request), tuple(examples[:5]), tuple(examples[5:]))
+
+
+def _unsolvable() -> Task:
+    outputs = [917, -3, 4242, 8, 77]
+    examples = tuple(Example((xs,), o) for xs, o in zip(_INPUTS, outputs, strict=True))
+    return Task("unsolvable", parse_type("list(int) -> int"), examples)
+
+
+def check_engine_finds_known_programs(make: EngineFactory, seconds: float = 20.0) -> None:
+    """Tasks made by small list programs are solved, by programs that fit the examples."""
+    domain = ListsDomain()
+    grammar = domain.grammar()
+    for request, source in _KNOWN:
+        task = _task_from(request, source)
+        found = next(
+            iter(make().search(task, grammar, Budget(seconds, run_limits=domain.limits()))), None
+        )
+        assert found is not None, f"{type(make()).__name__} did not solve {source}"
+        program = Program(found.program, grammar.primitives)
+        for ex in task.train:
+            assert program.run(ex.inputs) == ex.output, f"{found.program} misses {ex}"
+
+
+def check_engine_respects_budget(make: EngineFactory, seconds: float = 1.0) -> None:
+    """An unsolvable task stops within 10 % of the time budget, and at the program budget."""
+    domain = ListsDomain()
+    grammar = domain.grammar()
+    task = _unsolvable()
+    progress = Progress()
+    start = time.perf_counter()
+    found = list(
+        make().search(task, grammar, Budget(seconds, run_limits=domain.limits()), progress)
+    )
+    elapsed = time.perf_counter() - start
+    assert not found, f"found a program for an unsolvable task: {found[0].program}"
+    assert elapsed <= seconds * 1.1 + 0.05, f"ran {elapsed:.2f} s on a {seconds} s budget"
+    assert progress.programs_tried > 0
+    progress = Progress()
+    list(make().search(task, grammar, Budget(60, programs=300), progress))
+    assert progress.programs_tried <= 300, f"tried {progress.programs_tried} of 300 programs"
+
+
+def check_engine_yields_well_typed_solutions(make: EngineFactory) -> None:
+    """Every solution type-checks against the task's request and fits its examples."""
+    domain = ListsDomain()
+    grammar = domain.grammar()
+    task = _task_from("list(int) -> list(int)", "(lam (reverse $0))")
+    found = list(islice(make().search(task, grammar, Budget(5, run_limits=domain.limits())), 20))
+    assert found
+    for sol in found:
+        check(sol.program, grammar, task.request)
+        assert sol.train_score == 1.0
+        assert sol.programs_tried > 0 and sol.seconds >= 0
+
+
+def check_engine_is_deterministic(make: EngineFactory) -> None:
+    """Two runs with the same program budget find the same programs in the same order."""
+    domain = ListsDomain()
+    grammar = domain.grammar()
+    task = _task_from("list(int) -> list(int)", "(lam (reverse $0))")
+    runs = [
+        [s.program for s in islice(make().search(task, grammar, Budget(60, programs=3000)), 10)]
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1], "two runs with the same seed and budget differ"
+
+
+def check_engine(make: EngineFactory) -> None:
+    """Run every engine check."""
+    check_engine_finds_known_programs(make)
+    check_engine_respects_budget(make)
+    check_engine_yields_well_typed_solutions(make)
+    check_engine_is_deterministic(make)
