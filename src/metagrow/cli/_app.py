@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
-from metagrow.cli._choices import DOMAINS, ENGINES, UsageError, pick
+from metagrow.cli._choices import DOMAINS, ENGINES, pick
+from metagrow.cli._errors import UsageError, fail
 from metagrow.domains import Domain, TaskFileError, ValueDecodeError, load_task
 from metagrow.lang import (
     FAIL,
@@ -30,16 +31,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-_BAD_INPUT = 2
-
-
-def _fail(message: str) -> NoReturn:
-    print(f"metagrow: error: {message}", file=sys.stderr)
-    raise typer.Exit(_BAD_INPUT)
-
-
 DomainOpt = Annotated[str, typer.Option(help=f"Domain: {', '.join(DOMAINS)}.")]
 EngineOpt = Annotated[str, typer.Option(help=f"Search engine: {', '.join(ENGINES)}.")]
+
+
+def _register_subcommands() -> None:
+    from metagrow.cli._bench import bench_app
+
+    app.add_typer(bench_app, name="bench")
 
 
 @app.command("solve")
@@ -61,7 +60,7 @@ def solve_command(
         eng = pick(ENGINES, engine, "engine")
         task = load_task(task_file, dom)
     except (UsageError, TaskFileError) as err:
-        _fail(str(err))
+        fail(str(err))
     result = solve(task, dom.grammar(), eng, Budget(budget, run_limits=dom.limits()), attempts)
     record = result_json(result, dom, task.request.returns())
     if as_json:
@@ -125,13 +124,13 @@ def run_command(
             )
         args = [dom.decode(_json_arg(text), at) for text, at in zip(inputs, arg_types, strict=True)]
     except (UsageError, ProgramParseError, ProgramTypeError, TypeParseError) as err:
-        _fail(str(err))
+        fail(str(err))
     except ValueDecodeError as err:
-        _fail(f"argument does not fit the program's type: {err}")
+        fail(f"argument does not fit the program's type: {err}")
     compiled = Program(expr, dom.grammar().primitives)
     value = compiled.run(args, dom.limits())
     if value is FAIL:
-        _fail(f"the program failed: {compiled.last_error}")
+        fail(f"the program failed: {compiled.last_error}")
     print(json.dumps(dom.encode(value, t.returns())))
 
 
@@ -156,12 +155,12 @@ def demo_command(
 
     files = sorted(folder.glob("*.json"))
     if not files:
-        _fail(f"{folder}: no task files (*.json) found")
+        fail(f"{folder}: no task files (*.json) found")
     try:
         dom = pick(DOMAINS, domain, "domain")
         tasks = [load_task(f, dom) for f in files]
     except (UsageError, TaskFileError) as err:
-        _fail(str(err))
+        fail(str(err))
     console = Console(width=None if sys.stdout.isatty() else 140)
     table = Table(title=f"metagrow: {len(tasks)} {dom.name} tasks, {budget:g} s each")
     for col in ("task", "solved", "seconds", "programs"):
@@ -185,6 +184,9 @@ def demo_command(
             )
     console.print(table)
     console.print(f"solved {solved}/{len(tasks)}")
+
+
+_register_subcommands()
 
 
 def main() -> None:

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
+from metagrow.cli._errors import UsageError
 from metagrow.domains import Domain
 from metagrow.domains.lists import ListsDomain
-from metagrow.search import Engine, TopDownEnumerator
+from metagrow.search import BottomUpEnumerator, Engine, TopDownEnumerator
 
 T = TypeVar("T")
 
 DOMAINS: Mapping[str, Callable[[], Domain]] = {"lists": ListsDomain}
-ENGINES: Mapping[str, Callable[[], Engine]] = {"topdown": TopDownEnumerator}
-
-
-class UsageError(ValueError):
-    """Bad command-line input; printed as one line, exit code 2."""
+ENGINES: Mapping[str, Callable[[], Engine]] = {
+    "bottomup": BottomUpEnumerator,
+    "topdown": TopDownEnumerator,
+}
 
 
 def pick(table: Mapping[str, Callable[[], T]], name: str, what: str) -> T:

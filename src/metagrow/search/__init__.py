@@ -1,18 +1,27 @@
 """Search: engines that find programs for tasks, within explicit budgets."""
 
+from metagrow.search._backend import Backend, SerialBackend, SolveJob, TaskOutcome
+from metagrow.search._bottomup import BottomUpEnumerator
 from metagrow.search._budget import Budget, Progress
 from metagrow.search._check import ExampleChecker
 from metagrow.search._engine import Engine, Solution
+from metagrow.search._pool import ProcessPoolBackend
 from metagrow.search._solve import SolveResult, solve
 from metagrow.search._topdown import TopDownEnumerator
 
 __all__ = [
+    "Backend",
+    "BottomUpEnumerator",
     "Budget",
     "Engine",
     "ExampleChecker",
+    "ProcessPoolBackend",
     "Progress",
+    "SerialBackend",
     "Solution",
+    "SolveJob",
     "SolveResult",
+    "TaskOutcome",
     "TopDownEnumerator",
     "solve",
 ]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from metagrow.search import Engine, TopDownEnumerator
+from metagrow.search import BottomUpEnumerator, Engine, TopDownEnumerator
 from metagrow.testing import (
     check_engine_finds_known_programs,
     check_engine_is_deterministic,
@@ -14,7 +14,7 @@ from metagrow.testing import (
     check_engine_yields_well_typed_solutions,
 )
 
-ENGINES: list[Callable[[], Engine]] = [TopDownEnumerator]
+ENGINES: list[Callable[[], Engine]] = [TopDownEnumerator, BottomUpEnumerator]
 CHECKS = [
     check_engine_finds_known_programs,
     check_engine_respects_budget,

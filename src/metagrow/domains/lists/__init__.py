@@ -2,5 +2,14 @@
 
 from metagrow.domains.lists._domain import ListsDomain
 from metagrow.domains.lists._primitives import MAX_INT, MAX_LENGTH, list_primitives
+from metagrow.domains.lists._suite import generate_suite, load_suite, suite_paths
 
-__all__ = ["MAX_INT", "MAX_LENGTH", "ListsDomain", "list_primitives"]
+__all__ = [
+    "MAX_INT",
+    "MAX_LENGTH",
+    "ListsDomain",
+    "generate_suite",
+    "list_primitives",
+    "load_suite",
+    "suite_paths",
+]

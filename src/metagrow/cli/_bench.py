@@ -1,0 +1,119 @@
+"""``metagrow bench``: run a suite of tasks and report solve rates and speed."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from metagrow.cli._choices import ENGINES, pick
+from metagrow.cli._errors import UsageError, fail
+from metagrow.domains import TaskFileError, load_task
+
+bench_app = typer.Typer(help="Measure: run a suite of tasks and report.", no_args_is_help=True)
+
+Split = Literal["train", "heldout", "all"]
+
+
+@bench_app.command("lists")
+def bench_lists(
+    split: Annotated[
+        str, typer.Option(help="Built-in suite split: train, heldout or all.")
+    ] = "all",
+    tasks: Annotated[
+        Path | None, typer.Option(help="A folder of task files instead of the built-in suite.")
+    ] = None,
+    engine: Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")] = "bottomup",
+    budget: Annotated[float, typer.Option(help="Seconds per task.")] = 10.0,
+    jobs: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
+    limit: Annotated[int, typer.Option(help="Run only the first N tasks (0: all).")] = 0,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON report here.")
+    ] = None,
+    markdown_out: Annotated[
+        Path | None, typer.Option("--markdown", help="Write a Markdown table here.")
+    ] = None,
+) -> None:
+    """Solve the list-function suite (or any folder of task files) and score the tests."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from metagrow.bench import TaskRecord, run_suite
+    from metagrow.domains.lists import ListsDomain, load_suite
+    from metagrow.search import Budget, ProcessPoolBackend, SerialBackend, SolveJob
+
+    domain = ListsDomain()
+    try:
+        if not budget > 0:
+            raise UsageError(f"--budget must be positive, got {budget}")
+        if jobs < 0 or limit < 0:
+            raise UsageError("--jobs and --limit must not be negative")
+        eng = pick(ENGINES, engine, "engine")
+        if tasks is not None:
+            files = sorted(tasks.glob("*.json"))
+            if not files:
+                raise UsageError(f"{tasks}: no task files (*.json) found")
+            task_list = [load_task(f, domain) for f in files]
+            suite = str(tasks)
+        else:
+            if split not in ("train", "heldout", "all"):
+                raise UsageError(f"--split must be train, heldout or all, got {split!r}")
+            task_list = load_suite(split)  # type: ignore[arg-type]
+            suite = f"lists/{split}"
+    except (UsageError, TaskFileError) as err:
+        fail(str(err))
+    if limit:
+        task_list = task_list[:limit]
+    workers = jobs or os.cpu_count() or 1
+    job = SolveJob(domain, eng, Budget(budget, run_limits=domain.limits()))
+    backend = SerialBackend() if workers == 1 else ProcessPoolBackend(workers)
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("solved {task.fields[solved]}"), TimeElapsedColumn(), console=console,
+    ) as bar:  # fmt: skip
+        handle = bar.add_task(suite, total=len(task_list), solved=0)
+        solved = 0
+
+        def advance(record: TaskRecord) -> None:
+            nonlocal solved
+            solved += record.test_correct
+            bar.update(handle, advance=1, solved=solved)
+
+        report = run_suite(suite, task_list, job, backend, workers, advance)
+    _print_table(report)
+    if json_out is not None:
+        json_out.write_text(json.dumps(report.to_json(), indent=1) + "\n")
+    if markdown_out is not None:
+        markdown_out.write_text(report.markdown())
+
+
+def _print_table(report: object) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from metagrow.bench import BenchReport
+
+    assert isinstance(report, BenchReport)
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    table = Table(title=f"{report.suite}: engine {report.engine}, {report.budget:g} s per task")
+    for col in ("task", "solved", "test", "seconds", "programs"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("program", overflow="fold")
+    for r in report.tasks:
+        table.add_row(
+            r.task, "yes" if r.solved else "no", "yes" if r.test_correct else "no",
+            f"{r.seconds:.2f}", str(r.programs_tried), r.program or r.error or "-",
+        )  # fmt: skip
+    console.print(table)
+    t = report.totals
+    console.print(
+        f"test-correct {t['test_correct']}/{t['tasks']} (top-1 {t['top1_correct']}), "
+        f"train-solved {t['solved']}/{t['tasks']}, errors {t['errors']}, "
+        f"{t['programs_per_second']:,} programs/s per worker, "
+        f"slowest task {t['max_budget_fraction']:.0%} of budget, wall {report.wall_seconds:.1f} s"
+    )

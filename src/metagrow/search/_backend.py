@@ -1,0 +1,96 @@
+"""Backends: run one solve job over many tasks, each task's outcome reported on its own."""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import final
+
+from metagrow.domains import Domain
+from metagrow.lang import Task
+from metagrow.search._budget import Budget
+from metagrow.search._engine import Engine
+from metagrow.search._solve import SolveResult, solve
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class SolveJob:
+    """Everything a worker needs to solve one task; picklable."""
+
+    domain: Domain
+    engine: Engine
+    budget: Budget
+    attempts: int = 2
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1:
+            raise ValueError(f"attempts must be at least 1, got {self.attempts}")
+
+    def run(self, task: Task) -> SolveResult:
+        """Solve ``task`` with this job's grammar, engine and budget."""
+        return solve(task, self.domain.grammar(), self.engine, self.budget, self.attempts)
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class TaskOutcome:
+    """What became of one task: its result, or a one-line ``error`` saying why there is none.
+
+    ``index`` is the task's position in the input sequence and ``seconds`` the wall time the
+    caller observed for it.
+    """
+
+    index: int
+    task: str
+    result: SolveResult | None
+    error: str | None
+    seconds: float
+
+
+class Backend(ABC):
+    """Runs a job over tasks; outcomes come back as they finish.
+
+    Every task yields exactly one outcome. A failure confined to one task (an exception, a
+    crash, running out of time or memory) becomes that outcome's ``error`` and does not stop
+    the others. Closing the iterator early releases whatever the backend started.
+    """
+
+    @abstractmethod
+    def run(self, job: SolveJob, tasks: Sequence[Task]) -> Iterator[TaskOutcome]:
+        """One outcome per task, in the order they finish (sort by ``index`` for input order)."""
+
+
+@final
+class SerialBackend(Backend):
+    """In-process, one task after another: for ``jobs=1`` and for debugging.
+
+    Exceptions from a task are caught into its outcome; a hang or a crash is not guarded
+    against (use :class:`ProcessPoolBackend` for that).
+    """
+
+    def run(self, job: SolveJob, tasks: Sequence[Task]) -> Iterator[TaskOutcome]:
+        for index, task in enumerate(tasks):
+            yield run_one(job, index, task)
+
+
+def run_one(job: SolveJob, index: int, task: Task) -> TaskOutcome:
+    """Run ``job`` on one task, catching any exception into the outcome."""
+    started = time.perf_counter()
+    try:
+        result = job.run(task)
+    except Exception as err:
+        return TaskOutcome(index, task.name, None, describe(err), time.perf_counter() - started)
+    return TaskOutcome(index, task.name, result, None, time.perf_counter() - started)
+
+
+def describe(err: BaseException) -> str:
+    """An exception as one line: ``Type: first line of the message``, or just ``Type``
+    (always just ``MemoryError`` for a failed allocation)."""
+    if isinstance(err, MemoryError):
+        return "MemoryError"
+    lines = str(err).strip().splitlines()
+    name = type(err).__name__
+    return f"{name}: {lines[0]}" if lines else name

@@ -1,0 +1,500 @@
+"""Bottom-up enumeration with observational equivalence.
+
+Programs are built from the leaves up, cheapest first, and evaluated as they are built:
+a program's value is the tuple of its results on every example (train and test inputs),
+and a program is kept only if no cheaper kept program of the same type has the same
+value. Keeping test inputs in the value keeps apart programs that agree on the train
+examples but predict differently, which gives distinct second attempts.
+
+Function arguments of higher-order primitives (``map``, ``filter``, ``fold``, ...) are
+lambdas whose bodies are enumerated the same way in their own context: one row per
+(example, argument value) pair, the argument values being those of that type found in
+the example's inputs. Two bodies are the same lambda when they agree on every row. A
+lambda applied to a value outside its rows is run by the interpreter.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import final
+
+from metagrow.lang import (
+    BOOL,
+    FAIL,
+    INT,
+    App,
+    Expr,
+    Grammar,
+    Lam,
+    Limits,
+    Prim,
+    Program,
+    Task,
+    TCon,
+    TVar,
+    Type,
+    Var,
+    lambdas,
+    tlist,
+)
+from metagrow.search._budget import Budget, Progress
+from metagrow.search._engine import Engine, Solution
+
+Vec = tuple[object, ...]
+Entry = tuple[Expr, Vec]
+
+
+class _Stop(Exception):
+    """The budget ran out."""
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class _Signature:
+    """A function argument: parameter types (outermost first) and result type."""
+
+    params: tuple[Type, ...]
+    result: Type
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """A production instantiated at ground types: how to build a value from arguments.
+
+    ``args`` holds a ``Type`` for a value argument and a ``_Signature`` for a lambda."""
+
+    expr: Expr
+    cost: int
+    args: tuple[Type | _Signature, ...]
+    result: Type
+    fn: Callable[..., object]
+    lazy: bool
+
+
+@final
+class BottomUpEnumerator(Engine):
+    """Cheapest-first bottom-up search, one program kept per distinct value.
+
+    A production's cost is 1 plus its log-weight deficit to the best production, in
+    whole nats; ``max_cost`` bounds program cost, ``max_bank`` the programs kept.
+    """
+
+    name = "bottomup"
+
+    def __init__(self, max_cost: int = 40, max_bank: int = 2_000_000) -> None:
+        if max_cost <= 0 or max_bank <= 0:
+            raise ValueError("max_cost and max_bank must be positive")
+        self.max_cost = max_cost
+        self.max_bank = max_bank
+
+    def search(
+        self, task: Task, grammar: Grammar, budget: Budget, progress: Progress | None = None
+    ) -> Iterator[Solution]:
+        progress = progress or Progress()
+        progress.begin(budget)
+        search = _Search(task, grammar, budget, progress, self.max_bank)
+        try:
+            for cost in range(1, self.max_cost + 1):
+                for expr in search.level(cost):
+                    yield Solution(
+                        expr, -float(cost), 1.0, progress.elapsed, progress.programs_tried
+                    )
+        except _Stop:
+            return
+
+
+@final
+class _Bank:
+    """Kept programs of one context, by cost and type, with the values already seen."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        self.by_cost: list[dict[Type, list[Entry]]] = [{}]
+        self.seen: dict[Type, set[Vec]] = {}
+        self.done = 0  # levels completed
+
+    def at(self, cost: int, t: Type) -> list[Entry]:
+        if cost >= len(self.by_cost):
+            return []
+        return self.by_cost[cost].get(t, [])
+
+    def add(self, cost: int, t: Type, expr: Expr, vec: Vec) -> bool:
+        seen = self.seen.setdefault(t, set())
+        if vec in seen:
+            return False
+        seen.add(vec)
+        while len(self.by_cost) <= cost:
+            self.by_cost.append({})
+        self.by_cost[cost].setdefault(t, []).append((expr, vec))
+        return True
+
+
+@final
+class _Context:
+    """Where programs are evaluated: rows of variable values, and the variables' types.
+
+    ``env[r]`` lists the values of ``$0, $1, ...`` on row ``r``; ``example[r]`` says which
+    example the row belongs to."""
+
+    def __init__(self, types: tuple[Type, ...], env: list[tuple[object, ...]], example: list[int]):
+        self.types = types
+        self.env = env
+        self.example = example
+        self.bank = _Bank(len(env))
+
+
+class _Search:
+    def __init__(
+        self, task: Task, grammar: Grammar, budget: Budget, progress: Progress, max_bank: int
+    ) -> None:
+        self.grammar = grammar
+        self.progress = progress
+        self.budget = budget
+        self.limit = budget.programs
+        self.max_bank = max_bank
+        self.kept = 0
+        self.request = task.request
+        self.n_args = len(task.request.arguments())
+        examples = (*task.train, *task.test)
+        self.n_train = len(task.train)
+        self.target = tuple(ex.output for ex in task.train)
+        self.universe = _universe(task.request)
+        inputs = [tuple(reversed(ex.inputs)) for ex in examples]  # $0 is the last argument
+        self.main = _Context(
+            tuple(reversed(task.request.arguments())), inputs, list(range(len(inputs)))
+        )
+        self.inputs = [ex.inputs for ex in examples]
+        self.arg_types = task.request.arguments()
+        self.rules = _rules(grammar, self.universe)
+        self.first_order = [
+            r for r in self.rules if not any(isinstance(a, _Signature) for a in r.args)
+        ]
+        self.lambda_contexts: dict[tuple[Type, ...], _Context] = {}
+        self.lambda_fns: dict[Expr, list[Callable[..., object]]] = {}
+        self.lambda_pools: dict[tuple[_Signature, int], list[Entry]] = {}
+        self.ret = task.request.returns()
+
+    # -- levels -------------------------------------------------------------------------
+
+    def level(self, cost: int) -> list[Expr]:
+        """Build every main-context program of exactly ``cost``; return the solutions."""
+        solutions: list[Expr] = []
+        found = self._grow(self.main, cost, self.rules)
+        for t, expr, vec in found:
+            if t == self.ret and vec[: self.n_train] == self.target:
+                solutions.append(lambdas(expr, self.n_args))
+        self.main.bank.done = cost
+        return solutions
+
+    def _grow(
+        self, ctx: _Context, cost: int, rules: Sequence[_Rule]
+    ) -> list[tuple[Type, Expr, Vec]]:
+        bank = ctx.bank
+        new: list[tuple[Type, Expr, Vec]] = []
+        if cost == 1:
+            for i, t in enumerate(ctx.types):
+                if t in self.universe:
+                    vec = tuple(row[i] for row in ctx.env)
+                    self._count()
+                    if bank.add(1, t, Var(i), vec):
+                        new.append((t, Var(i), vec))
+        for rule in rules:
+            left = cost - rule.cost
+            if left < len(rule.args) or (not rule.args and left != 0):
+                continue
+            if not rule.args:
+                vec = (rule.fn,) * bank.rows
+                self._count()
+                if bank.add(cost, rule.result, rule.expr, vec):
+                    new.append((rule.result, rule.expr, vec))
+                continue
+            for split in _compositions(left, len(rule.args)):
+                pools = [self._pool(ctx, a, c) for a, c in zip(rule.args, split, strict=True)]
+                if any(not p for p in pools):
+                    continue
+                seen = bank.seen.setdefault(rule.result, set())
+                for combo in itertools.product(*pools):
+                    self._count()
+                    out = self._apply(ctx, rule, combo)
+                    if out is None or out in seen:
+                        continue
+                    expr = rule.expr
+                    for e, _ in combo:
+                        expr = App(expr, e)
+                    bank.add(cost, rule.result, expr, out)
+                    new.append((rule.result, expr, out))
+                    self.kept += 1
+        return new
+
+    def _pool(self, ctx: _Context, arg: Type | _Signature, cost: int) -> list[Entry]:
+        if isinstance(arg, _Signature):
+            return self._lambdas(ctx, arg, cost)
+        return ctx.bank.at(cost, arg)
+
+    def _count(self) -> None:
+        p = self.progress
+        p.programs_tried += 1
+        if p.programs_tried & 0xF == 0 and (p.remaining() <= 0 or self.kept > self.max_bank):
+            raise _Stop
+        if self.limit is not None and p.programs_tried >= self.limit:
+            raise _Stop
+
+    # -- applying rules -------------------------------------------------------------------
+
+    def _apply(self, ctx: _Context, rule: _Rule, combo: tuple[Entry, ...]) -> Vec | None:
+        fn = rule.fn
+        try:
+            if rule.lazy:
+                cols = [v for _, v in combo]
+                return tuple(fn(*(_thunk(c[r]) for c in cols)) for r in range(ctx.bank.rows))
+            if any(isinstance(a, _Signature) for a in rule.args):
+                return self._apply_higher(ctx, rule, combo)
+            if len(combo) == 1:
+                return tuple(map(fn, combo[0][1]))
+            if len(combo) == 2:
+                return tuple(map(fn, combo[0][1], combo[1][1]))
+            return tuple(map(fn, *(v for _, v in combo)))
+        except Exception:
+            return None
+
+    def _apply_higher(self, ctx: _Context, rule: _Rule, combo: tuple[Entry, ...]) -> Vec:
+        columns: list[Sequence[object]] = []
+        for arg, (expr, vec) in zip(rule.args, combo, strict=True):
+            if isinstance(arg, _Signature):
+                columns.append(self._functions(expr, vec, arg.params))
+            else:
+                columns.append(vec)
+        return tuple(rule.fn(*args) for args in zip(*columns, strict=True))
+
+    # -- lambdas ----------------------------------------------------------------------------
+
+    def _lambdas(self, ctx: _Context, sig: _Signature, cost: int) -> list[Entry]:
+        """Lambdas of ``sig`` costing ``cost`` (one per lambda node plus the body)."""
+        if ctx is not self.main:
+            return []
+        body_cost = cost - len(sig.params)
+        if body_cost < 1:
+            return []
+        lctx = self._lambda_context(sig.params)
+        if lctx is None:
+            return []
+        key = (sig, cost)
+        pool = self.lambda_pools.get(key)
+        if pool is None:
+            bank = lctx.bank
+            while bank.done < body_cost:
+                self._grow(lctx, bank.done + 1, self.first_order)
+                bank.done += 1
+            pool = [(_wrap(e, len(sig.params)), v) for e, v in bank.at(body_cost, sig.result)]
+            self.lambda_pools[key] = pool
+        return pool
+
+    def _lambda_context(self, params: tuple[Type, ...]) -> _Context | None:
+        if params in self.lambda_contexts:
+            return self.lambda_contexts[params]
+        env: list[tuple[object, ...]] = []
+        example: list[int] = []
+        for i, inputs in enumerate(self.main.env):
+            choices = [_probes(p, self.arg_types, self.inputs[i]) for p in params]
+            for values in itertools.islice(itertools.product(*choices), 64):
+                env.append((*reversed(values), *inputs))  # innermost parameter is $0
+                example.append(i)
+        if not env:
+            self.lambda_contexts[params] = None  # type: ignore[assignment]
+            return None
+        ctx = _Context((*reversed(params), *self.main.types), env, example)
+        self.lambda_contexts[params] = ctx
+        return ctx
+
+    def _functions(
+        self, lam: Expr, vec: Vec, params: tuple[Type, ...]
+    ) -> list[Callable[..., object]]:
+        """The lambda as a Python function on each main row: a table lookup on the rows
+        its body was evaluated on, the interpreter elsewhere."""
+        known = self.lambda_fns.get(lam)
+        if known is not None:
+            return known
+        lctx = self.lambda_contexts[params]
+        assert lctx is not None
+        n = len(params)
+        tables: list[dict[object, object]] = [{} for _ in self.inputs]
+        for env, i, v in zip(lctx.env, lctx.example, vec, strict=True):
+            key = env[0] if n == 1 else tuple(reversed(env[:n]))
+            tables[i][key] = v
+        program = Program(lambdas(lam, self.n_args), self.grammar.primitives)
+        limits = self.budget.run_limits
+        fns = [
+            _lookup(tables[i], n, _Slow(program, inputs, limits, self.progress))
+            for i, inputs in enumerate(self.inputs)
+        ]
+        self.lambda_fns[lam] = fns
+        return fns
+
+
+_MISS = object()
+
+
+@final
+class _Slow:
+    """The interpreter's version of a lambda on one example, for values off its table."""
+
+    __slots__ = ("inputs", "limits", "program", "progress")
+
+    def __init__(
+        self, program: Program, inputs: tuple[object, ...], limits: Limits, progress: Progress
+    ) -> None:
+        self.program = program
+        self.inputs = inputs
+        self.limits = limits
+        self.progress = progress
+
+    def __call__(self, *params: object) -> object:
+        if self.progress.remaining() <= 0:
+            raise _Stop
+        fn = self.program.run(self.inputs, self.limits)  # also restarts the meter
+        for p in params:
+            fn = fn(p)  # type: ignore[operator]
+        return fn
+
+
+def _lookup(table: dict[object, object], n: int, slow: _Slow) -> Callable[..., object]:
+    if n == 1:
+
+        def one(x: object) -> object:
+            v = table.get(x, _MISS)
+            return slow(x) if v is _MISS else v
+
+        return one
+
+    if n == 2:
+
+        def two(x: object) -> object:
+            def inner(y: object) -> object:
+                v = table.get((x, y), _MISS)
+                return slow(x, y) if v is _MISS else v
+
+            return inner
+
+        return two
+    raise ValueError("lambdas of more than two parameters are not enumerated bottom-up")
+
+
+def _wrap(body: Expr, params: int) -> Expr:
+    for _ in range(params):
+        body = Lam(body)
+    return body
+
+
+def _thunk(v: object) -> Callable[[], object]:
+    return lambda: v
+
+
+def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
+    """Ways to write ``total`` as an ordered sum of ``parts`` positive integers."""
+    if parts == 1:
+        yield (total,)
+        return
+    for first in range(1, total - parts + 2):
+        for rest in _compositions(total - first, parts - 1):
+            yield (first, *rest)
+
+
+def _universe(request: Type) -> frozenset[Type]:
+    """Ground types programs may have: the request's parts, ints, bools, lists of ints."""
+    out: set[Type] = {INT, BOOL, tlist(INT)}
+    stack = [*request.arguments(), request.returns()]
+    while stack:
+        t = stack.pop()
+        if t.is_arrow() or t in out:
+            continue
+        out.add(t)
+        if isinstance(t, TCon):
+            stack.extend(t.args)
+    return frozenset(out)
+
+
+def _probes(t: Type, types: Sequence[Type], inputs: Sequence[object]) -> list[object]:
+    """Values of type ``t`` to run lambda bodies on: those in an example's inputs (at most
+    16), or a few small ones when the inputs hold none."""
+    found: list[object] = []
+    for it, v in zip(types, inputs, strict=True):
+        _collect(t, it, v, found)
+    unique = list(dict.fromkeys(found))[:16]
+    if unique:
+        return unique
+    if t == BOOL:
+        return [False, True]
+    if t == INT:
+        return [0, 1, 2]
+    return []
+
+
+def _collect(want: Type, t: Type, value: object, out: list[object]) -> None:
+    if t == want:
+        out.append(value)
+    elif isinstance(t, TCon) and t.name == "list" and isinstance(value, tuple):
+        for v in value:
+            _collect(want, t.args[0], v, out)
+
+
+def _rules(grammar: Grammar, universe: frozenset[Type]) -> list[_Rule]:
+    """Every production at every ground instantiation whose types stay in ``universe``."""
+    ground = sorted(universe, key=str)
+    best = max((p.log_weight for p in grammar.productions), default=0.0)
+    rules: list[_Rule] = []
+    for prod in grammar.productions:
+        cost = 1 + round(best - prod.log_weight)
+        fn, lazy = _implementation(prod.expr, grammar)
+        ids = sorted(set(prod.type.free_vars()))
+        for choice in itertools.product(ground, repeat=len(ids)):
+            t = _substitute(prod.type, dict(zip(ids, choice, strict=True)))
+            args = _rule_args(t.arguments(), universe)
+            if args is not None and t.returns() in universe:
+                rules.append(_Rule(prod.expr, cost, args, t.returns(), fn, lazy))
+    return rules
+
+
+def _rule_args(
+    types: tuple[Type, ...], universe: frozenset[Type]
+) -> tuple[Type | _Signature, ...] | None:
+    out: list[Type | _Signature] = []
+    for a in types:
+        if a.is_arrow():
+            params, result = a.arguments(), a.returns()
+            if any(p.is_arrow() or p not in universe for p in params) or result not in universe:
+                return None
+            out.append(_Signature(params, result))
+        elif a in universe:
+            out.append(a)
+        else:
+            return None
+    return tuple(out)
+
+
+def _implementation(expr: Expr, grammar: Grammar) -> tuple[Callable[..., object], bool]:
+    """An uncurried function (or the constant) for a production, and whether it is lazy."""
+    if isinstance(expr, Prim):
+        p = grammar.primitives[expr.name]
+        return p.value, p.lazy  # type: ignore[return-value]
+    value = Program(expr, grammar.primitives).run(())
+    if value is FAIL:
+        raise ValueError(f"invention {expr} does not evaluate")
+
+    def call(*args: object) -> object:
+        v = value
+        for a in args:
+            v = v(a)  # type: ignore[operator]
+        return v
+
+    return (call if callable(value) else value), False  # type: ignore[return-value]
+
+
+def _substitute(t: Type, mapping: dict[int, Type]) -> Type:
+    if isinstance(t, TVar):
+        return mapping.get(t.id, t)
+    if isinstance(t, TCon) and t.args:
+        return TCon(t.name, tuple(_substitute(a, mapping) for a in t.args))
+    return t

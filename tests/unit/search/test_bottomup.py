@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from itertools import islice
+
+from metagrow.domains.lists import ListsDomain
+from metagrow.lang import INT, Example, Program, Task, check, parse, parse_type
+from metagrow.search import BottomUpEnumerator, Budget, Progress, solve
+from metagrow.search._bottomup import _Search, _Signature
+
+INPUTS = [(3, 1, 4), (1, 5, 9, 2), (6,), (5, 3, 5, 8)]
+
+
+def make_task(source: str, request: str = "list(int) -> list(int)", tests: int = 1) -> Task:
+    domain = ListsDomain()
+    program = Program(parse(source), domain.grammar().primitives)
+    examples = tuple(Example((xs,), program.run((xs,))) for xs in INPUTS)
+    return Task(source, parse_type(request), examples[:-tests], examples[-tests:])
+
+
+def test_keeps_one_program_per_value(lists: ListsDomain) -> None:
+    task = make_task("(lam (reverse $0))")
+    search = _Search(task, lists.grammar(), Budget(10), Progress(), max_bank=10**6)
+    for cost in range(1, 6):
+        search.level(cost)
+    bank = search.main.bank
+    for t, seen in bank.seen.items():
+        kept = [v for level in bank.by_cost for v in (vec for _, vec in level.get(t, []))]
+        assert len(kept) == len(set(kept)) == len(seen)
+    lists_kept = {
+        str(e) for level in bank.by_cost for e, _ in level.get(parse_type("list(int)"), [])
+    }
+    assert "$0" in lists_kept
+    assert "(reverse $0)" in lists_kept
+    assert "(reverse (reverse $0))" not in lists_kept  # same value as $0
+
+
+def test_kept_programs_compute_their_recorded_values(lists: ListsDomain) -> None:
+    task = make_task("(lam (reverse $0))")
+    grammar = lists.grammar()
+    search = _Search(task, grammar, Budget(10), Progress(), max_bank=10**6)
+    for cost in range(1, 7):
+        search.level(cost)
+    checked = 0
+    for level in search.main.bank.by_cost:
+        for t, entries in level.items():
+            for expr, vec in entries[:40]:
+                closed = parse(f"(lam {expr})")
+                check(closed, grammar, parse_type(f"list(int) -> {t}"))
+                program = Program(closed, grammar.primitives)
+                assert tuple(program.run(ex.inputs) for ex in (*task.train, *task.test)) == vec
+                checked += 1
+    assert checked > 100
+
+
+def test_solves_with_lambdas_in_higher_order_positions(lists: ListsDomain) -> None:
+    for source, request in [
+        ("(lam (map (lam (* $0 3)) $0))", "list(int) -> list(int)"),
+        ("(lam (filter (lam (gt? $0 3)) $0))", "list(int) -> list(int)"),
+        ("(lam (fold $0 1 (lam (lam (* $0 $1)))))", "list(int) -> int"),
+    ]:
+        task = make_task(source, request)
+        result = solve(
+            task, lists.grammar(), BottomUpEnumerator(), Budget(10, run_limits=lists.limits())
+        )
+        assert result.solved, source
+        assert task.test[0].output in result.predictions[0], source
+
+
+def test_lambda_applied_off_its_probe_values_runs_the_interpreter(lists: ListsDomain) -> None:
+    task = make_task("(lam (reverse $0))")
+    search = _Search(task, lists.grammar(), Budget(10), Progress(), max_bank=10**6)
+    signature = _Signature((INT,), INT)
+    pool = {
+        str(e): (e, v)
+        for cost in range(2, 7)
+        for e, v in search._lambdas(search.main, signature, cost)
+    }
+    expr, vec = pool["(lam (+ $0 1))"]
+    functions = search._functions(expr, vec, signature.params)
+    assert len(functions) == len(INPUTS)
+    assert functions[0](3) == 4  # 3 is in the first example: a table lookup
+    assert functions[0](1000) == 1001  # never seen: the interpreter runs the body
+
+
+def test_attempts_differ_on_test_inputs(lists: ListsDomain) -> None:
+    # train examples cannot tell "first element" from "minimum"; the test input can
+    examples = (Example(((1, 5),), 1), Example(((2, 3),), 2), Example(((4, 9),), 4))
+    task = Task("first-or-min", parse_type("list(int) -> int"), examples, (Example(((7, 0),)),))
+    result = solve(task, lists.grammar(), BottomUpEnumerator(), Budget(5), attempts=2)
+    assert result.solved
+    assert len(set(result.predictions[0])) == 2
+
+
+def test_several_arguments(lists: ListsDomain) -> None:
+    examples = tuple(
+        Example((n, xs), tuple(x + n for x in xs))
+        for n, xs in [(1, (1, 2)), (3, (0,)), (2, (5, 5, 1))]
+    )
+    task = Task("add-n", parse_type("int -> list(int) -> list(int)"), examples)
+    found = list(islice(BottomUpEnumerator().search(task, lists.grammar(), Budget(10)), 1))
+    assert found
+    check(found[0].program, lists.grammar(), task.request)
+    program = Program(found[0].program, lists.grammar().primitives)
+    assert program.run((10, (1, 2))) == (11, 12)
