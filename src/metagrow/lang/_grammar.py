@@ -33,13 +33,16 @@ class Primitive:
 
     ``value`` is the constant itself when the type is not an arrow, otherwise an
     uncurried Python callable taking one argument per arrow argument. A ``lazy``
-    primitive (such as ``if``) receives zero-argument thunks instead of values.
+    primitive (such as ``if``) receives zero-argument thunks instead of values; a
+    ``commutative`` one of two arguments gives the same result with them swapped, which
+    lets search skip mirrored programs.
     """
 
     name: str
     type: Type
     value: object
     lazy: bool = False
+    commutative: bool = False
 
     @property
     def arity(self) -> int:

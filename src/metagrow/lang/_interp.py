@@ -82,7 +82,9 @@ class _Meter:
         self.refill()
 
     def refill(self) -> None:
-        """Called when the current chunk of steps runs out: check the budget and the clock."""
+        """Called when the current chunk of steps runs out: check the budget and the clock.
+        A negative balance (a primitive charged for a large result) is paid from the rest."""
+        self.left += min(self.steps, 0)
         if self.left <= 0:
             raise LimitExceeded("step limit")
         if time.perf_counter() > self.deadline:
@@ -106,8 +108,9 @@ class Program:
     def run(self, args: Sequence[object], limits: Limits = DEFAULT_LIMITS) -> object:
         """The program applied to ``args`` (curried), or :data:`FAIL`."""
         meter = self._meter
-        meter.start(limits)
+        self.last_error = ""
         try:
+            meter.start(limits)
             value = self._code(())
             for a in args:
                 meter.steps -= 1
@@ -182,13 +185,23 @@ class _Compiler:
     def constant(self, p: Primitive) -> Code:
         if p.arity == 0:
             v = p.value
-        elif p.lazy:
-            fn = p.value
-            assert callable(fn)
-            v = make_curried(lambda *xs: fn(*(_const_thunk(x) for x in xs)), p.arity)
-        else:
-            assert callable(p.value)
-            v = make_curried(p.value, p.arity)
+            return lambda env: v
+        fn: Callable[..., object] = p.value  # type: ignore[assignment]
+        if p.lazy:
+            strict = fn
+            fn = lambda *xs: strict(*(_const_thunk(x) for x in xs))
+        m = self.meter
+
+        def counted(*args: object) -> object:
+            m.steps -= 1
+            if m.steps <= 0:
+                m.refill()
+            r = fn(*args)
+            if type(r) is tuple:
+                m.steps -= len(r)
+            return r
+
+        v = make_curried(counted, p.arity)
         return lambda env: v
 
     def lam(self, body: Code) -> Code:
@@ -240,7 +253,10 @@ class _Compiler:
                 m.steps -= 1
                 if m.steps <= 0:
                     m.refill()
-                return fn(a(env))
+                r = fn(a(env))
+                if type(r) is tuple:
+                    m.steps -= len(r)
+                return r
 
             return call1
         if len(codes) == 2:
@@ -250,7 +266,10 @@ class _Compiler:
                 m.steps -= 1
                 if m.steps <= 0:
                     m.refill()
-                return fn(a(env), b(env))
+                r = fn(a(env), b(env))
+                if type(r) is tuple:
+                    m.steps -= len(r)
+                return r
 
             return call2
 
@@ -258,7 +277,10 @@ class _Compiler:
             m.steps -= 1
             if m.steps <= 0:
                 m.refill()
-            return fn(*[c(env) for c in codes])
+            r = fn(*[c(env) for c in codes])
+            if type(r) is tuple:
+                m.steps -= len(r)
+            return r
 
         return call
 

@@ -110,7 +110,7 @@ class _Parser:
             return Hole()
         if tok.startswith("$"):
             digits = tok[1:]
-            if not digits.isdigit():
+            if not (digits.isascii() and digits.isdigit()):
                 raise ProgramParseError(f"bad variable {tok!r}: write $0, $1, ...")
             return Var(int(digits))
         if tok in _LAMBDA_WORDS:
@@ -121,6 +121,8 @@ class _Parser:
     def compound(self) -> Expr:
         if self.pos < len(self.tokens) and self.tokens[self.pos] in _LAMBDA_WORDS:
             self.pos += 1
+            if self.pos < len(self.tokens) and self.tokens[self.pos] == ")":
+                raise ProgramParseError("(lam BODY) needs a body")
             body = self.expr()
             self.close("(lam BODY) takes exactly one body")
             return Lam(body)

@@ -43,7 +43,15 @@ from metagrow.search._budget import Budget, Progress
 from metagrow.search._engine import Engine, Solution
 
 Vec = tuple[object, ...]
-Entry = tuple[Expr, Vec]
+Recipe = object
+"""How to build a kept program: an ``Expr`` leaf, ``(head, child recipes)`` for an
+application, or ``(_LAM, n, body recipe)`` for ``n`` nested lambdas. Programs are only
+built as ``Expr`` nodes when needed: recipes are cheap to make and to free."""
+Entry = tuple[Recipe, Vec]
+_LAM = object()
+_FREE_SECONDS = 2e-6
+"""About how long freeing one kept program takes; search stops early enough to free its
+banks within the budget."""
 
 
 class _Stop(Exception):
@@ -72,6 +80,7 @@ class _Rule:
     result: Type
     fn: Callable[..., object]
     lazy: bool
+    commutative: bool = False
 
 
 @final
@@ -121,7 +130,7 @@ class _Bank:
             return []
         return self.by_cost[cost].get(t, [])
 
-    def add(self, cost: int, t: Type, expr: Expr, vec: Vec) -> bool:
+    def add(self, cost: int, t: Type, expr: Recipe, vec: Vec) -> bool:
         seen = self.seen.setdefault(t, set())
         if vec in seen:
             return False
@@ -173,34 +182,32 @@ class _Search:
             r for r in self.rules if not any(isinstance(a, _Signature) for a in r.args)
         ]
         self.lambda_contexts: dict[tuple[Type, ...], _Context] = {}
-        self.lambda_fns: dict[Expr, list[Callable[..., object]]] = {}
+        self.lambda_fns: dict[int, list[Callable[..., object]]] = {}  # by id of the recipe
         self.lambda_pools: dict[tuple[_Signature, int], list[Entry]] = {}
         self.ret = task.request.returns()
 
     # -- levels -------------------------------------------------------------------------
 
-    def level(self, cost: int) -> list[Expr]:
-        """Build every main-context program of exactly ``cost``; return the solutions."""
-        solutions: list[Expr] = []
-        found = self._grow(self.main, cost, self.rules)
-        for t, expr, vec in found:
+    def level(self, cost: int) -> Iterator[Expr]:
+        """Build every main-context program of exactly ``cost``, yielding each solution
+        as soon as it is built."""
+        for t, expr, vec in self._grow(self.main, cost, self.rules):
             if t == self.ret and vec[: self.n_train] == self.target:
-                solutions.append(lambdas(expr, self.n_args))
+                yield lambdas(build(expr), self.n_args)
         self.main.bank.done = cost
-        return solutions
 
     def _grow(
         self, ctx: _Context, cost: int, rules: Sequence[_Rule]
-    ) -> list[tuple[Type, Expr, Vec]]:
+    ) -> Iterator[tuple[Type, Recipe, Vec]]:
+        """Build and keep every program of exactly ``cost`` in ``ctx``; yield the new ones."""
         bank = ctx.bank
-        new: list[tuple[Type, Expr, Vec]] = []
         if cost == 1:
             for i, t in enumerate(ctx.types):
                 if t in self.universe:
                     vec = tuple(row[i] for row in ctx.env)
                     self._count()
                     if bank.add(1, t, Var(i), vec):
-                        new.append((t, Var(i), vec))
+                        yield t, Var(i), vec
         for rule in rules:
             left = cost - rule.cost
             if left < len(rule.args) or (not rule.args and left != 0):
@@ -209,25 +216,30 @@ class _Search:
                 vec = (rule.fn,) * bank.rows
                 self._count()
                 if bank.add(cost, rule.result, rule.expr, vec):
-                    new.append((rule.result, rule.expr, vec))
+                    yield rule.result, rule.expr, vec
                 continue
+            seen = bank.seen.setdefault(rule.result, set())
             for split in _compositions(left, len(rule.args)):
+                if rule.commutative and split[0] > split[1]:
+                    continue  # the mirrored split builds the same values
                 pools = [self._pool(ctx, a, c) for a, c in zip(rule.args, split, strict=True)]
                 if any(not p for p in pools):
                     continue
-                seen = bank.seen.setdefault(rule.result, set())
-                for combo in itertools.product(*pools):
+                if rule.commutative and split[0] == split[1]:
+                    combos: Iterator[tuple[Entry, ...]] = itertools.combinations_with_replacement(
+                        pools[0], 2
+                    )
+                else:
+                    combos = itertools.product(*pools)
+                for combo in combos:
                     self._count()
                     out = self._apply(ctx, rule, combo)
                     if out is None or out in seen:
                         continue
-                    expr = rule.expr
-                    for e, _ in combo:
-                        expr = App(expr, e)
+                    expr = (rule.expr, tuple(e for e, _ in combo))
                     bank.add(cost, rule.result, expr, out)
-                    new.append((rule.result, expr, out))
                     self.kept += 1
-        return new
+                    yield rule.result, expr, out
 
     def _pool(self, ctx: _Context, arg: Type | _Signature, cost: int) -> list[Entry]:
         if isinstance(arg, _Signature):
@@ -237,7 +249,9 @@ class _Search:
     def _count(self) -> None:
         p = self.progress
         p.programs_tried += 1
-        if p.programs_tried & 0xF == 0 and (p.remaining() <= 0 or self.kept > self.max_bank):
+        if p.programs_tried & 0xF == 0 and (
+            p.remaining() <= self.kept * _FREE_SECONDS or self.kept > self.max_bank
+        ):
             raise _Stop
         if self.limit is not None and p.programs_tried >= self.limit:
             raise _Stop
@@ -286,7 +300,8 @@ class _Search:
         if pool is None:
             bank = lctx.bank
             while bank.done < body_cost:
-                self._grow(lctx, bank.done + 1, self.first_order)
+                for _ in self._grow(lctx, bank.done + 1, self.first_order):
+                    pass
                 bank.done += 1
             pool = [(_wrap(e, len(sig.params)), v) for e, v in bank.at(body_cost, sig.result)]
             self.lambda_pools[key] = pool
@@ -310,11 +325,11 @@ class _Search:
         return ctx
 
     def _functions(
-        self, lam: Expr, vec: Vec, params: tuple[Type, ...]
+        self, lam: Recipe, vec: Vec, params: tuple[Type, ...]
     ) -> list[Callable[..., object]]:
         """The lambda as a Python function on each main row: a table lookup on the rows
         its body was evaluated on, the interpreter elsewhere."""
-        known = self.lambda_fns.get(lam)
+        known = self.lambda_fns.get(id(lam))
         if known is not None:
             return known
         lctx = self.lambda_contexts[params]
@@ -324,13 +339,13 @@ class _Search:
         for env, i, v in zip(lctx.env, lctx.example, vec, strict=True):
             key = env[0] if n == 1 else tuple(reversed(env[:n]))
             tables[i][key] = v
-        program = Program(lambdas(lam, self.n_args), self.grammar.primitives)
+        program = Program(lambdas(build(lam), self.n_args), self.grammar.primitives)
         limits = self.budget.run_limits
         fns = [
             _lookup(tables[i], n, _Slow(program, inputs, limits, self.progress))
             for i, inputs in enumerate(self.inputs)
         ]
-        self.lambda_fns[lam] = fns
+        self.lambda_fns[id(lam)] = fns
         return fns
 
 
@@ -382,10 +397,25 @@ def _lookup(table: dict[object, object], n: int, slow: _Slow) -> Callable[..., o
     raise ValueError("lambdas of more than two parameters are not enumerated bottom-up")
 
 
-def _wrap(body: Expr, params: int) -> Expr:
-    for _ in range(params):
-        body = Lam(body)
-    return body
+def _wrap(body: Recipe, params: int) -> Recipe:
+    return (_LAM, params, body)
+
+
+def build(recipe: Recipe) -> Expr:
+    """The program a recipe describes."""
+    if isinstance(recipe, Expr):
+        return recipe
+    assert isinstance(recipe, tuple)
+    if recipe[0] is _LAM:
+        body = build(recipe[2])
+        for _ in range(recipe[1]):
+            body = Lam(body)
+        return body
+    head, args = recipe
+    expr: Expr = head
+    for a in args:
+        expr = App(expr, build(a))
+    return expr
 
 
 def _thunk(v: object) -> Callable[[], object]:
@@ -448,12 +478,14 @@ def _rules(grammar: Grammar, universe: frozenset[Type]) -> list[_Rule]:
     for prod in grammar.productions:
         cost = 1 + round(best - prod.log_weight)
         fn, lazy = _implementation(prod.expr, grammar)
+        symmetric = isinstance(prod.expr, Prim) and grammar.primitives[prod.expr.name].commutative
         ids = sorted(set(prod.type.free_vars()))
         for choice in itertools.product(ground, repeat=len(ids)):
             t = _substitute(prod.type, dict(zip(ids, choice, strict=True)))
             args = _rule_args(t.arguments(), universe)
             if args is not None and t.returns() in universe:
-                rules.append(_Rule(prod.expr, cost, args, t.returns(), fn, lazy))
+                commutative = symmetric and len(args) == 2 and args[0] == args[1]
+                rules.append(_Rule(prod.expr, cost, args, t.returns(), fn, lazy, commutative))
     return rules
 
 

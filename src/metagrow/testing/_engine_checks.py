@@ -64,7 +64,7 @@ def check_engine_respects_budget(make: EngineFactory, seconds: float = 1.0) -> N
     )
     elapsed = time.perf_counter() - start
     assert not found, f"found a program for an unsolvable task: {found[0].program}"
-    assert elapsed <= seconds * 1.1 + 0.05, f"ran {elapsed:.2f} s on a {seconds} s budget"
+    assert elapsed <= seconds * 1.1 + 0.15, f"ran {elapsed:.2f} s on a {seconds} s budget"
     assert progress.programs_tried > 0
     progress = Progress()
     list(make().search(task, grammar, Budget(60, programs=300), progress))

@@ -5,7 +5,7 @@ from itertools import islice
 from metagrow.domains.lists import ListsDomain
 from metagrow.lang import INT, Example, Program, Task, check, parse, parse_type
 from metagrow.search import BottomUpEnumerator, Budget, Progress, solve
-from metagrow.search._bottomup import _Search, _Signature
+from metagrow.search._bottomup import _Search, _Signature, build
 
 INPUTS = [(3, 1, 4), (1, 5, 9, 2), (6,), (5, 3, 5, 8)]
 
@@ -21,13 +21,13 @@ def test_keeps_one_program_per_value(lists: ListsDomain) -> None:
     task = make_task("(lam (reverse $0))")
     search = _Search(task, lists.grammar(), Budget(10), Progress(), max_bank=10**6)
     for cost in range(1, 6):
-        search.level(cost)
+        list(search.level(cost))
     bank = search.main.bank
     for t, seen in bank.seen.items():
         kept = [v for level in bank.by_cost for v in (vec for _, vec in level.get(t, []))]
         assert len(kept) == len(set(kept)) == len(seen)
     lists_kept = {
-        str(e) for level in bank.by_cost for e, _ in level.get(parse_type("list(int)"), [])
+        str(build(e)) for level in bank.by_cost for e, _ in level.get(parse_type("list(int)"), [])
     }
     assert "$0" in lists_kept
     assert "(reverse $0)" in lists_kept
@@ -39,12 +39,12 @@ def test_kept_programs_compute_their_recorded_values(lists: ListsDomain) -> None
     grammar = lists.grammar()
     search = _Search(task, grammar, Budget(10), Progress(), max_bank=10**6)
     for cost in range(1, 7):
-        search.level(cost)
+        list(search.level(cost))
     checked = 0
     for level in search.main.bank.by_cost:
         for t, entries in level.items():
             for expr, vec in entries[:40]:
-                closed = parse(f"(lam {expr})")
+                closed = parse(f"(lam {build(expr)})")
                 check(closed, grammar, parse_type(f"list(int) -> {t}"))
                 program = Program(closed, grammar.primitives)
                 assert tuple(program.run(ex.inputs) for ex in (*task.train, *task.test)) == vec
@@ -71,7 +71,7 @@ def test_lambda_applied_off_its_probe_values_runs_the_interpreter(lists: ListsDo
     search = _Search(task, lists.grammar(), Budget(10), Progress(), max_bank=10**6)
     signature = _Signature((INT,), INT)
     pool = {
-        str(e): (e, v)
+        str(build(e)): (e, v)
         for cost in range(2, 7)
         for e, v in search._lambdas(search.main, signature, cost)
     }

@@ -74,7 +74,7 @@ def test_respects_the_time_budget(lists: ListsDomain) -> None:
     assert not result.solved
     assert result.program is None
     assert result.predictions == ((),)
-    assert elapsed < 1.1
+    assert elapsed < 1.1 + 0.15  # 10 % plus scheduling slack on a loaded machine
     assert result.programs_tried > 100
 
 

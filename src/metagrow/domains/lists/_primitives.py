@@ -74,8 +74,10 @@ def _mod(a: int, b: int) -> int:
     return a % b
 
 
-def _prim(name: str, t: Type, value: object, lazy: bool = False) -> Primitive:
-    return Primitive(name, t, value, lazy)
+def _prim(
+    name: str, t: Type, value: object, lazy: bool = False, commutative: bool = False
+) -> Primitive:
+    return Primitive(name, t, value, lazy, commutative)
 
 
 def list_primitives() -> tuple[Primitive, ...]:
@@ -85,16 +87,18 @@ def list_primitives() -> tuple[Primitive, ...]:
         *consts,
         _prim("true", BOOL, True),
         _prim("false", BOOL, False),
-        _prim("+", arrow(INT, INT, INT), lambda a, b: _int(a + b)),
+        _prim("+", arrow(INT, INT, INT), lambda a, b: _int(a + b), commutative=True),
         _prim("-", arrow(INT, INT, INT), lambda a, b: _int(a - b)),
-        _prim("*", arrow(INT, INT, INT), lambda a, b: _int(a * b)),
+        _prim("*", arrow(INT, INT, INT), lambda a, b: _int(a * b), commutative=True),
         _prim("mod", arrow(INT, INT, INT), _mod),
-        _prim("eq?", arrow(INT, INT, BOOL), lambda a, b: a == b),
+        _prim("eq?", arrow(INT, INT, BOOL), lambda a, b: a == b, commutative=True),
         _prim("gt?", arrow(INT, INT, BOOL), lambda a, b: a > b),
         _prim("even?", arrow(INT, BOOL), lambda a: a % 2 == 0),
         _prim("not", arrow(BOOL, BOOL), lambda a: not a),
-        _prim("and", arrow(BOOL, BOOL, BOOL), lambda a, b: a() and b(), lazy=True),
-        _prim("or", arrow(BOOL, BOOL, BOOL), lambda a, b: a() or b(), lazy=True),
+        _prim(
+            "and", arrow(BOOL, BOOL, BOOL), lambda a, b: a() and b(), lazy=True, commutative=True
+        ),
+        _prim("or", arrow(BOOL, BOOL, BOOL), lambda a, b: a() or b(), lazy=True, commutative=True),
         _prim("if", arrow(BOOL, T0, T0, T0), _if, lazy=True),
         _prim("empty", LT0, ()),
         _prim("cons", arrow(T0, LT0, LT0), lambda x, xs: _sized((x, *xs))),
