@@ -12,8 +12,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+DEMO_DB := demo.db
+
 demo: $(STAMP)
-	$(BIN)/metagrow demo
+	$(BIN)/metagrow demo examples/lists --budget 5
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/metagrow learn --split train --iterations 3 --budget 2 --store $(DEMO_DB)
+	$(BIN)/metagrow library show --store $(DEMO_DB)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 tests
@@ -25,8 +30,13 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 bench: $(STAMP)
+	mkdir -p bench-out
 	$(BIN)/python benchmarks/solve_examples.py
 	$(BIN)/python benchmarks/interpreter_throughput.py
+	$(BIN)/python benchmarks/bottomup_throughput.py
+	$(BIN)/python benchmarks/compression_speed.py
+	$(BIN)/metagrow bench lists --split all --engine bottomup --budget 10 \
+		--json bench-out/lists-bottomup-10s.json --markdown bench-out/lists-bottomup-10s.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -37,8 +37,11 @@ EngineOpt = Annotated[str, typer.Option(help=f"Search engine: {', '.join(ENGINES
 
 def _register_subcommands() -> None:
     from metagrow.cli._bench import bench_app
+    from metagrow.cli._learn import learn_command, library_app
 
     app.add_typer(bench_app, name="bench")
+    app.command("learn")(learn_command)
+    app.add_typer(library_app, name="library")
 
 
 @app.command("solve")
@@ -48,7 +51,10 @@ def solve_command(
     attempts: Annotated[int, typer.Option(help="Candidate outputs per test input.")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     domain: DomainOpt = "lists",
-    engine: EngineOpt = "topdown",
+    engine: EngineOpt = "bottomup",
+    store: Annotated[
+        Path | None, typer.Option(help="Search with the library learned in this store.")
+    ] = None,
 ) -> None:
     """Search for a program that maps every train input to its output; predict the tests."""
     try:
@@ -59,9 +65,16 @@ def solve_command(
         dom = pick(DOMAINS, domain, "domain")
         eng = pick(ENGINES, engine, "engine")
         task = load_task(task_file, dom)
+        grammar = dom.grammar()
+        if store is not None:
+            from metagrow.cli._learn import stored_library
+            from metagrow.lang import build_grammar
+
+            library = stored_library(store, dom.name)
+            grammar = grammar if library is None else build_grammar(grammar, library)
     except (UsageError, TaskFileError) as err:
         fail(str(err))
-    result = solve(task, dom.grammar(), eng, Budget(budget, run_limits=dom.limits()), attempts)
+    result = solve(task, grammar, eng, Budget(budget, run_limits=dom.limits()), attempts)
     record = result_json(result, dom, task.request.returns())
     if as_json:
         print(json.dumps(record))

@@ -31,6 +31,9 @@ def bench_lists(
     budget: Annotated[float, typer.Option(help="Seconds per task.")] = 10.0,
     jobs: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
     limit: Annotated[int, typer.Option(help="Run only the first N tasks (0: all).")] = 0,
+    store: Annotated[
+        Path | None, typer.Option(help="Search with the library learned in this store.")
+    ] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the JSON report here.")
     ] = None,
@@ -64,12 +67,19 @@ def bench_lists(
                 raise UsageError(f"--split must be train, heldout or all, got {split!r}")
             task_list = load_suite(split)  # type: ignore[arg-type]
             suite = f"lists/{split}"
+        if store is not None:
+            suite += f" with library from {store}"
     except (UsageError, TaskFileError) as err:
         fail(str(err))
     if limit:
         task_list = task_list[:limit]
     workers = jobs or os.cpu_count() or 1
-    job = SolveJob(domain, eng, Budget(budget, run_limits=domain.limits()))
+    library = None
+    if store is not None:
+        from metagrow.cli._learn import stored_library
+
+        library = stored_library(store, domain.name)
+    job = SolveJob(domain, eng, Budget(budget, run_limits=domain.limits()), library=library)
     backend = SerialBackend() if workers == 1 else ProcessPoolBackend(workers)
     console = Console(stderr=True)
     with Progress(

@@ -29,6 +29,7 @@ from metagrow.lang._interp import (
     value_size,
 )
 from metagrow.lang._sexpr import ProgramParseError, parse, show
+from metagrow.lang._spec import GrammarSpec, InventionSpec, build_grammar, grammar_spec
 from metagrow.lang._task import MISSING, Example, Task
 from metagrow.lang._types import (
     BOOL,
@@ -65,8 +66,10 @@ __all__ = [
     "Example",
     "Expr",
     "Grammar",
+    "GrammarSpec",
     "Hole",
     "Invented",
+    "InventionSpec",
     "Lam",
     "LimitExceeded",
     "Limits",
@@ -87,11 +90,13 @@ __all__ = [
     "apply",
     "arrow",
     "beta_normal",
+    "build_grammar",
     "canonical",
     "canonicalize",
     "check",
     "compile_program",
     "decanonicalize",
+    "grammar_spec",
     "infer",
     "inline_inventions",
     "lambdas",

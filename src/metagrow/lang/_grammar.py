@@ -56,11 +56,19 @@ class Primitive:
 @final
 @dataclass(frozen=True, slots=True)
 class Production:
-    """One choice at a hole: a primitive or invention, its type, and its log-weight."""
+    """One choice at a hole: a primitive or invention, its type, its log-weight, and the
+    name it is printed and stored under."""
 
     expr: Expr
     type: Type
     log_weight: float = 0.0
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        return self.expr.name if isinstance(self.expr, Prim) else str(self.expr)
 
 
 @final
@@ -107,12 +115,29 @@ class Grammar:
         if unknown:
             raise ValueError(f"weights for unknown primitives: {sorted(unknown)}")
         productions = tuple(
-            Production(Prim(p.name), p.type, weights.get(p.name, 0.0)) for p in prims.values()
+            Production(Prim(p.name), p.type, weights.get(p.name, 0.0), p.name)
+            for p in prims.values()
         )
         return Grammar(prims, productions)
 
     def with_productions(self, productions: Iterable[Production], log_variable: float) -> Grammar:
         return Grammar(self.primitives, tuple(productions), log_variable)
+
+    def invention_names(self) -> dict[Expr, str]:
+        """Library name of every invention, for printing programs that use them."""
+        return {p.expr: p.name for p in self.productions if isinstance(p.expr, Invented)}
+
+    def show(self, e: Expr) -> str:
+        """``e`` as text, inventions by their library names."""
+        from metagrow.lang._sexpr import show
+
+        return show(e, self.invention_names())
+
+    def parse(self, text: str) -> Expr:
+        """A program from text that may name this grammar's inventions."""
+        from metagrow.lang._sexpr import parse
+
+        return parse(text, {name: e for e, name in self.invention_names().items()})
 
     def type_of(self, e: Prim | Invented) -> Type:
         if isinstance(e, Prim):

@@ -19,33 +19,37 @@ class ProgramParseError(ValueError):
 _LAMBDA_WORDS = frozenset({"lam", "lambda"})
 
 
-def show(e: Expr) -> str:
-    """The S-expression for ``e``; ``parse(show(e)) is e`` for hole-free programs."""
+def show(e: Expr, names: Mapping[Expr, str] | None = None) -> str:
+    """The S-expression for ``e``; ``parse(show(e)) is e`` for hole-free programs.
+    Inventions listed in ``names`` are printed by name (parse them back with
+    ``inventions=``), others as ``#body``."""
     parts: list[str] = []
-    _show(e, parts)
+    _show(e, parts, names or {})
     return "".join(parts)
 
 
-def _show(e: Expr, out: list[str]) -> None:
-    if isinstance(e, Prim):
+def _show(e: Expr, out: list[str], names: Mapping[Expr, str]) -> None:
+    if isinstance(e, Invented) and e in names:
+        out.append(names[e])
+    elif isinstance(e, Prim):
         out.append(e.name)
     elif isinstance(e, Var):
         out.append(f"${e.index}")
     elif isinstance(e, Lam):
         out.append("(lam ")
-        _show(e.body, out)
+        _show(e.body, out, names)
         out.append(")")
     elif isinstance(e, App):
         head, args = spine(e)
         out.append("(")
-        _show(head, out)
+        _show(head, out, names)
         for a in args:
             out.append(" ")
-            _show(a, out)
+            _show(a, out, names)
         out.append(")")
     elif isinstance(e, Invented):
         out.append("#")
-        _show(e.body, out)
+        _show(e.body, out, names)
     elif isinstance(e, Hole):
         out.append("??")
     else:  # pragma: no cover - the node types above are all there are

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import final
 
 from metagrow.domains import Domain
-from metagrow.lang import Task
+from metagrow.lang import Grammar, GrammarSpec, Task, build_grammar
 from metagrow.search._budget import Budget
 from metagrow.search._engine import Engine
 from metagrow.search._solve import SolveResult, solve
@@ -24,14 +24,20 @@ class SolveJob:
     engine: Engine
     budget: Budget
     attempts: int = 2
+    library: GrammarSpec | None = None
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
             raise ValueError(f"attempts must be at least 1, got {self.attempts}")
 
+    def grammar(self) -> Grammar:
+        """The domain's grammar, with the learned library on top when there is one."""
+        base = self.domain.grammar()
+        return base if self.library is None else build_grammar(base, self.library)
+
     def run(self, task: Task) -> SolveResult:
         """Solve ``task`` with this job's grammar, engine and budget."""
-        return solve(task, self.domain.grammar(), self.engine, self.budget, self.attempts)
+        return solve(task, self.grammar(), self.engine, self.budget, self.attempts)
 
 
 @final

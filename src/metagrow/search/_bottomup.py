@@ -30,6 +30,7 @@ from metagrow.lang import (
     Lam,
     Limits,
     Prim,
+    Production,
     Program,
     Task,
     TCon,
@@ -177,7 +178,7 @@ class _Search:
         )
         self.inputs = [ex.inputs for ex in examples]
         self.arg_types = task.request.arguments()
-        self.rules = _rules(grammar, self.universe)
+        self.rules = _rules(grammar, self.universe, budget.run_limits)
         self.first_order = [
             r for r in self.rules if not any(isinstance(a, _Signature) for a in r.args)
         ]
@@ -470,14 +471,14 @@ def _collect(want: Type, t: Type, value: object, out: list[object]) -> None:
             _collect(want, t.args[0], v, out)
 
 
-def _rules(grammar: Grammar, universe: frozenset[Type]) -> list[_Rule]:
+def _rules(grammar: Grammar, universe: frozenset[Type], limits: Limits) -> list[_Rule]:
     """Every production at every ground instantiation whose types stay in ``universe``."""
     ground = sorted(universe, key=str)
     best = max((p.log_weight for p in grammar.productions), default=0.0)
     rules: list[_Rule] = []
     for prod in grammar.productions:
         cost = 1 + round(best - prod.log_weight)
-        fn, lazy = _implementation(prod.expr, grammar)
+        fn, lazy = _implementation(prod, grammar, limits)
         symmetric = isinstance(prod.expr, Prim) and grammar.primitives[prod.expr.name].commutative
         ids = sorted(set(prod.type.free_vars()))
         for choice in itertools.product(ground, repeat=len(ids)):
@@ -506,22 +507,29 @@ def _rule_args(
     return tuple(out)
 
 
-def _implementation(expr: Expr, grammar: Grammar) -> tuple[Callable[..., object], bool]:
-    """An uncurried function (or the constant) for a production, and whether it is lazy."""
+def _implementation(
+    prod: Production, grammar: Grammar, limits: Limits
+) -> tuple[Callable[..., object], bool]:
+    """An uncurried function (or the constant) for a production, and whether it is lazy.
+    An invention runs through the interpreter, under ``limits`` afresh at each call."""
+    expr = prod.expr
     if isinstance(expr, Prim):
         p = grammar.primitives[expr.name]
         return p.value, p.lazy  # type: ignore[return-value]
-    value = Program(expr, grammar.primitives).run(())
-    if value is FAIL:
-        raise ValueError(f"invention {expr} does not evaluate")
+    program = Program(expr, grammar.primitives)
+    if not prod.type.is_arrow():
+        value = program.run((), limits)
+        if value is FAIL:
+            raise ValueError(f"invention {prod.label} does not evaluate")
+        return value, False  # type: ignore[return-value]
 
     def call(*args: object) -> object:
-        v = value
-        for a in args:
-            v = v(a)  # type: ignore[operator]
+        v = program.run(args, limits)
+        if v is FAIL:
+            raise ValueError(program.last_error)
         return v
 
-    return (call if callable(value) else value), False  # type: ignore[return-value]
+    return call, False
 
 
 def _substitute(t: Type, mapping: dict[int, Type]) -> Type:

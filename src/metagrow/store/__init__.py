@@ -1,0 +1,19 @@
+"""Store: the persistent library and history of lifelong learning runs, in one SQLite file."""
+
+from metagrow.store._schema import StoreError
+from metagrow.store._store import (
+    Checkpoint,
+    InventionRecord,
+    IterationRecord,
+    SolutionRecord,
+    Store,
+)
+
+__all__ = [
+    "Checkpoint",
+    "InventionRecord",
+    "IterationRecord",
+    "SolutionRecord",
+    "Store",
+    "StoreError",
+]

@@ -1,0 +1,411 @@
+"""The persistent library and history: one SQLite file, one transaction per learner iteration.
+
+Values go in as JSON text and plain columns, never pickles. The file runs in WAL mode with
+``synchronous=FULL``, so an iteration whose commit returned survives the process being
+killed, and an iteration being written when it dies simply never happened.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, ClassVar, final
+
+from metagrow.store._schema import SCHEMA_VERSION, StoreError, connect, one_line
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class InventionRecord:
+    """A library function learned by compression, with where it came from."""
+
+    name: str
+    source: str
+    type: str
+    log_weight: float
+    iteration: int
+    tasks: tuple[str, ...]
+    uses: int = 0
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class SolutionRecord:
+    """The program found for a task, and what finding it cost."""
+
+    task: str
+    program: str
+    log_prior: float
+    seconds: float
+    programs_tried: int
+    iteration: int
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class IterationRecord:
+    """One completed learner iteration: its JSON metrics and when it finished (ISO, UTC)."""
+
+    run_id: int
+    iteration: int
+    metrics: Mapping[str, object]
+    finished_at: str
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """Everything needed to resume: the last completed iteration of a run (-1 if none)."""
+
+    run_id: int
+    iteration: int
+    inventions: tuple[InventionRecord, ...]
+    production_weights: Mapping[str, float]
+    log_variable: float
+    solutions: tuple[SolutionRecord, ...]
+    budgets: Mapping[str, float]
+
+
+_INVENTION_COLUMNS = "name, source, type, log_weight, created_iteration, tasks_json, uses"
+
+
+@final
+class Store:
+    """A metagrow store file: runs, their per-iteration library snapshots and metrics, the
+    best solution per task, tasks seen and curriculum budgets.
+
+    Opening creates the file (or migrates an older schema); every write is one transaction.
+    """
+
+    SCHEMA_VERSION: ClassVar[int] = SCHEMA_VERSION
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._name = str(path)
+        self._conn = connect(self.path, self._name)
+
+    def close(self) -> None:
+        """Close the file; further calls fail. Closing twice is harmless."""
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self._name!r})"
+
+    def start_run(self, domain: str, config: Mapping[str, object]) -> int:
+        """Record a new run of ``domain`` with its JSON-serialisable ``config``; its id."""
+        config_json = _to_json(config, "config")
+        with self._transaction():
+            cursor = self._conn.execute(
+                "INSERT INTO runs (domain, config_json, started_at) VALUES (?, ?, ?)",
+                (domain, config_json, _now()),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def find_run(self, domain: str, config_key: Mapping[str, object]) -> int | None:
+        """The newest run of ``domain`` whose config has every item of ``config_key``, so
+        that re-running the same command resumes it; ``None`` if there is none."""
+        wanted = json.loads(_to_json(config_key, "config_key"))
+        with self._errors():
+            rows = self._conn.execute(
+                "SELECT id, config_json FROM runs WHERE domain = ? ORDER BY id DESC", (domain,)
+            ).fetchall()
+        for run_id, config_json in rows:
+            config = json.loads(config_json)
+            if all(key in config and config[key] == value for key, value in wanted.items()):
+                return int(run_id)
+        return None
+
+    def runs(self) -> list[dict[str, object]]:
+        """Every run, oldest first: ``id``, ``domain``, ``config``, ``started_at`` and
+        ``iterations`` (how many completed)."""
+        with self._errors():
+            rows = self._conn.execute(
+                "SELECT r.id, r.domain, r.config_json, r.started_at,"
+                " (SELECT COUNT(*) FROM iterations i WHERE i.run_id = r.id)"
+                " FROM runs r ORDER BY r.id"
+            ).fetchall()
+        return [
+            {
+                "id": run_id,
+                "domain": domain,
+                "config": json.loads(config_json),
+                "started_at": started_at,
+                "iterations": count,
+            }
+            for run_id, domain, config_json, started_at, count in rows
+        ]
+
+    def commit_iteration(
+        self,
+        run_id: int,
+        iteration: int,
+        *,
+        metrics: Mapping[str, object],
+        inventions: Sequence[InventionRecord],
+        production_weights: Mapping[str, float],
+        log_variable: float,
+        solutions: Sequence[SolutionRecord],
+        budgets: Mapping[str, float],
+        tasks_seen: Sequence[str],
+    ) -> None:
+        """Record a completed iteration in one transaction: it all lands or none of it does.
+
+        Stores the metrics, the library snapshot (inventions in creation order, weights and
+        ``log_variable``), keeps per task whichever solution has the higher log-prior (the
+        stored one on a tie), records tasks first seen, and sets the given tasks' budgets
+        (others keep theirs). Raises ``ValueError`` unless ``iteration`` is one past the
+        run's last completed iteration.
+        """
+        metrics_json = _to_json(metrics, "metrics")
+        names = [invention.name for invention in inventions]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"invention names must be unique, got {', '.join(duplicates)} twice")
+        _check_numbers(log_variable, production_weights, inventions, solutions, budgets)
+        with self._transaction():
+            last = self._last_iteration(run_id)
+            if iteration != last + 1:
+                raise ValueError(
+                    f"run {run_id}: next iteration must be {last + 1}, got {iteration}"
+                )
+            self._conn.execute(
+                "INSERT INTO iterations (run_id, iteration, metrics_json, log_variable,"
+                " finished_at) VALUES (?, ?, ?, ?, ?)",
+                (run_id, iteration, metrics_json, log_variable, _now()),
+            )
+            self._conn.executemany(
+                f"INSERT INTO library (run_id, iteration, position, {_INVENTION_COLUMNS})"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (run_id, iteration, position, *_invention_row(invention))
+                    for position, invention in enumerate(inventions)
+                ],
+            )
+            self._conn.executemany(
+                "INSERT INTO weights (run_id, iteration, name, log_weight) VALUES (?, ?, ?, ?)",
+                [(run_id, iteration, name, w) for name, w in production_weights.items()],
+            )
+            self._conn.executemany(
+                "INSERT INTO solutions (run_id, task, program, log_prior, seconds,"
+                " programs_tried, iteration) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (run_id, task) DO UPDATE SET program = excluded.program,"
+                " log_prior = excluded.log_prior, seconds = excluded.seconds,"
+                " programs_tried = excluded.programs_tried, iteration = excluded.iteration"
+                " WHERE excluded.log_prior > solutions.log_prior",
+                [(run_id, *astuple(s)) for s in solutions],
+            )
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO tasks_seen (run_id, task, first_iteration) VALUES (?, ?, ?)",
+                [(run_id, task, iteration) for task in tasks_seen],
+            )
+            self._conn.executemany(
+                "INSERT INTO budgets (run_id, task, seconds) VALUES (?, ?, ?)"
+                " ON CONFLICT (run_id, task) DO UPDATE SET seconds = excluded.seconds",
+                [(run_id, task, seconds) for task, seconds in budgets.items()],
+            )
+
+    def checkpoint(self, run_id: int) -> Checkpoint:
+        """The state after the run's last completed iteration, read in one snapshot."""
+        with self._transaction("BEGIN"):
+            last = self._last_iteration(run_id)
+            if last < 0:
+                return Checkpoint(run_id, -1, (), {}, 0.0, (), {})
+            (log_variable,) = self._conn.execute(
+                "SELECT log_variable FROM iterations WHERE run_id = ? AND iteration = ?",
+                (run_id, last),
+            ).fetchone()
+            weights = self._conn.execute(
+                "SELECT name, log_weight FROM weights WHERE run_id = ? AND iteration = ?"
+                " ORDER BY rowid",
+                (run_id, last),
+            ).fetchall()
+            solutions = self._conn.execute(
+                "SELECT task, program, log_prior, seconds, programs_tried, iteration"
+                " FROM solutions WHERE run_id = ? ORDER BY task",
+                (run_id,),
+            ).fetchall()
+            budgets = self._conn.execute(
+                "SELECT task, seconds FROM budgets WHERE run_id = ? ORDER BY task", (run_id,)
+            ).fetchall()
+            return Checkpoint(
+                run_id=run_id,
+                iteration=last,
+                inventions=tuple(self._library(run_id, last)),
+                production_weights=dict(weights),
+                log_variable=log_variable,
+                solutions=tuple(SolutionRecord(*row) for row in solutions),
+                budgets=dict(budgets),
+            )
+
+    def iterations(self, run_id: int | None = None) -> list[IterationRecord]:
+        """Completed iterations in order: of one run, or of every run (by run, then number)."""
+        query = "SELECT run_id, iteration, metrics_json, finished_at FROM iterations"
+        with self._errors():
+            if run_id is None:
+                rows = self._conn.execute(f"{query} ORDER BY run_id, iteration").fetchall()
+            else:
+                self._require_run(run_id)
+                rows = self._conn.execute(
+                    f"{query} WHERE run_id = ? ORDER BY iteration", (run_id,)
+                ).fetchall()
+        return [IterationRecord(r, i, json.loads(m), f) for r, i, m, f in rows]
+
+    def inventions(self, run_id: int | None = None) -> list[InventionRecord]:
+        """The library after the last completed iteration of ``run_id`` (the newest run if
+        ``None``), in creation order; empty if there is no such iteration."""
+        with self._transaction("BEGIN"):
+            chosen = self._newest_run() if run_id is None else run_id
+            if chosen is None:
+                return []
+            last = self._last_iteration(chosen)
+            return self._library(chosen, last) if last >= 0 else []
+
+    def library_history(self, run_id: int | None = None) -> list[tuple[int, InventionRecord]]:
+        """Each invention of ``run_id`` (the newest run if ``None``) as it was when first
+        added, with the iteration that added it, oldest first. An invention is its name and
+        source: a name reused for a different program counts as a new one."""
+        with self._errors():
+            chosen = self._newest_run() if run_id is None else run_id
+            if chosen is None:
+                return []
+            self._require_run(chosen)
+            rows = self._conn.execute(
+                f"SELECT iteration, {_INVENTION_COLUMNS} FROM library WHERE run_id = ?"
+                " ORDER BY iteration, position",
+                (chosen,),
+            ).fetchall()
+        history: list[tuple[int, InventionRecord]] = []
+        seen: set[tuple[str, str]] = set()
+        for iteration, *columns in rows:
+            invention = _invention(columns)
+            if (invention.name, invention.source) not in seen:
+                seen.add((invention.name, invention.source))
+                history.append((iteration, invention))
+        return history
+
+    def tasks_seen(self, run_id: int) -> dict[str, int]:
+        """Every task the run has seen, with the iteration that first saw it."""
+        with self._errors():
+            self._require_run(run_id)
+            rows = self._conn.execute(
+                "SELECT task, first_iteration FROM tasks_seen WHERE run_id = ?"
+                " ORDER BY first_iteration, task",
+                (run_id,),
+            ).fetchall()
+        return dict(rows)
+
+    def _library(self, run_id: int, iteration: int) -> list[InventionRecord]:
+        rows = self._conn.execute(
+            f"SELECT {_INVENTION_COLUMNS} FROM library WHERE run_id = ? AND iteration = ?"
+            " ORDER BY position",
+            (run_id, iteration),
+        ).fetchall()
+        return [_invention(row) for row in rows]
+
+    def _last_iteration(self, run_id: int) -> int:
+        self._require_run(run_id)
+        (last,) = self._conn.execute(
+            "SELECT COALESCE(MAX(iteration), -1) FROM iterations WHERE run_id = ?", (run_id,)
+        ).fetchone()
+        return int(last)
+
+    def _newest_run(self) -> int | None:
+        (newest,) = self._conn.execute("SELECT MAX(id) FROM runs").fetchone()
+        return None if newest is None else int(newest)
+
+    def _require_run(self, run_id: int) -> None:
+        if self._conn.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is None:
+            raise StoreError(f"{self._name}: no run {run_id}; list the runs with Store.runs()")
+
+    @contextmanager
+    def _transaction(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
+        """One transaction: committed if the block returns, rolled back if it raises.
+        ``BEGIN IMMEDIATE`` takes the write lock up front so a commit cannot fail halfway
+        on a concurrent writer; a plain ``BEGIN`` gives readers one consistent snapshot."""
+        with self._errors():
+            self._conn.execute(begin)
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SQLite failures (disk full, locked, corrupted) as a one-line ``StoreError``."""
+        try:
+            yield
+        except sqlite3.ProgrammingError:
+            raise
+        except sqlite3.Error as err:
+            raise StoreError(f"{self._name}: {one_line(err)}") from None
+
+
+def _invention_row(invention: InventionRecord) -> tuple[object, ...]:
+    return (
+        invention.name,
+        invention.source,
+        invention.type,
+        invention.log_weight,
+        invention.iteration,
+        json.dumps(list(invention.tasks)),
+        invention.uses,
+    )
+
+
+def _invention(row: Sequence[Any]) -> InventionRecord:
+    name, source, type_, log_weight, created, tasks_json, uses = row
+    return InventionRecord(
+        name, source, type_, log_weight, created, tuple(json.loads(tasks_json)), uses
+    )
+
+
+def _check_numbers(
+    log_variable: float,
+    weights: Mapping[str, float],
+    inventions: Sequence[InventionRecord],
+    solutions: Sequence[SolutionRecord],
+    budgets: Mapping[str, float],
+) -> None:
+    """SQLite stores NaN as NULL, so reject it up front with a message naming the value."""
+    named: list[tuple[str, float]] = [("log_variable", log_variable)]
+    named += [(f"production weight {k!r}", w) for k, w in weights.items()]
+    named += [(f"invention {i.name!r} log_weight", i.log_weight) for i in inventions]
+    named += [(f"solution for {s.task!r} log_prior", s.log_prior) for s in solutions]
+    named += [(f"solution for {s.task!r} seconds", s.seconds) for s in solutions]
+    named += [(f"budget for {k!r}", b) for k, b in budgets.items()]
+    for what, value in named:
+        if math.isnan(value):
+            raise ValueError(f"{what} is NaN; store a number (or -inf for impossible)")
+
+
+def _to_json(value: Mapping[str, object], what: str) -> str:
+    try:
+        return json.dumps(dict(value), sort_keys=True)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{what} must be JSON-serialisable: {err}") from None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
