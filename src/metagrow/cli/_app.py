@@ -55,6 +55,7 @@ def solve_command(
     store: Annotated[
         Path | None, typer.Option(help="Search with the library learned in this store.")
     ] = None,
+    memory: Annotated[int | None, typer.Option(help="MiB the search may hold.")] = None,
 ) -> None:
     """Search for a program that maps every train input to its output; predict the tests."""
     try:
@@ -62,6 +63,8 @@ def solve_command(
             raise UsageError(f"--budget must be positive, got {budget}")
         if attempts < 1:
             raise UsageError(f"--attempts must be at least 1, got {attempts}")
+        if memory is not None and memory < 1:
+            raise UsageError(f"--memory must be a positive number of MiB, got {memory}")
         dom = pick(DOMAINS, domain, "domain")
         eng = pick(ENGINES, engine, "engine")
         task = load_task(task_file, dom)
@@ -74,7 +77,8 @@ def solve_command(
             grammar = grammar if library is None else build_grammar(grammar, library)
     except (UsageError, TaskFileError) as err:
         fail(str(err))
-    result = solve(task, grammar, eng, Budget(budget, run_limits=dom.limits()), attempts)
+    limits = Budget(budget, run_limits=dom.limits(), memory_mb=memory)
+    result = solve(task, grammar, eng, limits, attempts)
     record = result_json(result, dom, task.request.returns())
     if as_json:
         print(json.dumps(record))
@@ -159,18 +163,18 @@ def demo_command(
     folder: Annotated[Path, typer.Argument(help="Folder of task files.")] = Path("examples/lists"),
     budget: Annotated[float, typer.Option(help="Seconds per task.")] = 10.0,
     domain: DomainOpt = "lists",
+    engine: EngineOpt = "bottomup",
 ) -> None:
     """Solve every task in a folder and show what was found."""
     from rich.console import Console
     from rich.table import Table
-
-    from metagrow.search import TopDownEnumerator
 
     files = sorted(folder.glob("*.json"))
     if not files:
         fail(f"{folder}: no task files (*.json) found")
     try:
         dom = pick(DOMAINS, domain, "domain")
+        eng = pick(ENGINES, engine, "engine")
         tasks = [load_task(f, dom) for f in files]
     except (UsageError, TaskFileError) as err:
         fail(str(err))
@@ -183,9 +187,7 @@ def demo_command(
     with console.status("searching...") as status:
         for task in tasks:
             status.update(f"searching for {task.name}...")
-            r = solve(
-                task, dom.grammar(), TopDownEnumerator(), Budget(budget, run_limits=dom.limits())
-            )
+            r = solve(task, dom.grammar(), eng, Budget(budget, run_limits=dom.limits()))
             solved += r.solved
             first = r.first_solution_seconds
             table.add_row(

@@ -34,6 +34,7 @@ def bench_lists(
     store: Annotated[
         Path | None, typer.Option(help="Search with the library learned in this store.")
     ] = None,
+    memory: Annotated[int | None, typer.Option(help="MiB each task's search may hold.")] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the JSON report here.")
     ] = None,
@@ -55,6 +56,8 @@ def bench_lists(
             raise UsageError(f"--budget must be positive, got {budget}")
         if jobs < 0 or limit < 0:
             raise UsageError("--jobs and --limit must not be negative")
+        if memory is not None and memory < 1:
+            raise UsageError(f"--memory must be a positive number of MiB, got {memory}")
         eng = pick(ENGINES, engine, "engine")
         if tasks is not None:
             files = sorted(tasks.glob("*.json"))
@@ -79,7 +82,8 @@ def bench_lists(
         from metagrow.cli._learn import stored_library
 
         library = stored_library(store, domain.name)
-    job = SolveJob(domain, eng, Budget(budget, run_limits=domain.limits()), library=library)
+    limits = Budget(budget, run_limits=domain.limits(), memory_mb=memory)
+    job = SolveJob(domain, eng, limits, library=library)
     backend = SerialBackend() if workers == 1 else ProcessPoolBackend(workers)
     console = Console(stderr=True)
     with Progress(

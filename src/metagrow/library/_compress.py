@@ -30,6 +30,7 @@ from metagrow.lang import (
     Var,
     check,
     infer,
+    shift,
 )
 
 if TYPE_CHECKING:
@@ -103,6 +104,8 @@ def _add_inventions(
             t = infer(expr, current)
         except ValueError:
             continue
+        if _trivial(body):
+            continue
         renames[a.name] = ours
         taken.add(ours)
         productions.append(Production(expr, t, 0.0, ours))
@@ -131,6 +134,33 @@ def _to_lambda(body: Expr, arity: int) -> Expr:
     return out
 
 
+def _trivial(body: Expr) -> bool:
+    """Whether an abstraction only renames something: its eta-reduced body is one node."""
+    return not isinstance(_eta(body), (App, Lam))
+
+
+def _eta(e: Expr) -> Expr:
+    """``e`` with every ``(lam (f $0))`` whose ``f`` does not use ``$0`` reduced to ``f``."""
+    if isinstance(e, App):
+        return App(_eta(e.f), _eta(e.x))
+    if not isinstance(e, Lam):
+        return e
+    body = _eta(e.body)
+    if isinstance(body, App) and body.x is Var(0) and not _uses(body.f, 0):
+        return shift(body.f, -1)
+    return Lam(body)
+
+
+def _uses(e: Expr, index: int) -> bool:
+    if isinstance(e, Var):
+        return e.index == index
+    if isinstance(e, Lam):
+        return _uses(e.body, index + 1)
+    if isinstance(e, App):
+        return _uses(e.f, index) or _uses(e.x, index)
+    return False
+
+
 def _rename(text: str, renames: Mapping[str, str]) -> str:
     if not renames:
         return text
@@ -145,6 +175,8 @@ def _accept(grammar: Grammar, text: str, original: Expr, task: Task | None) -> E
         rewritten = grammar.parse(text)
         if task is not None:
             check(rewritten, grammar, task.request)
+        else:
+            check(rewritten, grammar, infer(original, grammar))
     except ValueError:
         return original
     if task is not None:

@@ -50,6 +50,8 @@ application, or ``(_LAM, n, body recipe)`` for ``n`` nested lambdas. Programs ar
 built as ``Expr`` nodes when needed: recipes are cheap to make and to free."""
 Entry = tuple[Recipe, Vec]
 _LAM = object()
+_BYTES_PER_KEPT = 700
+"""About how much memory one kept program (recipe, values, seen-set entry) holds."""
 _FREE_SECONDS = 2e-6
 """About how long freeing one kept program takes; search stops early enough to free its
 banks within the budget."""
@@ -105,7 +107,10 @@ class BottomUpEnumerator(Engine):
     ) -> Iterator[Solution]:
         progress = progress or Progress()
         progress.begin(budget)
-        search = _Search(task, grammar, budget, progress, self.max_bank)
+        max_bank = self.max_bank
+        if budget.memory_mb is not None:
+            max_bank = min(max_bank, budget.memory_mb * 2**20 // _BYTES_PER_KEPT)
+        search = _Search(task, grammar, budget, progress, max_bank)
         try:
             for cost in range(1, self.max_cost + 1):
                 for expr in search.level(cost):

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     _Context: TypeAlias = ForkContext | SpawnContext
 
 
+_BASE_MB = 1024
+"""Address space a worker needs beside what its search keeps (Python, numpy, code)."""
+
+
 @final
 class ProcessPoolBackend(Backend):
     """Runs tasks in ``jobs`` worker processes (default: one per CPU).
@@ -66,13 +70,16 @@ class ProcessPoolBackend(Backend):
     def run(self, job: SolveJob, tasks: Sequence[Task]) -> Iterator[TaskOutcome]:
         ctx = _context()
         limit = job.budget.seconds * 1.1 + self.grace
+        memory = self.memory_mb
+        if memory is None and job.budget.memory_mb is not None:
+            memory = job.budget.memory_mb + _BASE_MB  # the interpreter and libraries themselves
         pending = deque(enumerate(tasks))
         workers: list[_Worker] = []
         finished = False
 
         def start() -> _Worker:
             inherited = [w.conn for w in workers] if ctx.get_start_method() == "fork" else []
-            return _Worker(ctx, job, self.memory_mb, inherited)
+            return _Worker(ctx, job, memory, inherited)
 
         try:
             for _ in range(min(self.jobs, len(pending))):

@@ -150,10 +150,12 @@ class _Run:
             hi = math.ceil(hi / _GRID) * _GRID  # fewer recomputations as bounds creep up
         self.open[key] = hi
         try:
-            found = [
-                (cost, _filling(e, ctx, k))
-                for cost, ctx, e in self._open(key[0], Context(k), key[1], hi)
-            ]
+            found: list[tuple[float, _Filling]] = []
+            progress = self.progress
+            for cost, ctx, e in self._open(key[0], Context(k), key[1], hi):
+                found.append((cost, _filling(e, ctx, k)))
+                if len(found) & 0x3FF == 0 and progress.remaining() <= 0:
+                    raise _OutOfTime
         finally:
             if outer is None:
                 del self.open[key]

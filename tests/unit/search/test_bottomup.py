@@ -102,3 +102,13 @@ def test_several_arguments(lists: ListsDomain) -> None:
     check(found[0].program, lists.grammar(), task.request)
     program = Program(found[0].program, lists.grammar().primitives)
     assert program.run((10, (1, 2))) == (11, 12)
+
+
+def test_memory_budget_bounds_the_programs_kept(lists: ListsDomain) -> None:
+    examples = tuple(Example((xs,), 917 + i) for i, xs in enumerate(INPUTS))
+    task = Task("noise", parse_type("list(int) -> int"), examples)
+    small, large = Progress(), Progress()
+    list(BottomUpEnumerator().search(task, lists.grammar(), Budget(20, memory_mb=1), small))
+    list(BottomUpEnumerator().search(task, lists.grammar(), Budget(1.0, memory_mb=4096), large))
+    assert small.elapsed < 5  # stopped by memory, long before its 20 s
+    assert small.programs_tried < large.programs_tried
