@@ -25,6 +25,7 @@ class TaskRecord:
     programs_tried: int
     program: str | None
     error: str | None = None
+    first_seconds: float | None = None  # time to the first solution, when solved
 
 
 @final
@@ -54,7 +55,9 @@ class BenchReport:
             "programs_tried": tried,
             "programs_per_second": round(tried / busy) if busy > 0 else 0,
             "max_budget_fraction": round(max(over), 3) if over else 0.0,
-            "median_solve_seconds": _median([t.seconds for t in self.tasks if t.solved]),
+            "median_solve_seconds": _median(
+                [t.first_seconds for t in self.tasks if t.first_seconds is not None]
+            ),
         }
 
     def to_json(self) -> dict[str, object]:

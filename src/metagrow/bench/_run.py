@@ -32,6 +32,7 @@ def score(task: Task, outcome: TaskOutcome) -> TaskRecord:
         seconds=round(result.seconds, 4),
         programs_tried=result.programs_tried,
         program=None if result.program is None else str(result.program),
+        first_seconds=result.first_solution_seconds,
     )
 
 

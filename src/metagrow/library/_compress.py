@@ -135,8 +135,10 @@ def _to_lambda(body: Expr, arity: int) -> Expr:
 
 
 def _trivial(body: Expr) -> bool:
-    """Whether an abstraction only renames something: its eta-reduced body is one node."""
-    return not isinstance(_eta(body), (App, Lam))
+    """Whether an abstraction only renames something or applies its argument: its
+    eta-reduced body is one node, or the identity."""
+    reduced = _eta(body)
+    return not isinstance(reduced, (App, Lam)) or reduced is Lam(Var(0))
 
 
 def _eta(e: Expr) -> Expr:

@@ -16,6 +16,7 @@ lambda applied to a value outside its rows is run by the interpreter.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import final
@@ -90,13 +91,15 @@ class _Rule:
 class BottomUpEnumerator(Engine):
     """Cheapest-first bottom-up search, one program kept per distinct value.
 
-    A production's cost is 1 plus its log-weight deficit to the best production, in
-    whole nats; ``max_cost`` bounds program cost, ``max_bank`` the programs kept.
+    A production's cost is 1 plus its log-weight deficit to the most likely production,
+    in units of half the description length of a uniform choice (so 1 throughout a
+    uniform grammar, more for productions a learned grammar makes rare); a variable
+    costs 1. ``max_cost`` bounds program cost, ``max_bank`` the programs kept.
     """
 
     name = "bottomup"
 
-    def __init__(self, max_cost: int = 40, max_bank: int = 2_000_000) -> None:
+    def __init__(self, max_cost: int = 60, max_bank: int = 2_000_000) -> None:
         if max_cost <= 0 or max_bank <= 0:
             raise ValueError("max_cost and max_bank must be positive")
         self.max_cost = max_cost
@@ -176,7 +179,7 @@ class _Search:
         examples = (*task.train, *task.test)
         self.n_train = len(task.train)
         self.target = tuple(ex.output for ex in task.train)
-        self.universe = _universe(task.request)
+        self.universe = _universe(task.request, grammar)
         inputs = [tuple(reversed(ex.inputs)) for ex in examples]  # $0 is the last argument
         self.main = _Context(
             tuple(reversed(task.request.arguments())), inputs, list(range(len(inputs)))
@@ -190,6 +193,7 @@ class _Search:
         self.lambda_contexts: dict[tuple[Type, ...], _Context] = {}
         self.lambda_fns: dict[int, list[Callable[..., object]]] = {}  # by id of the recipe
         self.lambda_pools: dict[tuple[_Signature, int], list[Entry]] = {}
+        self.allowance = _Allowance()
         self.ret = task.request.returns()
 
     # -- levels -------------------------------------------------------------------------
@@ -287,6 +291,7 @@ class _Search:
                 columns.append(self._functions(expr, vec, arg.params))
             else:
                 columns.append(vec)
+        self.allowance.left = _CALL_ALLOWANCE
         return tuple(rule.fn(*args) for args in zip(*columns, strict=True))
 
     # -- lambdas ----------------------------------------------------------------------------
@@ -348,7 +353,7 @@ class _Search:
         program = Program(lambdas(build(lam), self.n_args), self.grammar.primitives)
         limits = self.budget.run_limits
         fns = [
-            _lookup(tables[i], n, _Slow(program, inputs, limits, self.progress))
+            _lookup(tables[i], n, _Slow(program, inputs, limits, self.progress), self.allowance)
             for i, inputs in enumerate(self.inputs)
         ]
         self.lambda_fns[id(lam)] = fns
@@ -360,7 +365,8 @@ _MISS = object()
 
 @final
 class _Slow:
-    """The interpreter's version of a lambda on one example, for values off its table."""
+    """The interpreter's version of a lambda on one example, for values off its table
+    (whose answers then join the table)."""
 
     __slots__ = ("inputs", "limits", "program", "progress")
 
@@ -381,12 +387,39 @@ class _Slow:
         return fn
 
 
-def _lookup(table: dict[object, object], n: int, slow: _Slow) -> Callable[..., object]:
+@final
+class _Allowance:
+    """Work one candidate's lambda calls may do: a table lookup costs 1, an interpreted
+    call more. Bounds candidates like an ``unfold`` whose stop test never holds."""
+
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = 0
+
+    def spend(self, amount: int) -> None:
+        self.left -= amount
+        if self.left < 0:
+            raise ValueError("candidate does too much work")
+
+
+_CALL_ALLOWANCE = 5000
+_SLOW_CALL_COST = 20
+
+
+def _lookup(
+    table: dict[object, object], n: int, slow: _Slow, allowance: _Allowance
+) -> Callable[..., object]:
     if n == 1:
 
         def one(x: object) -> object:
             v = table.get(x, _MISS)
-            return slow(x) if v is _MISS else v
+            if v is _MISS:
+                allowance.spend(_SLOW_CALL_COST)
+                v = table[x] = slow(x)
+                return v
+            allowance.spend(1)
+            return v
 
         return one
 
@@ -395,7 +428,12 @@ def _lookup(table: dict[object, object], n: int, slow: _Slow) -> Callable[..., o
         def two(x: object) -> object:
             def inner(y: object) -> object:
                 v = table.get((x, y), _MISS)
-                return slow(x, y) if v is _MISS else v
+                if v is _MISS:
+                    allowance.spend(_SLOW_CALL_COST)
+                    v = table[x, y] = slow(x, y)
+                    return v
+                allowance.spend(1)
+                return v
 
             return inner
 
@@ -438,10 +476,13 @@ def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
             yield (first, *rest)
 
 
-def _universe(request: Type) -> frozenset[Type]:
-    """Ground types programs may have: the request's parts, ints, bools, lists of ints."""
+def _universe(request: Type, grammar: Grammar) -> frozenset[Type]:
+    """Ground types programs may have: the request's parts, ints, bools, lists of ints, and
+    every variable-free type a production takes or returns (such as a domain's own types)."""
     out: set[Type] = {INT, BOOL, tlist(INT)}
     stack = [*request.arguments(), request.returns()]
+    for prod in grammar.productions:
+        stack.extend(t for t in (*prod.type.arguments(), prod.type.returns()) if not t.poly)
     while stack:
         t = stack.pop()
         if t.is_arrow() or t in out:
@@ -479,10 +520,12 @@ def _collect(want: Type, t: Type, value: object, out: list[object]) -> None:
 def _rules(grammar: Grammar, universe: frozenset[Type], limits: Limits) -> list[_Rule]:
     """Every production at every ground instantiation whose types stay in ``universe``."""
     ground = sorted(universe, key=str)
-    best = max((p.log_weight for p in grammar.productions), default=0.0)
+    weights = [p.log_weight for p in grammar.productions]
+    top = max(weights, default=0.0)
+    unit = math.log(max(len(weights), 2)) / 2
     rules: list[_Rule] = []
     for prod in grammar.productions:
-        cost = 1 + round(best - prod.log_weight)
+        cost = 1 + round((top - prod.log_weight) / unit)
         fn, lazy = _implementation(prod, grammar, limits)
         symmetric = isinstance(prod.expr, Prim) and grammar.primitives[prod.expr.name].commutative
         ids = sorted(set(prod.type.free_vars()))

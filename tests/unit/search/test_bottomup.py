@@ -78,6 +78,7 @@ def test_lambda_applied_off_its_probe_values_runs_the_interpreter(lists: ListsDo
     expr, vec = pool["(lam (+ $0 1))"]
     functions = search._functions(expr, vec, signature.params)
     assert len(functions) == len(INPUTS)
+    search.allowance.left = 100  # as when a candidate is applied
     assert functions[0](3) == 4  # 3 is in the first example: a table lookup
     assert functions[0](1000) == 1001  # never seen: the interpreter runs the body
 
