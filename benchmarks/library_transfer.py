@@ -2,7 +2,7 @@
 heldout split at the same per-task budget with and without the library.
 
 Usage: python benchmarks/library_transfer.py [--budget S] [--iterations N] [--jobs J]
-       [--engine NAME] [--out DIR]
+       [--engine NAME] [--pseudo-count C] [--out DIR]
 Runs the CLI as a user would (`metagrow learn`, then `metagrow bench lists` twice) and
 prints: heldout tasks solved (test-correct) with the base DSL and with the library, their
 ratio, and the median seconds-to-solve on the tasks both solve, with its ratio.
@@ -29,10 +29,11 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--engine", default="bottomup")
+    parser.add_argument("--pseudo-count", type=float, default=3.0)
     parser.add_argument("--out", type=Path, default=Path("bench-out"))
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    tag = f"{args.engine}-{args.budget:g}s"
+    tag = f"{args.engine}-{args.budget:g}s-pc{args.pseudo_count:g}"
     db = args.out / f"transfer-{tag}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)

@@ -32,6 +32,9 @@ def learn_command(
     budget: Annotated[float, typer.Option(help="Seconds per task in the first iteration.")] = 10.0,
     jobs: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
     engine: Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")] = "bottomup",
+    pseudo_count: Annotated[
+        float, typer.Option(help="Pseudo-count added to every production's usage count.")
+    ] = 3.0,
     store: StoreOpt = Path("metagrow.db"),
 ) -> None:
     """Learn a library: search all tasks, compress the solutions, repeat. Running the same
@@ -46,7 +49,7 @@ def learn_command(
         dom = pick(DOMAINS, domain, "domain")
         eng = pick(ENGINES, engine, "engine")
         task_list, suite = load_tasks(dom, split, tasks)
-        config = LearnConfig(dom.name, suite, iterations, budget, engine)
+        config = LearnConfig(dom.name, suite, iterations, budget, engine, pseudo_count=pseudo_count)
         db = Store(store)
     except (UsageError, ValueError, StoreError) as err:
         fail(str(err))

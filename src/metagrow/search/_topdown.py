@@ -65,11 +65,11 @@ class TopDownEnumerator(Engine):
         limit = budget.programs
         run = _Run(grammar, progress)
         lo = 0.0
-        while lo < self.max_cost and progress.remaining() > 0:
+        while lo < self.max_cost and not run.out_of_time():
             hi = lo + self.step
             try:
                 for cost, _, expr in run.expr(task.request, Context(), (), lo, hi):
-                    if progress.remaining() <= 0 or (
+                    if run.out_of_time() or (
                         limit is not None and progress.programs_tried >= limit
                     ):
                         return
@@ -103,6 +103,11 @@ class _Run:
         self.progress = progress
         self.table: dict[_Key, tuple[float, list[float], list[_Filling]]] = {}
         self.open: dict[_Key, float] = {}
+        self.stored = 0  # fillings held in the table
+
+    def out_of_time(self) -> bool:
+        """Whether the budget is spent, keeping back the time freeing the table will take."""
+        return self.progress.remaining() <= self.stored * _FREE_SECONDS
 
     def expr(
         self, request: Type, ctx: Context, env: tuple[Type, ...], lo: float, hi: float
@@ -144,17 +149,16 @@ class _Run:
         if outer is not None and hi >= outer - 1e-9:
             # the same hole inside itself at no lower cost: only zero-cost cycles get here
             return ([], []) if known is None else (known[1], known[2])
-        if self.progress.remaining() <= 0:
+        if self.out_of_time():
             raise _OutOfTime
         if outer is None:
             hi = math.ceil(hi / _GRID) * _GRID  # fewer recomputations as bounds creep up
         self.open[key] = hi
         try:
             found: list[tuple[float, _Filling]] = []
-            progress = self.progress
             for cost, ctx, e in self._open(key[0], Context(k), key[1], hi):
                 found.append((cost, _filling(e, ctx, k)))
-                if len(found) & 0x3FF == 0 and progress.remaining() <= 0:
+                if len(found) & 0x3FF == 0 and self.out_of_time():
                     raise _OutOfTime
         finally:
             if outer is None:
@@ -164,6 +168,7 @@ class _Run:
         found.sort(key=lambda cf: cf[0])
         costs, fills = [c for c, _ in found], [f for _, f in found]
         if known is None or known[0] < hi:
+            self.stored += len(fills) - (0 if known is None else len(known[2]))
             self.table[key] = (hi, costs, fills)
         return costs, fills
 
@@ -234,6 +239,8 @@ class _Run:
 
 
 _GRID = 0.5
+_FREE_SECONDS = 2e-6
+"""About how long freeing one stored filling (hash-consed nodes included) takes."""
 
 
 def _filling(e: Expr, ctx: Context, k: int) -> _Filling:
