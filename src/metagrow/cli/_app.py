@@ -17,6 +17,7 @@ from metagrow.lang import (
     Program,
     ProgramParseError,
     ProgramTypeError,
+    Task,
     TypeParseError,
     infer,
     parse,
@@ -37,8 +38,10 @@ EngineOpt = Annotated[str, typer.Option(help=f"Search engine: {', '.join(ENGINES
 
 def _register_subcommands() -> None:
     from metagrow.cli._bench import bench_app
+    from metagrow.cli._bench_arc import bench_arc
     from metagrow.cli._learn import learn_command, library_app
 
+    bench_app.command("arc")(bench_arc)
     app.add_typer(bench_app, name="bench")
     app.command("learn")(learn_command)
     app.add_typer(library_app, name="library")
@@ -50,7 +53,9 @@ def solve_command(
     budget: Annotated[float, typer.Option(help="Wall-clock seconds for the search.")] = 10.0,
     attempts: Annotated[int, typer.Option(help="Candidate outputs per test input.")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    domain: DomainOpt = "lists",
+    domain: Annotated[
+        str, typer.Option(help=f"Domain: auto (from the file's format), {', '.join(DOMAINS)}.")
+    ] = "auto",
     engine: EngineOpt = "bottomup",
     store: Annotated[
         Path | None, typer.Option(help="Search with the library learned in this store.")
@@ -65,9 +70,9 @@ def solve_command(
             raise UsageError(f"--attempts must be at least 1, got {attempts}")
         if memory is not None and memory < 1:
             raise UsageError(f"--memory must be a positive number of MiB, got {memory}")
-        dom = pick(DOMAINS, domain, "domain")
+        dom = pick(DOMAINS, _detect_domain(task_file) if domain == "auto" else domain, "domain")
         eng = pick(ENGINES, engine, "engine")
-        task = load_task(task_file, dom)
+        task = _load_solve_task(task_file, dom)
         grammar = dom.grammar()
         if store is not None:
             from metagrow.cli._learn import stored_library
@@ -84,6 +89,29 @@ def solve_command(
         print(json.dumps(record))
     else:
         _show_result(record)
+
+
+def _detect_domain(task_file: Path) -> str:
+    """``grids`` for a file in ARC's own format (no ``type``, 2D integer inputs), else
+    ``lists``, whose loader then reports whatever is wrong with the file."""
+    try:
+        data = json.loads(task_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return "lists"
+    if isinstance(data, dict) and "type" not in data:
+        from metagrow.domains.grids import looks_like_arc
+
+        if looks_like_arc(data):
+            return "grids"
+    return "lists"
+
+
+def _load_solve_task(task_file: Path, dom: Domain) -> Task:
+    if dom.name == "grids":
+        from metagrow.domains.grids import load_arc_task
+
+        return load_arc_task(task_file)
+    return load_task(task_file, dom)
 
 
 def result_json(result: SolveResult, dom: Domain, output_type: object) -> dict[str, object]:

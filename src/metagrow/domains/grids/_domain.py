@@ -1,0 +1,90 @@
+"""The grids domain: ARC-style grids of colours, objects, counts and colours."""
+
+from __future__ import annotations
+
+from typing import final
+
+import numpy as np
+
+from metagrow.domains._domain import JSON, Domain, ValueDecodeError, decode_basic, encode_basic
+from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
+from metagrow.domains.grids._primitives import grid_primitives
+from metagrow.lang import Grammar, Limits, TCon, Type
+
+# Log-weights: specialised operations are about ten times rarer than the core transforms
+# (bottom-up search then charges them one more cost unit of half a uniform choice), which
+# keeps the number of cheap unary grid operations, the search's branching factor, near twenty.
+_RARE = -2.5
+_SPECIALISED = (
+    "antitranspose", "mirror4", "rot_tile", "dedup", "kron", "canvas", "fill", "border",
+    "symmetrize", "surround", "connect", "connect_h", "connect_v", "fall_down", "fall_up",
+    "fall_left", "fall_right", "objects8", "blobs", "pieces", "unique_color", "unique_shape",
+    "most_common", "of_color", "merge", "least_color", "ncolors", "count_color", "cells",
+    "width", "height",
+)  # fmt: skip
+_WEIGHTS = {
+    **dict.fromkeys(_SPECIALISED, _RARE),
+    **dict.fromkeys(("if", "gt?", "same_color?"), 2 * _RARE),
+}
+
+
+def decode_grid(value: JSON) -> Grid:
+    """A grid from JSON rows; raises :class:`ValueDecodeError` saying what is wrong."""
+    if not isinstance(value, list) or not value:
+        raise ValueDecodeError("expected a grid: a non-empty list of rows")
+    width = None
+    for i, row in enumerate(value):
+        if not isinstance(row, list):
+            raise ValueDecodeError(f"row {i} is not a list")
+        if width is None:
+            width = len(row)
+        elif len(row) != width:
+            raise ValueDecodeError(f"not a rectangle: row {i} has {len(row)} cells, row 0 {width}")
+        for v in row:
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 9:
+                raise ValueDecodeError(f"row {i} holds {v!r}; colours are ints 0-9")
+    assert width is not None
+    if not (1 <= len(value) <= MAX_SIDE and 1 <= width <= MAX_SIDE):
+        raise ValueDecodeError(f"a {len(value)}x{width} grid is outside 1..{MAX_SIDE} per side")
+    return Grid(np.array(value, dtype=np.uint8))
+
+
+@final
+class GridsDomain(Domain):
+    """ARC grids: whole-grid transforms, objects, counting, painting."""
+
+    name = "grids"
+
+    def __init__(self) -> None:
+        self._grammar = Grammar.uniform(grid_primitives(), _WEIGHTS)
+
+    def grammar(self) -> Grammar:
+        return self._grammar
+
+    def constructors(self) -> frozenset[str]:
+        return frozenset({"grid", "color", "int", "bool", "list"})
+
+    def limits(self) -> Limits:
+        return Limits(steps=20_000, depth=60, size=20_000, seconds=0.5)
+
+    def decode(self, value: JSON, t: Type) -> object:
+        if t == GRID:
+            return decode_grid(value)
+        if t == COLOR:
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 9:
+                raise ValueDecodeError(f"expected a colour 0-9, got {value!r}")
+            return value
+        if isinstance(t, TCon) and t.name == "list" and len(t.args) == 1:
+            if not isinstance(value, list):
+                raise ValueDecodeError("expected a list")
+            return tuple(self.decode(v, t.args[0]) for v in value)
+        return decode_basic(value, t)
+
+    def encode(self, value: object, t: Type) -> JSON:
+        if isinstance(value, Grid):
+            return value.rows()
+        if isinstance(value, tuple):
+            return [
+                self.encode(v, t.args[0] if isinstance(t, TCon) and t.args else t) for v in value
+            ]
+        return encode_basic(value)

@@ -1,0 +1,210 @@
+"""Objects: connected components as masks, pieces between separator lines, selection.
+
+An object is a grid of the source's shape holding the object's cells and the source's
+background everywhere else, so every grid operation applies to it and ``overlay`` paints
+it back in place. Lists of grids are tuples.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+import numpy as np
+
+from metagrow.domains.grids._grid import Cells, Grid
+from metagrow.domains.grids._transforms import background, bounding_box
+
+Grids = tuple[Grid, ...]
+
+_N4 = ((1, 0), (-1, 0), (0, 1), (0, -1))
+_N8 = (*_N4, (1, 1), (1, -1), (-1, 1), (-1, -1))
+
+
+@lru_cache(maxsize=256)
+def _neighbours(h: int, w: int, diagonal: bool) -> tuple[tuple[int, ...], ...]:
+    """For each flat cell index of an ``h`` by ``w`` grid, the flat indices next to it."""
+    steps = _N8 if diagonal else _N4
+    return tuple(
+        tuple((i + di) * w + j + dj for di, dj in steps if 0 <= i + di < h and 0 <= j + dj < w)
+        for i in range(h)
+        for j in range(w)
+    )
+
+
+def _components(c: Cells, diagonal: bool, by_color: bool) -> Grids:
+    """Connected non-background cells (of one colour when ``by_color``), in reading order."""
+    bg = background(c)
+    h, w = c.shape
+    nbrs = _neighbours(h, w, diagonal)
+    flat_cells = c.ravel()
+    flat = flat_cells.tolist()
+    seen = [v == bg for v in flat]
+    out: list[Grid] = []
+    for start, color in enumerate(flat):
+        if seen[start]:
+            continue
+        seen[start] = True
+        stack = [start]
+        members = [start]
+        while stack:
+            for n in nbrs[stack.pop()]:
+                if not seen[n] and (not by_color or flat[n] == color):
+                    seen[n] = True
+                    stack.append(n)
+                    members.append(n)
+        mask = np.full(h * w, bg, dtype=np.uint8)
+        mask[members] = flat_cells[members]
+        out.append(Grid(mask.reshape(h, w)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def objects(g: Grid) -> Grids:
+    """Single-colour objects, cells joined by their sides."""
+    return _components(g.cells, diagonal=False, by_color=True)
+
+
+@lru_cache(maxsize=4096)
+def objects8(g: Grid) -> Grids:
+    """Single-colour objects, cells joined by sides or corners."""
+    return _components(g.cells, diagonal=True, by_color=True)
+
+
+@lru_cache(maxsize=4096)
+def blobs(g: Grid) -> Grids:
+    """Multicolour objects: non-background cells joined by sides or corners."""
+    return _components(g.cells, diagonal=True, by_color=False)
+
+
+def pieces(g: Grid) -> Grids:
+    """The rectangles between full rows and columns of one separator colour, in reading
+    order; the separator is the colour drawing the most such lines, the background only
+    if no other colour draws any."""
+    c = g.cells
+    lines: Counter[int] = Counter()
+    for cc in (c, c.T):
+        uniform = (cc == cc[:, :1]).all(axis=1)
+        lines.update(cc[uniform, 0].tolist())
+    bg = background(c)
+    if len(lines) > 1:
+        lines.pop(bg, None)  # blank rows are not separators when a colour draws lines
+    if not lines:
+        raise ValueError("no separator lines")
+    sep = max(lines, key=lambda k: (lines[k], -k))
+    rows = _spans((c == sep).all(axis=1))
+    cols = _spans((c == sep).all(axis=0))
+    if len(rows) * len(cols) < 2:
+        raise ValueError("separator lines do not split the grid")
+    return tuple(Grid(c[r0:r1, c0:c1]) for r0, r1 in rows for c0, c1 in cols)
+
+
+def _spans(is_line: Cells) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    start = None
+    for i, line in enumerate(is_line.tolist()):
+        if line and start is not None:
+            out.append((start, i))
+            start = None
+        elif not line and start is None:
+            start = i
+    if start is not None:
+        out.append((start, len(is_line)))
+    return out
+
+
+# -- measures -------------------------------------------------------------------------------
+
+
+def size(g: Grid) -> int:
+    """How many cells are not background."""
+    c = g.cells
+    return int((c != background(c)).sum())
+
+
+def main_color(g: Grid) -> int:
+    """The most common colour other than the background."""
+    counts = np.bincount(g.cells.ravel(), minlength=10)
+    counts[counts.argmax()] = 0
+    if not counts.any():
+        raise ValueError("a grid of one colour has no foreground")
+    return int(counts.argmax())
+
+
+def _shape_key(g: Grid) -> bytes:
+    c = g.cells
+    top, bottom, left, right = bounding_box(c != background(c))
+    mask: bytes = (c[top:bottom, left:right] != background(c)).tobytes()
+    return bytes((bottom - top, right - left)) + mask
+
+
+def _content_key(g: Grid) -> bytes:
+    c = g.cells
+    top, bottom, left, right = bounding_box(c != background(c))
+    content: bytes = c[top:bottom, left:right].tobytes()
+    return bytes((bottom - top, right - left)) + content
+
+
+# -- selection ------------------------------------------------------------------------------
+
+
+def _nonempty(gs: Grids) -> Grids:
+    if not gs:
+        raise ValueError("no objects")
+    return gs
+
+
+def largest(gs: Grids) -> Grid:
+    """The object with the most cells (the first on ties)."""
+    return max(_nonempty(gs), key=size)
+
+
+def smallest(gs: Grids) -> Grid:
+    return min(_nonempty(gs), key=size)
+
+
+def _only_unique(gs: Grids, keys: list[object]) -> Grid:
+    counts = Counter(keys)
+    unique = [g for g, k in zip(gs, keys, strict=True) if counts[k] == 1]
+    if len(unique) != 1 or len(gs) < 3:
+        raise ValueError("no single odd one out")
+    return unique[0]
+
+
+def unique_color(gs: Grids) -> Grid:
+    """The one object whose colour no other object has."""
+    return _only_unique(gs, [main_color(g) for g in gs])
+
+
+def unique_shape(gs: Grids) -> Grid:
+    """The one object whose shape (ignoring colour and place) no other object has."""
+    return _only_unique(gs, [_shape_key(g) for g in gs])
+
+
+def most_common(gs: Grids) -> Grid:
+    """The first object whose content (colours and shape, ignoring place) recurs most."""
+    keys = [_content_key(g) for g in _nonempty(gs)]
+    counts = Counter(keys)
+    return max(zip(gs, keys, strict=True), key=lambda gk: counts[gk[1]])[0]
+
+
+def of_color(gs: Grids, color: int) -> Grids:
+    """The objects whose main colour is ``color``."""
+    return tuple(g for g in gs if main_color(g) == color)
+
+
+def count(gs: Grids) -> int:
+    return len(gs)
+
+
+def merge(gs: Grids) -> Grid:
+    """Every object painted in order onto the first (all of one shape)."""
+    first, *rest = _nonempty(gs)
+    c = first.cells.copy()
+    for g in rest:
+        if g.shape != first.shape:
+            raise ValueError("objects of different shapes")
+        top = g.cells
+        on = top != background(top)
+        c[on] = top[on]
+    return Grid(c)

@@ -1,0 +1,265 @@
+"""Whole-grid transforms: symmetries, sizes, colours, gravity and cell-wise logic.
+
+Every function is pure and raises ``ValueError`` on misuse (shapes that do not fit, a
+factor out of range, a result beyond 30x30), which fails only the example being run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
+
+
+def background(c: Cells) -> int:
+    """The most common colour (the smallest one on ties, so black wins a draw)."""
+    return int(np.bincount(c.ravel(), minlength=10).argmax())
+
+
+def check_color(c: int) -> int:
+    if not 0 <= c <= 9:
+        raise ValueError(f"colour {c} is outside 0..9")
+    return c
+
+
+def _factor(k: int) -> int:
+    if not 1 <= k <= MAX_SIDE:
+        raise ValueError(f"factor {k} is outside 1..{MAX_SIDE}")
+    return k
+
+
+# -- symmetries ---------------------------------------------------------------------------
+
+
+def rot90(g: Grid) -> Grid:
+    """A quarter turn clockwise."""
+    return Grid(g.cells.T[:, ::-1])
+
+
+def rot180(g: Grid) -> Grid:
+    return Grid(g.cells[::-1, ::-1])
+
+
+def rot270(g: Grid) -> Grid:
+    return Grid(g.cells.T[::-1])
+
+
+def flip_h(g: Grid) -> Grid:
+    """Mirror left to right."""
+    return Grid(g.cells[:, ::-1])
+
+
+def flip_v(g: Grid) -> Grid:
+    """Mirror top to bottom."""
+    return Grid(g.cells[::-1])
+
+
+def transpose(g: Grid) -> Grid:
+    return Grid(g.cells.T)
+
+
+def antitranspose(g: Grid) -> Grid:
+    return Grid(g.cells[::-1, ::-1].T)
+
+
+# -- sizes --------------------------------------------------------------------------------
+
+
+def bounding_box(mask: Cells) -> tuple[int, int, int, int]:
+    """Top, bottom (exclusive), left, right (exclusive) of the true cells of ``mask``."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    if not rows.size:
+        raise ValueError("nothing to crop to")
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+def crop(g: Grid) -> Grid:
+    """The smallest rectangle holding every cell that is not the background."""
+    c = g.cells
+    top, bottom, left, right = bounding_box(c != background(c))
+    return Grid(c[top:bottom, left:right])
+
+
+def upscale(g: Grid, k: int) -> Grid:
+    """Each cell becomes a ``k`` by ``k`` block."""
+    k = _factor(k)
+    return Grid(np.repeat(np.repeat(g.cells, k, axis=0), k, axis=1))
+
+
+def downscale(g: Grid, k: int) -> Grid:
+    """Each ``k`` by ``k`` block becomes one cell of its most common colour."""
+    k = _factor(k)
+    h, w = g.shape
+    if k < 2 or h % k or w % k:
+        raise ValueError(f"a {h}x{w} grid does not split into {k}x{k} blocks")
+    blocks = g.cells.reshape(h // k, k, w // k, k).transpose(0, 2, 1, 3).reshape(h // k, w // k, -1)
+    counts = (blocks[..., None] == np.arange(10, dtype=np.uint8)).sum(axis=2)
+    return Grid(counts.argmax(axis=2).astype(np.uint8))
+
+
+def tile(g: Grid, n: int, m: int) -> Grid:
+    """The grid repeated ``n`` times down and ``m`` times across."""
+    return Grid(np.tile(g.cells, (_factor(n), _factor(m))))
+
+
+def hconcat(a: Grid, b: Grid) -> Grid:
+    if a.shape[0] != b.shape[0]:
+        raise ValueError("grids of different heights")
+    return Grid(np.hstack((a.cells, b.cells)))
+
+
+def vconcat(a: Grid, b: Grid) -> Grid:
+    if a.shape[1] != b.shape[1]:
+        raise ValueError("grids of different widths")
+    return Grid(np.vstack((a.cells, b.cells)))
+
+
+def mirror4(g: Grid) -> Grid:
+    """The grid beside its mirror image, above the mirror image of both."""
+    top = np.hstack((g.cells, g.cells[:, ::-1]))
+    return Grid(np.vstack((top, top[::-1])))
+
+
+def rot_tile(g: Grid) -> Grid:
+    """Four copies turned a quarter further each, clockwise from the top left."""
+    c = g.cells
+    if c.shape[0] != c.shape[1]:
+        raise ValueError("rot_tile needs a square grid")
+    top = np.hstack((c, np.rot90(c, -1)))
+    bottom = np.hstack((np.rot90(c, 1), np.rot90(c, 2)))
+    return Grid(np.vstack((top, bottom)))
+
+
+def left_half(g: Grid) -> Grid:
+    """Columns left of the middle (a middle column of an odd width is dropped)."""
+    return Grid(g.cells[:, : g.shape[1] // 2])
+
+
+def right_half(g: Grid) -> Grid:
+    w = g.shape[1]
+    return Grid(g.cells[:, w - w // 2 :])
+
+
+def top_half(g: Grid) -> Grid:
+    return Grid(g.cells[: g.shape[0] // 2])
+
+
+def bottom_half(g: Grid) -> Grid:
+    h = g.shape[0]
+    return Grid(g.cells[h - h // 2 :])
+
+
+def dedup(g: Grid) -> Grid:
+    """Runs of identical adjacent rows, then of columns, collapsed to one."""
+    c = g.cells
+    keep_rows = np.ones(c.shape[0], dtype=bool)
+    keep_rows[1:] = (c[1:] != c[:-1]).any(axis=1)
+    c = c[keep_rows]
+    keep_cols = np.ones(c.shape[1], dtype=bool)
+    keep_cols[1:] = (c[:, 1:] != c[:, :-1]).any(axis=0)
+    return Grid(c[:, keep_cols])
+
+
+def kron(a: Grid, b: Grid) -> Grid:
+    """A block per cell of ``a``: a copy of ``b`` where ``a`` is not black, else black."""
+    ha, wa = a.shape
+    hb, wb = b.shape
+    if ha * hb > MAX_SIDE or wa * wb > MAX_SIDE:
+        raise ValueError("kron result too large")
+    on = np.repeat(np.repeat(a.cells != 0, hb, axis=0), wb, axis=1)
+    return Grid(np.where(on, np.tile(b.cells, (ha, wa)), np.uint8(0)))
+
+
+def canvas(h: int, w: int, color: int) -> Grid:
+    """A ``h`` by ``w`` grid of one colour."""
+    return Grid(np.full((_factor(h), _factor(w)), check_color(color), dtype=np.uint8))
+
+
+def fill(g: Grid, color: int) -> Grid:
+    """A grid of ``g``'s shape in one colour."""
+    return Grid(np.full(g.shape, check_color(color), dtype=np.uint8))
+
+
+# -- colours ------------------------------------------------------------------------------
+
+
+def recolor(g: Grid, old: int, new: int) -> Grid:
+    """Every cell of colour ``old`` becomes ``new``."""
+    c = g.cells
+    return Grid(np.where(c == old, np.uint8(check_color(new)), c))
+
+
+def paint_fg(g: Grid, color: int) -> Grid:
+    """Every cell that is not background becomes ``color``."""
+    c = g.cells
+    return Grid(np.where(c != background(c), np.uint8(check_color(color)), c))
+
+
+def keep(g: Grid, color: int) -> Grid:
+    """Cells of ``color`` stay; all others become background."""
+    c = g.cells
+    return Grid(np.where(c == color, c, np.uint8(background(c))))
+
+
+# -- gravity ------------------------------------------------------------------------------
+
+
+def _fall(g: Grid, axis: int, forward: bool) -> Grid:
+    """Non-background cells slide along ``axis`` to its far end (``forward``) or its
+    start, keeping their order."""
+    c = g.cells
+    fg = c != background(c)
+    order = np.argsort(fg if forward else ~fg, axis=axis, kind="stable")
+    return Grid(np.take_along_axis(c, order, axis=axis))
+
+
+def fall_down(g: Grid) -> Grid:
+    """Cells that are not background drop to the bottom of their column, in order."""
+    return _fall(g, 0, forward=True)
+
+
+def fall_up(g: Grid) -> Grid:
+    return _fall(g, 0, forward=False)
+
+
+def fall_left(g: Grid) -> Grid:
+    return _fall(g, 1, forward=False)
+
+
+def fall_right(g: Grid) -> Grid:
+    return _fall(g, 1, forward=True)
+
+
+# -- cell-wise logic (black is off) -----------------------------------------------------
+
+
+def _on(a: Grid, b: Grid) -> tuple[Cells, Cells]:
+    if a.shape != b.shape:
+        raise ValueError("grids of different shapes")
+    return a.cells != 0, b.cells != 0
+
+
+def _lit(mask: Cells, color: int) -> Grid:
+    return Grid(np.where(mask, np.uint8(check_color(color)), np.uint8(0)))
+
+
+def cell_and(a: Grid, b: Grid, color: int) -> Grid:
+    """``color`` where both grids are not black, black elsewhere."""
+    x, y = _on(a, b)
+    return _lit(x & y, color)
+
+
+def cell_or(a: Grid, b: Grid, color: int) -> Grid:
+    x, y = _on(a, b)
+    return _lit(x | y, color)
+
+
+def cell_xor(a: Grid, b: Grid, color: int) -> Grid:
+    x, y = _on(a, b)
+    return _lit(x ^ y, color)
+
+
+def cell_nor(a: Grid, b: Grid, color: int) -> Grid:
+    x, y = _on(a, b)
+    return _lit(~(x | y), color)

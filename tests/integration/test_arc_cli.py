@@ -1,0 +1,109 @@
+"""ARC through the command line, run as a user would: in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+RECOLOR = {
+    "train": [
+        {"input": [[1, 0], [0, 1]], "output": [[2, 0], [0, 2]]},
+        {"input": [[1, 1, 0]], "output": [[2, 2, 0]]},
+        {"input": [[0], [1]], "output": [[0], [2]]},
+    ],
+    "test": [{"input": [[1, 0, 1]], "output": [[2, 0, 2]]}, {"input": [[0, 1]]}],
+}
+FLIP = {
+    "train": [
+        {"input": [[1, 2], [3, 4]], "output": [[2, 1], [4, 3]]},
+        {"input": [[5, 0, 0]], "output": [[0, 0, 5]]},
+    ],
+    "test": [{"input": [[7, 8, 9]], "output": [[9, 8, 7]]}],
+}
+NOISE = {
+    "train": [
+        {"input": [[1]], "output": [[3, 1], [4, 1]]},
+        {"input": [[2]], "output": [[9]]},
+    ],
+    "test": [{"input": [[5]], "output": [[6]]}, {"input": [[6]], "output": [[7]]}],
+}
+
+
+def metagrow(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "metagrow", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _write(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_solve_detects_an_arc_task(tmp_path: Path) -> None:
+    path = _write(tmp_path / "recolor.json", RECOLOR)
+    proc = metagrow("solve", str(path), "--budget", "3", "--json")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["task"] == "recolor" and record["solved"] is True
+    assert record["program"] == "(lam (recolor $0 c1 c2))"
+    assert len(record["predictions"]) == 2
+    assert record["predictions"][0][0] == [[2, 0, 2]]
+    assert record["predictions"][1][0] == [[0, 2]]
+
+
+def test_unsolved_arc_task_predicts_nothing(tmp_path: Path) -> None:
+    path = _write(tmp_path / "noise.json", NOISE)
+    proc = metagrow("solve", str(path), "--budget", "1", "--json", "--domain", "grids")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["solved"] is False and record["program"] is None
+    assert record["predictions"] == [[], []]
+
+
+def test_bad_arc_file_exits_2_with_one_line(tmp_path: Path) -> None:
+    bad = {"train": [{"input": [[1, 2], [3]], "output": [[1]]}], "test": [{"input": [[1]]}]}
+    path = _write(tmp_path / "bad.json", bad)
+    proc = metagrow("solve", str(path), "--json")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert str(path) in lines[0] and "train[0].input" in lines[0] and "rectangle" in lines[0]
+
+
+def test_bench_arc_writes_report_and_submission(tmp_path: Path) -> None:
+    folder = tmp_path / "tasks"
+    folder.mkdir()
+    _write(folder / "a-flip.json", FLIP)
+    _write(folder / "b-noise.json", NOISE)
+    _write(folder / "c-recolor.json", RECOLOR)
+    out, sub = tmp_path / "report.json", tmp_path / "sub.json"
+    proc = metagrow(
+        "bench", "arc", "--tasks", str(folder), "--limit", "2", "--budget", "2", "--jobs", "1",
+        "--json", str(out), "--submission", str(sub),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text())
+    assert report["totals"]["tasks"] == 2
+    assert report["totals"]["score"] == 1.0
+    flip, noise = report["tasks"]
+    assert (flip["task"], flip["tests"], flip["correct"], flip["score"]) == ("a-flip", 1, 1, 1.0)
+    assert (noise["task"], noise["tests"], noise["correct"], noise["score"]) == ("b-noise", 2, 0, 0)
+    submission = json.loads(sub.read_text())
+    assert set(submission) == {"a-flip", "b-noise"}
+    assert submission["a-flip"][0]["attempt_1"] == [[9, 8, 7]]
+    assert set(submission["a-flip"][0]) == {"attempt_1", "attempt_2"}
+    assert submission["b-noise"] == [{"attempt_1": [[0]], "attempt_2": [[0]]}] * 2
+
+
+def test_bench_arc_rejects_a_bad_split() -> None:
+    proc = metagrow("bench", "arc", "--split", "nope")
+    assert proc.returncode == 2
+    assert "--split" in proc.stderr
