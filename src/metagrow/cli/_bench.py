@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
@@ -12,6 +11,7 @@ import typer
 
 from metagrow.cli._choices import ENGINES, pick
 from metagrow.cli._errors import UsageError, fail
+from metagrow.cli._runs import backend_for, check_run_options, suite_progress
 from metagrow.domains import TaskFileError, load_task
 
 bench_app = typer.Typer(help="Measure: run a suite of tasks and report.", no_args_is_help=True)
@@ -43,21 +43,14 @@ def bench_lists(
     ] = None,
 ) -> None:
     """Solve the list-function suite (or any folder of task files) and score the tests."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from metagrow.bench import TaskRecord, run_suite
     from metagrow.domains.lists import ListsDomain, load_suite
-    from metagrow.search import Budget, ProcessPoolBackend, SerialBackend, SolveJob
+    from metagrow.search import Budget, SolveJob
 
     domain = ListsDomain()
     try:
-        if not budget > 0:
-            raise UsageError(f"--budget must be positive, got {budget}")
-        if jobs < 0 or limit < 0:
-            raise UsageError("--jobs and --limit must not be negative")
-        if memory is not None and memory < 1:
-            raise UsageError(f"--memory must be a positive number of MiB, got {memory}")
+        check_run_options(budget, jobs, limit, memory)
         eng = pick(ENGINES, engine, "engine")
         if tasks is not None:
             files = sorted(tasks.glob("*.json"))
@@ -76,7 +69,7 @@ def bench_lists(
         fail(str(err))
     if limit:
         task_list = task_list[:limit]
-    workers = jobs or os.cpu_count() or 1
+    backend, workers = backend_for(jobs)
     library = None
     if store is not None:
         from metagrow.cli._learn import stored_library
@@ -84,19 +77,10 @@ def bench_lists(
         library = stored_library(store, domain.name)
     limits = Budget(budget, run_limits=domain.limits(), memory_mb=memory)
     job = SolveJob(domain, eng, limits, library=library)
-    backend = SerialBackend() if workers == 1 else ProcessPoolBackend(workers)
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("solved {task.fields[solved]}"), TimeElapsedColumn(), console=console,
-    ) as bar:  # fmt: skip
-        handle = bar.add_task(suite, total=len(task_list), solved=0)
-        solved = 0
+    with suite_progress(suite, len(task_list), "solved", "{:g}") as step:
 
         def advance(record: TaskRecord) -> None:
-            nonlocal solved
-            solved += record.test_correct
-            bar.update(handle, advance=1, solved=solved)
+            step(record.test_correct)
 
         report = run_suite(suite, task_list, job, backend, workers, advance)
     _print_table(report)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +11,7 @@ import typer
 
 from metagrow.cli._choices import ENGINES, pick
 from metagrow.cli._errors import UsageError, fail
+from metagrow.cli._runs import backend_for, check_run_options, suite_progress
 from metagrow.domains import TaskFileError
 
 SPLITS = ("training", "evaluation", "arc2-training", "arc2-evaluation")
@@ -40,21 +40,14 @@ def bench_arc(
     ] = None,
 ) -> None:
     """Solve ARC tasks with the grids domain; a test input counts if one of 2 attempts is right."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from metagrow.bench import ArcTaskRecord, run_arc
     from metagrow.domains.grids import GridsDomain, load_arc_folder, load_arc_split
-    from metagrow.search import Budget, ProcessPoolBackend, SerialBackend, SolveJob
+    from metagrow.search import Budget, SolveJob
 
     domain = GridsDomain()
     try:
-        if not budget > 0:
-            raise UsageError(f"--budget must be positive, got {budget}")
-        if jobs < 0 or limit < 0:
-            raise UsageError("--jobs and --limit must not be negative")
-        if memory is not None and memory < 1:
-            raise UsageError(f"--memory must be a positive number of MiB, got {memory}")
+        check_run_options(budget, jobs, limit, memory)
         eng = pick(ENGINES, engine, "engine")
         if tasks is not None:
             task_list = load_arc_folder(tasks)
@@ -68,21 +61,12 @@ def bench_arc(
         fail(str(err))
     if limit:
         task_list = task_list[:limit]
-    workers = jobs or os.cpu_count() or 1
+    backend, workers = backend_for(jobs)
     job = SolveJob(domain, eng, Budget(budget, run_limits=domain.limits(), memory_mb=memory))
-    backend = SerialBackend() if workers == 1 else ProcessPoolBackend(workers)
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("score {task.fields[score]:.2f}"), TimeElapsedColumn(), console=console,
-    ) as bar:  # fmt: skip
-        handle = bar.add_task(suite, total=len(task_list), score=0.0)
-        total = 0.0
+    with suite_progress(suite, len(task_list), "score", "{:.2f}") as step:
 
         def advance(record: ArcTaskRecord) -> None:
-            nonlocal total
-            total += record.score
-            bar.update(handle, advance=1, score=total)
+            step(record.score)
 
         report, predictions = run_arc(suite, task_list, job, backend, workers, advance)
     _print_summary(report)
