@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import final
 
-from metagrow.bench._report import git_commit, machine
+from metagrow.bench._report import git_commit, machine, report_json
 from metagrow.lang import Task
 from metagrow.search import Backend, SolveJob, TaskOutcome
 
@@ -72,17 +72,7 @@ class ArcReport:
         }
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "suite": self.suite,
-            "engine": self.engine,
-            "budget": self.budget,
-            "jobs": self.jobs,
-            "commit": self.commit,
-            "machine": self.machine,
-            "wall_seconds": round(self.wall_seconds, 2),
-            "totals": self.totals,
-            "tasks": [asdict(t) for t in self.tasks],
-        }
+        return report_json(self)
 
     def markdown(self) -> str:
         t = self.totals

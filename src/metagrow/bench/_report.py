@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import final
+from typing import Any, Protocol, final
 
 
 @final
@@ -61,17 +61,7 @@ class BenchReport:
         }
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "suite": self.suite,
-            "engine": self.engine,
-            "budget": self.budget,
-            "jobs": self.jobs,
-            "commit": self.commit,
-            "machine": self.machine,
-            "wall_seconds": round(self.wall_seconds, 2),
-            "totals": self.totals,
-            "tasks": [asdict(t) for t in self.tasks],
-        }
+        return report_json(self)
 
     def markdown(self) -> str:
         t = self.totals
@@ -93,6 +83,44 @@ class BenchReport:
                 f"| {r.programs_tried} | {program} |"
             )
         return "\n".join(lines) + "\n"
+
+
+class RunReport(Protocol):
+    """What every benchmark report says about its run (lists, ARC, ...)."""
+
+    @property
+    def suite(self) -> str: ...
+    @property
+    def engine(self) -> str: ...
+    @property
+    def budget(self) -> float: ...
+    @property
+    def jobs(self) -> int: ...
+    @property
+    def commit(self) -> str: ...
+    @property
+    def machine(self) -> dict[str, object]: ...
+    @property
+    def wall_seconds(self) -> float: ...
+    @property
+    def totals(self) -> dict[str, object]: ...
+    @property
+    def tasks(self) -> tuple[Any, ...]: ...
+
+
+def report_json(report: RunReport) -> dict[str, object]:
+    """The JSON form of a report: the run, its totals, and one record per task."""
+    return {
+        "suite": report.suite,
+        "engine": report.engine,
+        "budget": report.budget,
+        "jobs": report.jobs,
+        "commit": report.commit,
+        "machine": report.machine,
+        "wall_seconds": round(report.wall_seconds, 2),
+        "totals": report.totals,
+        "tasks": [asdict(t) for t in report.tasks],
+    }
 
 
 def _median(xs: Sequence[float]) -> float | None:
