@@ -85,6 +85,7 @@ class _Rule:
     fn: Callable[..., object]
     lazy: bool
     commutative: bool = False
+    higher: bool = False  # some argument is a lambda
 
 
 @final
@@ -187,9 +188,7 @@ class _Search:
         self.inputs = [ex.inputs for ex in examples]
         self.arg_types = task.request.arguments()
         self.rules = _rules(grammar, self.universe, budget.run_limits)
-        self.first_order = [
-            r for r in self.rules if not any(isinstance(a, _Signature) for a in r.args)
-        ]
+        self.first_order = [r for r in self.rules if not r.higher]
         self.lambda_contexts: dict[tuple[Type, ...], _Context] = {}
         self.lambda_fns: dict[int, list[Callable[..., object]]] = {}  # by id of the recipe
         self.lambda_pools: dict[tuple[_Signature, int], list[Entry]] = {}
@@ -274,7 +273,7 @@ class _Search:
             if rule.lazy:
                 cols = [v for _, v in combo]
                 return tuple(fn(*(_thunk(c[r]) for c in cols)) for r in range(ctx.bank.rows))
-            if any(isinstance(a, _Signature) for a in rule.args):
+            if rule.higher:
                 return self._apply_higher(ctx, rule, combo)
             if len(combo) == 1:
                 return tuple(map(fn, combo[0][1]))
@@ -534,7 +533,10 @@ def _rules(grammar: Grammar, universe: frozenset[Type], limits: Limits) -> list[
             args = _rule_args(t.arguments(), universe)
             if args is not None and t.returns() in universe:
                 commutative = symmetric and len(args) == 2 and args[0] == args[1]
-                rules.append(_Rule(prod.expr, cost, args, t.returns(), fn, lazy, commutative))
+                higher = any(isinstance(a, _Signature) for a in args)
+                rules.append(
+                    _Rule(prod.expr, cost, args, t.returns(), fn, lazy, commutative, higher)
+                )
     return rules
 
 
