@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from metagrow.domains._domain import JSON, Domain, ValueDecodeError, names
@@ -38,8 +39,8 @@ def task_from_json(data: JSON, domain: Domain, source: str, default_name: str = 
         raise TaskFileError(f"{source}: field 'name' must be a non-empty string")
     request = _request(data, domain, source)
     arity = len(request.arguments())
-    train = _examples(data, "train", request, arity, domain, source, need_output=True)
-    test = _examples(data, "test", request, arity, domain, source, need_output=False)
+    train = read_examples(data, "train", request, arity, domain, source, need_output=True)
+    test = read_examples(data, "test", request, arity, domain, source, need_output=False)
     if not train:
         raise TaskFileError(f"{source}: field 'train' needs at least one example")
     extra = {k: v for k, v in data.items() if k not in {"name", "type", "train", "test"}}
@@ -67,8 +68,8 @@ def _request(data: dict[str, JSON], domain: Domain, source: str) -> Type:
     return request
 
 
-def _examples(
-    data: dict[str, JSON],
+def read_examples(
+    data: Mapping[str, JSON],
     field: str,
     request: Type,
     arity: int,
@@ -76,6 +77,7 @@ def _examples(
     source: str,
     need_output: bool,
 ) -> list[Example]:
+    """The examples under ``field`` (absent means none), decoded by ``domain``."""
     raw = data.get(field, [])
     if not isinstance(raw, list):
         raise TaskFileError(f"{source}: field '{field}' must be a list of examples")

@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, Literal
 
-from metagrow.domains._domain import JSON, ValueDecodeError
-from metagrow.domains._taskfile import TaskFileError
-from metagrow.domains.grids._domain import decode_grid
+from metagrow.domains._domain import JSON
+from metagrow.domains._taskfile import TaskFileError, read_examples
+from metagrow.domains.grids._domain import GridsDomain
 from metagrow.domains.grids._grid import GRID
-from metagrow.lang import MISSING, Example, Task, arrow
+from metagrow.lang import Example, Task, arrow
 
 ArcSplit = Literal["training", "evaluation", "arc2-training", "arc2-evaluation"]
 ARC_SPLITS: Final[tuple[str, ...]] = ("training", "evaluation", "arc2-training", "arc2-evaluation")
@@ -67,30 +67,7 @@ def _examples(
 ) -> list[Example]:
     if field not in data:
         raise TaskFileError(f"{source}: field '{field}' is missing")
-    raw = data[field]
-    if not isinstance(raw, list):
-        raise TaskFileError(f"{source}: field '{field}' must be a list of examples")
-    out: list[Example] = []
-    for i, ex in enumerate(raw):
-        where = f"{source}: field '{field}[{i}]"
-        if not isinstance(ex, dict):
-            raise TaskFileError(f"{where}' must be an object with 'input' and 'output'")
-        if "input" not in ex:
-            raise TaskFileError(f"{where}.input' is missing")
-        try:
-            grid = decode_grid(ex["input"])
-        except ValueDecodeError as err:
-            raise TaskFileError(f"{where}.input': {err}") from None
-        output: object = MISSING
-        if "output" in ex:
-            try:
-                output = decode_grid(ex["output"])
-            except ValueDecodeError as err:
-                raise TaskFileError(f"{where}.output': {err}") from None
-        elif need_output:
-            raise TaskFileError(f"{where}.output' is missing")
-        out.append(Example((grid,), output))
-    return out
+    return read_examples(data, field, ARC_REQUEST, 1, GridsDomain(), source, need_output)
 
 
 def _read_json(path: Path) -> JSON:
