@@ -17,6 +17,13 @@ class TaskFileError(ValueError):
 def load_task(path: str | Path, domain: Domain) -> Task:
     """Read one task file; every problem raises :class:`TaskFileError` with one line."""
     path = Path(path)
+    data = read_json(path)
+    return task_from_json(data, domain, source=str(path), default_name=path.stem)
+
+
+def read_json(path: Path) -> JSON:
+    """A file's parsed JSON; a missing, unreadable or malformed file raises
+    :class:`TaskFileError` with one line naming it."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -24,10 +31,10 @@ def load_task(path: str | Path, domain: Domain) -> Task:
     except (OSError, UnicodeDecodeError) as err:
         raise TaskFileError(f"{path}: cannot read ({err})") from None
     try:
-        data = json.loads(text)
+        data: JSON = json.loads(text)
     except json.JSONDecodeError as err:
         raise TaskFileError(f"{path}: not valid JSON ({err.msg} at line {err.lineno})") from None
-    return task_from_json(data, domain, source=str(path), default_name=path.stem)
+    return data
 
 
 def task_from_json(data: JSON, domain: Domain, source: str, default_name: str = "task") -> Task:

@@ -48,6 +48,7 @@ from metagrow.lang._types import (
     canonicalize,
     decanonicalize,
     parse_type,
+    substitute_vars,
     tlist,
 )
 
@@ -107,6 +108,7 @@ __all__ = [
     "show",
     "spine",
     "substitute",
+    "substitute_vars",
     "tlist",
     "value_size",
 ]

