@@ -18,6 +18,7 @@ from metagrow.lang import (
     ProgramParseError,
     ProgramTypeError,
     Task,
+    Type,
     TypeParseError,
     infer,
     parse,
@@ -114,11 +115,8 @@ def _load_solve_task(task_file: Path, dom: Domain) -> Task:
     return load_task(task_file, dom)
 
 
-def result_json(result: SolveResult, dom: Domain, output_type: object) -> dict[str, object]:
+def result_json(result: SolveResult, dom: Domain, output_type: Type) -> dict[str, object]:
     """The ``--json`` record of one solve (the stable contract)."""
-    from metagrow.lang import Type
-
-    assert isinstance(output_type, Type)
     return {
         "task": result.task,
         "solved": result.solved,
