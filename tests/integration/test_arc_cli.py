@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from cli_run import metagrow
 
 RECOLOR = {
     "train": [
@@ -29,16 +29,6 @@ NOISE = {
     ],
     "test": [{"input": [[5]], "output": [[6]]}, {"input": [[6]], "output": [[7]]}],
 }
-
-
-def metagrow(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "metagrow", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def _write(path: Path, data: object) -> Path:

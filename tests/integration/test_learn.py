@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from cli_run import metagrow
+
 from metagrow.store import Store
 
 EASY = ("reverse", "sum", "length", "double-each")
@@ -36,10 +38,9 @@ def task_folder(tmp_path: Path, examples_dir: Path) -> Path:
     return folder
 
 
-def learn_cmd(folder: Path, db: Path, iterations: int = 4) -> list[str]:
+def learn_args(folder: Path, db: Path, iterations: int = 4) -> list[str]:
     return [
-        sys.executable, "-m", "metagrow", "learn", "--tasks", str(folder),
-        "--iterations", str(iterations),
+        "learn", "--tasks", str(folder), "--iterations", str(iterations),
         "--budget", "1", "--jobs", "1", "--store", str(db),
     ]  # fmt: skip
 
@@ -60,7 +61,7 @@ def test_sigkill_during_learn_then_the_same_command_resumes(
     folder = task_folder(tmp_path, examples_dir)
     db = tmp_path / "metagrow.db"
     proc = subprocess.Popen(
-        learn_cmd(folder, db),
+        [sys.executable, "-m", "metagrow", *learn_args(folder, db)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
@@ -74,9 +75,7 @@ def test_sigkill_during_learn_then_the_same_command_resumes(
     done = committed(db)
     assert 2 <= done < 4
 
-    again = subprocess.run(
-        learn_cmd(folder, db), capture_output=True, text=True, timeout=120, check=False
-    )
+    again = metagrow(*learn_args(folder, db), timeout=120)
     assert again.returncode == 0, again.stderr
     resumed = re.search(r"resuming run (\d+) after iteration (\d+)", again.stdout)
     assert resumed is not None, again.stdout
@@ -96,41 +95,14 @@ def test_sigkill_during_learn_then_the_same_command_resumes(
 def test_library_commands_and_solve_with_a_store(tmp_path: Path, examples_dir: Path) -> None:
     folder = task_folder(tmp_path, examples_dir)
     db = tmp_path / "lib.db"
-    run = subprocess.run(
-        learn_cmd(folder, db, iterations=1),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    run = metagrow(*learn_args(folder, db, iterations=1), timeout=120)
     assert run.returncode == 0, run.stderr
     assert "iteration 0" in run.stdout
-    history = subprocess.run(
-        [sys.executable, "-m", "metagrow", "library", "history", "--store", str(db)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    history = metagrow("library", "history", "--store", str(db))
     assert history.returncode == 0, history.stderr
     assert "iteration 0: solved 4/5" in history.stdout
-    solved = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "metagrow",
-            "solve",
-            str(examples_dir / "reverse.json"),
-            "--json",
-            "--store",
-            str(db),
-            "--budget",
-            "5",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    solved = metagrow(
+        "solve", str(examples_dir / "reverse.json"), "--json", "--store", str(db), "--budget", "5"
     )
     assert solved.returncode == 0, solved.stderr
     assert json.loads(solved.stdout)["solved"] is True
@@ -140,13 +112,7 @@ def test_missing_or_corrupt_store_is_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.db"
     bad.write_text("this is not a database\n" * 100)
     for path in (tmp_path / "absent.db", bad):
-        proc = subprocess.run(
-            [sys.executable, "-m", "metagrow", "library", "show", "--store", str(path)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        proc = metagrow("library", "show", "--store", str(path))
         assert proc.returncode == 2
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
         assert str(path) in proc.stderr
