@@ -20,7 +20,11 @@ def _grids() -> Domain:
     return GridsDomain()
 
 
-DOMAINS: Mapping[str, Callable[[], Domain]] = {"lists": ListsDomain, "grids": _grids}
+DOMAINS: Mapping[str, Callable[[], Domain]] = {
+    "lists": ListsDomain,
+    "grids": _grids,
+    "arc": _grids,
+}
 ENGINES: Mapping[str, Callable[[], Engine]] = {
     "bottomup": BottomUpEnumerator,
     "topdown": TopDownEnumerator,

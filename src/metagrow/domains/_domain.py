@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
-from metagrow.lang import BOOL, INT, Grammar, Limits, TCon, Type
+from metagrow.lang import BOOL, INT, Grammar, Limits, Task, TCon, Type
 
 JSON = object
 """A value as ``json.load`` returns it."""
@@ -36,6 +36,12 @@ class Domain(ABC):
         """Domains cross process boundaries by class: a worker rebuilds the primitives
         (which hold Python functions) instead of unpickling them."""
         return type(self), ()
+
+    def task_grammar(self, task: Task, grammar: Grammar) -> Grammar:
+        """``grammar`` with primitives read off ``task``'s train examples (say, a colour
+        table the examples show); by default none. Such primitives are the task's own: they
+        never enter a learned library."""
+        return grammar
 
     def limits(self) -> Limits:
         """Bounds for running one program on one input in this domain."""

@@ -1,1 +1,31 @@
-"""The neural guide: a recognition model from a task to task-conditioned grammar weights."""
+"""The neural guide: a recognition model from a task to task-conditioned grammar weights.
+
+Importing this package does not import torch; training or loading a guide does.
+"""
+
+from metagrow.guide._api import load_guide, train_guide
+from metagrow.guide._base import Guide, GuideConfig, GuideData
+from metagrow.guide._choices import (
+    VARIABLE,
+    ChoicePoint,
+    argument_order,
+    choice_points,
+    program_log_likelihood,
+)
+from metagrow.guide._fantasy import Fantasy, dream, sample_program
+
+__all__ = [
+    "VARIABLE",
+    "ChoicePoint",
+    "Fantasy",
+    "Guide",
+    "GuideConfig",
+    "GuideData",
+    "argument_order",
+    "choice_points",
+    "dream",
+    "load_guide",
+    "program_log_likelihood",
+    "sample_program",
+    "train_guide",
+]

@@ -123,6 +123,17 @@ class Grammar:
     def with_productions(self, productions: Iterable[Production], log_variable: float) -> Grammar:
         return Grammar(self.primitives, tuple(productions), log_variable)
 
+    def with_primitive(self, primitive: Primitive, log_weight: float = 0.0) -> Grammar:
+        """This grammar plus one primitive; ``ValueError`` if the name is taken."""
+        if primitive.name in self.primitives:
+            raise ValueError(f"a primitive named {primitive.name!r} already exists")
+        added = Production(Prim(primitive.name), primitive.type, log_weight, primitive.name)
+        return Grammar(
+            {**self.primitives, primitive.name: primitive},
+            (*self.productions, added),
+            self.log_variable,
+        )
+
     def invention_names(self) -> dict[Expr, str]:
         """Library name of every invention, for printing programs that use them."""
         return {p.expr: p.name for p in self.productions if isinstance(p.expr, Invented)}

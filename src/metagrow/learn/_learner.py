@@ -21,6 +21,7 @@ from metagrow.lang import (
     GrammarSpec,
     Invented,
     InventionSpec,
+    Prim,
     Task,
     build_grammar,
     grammar_spec,
@@ -168,7 +169,9 @@ class Learner:
             job = SolveJob(self.domain, self.engine, budget, attempts=1, library=spec)
             for outcome in self.backend.run(job, group):
                 result = outcome.result
-                ok = result is not None and result.solved and result.program is not None
+                program = result.program if result is not None and result.solved else None
+                # A program using the task's own primitives teaches the library nothing.
+                ok = program is not None and _in_library(program, grammar)
                 if ok:
                     assert result is not None
                     found[outcome.task] = result
@@ -247,6 +250,11 @@ class Learner:
             if s.task in self.tasks:
                 out[s.task] = grammar.parse(s.program)
         return out
+
+
+def _in_library(program: Expr, grammar: Grammar) -> bool:
+    """Whether ``program`` uses only the library's primitives (not a task's own)."""
+    return all(n.name in grammar.primitives for n in program.walk() if isinstance(n, Prim))
 
 
 def spec_of(point: Checkpoint) -> GrammarSpec:

@@ -37,7 +37,8 @@ class SolveJob:
 
     def run(self, task: Task) -> SolveResult:
         """Solve ``task`` with this job's grammar, engine and budget."""
-        return solve(task, self.grammar(), self.engine, self.budget, self.attempts)
+        grammar = self.domain.task_grammar(task, self.grammar())
+        return solve(task, grammar, self.engine, self.budget, self.attempts)
 
 
 @final

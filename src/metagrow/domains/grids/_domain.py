@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import final
 
 import numpy as np
 
 from metagrow.domains._domain import JSON, Domain, ValueDecodeError, decode_basic, encode_basic
+from metagrow.domains.grids._fitted import CellRule, find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
 from metagrow.domains.grids._primitives import grid_primitives
-from metagrow.lang import Grammar, Limits, TCon, Type
+from metagrow.lang import Grammar, Limits, Primitive, Task, TCon, Type, arrow
 
 # Log-weights: specialised operations are about ten times rarer than the core transforms
 # (bottom-up search then charges them one more cost unit of half a uniform choice), which
 # keeps the number of cheap unary grid operations, the search's branching factor, near twenty.
 _RARE = -2.5
+_G_G = arrow(GRID, GRID)
 _SPECIALISED = (
     "antitranspose", "mirror4", "rot_tile", "dedup", "kron", "canvas", "fill", "border",
     "symmetrize", "surround", "connect", "connect_h", "connect_v", "fall_down", "fall_up",
@@ -49,6 +52,16 @@ def decode_grid(value: JSON) -> Grid:
     return Grid(np.array(value, dtype=np.uint8))
 
 
+def _total(rule: CellRule) -> Callable[[Grid], Grid]:
+    def apply(g: Grid) -> Grid:
+        out = rule(g)
+        if out is None:
+            raise ValueError("the rule does not know this grid")
+        return out
+
+    return apply
+
+
 @final
 class GridsDomain(Domain):
     """ARC grids: whole-grid transforms, objects, counting, painting."""
@@ -60,6 +73,20 @@ class GridsDomain(Domain):
 
     def grammar(self) -> Grammar:
         return self._grammar
+
+    def task_grammar(self, task: Task, grammar: Grammar) -> Grammar:
+        """Adds ``rule_<family>``, the simplest cell rule that maps every same-shape train
+        input to its output and knows every test input (see ``_fitted``)."""
+        if task.request != _G_G:
+            return grammar
+        pairs = [(ex.inputs[0], ex.output) for ex in task.train]
+        unseen = [ex.inputs[0] for ex in task.test]
+        if not all(isinstance(g, Grid) for pair in pairs for g in pair):
+            return grammar
+        rule = find_rule(pairs, unseen)  # type: ignore[arg-type]
+        if rule is None:
+            return grammar
+        return grammar.with_primitive(Primitive(f"rule_{rule.family.name}", _G_G, _total(rule)))
 
     def constructors(self) -> frozenset[str]:
         return frozenset({"grid", "color", "int", "bool", "list"})

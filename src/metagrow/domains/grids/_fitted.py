@@ -1,0 +1,277 @@
+"""Cell rules read off a task's examples: each output cell as a function of features of
+the same cell in the input (its colour, its neighbours, what it sees along its row and
+column, its position modulo a period).
+
+A rule is a lookup table from a cell's feature key to an output colour, fitted on every
+train pair whose input and output have the same shape. Feature families are tried from
+the simplest to the richest; a family is kept when its table never maps one key to two
+colours and every key of every test input was seen in training, so the rule is never
+asked about a situation the examples did not show. This covers ARC's colour mappings
+and per-cell and neighbourhood rules with one mechanism.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import final
+
+import numpy as np
+import numpy.typing as npt
+
+from metagrow.domains.grids._grid import Cells, Grid
+
+Keys = npt.NDArray[np.int64]
+_EDGE = 10
+"""The colour of a cell outside the grid, and of 'nothing seen' along a ray."""
+_BASE = 11
+
+
+def _background(cells: Cells) -> int:
+    return int(np.bincount(cells.ravel(), minlength=10).argmax())
+
+
+def _pack(*parts: npt.NDArray[np.integer]) -> Keys:
+    """One int64 key per cell from several small non-negative ints per cell."""
+    key = np.zeros(parts[0].shape, dtype=np.int64)
+    for p in parts:
+        key = key * _BASE + p.astype(np.int64)
+    return key
+
+
+def _padded(cells: Cells) -> npt.NDArray[np.int64]:
+    return np.pad(cells.astype(np.int64), 1, constant_values=_EDGE)
+
+
+def _shifted(cells: Cells, offsets: Sequence[tuple[int, int]]) -> list[npt.NDArray[np.int64]]:
+    h, w = cells.shape
+    p = _padded(cells)
+    return [p[1 + dr : 1 + dr + h, 1 + dc : 1 + dc + w] for dr, dc in offsets]
+
+
+_N4 = ((-1, 0), (1, 0), (0, -1), (0, 1))
+_N8 = (*_N4, (-1, -1), (-1, 1), (1, -1), (1, 1))
+
+
+def _cell(cells: Cells) -> Keys:
+    return _pack(cells)
+
+
+def _count(offsets: Sequence[tuple[int, int]]) -> Callable[[Cells], Keys]:
+    def keys(cells: Cells) -> Keys:
+        bg = _background(cells)
+        around = sum((n != bg) & (n != _EDGE) for n in _shifted(cells, offsets))
+        return _pack(cells, np.asarray(around))
+
+    return keys
+
+
+def _neighbours(offsets: Sequence[tuple[int, int]]) -> Callable[[Cells], Keys]:
+    return lambda cells: _pack(cells, *_shifted(cells, offsets))
+
+
+def _ray(cells: Cells, bg: int) -> npt.NDArray[np.int64]:
+    """For each cell, the first non-background colour strictly to its left (or _EDGE)."""
+    h, w = cells.shape
+    out = np.full((h, w), _EDGE, dtype=np.int64)
+    seen = np.full(h, _EDGE, dtype=np.int64)
+    for c in range(w):
+        out[:, c] = seen
+        col = cells[:, c].astype(np.int64)
+        seen = np.where(col != bg, col, seen)
+    return out
+
+
+def _rays(cells: Cells) -> Keys:
+    bg = _background(cells)
+    left = _ray(cells, bg)
+    right = _ray(cells[:, ::-1], bg)[:, ::-1]
+    up = _ray(cells.T, bg).T
+    down = _ray(cells[::-1].T, bg).T[::-1]
+    return _pack(cells, left, right, up, down)
+
+
+def _lines(cells: Cells) -> Keys:
+    """The cell's colour and the sets of non-background colours in its row and column."""
+    bg = _background(cells)
+    bits = np.where(cells != bg, 1 << cells.astype(np.int64), 0)
+    rows = np.bitwise_or.reduce(bits, axis=1)[:, None] * np.ones_like(bits)
+    cols = np.bitwise_or.reduce(bits, axis=0)[None, :] * np.ones_like(bits)
+    key: Keys = (cells.astype(np.int64) << 20) | (rows << 10) | cols
+    return key
+
+
+def _period(k: int) -> Callable[[Cells], Keys]:
+    def keys(cells: Cells) -> Keys:
+        r, c = np.indices(cells.shape)
+        return _pack(cells, np.asarray(r % k), np.asarray(c % k))
+
+    return keys
+
+
+def _labels(cells: Cells, diagonal: bool, by_color: bool) -> npt.NDArray[np.int64]:
+    """Each cell's connected component number (non-background cells joined by sides, or
+    also corners when ``diagonal``, of one colour when ``by_color``); -1 on background."""
+    h, w = cells.shape
+    bg = _background(cells)
+    flat = cells.ravel().tolist()
+    label = [-1] * (h * w)
+    steps = _N8 if diagonal else _N4
+    n = 0
+    for start, color in enumerate(flat):
+        if color == bg or label[start] >= 0:
+            continue
+        label[start] = n
+        stack = [start]
+        while stack:
+            i = stack.pop()
+            r, c = divmod(i, w)
+            for dr, dc in steps:
+                rr, cc = r + dr, c + dc
+                j = rr * w + cc
+                if not (0 <= rr < h and 0 <= cc < w) or label[j] >= 0 or flat[j] == bg:
+                    continue
+                if not by_color or flat[j] == color:
+                    label[j] = n
+                    stack.append(j)
+        n += 1
+    return np.array(label, dtype=np.int64).reshape(h, w)
+
+
+ObjectFeature = Callable[[npt.NDArray[np.int64], int], npt.NDArray[np.int64]]
+"""Per component (from the labels and the count of components), one small int."""
+
+
+def _sizes(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    return np.bincount(labels[labels >= 0], minlength=n).astype(np.int64)
+
+
+def _size_rank(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    """0 for the largest components, 1 for the smallest, 2 for the rest."""
+    sizes = _sizes(labels, n)
+    if n == 0:
+        return sizes
+    return np.where(sizes == sizes.max(), 0, np.where(sizes == sizes.min(), 1, 2))
+
+
+def _touches_border(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    out = np.zeros(n, dtype=np.int64)
+    out[edge[edge >= 0]] = 1
+    return out
+
+
+def _box(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    """Bounding-box height and width, packed."""
+    out = np.zeros(n, dtype=np.int64)
+    for k in range(n):
+        rows, cols = np.nonzero(labels == k)
+        out[k] = (rows.max() - rows.min() + 1) * 32 + cols.max() - cols.min() + 1
+    return out
+
+
+def _shape(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    """A hash of the component's mask inside its bounding box."""
+    out = np.zeros(n, dtype=np.int64)
+    for k in range(n):
+        rows, cols = np.nonzero(labels == k)
+        box = labels[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1] == k
+        out[k] = hash((box.shape, box.tobytes())) & 0xFFFFFF
+    return out
+
+
+def _objects(feature: ObjectFeature, diagonal: bool, by_color: bool) -> Callable[[Cells], Keys]:
+    """The cell's colour and a feature of the object it belongs to (-1 off objects)."""
+
+    def keys(cells: Cells) -> Keys:
+        labels = _labels(cells, diagonal, by_color)
+        n = int(labels.max()) + 1
+        values = np.append(feature(labels, n), -1)
+        key: Keys = (cells.astype(np.int64) << 32) | (values[labels] & 0xFFFFFFFF)
+        return key
+
+    return keys
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Family:
+    """A named way to describe a cell by a key."""
+
+    name: str
+    keys: Callable[[Cells], Keys]
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("cell", _cell),
+    Family("object_border", _objects(_touches_border, diagonal=False, by_color=True)),
+    Family("object_rank", _objects(_size_rank, diagonal=False, by_color=True)),
+    Family("object_size", _objects(_sizes, diagonal=False, by_color=True)),
+    Family("blob_rank", _objects(_size_rank, diagonal=True, by_color=False)),
+    Family("blob_size", _objects(_sizes, diagonal=True, by_color=False)),
+    Family("object_box", _objects(_box, diagonal=False, by_color=True)),
+    Family("object_shape", _objects(_shape, diagonal=True, by_color=True)),
+    Family("n4count", _count(_N4)),
+    Family("n8count", _count(_N8)),
+    Family("n4", _neighbours(_N4)),
+    Family("period2", _period(2)),
+    Family("period3", _period(3)),
+    Family("rays", _rays),
+    Family("lines", _lines),
+    Family("n8", _neighbours(_N8)),
+)
+"""Feature families from the simplest to the richest."""
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class CellRule:
+    """A fitted table: sorted keys of one family and the output colour for each."""
+
+    family: Family
+    keys: Keys
+    colors: npt.NDArray[np.uint8]
+
+    def __call__(self, g: Grid) -> Grid | None:
+        """``g`` with every cell replaced by the table's colour; ``None`` if ``g`` has a
+        key the examples never showed."""
+        k = self.family.keys(g.cells).ravel()
+        at = np.searchsorted(self.keys, k)
+        at[at >= len(self.keys)] = 0
+        if not np.array_equal(self.keys[at], k):
+            return None
+        return Grid(self.colors[at].reshape(g.shape))
+
+
+def fit_rule(
+    family: Family, pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid]
+) -> CellRule | None:
+    """The family's table fitted on same-shape ``pairs``, or ``None`` if it maps one key to
+    two colours or does not know every key of the ``unseen`` inputs."""
+    if not pairs or any(x.shape != y.shape for x, y in pairs):
+        return None
+    keys = np.concatenate([family.keys(x.cells).ravel() for x, _ in pairs])
+    colors = np.concatenate([y.cells.ravel() for _, y in pairs])
+    order = np.argsort(keys, kind="stable")
+    keys, colors = keys[order], colors[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    group = np.cumsum(first) - 1
+    if np.any(colors != colors[first][group]):
+        return None
+    rule = CellRule(family, keys[first], colors[first])
+    if any(rule(g) is None for g in unseen):
+        return None
+    return rule
+
+
+def find_rule(pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid]) -> CellRule | None:
+    """The simplest family whose rule fits ``pairs`` and covers ``unseen``, if any does
+    and it changes at least one cell of the examples."""
+    if all(x == y for x, y in pairs):
+        return None
+    for family in FAMILIES:
+        rule = fit_rule(family, pairs, unseen)
+        if rule is not None:
+            return rule
+    return None

@@ -1,0 +1,31 @@
+"""Training and loading guides without importing torch until a guide is actually used."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from metagrow.guide._base import Guide, GuideConfig, GuideData
+from metagrow.lang import Expr, Grammar, Limits, Task
+
+
+def train_guide(
+    encoder: str,
+    grammar: Grammar,
+    replays: Sequence[tuple[Task, Expr]],
+    tasks: Sequence[Task],
+    limits: Limits,
+    config: GuideConfig | None = None,
+) -> GuideData:
+    """A guide for ``grammar`` trained on ``replays`` (solved tasks with their programs)
+    and on fantasies run on the inputs of ``tasks`` under ``limits``; ``encoder`` names the
+    domain whose example encoder to use (``lists``, ``grids``). Deterministic for the seed."""
+    from metagrow.guide._train import train
+
+    return train(encoder, grammar, replays, tasks, limits, config or GuideConfig())
+
+
+def load_guide(data: GuideData) -> Guide:
+    """The guide stored as ``data``; ``ValueError`` if the data do not describe one."""
+    from metagrow.guide._neural import NeuralGuide
+
+    return NeuralGuide.from_data(data)

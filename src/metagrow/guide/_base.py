@@ -1,0 +1,69 @@
+"""The guide contract, and a trained guide as plain data (what a store keeps)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import final
+
+from metagrow.lang import Grammar, GrammarSpec, Task
+
+
+class Guide(ABC):
+    """A recognition model: from a task's examples to task-conditioned production weights.
+
+    ``spec_for`` returns the data that rebuilds ``grammar`` (same inventions) with weights
+    chosen for ``task``; search then uses that grammar in place of the global one.
+    Implementations are deterministic: the same task and grammar give the same spec.
+    """
+
+    @abstractmethod
+    def spec_for(self, task: Task, grammar: Grammar) -> GrammarSpec:
+        """``grammar`` as a spec, its log-weights conditioned on ``task``."""
+
+    def specs_for(self, tasks: Sequence[Task], grammar: Grammar) -> dict[str, GrammarSpec]:
+        """``spec_for`` of every task, by task name (override to batch the work)."""
+        return {t.name: self.spec_for(t, grammar) for t in tasks}
+
+
+@final
+@dataclass(frozen=True)
+class GuideData:
+    """A trained guide without torch: its architecture (JSON), its weights (safetensors
+    bytes) and how it was trained (JSON)."""
+
+    architecture: Mapping[str, object]
+    weights: bytes = field(repr=False)
+    training: Mapping[str, object]
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class GuideConfig:
+    """How a guide is trained: data, model size, optimisation, all seeded by ``seed``.
+
+    ``fantasies`` programs are sampled (at most ``fantasy_samples`` draws, ``fantasy_seconds``)
+    from the grammar; training stops after ``epochs`` or ``max_seconds``, whichever first.
+    """
+
+    seed: int = 0
+    fantasies: int = 400
+    fantasy_samples: int = 20_000
+    fantasy_seconds: float = 30.0
+    fantasy_depth: int = 4
+    epochs: int = 40
+    batch_tasks: int = 32
+    learning_rate: float = 3e-3
+    embed: int = 32
+    hidden: int = 64
+    max_tokens: int = 48
+    max_seconds: float = 120.0
+    threads: int = 2
+
+    def __post_init__(self) -> None:
+        counts = (self.fantasy_samples, self.epochs, self.batch_tasks, self.embed, self.hidden)
+        if self.fantasies < 0 or min(counts) < 1 or self.max_tokens < 4 or self.threads < 1:
+            raise ValueError("guide config: counts and sizes must be positive")
+        if not (self.learning_rate > 0 and self.max_seconds > 0 and self.fantasy_seconds >= 0):
+            raise ValueError("guide config: learning rate and seconds must be positive")

@@ -1,0 +1,201 @@
+"""The guide's torch model: a per-domain encoder of a task's examples, then a head giving
+one log-weight change per production (and one for the variables).
+
+Encoders are chosen by domain name in :data:`ENCODERS`, the one place that maps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import final
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+from metagrow.lang import Task
+
+_PAD, _OPEN, _CLOSE, _TRUE, _FALSE, _ARG, _OUT, _BIG, _OTHER = range(9)
+_INT_RANGE = 64
+_VOCAB = 9 + 2 * _INT_RANGE + 1
+_SIDE = 30
+_COLOURS = 11  # ten colours and "outside the grid"
+
+
+@final
+@dataclass(frozen=True)
+class Encoded:
+    """A set of tasks' examples as tensors: ``data`` (one row per example), ``lengths``
+    (token counts, for sequences), and ``owner`` (the task index of each row)."""
+
+    data: torch.Tensor
+    lengths: torch.Tensor | None
+    owner: torch.Tensor
+    tasks: int
+
+    def select(self, chosen: torch.Tensor) -> Encoded:
+        """The rows of tasks ``chosen`` (indices), renumbered ``0..len(chosen)-1``."""
+        remap = torch.full((self.tasks,), -1, dtype=torch.long)
+        remap[chosen] = torch.arange(len(chosen))
+        new_owner = remap[self.owner]
+        keep = new_owner >= 0
+        lengths = None if self.lengths is None else self.lengths[keep]
+        return Encoded(self.data[keep], lengths, new_owner[keep], len(chosen))
+
+
+def _pool(rows: torch.Tensor, enc: Encoded) -> torch.Tensor:
+    """The mean of each task's example rows."""
+    total = torch.zeros(enc.tasks, rows.shape[1]).index_add_(0, enc.owner, rows)
+    count = torch.zeros(enc.tasks).index_add_(0, enc.owner, torch.ones(len(enc.owner)))
+    return total / count.clamp(min=1.0).unsqueeze(1)
+
+
+class Encoder(nn.Module):
+    """Reads tasks' examples into one feature vector of size ``hidden`` per task."""
+
+    def __init__(self, embed: int, hidden: int, max_tokens: int) -> None:
+        super().__init__()
+        self.embed, self.hidden, self.max_tokens = embed, hidden, max_tokens
+
+    def encode(self, tasks: Sequence[Task]) -> Encoded:
+        raise NotImplementedError
+
+    def forward(self, enc: Encoded) -> torch.Tensor:
+        raise NotImplementedError
+
+
+@final
+class ListEncoder(Encoder):
+    """Each example as a token sequence (argument marks, brackets, small ints, booleans),
+    read by a GRU; a task is the mean of its examples' final states."""
+
+    def __init__(self, embed: int, hidden: int, max_tokens: int) -> None:
+        super().__init__(embed, hidden, max_tokens)
+        self.embedding = nn.Embedding(_VOCAB, embed, padding_idx=_PAD)
+        self.gru = nn.GRU(embed, hidden, batch_first=True)
+
+    def encode(self, tasks: Sequence[Task]) -> Encoded:
+        rows: list[list[int]] = []
+        owner: list[int] = []
+        half = self.max_tokens // 2
+        for i, task in enumerate(tasks):
+            for ex in task.train:
+                share = max(2, half // max(1, len(ex.inputs)))
+                seq: list[int] = []
+                for x in ex.inputs:
+                    seq += [_ARG, *_tokens(x)][:share]
+                seq += [_OUT, *_tokens(ex.output)][: self.max_tokens - len(seq)]
+                rows.append(seq)
+                owner.append(i)
+        data = torch.zeros(len(rows), self.max_tokens, dtype=torch.long)
+        for r, seq in enumerate(rows):
+            data[r, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+        lengths = torch.tensor([len(s) for s in rows], dtype=torch.long)
+        return Encoded(data, lengths, torch.tensor(owner, dtype=torch.long), len(tasks))
+
+    def forward(self, enc: Encoded) -> torch.Tensor:
+        assert enc.lengths is not None
+        packed = pack_padded_sequence(
+            self.embedding(enc.data), enc.lengths, batch_first=True, enforce_sorted=False
+        )
+        _, h = self.gru(packed)
+        return _pool(h[-1], enc)
+
+
+def _tokens(value: object) -> list[int]:
+    if isinstance(value, bool):
+        return [_TRUE if value else _FALSE]
+    if isinstance(value, int):
+        if -_INT_RANGE <= value <= _INT_RANGE:
+            return [9 + value + _INT_RANGE]
+        return [_BIG]
+    if isinstance(value, (tuple, list)):
+        out = [_OPEN]
+        for v in value:
+            out += _tokens(v)
+        return [*out, _CLOSE]
+    return [_OTHER]
+
+
+@final
+class GridEncoder(Encoder):
+    """Each example's first grid input and grid output as one-hot colour planes padded to
+    30x30, read by a small CNN with global max pooling; a task is the mean over examples."""
+
+    def __init__(self, embed: int, hidden: int, max_tokens: int) -> None:
+        super().__init__(embed, hidden, max_tokens)
+        self.net = nn.Sequential(
+            nn.Conv2d(2 * _COLOURS, embed, 3, padding=1),
+            nn.ReLU(),
+            nn.Conv2d(embed, embed, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(embed, hidden, 3, padding=1),
+            nn.ReLU(),
+        )
+
+    def encode(self, tasks: Sequence[Task]) -> Encoded:
+        planes: list[np.ndarray] = []
+        owner: list[int] = []
+        for i, task in enumerate(tasks):
+            for ex in task.train:
+                grid_in = next((x for x in ex.inputs if _cells(x) is not None), None)
+                pair = np.zeros((2, _SIDE, _SIDE), dtype=np.int64)
+                for k, value in enumerate((grid_in, ex.output)):
+                    cells = _cells(value)
+                    if cells is not None:
+                        h, w = min(cells.shape[0], _SIDE), min(cells.shape[1], _SIDE)
+                        pair[k, :h, :w] = cells[:h, :w].astype(np.int64) + 1
+                planes.append(pair)
+                owner.append(i)
+        data = torch.from_numpy(np.stack(planes)).to(torch.uint8)
+        return Encoded(data, None, torch.tensor(owner, dtype=torch.long), len(tasks))
+
+    def forward(self, enc: Encoded) -> torch.Tensor:
+        hot = nn.functional.one_hot(enc.data.long(), _COLOURS)  # N, 2, H, W, C
+        x = hot.permute(0, 1, 4, 2, 3).reshape(len(enc.data), 2 * _COLOURS, _SIDE, _SIDE)
+        features = self.net(x.float()).amax(dim=(2, 3))
+        return _pool(features, enc)
+
+
+def _cells(value: object) -> np.ndarray | None:
+    """A grid value's colour array (ARC grids carry one as ``cells``), else ``None``."""
+    cells = getattr(value, "cells", None)
+    return cells if isinstance(cells, np.ndarray) and cells.ndim == 2 else None
+
+
+ENCODERS: Mapping[str, Callable[[int, int, int], Encoder]] = {
+    "lists": ListEncoder,
+    "grids": GridEncoder,
+}
+"""The encoder for each domain name; a domain without one cannot have a guide."""
+
+
+@final
+class GuideNet(nn.Module):
+    """Encoder, one hidden layer, and a head with one output per production plus one for
+    the variables. The head starts at zero, so an untrained guide is the library itself."""
+
+    def __init__(self, encoder: Encoder, outputs: int) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.hidden = nn.Sequential(nn.Linear(encoder.hidden, encoder.hidden), nn.ReLU())
+        self.head = nn.Linear(encoder.hidden, outputs)
+        nn.init.zeros_(self.head.weight)
+        nn.init.zeros_(self.head.bias)
+
+    def forward(self, enc: Encoded) -> torch.Tensor:
+        out: torch.Tensor = self.head(self.hidden(self.encoder(enc)))
+        return out
+
+
+def make_net(encoder: str, outputs: int, embed: int, hidden: int, max_tokens: int) -> GuideNet:
+    """A fresh model for domain ``encoder``; ``ValueError`` if the domain has no encoder."""
+    make = ENCODERS.get(encoder)
+    if make is None:
+        raise ValueError(
+            f"no guide encoder for domain {encoder!r}; known: {', '.join(sorted(ENCODERS))}"
+        )
+    return GuideNet(make(embed, hidden, max_tokens), outputs)

@@ -1,0 +1,88 @@
+"""Cell rules read off a task's examples, and the grids domain's task grammar."""
+
+from __future__ import annotations
+
+from metagrow.domains.grids import GRID, Grid, GridsDomain
+from metagrow.domains.grids._fitted import FAMILIES, find_rule, fit_rule
+from metagrow.lang import Example, Program, Task, arrow, parse
+from metagrow.search import BottomUpEnumerator, Budget, SolveJob
+
+G = Grid.of
+FAMILY = {f.name: f for f in FAMILIES}
+
+
+def test_colour_table_is_the_simplest_rule() -> None:
+    pairs = [(G([[1, 0], [0, 3]]), G([[2, 0], [0, 4]])), (G([[3, 1]]), G([[4, 2]]))]
+    rule = find_rule(pairs, [G([[1, 3, 0]])])
+    assert rule is not None and rule.family.name == "cell"
+    assert rule(G([[0, 3, 1]])) == G([[0, 4, 2]])
+
+
+def test_a_rule_refuses_keys_it_never_saw() -> None:
+    pairs = [(G([[1, 0]]), G([[2, 0]]))]
+    rule = fit_rule(FAMILY["cell"], pairs, [])
+    assert rule is not None and rule(G([[5, 0]])) is None
+    assert find_rule(pairs, [G([[5, 0]])]) is None
+
+
+def test_inconsistent_pairs_have_no_rule_of_that_family() -> None:
+    pairs = [(G([[1, 0]]), G([[2, 0]])), (G([[1, 0]]), G([[3, 0]]))]
+    assert fit_rule(FAMILY["cell"], pairs, []) is None
+
+
+def test_neighbourhood_rule_learns_to_mark_cells_next_to_a_colour() -> None:
+    # Background cells beside a 1 (sides only) turn 4; everything else stays.
+    x1 = G([[0, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]])
+    y1 = G([[0, 4, 0, 0], [4, 1, 4, 0], [0, 4, 0, 0], [0, 0, 0, 0]])
+    x2 = G([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0]])
+    y2 = G([[0, 0, 0, 0], [0, 0, 4, 0], [0, 4, 1, 4], [0, 0, 4, 0]])
+    test = G([[1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]])
+    rule = find_rule([(x1, y1), (x2, y2)], [test])
+    assert rule is not None and rule.family.name == "n4count"
+    assert rule(test) == G([[1, 4, 0, 0], [4, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]])
+
+
+def test_object_rule_recolours_the_largest_object() -> None:
+    x1 = G([[1, 1, 0, 1], [1, 1, 0, 0], [0, 0, 0, 1], [0, 0, 0, 0]])
+    y1 = G([[2, 2, 0, 1], [2, 2, 0, 0], [0, 0, 0, 1], [0, 0, 0, 0]])
+    x2 = G([[1, 0, 1, 1], [0, 0, 1, 1], [1, 0, 0, 0], [0, 0, 0, 0]])
+    y2 = G([[1, 0, 2, 2], [0, 0, 2, 2], [1, 0, 0, 0], [0, 0, 0, 0]])
+    test = G([[1, 0, 0], [0, 0, 0], [1, 1, 1]])
+    rule = find_rule([(x1, y1), (x2, y2)], [test])
+    assert rule is not None and rule.family.name.endswith("rank")
+    assert rule(test) == G([[1, 0, 0], [0, 0, 0], [2, 2, 2]])
+
+
+def test_no_rule_when_nothing_changes_or_shapes_differ() -> None:
+    same = [(G([[1, 2]]), G([[1, 2]]))]
+    assert find_rule(same, []) is None
+    assert find_rule([(G([[1, 2]]), G([[1], [2]]))], []) is None
+
+
+def _task(pairs: list[tuple[Grid, Grid]], test: Grid) -> Task:
+    return Task(
+        "recolour",
+        arrow(GRID, GRID),
+        tuple(Example((x,), y) for x, y in pairs),
+        (Example((test,)),),
+    )
+
+
+def test_task_grammar_adds_the_fitted_rule_and_search_uses_it() -> None:
+    grids = GridsDomain()
+    pairs = [(G([[1, 5], [5, 7]]), G([[2, 6], [6, 8]])), (G([[7, 1]]), G([[8, 2]]))]
+    task = _task(pairs, G([[5, 1, 7]]))
+    grammar = grids.task_grammar(task, grids.grammar())
+    assert "rule_cell" in grammar.primitives and "rule_cell" not in grids.grammar().primitives
+    assert Program(parse("(lam (rule_cell $0))"), grammar.primitives).run(
+        (G([[5, 7]]),), grids.limits()
+    ) == G([[6, 8]])
+    job = SolveJob(grids, BottomUpEnumerator(), Budget(5.0, run_limits=grids.limits()))
+    result = job.run(task)
+    assert result.solved and result.predictions[0][0] == G([[6, 2, 8]])
+
+
+def test_task_grammar_leaves_unfittable_tasks_alone() -> None:
+    grids = GridsDomain()
+    task = _task([(G([[1, 2]]), G([[1], [2]]))], G([[3, 4]]))
+    assert grids.task_grammar(task, grids.grammar()) is grids.grammar()
