@@ -91,6 +91,33 @@ def _rays(cells: Cells) -> Keys:
     return _pack(cells, left, right, up, down)
 
 
+def _diagonal_ray(cells: Cells, bg: int) -> npt.NDArray[np.int64]:
+    """For each cell, the first non-background colour up and to its left (or _EDGE)."""
+    h, w = cells.shape
+    out = np.full((h, w), _EDGE, dtype=np.int64)
+    for r in range(1, h):
+        for c in range(1, w):
+            above = int(cells[r - 1, c - 1])
+            out[r, c] = above if above != bg else out[r - 1, c - 1]
+    return out
+
+
+def _diagonals(cells: Cells) -> Keys:
+    bg = _background(cells)
+    rays = (
+        _diagonal_ray(cells, bg),
+        _diagonal_ray(cells[:, ::-1], bg)[:, ::-1],
+        _diagonal_ray(cells[::-1], bg)[::-1],
+        _diagonal_ray(cells[::-1, ::-1], bg)[::-1, ::-1],
+    )
+    return _pack(cells, *rays)
+
+
+def _mirrored(flip: Callable[[Cells], Cells]) -> Callable[[Cells], Keys]:
+    """The cell's colour and the colour of its mirror image."""
+    return lambda cells: _pack(cells, flip(cells))
+
+
 def _lines(cells: Cells) -> Keys:
     """The cell's colour and the sets of non-background colours in its row and column."""
     bg = _background(cells)
@@ -217,6 +244,12 @@ FAMILIES: tuple[Family, ...] = (
     Family("period2", _period(2)),
     Family("period3", _period(3)),
     Family("rays", _rays),
+    Family("diagonals", _diagonals),
+    Family("mirror_h", _mirrored(lambda c: c[:, ::-1])),
+    Family("mirror_v", _mirrored(lambda c: c[::-1])),
+    Family("mirror_hv", _mirrored(lambda c: c[::-1, ::-1])),
+    Family("mirror_t", _mirrored(lambda c: c.T if c.shape[0] == c.shape[1] else c * 0 + _EDGE)),
+    Family("mirrors", lambda c: _pack(c, c[:, ::-1], c[::-1], c[::-1, ::-1])),
     Family("lines", _lines),
     Family("n8", _neighbours(_N8)),
 )
