@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import final
 
 from metagrow.domains import Domain
@@ -18,27 +18,40 @@ from metagrow.search._solve import SolveResult, solve
 @final
 @dataclass(frozen=True, slots=True)
 class SolveJob:
-    """Everything a worker needs to solve one task; picklable."""
+    """Everything a worker needs to solve one task; picklable.
+
+    ``task_libraries`` gives some tasks (by name) a library of their own, such as a
+    guide's task-conditioned weights; the others use ``library``.
+    """
 
     domain: Domain
     engine: Engine
     budget: Budget
     attempts: int = 2
     library: GrammarSpec | None = None
+    task_libraries: Mapping[str, GrammarSpec] | None = None
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
             raise ValueError(f"attempts must be at least 1, got {self.attempts}")
 
-    def grammar(self) -> Grammar:
-        """The domain's grammar, with the learned library on top when there is one."""
+    def grammar(self, task: str | None = None) -> Grammar:
+        """The domain's grammar, with the learned library (``task``'s own if it has one)
+        on top when there is one."""
         base = self.domain.grammar()
-        return base if self.library is None else build_grammar(base, self.library)
+        library = self.library
+        if task is not None and self.task_libraries is not None:
+            library = self.task_libraries.get(task, library)
+        return base if library is None else build_grammar(base, library)
 
     def run(self, task: Task) -> SolveResult:
-        """Solve ``task`` with this job's grammar, engine and budget."""
-        grammar = self.domain.task_grammar(task, self.grammar())
-        return solve(task, grammar, self.engine, self.budget, self.attempts)
+        """Solve ``task`` with this job's grammar, engine and budget; the time the domain
+        takes to read primitives off the task comes out of the budget."""
+        start = time.perf_counter()
+        grammar = self.domain.task_grammar(task, self.grammar(task.name))
+        left = max(self.budget.seconds - (time.perf_counter() - start), 0.05 * self.budget.seconds)
+        budget = replace(self.budget, seconds=left)
+        return solve(task, grammar, self.engine, budget, self.attempts)
 
 
 @final

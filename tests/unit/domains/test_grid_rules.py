@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids._fitted import FAMILIES, find_rule, fit_rule
-from metagrow.lang import Example, Program, Task, arrow, parse
-from metagrow.search import BottomUpEnumerator, Budget, SolveJob
+from metagrow.domains.grids._tree import fit_tree
+from metagrow.lang import FAIL, Example, Program, Task, arrow, parse
+from metagrow.search import BottomUpEnumerator, Budget, SolveJob, solve
 
 G = Grid.of
 FAMILY = {f.name: f for f in FAMILIES}
@@ -86,3 +87,55 @@ def test_task_grammar_leaves_unfittable_tasks_alone() -> None:
     grids = GridsDomain()
     task = _task([(G([[1, 2]]), G([[1], [2]]))], G([[3, 4]]))
     assert grids.task_grammar(task, grids.grammar()) is grids.grammar()
+
+
+def test_per_object_changes_each_object_inside_its_box() -> None:
+    grids = GridsDomain()
+    g = G([[0, 0, 0, 0, 0], [0, 1, 2, 0, 0], [0, 0, 0, 0, 3], [0, 0, 0, 0, 4]])
+    flipped = Program(parse("(lam (per_object (lam (flip_h $0)) $0))"), grids.grammar().primitives)
+    assert flipped.run((g,), grids.limits()) == G(
+        [[0, 0, 0, 0, 0], [0, 2, 1, 0, 0], [0, 0, 0, 0, 3], [0, 0, 0, 0, 4]]
+    )
+    growing = Program(
+        parse("(lam (per_object (lam (tile $0 1 2)) $0))"), grids.grammar().primitives
+    )
+    assert growing.run((g,), grids.limits()) is FAIL
+
+
+def test_bottom_up_finds_a_per_object_program() -> None:
+    grids = GridsDomain()
+    pairs = [
+        (G([[0, 0, 0, 0], [1, 2, 0, 0], [0, 0, 0, 0], [0, 0, 3, 4]]),
+         G([[0, 0, 0, 0], [2, 1, 0, 0], [0, 0, 0, 0], [0, 0, 4, 3]])),
+        (G([[5, 6, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 7, 8, 0]]),
+         G([[6, 5, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 8, 7, 0]])),
+    ]  # fmt: skip
+    task = _task(pairs, G([[0, 0, 0, 0], [0, 0, 9, 1], [0, 0, 0, 0], [0, 0, 0, 0]]))
+    budget = Budget(20.0, run_limits=grids.limits())
+    result = solve(task, grids.grammar(), BottomUpEnumerator(), budget, attempts=1)
+    assert result.solved and "per_object" in str(result.program)
+    assert result.predictions[0][0] == G([[0, 0, 0, 0], [0, 0, 1, 9], [0, 0, 0, 0], [0, 0, 0, 0]])
+
+
+def test_tree_rule_fits_what_no_single_family_does() -> None:
+    # A cell turns 3 when it is background with a 1 to its left and a 2 above it
+    # somewhere: rays in two directions and the cell's own colour, all at once.
+    x1 = G([[0, 2, 0, 0], [1, 0, 0, 0], [0, 0, 2, 0], [0, 1, 0, 0]])
+    x2 = G([[0, 0, 0, 2], [0, 1, 0, 0], [0, 0, 0, 0], [1, 0, 0, 0]])
+    pairs = [(x, _mark(x)) for x in (x1, x2)]
+    tree = fit_tree(pairs)
+    assert tree is not None
+    assert all(tree(x) == y for x, y in pairs)
+    assert fit_tree([(G([[1, 2]]), G([[1], [2]]))]) is None
+
+
+def _mark(x: Grid) -> Grid:
+    c = x.cells.copy()
+    h, w = c.shape
+    for r in range(h):
+        for k in range(w):
+            left = [v for v in x.cells[r, :k] if v][-1:] == [1]
+            above = [v for v in x.cells[:r, k] if v][-1:] == [2]
+            if x.cells[r, k] == 0 and left and above:
+                c[r, k] = 3
+    return Grid(c)

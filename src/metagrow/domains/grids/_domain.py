@@ -11,6 +11,7 @@ from metagrow.domains._domain import JSON, Domain, ValueDecodeError, decode_basi
 from metagrow.domains.grids._fitted import CellRule, find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
 from metagrow.domains.grids._primitives import grid_primitives
+from metagrow.domains.grids._tree import fit_tree
 from metagrow.lang import Grammar, Limits, Primitive, Task, TCon, Type, arrow
 
 # Log-weights: specialised operations are about ten times rarer than the core transforms
@@ -18,12 +19,13 @@ from metagrow.lang import Grammar, Limits, Primitive, Task, TCon, Type, arrow
 # keeps the number of cheap unary grid operations, the search's branching factor, near twenty.
 _RARE = -2.5
 _G_G = arrow(GRID, GRID)
+_TREE_WEIGHT = 3 * _RARE
 _SPECIALISED = (
     "antitranspose", "mirror4", "rot_tile", "dedup", "kron", "canvas", "fill", "border",
     "symmetrize", "surround", "connect", "connect_h", "connect_v", "fall_down", "fall_up",
     "fall_left", "fall_right", "objects8", "blobs", "pieces", "unique_color", "unique_shape",
     "most_common", "of_color", "merge", "least_color", "ncolors", "count_color", "cells",
-    "width", "height",
+    "width", "height", "per_object",
 )  # fmt: skip
 _WEIGHTS = {
     **dict.fromkeys(_SPECIALISED, _RARE),
@@ -75,18 +77,25 @@ class GridsDomain(Domain):
         return self._grammar
 
     def task_grammar(self, task: Task, grammar: Grammar) -> Grammar:
-        """Adds ``rule_<family>``, the simplest cell rule that maps every same-shape train
-        input to its output and knows every test input (see ``_fitted``)."""
+        """Adds the task's own cell rule: ``rule_<family>``, the simplest feature table
+        that maps every same-shape train input to its output and knows every test input
+        (``_fitted``), or else ``rule_tree``, a decision tree over all features, at a low
+        weight so that searched programs come first (``_tree``)."""
         if task.request != _G_G:
             return grammar
-        pairs = [(ex.inputs[0], ex.output) for ex in task.train]
-        unseen = [ex.inputs[0] for ex in task.test]
-        if not all(isinstance(g, Grid) for pair in pairs for g in pair):
+        pairs = [(x, y) for ex in task.train if isinstance(x := ex.inputs[0], Grid)
+                 if isinstance(y := ex.output, Grid)]  # fmt: skip
+        tests = [x for ex in task.test if isinstance(x := ex.inputs[0], Grid)]
+        if len(pairs) != len(task.train) or len(tests) != len(task.test):
             return grammar
-        rule = find_rule(pairs, unseen)  # type: ignore[arg-type]
-        if rule is None:
+        rule = find_rule(pairs, tests)
+        if rule is not None:
+            fitted = Primitive(f"rule_{rule.family.name}", _G_G, _total(rule))
+            return grammar.with_primitive(fitted)
+        tree = fit_tree(pairs)
+        if tree is None:
             return grammar
-        return grammar.with_primitive(Primitive(f"rule_{rule.family.name}", _G_G, _total(rule)))
+        return grammar.with_primitive(Primitive("rule_tree", _G_G, tree), _TREE_WEIGHT)
 
     def constructors(self) -> frozenset[str]:
         return frozenset({"grid", "color", "int", "bool", "list"})

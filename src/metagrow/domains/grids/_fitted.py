@@ -20,15 +20,12 @@ import numpy as np
 import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
+from metagrow.domains.grids._transforms import background
 
 Keys = npt.NDArray[np.int64]
-_EDGE = 10
+EDGE = 10
 """The colour of a cell outside the grid, and of 'nothing seen' along a ray."""
 _BASE = 11
-
-
-def _background(cells: Cells) -> int:
-    return int(np.bincount(cells.ravel(), minlength=10).argmax())
 
 
 def _pack(*parts: npt.NDArray[np.integer]) -> Keys:
@@ -40,17 +37,17 @@ def _pack(*parts: npt.NDArray[np.integer]) -> Keys:
 
 
 def _padded(cells: Cells) -> npt.NDArray[np.int64]:
-    return np.pad(cells.astype(np.int64), 1, constant_values=_EDGE)
+    return np.pad(cells.astype(np.int64), 1, constant_values=EDGE)
 
 
-def _shifted(cells: Cells, offsets: Sequence[tuple[int, int]]) -> list[npt.NDArray[np.int64]]:
+def shifted(cells: Cells, offsets: Sequence[tuple[int, int]]) -> list[npt.NDArray[np.int64]]:
     h, w = cells.shape
     p = _padded(cells)
     return [p[1 + dr : 1 + dr + h, 1 + dc : 1 + dc + w] for dr, dc in offsets]
 
 
-_N4 = ((-1, 0), (1, 0), (0, -1), (0, 1))
-_N8 = (*_N4, (-1, -1), (-1, 1), (1, -1), (1, 1))
+N4 = ((-1, 0), (1, 0), (0, -1), (0, 1))
+N8 = (*N4, (-1, -1), (-1, 1), (1, -1), (1, 1))
 
 
 def _cell(cells: Cells) -> Keys:
@@ -59,22 +56,22 @@ def _cell(cells: Cells) -> Keys:
 
 def _count(offsets: Sequence[tuple[int, int]]) -> Callable[[Cells], Keys]:
     def keys(cells: Cells) -> Keys:
-        bg = _background(cells)
-        around = sum((n != bg) & (n != _EDGE) for n in _shifted(cells, offsets))
+        bg = background(cells)
+        around = sum((n != bg) & (n != EDGE) for n in shifted(cells, offsets))
         return _pack(cells, np.asarray(around))
 
     return keys
 
 
 def _neighbours(offsets: Sequence[tuple[int, int]]) -> Callable[[Cells], Keys]:
-    return lambda cells: _pack(cells, *_shifted(cells, offsets))
+    return lambda cells: _pack(cells, *shifted(cells, offsets))
 
 
-def _ray(cells: Cells, bg: int) -> npt.NDArray[np.int64]:
-    """For each cell, the first non-background colour strictly to its left (or _EDGE)."""
+def ray(cells: Cells, bg: int) -> npt.NDArray[np.int64]:
+    """For each cell, the first non-background colour strictly to its left (or EDGE)."""
     h, w = cells.shape
-    out = np.full((h, w), _EDGE, dtype=np.int64)
-    seen = np.full(h, _EDGE, dtype=np.int64)
+    out = np.full((h, w), EDGE, dtype=np.int64)
+    seen = np.full(h, EDGE, dtype=np.int64)
     for c in range(w):
         out[:, c] = seen
         col = cells[:, c].astype(np.int64)
@@ -83,18 +80,18 @@ def _ray(cells: Cells, bg: int) -> npt.NDArray[np.int64]:
 
 
 def _rays(cells: Cells) -> Keys:
-    bg = _background(cells)
-    left = _ray(cells, bg)
-    right = _ray(cells[:, ::-1], bg)[:, ::-1]
-    up = _ray(cells.T, bg).T
-    down = _ray(cells[::-1].T, bg).T[::-1]
+    bg = background(cells)
+    left = ray(cells, bg)
+    right = ray(cells[:, ::-1], bg)[:, ::-1]
+    up = ray(cells.T, bg).T
+    down = ray(cells[::-1].T, bg).T[::-1]
     return _pack(cells, left, right, up, down)
 
 
 def _diagonal_ray(cells: Cells, bg: int) -> npt.NDArray[np.int64]:
-    """For each cell, the first non-background colour up and to its left (or _EDGE)."""
+    """For each cell, the first non-background colour up and to its left (or EDGE)."""
     h, w = cells.shape
-    out = np.full((h, w), _EDGE, dtype=np.int64)
+    out = np.full((h, w), EDGE, dtype=np.int64)
     for r in range(1, h):
         for c in range(1, w):
             above = int(cells[r - 1, c - 1])
@@ -103,7 +100,7 @@ def _diagonal_ray(cells: Cells, bg: int) -> npt.NDArray[np.int64]:
 
 
 def _diagonals(cells: Cells) -> Keys:
-    bg = _background(cells)
+    bg = background(cells)
     rays = (
         _diagonal_ray(cells, bg),
         _diagonal_ray(cells[:, ::-1], bg)[:, ::-1],
@@ -120,7 +117,7 @@ def _mirrored(flip: Callable[[Cells], Cells]) -> Callable[[Cells], Keys]:
 
 def _lines(cells: Cells) -> Keys:
     """The cell's colour and the sets of non-background colours in its row and column."""
-    bg = _background(cells)
+    bg = background(cells)
     bits = np.where(cells != bg, 1 << cells.astype(np.int64), 0)
     rows = np.bitwise_or.reduce(bits, axis=1)[:, None] * np.ones_like(bits)
     cols = np.bitwise_or.reduce(bits, axis=0)[None, :] * np.ones_like(bits)
@@ -136,14 +133,14 @@ def _period(k: int) -> Callable[[Cells], Keys]:
     return keys
 
 
-def _labels(cells: Cells, diagonal: bool, by_color: bool) -> npt.NDArray[np.int64]:
+def components(cells: Cells, diagonal: bool, by_color: bool) -> npt.NDArray[np.int64]:
     """Each cell's connected component number (non-background cells joined by sides, or
     also corners when ``diagonal``, of one colour when ``by_color``); -1 on background."""
     h, w = cells.shape
-    bg = _background(cells)
+    bg = background(cells)
     flat = cells.ravel().tolist()
     label = [-1] * (h * w)
-    steps = _N8 if diagonal else _N4
+    steps = N8 if diagonal else N4
     n = 0
     for start, color in enumerate(flat):
         if color == bg or label[start] >= 0:
@@ -169,19 +166,26 @@ ObjectFeature = Callable[[npt.NDArray[np.int64], int], npt.NDArray[np.int64]]
 """Per component (from the labels and the count of components), one small int."""
 
 
-def _sizes(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+def object_sizes(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
     return np.bincount(labels[labels >= 0], minlength=n).astype(np.int64)
 
 
-def _size_rank(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+def size_rank(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
     """0 for the largest components, 1 for the smallest, 2 for the rest."""
-    sizes = _sizes(labels, n)
+    sizes = object_sizes(labels, n)
     if n == 0:
         return sizes
     return np.where(sizes == sizes.max(), 0, np.where(sizes == sizes.min(), 1, 2))
 
 
-def _touches_border(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+def size_order(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    """Each component's place among the distinct sizes, largest first."""
+    sizes = object_sizes(labels, n)
+    distinct = np.unique(sizes)[::-1]
+    return np.searchsorted(-distinct, -sizes).astype(np.int64)
+
+
+def touches_border(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
     edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
     out = np.zeros(n, dtype=np.int64)
     out[edge[edge >= 0]] = 1
@@ -211,7 +215,7 @@ def _objects(feature: ObjectFeature, diagonal: bool, by_color: bool) -> Callable
     """The cell's colour and a feature of the object it belongs to (-1 off objects)."""
 
     def keys(cells: Cells) -> Keys:
-        labels = _labels(cells, diagonal, by_color)
+        labels = components(cells, diagonal, by_color)
         n = int(labels.max()) + 1
         values = np.append(feature(labels, n), -1)
         key: Keys = (cells.astype(np.int64) << 32) | (values[labels] & 0xFFFFFFFF)
@@ -231,16 +235,17 @@ class Family:
 
 FAMILIES: tuple[Family, ...] = (
     Family("cell", _cell),
-    Family("object_border", _objects(_touches_border, diagonal=False, by_color=True)),
-    Family("object_rank", _objects(_size_rank, diagonal=False, by_color=True)),
-    Family("object_size", _objects(_sizes, diagonal=False, by_color=True)),
-    Family("blob_rank", _objects(_size_rank, diagonal=True, by_color=False)),
-    Family("blob_size", _objects(_sizes, diagonal=True, by_color=False)),
+    Family("object_border", _objects(touches_border, diagonal=False, by_color=True)),
+    Family("object_rank", _objects(size_rank, diagonal=False, by_color=True)),
+    Family("object_size", _objects(object_sizes, diagonal=False, by_color=True)),
+    Family("object_order", _objects(size_order, diagonal=False, by_color=True)),
+    Family("blob_rank", _objects(size_rank, diagonal=True, by_color=False)),
+    Family("blob_size", _objects(object_sizes, diagonal=True, by_color=False)),
     Family("object_box", _objects(_box, diagonal=False, by_color=True)),
     Family("object_shape", _objects(_shape, diagonal=True, by_color=True)),
-    Family("n4count", _count(_N4)),
-    Family("n8count", _count(_N8)),
-    Family("n4", _neighbours(_N4)),
+    Family("n4count", _count(N4)),
+    Family("n8count", _count(N8)),
+    Family("n4", _neighbours(N4)),
     Family("period2", _period(2)),
     Family("period3", _period(3)),
     Family("rays", _rays),
@@ -248,10 +253,10 @@ FAMILIES: tuple[Family, ...] = (
     Family("mirror_h", _mirrored(lambda c: c[:, ::-1])),
     Family("mirror_v", _mirrored(lambda c: c[::-1])),
     Family("mirror_hv", _mirrored(lambda c: c[::-1, ::-1])),
-    Family("mirror_t", _mirrored(lambda c: c.T if c.shape[0] == c.shape[1] else c * 0 + _EDGE)),
+    Family("mirror_t", _mirrored(lambda c: c.T if c.shape[0] == c.shape[1] else c * 0 + EDGE)),
     Family("mirrors", lambda c: _pack(c, c[:, ::-1], c[::-1], c[::-1, ::-1])),
     Family("lines", _lines),
-    Family("n8", _neighbours(_N8)),
+    Family("n8", _neighbours(N8)),
 )
 """Feature families from the simplest to the richest."""
 

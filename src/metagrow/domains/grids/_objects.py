@@ -8,6 +8,7 @@ it back in place. Lists of grids are tuples.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -208,3 +209,25 @@ def merge(gs: Grids) -> Grid:
         on = top != background(top)
         c[on] = top[on]
     return Grid(c)
+
+
+# -- object-centric decomposition -----------------------------------------------------------
+
+
+def per_object(f: Callable[[Grid], object], g: Grid) -> Grid:
+    """Each multicolour object cut out to its bounding box, changed by ``f`` and put back
+    where it was on an empty background; ``f`` must keep the box's shape."""
+    c = g.cells
+    bg = background(c)
+    out = np.full_like(c, bg)
+    for obj in blobs(g):
+        mask = obj.cells != bg
+        top, bottom, left, right = bounding_box(mask)
+        box = np.where(mask, c, bg)[top:bottom, left:right]
+        got = f(Grid(box))
+        if not isinstance(got, Grid) or got.shape != box.shape:
+            raise ValueError("the per-object change did not keep the object's box")
+        region = out[top:bottom, left:right]
+        painted = got.cells != bg
+        region[painted] = got.cells[painted]
+    return Grid(out)

@@ -120,6 +120,7 @@ def object_primitives() -> tuple[Primitive, ...]:
         _p("most_common", L_G, ob.most_common),
         _p("merge", L_G, ob.merge),
         _p("of_color", arrow(LGRID, COLOR, LGRID), ob.of_color),
+        _p("per_object", arrow(G_G, GRID, GRID), ob.per_object),
     )
 
 

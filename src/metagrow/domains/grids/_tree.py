@@ -1,0 +1,87 @@
+"""A decision tree over many cell features at once, the fallback when no single feature
+family (``_fitted``) explains a task.
+
+Each cell is described by its colour, its eight neighbours, counts of foreground
+neighbours, the first colour seen along each ray, its mirror images, its position modulo 2
+and 3, and the size, size rank and border contact of its object. A tree (scikit-learn's,
+seeded) that reproduces every train output exactly is kept; it is often wrong on new
+inputs, so the grammar offers it at a low weight, after the programs that search finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, final
+
+import numpy as np
+import numpy.typing as npt
+
+from metagrow.domains.grids import _fitted as fx
+from metagrow.domains.grids._grid import Cells, Grid
+from metagrow.domains.grids._transforms import background
+
+if TYPE_CHECKING:
+    from sklearn.tree import DecisionTreeClassifier
+
+Features = npt.NDArray[np.int64]
+_MAX_CELLS = 6000
+"""More train cells than this (about seven 30x30 grids) and the tree is not tried: fitting
+time grows with them and such tasks are rarely local."""
+
+
+def features(cells: Cells) -> Features:
+    """One row of integer features per cell, in reading order."""
+    bg = background(cells)
+    columns: list[npt.NDArray[np.int64]] = [cells.astype(np.int64)]
+    columns += fx.shifted(cells, fx.N8)
+    for offsets in (fx.N4, fx.N8):
+        around = sum((n != bg) & (n != fx.EDGE) for n in fx.shifted(cells, offsets))
+        columns.append(np.asarray(around, dtype=np.int64))
+    columns += [
+        fx.ray(cells, bg),
+        fx.ray(cells[:, ::-1], bg)[:, ::-1],
+        fx.ray(cells.T, bg).T,
+        fx.ray(cells[::-1].T, bg).T[::-1],
+    ]
+    columns += [a.astype(np.int64) for a in (cells[:, ::-1], cells[::-1], cells[::-1, ::-1])]
+    r, c = np.indices(cells.shape)
+    columns += [np.asarray(v % k) for v in (r, c) for k in (2, 3)]
+    columns.append((cells == bg).astype(np.int64))
+    for diagonal, by_color in ((False, True), (True, False)):
+        labels = fx.components(cells, diagonal, by_color)
+        n = int(labels.max()) + 1
+        for measure in (fx.object_sizes, fx.size_rank, fx.touches_border):
+            columns.append(np.append(measure(labels, n), -1)[labels])
+    raw = np.stack([np.asarray(a).ravel() for a in columns], axis=1)
+    # Colour columns one-hot as well, so the tree can ask "is this neighbour red?".
+    onehot = [(raw[:, :9] == k).astype(np.int64) for k in range(11)]
+    return np.concatenate([raw, *onehot], axis=1)
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class TreeRule:
+    """A fitted tree: each cell's output colour from its features."""
+
+    tree: DecisionTreeClassifier
+
+    def __call__(self, g: Grid) -> Grid:
+        colors = self.tree.predict(features(g.cells))
+        return Grid(np.asarray(colors, dtype=np.uint8).reshape(g.shape))
+
+
+def fit_tree(pairs: Sequence[tuple[Grid, Grid]], seed: int = 0) -> TreeRule | None:
+    """A tree reproducing every same-shape pair exactly, or ``None``."""
+    if not pairs or any(x.shape != y.shape for x, y in pairs) or all(x == y for x, y in pairs):
+        return None
+    if sum(x.cells.size for x, _ in pairs) > _MAX_CELLS:
+        return None
+    from sklearn.tree import DecisionTreeClassifier
+
+    x = np.concatenate([features(g.cells) for g, _ in pairs])
+    y = np.concatenate([out.cells.ravel() for _, out in pairs])
+    tree = DecisionTreeClassifier(random_state=seed).fit(x, y)
+    if np.any(tree.predict(x) != y):
+        return None
+    return TreeRule(tree)
