@@ -26,6 +26,7 @@ class TaskRecord:
     program: str | None
     error: str | None = None
     first_seconds: float | None = None  # time to the first solution, when solved
+    first_programs: int | None = None  # programs tried up to the first solution, when solved
 
 
 @final

@@ -33,6 +33,7 @@ def score(task: Task, outcome: TaskOutcome) -> TaskRecord:
         programs_tried=result.programs_tried,
         program=None if result.program is None else str(result.program),
         first_seconds=result.first_solution_seconds,
+        first_programs=result.solutions[0].programs_tried if result.solutions else None,
     )
 
 

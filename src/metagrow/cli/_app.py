@@ -62,6 +62,9 @@ def solve_command(
         Path | None, typer.Option(help="Search with the library learned in this store.")
     ] = None,
     memory: Annotated[int | None, typer.Option(help="MiB the search may hold.")] = None,
+    guide: Annotated[
+        bool, typer.Option("--guide/--no-guide", help="Use the store's guide, if it has one.")
+    ] = True,
 ) -> None:
     """Search for a program that maps every train input to its output; predict the tests."""
     try:
@@ -80,6 +83,11 @@ def solve_command(
             from metagrow.lang import build_grammar
 
             library = stored_library(store, dom.name)
+            if guide:
+                from metagrow.cli._guide import guided_libraries
+
+                own = guided_libraries(store, dom, library, [task])
+                library = library if own is None else own[task.name]
             grammar = grammar if library is None else build_grammar(grammar, library)
     except (UsageError, TaskFileError) as err:
         fail(str(err))

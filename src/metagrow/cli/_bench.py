@@ -35,6 +35,9 @@ def bench_lists(
         Path | None, typer.Option(help="Search with the library learned in this store.")
     ] = None,
     memory: Annotated[int | None, typer.Option(help="MiB each task's search may hold.")] = None,
+    guide: Annotated[
+        bool, typer.Option("--guide/--no-guide", help="Use the store's guide, if it has one.")
+    ] = True,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the JSON report here.")
     ] = None,
@@ -75,8 +78,15 @@ def bench_lists(
         from metagrow.cli._learn import stored_library
 
         library = stored_library(store, domain.name)
+    own = None
+    if store is not None and guide:
+        from metagrow.cli._guide import guided_libraries
+
+        own = guided_libraries(store, domain, library, task_list)
+        if own is not None:
+            suite += " and its guide"
     limits = Budget(budget, run_limits=domain.limits(), memory_mb=memory)
-    job = SolveJob(domain, eng, limits, library=library)
+    job = SolveJob(domain, eng, limits, library=library, task_libraries=own)
     with suite_progress(suite, len(task_list), "solved", "{:g}") as step:
 
         def advance(record: TaskRecord) -> None:

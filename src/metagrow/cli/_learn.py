@@ -40,10 +40,14 @@ def learn_command(
     pseudo_count: Annotated[
         float, typer.Option(help="Pseudo-count added to every production's usage count.")
     ] = 3.0,
+    guide: Annotated[
+        bool, typer.Option("--guide/--no-guide", help="Train the neural guide each iteration.")
+    ] = True,
     store: StoreOpt = Path("metagrow.db"),
 ) -> None:
-    """Learn a library: search all tasks, compress the solutions, repeat. Running the same
-    command again on the same store resumes after the last completed iteration."""
+    """Learn a library: search all tasks, compress the solutions, train the guide, repeat.
+    Running the same command again on the same store resumes after the last completed
+    iteration."""
     from rich.console import Console
 
     from metagrow.learn import IterationReport, LearnConfig, Learner
@@ -58,7 +62,9 @@ def learn_command(
             raise UsageError(f"--limit must be 0 (all) or positive, got {limit}")
         if limit:
             task_list, suite = task_list[:limit], f"{suite}[:{limit}]"
-        config = LearnConfig(dom.name, suite, iterations, budget, engine, pseudo_count=pseudo_count)
+        config = LearnConfig(
+            dom.name, suite, iterations, budget, engine, pseudo_count=pseudo_count, guide=guide
+        )
         db = Store(store)
     except (UsageError, ValueError, StoreError) as err:
         fail(str(err))
@@ -77,7 +83,8 @@ def learn_command(
         out.print(
             f"[bold]iteration {r.iteration}[/]: searched {r.attempted}, newly solved "
             f"{len(r.newly_solved)}, solved {r.solved}/{r.tasks}, {r.seconds:.0f} s; "
-            f"new inventions: {', '.join(r.added) or 'none'}",
+            f"new inventions: {', '.join(r.added) or 'none'}"
+            + ("" if r.guide_seconds is None else f"; guide trained in {r.guide_seconds:.0f} s"),
             highlight=False,
         )
         for name, body, t in r.library:

@@ -59,7 +59,7 @@ class GuideConfig:
     hidden: int = 64
     max_tokens: int = 48
     max_seconds: float = 120.0
-    threads: int = 2
+    threads: int = 1
 
     def __post_init__(self) -> None:
         counts = (self.fantasy_samples, self.epochs, self.batch_tasks, self.embed, self.hidden)

@@ -98,7 +98,7 @@ def dream(
     if not tasks or count <= 0:
         return []
     limits = replace(limits, steps=min(limits.steps, 20_000), seconds=min(limits.seconds, 0.02))
-    kept: dict[tuple[str, tuple[object, ...]], Fantasy] = {}
+    kept: dict[tuple[object, ...], Fantasy] = {}
     deadline = time.perf_counter() + seconds
     for n in range(samples):
         if len(kept) >= count or time.perf_counter() > deadline:
@@ -111,7 +111,7 @@ def dream(
         outputs = tuple(compiled.run(ex.inputs, limits) for ex in source.train)
         if any(o is FAIL for o in outputs) or not _varied(outputs):
             continue
-        key = (source.name, outputs)
+        key = (source.request, tuple(ex.inputs for ex in source.train), outputs)
         old = kept.get(key)
         if old is None or program.size < old.program.size:
             examples = tuple(

@@ -106,7 +106,7 @@ def _fit(
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
-            total += float(loss) * len(batch)
+            total += float(loss.detach()) * len(batch)
         losses.append(total / len(scored))
     net.eval()
     return losses

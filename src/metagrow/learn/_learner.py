@@ -1,4 +1,5 @@
-"""The lifelong learner: wake (search every task) -> abstraction (compress) -> checkpoint.
+"""The lifelong learner: wake (search every task) -> abstraction (compress) -> dream (train
+the guide, when on) -> checkpoint.
 
 Each iteration searches the tasks not yet solved with the current library, in parallel,
 then compresses all solutions found so far into new inventions with stitch-core,
@@ -15,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import final
 
 from metagrow.domains import Domain
+from metagrow.guide import Guide, GuideConfig, GuideData, load_guide, train_guide
 from metagrow.lang import (
     Expr,
     Grammar,
@@ -28,7 +30,7 @@ from metagrow.lang import (
 )
 from metagrow.library import compress
 from metagrow.search import Backend, Budget, Engine, SolveJob, SolveResult
-from metagrow.store import Checkpoint, InventionRecord, SolutionRecord, Store
+from metagrow.store import Checkpoint, GuideRecord, InventionRecord, SolutionRecord, Store
 
 
 @final
@@ -46,6 +48,7 @@ class LearnConfig:
     compress_iterations: int = 5
     max_arity: int = 2
     pseudo_count: float = 3.0
+    guide: bool = False
 
     def __post_init__(self) -> None:
         if self.iterations < 1:
@@ -60,6 +63,8 @@ class LearnConfig:
         so a finished run can be continued for more iterations)."""
         out = asdict(self)
         del out["iterations"]
+        if not self.guide:
+            del out["guide"]  # runs from before the guide existed resume as they were
         return out
 
 
@@ -76,11 +81,16 @@ class IterationReport:
     added: tuple[str, ...]
     seconds: float
     library: tuple[tuple[str, str, str], ...] = field(default=())  # (name, body, type)
+    guide_seconds: float | None = None  # time to train the guide, when one was trained
 
 
 @final
 class Learner:
-    """Runs the lifelong loop over ``tasks``, persisting to ``store``."""
+    """Runs the lifelong loop over ``tasks``, persisting to ``store``.
+
+    With ``config.guide`` each iteration ends by training a guide (``guide_config``, by
+    default seeded with the iteration number) that the next iteration's search uses.
+    """
 
     def __init__(
         self,
@@ -90,6 +100,7 @@ class Learner:
         store: Store,
         backend: Backend,
         config: LearnConfig,
+        guide_config: GuideConfig | None = None,
     ) -> None:
         names = [t.name for t in tasks]
         if len(set(names)) != len(names):
@@ -100,6 +111,7 @@ class Learner:
         self.store = store
         self.backend = backend
         self.config = config
+        self.guide_config = guide_config
 
     def run(
         self,
@@ -115,10 +127,11 @@ class Learner:
         grammar = self._grammar(point)
         solutions = self._solutions(point, grammar)
         budgets = {name: point.budgets.get(name, cfg.budget) for name in self.tasks}
+        guide = self._stored_guide(run_id) if cfg.guide else None
         for iteration in range(point.iteration + 1, cfg.iterations):
             start = time.perf_counter()
             todo = [t for name, t in self.tasks.items() if name not in solutions]
-            found = self._wake(grammar, todo, budgets, on_task)
+            found = self._wake(grammar, todo, budgets, on_task, guide)
             for name in found:
                 solutions[name] = found[name].program  # type: ignore[assignment]
             for t in todo:
@@ -133,6 +146,11 @@ class Learner:
             )  # fmt: skip
             grammar, solutions = squeezed.grammar, dict(squeezed.solutions)
             added = tuple(p.name for p in grammar.productions if p.name not in before)
+            trained, guide_seconds = None, None
+            if cfg.guide:
+                dreamt = time.perf_counter()
+                trained = self._dream(grammar, solutions, iteration)
+                guide, guide_seconds = load_guide(trained), round(time.perf_counter() - dreamt, 2)
             seconds = time.perf_counter() - start
             report = IterationReport(
                 iteration=iteration,
@@ -143,8 +161,9 @@ class Learner:
                 added=added,
                 seconds=round(seconds, 2),
                 library=_library_view(grammar),
+                guide_seconds=guide_seconds,
             )
-            self._commit(run_id, iteration, grammar, solutions, found, budgets, report)
+            self._commit(run_id, iteration, grammar, solutions, found, budgets, report, trained)
             if on_iteration is not None:
                 on_iteration(report)
         return run_id
@@ -157,16 +176,19 @@ class Learner:
         todo: Sequence[Task],
         budgets: Mapping[str, float],
         on_task: Callable[[str, bool], None] | None,
+        guide: Guide | None = None,
     ) -> dict[str, SolveResult]:
-        """Search every task in ``todo`` with the current library, grouped by budget."""
+        """Search every task in ``todo`` with the current library (its weights conditioned
+        on each task by ``guide``, if given), grouped by budget."""
         spec = grammar_spec(grammar)
+        own = None if guide is None else guide.specs_for(todo, grammar)
         found: dict[str, SolveResult] = {}
         groups: dict[float, list[Task]] = {}
         for t in todo:
             groups.setdefault(budgets[t.name], []).append(t)
         for seconds, group in sorted(groups.items()):
             budget = Budget(seconds, run_limits=self.domain.limits())
-            job = SolveJob(self.domain, self.engine, budget, attempts=1, library=spec)
+            job = SolveJob(self.domain, self.engine, budget, 1, spec, task_libraries=own)
             for outcome in self.backend.run(job, group):
                 result = outcome.result
                 program = result.program if result is not None and result.solved else None
@@ -188,6 +210,7 @@ class Learner:
         found: Mapping[str, SolveResult],
         budgets: Mapping[str, float],
         report: IterationReport,
+        guide: GuideData | None = None,
     ) -> None:
         uses: dict[Expr, set[str]] = {}
         for task, program in solutions.items():
@@ -227,6 +250,11 @@ class Learner:
             "added": list(report.added),
             "seconds": report.seconds,
         }
+        if report.guide_seconds is not None:
+            metrics["guide_seconds"] = report.guide_seconds
+        record = None
+        if guide is not None:
+            record = GuideRecord(iteration, guide.architecture, guide.weights, guide.training)
         self.store.commit_iteration(
             run_id,
             iteration,
@@ -237,9 +265,27 @@ class Learner:
             solutions=records,
             budgets=dict(budgets),
             tasks_seen=sorted(self.tasks),
+            guide=record,
         )
 
+    def _dream(self, grammar: Grammar, solutions: Mapping[str, Expr], iteration: int) -> GuideData:
+        """Train a guide on the solved tasks' programs and on fantasies from ``grammar``."""
+        config = self.guide_config or GuideConfig(
+            seed=iteration, fantasies=min(400, 4 * len(self.tasks))
+        )
+        replays = [(self.tasks[name], program) for name, program in sorted(solutions.items())]
+        return train_guide(
+            self.domain.name, grammar, replays, list(self.tasks.values()), self.domain.limits(),
+            config,
+        )  # fmt: skip
+
     # -- resuming -------------------------------------------------------------------------
+
+    def _stored_guide(self, run_id: int) -> Guide | None:
+        record = self.store.guide(run_id)
+        if record is None:
+            return None
+        return load_guide(GuideData(record.architecture, record.weights, record.training))
 
     def _grammar(self, point: Checkpoint) -> Grammar:
         return build_grammar(self.domain.grammar(), spec_of(point))

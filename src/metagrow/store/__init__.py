@@ -1,5 +1,6 @@
 """Store: the persistent library and history of lifelong learning runs, in one SQLite file."""
 
+from metagrow.store._guides import GuideRecord
 from metagrow.store._schema import StoreError
 from metagrow.store._store import (
     Checkpoint,
@@ -11,6 +12,7 @@ from metagrow.store._store import (
 
 __all__ = [
     "Checkpoint",
+    "GuideRecord",
     "InventionRecord",
     "IterationRecord",
     "SolutionRecord",

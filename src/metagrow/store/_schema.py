@@ -94,7 +94,20 @@ _V1: tuple[str, ...] = (
     )""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = ((1, _V1),)
+_V2: tuple[str, ...] = (
+    """CREATE TABLE guides (
+        run_id INTEGER NOT NULL,
+        iteration INTEGER NOT NULL,
+        architecture_json TEXT NOT NULL,
+        weights BLOB NOT NULL,
+        training_json TEXT NOT NULL,
+        PRIMARY KEY (run_id, iteration),
+        FOREIGN KEY (run_id, iteration) REFERENCES iterations(run_id, iteration)
+    )""",
+)
+"""Version 2: the neural guide trained in each iteration (safetensors weights)."""
+
+MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2))
 """Every schema version in order; append a ``(version, statements)`` pair to add one."""
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -13,12 +13,13 @@ import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, final
 
+from metagrow.store._guides import GuideRecord, insert_guide, newest_guide
 from metagrow.store._schema import SCHEMA_VERSION, StoreError, connect, one_line
 
 
@@ -167,6 +168,7 @@ class Store:
         solutions: Sequence[SolutionRecord],
         budgets: Mapping[str, float],
         tasks_seen: Sequence[str],
+        guide: GuideRecord | None = None,
     ) -> None:
         """Record a completed iteration in one transaction: it all lands or none of it does.
 
@@ -174,7 +176,7 @@ class Store:
         ``log_variable``), keeps per task whichever solution has the higher log-prior (the
         stored one on a tie), records tasks first seen, and sets the given tasks' budgets
         (others keep theirs). Raises ``ValueError`` unless ``iteration`` is one past the
-        run's last completed iteration.
+        run's last completed iteration. A ``guide`` trained in the iteration lands with it.
         """
         metrics_json = _to_json(metrics, "metrics")
         names = [invention.name for invention in inventions]
@@ -223,6 +225,8 @@ class Store:
                 " ON CONFLICT (run_id, task) DO UPDATE SET seconds = excluded.seconds",
                 [(run_id, task, seconds) for task, seconds in budgets.items()],
             )
+            if guide is not None:
+                insert_guide(self._conn, run_id, replace(guide, iteration=iteration))
 
     def checkpoint(self, run_id: int) -> Checkpoint:
         """The state after the run's last completed iteration, read in one snapshot."""
@@ -313,6 +317,19 @@ class Store:
                 (run_id,),
             ).fetchall()
         return dict(rows)
+
+    def put_guide(self, run_id: int, guide: GuideRecord) -> None:
+        """Store ``guide`` for a completed iteration of ``run_id`` (replacing one there)."""
+        with self._transaction():
+            if not 0 <= guide.iteration <= self._last_iteration(run_id):
+                raise ValueError(f"run {run_id} has no completed iteration {guide.iteration}")
+            insert_guide(self._conn, run_id, guide)
+
+    def guide(self, run_id: int) -> GuideRecord | None:
+        """The newest guide of ``run_id``, or ``None`` if it has none."""
+        with self._errors():
+            self._require_run(run_id)
+            return newest_guide(self._conn, run_id)
 
     def _library(self, run_id: int, iteration: int) -> list[InventionRecord]:
         rows = self._conn.execute(

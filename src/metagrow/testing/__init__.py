@@ -1,6 +1,7 @@
 """Contract checks that every plug-in must pass, like scikit-learn's ``check_estimator``.
 
-Use from a test: ``check_engine(lambda: MyEngine(seed=0))``.
+Use from a test: ``check_engine(lambda: MyEngine(seed=0))``, ``check_guide(guide, grammar,
+base, tasks)``.
 """
 
 from metagrow.testing._engine_checks import (
@@ -10,6 +11,11 @@ from metagrow.testing._engine_checks import (
     check_engine_respects_budget,
     check_engine_yields_well_typed_solutions,
 )
+from metagrow.testing._guide_checks import (
+    check_guide,
+    check_guide_is_deterministic,
+    check_guide_specs_rebuild_the_grammar,
+)
 
 __all__ = [
     "check_engine",
@@ -17,4 +23,7 @@ __all__ = [
     "check_engine_is_deterministic",
     "check_engine_respects_budget",
     "check_engine_yields_well_typed_solutions",
+    "check_guide",
+    "check_guide_is_deterministic",
+    "check_guide_specs_rebuild_the_grammar",
 ]

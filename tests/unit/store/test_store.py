@@ -24,7 +24,7 @@ from metagrow.store import (
     Store,
     StoreError,
 )
-from metagrow.store._schema import MIGRATIONS, migrate
+from metagrow.store._schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
 SRC = Path(__file__).resolve().parents[3] / "src"
 
@@ -334,7 +334,7 @@ def test_a_version_0_file_is_migrated_to_the_current_schema(db: Path) -> None:
         run = store.start_run("lists", {})
         commit(store, run, 0, inventions=[invention("f1")])
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
     conn.close()
     with Store(db) as store:
         assert store.inventions() == [invention("f1")]
@@ -343,24 +343,30 @@ def test_a_version_0_file_is_migrated_to_the_current_schema(db: Path) -> None:
 def test_a_later_migration_runs_from_the_stored_version_and_keeps_data(db: Path) -> None:
     with Store(db) as store:
         store.start_run("lists", {"seed": 3})
-    version_2 = (2, ("ALTER TABLE runs ADD COLUMN note TEXT", "UPDATE runs SET note = 'v2'"))
+    later = (
+        SCHEMA_VERSION + 1,
+        ("ALTER TABLE runs ADD COLUMN note TEXT", "UPDATE runs SET note = 'new'"),
+    )
     conn = sqlite3.connect(db, isolation_level=None)
-    assert migrate(conn, (*MIGRATIONS, version_2)) == 1
-    assert migrate(conn, (*MIGRATIONS, version_2)) == 2
-    assert conn.execute("SELECT domain, note FROM runs").fetchall() == [("lists", "v2")]
-    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+    assert migrate(conn, (*MIGRATIONS, later)) == SCHEMA_VERSION
+    assert migrate(conn, (*MIGRATIONS, later)) == SCHEMA_VERSION + 1
+    assert conn.execute("SELECT domain, note FROM runs").fetchall() == [("lists", "new")]
+    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION + 1,)]
     conn.close()
-    with pytest.raises(StoreError, match="schema version 2 is newer than this metagrow"):
+    with pytest.raises(StoreError, match=f"schema version {SCHEMA_VERSION + 1} is newer"):
         Store(db)
 
 
 def test_a_failing_migration_leaves_the_file_as_it_was(db: Path) -> None:
     Store(db).close()
-    broken = (2, ("CREATE TABLE extra (x INTEGER)", "ALTER TABLE no_such_table ADD COLUMN y"))
+    broken = (
+        SCHEMA_VERSION + 1,
+        ("CREATE TABLE extra (x INTEGER)", "ALTER TABLE no_such_table ADD COLUMN y"),
+    )
     conn = sqlite3.connect(db, isolation_level=None)
     with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
         migrate(conn, (*MIGRATIONS, broken))
-    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
     assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'extra'").fetchall() == []
     conn.close()
     Store(db).close()
@@ -369,7 +375,7 @@ def test_a_failing_migration_leaves_the_file_as_it_was(db: Path) -> None:
 def test_migrations_must_be_numbered_in_order(db: Path) -> None:
     conn = sqlite3.connect(db, isolation_level=None)
     with pytest.raises(ValueError, match="must be 1, 2, 3"):
-        migrate(conn, (*MIGRATIONS, (3, ())))
+        migrate(conn, (*MIGRATIONS, (SCHEMA_VERSION + 2, ())))
     conn.close()
 
 
