@@ -97,3 +97,28 @@ def test_bench_arc_rejects_a_bad_split() -> None:
     proc = metagrow("bench", "arc", "--split", "nope")
     assert proc.returncode == 2
     assert "--split" in proc.stderr
+
+
+def test_learn_across_arc_tasks_and_resume(tmp_path: Path) -> None:
+    store = tmp_path / "arc.db"
+    args = ("learn", "--domain", "arc", "--split", "training", "--limit", "3")
+    first = metagrow(
+        *args, "--iterations", "1", "--budget", "1", "--jobs", "1", "--store", str(store)
+    )
+    assert first.returncode == 0, first.stderr
+    assert "iteration 0" in first.stdout and "solved" in first.stdout
+    again = metagrow(
+        *args, "--iterations", "2", "--budget", "1", "--jobs", "1", "--store", str(store)
+    )
+    assert again.returncode == 0, again.stderr
+    assert "resuming run 1 after iteration 0" in again.stdout and "iteration 1" in again.stdout
+    history = metagrow("library", "history", "--store", str(store))
+    assert history.returncode == 0 and "iteration 1" in history.stdout
+
+
+def test_learn_rejects_an_unknown_arc_split(tmp_path: Path) -> None:
+    out = metagrow(
+        "learn", "--domain", "arc", "--split", "heldout", "--store", str(tmp_path / "x.db")
+    )
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0 and "training" in out.stderr
