@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import final
@@ -56,6 +57,10 @@ _BYTES_PER_KEPT = 700
 _FREE_SECONDS = 2e-6
 """About how long freeing one kept program takes; search stops early enough to free its
 banks within the budget."""
+
+
+_NEAR = 4
+"""Near misses kept, for a search that ends without a solution (partial credit)."""
 
 
 class _Stop(Exception):
@@ -115,14 +120,21 @@ class BottomUpEnumerator(Engine):
         if budget.memory_mb is not None:
             max_bank = min(max_bank, budget.memory_mb * 2**20 // _BYTES_PER_KEPT)
         search = _Search(task, grammar, budget, progress, max_bank)
+        found = False
         try:
             for cost in range(1, self.max_cost + 1):
                 for expr in search.level(cost):
+                    found = True
                     yield Solution(
                         expr, -float(cost), 1.0, progress.elapsed, progress.programs_tried
                     )
         except _Stop:
-            return
+            pass
+        if not found:
+            for hits, cost, recipe in search.near:
+                expr = lambdas(build(recipe), search.n_args)
+                score = hits / search.n_train
+                yield Solution(expr, -float(cost), score, progress.elapsed, progress.programs_tried)
 
 
 @final
@@ -180,6 +192,7 @@ class _Search:
         examples = (*task.train, *task.test)
         self.n_train = len(task.train)
         self.target = tuple(ex.output for ex in task.train)
+        self.near: list[tuple[int, int, Recipe]] = []  # (train examples right, cost, program)
         self.universe = _universe(task.request, grammar)
         inputs = [tuple(reversed(ex.inputs)) for ex in examples]  # $0 is the last argument
         self.main = _Context(
@@ -201,9 +214,22 @@ class _Search:
         """Build every main-context program of exactly ``cost``, yielding each solution
         as soon as it is built."""
         for t, expr, vec in self._grow(self.main, cost, self.rules):
-            if t == self.ret and vec[: self.n_train] == self.target:
+            if t != self.ret:
+                continue
+            train = vec[: self.n_train]
+            if train == self.target:
                 yield lambdas(build(expr), self.n_args)
+            elif self.n_train > 1:
+                self._near_miss(sum(map(operator.eq, train, self.target)), cost, expr)
         self.main.bank.done = cost
+
+    def _near_miss(self, hits: int, cost: int, expr: Recipe) -> None:
+        """Keep the cheapest programs right on the most train examples (at least half)."""
+        if 2 * hits < self.n_train or (len(self.near) == _NEAR and hits <= self.near[-1][0]):
+            return
+        self.near.append((hits, cost, expr))
+        self.near.sort(key=lambda n: -n[0])  # stable: cheaper first among equals
+        del self.near[_NEAR:]
 
     def _grow(
         self, ctx: _Context, cost: int, rules: Sequence[_Rule]

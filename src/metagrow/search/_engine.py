@@ -26,7 +26,9 @@ class Solution:
 
 class Engine(ABC):
     """A search strategy. ``search`` yields programs that fit every train example of
-    ``task``, best first as the engine sees it, and stops when ``budget`` is spent.
+    ``task`` (``train_score`` 1), best first as the engine sees it, and stops when
+    ``budget`` is spent. An engine that found none may then yield near misses, programs
+    right on some train examples (``train_score`` below 1), best first.
     It updates ``progress`` (if given) as it goes, and is deterministic for its seed."""
 
     name: str = "engine"

@@ -43,7 +43,8 @@ def solve(
 
     After the first solution, the search goes on briefly (half the time it took, at
     least 0.2 s, within the budget) for solutions that predict differently, so that up
-    to ``attempts`` distinct answers can be given.
+    to ``attempts`` distinct answers can be given. When nothing fits, an engine's near
+    misses (``train_score`` below 1) still give attempts, but the task is not solved.
     """
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
@@ -55,10 +56,11 @@ def solve(
         answer = _predict(sol.program, task, grammar, budget)
         if answer not in answers:
             answers.append(answer)
-            kept.append(sol)
+            if sol.train_score >= 1.0:
+                kept.append(sol)
         if len(answers) >= attempts or not task.test:
             break
-        if stop_at is None:
+        if stop_at is None and sol.train_score >= 1.0:
             stop_at = progress.started + sol.seconds + max(0.2, 0.5 * sol.seconds)
             progress.deadline = min(progress.deadline, stop_at)
     predictions = tuple(tuple(a[i] for a in answers) for i in range(len(task.test)))

@@ -63,7 +63,9 @@ def check_engine_respects_budget(make: EngineFactory, seconds: float = 1.0) -> N
         make().search(task, grammar, Budget(seconds, run_limits=domain.limits()), progress)
     )
     elapsed = time.perf_counter() - start
-    assert not found, f"found a program for an unsolvable task: {found[0].program}"
+    fits = [s.program for s in found if s.train_score == 1.0]
+    assert not fits, f"found a program for an unsolvable task: {fits[0]}"
+    assert all(0.0 <= s.train_score < 1.0 for s in found)
     assert elapsed <= seconds * 1.1 + 0.15, f"ran {elapsed:.2f} s on a {seconds} s budget"
     assert progress.programs_tried > 0
     progress = Progress()

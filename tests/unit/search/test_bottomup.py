@@ -113,3 +113,14 @@ def test_memory_budget_bounds_the_programs_kept(lists: ListsDomain) -> None:
     list(BottomUpEnumerator().search(task, lists.grammar(), Budget(1.0, memory_mb=4096), large))
     assert small.elapsed < 5  # stopped by memory, long before its 20 s
     assert small.programs_tried < large.programs_tried
+
+
+def test_near_misses_give_attempts_when_nothing_fits(lists: ListsDomain) -> None:
+    task = make_task("(lam (reverse $0))")
+    noisy = Example(task.train[0].inputs, (99, 98, 97))  # one train example no program explains
+    task = Task("noisy", task.request, (noisy, *task.train[1:]), task.test)
+    result = solve(task, lists.grammar(), BottomUpEnumerator(), Budget(1.0, programs=20_000))
+    assert not result.solved and result.program is None
+    assert task.test[0].output in result.predictions[0]
+    near = list(BottomUpEnumerator().search(task, lists.grammar(), Budget(1.0, programs=20_000)))
+    assert near and all(s.train_score == (len(task.train) - 1) / len(task.train) for s in near[:1])
