@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids._fitted import FAMILIES, find_rule, fit_rule
+from metagrow.domains.grids._select import find_selector
 from metagrow.domains.grids._tree import fit_tree
 from metagrow.lang import FAIL, Example, Program, Task, arrow, parse
 from metagrow.search import BottomUpEnumerator, Budget, SolveJob, solve
@@ -139,3 +140,17 @@ def _mark(x: Grid) -> Grid:
             if x.cells[r, k] == 0 and left and above:
                 c[r, k] = 3
     return Grid(c)
+
+
+def test_selector_picks_the_part_the_examples_show() -> None:
+    # The output is the object whose shape occurs once (the others come in pairs).
+    x1 = G([[1, 0, 1, 0, 0], [0, 0, 0, 0, 0], [2, 2, 0, 3, 0], [0, 0, 0, 3, 0]])
+    x2 = G([[4, 4, 0, 0, 0], [0, 0, 0, 5, 0], [6, 6, 0, 5, 0], [0, 0, 0, 5, 0]])
+    pairs = [(x1, G([[3], [3]])), (x2, G([[5], [5], [5]]))]
+    test = G([[7, 0, 0, 0], [7, 0, 8, 0], [0, 0, 0, 0], [0, 0, 8, 0]])
+    selector = find_selector(pairs, [test])
+    assert selector is not None and selector(test) is not None
+    grids = GridsDomain()
+    task = _task(pairs, test)
+    assert selector.name in grids.task_grammar(task, grids.grammar()).primitives
+    assert find_selector([(x1, x1)], []) is None

@@ -8,9 +8,10 @@ from typing import final
 import numpy as np
 
 from metagrow.domains._domain import JSON, Domain, ValueDecodeError, decode_basic, encode_basic
-from metagrow.domains.grids._fitted import CellRule, find_rule
+from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
 from metagrow.domains.grids._primitives import grid_primitives
+from metagrow.domains.grids._select import find_selector
 from metagrow.domains.grids._tree import fit_tree
 from metagrow.lang import Grammar, Limits, Primitive, Task, TCon, Type, arrow
 
@@ -54,7 +55,7 @@ def decode_grid(value: JSON) -> Grid:
     return Grid(np.array(value, dtype=np.uint8))
 
 
-def _total(rule: CellRule) -> Callable[[Grid], Grid]:
+def _total(rule: Callable[[Grid], Grid | None]) -> Callable[[Grid], Grid]:
     def apply(g: Grid) -> Grid:
         out = rule(g)
         if out is None:
@@ -77,10 +78,12 @@ class GridsDomain(Domain):
         return self._grammar
 
     def task_grammar(self, task: Task, grammar: Grammar) -> Grammar:
-        """Adds the task's own cell rule: ``rule_<family>``, the simplest feature table
-        that maps every same-shape train input to its output and knows every test input
-        (``_fitted``), or else ``rule_tree``, a decision tree over all features, at a low
-        weight so that searched programs come first (``_tree``)."""
+        """Adds one primitive read off the task's examples, the first that fits of:
+        ``select_...``, a part selector when each output is one part of its input
+        (``_select``); ``rule_<family>``, the simplest cell table that maps every same-shape
+        train input to its output and knows every test input (``_fitted``); ``rule_tree``,
+        a decision tree over all cell features, at a low weight so that searched programs
+        come first (``_tree``)."""
         if task.request != _G_G:
             return grammar
         pairs = [(x, y) for ex in task.train if isinstance(x := ex.inputs[0], Grid)
@@ -88,6 +91,9 @@ class GridsDomain(Domain):
         tests = [x for ex in task.test if isinstance(x := ex.inputs[0], Grid)]
         if len(pairs) != len(task.train) or len(tests) != len(task.test):
             return grammar
+        selector = find_selector(pairs, tests)
+        if selector is not None:
+            return grammar.with_primitive(Primitive(selector.name, _G_G, _total(selector)))
         rule = find_rule(pairs, tests)
         if rule is not None:
             fitted = Primitive(f"rule_{rule.family.name}", _G_G, _total(rule))

@@ -1,0 +1,142 @@
+"""Object selection read off a task's examples: the output is one part of the input, and
+the examples show which part.
+
+Parts come from several decompositions (single-colour objects, multicolour blobs, the
+rectangles between separator lines, each colour's bounding box), each part either cut out
+alone or as the window of the input it spans. A selector is a decomposition plus a
+measure to maximise or minimise (size, box, colours, position, how often the shape or
+colour recurs, holes); the first selector that picks exactly the output in every train
+pair, and picks one part of every test input, is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import final
+
+import numpy as np
+
+from metagrow.domains.grids import _objects as ob
+from metagrow.domains.grids._grid import Grid
+from metagrow.domains.grids._paint import fill_holes
+from metagrow.domains.grids._transforms import background, bounding_box
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A candidate output: the part's grid, and where it sits in the input."""
+
+    grid: Grid
+    top: int
+    left: int
+    colors: frozenset[int]
+
+
+def _parts_of(masks: Sequence[Grid], g: Grid, window: bool) -> tuple[Part, ...]:
+    bg = background(g.cells)
+    out = []
+    for m in masks:
+        on = m.cells != bg
+        if not on.any():
+            continue
+        top, bottom, left, right = bounding_box(on)
+        source = g.cells if window else m.cells
+        cells = source[top:bottom, left:right]
+        colors = frozenset(np.unique(m.cells[on]).tolist())
+        out.append(Part(Grid(cells.copy()), top, left, colors))
+    return tuple(out)
+
+
+def _color_masks(g: Grid) -> tuple[Grid, ...]:
+    bg = background(g.cells)
+    return tuple(
+        Grid(np.where(g.cells == k, g.cells, bg).astype(np.uint8))
+        for k in np.unique(g.cells).tolist()
+        if k != bg
+    )
+
+
+def _pieces(g: Grid) -> tuple[Part, ...]:
+    try:
+        return tuple(Part(p, 0, 0, frozenset()) for p in ob.pieces(g))
+    except ValueError:
+        return ()
+
+
+Decompose = Callable[[Grid], tuple[Part, ...]]
+DECOMPOSITIONS: tuple[tuple[str, Decompose], ...] = (
+    ("object", lambda g: _parts_of(ob.objects(g), g, window=False)),
+    ("object8", lambda g: _parts_of(ob.objects8(g), g, window=False)),
+    ("blob", lambda g: _parts_of(ob.blobs(g), g, window=False)),
+    ("blob_window", lambda g: _parts_of(ob.blobs(g), g, window=True)),
+    ("color_window", lambda g: _parts_of(_color_masks(g), g, window=True)),
+    ("piece", _pieces),
+)
+
+
+def _foreground(p: Part) -> int:
+    c = p.grid.cells
+    return int((c != background(c)).sum())
+
+
+def _holes(p: Part) -> int:
+    """Background cells enclosed by the part."""
+    c = p.grid.cells
+    return int((fill_holes(p.grid, (background(c) + 1) % 10).cells != c).sum())
+
+
+Measure = Callable[[Part, Sequence[Part]], float]
+MEASURES: tuple[tuple[str, Measure], ...] = (
+    ("cells", lambda p, _: _foreground(p)),
+    ("area", lambda p, _: p.grid.cells.size),
+    ("colors", lambda p, _: len(np.unique(p.grid.cells))),
+    ("shape_count", lambda p, ps: sum(q.grid == p.grid for q in ps)),
+    ("color_count", lambda p, ps: sum(q.colors == p.colors for q in ps)),
+    ("top", lambda p, _: p.top),
+    ("left", lambda p, _: p.left),
+    ("holes", lambda p, _: _holes(p)),
+)
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """Pick the one part of a decomposition with the largest (or smallest) measure."""
+
+    decomposition: str
+    measure: str
+    largest: bool
+
+    @property
+    def name(self) -> str:
+        return f"select_{self.decomposition}_{'max' if self.largest else 'min'}_{self.measure}"
+
+    def __call__(self, g: Grid) -> Grid | None:
+        parts = dict(DECOMPOSITIONS)[self.decomposition](g)
+        if not parts:
+            return None
+        measure = dict(MEASURES)[self.measure]
+        values = [measure(p, parts) for p in parts]
+        best = max(values) if self.largest else min(values)
+        chosen = {p.grid for p, v in zip(parts, values, strict=True) if v == best}
+        return chosen.pop() if len(chosen) == 1 else None
+
+
+SELECTORS: tuple[Selector, ...] = tuple(
+    Selector(d, m, largest)
+    for d, _ in DECOMPOSITIONS
+    for m, _ in MEASURES
+    for largest in (True, False)
+)
+
+
+def find_selector(pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid]) -> Selector | None:
+    """The first selector that picks each train output and one part of each test input."""
+    if not pairs or any(x.shape == y.shape for x, y in pairs):
+        return None
+    for s in SELECTORS:
+        if all(s(x) == y for x, y in pairs) and all(s(g) is not None for g in unseen):
+            return s
+    return None
