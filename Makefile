@@ -35,6 +35,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/interpreter_throughput.py
 	$(BIN)/python benchmarks/bottomup_throughput.py
 	$(BIN)/python benchmarks/compression_speed.py
+	$(BIN)/python benchmarks/digits.py --json bench-out/digits.json --plot bench-out/digits-curve.png
+	$(BIN)/python benchmarks/guide_transfer.py --out bench-out
 	$(BIN)/metagrow bench lists --split all --engine bottomup --budget 10 \
 		--json bench-out/lists-bottomup-10s.json --markdown bench-out/lists-bottomup-10s.md
 
