@@ -40,9 +40,11 @@ EngineOpt = Annotated[str, typer.Option(help=f"Search engine: {', '.join(ENGINES
 def _register_subcommands() -> None:
     from metagrow.cli._bench import bench_app
     from metagrow.cli._bench_arc import bench_arc
+    from metagrow.cli._bench_digits import bench_digits
     from metagrow.cli._learn import learn_command, library_app
 
     bench_app.command("arc")(bench_arc)
+    bench_app.command("digits")(bench_digits)
     app.add_typer(bench_app, name="bench")
     app.command("learn")(learn_command)
     app.add_typer(library_app, name="library")

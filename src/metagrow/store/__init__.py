@@ -1,6 +1,7 @@
 """Store: the persistent library and history of lifelong learning runs, in one SQLite file."""
 
 from metagrow.store._guides import GuideRecord
+from metagrow.store._modules import ModuleRecord
 from metagrow.store._schema import StoreError
 from metagrow.store._store import (
     Checkpoint,
@@ -15,6 +16,7 @@ __all__ = [
     "GuideRecord",
     "InventionRecord",
     "IterationRecord",
+    "ModuleRecord",
     "SolutionRecord",
     "Store",
     "StoreError",

@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any, ClassVar, final
 
 from metagrow.store._guides import GuideRecord, insert_guide, newest_guide
+from metagrow.store._modules import ModuleRecord, insert_module, select_modules
 from metagrow.store._schema import SCHEMA_VERSION, StoreError, connect, one_line
 
 
@@ -330,6 +331,23 @@ class Store:
         with self._errors():
             self._require_run(run_id)
             return newest_guide(self._conn, run_id)
+
+    def put_module(self, record: ModuleRecord, *, replace: bool = False) -> None:
+        """Store a trained module in one transaction; ``ValueError`` if its name is taken
+        (unless ``replace``)."""
+        with self._transaction():
+            insert_module(self._conn, record, replace)
+
+    def modules(self) -> list[ModuleRecord]:
+        """Every stored module, in the order they were first stored."""
+        with self._errors():
+            return select_modules(self._conn)
+
+    def module(self, name: str) -> ModuleRecord | None:
+        """The module called ``name``, or ``None``."""
+        with self._errors():
+            found = select_modules(self._conn, name)
+        return found[0] if found else None
 
     def _library(self, run_id: int, iteration: int) -> list[InventionRecord]:
         rows = self._conn.execute(

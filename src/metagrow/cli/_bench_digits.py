@@ -1,0 +1,93 @@
+"""``metagrow bench digits``: the digit-image task sequence with module reuse and baselines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from metagrow.cli._errors import fail
+
+
+def bench_digits(
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON report here.")
+    ] = None,
+    plot: Annotated[
+        Path, typer.Option(help="Write the sum_digits learning curve (PNG) here.")
+    ] = Path("bench-out/digits-curve.png"),
+    store: Annotated[
+        Path | None,
+        typer.Option(help="Reuse the modules stored here and store the ones learned."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for data splits, tasks and training.")] = 0,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="A tiny run (few examples and epochs) to smoke-test.")
+    ] = False,
+) -> None:
+    """Recognise digits, count, sum, check order and take the max of digit images; report
+    accuracy with lifelong module reuse, without reuse, and for one monolithic network."""
+    from rich.console import Console
+
+    from metagrow.bench import DigitsConfig, plot_curve, run_digits
+    from metagrow.store import Store, StoreError
+
+    if seed < 0:
+        fail(f"--seed must be non-negative, got {seed}")
+    if plot.suffix.lower() != ".png":
+        fail(f"--plot must name a .png file, got {plot}")
+    for path in (json_out, plot):
+        if path is not None and path.parent != Path() and path.parent.is_file():
+            fail(f"{path}: {path.parent} is a file, not a directory")
+    config = DigitsConfig.quick(seed) if quick else DigitsConfig(seed=seed)
+    console = Console(stderr=True)
+    try:
+        opened = Store(store) if store is not None else None
+    except StoreError as err:
+        fail(str(err))
+    try:
+        with console.status("digits: starting...") as status:
+
+            def progress(message: str) -> None:
+                status.update(f"digits: {message}")
+                console.log(message, highlight=False)
+
+            report = run_digits(config, opened, progress)
+    finally:
+        if opened is not None:
+            opened.close()
+    _print_table(report)
+    try:
+        plot_curve(report, plot)
+        if json_out is not None:
+            json_out.parent.mkdir(parents=True, exist_ok=True)
+            json_out.write_text(json.dumps(report.to_json(), indent=1) + "\n")
+    except OSError as err:
+        fail(f"cannot write the report ({err.strerror}: {err.filename})")
+
+
+def _print_table(report: object) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from metagrow.bench import DigitsReport
+
+    assert isinstance(report, DigitsReport)
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    table = Table(title=f"digits: lifelong module reuse (seed {report.seed})")
+    for col in ("task", "train", "reuse", "no reuse", "monolithic", "reused"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("program", overflow="fold")
+    for r in report.tasks:
+        table.add_row(
+            r.name, str(r.train_size), f"{r.accuracy:.3f}", f"{r.no_reuse:.3f}",
+            f"{r.monolithic:.3f}", ", ".join(r.modules_reused) or "-", r.program,
+        )  # fmt: skip
+    console.print(table)
+    for method, points in report.curve.items():
+        text = ", ".join(f"{n}: {a:.3f}" for n, a in points)
+        console.print(f"sum_digits curve, {method}: {text}")
+    console.print(f"wall {report.seconds:.1f} s")

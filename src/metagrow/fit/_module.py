@@ -1,0 +1,118 @@
+"""Modules: trainable primitives, as data (name, type, architecture, weights).
+
+A :class:`Module` holds no torch objects: its architecture is a small spec and its
+weights are safetensors bytes, so it can be hashed, compared, stored and shipped between
+processes. :meth:`Module.build` makes the ``torch.nn.Module`` when training or running.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, final
+
+from metagrow.lang import BOOL, INT, Type
+
+if TYPE_CHECKING:
+    import torch
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class MLPSpec:
+    """A multi-layer perceptron: ``inputs`` features, ReLU hidden layers, ``outputs``
+    logits, dropout after each hidden layer while training."""
+
+    inputs: int
+    hidden: tuple[int, ...]
+    outputs: int
+    dropout: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.inputs < 1 or self.outputs < 1 or any(h < 1 for h in self.hidden):
+            raise ValueError(f"layer sizes must be positive, got {self}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": "mlp",
+            "inputs": self.inputs,
+            "hidden": list(self.hidden),
+            "outputs": self.outputs,
+            "dropout": self.dropout,
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, object]) -> MLPSpec:
+        if data.get("kind") != "mlp":
+            raise ValueError(f"unknown architecture kind {data.get('kind')!r}; expected 'mlp'")
+        hidden = data["hidden"]
+        assert isinstance(hidden, list)
+        inputs, outputs, dropout = data["inputs"], data["outputs"], data.get("dropout", 0.0)
+        assert isinstance(inputs, int) and isinstance(outputs, int)
+        assert isinstance(dropout, (int, float))
+        return MLPSpec(inputs, tuple(int(h) for h in hidden), outputs, float(dropout))
+
+    def build(self) -> torch.nn.Module:
+        from torch import nn
+
+        layers: list[nn.Module] = []
+        width = self.inputs
+        for h in self.hidden:
+            layers += [nn.Linear(width, h), nn.ReLU()]
+            if self.dropout:
+                layers.append(nn.Dropout(self.dropout))
+            width = h
+        layers.append(nn.Linear(width, self.outputs))
+        return nn.Sequential(*layers)
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Module:
+    """A trainable primitive: a name used in programs, a type ``a -> int`` (the network's
+    softmax is a distribution over ``0 .. outputs-1``) or ``a -> bool`` (one logit), an
+    architecture, and trained weights (``None`` for a fresh, untrained module)."""
+
+    name: str
+    type: Type
+    architecture: MLPSpec
+    weights: bytes | None = None
+
+    def __post_init__(self) -> None:
+        args, result = self.type.arguments(), self.type.returns()
+        if len(args) != 1 or result not in (INT, BOOL):
+            raise ValueError(f"module {self.name!r}: type must be 'a -> int' or 'a -> bool'")
+        if result == BOOL and self.architecture.outputs != 1:
+            raise ValueError(f"module {self.name!r}: a 'a -> bool' network has one output")
+
+    @property
+    def trained(self) -> bool:
+        return self.weights is not None
+
+    def build(self, seed: int) -> torch.nn.Module:
+        """The network: initialised from ``seed``, then loaded with the weights if any."""
+        import torch
+
+        torch.manual_seed(seed)
+        net = self.architecture.build()
+        if self.weights is not None:
+            from safetensors.torch import load
+
+            net.load_state_dict(load(self.weights))
+        return net
+
+    def with_net(self, net: torch.nn.Module, name: str | None = None) -> Module:
+        """This module carrying ``net``'s current weights (optionally renamed)."""
+        return replace(self, name=name or self.name, weights=weights_bytes(net))
+
+    def fresh(self, name: str) -> Module:
+        """An untrained module of the same type and architecture."""
+        return replace(self, name=name, weights=None)
+
+
+def weights_bytes(net: torch.nn.Module) -> bytes:
+    """``net``'s parameters as safetensors bytes (contiguous CPU copies)."""
+    from safetensors.torch import save
+
+    return save({k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()})

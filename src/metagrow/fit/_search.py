@@ -1,0 +1,158 @@
+"""Search over program structure and module choices, ranked by validation loss.
+
+For the task's module slot every structure may take a library module frozen (scored
+without training, so all structures get one), a library module fine-tuned, or a fresh
+module; only the few structures ranked best (by frozen loss when the library has a
+module of the slot's type, else by prior) are trained: every choice briefly, the best
+few of those in full, within a time budget.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal, final
+
+from metagrow.fit._candidates import SLOT, StructureConfig, candidate_structures, rename
+from metagrow.fit._module import Module
+from metagrow.fit._soft import SoftError, make_table
+from metagrow.fit._train import Problem, TrainConfig, Trained, train_program
+from metagrow.lang import Expr, Grammar
+
+Choice = Literal["frozen", "finetune", "fresh"]
+_CHOICE_ORDER: dict[Choice, int] = {"frozen": 0, "finetune": 1, "fresh": 2}
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class SearchConfig:
+    """How much to search: structures enumerated, how many of the best-ranked are
+    trained, each choice first for ``screen_epochs`` (successive halving in one step),
+    then the ``finalists`` best in full; a wall-clock budget for screening."""
+
+    structures: StructureConfig = field(default_factory=StructureConfig)
+    train_structures: int = 3
+    screen_epochs: int = 3
+    finalists: int = 2
+    seconds: float = 120.0
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One structure with one module choice, after training (or scoring, if frozen)."""
+
+    program: Expr
+    choice: Choice
+    source: str | None
+    log_prior: float
+    trained: Trained
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class FitResult:
+    """The best candidate of a task and everything that was tried."""
+
+    best: Candidate
+    candidates: tuple[Candidate, ...]
+    structures: int
+    seconds: float
+
+    @property
+    def program(self) -> Expr:
+        return self.best.program
+
+    @property
+    def modules(self) -> tuple[Module, ...]:
+        return self.best.trained.modules
+
+    @property
+    def new_module(self) -> Module | None:
+        """The module trained for this task (fresh or fine-tuned), for the library."""
+        return None if self.best.choice == "frozen" else self.best.trained.modules[0]
+
+
+def fit_task(
+    name: str,
+    problem: Problem,
+    grammar: Grammar,
+    slot: Module,
+    library: Sequence[Module],
+    search: SearchConfig,
+    training: TrainConfig,
+    seed: int,
+) -> FitResult:
+    """Find the structure and module choice with the lowest validation loss for task
+    ``name``; a trained module is named ``net_<name>``."""
+    start = time.perf_counter()
+    reusable = [m for m in library if m.type == slot.type and m.trained]
+    structures = candidate_structures(
+        grammar,
+        slot,
+        problem.request,
+        [ex.inputs for ex in problem.train],
+        frozenset(make_table(training.support)),
+        search.structures,
+        seed,
+    )
+    if not structures:
+        raise ValueError(f"{name}: no program of type {problem.request} uses a module")
+    new_name = f"net_{name}"
+    tried: list[Candidate] = []
+
+    def attempt(
+        structure: Expr,
+        log_prior: float,
+        choice: Choice,
+        module: Module,
+        config: TrainConfig,
+        parent: str | None = None,
+    ) -> Candidate | None:
+        program = rename(structure, SLOT, module.name)
+        try:
+            trained = train_program(program, [(module, choice != "frozen")], problem, config, seed)
+        except SoftError:
+            return None
+        source = {"frozen": module.name, "finetune": parent, "fresh": None}[choice]
+        candidate = Candidate(program, choice, source, log_prior, trained)
+        tried.append(candidate)
+        return candidate
+
+    for structure, cost in structures:
+        for module in reusable:
+            attempt(structure, -cost, "frozen", module, training)
+    frozen_loss = {c.program: c.trained.validation_loss for c in tried}
+    order = sorted(
+        range(len(structures)),
+        key=lambda i: min(
+            (frozen_loss.get(rename(structures[i][0], SLOT, m.name), 1e9) for m in reusable),
+            default=float(i),
+        ),
+    )
+    choices: list[tuple[float, Expr, float, Choice, Module, str | None]] = []
+    screening = replace(training, max_epochs=search.screen_epochs)
+    for i in order[: search.train_structures]:
+        structure, cost = structures[i]
+        options: list[tuple[Choice, Module, str | None]] = [
+            ("finetune", replace(m, name=new_name), m.name) for m in reusable
+        ]
+        options.append(("fresh", slot.fresh(new_name), None))
+        for choice, module, parent in options:
+            if time.perf_counter() - start > search.seconds:
+                break
+            screened = attempt(structure, -cost, choice, module, screening, parent)
+            if screened is not None:
+                loss = screened.trained.validation_loss
+                choices.append((loss, structure, -cost, choice, module, parent))
+    choices.sort(key=lambda c: c[0])
+    for _, structure, log_prior, choice, module, parent in choices[: search.finalists]:
+        attempt(structure, log_prior, choice, module, training, parent)
+    if not tried:
+        raise ValueError(f"{name}: no candidate program could be trained")
+    best = min(
+        tried,
+        key=lambda c: (c.trained.validation_loss, _CHOICE_ORDER[c.choice], -c.log_prior),
+    )
+    return FitResult(best, tuple(tried), len(structures), time.perf_counter() - start)

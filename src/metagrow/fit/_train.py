@@ -1,0 +1,236 @@
+"""Training the modules of one program end to end through its algorithmic parts.
+
+Adam on the mean negative log-likelihood of each example's output under the program's
+soft meaning, minibatches in a seeded order, early stopping on the validation loss with
+the best weights restored. Test predictions run the program with the ordinary
+interpreter, each module answering its most likely output.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, final
+
+from metagrow.fit._evaluate import (
+    Featurize,
+    SoftProgram,
+    module_outputs,
+    soft_input,
+    values_of_type,
+)
+from metagrow.fit._module import Module
+from metagrow.fit._soft import Soft, make_table
+from metagrow.lang import BOOL, FAIL, Example, Expr, Primitive, Program, Type
+
+if TYPE_CHECKING:
+    import torch
+
+_EPS = 1e-6
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class TrainConfig:
+    """How modules are trained: at most ``max_epochs`` passes, stopping after
+    ``patience`` epochs without a better validation loss or after ``seconds``."""
+
+    max_epochs: int = 60
+    patience: int = 8
+    batch_size: int = 16
+    lr: float = 3e-3
+    finetune_lr: float = 1e-3
+    support: int = 50
+    seconds: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.max_epochs < 0 or self.patience < 1 or self.batch_size < 1:
+            raise ValueError(f"epochs, patience and batch size must be positive: {self}")
+        if self.support < 10:
+            raise ValueError(f"support must be at least 10, got {self.support}")
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Trained:
+    """A program with its modules after training: their weights, the best validation
+    loss, and how many epochs ran."""
+
+    program: Expr
+    modules: tuple[Module, ...]
+    validation_loss: float
+    epochs: int
+    seconds: float
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What training needs besides the program: the request type, the examples, and how
+    module arguments become network inputs."""
+
+    request: Type
+    train: tuple[Example, ...]
+    validation: tuple[Example, ...]
+    featurize: Featurize
+
+
+def example_loss(output: Soft, target: object, t: Type) -> torch.Tensor:
+    """Negative log-probability of ``target`` under the soft ``output``."""
+    import torch
+
+    if not isinstance(output, torch.Tensor):
+        raise TypeError("a program's soft output must be an int or a bool")
+    if t == BOOL:
+        p = output.clamp(_EPS, 1 - _EPS)
+        return -torch.log(p if target else 1 - p)
+    assert isinstance(target, int)
+    if not 0 <= target < output.shape[0]:
+        return torch.tensor(-math.log(_EPS))
+    return -torch.log(output[target].clamp_min(_EPS))
+
+
+def _batch_loss(
+    program: SoftProgram,
+    modules: Sequence[Module],
+    nets: Sequence[torch.nn.Module],
+    batch: Sequence[Example],
+    problem: Problem,
+    support: int,
+) -> torch.Tensor:
+    import torch
+
+    arg_types = problem.request.arguments()
+    functions: dict[str, Callable[[Soft], Soft]] = {}
+    for module, net in zip(modules, nets, strict=True):
+        wanted = module.type.arguments()[0]
+        seen = [
+            v
+            for ex in batch
+            for value, t in zip(ex.inputs, arg_types, strict=True)
+            for v in values_of_type(value, t, wanted)
+        ]
+        functions[module.name] = module_outputs(module, net, seen, problem.featurize, support)
+    losses = []
+    for ex in batch:
+        args = [soft_input(v, t, support) for v, t in zip(ex.inputs, arg_types, strict=True)]
+        output = program.run(args, functions)
+        losses.append(example_loss(output, ex.output, problem.request.returns()))
+    return torch.stack(losses).mean()
+
+
+def train_program(
+    program: Expr,
+    modules: Sequence[tuple[Module, bool]],
+    problem: Problem,
+    config: TrainConfig,
+    seed: int,
+) -> Trained:
+    """Train the modules marked trainable (fresh ones from ``seed``, trained ones from
+    their weights) through ``program``; the others stay frozen. With nothing trainable
+    this only measures the validation loss."""
+    import torch
+
+    start = time.perf_counter()
+    torch.manual_seed(seed)
+    table = make_table(config.support)
+    soft = SoftProgram(program, table, frozenset(m.name for m, _ in modules))
+    nets = [m.build(seed + i) for i, (m, _) in enumerate(modules)]
+    params: list[torch.nn.Parameter] = []
+    for net, (_, trainable) in zip(nets, modules, strict=True):
+        net.requires_grad_(trainable)
+        if trainable:
+            params += list(net.parameters())
+    plain = [m for m, _ in modules]
+
+    def validation_loss() -> float:
+        for net in nets:
+            net.eval()
+        with torch.no_grad():
+            return float(
+                _batch_loss(soft, plain, nets, problem.validation, problem, config.support)
+            )
+
+    best = validation_loss()
+    epochs = 0
+    if params and config.max_epochs:
+        finetuning = any(m.trained for m, t in modules if t)
+        optimiser = torch.optim.Adam(params, lr=config.finetune_lr if finetuning else config.lr)
+        best_state = [{k: v.clone() for k, v in net.state_dict().items()} for net in nets]
+        order = list(problem.train)
+        rng = random.Random(seed)
+        stale = 0
+        for epochs in range(1, config.max_epochs + 1):  # noqa: B007 - epochs is reported
+            rng.shuffle(order)
+            for net, (_, trainable) in zip(nets, modules, strict=True):
+                net.train(trainable)
+            for i in range(0, len(order), config.batch_size):
+                loss = _batch_loss(
+                    soft, plain, nets, order[i : i + config.batch_size], problem, config.support
+                )
+                optimiser.zero_grad()
+                loss.backward()  # type: ignore[no-untyped-call]
+                optimiser.step()
+            current = validation_loss()
+            if current < best - 1e-4:
+                best, stale = current, 0
+                best_state = [{k: v.clone() for k, v in n.state_dict().items()} for n in nets]
+            else:
+                stale += 1
+            if stale >= config.patience or time.perf_counter() - start > config.seconds:
+                break
+        for net, state in zip(nets, best_state, strict=True):
+            net.load_state_dict(state)
+    trained = tuple(m.with_net(net) if t else m for net, (m, t) in zip(nets, modules, strict=True))
+    return Trained(program, trained, best, epochs, time.perf_counter() - start)
+
+
+def predict(
+    program: Expr,
+    primitives: Mapping[str, Primitive],
+    modules: Sequence[Module],
+    request: Type,
+    inputs: Sequence[tuple[object, ...]],
+    featurize: Featurize,
+) -> list[object]:
+    """Run ``program`` with the ordinary interpreter on each input, every module replaced
+    by its network's most likely output (computed in one batch); ``FAIL`` where it fails."""
+    import torch
+
+    prims = dict(primitives)
+    arg_types = request.arguments()
+    for module in modules:
+        wanted = module.type.arguments()[0]
+        seen = list(
+            dict.fromkeys(
+                v
+                for args in inputs
+                for value, t in zip(args, arg_types, strict=True)
+                for v in values_of_type(value, t, wanted)
+            )
+        )
+        net = module.build(0)
+        net.eval()
+        with torch.no_grad():
+            logits = net(torch.from_numpy(featurize(seen))) if seen else torch.zeros(0, 1)
+        if module.type.returns() == BOOL:
+            answers: list[object] = [bool(x > 0) for x in logits[:, 0].tolist()]
+        else:
+            answers = [int(x) for x in logits.argmax(dim=1).tolist()]
+        table = dict(zip(seen, answers, strict=True))
+        prims[module.name] = Primitive(module.name, module.type, table.__getitem__)
+    compiled = Program(program, prims)
+    return [compiled.run(args) for args in inputs]
+
+
+def accuracy(predictions: Sequence[object], examples: Sequence[Example]) -> float:
+    """Fraction of examples whose prediction equals the expected output exactly."""
+    if not examples:
+        return 0.0
+    right = sum(
+        p is not FAIL and p == ex.output for p, ex in zip(predictions, examples, strict=True)
+    )
+    return right / len(examples)
