@@ -69,6 +69,7 @@ class ArcReport:
             "programs_tried": sum(t.programs_tried for t in self.tasks),
             "median_seconds": round(seconds[n // 2], 3) if n else None,
             "max_seconds": round(seconds[-1], 3) if n else None,
+            "max_budget_fraction": round(seconds[-1] / self.budget, 3) if n else None,
         }
 
     def to_json(self) -> dict[str, object]:

@@ -59,9 +59,9 @@ def test_solves_with_lambdas_in_higher_order_positions(lists: ListsDomain) -> No
         ("(lam (fold $0 1 (lam (lam (* $0 $1)))))", "list(int) -> int"),
     ]:
         task = make_task(source, request)
-        result = solve(
-            task, lists.grammar(), BottomUpEnumerator(), Budget(10, run_limits=lists.limits())
-        )
+        # A program budget, not seconds, so that a busy machine cannot fail the test.
+        budget = Budget(120, programs=1_500_000, run_limits=lists.limits())
+        result = solve(task, lists.grammar(), BottomUpEnumerator(), budget)
         assert result.solved, source
         assert task.test[0].output in result.predictions[0], source
 
