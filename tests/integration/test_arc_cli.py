@@ -22,10 +22,11 @@ FLIP = {
     ],
     "test": [{"input": [[7, 8, 9]], "output": [[9, 8, 7]]}],
 }
-NOISE = {
+NOISE = {  # no program is right on even two of the three train pairs: no near misses
     "train": [
         {"input": [[1]], "output": [[3, 1], [4, 1]]},
         {"input": [[2]], "output": [[9]]},
+        {"input": [[3, 3]], "output": [[5], [6], [7]]},
     ],
     "test": [{"input": [[5]], "output": [[6]]}, {"input": [[6]], "output": [[7]]}],
 }
