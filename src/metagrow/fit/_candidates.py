@@ -29,7 +29,6 @@ from metagrow.lang import (
     Limits,
     Prim,
     Primitive,
-    Production,
     Program,
     Type,
 )
@@ -58,11 +57,7 @@ class StructureConfig:
 
 def with_slot(grammar: Grammar, slot: Module) -> Grammar:
     """``grammar`` plus the production :data:`SLOT` of ``slot``'s type."""
-    prim = Primitive(SLOT, slot.type, lambda x: x)
-    production = Production(Prim(SLOT), slot.type, 0.0, SLOT)
-    return Grammar(
-        {**grammar.primitives, SLOT: prim}, (*grammar.productions, production), grammar.log_variable
-    )
+    return grammar.with_primitive(Primitive(SLOT, slot.type, lambda x: x))
 
 
 def rename(e: Expr, old: str, new: str) -> Expr:
