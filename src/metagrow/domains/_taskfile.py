@@ -7,7 +7,20 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from metagrow.domains._domain import JSON, Domain, ValueDecodeError, names
-from metagrow.lang import MISSING, Example, Task, Type, TypeParseError, parse_type
+from metagrow.lang import (
+    BOOL,
+    INT,
+    MISSING,
+    Example,
+    Task,
+    TCon,
+    TVar,
+    Type,
+    TypeParseError,
+    arrow,
+    parse_type,
+    tlist,
+)
 
 
 class TaskFileError(ValueError):
@@ -56,6 +69,8 @@ def task_from_json(data: JSON, domain: Domain, source: str, default_name: str = 
 
 def _request(data: dict[str, JSON], domain: Domain, source: str) -> Type:
     raw = data.get("type")
+    if raw is None:
+        return _check_request(infer_request(data, source), domain, source)
     if not isinstance(raw, str):
         raise TaskFileError(f"{source}: field 'type' must be a string such as \"list(int) -> int\"")
     try:
@@ -66,6 +81,10 @@ def _request(data: dict[str, JSON], domain: Domain, source: str) -> Type:
         raise TaskFileError(f"{source}: field 'type' must be a function type, got {request}")
     if request.is_polymorphic():
         raise TaskFileError(f"{source}: field 'type' must not contain type variables: {request}")
+    return _check_request(request, domain, source)
+
+
+def _check_request(request: Type, domain: Domain, source: str) -> Type:
     unknown = set(request.constructors()) - domain.constructors()
     if unknown:
         raise TaskFileError(
@@ -115,3 +134,65 @@ def read_examples(
             raise TaskFileError(f"{where}.output' is missing")
         out.append(Example(values, output))
     return out
+
+
+def infer_request(data: Mapping[str, JSON], source: str) -> Type:
+    """The type of a one-argument task without a ``type`` field, read off the JSON values
+    of its examples (ints, booleans and nested lists of them); ``TaskFileError`` when the
+    values do not agree or are of no such type."""
+    inputs: Type | None = None
+    output: Type | None = None
+    for field in ("train", "test"):
+        examples = data.get(field, [])
+        if not isinstance(examples, list):
+            raise TaskFileError(f"{source}: field '{field}' must be a list of examples")
+        for i, ex in enumerate(examples):
+            if not isinstance(ex, dict) or "input" not in ex:
+                raise TaskFileError(f"{source}: field '{field}[{i}].input' is missing")
+            where = f"{source}: field '{field}[{i}]"
+            inputs = _join(inputs, _value_type(ex["input"], f"{where}.input'"), f"{where}.input'")
+            if "output" in ex:
+                out = _value_type(ex["output"], f"{where}.output'")
+                output = _join(output, out, f"{where}.output'")
+    if inputs is None or output is None:
+        raise TaskFileError(f"{source}: field 'type' is missing and no example shows the types")
+    return arrow(_settle(inputs), _settle(output))
+
+
+_UNKNOWN = TVar(0)
+"""The element type of an empty list, until another value tells."""
+
+
+def _value_type(value: JSON, where: str) -> Type:
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, int):
+        return INT
+    if isinstance(value, list):
+        elem: Type = _UNKNOWN
+        for v in value:
+            elem = _join(elem, _value_type(v, where), where)
+        return tlist(elem)
+    raise TaskFileError(
+        f"{where}: cannot tell the type of {type(value).__name__} values; "
+        f"add a field 'type' such as \"list(int) -> int\""
+    )
+
+
+def _join(a: Type | None, b: Type, where: str) -> Type:
+    if a is None or a == _UNKNOWN:
+        return b
+    if b == _UNKNOWN or a == b:
+        return a
+    if isinstance(a, TCon) and isinstance(b, TCon) and a.name == b.name == "list":
+        return tlist(_join(a.args[0], b.args[0], where))
+    raise TaskFileError(f"{where}: holds a {b} where other examples hold a {a}")
+
+
+def _settle(t: Type) -> Type:
+    """Unknown element types (lists that were always empty) become ``int``."""
+    if t == _UNKNOWN:
+        return INT
+    if isinstance(t, TCon) and t.args:
+        return TCon(t.name, tuple(_settle(a) for a in t.args))
+    return t

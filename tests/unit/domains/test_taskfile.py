@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,35 @@ def test_every_bundled_example_loads(examples_dir: Path, lists: ListsDomain) -> 
     for f in files:
         task = load_task(f, lists)
         assert task.train and task.test
+
+
+@pytest.mark.parametrize(
+    ("examples", "expected"),
+    [
+        ([([1, 2], 3), ([], 0)], "list(int) -> int"),
+        ([([], []), ([[1], []], [True])], "list(list(int)) -> list(bool)"),
+        ([(4, [4, 4]), (0, [])], "int -> list(int)"),
+        ([([], [])], "list(int) -> list(int)"),
+    ],
+)
+def test_a_task_without_a_type_gets_one_from_its_values(
+    lists: ListsDomain, examples: list[tuple[object, object]], expected: str
+) -> None:
+    data = {"train": [{"input": i, "output": o} for i, o in examples]}
+    assert task_from_json(data, lists, "t.json").request == parse_type(expected)
+
+
+@pytest.mark.parametrize(
+    ("examples", "message"),
+    [
+        ([([1, 2], 3), ([1], True)], "train[1].output': holds a bool where other examples"),
+        ([("ab", "ba")], "train[0].input': cannot tell the type of str"),
+        ([([1, [2]], 3)], "train[0].input': holds a list(int) where other examples hold a int"),
+    ],
+)
+def test_untyped_values_that_disagree_get_one_line(
+    lists: ListsDomain, examples: list[tuple[object, object]], message: str
+) -> None:
+    data = {"train": [{"input": i, "output": o} for i, o in examples]}
+    with pytest.raises(TaskFileError, match=re.escape(message)):
+        task_from_json(data, lists, "t.json")

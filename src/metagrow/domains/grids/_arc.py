@@ -31,19 +31,25 @@ _BUNDLED: Final = {
 
 
 def looks_like_arc(data: JSON) -> bool:
-    """Whether parsed JSON is an ARC task: no ``type``, and ``train`` inputs that are 2D
-    arrays of ints (the check is shallow; :func:`arc_task_from_json` validates fully)."""
+    """Whether parsed JSON is an ARC task: no ``type``, and train inputs and outputs that
+    are all lists of rows of ints. The check is shallow (a ragged grid still looks like
+    one, so that :func:`arc_task_from_json` can say what is wrong with it)."""
     if not isinstance(data, dict) or "type" in data:
         return False
     train = data.get("train")
-    if not isinstance(train, list) or not train or not isinstance(train[0], dict):
+    if not isinstance(train, list) or not train:
         return False
-    grid = train[0].get("input")
+    return all(
+        isinstance(ex, dict) and _rows_of_ints(ex.get("input")) and _rows_of_ints(ex.get("output"))
+        for ex in train
+    )
+
+
+def _rows_of_ints(value: JSON) -> bool:
     return (
-        isinstance(grid, list)
-        and bool(grid)
-        and all(isinstance(row, list) for row in grid)
-        and all(isinstance(v, int) for row in grid for v in row)
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(row, list) and all(isinstance(v, int) for v in row) for row in value)
     )
 
 
