@@ -102,7 +102,7 @@ def test_bench_arc_rejects_a_bad_split() -> None:
 
 def test_learn_across_arc_tasks_and_resume(tmp_path: Path) -> None:
     store = tmp_path / "arc.db"
-    args = ("learn", "--domain", "arc", "--split", "training", "--limit", "3")
+    args = ("learn", "--domain", "arc", "--split", "training", "--limit", "3", "--no-guide")
     first = metagrow(
         *args, "--iterations", "1", "--budget", "1", "--jobs", "1", "--store", str(store)
     )
