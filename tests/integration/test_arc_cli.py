@@ -81,6 +81,7 @@ def test_bench_arc_writes_report_and_submission(tmp_path: Path) -> None:
         "--json", str(out), "--submission", str(sub),
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
+    assert "tasks: 2/2 tasks, score 1.00" in proc.stderr  # plain progress lines off a terminal
     report = json.loads(out.read_text())
     assert report["totals"]["tasks"] == 2
     assert report["totals"]["score"] == 1.0

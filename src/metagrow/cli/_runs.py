@@ -4,6 +4,8 @@ options, choosing a backend, and a progress bar with a running score."""
 from __future__ import annotations
 
 import os
+import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -36,14 +38,20 @@ def backend_for(jobs: int) -> tuple[Backend, int]:
 def suite_progress(
     description: str, total: int, score_label: str, score_format: str = "{:g}"
 ) -> Iterator[Callable[[float], None]]:
-    """A progress bar on stderr; the yielded function marks one task done, adding its score."""
+    """A progress bar on stderr (plain lines, about every tenth of the tasks, when stderr
+    is not a terminal); the yielded function marks one task done, adding its score."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        with _plain_progress(description, total, score_label, score_format) as advance:
+            yield advance
+        return
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TextColumn(f"{score_label} {{task.fields[score]}}"), TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=console,
     ) as bar:  # fmt: skip
         handle = bar.add_task(description, total=total, score=score_format.format(0))
         running = 0.0
@@ -54,3 +62,28 @@ def suite_progress(
             bar.update(handle, advance=1, score=score_format.format(running))
 
         yield advance
+
+
+@contextmanager
+def _plain_progress(
+    description: str, total: int, score_label: str, score_format: str
+) -> Iterator[Callable[[float], None]]:
+    """Progress for logs: one line on stderr about every tenth of the tasks."""
+    start = time.perf_counter()
+    every = max(1, total // 10)
+    done, running = 0, 0.0
+
+    def advance(score: float) -> None:
+        nonlocal done, running
+        done += 1
+        running += score
+        if done % every == 0 or done == total:
+            elapsed = time.perf_counter() - start
+            print(
+                f"{description}: {done}/{total} tasks, {score_label} "
+                f"{score_format.format(running)}, {elapsed:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    yield advance
