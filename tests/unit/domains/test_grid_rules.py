@@ -24,7 +24,11 @@ def test_a_rule_refuses_keys_it_never_saw() -> None:
     pairs = [(G([[1, 0]]), G([[2, 0]]))]
     rule = fit_rule(FAMILY["cell"], pairs, [])
     assert rule is not None and rule(G([[5, 0]])) is None
-    assert find_rule(pairs, [G([[5, 0]])]) is None
+    assert fit_rule(FAMILY["cell"], pairs, [G([[5, 0]])]) is None
+    # A rule on colour roles does know it: a foreground cell beside background turns 2.
+    general = find_rule(pairs, [G([[5, 0]])])
+    assert general is not None and general.family.relative
+    assert general(G([[5, 0]])) == G([[2, 0]])
 
 
 def test_inconsistent_pairs_have_no_rule_of_that_family() -> None:
@@ -154,3 +158,15 @@ def test_selector_picks_the_part_the_examples_show() -> None:
     task = _task(pairs, test)
     assert selector.name in grids.task_grammar(task, grids.grammar()).primitives
     assert find_selector([(x1, x1)], []) is None
+
+
+def test_relative_rule_carries_over_to_colours_the_examples_never_showed() -> None:
+    # Lone cells (no same-coloured side neighbour) vanish, whatever their colour.
+    x1 = G([[1, 0, 0, 0], [0, 0, 1, 1], [0, 0, 0, 0], [2, 0, 0, 2]])
+    y1 = G([[0, 0, 0, 0], [0, 0, 1, 1], [0, 0, 0, 0], [0, 0, 0, 0]])
+    x2 = G([[0, 2, 0, 0], [0, 2, 0, 1], [0, 0, 0, 0], [1, 0, 2, 0]])
+    y2 = G([[0, 2, 0, 0], [0, 2, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]])
+    test = G([[3, 0, 0, 0], [0, 0, 3, 3], [0, 0, 0, 0], [4, 0, 0, 4]])  # x1 in new colours
+    rule = find_rule([(x1, y1), (x2, y2)], [test])
+    assert rule is not None and rule.family.relative
+    assert rule(test) == G([[0, 0, 0, 0], [0, 0, 3, 3], [0, 0, 0, 0], [0, 0, 0, 0]])

@@ -231,6 +231,35 @@ class Family:
 
     name: str
     keys: Callable[[Cells], Keys]
+    relative: bool = False
+    """Whether outputs are kept relative to the cell: "stays as it was" rather than a
+    colour, so that a rule learned on some colours applies to others."""
+
+
+def _role(cells: Cells, offsets: Sequence[tuple[int, int]]) -> Keys:
+    """Whether the cell is background, and for each neighbour whether it is background,
+    the cell's own colour, another colour, or off the grid: colours as roles, not values."""
+    bg = background(cells)
+    own = cells.astype(np.int64)
+    parts = [(own == bg).astype(np.int64)]
+    for n in shifted(cells, offsets):
+        parts.append(np.where(n == EDGE, 3, np.where(n == bg, 0, np.where(n == own, 1, 2))))
+    return _pack(*parts)
+
+
+def _role_count(cells: Cells, offsets: Sequence[tuple[int, int]]) -> Keys:
+    """Whether the cell is background, and how many neighbours share its colour or have
+    another foreground colour."""
+    bg = background(cells)
+    own = cells.astype(np.int64)
+    around = shifted(cells, offsets)
+    same = sum((n == own) for n in around)
+    other = sum((n != own) & (n != bg) & (n != EDGE) for n in around)
+    return _pack((own == bg).astype(np.int64), np.asarray(same), np.asarray(other))
+
+
+_SAME = 10
+"""A relative rule's output code for "the cell keeps its colour"."""
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -257,6 +286,10 @@ FAMILIES: tuple[Family, ...] = (
     Family("mirrors", lambda c: _pack(c, c[:, ::-1], c[::-1], c[::-1, ::-1])),
     Family("lines", _lines),
     Family("n8", _neighbours(N8)),
+    Family("roles4", lambda c: _role(c, N4), relative=True),
+    Family("roles8", lambda c: _role(c, N8), relative=True),
+    Family("role_count4", lambda c: _role_count(c, N4), relative=True),
+    Family("role_count8", lambda c: _role_count(c, N8), relative=True),
 )
 """Feature families from the simplest to the richest."""
 
@@ -278,7 +311,8 @@ class CellRule:
         at[at >= len(self.keys)] = 0
         if not np.array_equal(self.keys[at], k):
             return None
-        return Grid(self.colors[at].reshape(g.shape))
+        out = self.colors[at].reshape(g.shape)
+        return Grid(np.where(out == _SAME, g.cells, out).astype(np.uint8))
 
 
 def fit_rule(
@@ -289,7 +323,7 @@ def fit_rule(
     if not pairs or any(x.shape != y.shape for x, y in pairs):
         return None
     keys = np.concatenate([family.keys(x.cells).ravel() for x, _ in pairs])
-    colors = np.concatenate([y.cells.ravel() for _, y in pairs])
+    colors = np.concatenate([_outputs(family, x, y) for x, y in pairs])
     order = np.argsort(keys, kind="stable")
     keys, colors = keys[order], colors[order]
     first = np.ones(len(keys), dtype=bool)
@@ -301,6 +335,13 @@ def fit_rule(
     if any(rule(g) is None for g in unseen):
         return None
     return rule
+
+
+def _outputs(family: Family, x: Grid, y: Grid) -> npt.NDArray[np.uint8]:
+    out = y.cells.ravel()
+    if family.relative:
+        out = np.where(out == x.cells.ravel(), _SAME, out).astype(np.uint8)
+    return out
 
 
 def find_rule(pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid]) -> CellRule | None:
