@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import final
 
 from metagrow.lang import Grammar, GrammarSpec, Task
@@ -45,21 +45,47 @@ class GuideConfig:
 
     ``fantasies`` programs are sampled (at most ``fantasy_samples`` draws, ``fantasy_seconds``)
     from the grammar; training stops after ``epochs`` or ``max_seconds``, whichever first.
+    A replay counts ``replay_weight`` times a fantasy in the loss. A seeded ``validation``
+    fraction of the programs is held out: training stops ``patience`` epochs after its
+    loss last improved and restores the best weights, then the output ``scale`` (one of
+    ``scales``, 0 being the library itself) is the one best on it. ``delta_l2`` penalises
+    the squared output (pulling toward the library), ``weight_decay`` the parameters.
+    ``features`` adds hand-made task features to the encoder's output.
     """
 
     seed: int = 0
-    fantasies: int = 400
-    fantasy_samples: int = 20_000
-    fantasy_seconds: float = 30.0
+    fantasies: int = 5000
+    fantasy_samples: int = 200_000
+    fantasy_seconds: float = 90.0
     fantasy_depth: int = 4
-    epochs: int = 40
+    epochs: int = 100
     batch_tasks: int = 32
     learning_rate: float = 3e-3
     embed: int = 32
     hidden: int = 64
     max_tokens: int = 48
-    max_seconds: float = 120.0
+    max_seconds: float = 240.0
     threads: int = 1
+    replay_weight: float = 10.0
+    validation: float = 0.2
+    patience: int = 5
+    scales: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.25)
+    delta_l2: float = 0.0
+    weight_decay: float = 0.0
+    dropout: float = 0.2
+    features: bool = True
+
+    @staticmethod
+    def for_tasks(tasks: int, seed: int) -> GuideConfig:
+        """The defaults seeded with ``seed``, the dream scaled to a suite of ``tasks`` tasks
+        (at most 50 fantasies and one second of sampling per task), so that small suites
+        do not sample for long in search of behaviours they cannot have."""
+        base = GuideConfig(seed=seed)
+        return replace(
+            base,
+            fantasies=min(base.fantasies, 50 * tasks),
+            fantasy_seconds=min(base.fantasy_seconds, float(tasks)),
+        )
 
     def __post_init__(self) -> None:
         counts = (self.fantasy_samples, self.epochs, self.batch_tasks, self.embed, self.hidden)
@@ -67,3 +93,8 @@ class GuideConfig:
             raise ValueError("guide config: counts and sizes must be positive")
         if not (self.learning_rate > 0 and self.max_seconds > 0 and self.fantasy_seconds >= 0):
             raise ValueError("guide config: learning rate and seconds must be positive")
+        shrink = (self.replay_weight, self.delta_l2, self.weight_decay, self.dropout, *self.scales)
+        if min(shrink) < 0 or not self.scales or self.patience < 1:
+            raise ValueError("guide config: weights, penalties and scales must be non-negative")
+        if not (0 <= self.validation < 1 and self.dropout < 1):
+            raise ValueError("guide config: validation and dropout must be fractions below 1")

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from metagrow.guide._features import LIST_FEATURES, list_features
 from metagrow.lang import Task
 
 _PAD, _OPEN, _CLOSE, _TRUE, _FALSE, _ARG, _OUT, _BIG, _OTHER = range(9)
@@ -34,6 +35,7 @@ class Encoded:
     lengths: torch.Tensor | None
     owner: torch.Tensor
     tasks: int
+    features: torch.Tensor | None = None  # hand-made features, one row per task
 
     def select(self, chosen: torch.Tensor) -> Encoded:
         """The rows of tasks ``chosen`` (indices), renumbered ``0..len(chosen)-1``."""
@@ -42,7 +44,8 @@ class Encoded:
         new_owner = remap[self.owner]
         keep = new_owner >= 0
         lengths = None if self.lengths is None else self.lengths[keep]
-        return Encoded(self.data[keep], lengths, new_owner[keep], len(chosen))
+        features = None if self.features is None else self.features[chosen]
+        return Encoded(self.data[keep], lengths, new_owner[keep], len(chosen), features)
 
 
 def _pool(rows: torch.Tensor, enc: Encoded) -> torch.Tensor:
@@ -53,7 +56,10 @@ def _pool(rows: torch.Tensor, enc: Encoded) -> torch.Tensor:
 
 
 class Encoder(nn.Module):
-    """Reads tasks' examples into one feature vector of size ``hidden`` per task."""
+    """Reads tasks' examples into one feature vector of size ``hidden`` per task (and, for
+    ``feature_count > 0``, hand-made features in :attr:`Encoded.features`)."""
+
+    feature_count = 0
 
     def __init__(self, embed: int, hidden: int, max_tokens: int) -> None:
         super().__init__()
@@ -69,7 +75,10 @@ class Encoder(nn.Module):
 @final
 class ListEncoder(Encoder):
     """Each example as a token sequence (argument marks, brackets, small ints, booleans),
-    read by a GRU; a task is the mean of its examples' final states."""
+    read by a GRU; a task is the mean of its examples' final states. Hand-made features
+    (:func:`list_features`) ride along."""
+
+    feature_count = LIST_FEATURES
 
     def __init__(self, embed: int, hidden: int, max_tokens: int) -> None:
         super().__init__(embed, hidden, max_tokens)
@@ -93,7 +102,10 @@ class ListEncoder(Encoder):
         for r, seq in enumerate(rows):
             data[r, : len(seq)] = torch.tensor(seq, dtype=torch.long)
         lengths = torch.tensor([len(s) for s in rows], dtype=torch.long)
-        return Encoded(data, lengths, torch.tensor(owner, dtype=torch.long), len(tasks))
+        features = torch.tensor([list_features(t) for t in tasks], dtype=torch.float32)
+        features = features.reshape(len(tasks), LIST_FEATURES)
+        owners = torch.tensor(owner, dtype=torch.long)
+        return Encoded(data, lengths, owners, len(tasks), features)
 
     def forward(self, enc: Encoded) -> torch.Tensor:
         assert enc.lengths is not None
@@ -175,27 +187,46 @@ ENCODERS: Mapping[str, Callable[[int, int, int], Encoder]] = {
 
 @final
 class GuideNet(nn.Module):
-    """Encoder, one hidden layer, and a head with one output per production plus one for
-    the variables. The head starts at zero, so an untrained guide is the library itself."""
+    """Encoder (plus its hand-made features when ``features``), one hidden layer with
+    ``dropout``, and a head with one output per production plus one for the variables.
+    The head starts at zero, so an untrained guide is the library itself."""
 
-    def __init__(self, encoder: Encoder, outputs: int) -> None:
+    def __init__(
+        self, encoder: Encoder, outputs: int, features: bool = False, dropout: float = 0.0
+    ) -> None:
         super().__init__()
         self.encoder = encoder
-        self.hidden = nn.Sequential(nn.Linear(encoder.hidden, encoder.hidden), nn.ReLU())
+        self.features = features and encoder.feature_count > 0
+        width = encoder.hidden + (encoder.feature_count if self.features else 0)
+        self.hidden = nn.Sequential(
+            nn.Linear(width, encoder.hidden), nn.ReLU(), nn.Dropout(dropout)
+        )
         self.head = nn.Linear(encoder.hidden, outputs)
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
 
     def forward(self, enc: Encoded) -> torch.Tensor:
-        out: torch.Tensor = self.head(self.hidden(self.encoder(enc)))
+        x = self.encoder(enc)
+        if self.features:
+            assert enc.features is not None
+            x = torch.cat([x, enc.features], 1)
+        out: torch.Tensor = self.head(self.hidden(x))
         return out
 
 
-def make_net(encoder: str, outputs: int, embed: int, hidden: int, max_tokens: int) -> GuideNet:
+def make_net(
+    encoder: str,
+    outputs: int,
+    embed: int,
+    hidden: int,
+    max_tokens: int,
+    features: bool = False,
+    dropout: float = 0.0,
+) -> GuideNet:
     """A fresh model for domain ``encoder``; ``ValueError`` if the domain has no encoder."""
     make = ENCODERS.get(encoder)
     if make is None:
         raise ValueError(
             f"no guide encoder for domain {encoder!r}; known: {', '.join(sorted(ENCODERS))}"
         )
-    return GuideNet(make(embed, hidden, max_tokens), outputs)
+    return GuideNet(make(embed, hidden, max_tokens), outputs, features, dropout)

@@ -32,6 +32,7 @@ class NeuralGuide(Guide):
         self.architecture = dict(architecture)
         self.training = dict(training)
         self.columns = {str(name): j for j, name in enumerate(productions)}
+        self.scale = _float(architecture, "scale", 1.0)
 
     def deltas(self, tasks: Sequence[Task]) -> np.ndarray:
         """The model's output per task: one row per task, the variables' change last."""
@@ -39,7 +40,7 @@ class NeuralGuide(Guide):
         with torch.no_grad():
             for start in range(0, len(tasks), _BATCH):
                 enc = self.net.encoder.encode(tasks[start : start + _BATCH])
-                rows.append(self.net(enc).numpy())
+                rows.append(self.scale * self.net(enc).numpy())
         return np.concatenate(rows) if rows else np.zeros((0, len(self.columns) + 1))
 
     def spec_for(self, task: Task, grammar: Grammar) -> GrammarSpec:
@@ -75,6 +76,7 @@ class NeuralGuide(Guide):
             _int(arch, "embed"),
             _int(arch, "hidden"),
             _int(arch, "max_tokens"),
+            features=bool(arch.get("features", False)),
         )
         try:
             net.load_state_dict(load_tensors(data.weights))
@@ -84,15 +86,24 @@ class NeuralGuide(Guide):
 
 
 def architecture(
-    encoder: str, grammar: Grammar, embed: int, hidden: int, max_tokens: int
+    encoder: str,
+    grammar: Grammar,
+    embed: int,
+    hidden: int,
+    max_tokens: int,
+    features: bool = False,
+    scale: float = 1.0,
 ) -> dict[str, object]:
-    """The JSON that, with the weights, rebuilds a guide for ``grammar``'s productions."""
+    """The JSON that, with the weights, rebuilds a guide for ``grammar``'s productions;
+    ``scale`` multiplies the model's output (0 gives back the library)."""
     return {
         "model": "unigram",
         "encoder": encoder,
         "embed": embed,
         "hidden": hidden,
         "max_tokens": max_tokens,
+        "features": features,
+        "scale": scale,
         "productions": [p.label for p in grammar.productions],
     }
 
@@ -102,3 +113,10 @@ def _int(arch: Mapping[str, object], key: str) -> int:
     if not isinstance(value, int):
         raise ValueError(f"guide architecture: {key!r} must be an int, got {value!r}")
     return value
+
+
+def _float(arch: Mapping[str, object], key: str, default: float) -> float:
+    value = arch.get(key, default)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ValueError(f"guide architecture: {key!r} must be a number, got {value!r}")
+    return float(value)

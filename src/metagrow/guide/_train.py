@@ -4,11 +4,13 @@ the task-conditioned grammar (DreamCoder's recognition objective).
 Choice points are computed once per program; each epoch then is tensor work: per task,
 the model's weight changes are added to the library's log-weights, and every choice point
 contributes ``-log softmax`` of its chosen production over the productions that could
-have filled that hole.
+have filled that hole. A seeded share of the programs is held out for early stopping and
+for choosing how far to trust the model (its output ``scale``; 0 is the library).
 """
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 import random
@@ -44,81 +46,169 @@ def train(
         config.fantasy_seconds, config.fantasy_depth,
     )  # fmt: skip
     dreamt = time.perf_counter()
-    scored: list[tuple[Task, list[ChoicePoint]]] = []
-    for task, program in [*replays, *((f.task, f.program) for f in fantasies)]:
+    scored: list[tuple[Task, list[ChoicePoint], float]] = []
+    programs = [(t, p, config.replay_weight) for t, p in replays]
+    programs += [(f.task, f.program, 1.0) for f in fantasies]
+    for task, program, weight in programs:
         points = choice_points(program, task.request, grammar)
         if points:
-            scored.append((task, points))
-    arch = architecture(encoder, grammar, config.embed, config.hidden, config.max_tokens)
+            scored.append((task, points, weight))
+    held = _held_out(scored, config.validation, rng)
     outputs = len(grammar.productions) + 1
-    net = make_net(encoder, outputs, config.embed, config.hidden, config.max_tokens)
+    net = make_net(
+        encoder, outputs, config.embed, config.hidden, config.max_tokens, config.features,
+        config.dropout,
+    )  # fmt: skip
     record: dict[str, object] = {
         "seed": config.seed,
         "replays": len(replays),
         "fantasies": len(fantasies),
         "programs": len(scored),
-        "choice_points": sum(len(p) for _, p in scored),
+        "validation": len(held),
+        "choice_points": sum(len(p) for _, p, _ in scored),
         "fantasy_seconds": round(dreamt - started, 2),
     }
-    losses = _fit(net, grammar, scored, config, started) if scored else []
+    fit = _Fit(net, grammar, scored, held, config, started) if scored else None
+    losses = fit.losses if fit else []
+    scale = fit.scale if fit else 1.0
     record.update(
         epochs=len(losses),
+        best_epoch=fit.best_epoch if fit else None,
+        validation_loss=fit.best_loss if fit else None,
+        scale=scale,
         loss_first=round(losses[0], 4) if losses else None,
         loss_last=round(losses[-1], 4) if losses else None,
         seconds=round(time.perf_counter() - started, 2),
     )
+    arch = architecture(
+        encoder, grammar, config.embed, config.hidden, config.max_tokens, net.features, scale
+    )
     return NeuralGuide(net, arch, record).data()
 
 
-def _fit(
-    net: GuideNet,
-    grammar: Grammar,
-    scored: Sequence[tuple[Task, list[ChoicePoint]]],
-    config: GuideConfig,
-    started: float,
-) -> list[float]:
-    """Adam on the mean negative log-likelihood per program; the loss of each epoch."""
-    width = len(grammar.productions) + 1
-    prior = torch.tensor([p.log_weight for p in grammar.productions] + [grammar.log_variable])
-    offsets, chosen, counts = _tensors(scored, width)
-    sizes = [int(c) for c in counts]
-    starts = [0, *itertools.accumulate(sizes)][:-1]
-    enc = net.encoder.encode([t for t, _ in scored])
-    optimiser = torch.optim.Adam(net.parameters(), lr=config.learning_rate)
-    generator = torch.Generator().manual_seed(config.seed)
-    losses: list[float] = []
-    net.train()
-    for _ in range(config.epochs):
-        if time.perf_counter() - started > config.max_seconds:
-            break
-        order = torch.randperm(len(scored), generator=generator)
-        total = 0.0
-        for b in range(0, len(scored), config.batch_tasks):
-            batch = order[b : b + config.batch_tasks]
-            rows = torch.cat(
-                [torch.arange(starts[i], starts[i] + sizes[i]) for i in batch.tolist()]
-            )
-            owner = torch.repeat_interleave(torch.arange(len(batch)), counts[batch])
-            weights = prior + net(enc.select(batch))
-            logits = weights[owner] + offsets[rows]
-            picked = logits.gather(1, chosen[rows].unsqueeze(1)).squeeze(1)
-            loss = (torch.logsumexp(logits, 1) - picked).sum() / len(batch)
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            total += float(loss.detach()) * len(batch)
-        losses.append(total / len(scored))
-    net.eval()
-    return losses
+def _held_out(
+    scored: Sequence[tuple[Task, list[ChoicePoint], float]], share: float, rng: random.Random
+) -> list[int]:
+    """A seeded ``share`` of the programs' indices, taken separately from replays and
+    fantasies (by weight) so both are represented; empty for ``share == 0``."""
+    if share <= 0:
+        return []
+    out: list[int] = []
+    for weight in sorted({w for _, _, w in scored}):
+        group = [i for i, (_, _, w) in enumerate(scored) if w == weight]
+        take = round(share * len(group))
+        if take and take < len(group):
+            out += rng.sample(group, take)
+    return sorted(out)
+
+
+class _Fit:
+    """Adam on the weighted mean negative log-likelihood per program, with early stopping
+    on the held-out programs (best weights restored) and the output scale chosen on them."""
+
+    def __init__(
+        self,
+        net: GuideNet,
+        grammar: Grammar,
+        scored: Sequence[tuple[Task, list[ChoicePoint], float]],
+        held: Sequence[int],
+        config: GuideConfig,
+        started: float,
+    ) -> None:
+        width = len(grammar.productions) + 1
+        self.net = net
+        self.prior = torch.tensor(
+            [p.log_weight for p in grammar.productions] + [grammar.log_variable]
+        )
+        self.offsets, self.chosen, self.counts = _tensors([p for _, p, _ in scored], width)
+        self.weights = torch.tensor([w for _, _, w in scored])
+        sizes = [int(c) for c in self.counts]
+        self.sizes, self.starts = sizes, [0, *itertools.accumulate(sizes)][:-1]
+        self.enc = net.encoder.encode([t for t, _, _ in scored])
+        held_set = set(held)
+        train_idx = torch.tensor([i for i in range(len(scored)) if i not in held_set])
+        held_idx = torch.tensor(list(held), dtype=torch.long)
+        self.losses: list[float] = []
+        self.held_losses: list[float] = []
+        self.best_epoch: int | None = None
+        self.best_loss: float | None = None
+        self.scale = 1.0
+        self._run(train_idx, held_idx, config, started)
+        if len(held_idx):
+            self.scale = self._best_scale(held_idx, config.scales)
+        net.eval()
+
+    def _nll(self, batch: torch.Tensor, scale: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per program in ``batch``: the negative log-likelihood and the model's output."""
+        rows = torch.cat(
+            [torch.arange(self.starts[i], self.starts[i] + self.sizes[i]) for i in batch.tolist()]
+        )
+        owner = torch.repeat_interleave(torch.arange(len(batch)), self.counts[batch])
+        delta = self.net(self.enc.select(batch))
+        logits = (self.prior + scale * delta)[owner] + self.offsets[rows]
+        picked = logits.gather(1, self.chosen[rows].unsqueeze(1)).squeeze(1)
+        per_point = torch.logsumexp(logits, 1) - picked
+        nll = torch.zeros(len(batch)).index_add_(0, owner, per_point)
+        return nll, delta
+
+    def _held_loss(self, held: torch.Tensor, scale: float = 1.0) -> float:
+        self.net.eval()
+        with torch.no_grad():
+            nll, _ = self._nll(held, scale)
+            w = self.weights[held]
+            return float((w * nll).sum() / w.sum())
+
+    def _run(
+        self, train: torch.Tensor, held: torch.Tensor, config: GuideConfig, started: float
+    ) -> None:
+        optimiser = torch.optim.Adam(
+            self.net.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
+        )
+        generator = torch.Generator().manual_seed(config.seed)
+        best_state = None
+        for epoch in range(config.epochs):
+            if time.perf_counter() - started > config.max_seconds:
+                break
+            self.net.train()
+            order = train[torch.randperm(len(train), generator=generator)]
+            total = 0.0
+            for b in range(0, len(order), config.batch_tasks):
+                batch = order[b : b + config.batch_tasks]
+                nll, delta = self._nll(batch)
+                w = self.weights[batch]
+                loss = (w * nll / w.sum()).sum()
+                if config.delta_l2:
+                    loss = loss + config.delta_l2 * delta.pow(2).sum(1).mean()
+                optimiser.zero_grad()
+                torch.autograd.backward(loss)
+                optimiser.step()
+                total += float((w * nll).sum().detach())
+            self.losses.append(total / float(self.weights[train].sum()))
+            if len(held):
+                current = self._held_loss(held)
+                self.held_losses.append(current)
+                if self.best_loss is None or current < self.best_loss:
+                    self.best_loss, self.best_epoch = round(current, 4), epoch
+                    best_state = copy.deepcopy(self.net.state_dict())
+                elif epoch - (self.best_epoch or 0) >= config.patience:
+                    break
+        if best_state is not None:
+            self.net.load_state_dict(best_state)
+
+    def _best_scale(self, held: torch.Tensor, scales: Sequence[float]) -> float:
+        """The scale in ``scales`` (or 0, the library) with the least held-out loss."""
+        candidates = sorted({0.0, *scales})
+        losses = [self._held_loss(held, s) for s in candidates]
+        return candidates[min(range(len(candidates)), key=lambda i: (losses[i], -i))]
 
 
 def _tensors(
-    scored: Sequence[tuple[Task, list[ChoicePoint]]], width: int
+    scored: Sequence[list[ChoicePoint]], width: int
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Per choice point: a row that is 0 on candidate productions, ``-log k`` on the
     variables' column when ``k`` variables fit, ``-inf`` elsewhere; the chosen column;
     and the number of choice points of each program."""
-    points = [p for _, ps in scored for p in ps]
+    points = [p for ps in scored for p in ps]
     offsets = torch.full((len(points), width), -math.inf)
     chosen = torch.empty(len(points), dtype=torch.long)
     for r, point in enumerate(points):
@@ -126,5 +216,5 @@ def _tensors(
         if point.variables:
             offsets[r, width - 1] = -math.log(point.variables)
         chosen[r] = width - 1 if point.chosen == VARIABLE else point.chosen
-    counts = torch.tensor([len(ps) for _, ps in scored], dtype=torch.long)
+    counts = torch.tensor([len(ps) for ps in scored], dtype=torch.long)
     return offsets, chosen, counts

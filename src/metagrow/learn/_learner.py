@@ -270,9 +270,7 @@ class Learner:
 
     def _dream(self, grammar: Grammar, solutions: Mapping[str, Expr], iteration: int) -> GuideData:
         """Train a guide on the solved tasks' programs and on fantasies from ``grammar``."""
-        config = self.guide_config or GuideConfig(
-            seed=iteration, fantasies=min(400, 4 * len(self.tasks))
-        )
+        config = self.guide_config or GuideConfig.for_tasks(len(self.tasks), seed=iteration)
         replays = [(self.tasks[name], program) for name, program in sorted(solutions.items())]
         return train_guide(
             self.domain.name, grammar, replays, list(self.tasks.values()), self.domain.limits(),

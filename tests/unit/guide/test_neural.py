@@ -19,7 +19,7 @@ from metagrow.testing import check_guide
 
 torch.set_num_threads(1)
 TINY = GuideConfig(fantasies=10, fantasy_samples=1000, epochs=15, batch_tasks=8, embed=8,
-                   hidden=16, max_tokens=24, learning_rate=1e-2)  # fmt: skip
+                   hidden=16, max_tokens=24, learning_rate=1e-2, validation=0.0)  # fmt: skip
 
 
 class FakeGrid:
