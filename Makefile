@@ -17,7 +17,7 @@ DEMO_DB := demo.db
 demo: $(STAMP)
 	$(BIN)/metagrow demo examples/lists --budget 5
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(BIN)/metagrow learn --split train --iterations 3 --budget 2 --store $(DEMO_DB)
+	$(BIN)/metagrow learn --split train --iterations 3 --budget 2 --guide-seconds 30 --store $(DEMO_DB)
 	$(BIN)/metagrow library show --store $(DEMO_DB)
 
 test: $(STAMP)

@@ -43,6 +43,10 @@ def learn_command(
     guide: Annotated[
         bool, typer.Option("--guide/--no-guide", help="Train the neural guide each iteration.")
     ] = True,
+    guide_seconds: Annotated[
+        float | None,
+        typer.Option(help="Cap on each guide training, sampling included (default: the guide's)."),
+    ] = None,
     store: StoreOpt = Path("metagrow.db"),
 ) -> None:
     """Learn a library: search all tasks, compress the solutions, train the guide, repeat.
@@ -63,8 +67,9 @@ def learn_command(
         if limit:
             task_list, suite = task_list[:limit], f"{suite}[:{limit}]"
         config = LearnConfig(
-            dom.name, suite, iterations, budget, engine, pseudo_count=pseudo_count, guide=guide
-        )
+            dom.name, suite, iterations, budget, engine, pseudo_count=pseudo_count, guide=guide,
+            guide_seconds=guide_seconds,
+        )  # fmt: skip
         db = Store(store)
     except (UsageError, ValueError, StoreError) as err:
         fail(str(err))

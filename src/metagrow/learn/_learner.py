@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import final
 
 from metagrow.domains import Domain
@@ -49,6 +49,9 @@ class LearnConfig:
     max_arity: int = 2
     pseudo_count: float = 3.0
     guide: bool = False
+    guide_seconds: float | None = None
+    """A cap on each dream phase (a third sampling fantasies, the rest training); ``None``
+    keeps the guide's own limits."""
 
     def __post_init__(self) -> None:
         if self.iterations < 1:
@@ -57,6 +60,8 @@ class LearnConfig:
             raise ValueError(f"budget must be positive, got {self.budget}")
         if self.budget_growth < 1 or self.max_budget_factor < 1:
             raise ValueError("budget growth and max budget factor must be at least 1")
+        if self.guide_seconds is not None and not self.guide_seconds > 0:
+            raise ValueError(f"guide seconds must be positive, got {self.guide_seconds}")
 
     def key(self) -> dict[str, object]:
         """The settings that identify "the same run" for resuming (not the iteration count,
@@ -65,6 +70,8 @@ class LearnConfig:
         del out["iterations"]
         if not self.guide:
             del out["guide"]  # runs from before the guide existed resume as they were
+        if self.guide_seconds is None:
+            del out["guide_seconds"]
         return out
 
 
@@ -271,6 +278,13 @@ class Learner:
     def _dream(self, grammar: Grammar, solutions: Mapping[str, Expr], iteration: int) -> GuideData:
         """Train a guide on the solved tasks' programs and on fantasies from ``grammar``."""
         config = self.guide_config or GuideConfig.for_tasks(len(self.tasks), seed=iteration)
+        cap = self.config.guide_seconds
+        if cap is not None:
+            config = replace(
+                config,
+                fantasy_seconds=min(config.fantasy_seconds, cap / 3),
+                max_seconds=min(config.max_seconds, 2 * cap / 3),
+            )
         replays = [(self.tasks[name], program) for name, program in sorted(solutions.items())]
         return train_guide(
             self.domain.name, grammar, replays, list(self.tasks.values()), self.domain.limits(),
