@@ -116,6 +116,13 @@ def test_learn_across_arc_tasks_and_resume(tmp_path: Path) -> None:
     assert "resuming run 1 after iteration 0" in again.stdout and "iteration 1" in again.stdout
     history = metagrow("library", "history", "--store", str(store))
     assert history.returncode == 0 and "iteration 1" in history.stdout
+    out = tmp_path / "bench.json"
+    bench = metagrow(
+        "bench", "arc", "--split", "training", "--limit", "2", "--budget", "1", "--jobs", "1",
+        "--store", str(store), "--json", str(out),
+    )  # fmt: skip
+    assert bench.returncode == 0, bench.stderr
+    assert json.loads(out.read_text())["suite"] == f"arc/training with library from {store}"
 
 
 def test_learn_rejects_an_unknown_arc_split(tmp_path: Path) -> None:

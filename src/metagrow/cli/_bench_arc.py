@@ -29,6 +29,12 @@ def bench_arc(
     jobs: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
     engine: Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")] = "bottomup",
     memory: Annotated[int | None, typer.Option(help="MiB each task's search may hold.")] = None,
+    store: Annotated[
+        Path | None, typer.Option(help="Search with the library learned in this store.")
+    ] = None,
+    guide: Annotated[
+        bool, typer.Option("--guide/--no-guide", help="Use the store's guide, if it has one.")
+    ] = True,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the JSON report here.")
     ] = None,
@@ -62,7 +68,18 @@ def bench_arc(
     if limit:
         task_list = task_list[:limit]
     backend, workers = backend_for(jobs)
-    job = SolveJob(domain, eng, Budget(budget, run_limits=domain.limits(), memory_mb=memory))
+    library = own = None
+    if store is not None:
+        from metagrow.cli._guide import guided_libraries
+        from metagrow.cli._learn import stored_library
+
+        library = stored_library(store, domain.name)
+        suite += f" with library from {store}"
+        own = guided_libraries(store, domain, library, task_list) if guide else None
+        if own is not None:
+            suite += " and its guide"
+    limits = Budget(budget, run_limits=domain.limits(), memory_mb=memory)
+    job = SolveJob(domain, eng, limits, library=library, task_libraries=own)
     with suite_progress(suite, len(task_list), "score", "{:.2f}") as step:
 
         def advance(record: ArcTaskRecord) -> None:
