@@ -6,7 +6,7 @@ from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids._fitted import FAMILIES, find_rule, fit_rule
 from metagrow.domains.grids._select import find_selector
 from metagrow.domains.grids._tree import fit_tree
-from metagrow.lang import FAIL, Example, Program, Task, arrow, parse
+from metagrow.lang import FAIL, Example, Production, Program, Task, arrow, parse
 from metagrow.search import BottomUpEnumerator, Budget, SolveJob, solve
 
 G = Grid.of
@@ -170,3 +170,16 @@ def test_relative_rule_carries_over_to_colours_the_examples_never_showed() -> No
     rule = find_rule([(x1, y1), (x2, y2)], [test])
     assert rule is not None and rule.family.relative
     assert rule(test) == G([[0, 0, 0, 0], [0, 0, 3, 3], [0, 0, 0, 0], [0, 0, 0, 0]])
+
+
+def test_task_primitives_are_weighted_against_the_library_they_join() -> None:
+    grids = GridsDomain()
+    base = grids.grammar()
+    shifted = base.with_productions(
+        [Production(p.expr, p.type, p.log_weight + 5.0, p.label) for p in base.productions],
+        base.log_variable,
+    )
+    pairs = [(G([[1, 5], [5, 7]]), G([[2, 6], [6, 8]])), (G([[7, 1]]), G([[8, 2]]))]
+    task = _task(pairs, G([[5, 1, 7]]))
+    fitted = [p for p in grids.task_grammar(task, shifted).productions if p.label == "rule_cell"]
+    assert [p.log_weight for p in fitted] == [max(p.log_weight for p in shifted.productions)]

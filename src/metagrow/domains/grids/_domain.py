@@ -91,17 +91,21 @@ class GridsDomain(Domain):
         tests = [x for ex in task.test if isinstance(x := ex.inputs[0], Grid)]
         if len(pairs) != len(task.train) or len(tests) != len(task.test):
             return grammar
+        # Weights relative to the likeliest production, so that a learned library's
+        # weights (which need not peak at 0) do not push the task's primitive out of reach.
+        top = max(p.log_weight for p in grammar.productions)
         selector = find_selector(pairs, tests)
         if selector is not None:
-            return grammar.with_primitive(Primitive(selector.name, _G_G, _total(selector)))
+            picked = Primitive(selector.name, _G_G, _total(selector))
+            return grammar.with_primitive(picked, top)
         rule = find_rule(pairs, tests)
         if rule is not None:
             fitted = Primitive(f"rule_{rule.family.name}", _G_G, _total(rule))
-            return grammar.with_primitive(fitted)
+            return grammar.with_primitive(fitted, top)
         tree = fit_tree(pairs)
         if tree is None:
             return grammar
-        return grammar.with_primitive(Primitive("rule_tree", _G_G, tree), _TREE_WEIGHT)
+        return grammar.with_primitive(Primitive("rule_tree", _G_G, tree), top + _TREE_WEIGHT)
 
     def constructors(self) -> frozenset[str]:
         return frozenset({"grid", "color", "int", "bool", "list"})
