@@ -81,15 +81,11 @@ def solve_command(
         task = _load_solve_task(task_file, dom)
         grammar = dom.grammar()
         if store is not None:
-            from metagrow.cli._learn import stored_library
+            from metagrow.cli._guide import stored_libraries
             from metagrow.lang import build_grammar
 
-            library = stored_library(store, dom.name)
-            if guide:
-                from metagrow.cli._guide import guided_libraries
-
-                own = guided_libraries(store, dom, library, [task])
-                library = library if own is None else own[task.name]
+            library, own = stored_libraries(store, dom, [task], guide)
+            library = library if own is None else own[task.name]
             grammar = grammar if library is None else build_grammar(grammar, library)
     except (UsageError, TaskFileError) as err:
         fail(str(err))

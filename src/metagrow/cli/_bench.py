@@ -73,16 +73,11 @@ def bench_lists(
     if limit:
         task_list = task_list[:limit]
     backend, workers = backend_for(jobs)
-    library = None
+    library = own = None
     if store is not None:
-        from metagrow.cli._learn import stored_library
+        from metagrow.cli._guide import stored_libraries
 
-        library = stored_library(store, domain.name)
-    own = None
-    if store is not None and guide:
-        from metagrow.cli._guide import guided_libraries
-
-        own = guided_libraries(store, domain, library, task_list)
+        library, own = stored_libraries(store, domain, task_list, guide)
         if own is not None:
             suite += " and its guide"
     limits = Budget(budget, run_limits=domain.limits(), memory_mb=memory)

@@ -70,12 +70,10 @@ def bench_arc(
     backend, workers = backend_for(jobs)
     library = own = None
     if store is not None:
-        from metagrow.cli._guide import guided_libraries
-        from metagrow.cli._learn import stored_library
+        from metagrow.cli._guide import stored_libraries
 
-        library = stored_library(store, domain.name)
+        library, own = stored_libraries(store, domain, task_list, guide)
         suite += f" with library from {store}"
-        own = guided_libraries(store, domain, library, task_list) if guide else None
         if own is not None:
             suite += " and its guide"
     limits = Budget(budget, run_limits=domain.limits(), memory_mb=memory)

@@ -45,3 +45,15 @@ def guided_libraries(
     base = dom.grammar()
     grammar = base if library is None else build_grammar(base, library)
     return guide.specs_for(tasks, grammar)
+
+
+def stored_libraries(
+    path: Path, dom: Domain, tasks: Sequence[Task], guide: bool
+) -> tuple[GrammarSpec | None, dict[str, GrammarSpec] | None]:
+    """What ``--store`` gives a search: the newest learned library of ``dom``, and each
+    task's guided library when ``guide`` is on and the store has a guide."""
+    from metagrow.cli._learn import stored_library
+
+    library = stored_library(path, dom.name)
+    own = guided_libraries(path, dom, library, tasks) if guide else None
+    return library, own
