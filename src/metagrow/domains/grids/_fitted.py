@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
+from metagrow.domains.grids._objects import component_labels
 from metagrow.domains.grids._transforms import background
 
 Keys = npt.NDArray[np.int64]
@@ -133,35 +134,6 @@ def _period(k: int) -> Callable[[Cells], Keys]:
     return keys
 
 
-def components(cells: Cells, diagonal: bool, by_color: bool) -> npt.NDArray[np.int64]:
-    """Each cell's connected component number (non-background cells joined by sides, or
-    also corners when ``diagonal``, of one colour when ``by_color``); -1 on background."""
-    h, w = cells.shape
-    bg = background(cells)
-    flat = cells.ravel().tolist()
-    label = [-1] * (h * w)
-    steps = N8 if diagonal else N4
-    n = 0
-    for start, color in enumerate(flat):
-        if color == bg or label[start] >= 0:
-            continue
-        label[start] = n
-        stack = [start]
-        while stack:
-            i = stack.pop()
-            r, c = divmod(i, w)
-            for dr, dc in steps:
-                rr, cc = r + dr, c + dc
-                j = rr * w + cc
-                if not (0 <= rr < h and 0 <= cc < w) or label[j] >= 0 or flat[j] == bg:
-                    continue
-                if not by_color or flat[j] == color:
-                    label[j] = n
-                    stack.append(j)
-        n += 1
-    return np.array(label, dtype=np.int64).reshape(h, w)
-
-
 ObjectFeature = Callable[[npt.NDArray[np.int64], int], npt.NDArray[np.int64]]
 """Per component (from the labels and the count of components), one small int."""
 
@@ -215,7 +187,7 @@ def _objects(feature: ObjectFeature, diagonal: bool, by_color: bool) -> Callable
     """The cell's colour and a feature of the object it belongs to (-1 off objects)."""
 
     def keys(cells: Cells) -> Keys:
-        labels = components(cells, diagonal, by_color)
+        labels = component_labels(cells, diagonal, by_color)
         n = int(labels.max()) + 1
         values = np.append(feature(labels, n), -1)
         key: Keys = (cells.astype(np.int64) << 32) | (values[labels] & 0xFFFFFFFF)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._transforms import background, bounding_box
@@ -33,31 +34,37 @@ def _neighbours(h: int, w: int, diagonal: bool) -> tuple[tuple[int, ...], ...]:
     )
 
 
-def _components(c: Cells, diagonal: bool, by_color: bool) -> Grids:
-    """Connected non-background cells (of one colour when ``by_color``), in reading order."""
+def component_labels(c: Cells, diagonal: bool, by_color: bool) -> npt.NDArray[np.int64]:
+    """Each cell's connected component number, counted in reading order (non-background
+    cells joined by sides, or also corners when ``diagonal``, of one colour when
+    ``by_color``); -1 on the background."""
     bg = background(c)
     h, w = c.shape
     nbrs = _neighbours(h, w, diagonal)
-    flat_cells = c.ravel()
-    flat = flat_cells.tolist()
-    seen = [v == bg for v in flat]
-    out: list[Grid] = []
+    flat = c.ravel().tolist()
+    label = [-1] * (h * w)
+    n = 0
     for start, color in enumerate(flat):
-        if seen[start]:
+        if color == bg or label[start] >= 0:
             continue
-        seen[start] = True
+        label[start] = n
         stack = [start]
-        members = [start]
         while stack:
-            for n in nbrs[stack.pop()]:
-                if not seen[n] and (not by_color or flat[n] == color):
-                    seen[n] = True
-                    stack.append(n)
-                    members.append(n)
-        mask = np.full(h * w, bg, dtype=np.uint8)
-        mask[members] = flat_cells[members]
-        out.append(Grid(mask.reshape(h, w)))
-    return tuple(out)
+            for j in nbrs[stack.pop()]:
+                if label[j] < 0 and flat[j] != bg and (not by_color or flat[j] == color):
+                    label[j] = n
+                    stack.append(j)
+        n += 1
+    return np.array(label, dtype=np.int64).reshape(h, w)
+
+
+def _components(c: Cells, diagonal: bool, by_color: bool) -> Grids:
+    """Connected non-background cells (of one colour when ``by_color``), in reading order."""
+    labels = component_labels(c, diagonal, by_color)
+    bg = background(c)
+    return tuple(
+        Grid(np.where(labels == k, c, bg).astype(np.uint8)) for k in range(int(labels.max()) + 1)
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from metagrow.domains.grids import _fitted as fx
 from metagrow.domains.grids._grid import Cells, Grid
+from metagrow.domains.grids._objects import component_labels
 from metagrow.domains.grids._transforms import background
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def features(cells: Cells) -> Features:
     columns += [np.asarray(v % k) for v in (r, c) for k in (2, 3)]
     columns.append((cells == bg).astype(np.int64))
     for diagonal, by_color in ((False, True), (True, False)):
-        labels = fx.components(cells, diagonal, by_color)
+        labels = component_labels(cells, diagonal, by_color)
         n = int(labels.max()) + 1
         for measure in (fx.object_sizes, fx.size_rank, fx.touches_border):
             columns.append(np.append(measure(labels, n), -1)[labels])
