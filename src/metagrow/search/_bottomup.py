@@ -120,17 +120,15 @@ class BottomUpEnumerator(Engine):
         if budget.memory_mb is not None:
             max_bank = min(max_bank, budget.memory_mb * 2**20 // _BYTES_PER_KEPT)
         search = _Search(task, grammar, budget, progress, max_bank)
-        found = False
         try:
             for cost in range(1, self.max_cost + 1):
                 for expr in search.level(cost):
-                    found = True
                     yield Solution(
                         expr, -float(cost), 1.0, progress.elapsed, progress.programs_tried
                     )
         except _Stop:
             pass
-        if not found:
+        if not search.solved:
             for hits, cost, recipe in search.near:
                 expr = lambdas(build(recipe), search.n_args)
                 score = hits / search.n_train
@@ -193,6 +191,7 @@ class _Search:
         self.n_train = len(task.train)
         self.target = tuple(ex.output for ex in task.train)
         self.near: list[tuple[int, int, Recipe]] = []  # (train examples right, cost, program)
+        self.solved = False
         self.universe = _universe(task.request, grammar)
         inputs = [tuple(reversed(ex.inputs)) for ex in examples]  # $0 is the last argument
         self.main = _Context(
@@ -218,8 +217,9 @@ class _Search:
                 continue
             train = vec[: self.n_train]
             if train == self.target:
+                self.solved = True
                 yield lambdas(build(expr), self.n_args)
-            elif self.n_train > 1:
+            elif self.n_train > 1 and not self.solved:  # near misses matter only until then
                 self._near_miss(sum(map(operator.eq, train, self.target)), cost, expr)
         self.main.bank.done = cost
 
