@@ -19,6 +19,7 @@ from metagrow.lang import (
     TypeParseError,
     arrow,
     parse_type,
+    substitute_vars,
     tlist,
 )
 
@@ -156,7 +157,9 @@ def infer_request(data: Mapping[str, JSON], source: str) -> Type:
                 output = _join(output, out, f"{where}.output'")
     if inputs is None or output is None:
         raise TaskFileError(f"{source}: field 'type' is missing and no example shows the types")
-    return arrow(_settle(inputs), _settle(output))
+    # Lists that were always empty hold ints.
+    settle = {_UNKNOWN.id: INT}
+    return arrow(substitute_vars(inputs, settle), substitute_vars(output, settle))
 
 
 _UNKNOWN = TVar(0)
@@ -187,12 +190,3 @@ def _join(a: Type | None, b: Type, where: str) -> Type:
     if isinstance(a, TCon) and isinstance(b, TCon) and a.name == b.name == "list":
         return tlist(_join(a.args[0], b.args[0], where))
     raise TaskFileError(f"{where}: holds a {b} where other examples hold a {a}")
-
-
-def _settle(t: Type) -> Type:
-    """Unknown element types (lists that were always empty) become ``int``."""
-    if t == _UNKNOWN:
-        return INT
-    if isinstance(t, TCon) and t.args:
-        return TCon(t.name, tuple(_settle(a) for a in t.args))
-    return t
