@@ -11,7 +11,20 @@ import typer
 
 from metagrow.cli._choices import ENGINES, pick
 from metagrow.cli._errors import UsageError, fail
-from metagrow.cli._runs import backend_for, check_run_options, suite_progress
+from metagrow.cli._runs import (
+    BudgetOpt,
+    EngineOpt,
+    GuideOpt,
+    JobsOpt,
+    JsonOpt,
+    LimitOpt,
+    MarkdownOpt,
+    MemoryOpt,
+    StoreOpt,
+    backend_for,
+    check_run_options,
+    suite_progress,
+)
 from metagrow.domains import TaskFileError, load_task
 
 bench_app = typer.Typer(help="Measure: run a suite of tasks and report.", no_args_is_help=True)
@@ -27,23 +40,15 @@ def bench_lists(
     tasks: Annotated[
         Path | None, typer.Option(help="A folder of task files instead of the built-in suite.")
     ] = None,
-    engine: Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")] = "bottomup",
-    budget: Annotated[float, typer.Option(help="Seconds per task.")] = 10.0,
-    jobs: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
-    limit: Annotated[int, typer.Option(help="Run only the first N tasks (0: all).")] = 0,
-    store: Annotated[
-        Path | None, typer.Option(help="Search with the library learned in this store.")
-    ] = None,
-    memory: Annotated[int | None, typer.Option(help="MiB each task's search may hold.")] = None,
-    guide: Annotated[
-        bool, typer.Option("--guide/--no-guide", help="Use the store's guide, if it has one.")
-    ] = True,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="Write the JSON report here.")
-    ] = None,
-    markdown_out: Annotated[
-        Path | None, typer.Option("--markdown", help="Write a Markdown table here.")
-    ] = None,
+    engine: EngineOpt = "bottomup",
+    budget: BudgetOpt = 10.0,
+    jobs: JobsOpt = 0,
+    limit: LimitOpt = 0,
+    store: StoreOpt = None,
+    memory: MemoryOpt = None,
+    guide: GuideOpt = True,
+    json_out: JsonOpt = None,
+    markdown_out: MarkdownOpt = None,
 ) -> None:
     """Solve the list-function suite (or any folder of task files) and score the tests."""
 

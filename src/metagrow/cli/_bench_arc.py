@@ -11,7 +11,20 @@ import typer
 
 from metagrow.cli._choices import ENGINES, pick
 from metagrow.cli._errors import UsageError, fail
-from metagrow.cli._runs import backend_for, check_run_options, suite_progress
+from metagrow.cli._runs import (
+    BudgetOpt,
+    EngineOpt,
+    GuideOpt,
+    JobsOpt,
+    JsonOpt,
+    LimitOpt,
+    MarkdownOpt,
+    MemoryOpt,
+    StoreOpt,
+    backend_for,
+    check_run_options,
+    suite_progress,
+)
 from metagrow.domains import TaskFileError
 
 SPLITS = ("training", "evaluation", "arc2-training", "arc2-evaluation")
@@ -24,26 +37,18 @@ def bench_arc(
     tasks: Annotated[
         Path | None, typer.Option(help="A folder of ARC task files instead of a bundled split.")
     ] = None,
-    limit: Annotated[int, typer.Option(help="Run only the first N tasks by id (0: all).")] = 0,
-    budget: Annotated[float, typer.Option(help="Seconds per task.")] = 10.0,
-    jobs: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
-    engine: Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")] = "bottomup",
-    memory: Annotated[int | None, typer.Option(help="MiB each task's search may hold.")] = None,
-    store: Annotated[
-        Path | None, typer.Option(help="Search with the library learned in this store.")
-    ] = None,
-    guide: Annotated[
-        bool, typer.Option("--guide/--no-guide", help="Use the store's guide, if it has one.")
-    ] = True,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="Write the JSON report here.")
-    ] = None,
+    limit: LimitOpt = 0,
+    budget: BudgetOpt = 10.0,
+    jobs: JobsOpt = 0,
+    engine: EngineOpt = "bottomup",
+    memory: MemoryOpt = None,
+    store: StoreOpt = None,
+    guide: GuideOpt = True,
+    json_out: JsonOpt = None,
     submission: Annotated[
         Path | None, typer.Option(help="Write the predictions here in ARC Prize format.")
     ] = None,
-    markdown_out: Annotated[
-        Path | None, typer.Option("--markdown", help="Write a Markdown table here.")
-    ] = None,
+    markdown_out: MarkdownOpt = None,
 ) -> None:
     """Solve ARC tasks with the grids domain; a test input counts if one of 2 attempts is right."""
 

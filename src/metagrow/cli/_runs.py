@@ -8,9 +8,30 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
+import typer
+
+from metagrow.cli._choices import ENGINES
 from metagrow.cli._errors import UsageError
+
+# The options every suite run takes, declared once.
+EngineOpt = Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")]
+BudgetOpt = Annotated[float, typer.Option(help="Seconds per task.")]
+JobsOpt = Annotated[int, typer.Option(help="Worker processes (default: all cores).")]
+LimitOpt = Annotated[int, typer.Option(help="Run only the first N tasks (0: all).")]
+MemoryOpt = Annotated[int | None, typer.Option(help="MiB each task's search may hold.")]
+StoreOpt = Annotated[
+    Path | None, typer.Option(help="Search with the library learned in this store.")
+]
+GuideOpt = Annotated[
+    bool, typer.Option("--guide/--no-guide", help="Use the store's guide, if it has one.")
+]
+JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")]
+MarkdownOpt = Annotated[
+    Path | None, typer.Option("--markdown", help="Write a Markdown table here.")
+]
 
 if TYPE_CHECKING:
     from metagrow.search import Backend
