@@ -99,6 +99,9 @@ MEASURES: tuple[tuple[str, Measure], ...] = (
     ("holes", lambda p, _: _holes(p)),
 )
 
+_DECOMPOSE = dict(DECOMPOSITIONS)
+_MEASURE = dict(MEASURES)
+
 
 @final
 @dataclass(frozen=True, slots=True)
@@ -114,10 +117,10 @@ class Selector:
         return f"select_{self.decomposition}_{'max' if self.largest else 'min'}_{self.measure}"
 
     def __call__(self, g: Grid) -> Grid | None:
-        parts = dict(DECOMPOSITIONS)[self.decomposition](g)
+        parts = _DECOMPOSE[self.decomposition](g)
         if not parts:
             return None
-        measure = dict(MEASURES)[self.measure]
+        measure = _MEASURE[self.measure]
         values = [measure(p, parts) for p in parts]
         best = max(values) if self.largest else min(values)
         chosen = {p.grid for p, v in zip(parts, values, strict=True) if v == best}
