@@ -35,7 +35,9 @@ class Primitive:
     uncurried Python callable taking one argument per arrow argument. A ``lazy``
     primitive (such as ``if``) receives zero-argument thunks instead of values; a
     ``commutative`` one of two arguments gives the same result with them swapped, which
-    lets search skip mirrored programs.
+    lets search skip mirrored programs. A ``fallback`` primitive was fitted to one task's
+    train examples and generalises poorly: a program using it is an answer of last resort,
+    ranked after every other solution, and finding one does not end the search early.
     """
 
     name: str
@@ -43,6 +45,7 @@ class Primitive:
     value: object
     lazy: bool = False
     commutative: bool = False
+    fallback: bool = False
 
     @property
     def arity(self) -> int:

@@ -11,7 +11,9 @@ from metagrow.domains._domain import JSON, Domain, ValueDecodeError, decode_basi
 from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
 from metagrow.domains.grids._primitives import grid_primitives
+from metagrow.domains.grids._repair import find_repair
 from metagrow.domains.grids._select import find_selector
+from metagrow.domains.grids._subset import find_subset_rule
 from metagrow.domains.grids._tree import fit_tree
 from metagrow.lang import Grammar, Limits, Primitive, Task, TCon, Type, arrow
 
@@ -78,12 +80,15 @@ class GridsDomain(Domain):
         return self._grammar
 
     def task_grammar(self, task: Task, grammar: Grammar) -> Grammar:
-        """Adds one primitive read off the task's examples, the first that fits of:
-        ``select_...``, a part selector when each output is one part of its input
-        (``_select``); ``rule_<family>``, the simplest cell table that maps every same-shape
-        train input to its output and knows every test input (``_fitted``); ``rule_tree``,
-        a decision tree over all cell features, at a low weight so that searched programs
-        come first (``_tree``)."""
+        """Adds primitives read off the task's examples: the first that fits of
+        ``repair_...``, a patch of one colour over a periodic or symmetric picture filled
+        in (``_repair``); ``select_...``, a part selector when each output is one part of
+        its input (``_select``); ``rule_<family>``, the simplest cell table of one feature
+        family that maps every same-shape train input to its output and knows every test
+        input (``_fitted``). Failing those, fallbacks (their programs rank after searched
+        ones): ``rule_features<k>``, the shortest table over the fewest cell features
+        (``_subset``), and ``rule_tree``, a decision tree over all of them, which often fits
+        the train pairs and misses the test (``_tree``)."""
         if task.request != _G_G:
             return grammar
         pairs = [(x, y) for ex in task.train if isinstance(x := ex.inputs[0], Grid)
@@ -94,18 +99,18 @@ class GridsDomain(Domain):
         # Weights relative to the likeliest production, so that a learned library's
         # weights (which need not peak at 0) do not push the task's primitive out of reach.
         top = max(p.log_weight for p in grammar.productions)
-        selector = find_selector(pairs, tests)
-        if selector is not None:
-            picked = Primitive(selector.name, _G_G, _total(selector))
-            return grammar.with_primitive(picked, top)
-        rule = find_rule(pairs, tests)
-        if rule is not None:
-            fitted = Primitive(f"rule_{rule.family.name}", _G_G, _total(rule))
-            return grammar.with_primitive(fitted, top)
+        exact = find_repair(pairs, tests) or find_selector(pairs, tests) or find_rule(pairs, tests)
+        if exact is not None:
+            return grammar.with_primitive(Primitive(exact.name, _G_G, _total(exact)), top)
+        subset = find_subset_rule(pairs, tests)
+        if subset is not None:
+            fitted = Primitive(subset.name, _G_G, _total(subset), fallback=True)
+            grammar = grammar.with_primitive(fitted, top + _RARE)
         tree = fit_tree(pairs)
-        if tree is None:
-            return grammar
-        return grammar.with_primitive(Primitive("rule_tree", _G_G, tree), top + _TREE_WEIGHT)
+        if tree is not None:
+            tree_rule = Primitive("rule_tree", _G_G, tree, fallback=True)
+            grammar = grammar.with_primitive(tree_rule, top + _TREE_WEIGHT)
+        return grammar
 
     def constructors(self) -> frozenset[str]:
         return frozenset({"grid", "color", "int", "bool", "list"})

@@ -275,6 +275,10 @@ class CellRule:
     keys: Keys
     colors: npt.NDArray[np.uint8]
 
+    @property
+    def name(self) -> str:
+        return f"rule_{self.family.name}"
+
     def __call__(self, g: Grid) -> Grid | None:
         """``g`` with every cell replaced by the table's colour; ``None`` if ``g`` has a
         key the examples never showed."""

@@ -31,8 +31,10 @@ _MAX_CELLS = 6000
 time grows with them and such tasks are rarely local."""
 
 
-def features(cells: Cells) -> Features:
-    """One row of integer features per cell, in reading order."""
+def raw_features(cells: Cells) -> Features:
+    """One row of small non-negative-or--1 integer features per cell, in reading order:
+    colour first, then neighbours, counts, rays, mirrors, positions modulo 2 and 3,
+    whether background, and object size, rank and border contact."""
     bg = background(cells)
     columns: list[npt.NDArray[np.int64]] = [cells.astype(np.int64)]
     columns += fx.shifted(cells, fx.N8)
@@ -54,7 +56,12 @@ def features(cells: Cells) -> Features:
         n = int(labels.max()) + 1
         for measure in (fx.object_sizes, fx.size_rank, fx.touches_border):
             columns.append(np.append(measure(labels, n), -1)[labels])
-    raw = np.stack([np.asarray(a).ravel() for a in columns], axis=1)
+    return np.stack([np.asarray(a).ravel() for a in columns], axis=1)
+
+
+def features(cells: Cells) -> Features:
+    """The raw features, with colour columns also one-hot."""
+    raw = raw_features(cells)
     # Colour columns one-hot as well, so the tree can ask "is this neighbour red?".
     onehot = [(raw[:, :9] == k).astype(np.int64) for k in range(11)]
     return np.concatenate([raw, *onehot], axis=1)

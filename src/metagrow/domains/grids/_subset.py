@@ -1,0 +1,108 @@
+"""A cell rule over the fewest features that explain a task: the middle ground between
+one fixed feature family (``_fitted``) and a tree over all features (``_tree``).
+
+Each cell is described by the tree's raw features (its colour, neighbours, counts, rays,
+mirrors, position modulo 2 and 3, its object's size, rank and border contact). Subsets of
+one, two, then three features are tried; a subset is kept when its table never maps one
+key to two colours and knows every key of the test inputs, and among the subsets of the
+smallest size that qualify, the one with the fewest keys (the shortest table) wins.
+Outputs may be absolute colours or, like the role families, "stays as it was".
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import final
+
+import numpy as np
+import numpy.typing as npt
+
+from metagrow.domains.grids._grid import Grid
+from metagrow.domains.grids._tree import raw_features
+
+Keys = npt.NDArray[np.int64]
+_BITS = 10
+"""Bits per feature in a packed key: features lie in -1..1022 (object sizes up to 900)."""
+_SAME = 10
+"""A relative table's output code for "the cell keeps its colour"."""
+_MAX_FEATURES = 3
+_MAX_CELLS = 6000
+_SECONDS = 1.0
+"""Time for trying subsets; the smallest sizes come first, so a cap only loses big ones."""
+
+
+def _pack(features: npt.NDArray[np.int64], columns: tuple[int, ...]) -> Keys:
+    key = np.zeros(len(features), dtype=np.int64)
+    for j in columns:
+        key = (key << _BITS) | (features[:, j] + 1)
+    return key
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class SubsetRule:
+    """A table from the packed values of some feature ``columns`` to an output colour."""
+
+    columns: tuple[int, ...]
+    keys: Keys
+    colors: npt.NDArray[np.int64]
+    relative: bool
+
+    @property
+    def name(self) -> str:
+        return f"rule_features{len(self.columns)}"
+
+    def __call__(self, g: Grid) -> Grid | None:
+        """``g`` with each cell looked up; ``None`` if a key was never seen."""
+        k = _pack(raw_features(g.cells), self.columns)
+        at = np.searchsorted(self.keys, k)
+        at[at >= len(self.keys)] = 0
+        if not np.array_equal(self.keys[at], k):
+            return None
+        out = self.colors[at].reshape(g.shape)
+        if self.relative:
+            out = np.where(out == _SAME, g.cells, out)
+        return Grid(out.astype(np.uint8))
+
+
+def _table(keys: Keys, colors: npt.NDArray[np.int64]) -> tuple[Keys, Keys] | None:
+    """The distinct keys and their colours, or ``None`` if a key has two colours."""
+    both = np.unique((keys << 4) | colors)
+    distinct = both >> 4
+    if np.any(distinct[1:] == distinct[:-1]):
+        return None
+    return distinct, both & 15
+
+
+def find_subset_rule(
+    pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid], seconds: float = _SECONDS
+) -> SubsetRule | None:
+    """The shortest table over the fewest features that fits every same-shape pair and
+    knows every cell of ``unseen``, if one is found within ``seconds``."""
+    if not pairs or any(x.shape != y.shape for x, y in pairs) or all(x == y for x, y in pairs):
+        return None
+    if sum(x.cells.size for x, _ in pairs) > _MAX_CELLS:
+        return None
+    train = np.concatenate([raw_features(x.cells) for x, _ in pairs])
+    tests = [raw_features(g.cells) for g in unseen]
+    out = np.concatenate([y.cells.ravel() for _, y in pairs]).astype(np.int64)
+    outputs = {False: out, True: np.where(out == train[:, 0], _SAME, out)}
+    deadline = time.perf_counter() + seconds
+    for size in range(1, _MAX_FEATURES + 1):
+        best: SubsetRule | None = None
+        for columns in itertools.combinations(range(train.shape[1]), size):
+            if time.perf_counter() > deadline:
+                return best
+            keys = _pack(train, columns)
+            for relative, colors in outputs.items():
+                table = _table(keys, colors)
+                if table is None or (best is not None and len(table[0]) >= len(best.keys)):
+                    continue
+                if all(np.isin(_pack(t, columns), table[0]).all() for t in tests):
+                    best = SubsetRule(columns, table[0], table[1], relative)
+        if best is not None:
+            return best
+    return None

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from metagrow.domains.lists import ListsDomain
+from metagrow.lang import Example, Grammar, Primitive, Task, parse_type
+from metagrow.search import BottomUpEnumerator, Budget, solve
+
+TRAIN = [((3, 1, 4), (4, 2, 5)), ((1, 5, 9, 2), (2, 6, 10, 3)), ((6,), (7,))]
+TEST = ((5, 3), (6, 4))
+
+
+def _memorised(xs: tuple[int, ...]) -> tuple[int, ...]:
+    """Right on the train inputs only, as an overfitted table is."""
+    return dict(TRAIN).get(xs, xs)
+
+
+def _task() -> Task:
+    train = tuple(Example((x,), y) for x, y in TRAIN)
+    test = (Example((TEST[0],), TEST[1]),)
+    return Task("add-one", parse_type("list(int) -> list(int)"), train, test)
+
+
+def _grammar(lists: ListsDomain, fallback: bool) -> Grammar:
+    table = Primitive(
+        "memorised", parse_type("list(int) -> list(int)"), _memorised, fallback=fallback
+    )
+    return lists.grammar().with_primitive(table, 5.0)  # likelier than any other production
+
+
+def test_a_fallback_primitive_does_not_cut_the_search_short(lists: ListsDomain) -> None:
+    result = solve(_task(), _grammar(lists, fallback=True), BottomUpEnumerator(), Budget(5.0))
+    assert result.solved
+    assert str(result.program) == "(lam (map (lam (+ $0 1)) $0))"
+    assert result.predictions[0][0] == TEST[1]
+    assert "memorised" in str(result.solutions[-1].program)  # kept, ranked last
+
+
+def test_an_ordinary_primitive_found_first_wins(lists: ListsDomain) -> None:
+    result = solve(_task(), _grammar(lists, fallback=False), BottomUpEnumerator(), Budget(5.0))
+    assert str(result.program) == "(lam (memorised $0))"
+    assert result.predictions[0][0] == TEST[0]  # wrong on the test input
