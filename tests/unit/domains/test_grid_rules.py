@@ -183,3 +183,16 @@ def test_task_primitives_are_weighted_against_the_library_they_join() -> None:
     task = _task(pairs, G([[5, 1, 7]]))
     fitted = [p for p in grids.task_grammar(task, shifted).productions if p.label == "rule_cell"]
     assert [p.log_weight for p in fitted] == [max(p.log_weight for p in shifted.productions)]
+
+
+def test_selector_cuts_out_what_a_frame_encloses() -> None:
+    x1 = G([[1, 0, 0, 0, 3, 0], [0, 2, 2, 2, 2, 0], [0, 2, 5, 6, 2, 0], [0, 2, 6, 5, 2, 0],
+            [0, 2, 2, 2, 2, 0], [3, 0, 0, 0, 0, 4]])  # fmt: skip
+    x2 = G([[2, 2, 2, 2, 2, 0], [2, 7, 7, 7, 2, 0], [2, 2, 2, 2, 2, 0], [0, 0, 0, 0, 0, 0],
+            [1, 0, 4, 0, 3, 0], [0, 0, 0, 0, 0, 0]])  # fmt: skip
+    pairs = [(x1, G([[5, 6], [6, 5]])), (x2, G([[7, 7, 7]]))]
+    test = G([[0, 0, 0, 0, 3, 0], [2, 2, 2, 2, 0, 0], [2, 8, 9, 2, 0, 0], [2, 9, 8, 2, 0, 0],
+              [2, 2, 2, 2, 0, 1], [0, 0, 0, 0, 0, 0], [4, 0, 0, 0, 0, 0]])  # fmt: skip
+    selector = find_selector(pairs, [test])
+    assert selector is not None and "inside" in selector.name
+    assert selector(test) == G([[8, 9], [9, 8]])

@@ -61,3 +61,16 @@ def test_feature_rules_join_a_task_grammar_as_fallbacks() -> None:
     assert all(p.fallback for p in added.values())
     rule = find_subset_rule([(ex.inputs[0], ex.output) for ex in train], [test])
     assert rule is not None and rule(test) == _mark(test)
+
+
+def test_row_colours_are_a_feature() -> None:
+    # Rows of one colour turn 5, the others 0: the count of colours in the cell's row.
+    pairs = [
+        (G([[4, 4, 4], [2, 3, 2], [2, 3, 3]]), G([[5, 5, 5], [0, 0, 0], [0, 0, 0]])),
+        (G([[7, 3, 3], [6, 6, 6], [3, 7, 7]]), G([[0, 0, 0], [5, 5, 5], [0, 0, 0]])),
+        (G([[2, 9, 2], [4, 4, 4], [9, 4, 2]]), G([[0, 0, 0], [5, 5, 5], [0, 0, 0]])),
+    ]
+    test = G([[4, 4, 4], [3, 3, 3], [1, 2, 1]])
+    rule = find_subset_rule(pairs, [test])
+    assert rule is not None and len(rule.columns) == 1
+    assert rule(test) == G([[5, 5, 5], [5, 5, 5], [0, 0, 0]])

@@ -34,7 +34,11 @@ class Part:
     colors: frozenset[int]
 
 
-def _parts_of(masks: Sequence[Grid], g: Grid, window: bool) -> tuple[Part, ...]:
+def _parts_of(
+    masks: Sequence[Grid], g: Grid, window: bool, inside: bool = False
+) -> tuple[Part, ...]:
+    """Each mask's bounding box, cut out of the mask or (``window``) of ``g``; ``inside``:
+    of ``g`` within the box's outer ring (what a frame or four corner marks enclose)."""
     bg = background(g.cells)
     out = []
     for m in masks:
@@ -42,7 +46,11 @@ def _parts_of(masks: Sequence[Grid], g: Grid, window: bool) -> tuple[Part, ...]:
         if not on.any():
             continue
         top, bottom, left, right = bounding_box(on)
-        source = g.cells if window else m.cells
+        if inside:
+            top, bottom, left, right = top + 1, bottom - 1, left + 1, right - 1
+            if top >= bottom or left >= right:
+                continue
+        source = g.cells if window or inside else m.cells
         cells = source[top:bottom, left:right]
         colors = frozenset(np.unique(m.cells[on]).tolist())
         out.append(Part(Grid(cells.copy()), top, left, colors))
@@ -72,6 +80,8 @@ DECOMPOSITIONS: tuple[tuple[str, Decompose], ...] = (
     ("blob", lambda g: _parts_of(ob.blobs(g), g, window=False)),
     ("blob_window", lambda g: _parts_of(ob.blobs(g), g, window=True)),
     ("color_window", lambda g: _parts_of(_color_masks(g), g, window=True)),
+    ("object_inside", lambda g: _parts_of(ob.objects(g), g, window=False, inside=True)),
+    ("color_inside", lambda g: _parts_of(_color_masks(g), g, window=False, inside=True)),
     ("piece", _pieces),
 )
 

@@ -34,7 +34,8 @@ time grows with them and such tasks are rarely local."""
 def raw_features(cells: Cells) -> Features:
     """One row of small non-negative-or--1 integer features per cell, in reading order:
     colour first, then neighbours, counts, rays, mirrors, positions modulo 2 and 3,
-    whether background, and object size, rank and border contact."""
+    whether background, object size, rank and border contact, the colours of its row and
+    column, and its distance to the grid's edge (rings)."""
     bg = background(cells)
     columns: list[npt.NDArray[np.int64]] = [cells.astype(np.int64)]
     columns += fx.shifted(cells, fx.N8)
@@ -56,7 +57,23 @@ def raw_features(cells: Cells) -> Features:
         n = int(labels.max()) + 1
         for measure in (fx.object_sizes, fx.size_rank, fx.touches_border):
             columns.append(np.append(measure(labels, n), -1)[labels])
+    columns += _lines(cells, bg)
+    h, w = cells.shape
+    columns.append(np.minimum(np.minimum(r, h - 1 - r), np.minimum(c, w - 1 - c)))
     return np.stack([np.asarray(a).ravel() for a in columns], axis=1)
+
+
+def _lines(cells: Cells, bg: int) -> list[npt.NDArray[np.int64]]:
+    """The set of foreground colours in the cell's row and in its column (as bits), and
+    how many colours each holds (background included)."""
+    bits = np.where(cells != bg, 1 << cells.astype(np.int64), 0)
+    ones = np.ones(cells.shape, dtype=np.int64)
+    row_set = np.bitwise_or.reduce(bits, axis=1)[:, None] * ones
+    col_set = np.bitwise_or.reduce(bits, axis=0)[None, :] * ones
+    every = 1 << cells.astype(np.int64)
+    row_n = np.array([bin(v).count("1") for v in np.bitwise_or.reduce(every, axis=1)])
+    col_n = np.array([bin(v).count("1") for v in np.bitwise_or.reduce(every, axis=0)])
+    return [row_set, col_set, row_n[:, None] * ones, col_n[None, :] * ones]
 
 
 def features(cells: Cells) -> Features:
