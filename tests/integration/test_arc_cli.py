@@ -43,10 +43,32 @@ def test_solve_detects_an_arc_task(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     record = json.loads(proc.stdout)
     assert record["task"] == "recolor" and record["solved"] is True
-    assert record["program"] == "(lam (recolor $0 c1 c2))"
+    assert record["program"] == "(lam (rule_cell $0))"  # the colour table read off the pairs
     assert len(record["predictions"]) == 2
     assert record["predictions"][0][0] == [[2, 0, 2]]
     assert record["predictions"][1][0] == [[0, 2]]
+
+
+def test_solve_reads_a_repair_off_the_examples(tmp_path: Path) -> None:
+    tile = [[1, 2, 3], [3, 1, 2]]
+
+    def mosaic(h: int, w: int) -> list[list[int]]:
+        return [[tile[r % 2][c % 3] for c in range(w)] for r in range(h)]
+
+    def hide(g: list[list[int]], top: int, left: int) -> list[list[int]]:
+        return [[0 if top <= r < top + 2 and left <= c < left + 2 else v
+                 for c, v in enumerate(row)] for r, row in enumerate(g)]  # fmt: skip
+
+    pairs = [(mosaic(6, 7), (1, 2)), (mosaic(5, 9), (3, 4)), (mosaic(8, 8), (4, 1))]
+    data = {
+        "train": [{"input": hide(g, *at), "output": g} for g, at in pairs[:2]],
+        "test": [{"input": hide(pairs[2][0], *pairs[2][1])}],
+    }
+    proc = metagrow("solve", str(_write(tmp_path / "mosaic.json", data)), "--budget", "3", "--json")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["program"] == "(lam (repair_period $0))"
+    assert record["predictions"][0][0] == pairs[2][0]
 
 
 def test_unsolved_arc_task_predicts_nothing(tmp_path: Path) -> None:

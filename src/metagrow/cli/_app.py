@@ -23,7 +23,7 @@ from metagrow.lang import (
     infer,
     parse,
 )
-from metagrow.search import Budget, SolveResult, solve
+from metagrow.search import Budget, SolveResult, solve_in_domain
 
 app = typer.Typer(
     name="metagrow",
@@ -90,7 +90,7 @@ def solve_command(
     except (UsageError, TaskFileError) as err:
         fail(str(err))
     limits = Budget(budget, run_limits=dom.limits(), memory_mb=memory)
-    result = solve(task, grammar, eng, limits, attempts)
+    result = solve_in_domain(task, dom, grammar, eng, limits, attempts)
     record = result_json(result, dom, task.request.returns())
     if as_json:
         print(json.dumps(record))
@@ -219,7 +219,8 @@ def demo_command(
     with console.status("searching...") as status:
         for task in tasks:
             status.update(f"searching for {task.name}...")
-            r = solve(task, dom.grammar(), eng, Budget(budget, run_limits=dom.limits()))
+            limits = Budget(budget, run_limits=dom.limits())
+            r = solve_in_domain(task, dom, dom.grammar(), eng, limits, attempts=2)
             solved += r.solved
             first = r.first_solution_seconds
             table.add_row(

@@ -37,10 +37,10 @@ class Domain(ABC):
         (which hold Python functions) instead of unpickling them."""
         return type(self), ()
 
-    def task_grammar(self, task: Task, grammar: Grammar) -> Grammar:
+    def task_grammar(self, task: Task, grammar: Grammar, seconds: float = 5.0) -> Grammar:
         """``grammar`` with primitives read off ``task``'s train examples (say, a colour
-        table the examples show); by default none. Such primitives are the task's own: they
-        never enter a learned library."""
+        table the examples show), taking about ``seconds`` at most; by default none. Such
+        primitives are the task's own: they never enter a learned library."""
         return grammar
 
     def limits(self) -> Limits:

@@ -1,6 +1,12 @@
 """Search: engines that find programs for tasks, within explicit budgets."""
 
-from metagrow.search._backend import Backend, SerialBackend, SolveJob, TaskOutcome
+from metagrow.search._backend import (
+    Backend,
+    SerialBackend,
+    SolveJob,
+    TaskOutcome,
+    solve_in_domain,
+)
 from metagrow.search._bottomup import BottomUpEnumerator
 from metagrow.search._budget import Budget, Progress
 from metagrow.search._check import ExampleChecker
@@ -24,4 +30,5 @@ __all__ = [
     "TaskOutcome",
     "TopDownEnumerator",
     "solve",
+    "solve_in_domain",
 ]

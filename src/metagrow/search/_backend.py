@@ -45,13 +45,25 @@ class SolveJob:
         return base if library is None else build_grammar(base, library)
 
     def run(self, task: Task) -> SolveResult:
-        """Solve ``task`` with this job's grammar, engine and budget; the time the domain
-        takes to read primitives off the task comes out of the budget."""
-        start = time.perf_counter()
-        grammar = self.domain.task_grammar(task, self.grammar(task.name))
-        left = max(self.budget.seconds - (time.perf_counter() - start), 0.05 * self.budget.seconds)
-        budget = replace(self.budget, seconds=left)
-        return solve(task, grammar, self.engine, budget, self.attempts)
+        """Solve ``task`` with this job's grammar, engine and budget (:func:`solve_in_domain`)."""
+        return solve_in_domain(
+            task, self.domain, self.grammar(task.name), self.engine, self.budget, self.attempts
+        )
+
+
+_FITTING_SHARE = 0.25
+"""At most this share of a task's budget goes to reading primitives off its examples."""
+
+
+def solve_in_domain(
+    task: Task, domain: Domain, grammar: Grammar, engine: Engine, budget: Budget, attempts: int
+) -> SolveResult:
+    """:func:`solve` with the primitives ``domain`` reads off ``task`` added to ``grammar``
+    (``Domain.task_grammar``); the time that takes comes out of the budget."""
+    start = time.perf_counter()
+    grammar = domain.task_grammar(task, grammar, _FITTING_SHARE * budget.seconds)
+    left = max(budget.seconds - (time.perf_counter() - start), 0.05 * budget.seconds)
+    return solve(task, grammar, engine, replace(budget, seconds=left), attempts)
 
 
 @final

@@ -43,7 +43,7 @@ from metagrow.lang import (
     tlist,
 )
 from metagrow.search._budget import Budget, Progress
-from metagrow.search._engine import Engine, Solution
+from metagrow.search._engine import Engine, Solution, fallbacks_in
 
 Vec = tuple[object, ...]
 Recipe = object
@@ -206,6 +206,7 @@ class _Search:
         self.lambda_pools: dict[tuple[_Signature, int], list[Entry]] = {}
         self.allowance = _Allowance()
         self.ret = task.request.returns()
+        self.fallbacks = any(p.fallback for p in grammar.primitives.values())
 
     # -- levels -------------------------------------------------------------------------
 
@@ -217,15 +218,20 @@ class _Search:
                 continue
             train = vec[: self.n_train]
             if train == self.target:
-                self.solved = True
-                yield lambdas(build(expr), self.n_args)
+                program = lambdas(build(expr), self.n_args)
+                # After a fallback's solution, near misses may still be better attempts.
+                self.solved = self.solved or not fallbacks_in(program, self.grammar)
+                yield program
             elif self.n_train > 1 and not self.solved:  # near misses matter only until then
                 self._near_miss(sum(map(operator.eq, train, self.target)), cost, expr)
         self.main.bank.done = cost
 
     def _near_miss(self, hits: int, cost: int, expr: Recipe) -> None:
-        """Keep the cheapest programs right on the most train examples (at least half)."""
+        """Keep the cheapest programs right on the most train examples (at least half),
+        leaving out those around a fallback primitive (its near misses mean nothing)."""
         if 2 * hits < self.n_train or (len(self.near) == _NEAR and hits <= self.near[-1][0]):
+            return
+        if self.fallbacks and fallbacks_in(build(expr), self.grammar):
             return
         self.near.append((hits, cost, expr))
         self.near.sort(key=lambda n: -n[0])  # stable: cheaper first among equals

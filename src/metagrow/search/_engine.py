@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import final
 
-from metagrow.lang import Expr, Grammar, Task
+from metagrow.lang import Expr, Grammar, Prim, Task
 from metagrow.search._budget import Budget, Progress
 
 
@@ -27,8 +27,9 @@ class Solution:
 class Engine(ABC):
     """A search strategy. ``search`` yields programs that fit every train example of
     ``task`` (``train_score`` 1), best first as the engine sees it, and stops when
-    ``budget`` is spent. An engine that found none may then yield near misses, programs
-    right on some train examples (``train_score`` below 1), best first.
+    ``budget`` is spent. An engine that found none (or only programs that use a
+    ``fallback`` primitive) may then yield near misses, programs right on some train
+    examples (``train_score`` below 1), best first.
     It updates ``progress`` (if given) as it goes, and is deterministic for its seed."""
 
     name: str = "engine"
@@ -38,3 +39,13 @@ class Engine(ABC):
         self, task: Task, grammar: Grammar, budget: Budget, progress: Progress | None = None
     ) -> Iterator[Solution]:
         """Solutions in the order found; never runs past the budget."""
+
+
+def fallbacks_in(program: Expr, grammar: Grammar) -> frozenset[str]:
+    """The ``fallback`` primitives ``program`` uses (a solution of last resort if any)."""
+    prims = grammar.primitives
+    return frozenset(
+        e.name
+        for e in program.walk()
+        if isinstance(e, Prim) and e.name in prims and prims[e.name].fallback
+    )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import final
 
-from metagrow.lang import FAIL, Expr, Grammar, Prim, Program, Task
+from metagrow.lang import FAIL, Expr, Grammar, Program, Task
 from metagrow.search._budget import Budget, Progress
-from metagrow.search._engine import Engine, Solution
+from metagrow.search._engine import Engine, Solution, fallbacks_in
 
 
 @final
@@ -44,32 +44,39 @@ def solve(
     After the first solution, the search goes on briefly (half the time it took, at
     least 0.2 s, within the budget) for solutions that predict differently, so that up
     to ``attempts`` distinct answers can be given. Solutions that use a ``fallback``
-    primitive rank after all others and do not cut the search short. When nothing fits,
+    primitive rank after all others and do not cut the search short; of those, only the
+    first with each set of fallbacks ranks ahead of near misses. When nothing fits,
     an engine's near misses (``train_score`` below 1) still give attempts, but the task
     is not solved.
     """
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
     progress = Progress()
-    # Distinct answers in three ranks: searched solutions, fallback solutions, near misses.
-    ranked: tuple[list[_Answer], list[_Answer], list[_Answer]] = ([], [], [])
-    seen: set[tuple[object, ...]] = set()
+    # Distinct answers by rank: searched solutions; the first solution with each set of
+    # fallback primitives; near misses; other fallback solutions (compositions around a
+    # fallback, which rarely mean anything).
+    best: dict[tuple[object, ...], tuple[int, int, Solution]] = {}  # answer: rank, order
+    fallback_sets: set[frozenset[str]] = set()
+    strong = 0
     stop_at: float | None = None
-    for sol in engine.search(task, grammar, budget, progress):
+    for order, sol in enumerate(engine.search(task, grammar, budget, progress)):
         answer = _predict(sol.program, task, grammar, budget)
         fits = sol.train_score >= 1.0
-        strong = fits and not _uses_fallback(sol.program, grammar)
-        if answer not in seen:
-            seen.add(answer)
-            ranked[0 if strong else 1 if fits else 2].append((sol, answer))
-        if len(ranked[0]) >= attempts or not task.test:
+        used = fallbacks_in(sol.program, grammar)
+        rank = 2 if not fits else 0 if not used else 3 if used in fallback_sets else 1
+        fallback_sets.add(used)
+        if answer not in best or rank < best[answer][0]:
+            strong += rank == 0
+            best[answer] = (rank, order, sol)
+        if strong >= attempts or not task.test:
             break
-        if stop_at is None and strong:
+        if stop_at is None and rank == 0:
             stop_at = progress.started + sol.seconds + max(0.2, 0.5 * sol.seconds)
             progress.deadline = min(progress.deadline, stop_at)
-    answers = [*ranked[0], *ranked[1], *ranked[2]][:attempts]
-    kept = [sol for sol, _ in (*ranked[0], *ranked[1])]
-    predictions = tuple(tuple(a[i] for _, a in answers) for i in range(len(task.test)))
+    ranked = sorted(best.items(), key=lambda item: item[1][:2])
+    answers = [answer for answer, _ in ranked[:attempts]]
+    kept = [sol for _, (rank, _, sol) in ranked if rank != 2]
+    predictions = tuple(tuple(a[i] for a in answers) for i in range(len(task.test)))
     return SolveResult(
         task=task.name,
         solved=bool(kept),
@@ -78,16 +85,6 @@ def solve(
         seconds=progress.elapsed,
         programs_tried=progress.programs_tried,
         solutions=tuple(kept),
-    )
-
-
-_Answer = tuple[Solution, tuple[object, ...]]
-
-
-def _uses_fallback(program: Expr, grammar: Grammar) -> bool:
-    return any(
-        isinstance(e, Prim) and e.name in grammar.primitives and grammar.primitives[e.name].fallback
-        for e in program.walk()
     )
 
 

@@ -38,3 +38,24 @@ def test_an_ordinary_primitive_found_first_wins(lists: ListsDomain) -> None:
     result = solve(_task(), _grammar(lists, fallback=False), BottomUpEnumerator(), Budget(5.0))
     assert str(result.program) == "(lam (memorised $0))"
     assert result.predictions[0][0] == TEST[0]  # wrong on the test input
+
+
+def test_near_misses_still_give_attempts_after_a_fallback(lists: ListsDomain) -> None:
+    # One train output is off: no program fits, the fallback table does, and a near
+    # miss (right on the other examples) is the second attempt.
+    train = (*(Example((x,), y) for x, y in TRAIN[:2]), Example((TRAIN[2][0],), (8,)))
+    test = (Example((TEST[0],), TEST[1]),)
+    task = Task("add-one-noisy", parse_type("list(int) -> list(int)"), train, test)
+    known = {x: ex.output for ex in train for x in ex.inputs}
+    table = Primitive(
+        "memorised",
+        parse_type("list(int) -> list(int)"),
+        lambda xs: known.get(xs, xs),
+        fallback=True,
+    )
+    grammar = lists.grammar().with_primitive(table, 5.0)
+    result = solve(task, grammar, BottomUpEnumerator(), Budget(2.0, programs=200_000))
+    assert "memorised" in str(result.program)
+    guess, near = result.predictions[0]
+    assert guess == TEST[0]
+    assert near == TEST[1]  # cheaper programs around the table rank after it

@@ -23,12 +23,13 @@ from metagrow.lang import Grammar, Limits, Primitive, Task, TCon, Type, arrow
 _RARE = -2.5
 _G_G = arrow(GRID, GRID)
 _TREE_WEIGHT = 3 * _RARE
+_SUBSET_SECONDS = 1.5
 _SPECIALISED = (
     "antitranspose", "mirror4", "rot_tile", "dedup", "kron", "canvas", "fill", "border",
-    "symmetrize", "surround", "connect", "connect_h", "connect_v", "fall_down", "fall_up",
-    "fall_left", "fall_right", "objects8", "blobs", "pieces", "unique_color", "unique_shape",
-    "most_common", "of_color", "merge", "least_color", "ncolors", "count_color", "cells",
-    "width", "height", "per_object",
+    "symmetrize", "surround", "connect", "connect_h", "connect_v", "connect_diag",
+    "fall_down", "fall_up", "fall_left", "fall_right", "objects8", "blobs", "pieces",
+    "unique_color", "unique_shape", "most_common", "of_color", "merge", "least_color",
+    "ncolors", "count_color", "cells", "width", "height", "per_object",
 )  # fmt: skip
 _WEIGHTS = {
     **dict.fromkeys(_SPECIALISED, _RARE),
@@ -79,7 +80,7 @@ class GridsDomain(Domain):
     def grammar(self) -> Grammar:
         return self._grammar
 
-    def task_grammar(self, task: Task, grammar: Grammar) -> Grammar:
+    def task_grammar(self, task: Task, grammar: Grammar, seconds: float = 5.0) -> Grammar:
         """Adds primitives read off the task's examples: the first that fits of
         ``repair_...``, a patch of one colour over a periodic or symmetric picture filled
         in (``_repair``); ``select_...``, a part selector when each output is one part of
@@ -102,7 +103,7 @@ class GridsDomain(Domain):
         exact = find_repair(pairs, tests) or find_selector(pairs, tests) or find_rule(pairs, tests)
         if exact is not None:
             return grammar.with_primitive(Primitive(exact.name, _G_G, _total(exact)), top)
-        subset = find_subset_rule(pairs, tests)
+        subset = find_subset_rule(pairs, tests, seconds=min(_SUBSET_SECONDS, seconds / 2))
         if subset is not None:
             fitted = Primitive(subset.name, _G_G, _total(subset), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE)

@@ -110,6 +110,27 @@ def connect_v(g: Grid) -> Grid:
     return _connected(g, rows=False, cols=True)
 
 
+def connect_diag(g: Grid) -> Grid:
+    """Like :func:`connect`, along both diagonals."""
+    c = g.cells
+    bg = background(c)
+    out = c.copy()
+    h, w = c.shape
+    for flipped in (False, True):
+        src = c[:, ::-1] if flipped else c
+        dst = out[:, ::-1] if flipped else out
+        for k in range(-h + 1, w):
+            line = np.diagonal(src, k)
+            if np.count_nonzero(line != bg) < 2:
+                continue
+            drawn = line[None, :].copy()
+            _connect_rows(line[None, :], bg, drawn)
+            rows = np.arange(len(line)) + max(-k, 0)
+            cols = np.arange(len(line)) + max(k, 0)
+            dst[rows, cols] = np.where(drawn[0] != bg, drawn[0], dst[rows, cols])
+    return Grid(out)
+
+
 def _mirror_axis(known: Cells, c: Cells) -> int | None:
     """The column-sum ``s`` (column ``j`` mirrors ``s - j``) under which the most known
     cells have a known partner, all of them agreeing; None if no axis fits."""

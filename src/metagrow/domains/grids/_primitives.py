@@ -133,6 +133,7 @@ def paint_primitives() -> tuple[Primitive, ...]:
         _p("connect", G_G, pt.connect),
         _p("connect_h", G_G, pt.connect_h),
         _p("connect_v", G_G, pt.connect_v),
+        _p("connect_diag", G_G, pt.connect_diag),
         _p("symmetrize", GC_G, pt.symmetrize),
     )
 

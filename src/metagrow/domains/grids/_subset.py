@@ -3,9 +3,11 @@ one fixed feature family (``_fitted``) and a tree over all features (``_tree``).
 
 Each cell is described by the tree's raw features (its colour, neighbours, counts, rays,
 mirrors, position modulo 2 and 3, its object's size, rank and border contact). Subsets of
-one, two, then three features are tried; a subset is kept when its table never maps one
-key to two colours and knows every key of the test inputs, and among the subsets of the
-smallest size that qualify, the one with the fewest keys (the shortest table) wins.
+one, two, three, then four features are tried; a subset is kept when its table never
+maps one key to two colours and knows every key of the test inputs, and among the
+subsets of the smallest size that qualify, the one with the fewest keys (the shortest
+table) wins. A subset that meets a test key it has never seen rules out all its
+supersets, which keeps the search small (Apriori's pruning).
 Outputs may be absolute colours or, like the role families, "stays as it was".
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import final
 
@@ -28,9 +30,9 @@ _BITS = 10
 """Bits per feature in a packed key: features lie in -1..1022 (object sizes up to 900)."""
 _SAME = 10
 """A relative table's output code for "the cell keeps its colour"."""
-_MAX_FEATURES = 3
+_MAX_FEATURES = 4
 _MAX_CELLS = 6000
-_SECONDS = 1.0
+_SECONDS = 1.5
 """Time for trying subsets; the smallest sizes come first, so a cap only loses big ones."""
 
 
@@ -87,22 +89,45 @@ def find_subset_rule(
     if sum(x.cells.size for x, _ in pairs) > _MAX_CELLS:
         return None
     train = np.concatenate([raw_features(x.cells) for x, _ in pairs])
-    tests = [raw_features(g.cells) for g in unseen]
+    test = np.concatenate([raw_features(g.cells) for g in unseen] or [train[:0]])
     out = np.concatenate([y.cells.ravel() for _, y in pairs]).astype(np.int64)
     outputs = {False: out, True: np.where(out == train[:, 0], _SAME, out)}
     deadline = time.perf_counter() + seconds
-    for size in range(1, _MAX_FEATURES + 1):
+    covering: list[tuple[int, ...]] = [()]
+    for _ in range(_MAX_FEATURES):
         best: SubsetRule | None = None
-        for columns in itertools.combinations(range(train.shape[1]), size):
+        known = set(covering)
+        grown = []
+        for columns in _supersets(covering, known, train.shape[1]):
             if time.perf_counter() > deadline:
                 return best
             keys = _pack(train, columns)
+            if not _covers(np.unique(keys), _pack(test, columns)):
+                continue  # nor does any superset: test cells it has never seen
+            grown.append(columns)
             for relative, colors in outputs.items():
                 table = _table(keys, colors)
-                if table is None or (best is not None and len(table[0]) >= len(best.keys)):
-                    continue
-                if all(np.isin(_pack(t, columns), table[0]).all() for t in tests):
+                if table is not None and (best is None or len(table[0]) < len(best.keys)):
                     best = SubsetRule(columns, table[0], table[1], relative)
         if best is not None:
             return best
+        covering = grown
     return None
+
+
+def _supersets(
+    subsets: list[tuple[int, ...]], known: set[tuple[int, ...]], n: int
+) -> Iterator[tuple[int, ...]]:
+    """Subsets one larger whose every subset one smaller is ``known`` (Apriori's join)."""
+    for base in subsets:
+        for j in range(base[-1] + 1 if base else 0, n):
+            grown = (*base, j)
+            if all(sub in known for sub in itertools.combinations(grown, len(base))):
+                yield grown
+
+
+def _covers(train_keys: Keys, test_keys: Keys) -> bool:
+    """Whether every test key is among the sorted ``train_keys``."""
+    at = np.searchsorted(train_keys, test_keys)
+    at[at >= len(train_keys)] = 0
+    return bool(np.array_equal(train_keys[at], test_keys))
