@@ -71,6 +71,20 @@ def test_solve_reads_a_repair_off_the_examples(tmp_path: Path) -> None:
     assert record["predictions"][0][0] == pairs[2][0]
 
 
+def test_solve_reads_a_typed_grid_task(tmp_path: Path) -> None:
+    def cells(grid: list[list[int]]) -> int:
+        return sum(v != 0 for row in grid for v in row)
+
+    grids = [[[0, 2], [3, 4]], [[5, 0, 0]], [[0, 6, 0], [6, 6, 0], [0, 0, 0]], [[1, 1, 0, 0, 0]]]
+    train = [{"input": g, "output": cells(g)} for g in grids]
+    test = [{"input": [[7, 0, 9, 0, 0]]}]
+    data = {"name": "cells", "type": "grid -> int", "train": train, "test": test}
+    proc = metagrow("solve", str(_write(tmp_path / "cells.json", data)), "--budget", "3", "--json")
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    assert record["solved"] and record["predictions"][0][0] == 2
+
+
 def test_unsolved_arc_task_predicts_nothing(tmp_path: Path) -> None:
     path = _write(tmp_path / "noise.json", NOISE)
     proc = metagrow("solve", str(path), "--budget", "1", "--json", "--domain", "grids")

@@ -99,26 +99,47 @@ def solve_command(
 
 
 def _detect_domain(task_file: Path) -> str:
-    """``grids`` for a file in ARC's own format (no ``type``, 2D integer inputs), else
-    ``lists``, whose loader then reports whatever is wrong with the file."""
+    """``grids`` for a file in ARC's own format (no ``type``, 2D integer inputs) or one
+    whose ``type`` names grids or colours, else ``lists``, whose loader then reports
+    whatever is wrong with the file."""
     try:
         data = json.loads(task_file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return "lists"
-    if isinstance(data, dict) and "type" not in data:
-        from metagrow.domains.grids import looks_like_arc
+    if not isinstance(data, dict):
+        return "lists"
+    if "type" in data:
+        return "grids" if _names_grids(data["type"]) else "lists"
+    from metagrow.domains.grids import looks_like_arc
 
-        if looks_like_arc(data):
-            return "grids"
-    return "lists"
+    return "grids" if looks_like_arc(data) else "lists"
+
+
+def _names_grids(text: object) -> bool:
+    from metagrow.lang import TypeParseError, parse_type
+
+    if not isinstance(text, str):
+        return False
+    try:
+        return bool({"grid", "color"} & set(parse_type(text).constructors()))
+    except TypeParseError:
+        return False
 
 
 def _load_solve_task(task_file: Path, dom: Domain) -> Task:
-    if dom.name == "grids":
+    if dom.name == "grids" and not _has_type(task_file):
         from metagrow.domains.grids import load_arc_task
 
         return load_arc_task(task_file)
     return load_task(task_file, dom)
+
+
+def _has_type(task_file: Path) -> bool:
+    try:
+        data = json.loads(task_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and "type" in data
 
 
 def result_json(result: SolveResult, dom: Domain, output_type: Type) -> dict[str, object]:
