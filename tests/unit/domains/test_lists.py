@@ -4,7 +4,21 @@ import pytest
 
 from metagrow.domains import ValueDecodeError
 from metagrow.domains.lists import MAX_LENGTH, ListsDomain, list_primitives
-from metagrow.lang import BOOL, FAIL, INT, Program, canonical, infer, parse, parse_type, tlist
+from metagrow.domains.lists._domain import task_constants
+from metagrow.lang import (
+    BOOL,
+    FAIL,
+    INT,
+    Example,
+    Program,
+    Task,
+    canonical,
+    infer,
+    parse,
+    parse_type,
+    tlist,
+)
+from metagrow.search import BottomUpEnumerator, Budget, solve
 
 REQUIRED = {
     "map", "filter", "fold", "length", "index", "cons", "head", "tail", "empty", "append",
@@ -92,3 +106,21 @@ def test_inferred_primitive_types_are_the_declared_ones(lists: ListsDomain) -> N
     g = lists.grammar()
     for p in list_primitives():
         assert infer(parse(p.name), g) == canonical(p.type)
+
+
+def test_constants_every_output_shows_join_the_task_grammar(lists: ListsDomain) -> None:
+    pad = [((1, 2), (1, 2, 17)), ((5,), (5, 17)), ((), (17,)), ((9, 17), (9, 17, 17))]
+    task = Task(
+        "append-17",
+        parse_type("list(int) -> list(int)"),
+        tuple(Example((x,), y) for x, y in pad[:3]),
+        (Example((pad[3][0],), pad[3][1]),),
+    )
+    grammar = lists.task_grammar(task, lists.grammar())
+    assert set(grammar.primitives) - set(lists.grammar().primitives) == {"17"}
+    result = solve(task, grammar, BottomUpEnumerator(), Budget(5.0, run_limits=lists.limits()))
+    assert result.solved and result.predictions[0][0] == pad[3][1]
+    # An int some output lacks, or that the grammar already names, is no constant.
+    lacking = Task("t", task.request, (*task.train[:2], Example(((4,),), (4, 3))))
+    assert task_constants(lacking, set()) == []
+    assert task_constants(task, {"17"}) == []

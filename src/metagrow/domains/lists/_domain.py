@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
 from typing import final
 
 from metagrow.domains._domain import Domain
 from metagrow.domains.lists._primitives import list_primitives
-from metagrow.lang import Grammar, Limits
+from metagrow.lang import INT, Grammar, Limits, Primitive, Task
 
 # Constants are many and each rarely needed; arithmetic and list helpers are the common case.
 _WEIGHTS = {
@@ -33,3 +35,37 @@ class ListsDomain(Domain):
 
     def limits(self) -> Limits:
         return Limits(steps=100_000, depth=100, size=20_000, seconds=0.1)
+
+    def task_grammar(self, task: Task, grammar: Grammar, seconds: float = 5.0) -> Grammar:
+        """Adds up to three int constants read off the examples: ints that every output
+        shows and its inputs do not ("append 17", "pad with 9s"), at the weight of the
+        grammar's own constants."""
+        known = {name for name, p in grammar.primitives.items() if p.type == INT}
+        weight = max((p.log_weight for p in grammar.productions if p.type == INT), default=0.0)
+        for k in task_constants(task, known):
+            grammar = grammar.with_primitive(Primitive(str(k), INT, k), weight)
+        return grammar
+
+
+_MAX_CONSTANTS = 3
+
+
+def task_constants(task: Task, known: set[str]) -> list[int]:
+    """Ints new in the output of every train example (two at least), smallest first,
+    leaving out those the grammar already names."""
+    shown: Counter[int] = Counter()
+    for ex in task.train:
+        seen = set(_ints(ex.inputs))
+        shown.update({k for k in _ints(ex.output) if k not in seen and str(k) not in known})
+    every = [k for k, n in shown.items() if n == len(task.train) >= 2]
+    return sorted(every, key=lambda k: (abs(k), k))[:_MAX_CONSTANTS]
+
+
+def _ints(value: object) -> Iterator[int]:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        yield value
+    elif isinstance(value, tuple):
+        for v in value:
+            yield from _ints(v)
