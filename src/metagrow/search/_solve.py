@@ -60,11 +60,13 @@ def solve(
     strong = 0
     stop_at: float | None = None
     for order, sol in enumerate(engine.search(task, grammar, budget, progress)):
-        answer = _predict(sol.program, task, grammar, budget)
         fits = sol.train_score >= 1.0
         used = fallbacks_in(sol.program, grammar)
         rank = 2 if not fits else 0 if not used else 3 if used in fallback_sets else 1
+        if rank == 3 and len(best) >= attempts:
+            continue  # enough answers already rank above it
         fallback_sets.add(used)
+        answer = _predict(sol.program, task, grammar, budget)
         if answer not in best or rank < best[answer][0]:
             strong += rank == 0
             best[answer] = (rank, order, sol)
