@@ -106,7 +106,7 @@ def fit_tree(pairs: Sequence[tuple[Grid, Grid]], seed: int = 0) -> TreeRule | No
 
     x = np.concatenate([features(g.cells) for g, _ in pairs])
     y = np.concatenate([out.cells.ravel() for _, out in pairs])
-    tree = DecisionTreeClassifier(random_state=seed).fit(x, y)
+    tree = DecisionTreeClassifier(criterion="entropy", random_state=seed).fit(x, y)
     if np.any(tree.predict(x) != y):
         return None
     return TreeRule(tree)
