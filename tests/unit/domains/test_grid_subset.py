@@ -59,6 +59,8 @@ def test_feature_rules_join_a_task_grammar_as_fallbacks() -> None:
     added = {n: p for n, p in grammar.primitives.items() if n not in grids.grammar().primitives}
     assert "rule_tree" in added and any(n.startswith("rule_features") for n in added)
     assert all(p.fallback for p in added.values())
+    hurried = grids.task_grammar(task, grids.grammar(), seconds=1.0)
+    assert "rule_tree" not in hurried.primitives  # no time to import scikit-learn
     rule = find_subset_rule([(ex.inputs[0], ex.output) for ex in train], [test])
     assert rule is not None and rule(test) == _mark(test)
 

@@ -24,6 +24,9 @@ _RARE = -2.5
 _G_G = arrow(GRID, GRID)
 _TREE_WEIGHT = 3 * _RARE
 _SUBSET_SECONDS = 1.5
+_TREE_SECONDS = 2.0
+"""The tree is fitted only with this much time for reading rules: importing scikit-learn
+alone can take a second or two, and the tree is rarely right."""
 _SPECIALISED = (
     "antitranspose", "mirror4", "rot_tile", "dedup", "kron", "canvas", "fill", "border",
     "symmetrize", "surround", "connect", "connect_h", "connect_v", "connect_diag",
@@ -107,7 +110,7 @@ class GridsDomain(Domain):
         if subset is not None:
             fitted = Primitive(subset.name, _G_G, _total(subset), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE)
-        tree = fit_tree(pairs)
+        tree = fit_tree(pairs) if seconds >= _TREE_SECONDS else None
         if tree is not None:
             tree_rule = Primitive("rule_tree", _G_G, tree, fallback=True)
             grammar = grammar.with_primitive(tree_rule, top + _TREE_WEIGHT)
