@@ -16,34 +16,25 @@ lambda applied to a value outside its rows is run by the interpreter.
 from __future__ import annotations
 
 import itertools
-import math
 import operator
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import final
 
 from metagrow.lang import (
-    BOOL,
-    FAIL,
-    INT,
     App,
     Expr,
     Grammar,
     Lam,
-    Limits,
-    Prim,
-    Production,
     Program,
     Task,
-    TCon,
     Type,
     Var,
     lambdas,
-    substitute_vars,
-    tlist,
 )
 from metagrow.search._budget import Budget, Progress
 from metagrow.search._engine import Engine, Solution, fallbacks_in
+from metagrow.search._lambdas import CALL_ALLOWANCE, Allowance, Slow, Stop, lookup
+from metagrow.search._rules import Rule, Signature, compositions, probes, rules, universe
 
 Vec = tuple[object, ...]
 Recipe = object
@@ -61,36 +52,6 @@ banks within the budget."""
 
 _NEAR = 4
 """Near misses kept, for a search that ends without a solution (partial credit)."""
-
-
-class _Stop(Exception):
-    """The budget ran out."""
-
-
-@final
-@dataclass(frozen=True, slots=True)
-class _Signature:
-    """A function argument: parameter types (outermost first) and result type."""
-
-    params: tuple[Type, ...]
-    result: Type
-
-
-@final
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    """A production instantiated at ground types: how to build a value from arguments.
-
-    ``args`` holds a ``Type`` for a value argument and a ``_Signature`` for a lambda."""
-
-    expr: Expr
-    cost: int
-    args: tuple[Type | _Signature, ...]
-    result: Type
-    fn: Callable[..., object]
-    lazy: bool
-    commutative: bool = False
-    higher: bool = False  # some argument is a lambda
 
 
 @final
@@ -126,7 +87,7 @@ class BottomUpEnumerator(Engine):
                     yield Solution(
                         expr, -float(cost), 1.0, progress.elapsed, progress.programs_tried
                     )
-        except _Stop:
+        except Stop:
             pass
         if not search.solved:
             for hits, cost, recipe in search.near:
@@ -192,19 +153,19 @@ class _Search:
         self.target = tuple(ex.output for ex in task.train)
         self.near: list[tuple[int, int, Recipe]] = []  # (train examples right, cost, program)
         self.solved = False
-        self.universe = _universe(task.request, grammar)
+        self.universe = universe(task.request, grammar)
         inputs = [tuple(reversed(ex.inputs)) for ex in examples]  # $0 is the last argument
         self.main = _Context(
             tuple(reversed(task.request.arguments())), inputs, list(range(len(inputs)))
         )
         self.inputs = [ex.inputs for ex in examples]
         self.arg_types = task.request.arguments()
-        self.rules = _rules(grammar, self.universe, budget.run_limits)
+        self.rules = rules(grammar, self.universe, budget.run_limits)
         self.first_order = [r for r in self.rules if not r.higher]
         self.lambda_contexts: dict[tuple[Type, ...], _Context] = {}
         self.lambda_fns: dict[int, list[Callable[..., object]]] = {}  # by id of the recipe
-        self.lambda_pools: dict[tuple[_Signature, int], list[Entry]] = {}
-        self.allowance = _Allowance()
+        self.lambda_pools: dict[tuple[Signature, int], list[Entry]] = {}
+        self.allowance = Allowance()
         self.ret = task.request.returns()
         self.fallbacks = any(p.fallback for p in grammar.primitives.values())
 
@@ -238,7 +199,7 @@ class _Search:
         del self.near[_NEAR:]
 
     def _grow(
-        self, ctx: _Context, cost: int, rules: Sequence[_Rule]
+        self, ctx: _Context, cost: int, rules: Sequence[Rule]
     ) -> Iterator[tuple[Type, Recipe, Vec]]:
         """Build and keep every program of exactly ``cost`` in ``ctx``; yield the new ones."""
         bank = ctx.bank
@@ -260,7 +221,7 @@ class _Search:
                     yield rule.result, rule.expr, vec
                 continue
             seen = bank.seen.setdefault(rule.result, set())
-            for split in _compositions(left, len(rule.args)):
+            for split in compositions(left, len(rule.args)):
                 if rule.commutative and split[0] > split[1]:
                     continue  # the mirrored split builds the same values
                 pools = [self._pool(ctx, a, c) for a, c in zip(rule.args, split, strict=True)]
@@ -282,8 +243,8 @@ class _Search:
                     self.kept += 1
                     yield rule.result, expr, out
 
-    def _pool(self, ctx: _Context, arg: Type | _Signature, cost: int) -> list[Entry]:
-        if isinstance(arg, _Signature):
+    def _pool(self, ctx: _Context, arg: Type | Signature, cost: int) -> list[Entry]:
+        if isinstance(arg, Signature):
             return self._lambdas(ctx, arg, cost)
         return ctx.bank.at(cost, arg)
 
@@ -293,13 +254,13 @@ class _Search:
         if p.programs_tried & 0xF == 0 and (
             p.remaining() <= self.kept * _FREE_SECONDS or self.kept > self.max_bank
         ):
-            raise _Stop
+            raise Stop
         if self.limit is not None and p.programs_tried >= self.limit:
-            raise _Stop
+            raise Stop
 
     # -- applying rules -------------------------------------------------------------------
 
-    def _apply(self, ctx: _Context, rule: _Rule, combo: tuple[Entry, ...]) -> Vec | None:
+    def _apply(self, ctx: _Context, rule: Rule, combo: tuple[Entry, ...]) -> Vec | None:
         fn = rule.fn
         try:
             if rule.lazy:
@@ -315,19 +276,19 @@ class _Search:
         except Exception:
             return None
 
-    def _apply_higher(self, ctx: _Context, rule: _Rule, combo: tuple[Entry, ...]) -> Vec:
+    def _apply_higher(self, ctx: _Context, rule: Rule, combo: tuple[Entry, ...]) -> Vec:
         columns: list[Sequence[object]] = []
         for arg, (expr, vec) in zip(rule.args, combo, strict=True):
-            if isinstance(arg, _Signature):
+            if isinstance(arg, Signature):
                 columns.append(self._functions(expr, vec, arg.params))
             else:
                 columns.append(vec)
-        self.allowance.left = _CALL_ALLOWANCE
+        self.allowance.left = CALL_ALLOWANCE
         return tuple(rule.fn(*args) for args in zip(*columns, strict=True))
 
     # -- lambdas ----------------------------------------------------------------------------
 
-    def _lambdas(self, ctx: _Context, sig: _Signature, cost: int) -> list[Entry]:
+    def _lambdas(self, ctx: _Context, sig: Signature, cost: int) -> list[Entry]:
         """Lambdas of ``sig`` costing ``cost`` (one per lambda node plus the body)."""
         if ctx is not self.main:
             return []
@@ -355,7 +316,7 @@ class _Search:
         env: list[tuple[object, ...]] = []
         example: list[int] = []
         for i, inputs in enumerate(self.main.env):
-            choices = [_probes(p, self.arg_types, self.inputs[i]) for p in params]
+            choices = [probes(p, self.arg_types, self.inputs[i]) for p in params]
             for values in itertools.islice(itertools.product(*choices), 64):
                 env.append((*reversed(values), *inputs))  # innermost parameter is $0
                 example.append(i)
@@ -384,92 +345,11 @@ class _Search:
         program = Program(lambdas(build(lam), self.n_args), self.grammar.primitives)
         limits = self.budget.run_limits
         fns = [
-            _lookup(tables[i], n, _Slow(program, inputs, limits, self.progress), self.allowance)
+            lookup(tables[i], n, Slow(program, inputs, limits, self.progress), self.allowance)
             for i, inputs in enumerate(self.inputs)
         ]
         self.lambda_fns[id(lam)] = fns
         return fns
-
-
-_MISS = object()
-
-
-@final
-class _Slow:
-    """The interpreter's version of a lambda on one example, for values off its table
-    (whose answers then join the table)."""
-
-    __slots__ = ("inputs", "limits", "program", "progress")
-
-    def __init__(
-        self, program: Program, inputs: tuple[object, ...], limits: Limits, progress: Progress
-    ) -> None:
-        self.program = program
-        self.inputs = inputs
-        self.limits = limits
-        self.progress = progress
-
-    def __call__(self, *params: object) -> object:
-        if self.progress.remaining() <= 0:
-            raise _Stop
-        fn = self.program.run(self.inputs, self.limits)  # also restarts the meter
-        for p in params:
-            fn = fn(p)  # type: ignore[operator]
-        return fn
-
-
-@final
-class _Allowance:
-    """Work one candidate's lambda calls may do: a table lookup costs 1, an interpreted
-    call more. Bounds candidates like an ``unfold`` whose stop test never holds."""
-
-    __slots__ = ("left",)
-
-    def __init__(self) -> None:
-        self.left = 0
-
-    def spend(self, amount: int) -> None:
-        self.left -= amount
-        if self.left < 0:
-            raise ValueError("candidate does too much work")
-
-
-_CALL_ALLOWANCE = 5000
-_SLOW_CALL_COST = 20
-
-
-def _lookup(
-    table: dict[object, object], n: int, slow: _Slow, allowance: _Allowance
-) -> Callable[..., object]:
-    if n == 1:
-
-        def one(x: object) -> object:
-            v = table.get(x, _MISS)
-            if v is _MISS:
-                allowance.spend(_SLOW_CALL_COST)
-                v = table[x] = slow(x)
-                return v
-            allowance.spend(1)
-            return v
-
-        return one
-
-    if n == 2:
-
-        def two(x: object) -> object:
-            def inner(y: object) -> object:
-                v = table.get((x, y), _MISS)
-                if v is _MISS:
-                    allowance.spend(_SLOW_CALL_COST)
-                    v = table[x, y] = slow(x, y)
-                    return v
-                allowance.spend(1)
-                return v
-
-            return inner
-
-        return two
-    raise ValueError("lambdas of more than two parameters are not enumerated bottom-up")
 
 
 def _wrap(body: Recipe, params: int) -> Recipe:
@@ -495,120 +375,3 @@ def build(recipe: Recipe) -> Expr:
 
 def _thunk(v: object) -> Callable[[], object]:
     return lambda: v
-
-
-def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
-    """Ways to write ``total`` as an ordered sum of ``parts`` positive integers."""
-    if parts == 1:
-        yield (total,)
-        return
-    for first in range(1, total - parts + 2):
-        for rest in _compositions(total - first, parts - 1):
-            yield (first, *rest)
-
-
-def _universe(request: Type, grammar: Grammar) -> frozenset[Type]:
-    """Ground types programs may have: the request's parts, ints, bools, lists of ints, and
-    every variable-free type a production takes or returns (such as a domain's own types)."""
-    out: set[Type] = {INT, BOOL, tlist(INT)}
-    stack = [*request.arguments(), request.returns()]
-    for prod in grammar.productions:
-        stack.extend(t for t in (*prod.type.arguments(), prod.type.returns()) if not t.poly)
-    while stack:
-        t = stack.pop()
-        if t.is_arrow() or t in out:
-            continue
-        out.add(t)
-        if isinstance(t, TCon):
-            stack.extend(t.args)
-    return frozenset(out)
-
-
-def _probes(t: Type, types: Sequence[Type], inputs: Sequence[object]) -> list[object]:
-    """Values of type ``t`` to run lambda bodies on: those in an example's inputs (at most
-    16), or a few small ones when the inputs hold none."""
-    found: list[object] = []
-    for it, v in zip(types, inputs, strict=True):
-        _collect(t, it, v, found)
-    unique = list(dict.fromkeys(found))[:16]
-    if unique:
-        return unique
-    if t == BOOL:
-        return [False, True]
-    if t == INT:
-        return [0, 1, 2]
-    return []
-
-
-def _collect(want: Type, t: Type, value: object, out: list[object]) -> None:
-    if t == want:
-        out.append(value)
-    elif isinstance(t, TCon) and t.name == "list" and isinstance(value, tuple):
-        for v in value:
-            _collect(want, t.args[0], v, out)
-
-
-def _rules(grammar: Grammar, universe: frozenset[Type], limits: Limits) -> list[_Rule]:
-    """Every production at every ground instantiation whose types stay in ``universe``."""
-    ground = sorted(universe, key=str)
-    weights = [p.log_weight for p in grammar.productions]
-    top = max(weights, default=0.0)
-    unit = math.log(max(len(weights), 2)) / 2
-    rules: list[_Rule] = []
-    for prod in grammar.productions:
-        cost = 1 + round((top - prod.log_weight) / unit)
-        fn, lazy = _implementation(prod, grammar, limits)
-        symmetric = isinstance(prod.expr, Prim) and grammar.primitives[prod.expr.name].commutative
-        ids = sorted(set(prod.type.free_vars()))
-        for choice in itertools.product(ground, repeat=len(ids)):
-            t = substitute_vars(prod.type, dict(zip(ids, choice, strict=True)))
-            args = _rule_args(t.arguments(), universe)
-            if args is not None and t.returns() in universe:
-                commutative = symmetric and len(args) == 2 and args[0] == args[1]
-                higher = any(isinstance(a, _Signature) for a in args)
-                rules.append(
-                    _Rule(prod.expr, cost, args, t.returns(), fn, lazy, commutative, higher)
-                )
-    return rules
-
-
-def _rule_args(
-    types: tuple[Type, ...], universe: frozenset[Type]
-) -> tuple[Type | _Signature, ...] | None:
-    out: list[Type | _Signature] = []
-    for a in types:
-        if a.is_arrow():
-            params, result = a.arguments(), a.returns()
-            if any(p.is_arrow() or p not in universe for p in params) or result not in universe:
-                return None
-            out.append(_Signature(params, result))
-        elif a in universe:
-            out.append(a)
-        else:
-            return None
-    return tuple(out)
-
-
-def _implementation(
-    prod: Production, grammar: Grammar, limits: Limits
-) -> tuple[Callable[..., object], bool]:
-    """An uncurried function (or the constant) for a production, and whether it is lazy.
-    An invention runs through the interpreter, under ``limits`` afresh at each call."""
-    expr = prod.expr
-    if isinstance(expr, Prim):
-        p = grammar.primitives[expr.name]
-        return p.value, p.lazy  # type: ignore[return-value]
-    program = Program(expr, grammar.primitives)
-    if not prod.type.is_arrow():
-        value = program.run((), limits)
-        if value is FAIL:
-            raise ValueError(f"invention {prod.label} does not evaluate")
-        return value, False  # type: ignore[return-value]
-
-    def call(*args: object) -> object:
-        v = program.run(args, limits)
-        if v is FAIL:
-            raise ValueError(program.last_error)
-        return v
-
-    return call, False

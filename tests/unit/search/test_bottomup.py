@@ -5,7 +5,8 @@ from itertools import islice
 from metagrow.domains.lists import ListsDomain
 from metagrow.lang import INT, Example, Program, Task, check, parse, parse_type
 from metagrow.search import BottomUpEnumerator, Budget, Progress, solve
-from metagrow.search._bottomup import _Search, _Signature, build
+from metagrow.search._bottomup import _Search, build
+from metagrow.search._rules import Signature
 
 INPUTS = [(3, 1, 4), (1, 5, 9, 2), (6,), (5, 3, 5, 8)]
 
@@ -69,7 +70,7 @@ def test_solves_with_lambdas_in_higher_order_positions(lists: ListsDomain) -> No
 def test_lambda_applied_off_its_probe_values_runs_the_interpreter(lists: ListsDomain) -> None:
     task = make_task("(lam (reverse $0))")
     search = _Search(task, lists.grammar(), Budget(10), Progress(), max_bank=10**6)
-    signature = _Signature((INT,), INT)
+    signature = Signature((INT,), INT)
     pool = {
         str(build(e)): (e, v)
         for cost in range(2, 7)
