@@ -50,7 +50,9 @@ class GuideConfig:
     loss last improved and restores the best weights, then the output ``scale`` (one of
     ``scales``, 0 being the library itself) is the one best on it. ``delta_l2`` penalises
     the squared output (pulling toward the library), ``weight_decay`` the parameters.
-    ``features`` adds hand-made task features to the encoder's output.
+    ``features`` adds hand-made task features to the encoder's output. ``contextual``
+    gives the model weights per slot (parent production, argument index), DreamCoder's
+    contextual model; otherwise it has one weight per production (unigram).
     """
 
     seed: int = 0
@@ -74,6 +76,7 @@ class GuideConfig:
     weight_decay: float = 0.0
     dropout: float = 0.2
     features: bool = True
+    contextual: bool = True
 
     @staticmethod
     def for_tasks(tasks: int, seed: int) -> GuideConfig:

@@ -4,6 +4,10 @@ A :class:`Grammar` is a library with log-weights; it defines DreamCoder's distri
 over well-typed programs: at each hole of type ``t``, every production (or variable in
 scope) whose return type unifies with ``t`` is a candidate, with probability proportional
 to ``exp(log_weight)``.
+
+A grammar may also be *contextual*: a table of weights per :data:`Slot` (parent production
+and argument index) used in place of the unigram weights at holes of that slot; slots
+without a row, and every grammar without a table, use the unigram weights.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import final
 
 from metagrow.lang._expr import Expr, Invented, Prim, Var
+from metagrow.lang._slots import VARIABLE_PARENT, Slot, SlotWeights
 from metagrow.lang._types import (
     ARROW,
     Context,
@@ -92,17 +97,28 @@ variables, and how many fresh variables it introduced, all in canonical numberin
 @dataclass(frozen=True)
 class Grammar:
     """Primitives (by name) plus productions with log-weights, and the log-weight shared
-    by the variables in scope."""
+    by the variables in scope; ``contextual`` optionally gives other weights per slot."""
 
     primitives: Mapping[str, Primitive]
     productions: tuple[Production, ...]
     log_variable: float = 0.0
-    _cache: dict[tuple[Type, tuple[Type, ...]], list[_Shaped]] = field(
+    contextual: Mapping[Slot, SlotWeights] = field(default_factory=dict)
+    _cache: dict[tuple[Slot | None, Type, tuple[Type, ...]], list[_Shaped]] = field(
         default_factory=dict, repr=False, compare=False, hash=False
     )
     _by_return: dict[str | None, list[Production]] = field(
         default_factory=dict, repr=False, compare=False, hash=False
     )
+    _parents: dict[Expr, str] = field(default_factory=dict, repr=False, compare=False, hash=False)
+    _positions: dict[Production, int] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        n = len(self.productions)
+        for slot, row in self.contextual.items():
+            if len(row.weights) != n:
+                raise ValueError(f"slot {slot}: {len(row.weights)} weights for {n} productions")
 
     @staticmethod
     def uniform(
@@ -121,17 +137,39 @@ class Grammar:
         return Grammar(prims, productions)
 
     def with_productions(self, productions: Iterable[Production], log_variable: float) -> Grammar:
+        """These productions and variable weight, without any contextual table."""
         return Grammar(self.primitives, tuple(productions), log_variable)
+
+    def with_contextual(self, table: Mapping[Slot, SlotWeights]) -> Grammar:
+        """This grammar with ``table`` as its contextual weights (empty: unigram only)."""
+        return Grammar(self.primitives, self.productions, self.log_variable, dict(table))
+
+    def slot_key(self, slot: Slot | None) -> Slot | None:
+        """``slot`` if the table has a row for it, else ``None`` (the unigram weights)."""
+        return slot if slot is not None and slot in self.contextual else None
+
+    def parent_name(self, head: Expr) -> str:
+        """The parent label that the arguments of ``head`` (a production or a variable)
+        have in their slots."""
+        names = self._parents
+        if not names:
+            names.update((p.expr, p.label) for p in self.productions)
+        return names.get(head, VARIABLE_PARENT)
 
     def with_primitive(self, primitive: Primitive, log_weight: float = 0.0) -> Grammar:
         """This grammar plus one primitive; ``ValueError`` if the name is taken."""
         if primitive.name in self.primitives:
             raise ValueError(f"a primitive named {primitive.name!r} already exists")
         added = Production(Prim(primitive.name), primitive.type, log_weight, primitive.name)
+        table = {
+            slot: SlotWeights((*row.weights, log_weight), row.log_variable)
+            for slot, row in self.contextual.items()
+        }
         return Grammar(
             {**self.primitives, primitive.name: primitive},
             (*self.productions, added),
             self.log_variable,
+            table,
         )
 
     def invention_names(self) -> dict[Expr, str]:
@@ -167,15 +205,17 @@ class Grammar:
         context: Context,
         env: tuple[Type, ...],
         max_cost: float = math.inf,
+        slot: Slot | None = None,
     ) -> list[Candidate]:
         """Every production or variable whose return type unifies with ``request``, best
-        first, with log-probabilities normalised over them; only those cheaper than
-        ``max_cost`` nats are returned. ``request`` is not an arrow.
+        first, with log-probabilities normalised over them (under the weights of ``slot``
+        when the contextual table has them); only those cheaper than ``max_cost`` nats are
+        returned. ``request`` is not an arrow.
 
-        Results are computed once per shape of ``(request, env)`` (variables renamed
-        canonically) and moved into the caller's context.
+        Results are computed once per slot and shape of ``(request, env)`` (variables
+        renamed canonically) and moved into the caller's context.
         """
-        cached, names = self._lookup(context.apply(request), context, env)
+        cached, names = self._lookup(context.apply(request), context, env, slot)
         out: list[Candidate] = []
         if not names:
             for lp, e, args, _, n in cached:
@@ -190,7 +230,9 @@ class Grammar:
             out.append(_relocate(c, back, context))
         return out
 
-    def min_cost(self, request: Type, context: Context, env: tuple[Type, ...]) -> float:
+    def min_cost(
+        self, request: Type, context: Context, env: tuple[Type, ...], slot: Slot | None = None
+    ) -> float:
         """The cost in nats of the cheapest candidate for a hole of type ``request``
         (through any arrows, as enumeration would fill it), infinite if none fits.
 
@@ -201,27 +243,30 @@ class Grammar:
         while isinstance(request, TCon) and request.name == ARROW:
             env = (request.args[0], *env)
             request = context.apply(request.args[1])
-        cached, _ = self._lookup(request, context, env)
+        cached, _ = self._lookup(request, context, env, slot)
         return -cached[0][0] if cached else math.inf
 
     def _lookup(
-        self, request: Type, context: Context, env: tuple[Type, ...]
+        self, request: Type, context: Context, env: tuple[Type, ...], slot: Slot | None
     ) -> tuple[list[_Shaped], dict[int, int]]:
         names: dict[int, int] = {}
         key = (
+            self.slot_key(slot),
             canonicalize(request, names),
             tuple(canonicalize(context.apply(t), names) for t in env),
         )
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._shape(key[0], key[1], len(names))
+            cached = self._shape(key[1], key[2], len(names), key[0])
             self._cache[key] = cached
         return cached, names
 
-    def _shape(self, request: Type, env: tuple[Type, ...], k: int) -> list[_Shaped]:
+    def _shape(
+        self, request: Type, env: tuple[Type, ...], k: int, slot: Slot | None
+    ) -> list[_Shaped]:
         ctx = Context(k)
         out: list[_Shaped] = []
-        for c in self._candidates(request, ctx, env):
+        for c in self._candidates(request, ctx, env, slot):
             bindings = tuple((v, b) for v in range(k) if (b := c.context.apply(TVar(v))) != TVar(v))
             out.append((c.log_prob, c.expr, c.arguments, bindings, c.context.next_var - k))
         return out
@@ -239,8 +284,13 @@ class Grammar:
         return (*index.get(request.name, ()), *index.get(None, ()))
 
     def _candidates(
-        self, request: Type, context: Context, env: tuple[Type, ...]
+        self, request: Type, context: Context, env: tuple[Type, ...], slot: Slot | None
     ) -> list[Candidate]:
+        row = self.contextual[slot] if slot is not None else None
+        log_variable = self.log_variable if row is None else row.log_variable
+        position = self._positions
+        if row is not None and not position:
+            position.update((p, i) for i, p in enumerate(self.productions))
         found: list[tuple[float, Expr, tuple[Type, ...], Context]] = []
         for prod in self._could_return(request):
             t, ctx = context.instantiate(prod.type)
@@ -249,7 +299,8 @@ class Grammar:
             except UnificationError:
                 continue
             args = tuple(ctx.apply(a) for a in t.arguments())
-            found.append((prod.log_weight, prod.expr, args, ctx))
+            weight = prod.log_weight if row is None else row.weights[position[prod]]
+            found.append((weight, prod.expr, args, ctx))
         fitting_vars: list[tuple[Expr, tuple[Type, ...], Context]] = []
         for i, t in enumerate(env):
             try:
@@ -259,7 +310,7 @@ class Grammar:
             args = tuple(ctx.apply(a) for a in t.arguments())
             fitting_vars.append((Var(i), args, ctx))
         if fitting_vars:
-            share = self.log_variable - math.log(len(fitting_vars))
+            share = log_variable - math.log(len(fitting_vars))
             found.extend((share, e, a, c) for e, a, c in fitting_vars)
         if not found:
             return []
