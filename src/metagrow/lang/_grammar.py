@@ -92,6 +92,10 @@ _Shaped = tuple[float, Expr, tuple[Type, ...], tuple[tuple[int, Type], ...], int
 """A cached candidate: log-prob, expression, argument types, bindings of the request's
 variables, and how many fresh variables it introduced, all in canonical numbering."""
 
+_Fit = tuple[int, Expr, tuple[Type, ...], tuple[tuple[int, Type], ...], int]
+"""The same before weighing: the production's index (-1 for a variable) in place of the
+log-prob."""
+
 
 @final
 @dataclass(frozen=True)
@@ -106,13 +110,13 @@ class Grammar:
     _cache: dict[tuple[Slot | None, Type, tuple[Type, ...]], list[_Shaped]] = field(
         default_factory=dict, repr=False, compare=False, hash=False
     )
-    _by_return: dict[str | None, list[Production]] = field(
+    _fits: dict[tuple[Type, tuple[Type, ...]], list[_Fit]] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
+    _by_return: dict[str | None, list[tuple[int, Production]]] = field(
         default_factory=dict, repr=False, compare=False, hash=False
     )
     _parents: dict[Expr, str] = field(default_factory=dict, repr=False, compare=False, hash=False)
-    _positions: dict[Production, int] = field(
-        default_factory=dict, repr=False, compare=False, hash=False
-    )
 
     def __post_init__(self) -> None:
         n = len(self.productions)
@@ -257,67 +261,71 @@ class Grammar:
         )
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._shape(key[1], key[2], len(names), key[0])
+            cached = self._weigh(self._shape(key[1], key[2], len(names)), key[0])
             self._cache[key] = cached
         return cached, names
 
-    def _shape(
-        self, request: Type, env: tuple[Type, ...], k: int, slot: Slot | None
-    ) -> list[_Shaped]:
-        ctx = Context(k)
-        out: list[_Shaped] = []
-        for c in self._candidates(request, ctx, env, slot):
-            bindings = tuple((v, b) for v in range(k) if (b := c.context.apply(TVar(v))) != TVar(v))
-            out.append((c.log_prob, c.expr, c.arguments, bindings, c.context.next_var - k))
+    def _shape(self, request: Type, env: tuple[Type, ...], k: int) -> list[_Fit]:
+        """What fits a hole shape, whatever the weights: computed once for all slots."""
+        shape = (request, env)
+        known = self._fits.get(shape)
+        if known is not None:
+            return known
+        out: list[_Fit] = []
+        for index, expr, args, ctx in self._fitting(request, Context(k), env):
+            bindings = tuple((v, b) for v in range(k) if (b := ctx.apply(TVar(v))) != TVar(v))
+            out.append((index, expr, args, bindings, ctx.next_var - k))
+        self._fits[shape] = out
         return out
 
-    def _could_return(self, request: Type) -> tuple[Production, ...]:
-        """Productions whose return type has ``request``'s outer constructor, or is open."""
-        if not isinstance(request, TCon):
-            return self.productions
-        index = self._by_return
-        if not index:
-            for prod in self.productions:
-                ret = prod.type.returns()
-                head = ret.name if isinstance(ret, TCon) else None
-                index.setdefault(head, []).append(prod)
-        return (*index.get(request.name, ()), *index.get(None, ()))
-
-    def _candidates(
-        self, request: Type, context: Context, env: tuple[Type, ...], slot: Slot | None
-    ) -> list[Candidate]:
+    def _weigh(self, fits: list[_Fit], slot: Slot | None) -> list[_Shaped]:
+        """``fits`` with log-probabilities under the weights of ``slot``, best first."""
+        if not fits:
+            return []
         row = self.contextual[slot] if slot is not None else None
         log_variable = self.log_variable if row is None else row.log_variable
-        position = self._positions
-        if row is not None and not position:
-            position.update((p, i) for i, p in enumerate(self.productions))
-        found: list[tuple[float, Expr, tuple[Type, ...], Context]] = []
-        for prod in self._could_return(request):
+        weights = [p.log_weight for p in self.productions] if row is None else row.weights
+        variables = sum(f[0] < 0 for f in fits)
+        share = log_variable - math.log(variables) if variables else 0.0
+        found = [weights[f[0]] if f[0] >= 0 else share for f in fits]
+        z = _logsumexp(found)
+        out = [(w - z, e, a, b, n) for w, (_, e, a, b, n) in zip(found, fits, strict=True)]
+        out.sort(key=lambda c: -c[0])
+        return out
+
+    def _could_return(self, request: Type) -> tuple[tuple[int, Production], ...]:
+        """Productions (with their indices) whose return type has ``request``'s outer
+        constructor, or is open."""
+        if not isinstance(request, TCon):
+            return tuple(enumerate(self.productions))
+        index = self._by_return
+        if not index:
+            for i, prod in enumerate(self.productions):
+                ret = prod.type.returns()
+                head = ret.name if isinstance(ret, TCon) else None
+                index.setdefault(head, []).append((i, prod))
+        return (*index.get(request.name, ()), *index.get(None, ()))
+
+    def _fitting(
+        self, request: Type, context: Context, env: tuple[Type, ...]
+    ) -> list[tuple[int, Expr, tuple[Type, ...], Context]]:
+        """Productions (by index) then variables (index -1) that fit ``request``, with
+        the types of their arguments and the context unification leaves."""
+        found: list[tuple[int, Expr, tuple[Type, ...], Context]] = []
+        for i, prod in self._could_return(request):
             t, ctx = context.instantiate(prod.type)
             try:
                 ctx = ctx.unify(t.returns(), request)
             except UnificationError:
                 continue
-            args = tuple(ctx.apply(a) for a in t.arguments())
-            weight = prod.log_weight if row is None else row.weights[position[prod]]
-            found.append((weight, prod.expr, args, ctx))
-        fitting_vars: list[tuple[Expr, tuple[Type, ...], Context]] = []
+            found.append((i, prod.expr, tuple(ctx.apply(a) for a in t.arguments()), ctx))
         for i, t in enumerate(env):
             try:
                 ctx = context.unify(t.returns(), request)
             except UnificationError:
                 continue
-            args = tuple(ctx.apply(a) for a in t.arguments())
-            fitting_vars.append((Var(i), args, ctx))
-        if fitting_vars:
-            share = log_variable - math.log(len(fitting_vars))
-            found.extend((share, e, a, c) for e, a, c in fitting_vars)
-        if not found:
-            return []
-        z = _logsumexp([f[0] for f in found])
-        out = [Candidate(w - z, e, a, c) for w, e, a, c in found]
-        out.sort(key=lambda c: -c.log_prob)
-        return out
+            found.append((-1, Var(i), tuple(ctx.apply(a) for a in t.arguments()), ctx))
+        return found
 
 
 def _relocate_ground(
