@@ -13,6 +13,7 @@ without a row, and every grammar without a table, use the unigram weights.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import final
@@ -233,6 +234,26 @@ class Grammar:
                 break
             out.append(_relocate(c, back, context))
         return out
+
+    def sample(
+        self,
+        request: Type,
+        context: Context,
+        env: tuple[Type, ...],
+        rng: random.Random,
+        leaves_only: bool = False,
+    ) -> Candidate | None:
+        """One candidate drawn by its probability among :meth:`candidates` (those without
+        arguments when ``leaves_only``), the same draw ``rng.choices`` would make from that
+        list; ``None`` if nothing fits. Only the drawn candidate is moved into ``context``."""
+        cached, names = self._lookup(context.apply(request), context, env, None)
+        pool = [c for c in cached if not c[2]] if leaves_only else cached
+        if not pool:
+            return None
+        c = rng.choices(pool, [math.exp(c[0]) for c in pool])[0]
+        if not names:
+            return _relocate_ground(c[0], c[1], c[2], c[4], context)
+        return _relocate(c, [TVar(v) for v in names], context)
 
     def min_cost(
         self, request: Type, context: Context, env: tuple[Type, ...], slot: Slot | None = None
