@@ -2,7 +2,11 @@
 
 DreamCoder's scheme: programs whose description length (``-log prior``) falls in a
 band ``[lo, lo + step)`` are enumerated, then the band moves up, so that programs come
-out in approximately decreasing probability.
+out in approximately decreasing probability, in cost order within a band. A band
+predicted not to finish in the time left (the previous band's seconds times ``growth``,
+at least ``exp(step)`` and the largest ratio seen between bands) is instead checked in
+the order its programs are built, so that a search cut short by its budget has checked
+what it built rather than losing the unfinished band.
 
 Two things make it fast in Python. A hole whose type and environment contain no type
 variables can be filled without touching the rest of the program, so its fillings are
@@ -71,11 +75,15 @@ class TopDownEnumerator(Engine):
         limit = budget.programs
         run = _Run(grammar, progress)
         root = grammar.slot_key(ROOT)
-        lo = 0.0
+        lo, took, growth = 0.0, 0.0, math.exp(self.step)
         while lo < self.max_cost and not run.out_of_time():
             hi = lo + self.step
+            started = progress.elapsed
+            # a band predicted not to finish in time is checked as it is built
+            late = took * growth > progress.remaining()
+            band = run.stream if late else run.expr
             try:
-                for cost, _, expr in run.expr(task.request, Context(), (), lo, hi, root):
+                for cost, _, expr in band(task.request, Context(), (), lo, hi, root):
                     if run.out_of_time() or (
                         limit is not None and progress.programs_tried >= limit
                     ):
@@ -85,7 +93,9 @@ class TopDownEnumerator(Engine):
                         yield Solution(expr, -cost, 1.0, progress.elapsed, progress.programs_tried)
             except _OutOfTime:
                 return
-            lo = hi
+            lo, last, took = hi, took, progress.elapsed - started
+            if last > _TIMED:
+                growth = max(growth, took / last)
 
     def programs(self, grammar: Grammar, request: Type, lo: float, hi: float) -> Iterator[_Found]:
         """Every program of type ``request`` with description length in ``[lo, hi)``."""
@@ -155,6 +165,28 @@ class _Run:
             return ((costs[i], ctx, fills[i][0]) for i in range(start, stop))
         back = [TVar(v) for v in names]
         return ((costs[i], _bind(ctx, back, fills[i]), fills[i][0]) for i in range(start, stop))
+
+    def stream(
+        self,
+        request: Type,
+        ctx: Context,
+        env: tuple[Type, ...],
+        lo: float,
+        hi: float,
+        slot: Slot | None,
+    ) -> Iterator[_Found]:
+        """The programs :meth:`expr` gives, but the program's own hole is not tabled: they
+        come as they are built (in the band, not sorted by cost), so a search that runs
+        out of time has checked what it built instead of losing the unfinished band."""
+        request = ctx.apply(request)
+        if isinstance(request, TCon) and request.is_arrow():
+            arg, ret = request.args
+            for cost, ctx2, body in self.stream(ret, ctx, (arg, *env), lo, hi, slot):
+                yield cost, ctx2, Lam(body)
+            return
+        for cost, ctx2, e in self._open(request, ctx, env, hi, slot):
+            if cost >= lo:
+                yield cost, ctx2, e
 
     def _lam(
         self,
@@ -280,6 +312,8 @@ class _Run:
 
 
 _GRID = 0.5
+_TIMED = 0.01
+"""Bands faster than this (seconds) are too quick to time the next one's growth by."""
 _FREE_SECONDS = 2e-6
 """About how long freeing one stored filling (hash-consed nodes included) takes."""
 
