@@ -8,7 +8,7 @@ import math
 import random
 
 from metagrow.domains.lists import ListsDomain
-from metagrow.lang import ROOT, Grammar, SlotWeights, parse, parse_type
+from metagrow.lang import ROOT, Context, Grammar, SlotWeights, parse, parse_type
 from metagrow.search import TopDownEnumerator
 
 
@@ -69,3 +69,29 @@ def test_a_slots_weights_apply_only_at_that_slot(lists: ListsDomain) -> None:
     assert cost(cg, "(lam (reverse $0))") == cost(g, "(lam (reverse $0))")  # at the root
     assert cost(cg, "(lam (sort (reverse $0)))") < cost(g, "(lam (sort (reverse $0)))") - 2
     assert cost(cg, "(lam (reverse (sort $0)))") > cost(g, "(lam (reverse (sort $0)))")
+
+
+def test_a_band_checked_as_it_is_built_has_the_same_programs(lists: ListsDomain) -> None:
+    from metagrow.search._budget import Progress
+    from metagrow.search._topdown import _Run
+
+    g = lists.grammar()
+    seen = 0
+    for grammar in (g, g.with_contextual(random_table(g, 2))):
+        for request in (parse_type("list(int) -> list(int)"), parse_type("list(int) -> int")):
+            root = grammar.slot_key(ROOT)
+            for lo in (0.0, 4.5, 7.5):
+                run = _Run(grammar, Progress())
+                tabled = sorted(
+                    (str(e), round(c, 9))
+                    for c, _, e in run.expr(request, Context(), (), lo, lo + 3, root)
+                )
+                built = sorted(
+                    (str(e), round(c, 9))
+                    for c, _, e in _Run(grammar, Progress()).stream(
+                        request, Context(), (), lo, lo + 3, root
+                    )
+                )
+                assert tabled == built
+                seen += len(built)
+    assert seen > 500
