@@ -25,6 +25,7 @@ from pathlib import Path
 
 from metagrow.domains.lists import ListsDomain, load_suite
 from metagrow.guide import (
+    Guide,
     GuideConfig,
     GuideData,
     choice_points,
@@ -32,7 +33,6 @@ from metagrow.guide import (
     program_log_likelihood,
     train_guide,
 )
-from metagrow.guide._neural import NeuralGuide
 from metagrow.lang import Expr, Grammar, Task, build_grammar
 from metagrow.learn import spec_of
 from metagrow.store import Store
@@ -70,18 +70,21 @@ def heldout_programs(grammar: Grammar, path: Path) -> list[tuple[Task, Expr]]:
     return out
 
 
-def gains(guide: NeuralGuide, grammar: Grammar, pairs: Sequence[tuple[Task, Expr]]) -> list[float]:
-    """Per program: log-prior under the guide's weights minus under the library's."""
+def gains(guide: Guide, grammar: Grammar, pairs: Sequence[tuple[Task, Expr]]) -> list[float]:
+    """Per program: log-prior under the guide's grammar for its task (contextual weights
+    included) minus under the library's."""
     base = [p.log_weight for p in grammar.productions]
-    deltas = guide.deltas([t for t, _ in pairs])
+    specs = guide.specs_for([t for t, _ in pairs], grammar)
+    domain = ListsDomain().grammar()
     out: list[float] = []
-    for (task, program), row in zip(pairs, deltas, strict=True):
+    for task, program in pairs:
         points = choice_points(program, task.request, grammar)
         if not points:
             continue
         lib = program_log_likelihood(points, base, grammar.log_variable)
-        mine = [w + float(row[j]) for j, w in enumerate(base)]
-        new = program_log_likelihood(points, mine, grammar.log_variable + float(row[-1]))
+        mine = build_grammar(domain, specs[task.name])
+        weights = [p.log_weight for p in mine.productions]
+        new = program_log_likelihood(points, weights, mine.log_variable, mine.contextual)
         out.append(new - lib)
     return out
 
@@ -131,7 +134,6 @@ def main() -> None:
     domain = ListsDomain()
     if args.stored and stored is not None:
         guide = load_guide(stored)
-        assert isinstance(guide, NeuralGuide)
         print(f"stored guide: heldout {summary(gains(guide, grammar, heldout))}")
     config = replace(GuideConfig(), **parse_sets(args.sets))  # type: ignore[arg-type]
     all_h: list[float] = []
@@ -147,7 +149,6 @@ def main() -> None:
         )
         seconds = time.perf_counter() - started
         guide = load_guide(data)
-        assert isinstance(guide, NeuralGuide)
         h, r = gains(guide, grammar, heldout), gains(guide, grammar, held)
         all_h += h
         all_r += r

@@ -50,13 +50,15 @@ class GuideConfig:
     loss last improved and restores the best weights, then the output ``scale`` (one of
     ``scales``, 0 being the library itself) is the one best on it. ``delta_l2`` penalises
     the squared output (pulling toward the library), ``weight_decay`` the parameters.
-    ``features`` adds hand-made task features to the encoder's output.
+    ``features`` adds hand-made task features to the encoder's output. ``contextual``
+    gives the model weights per slot (parent production, argument index), DreamCoder's
+    contextual model; otherwise it has one weight per production (unigram).
     """
 
     seed: int = 0
-    fantasies: int = 5000
-    fantasy_samples: int = 200_000
-    fantasy_seconds: float = 90.0
+    fantasies: int = 10_000
+    fantasy_samples: int = 400_000
+    fantasy_seconds: float = 150.0
     fantasy_depth: int = 4
     epochs: int = 100
     batch_tasks: int = 32
@@ -74,17 +76,18 @@ class GuideConfig:
     weight_decay: float = 0.0
     dropout: float = 0.2
     features: bool = True
+    contextual: bool = True
 
     @staticmethod
     def for_tasks(tasks: int, seed: int) -> GuideConfig:
         """The defaults seeded with ``seed``, the dream scaled to a suite of ``tasks`` tasks
-        (at most 50 fantasies and one second of sampling per task), so that small suites
+        (at most 100 fantasies and 1.5 seconds of sampling per task), so that small suites
         do not sample for long in search of behaviours they cannot have."""
         base = GuideConfig(seed=seed)
         return replace(
             base,
-            fantasies=min(base.fantasies, 50 * tasks),
-            fantasy_seconds=min(base.fantasy_seconds, float(tasks)),
+            fantasies=min(base.fantasies, 100 * tasks),
+            fantasy_seconds=min(base.fantasy_seconds, 1.5 * tasks),
         )
 
     def __post_init__(self) -> None:

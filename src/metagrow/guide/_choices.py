@@ -4,7 +4,9 @@ many variables) could have filled it, and which one did.
 This is DreamCoder's likelihood computed once per training program, so that training the
 guide is tensor work only: the log-probability of a program under any weights ``w`` is the
 sum over its choice points of ``w[chosen] - logsumexp(w[candidates])``, with the variables
-sharing one weight split evenly among those that fit.
+sharing one weight split evenly among those that fit. Each choice point also records its
+slot (parent production and argument index), so that the same holds under contextual
+weights, which replace ``w`` at the slots they cover.
 """
 
 from __future__ import annotations
@@ -14,7 +16,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import final
 
-from metagrow.lang import App, Context, Expr, Grammar, Lam, TCon, Type, Var, shift, spine
+from metagrow.lang import (
+    ROOT,
+    App,
+    Context,
+    Expr,
+    Grammar,
+    Lam,
+    Slot,
+    SlotWeights,
+    TCon,
+    Type,
+    Var,
+    shift,
+    spine,
+)
 
 VARIABLE = -1
 """The ``chosen`` index of a choice point filled by a variable."""
@@ -24,12 +40,13 @@ VARIABLE = -1
 @dataclass(frozen=True, slots=True)
 class ChoicePoint:
     """One hole of a program: the indices (into ``grammar.productions``) of the productions
-    that fit it, how many variables in scope fit it, and the index chosen (``VARIABLE``
-    for a variable)."""
+    that fit it, how many variables in scope fit it, the index chosen (``VARIABLE`` for a
+    variable), and the hole's slot."""
 
     candidates: tuple[int, ...]
     variables: int
     chosen: int
+    slot: Slot = ROOT
 
 
 class _Unscorable(Exception):
@@ -44,7 +61,7 @@ def choice_points(program: Expr, request: Type, grammar: Grammar) -> list[Choice
     index: Mapping[Expr, int] = {p.expr: i for i, p in enumerate(grammar.productions)}
     out: list[ChoicePoint] = []
     try:
-        _walk(program, request, Context(), (), grammar, index, out)
+        _walk(program, request, Context(), (), grammar, index, out, ROOT)
     except _Unscorable:
         return None
     return out
@@ -58,12 +75,13 @@ def _walk(
     grammar: Grammar,
     index: Mapping[Expr, int],
     out: list[ChoicePoint],
+    slot: Slot,
 ) -> Context:
     request = ctx.apply(request)
     if isinstance(request, TCon) and request.is_arrow():
         arg, ret = request.args
         body = e.body if isinstance(e, Lam) else App(shift(e, 1), Var(0))
-        return _walk(body, ret, ctx, (arg, *env), grammar, index, out)
+        return _walk(body, ret, ctx, (arg, *env), grammar, index, out, slot)
     head, args = spine(e)
     cands = grammar.candidates(request, ctx, env)
     chosen = next((c for c in cands if c.expr is head), None)
@@ -72,10 +90,11 @@ def _walk(
     productions = tuple(index[c.expr] for c in cands if not isinstance(c.expr, Var))
     variables = sum(isinstance(c.expr, Var) for c in cands)
     picked = VARIABLE if isinstance(head, Var) else index[head]
-    out.append(ChoicePoint(productions, variables, picked))
+    out.append(ChoicePoint(productions, variables, picked, slot))
     ctx = chosen.context
+    parent = grammar.parent_name(head)
     for i in argument_order(chosen.arguments):
-        ctx = _walk(args[i], chosen.arguments[i], ctx, env, grammar, index, out)
+        ctx = _walk(args[i], chosen.arguments[i], ctx, env, grammar, index, out, (parent, i))
     return ctx
 
 
@@ -85,17 +104,24 @@ def argument_order(types: tuple[Type, ...]) -> tuple[int, ...]:
 
 
 def program_log_likelihood(
-    points: Sequence[ChoicePoint], weights: Sequence[float], log_variable: float
+    points: Sequence[ChoicePoint],
+    weights: Sequence[float],
+    log_variable: float,
+    contextual: Mapping[Slot, SlotWeights] | None = None,
 ) -> float:
     """The log-probability of a program's choices under production ``weights`` (indexed
-    like the grammar's productions) and ``log_variable``: the quantity training raises."""
+    like the grammar's productions) and ``log_variable``, or, at the slots it covers, the
+    ``contextual`` table's weights: the quantity training raises."""
     total = 0.0
     for p in points:
-        row = [weights[i] for i in p.candidates]
+        w, v = weights, log_variable
+        if contextual and (own := contextual.get(p.slot)) is not None:
+            w, v = own.weights, own.log_variable
+        row = [w[i] for i in p.candidates]
         if p.variables:
-            row.append(log_variable)
+            row.append(v)
         m = max(row)
         z = m + math.log(sum(math.exp(x - m) for x in row))
-        mine = log_variable - math.log(p.variables) if p.chosen == VARIABLE else weights[p.chosen]
+        mine = v - math.log(p.variables) if p.chosen == VARIABLE else w[p.chosen]
         total += mine - z
     return total

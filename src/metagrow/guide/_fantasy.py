@@ -5,7 +5,6 @@ outside, beyond the few tasks solved so far."""
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from collections.abc import Sequence
@@ -68,13 +67,9 @@ def _draw(
         arg, ret = request.args
         body, ctx = _draw(g, ret, ctx, (arg, *env), rng, depth, max_depth)
         return Lam(body), ctx
-    cands = g.candidates(request, ctx, env)
-    if depth >= max_depth:
-        cands = [c for c in cands if not c.arguments]
-    if not cands:
+    cand = g.sample(request, ctx, env, rng, leaves_only=depth >= max_depth)
+    if cand is None:
         raise _Dead
-    weights = [math.exp(c.log_prob) for c in cands]
-    cand = rng.choices(cands, weights)[0]
     ctx = cand.context
     filled: dict[int, Expr] = {}
     for i in argument_order(cand.arguments):

@@ -1,5 +1,6 @@
 """The guide's torch model: a per-domain encoder of a task's examples, then a head giving
-one log-weight change per production (and one for the variables).
+one log-weight change per production (and one for the variables), for the grammar as a
+whole and, in the contextual model, for each slot (parent production, argument index).
 
 Encoders are chosen by domain name in :data:`ENCODERS`, the one place that maps them.
 """
@@ -188,30 +189,41 @@ ENCODERS: Mapping[str, Callable[[int, int, int], Encoder]] = {
 @final
 class GuideNet(nn.Module):
     """Encoder (plus its hand-made features when ``features``), one hidden layer with
-    ``dropout``, and a head with one output per production plus one for the variables.
-    The head starts at zero, so an untrained guide is the library itself."""
+    ``dropout``, and a head with ``rows`` rows of ``outputs`` (one per production plus one
+    for the variables): row 0 for every hole, row ``1 + c`` added to it at holes of the
+    ``c``-th slot. The head starts at zero, so an untrained guide is the library itself."""
 
     def __init__(
-        self, encoder: Encoder, outputs: int, features: bool = False, dropout: float = 0.0
+        self,
+        encoder: Encoder,
+        outputs: int,
+        features: bool = False,
+        dropout: float = 0.0,
+        rows: int = 1,
     ) -> None:
         super().__init__()
         self.encoder = encoder
+        self.outputs, self.rows = outputs, rows
         self.features = features and encoder.feature_count > 0
         width = encoder.hidden + (encoder.feature_count if self.features else 0)
         self.hidden = nn.Sequential(
             nn.Linear(width, encoder.hidden), nn.ReLU(), nn.Dropout(dropout)
         )
-        self.head = nn.Linear(encoder.hidden, outputs)
+        self.head = nn.Linear(encoder.hidden, rows * outputs)
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
 
     def forward(self, enc: Encoded) -> torch.Tensor:
+        """Per task, the weight changes at holes of each kind: ``[tasks, rows, outputs]``,
+        row 0 for holes of slots without their own row, row ``1 + c`` for slot ``c``
+        (already including row 0)."""
         x = self.encoder(enc)
         if self.features:
             assert enc.features is not None
             x = torch.cat([x, enc.features], 1)
-        out: torch.Tensor = self.head(self.hidden(x))
-        return out
+        out = self.head(self.hidden(x)).reshape(len(x), self.rows, self.outputs)
+        shared = out[:, :1]
+        return torch.cat([shared, shared + out[:, 1:]], 1)
 
 
 def make_net(
@@ -222,11 +234,13 @@ def make_net(
     max_tokens: int,
     features: bool = False,
     dropout: float = 0.0,
+    contexts: int = 0,
 ) -> GuideNet:
-    """A fresh model for domain ``encoder``; ``ValueError`` if the domain has no encoder."""
+    """A fresh model for domain ``encoder`` with ``contexts`` slots of its own (0: the
+    unigram model); ``ValueError`` if the domain has no encoder."""
     make = ENCODERS.get(encoder)
     if make is None:
         raise ValueError(
             f"no guide encoder for domain {encoder!r}; known: {', '.join(sorted(ENCODERS))}"
         )
-    return GuideNet(make(embed, hidden, max_tokens), outputs, features, dropout)
+    return GuideNet(make(embed, hidden, max_tokens), outputs, features, dropout, 1 + contexts)

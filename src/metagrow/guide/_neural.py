@@ -1,5 +1,9 @@
 """The torch guide: task-conditioned production weights from :class:`GuideNet`, and its
-round trip through plain data (architecture JSON + safetensors bytes)."""
+round trip through plain data (architecture JSON + safetensors bytes).
+
+The architecture names its ``model``: ``unigram`` (one weight change per production) or
+``contextual`` (also one per production at each of its ``contexts``, the slots it knows).
+"""
 
 from __future__ import annotations
 
@@ -13,15 +17,17 @@ from safetensors.torch import save as save_tensors
 
 from metagrow.guide._base import Guide, GuideData
 from metagrow.guide._model import GuideNet, make_net
-from metagrow.lang import Grammar, GrammarSpec, Task, grammar_spec
+from metagrow.lang import ROOT, ContextSpec, Grammar, GrammarSpec, Slot, Task, grammar_spec
 
 _BATCH = 64
+_MODELS = ("unigram", "contextual")
 
 
 @final
 class NeuralGuide(Guide):
     """Adds the model's per-task output to each production's library log-weight (matched by
-    name; productions the model does not know keep their weight) and to the variables'."""
+    name; productions the model does not know keep their weight) and to the variables';
+    a contextual model also gives each slot it knows its own weights."""
 
     def __init__(
         self, net: GuideNet, architecture: Mapping[str, object], training: Mapping[str, object]
@@ -32,32 +38,51 @@ class NeuralGuide(Guide):
         self.architecture = dict(architecture)
         self.training = dict(training)
         self.columns = {str(name): j for j, name in enumerate(productions)}
+        self.contexts = _contexts(architecture)
         self.scale = _float(architecture, "scale", 1.0)
 
     def deltas(self, tasks: Sequence[Task]) -> np.ndarray:
-        """The model's output per task: one row per task, the variables' change last."""
+        """The model's output per task, ``[tasks, 1 + contexts, productions + 1]``: row 0
+        for every hole, row ``1 + c`` for holes of ``self.contexts[c]``; the variables'
+        change last."""
         rows: list[np.ndarray] = []
         with torch.no_grad():
             for start in range(0, len(tasks), _BATCH):
                 enc = self.net.encoder.encode(tasks[start : start + _BATCH])
                 rows.append(self.scale * self.net(enc).numpy())
-        return np.concatenate(rows) if rows else np.zeros((0, len(self.columns) + 1))
+        if not rows:
+            return np.zeros((0, 1 + len(self.contexts), len(self.columns) + 1))
+        return np.concatenate(rows)
 
     def spec_for(self, task: Task, grammar: Grammar) -> GrammarSpec:
         return self.specs_for([task], grammar)[task.name]
 
     def specs_for(self, tasks: Sequence[Task], grammar: Grammar) -> dict[str, GrammarSpec]:
         base = grammar_spec(grammar)
+        parents = {p.label for p in grammar.productions} | {ROOT[0]}
+        known = [(j, slot) for j, slot in enumerate(self.contexts) if slot[0] in parents]
         out: dict[str, GrammarSpec] = {}
-        for task, row in zip(tasks, self.deltas(tasks), strict=True):
-            weights = tuple(
-                (name, w + float(row[self.columns[name]]) if name in self.columns else w)
-                for name, w in base.weights
-            )
+        for task, delta in zip(tasks, self.deltas(tasks), strict=True):
+            contexts = tuple(
+                ContextSpec(
+                    parent, argument, self._shifted(base, delta[1 + j]),
+                    base.log_variable + float(delta[1 + j, -1]),
+                )
+                for j, (parent, argument) in known
+            )  # fmt: skip
             out[task.name] = GrammarSpec(
-                weights, base.inventions, base.log_variable + float(row[-1])
+                self._shifted(base, delta[0]),
+                base.inventions,
+                base.log_variable + float(delta[0, -1]),
+                contexts,
             )
         return out
+
+    def _shifted(self, base: GrammarSpec, row: np.ndarray) -> tuple[tuple[str, float], ...]:
+        return tuple(
+            (name, w + float(row[self.columns[name]]) if name in self.columns else w)
+            for name, w in base.weights
+        )
 
     def data(self) -> GuideData:
         state = {k: v.contiguous() for k, v in self.net.state_dict().items()}
@@ -68,8 +93,10 @@ class NeuralGuide(Guide):
         """Rebuild a guide saved with :meth:`data`; ``ValueError`` if the data do not fit."""
         arch = data.architecture
         productions = arch.get("productions")
-        if arch.get("model") != "unigram" or not isinstance(productions, list):
-            raise ValueError("guide architecture: expected a unigram model with productions")
+        if arch.get("model") not in _MODELS or not isinstance(productions, list):
+            raise ValueError(
+                "guide architecture: expected a unigram or contextual model with productions"
+            )
         net = make_net(
             str(arch["encoder"]),
             len(productions) + 1,
@@ -77,12 +104,21 @@ class NeuralGuide(Guide):
             _int(arch, "hidden"),
             _int(arch, "max_tokens"),
             features=bool(arch.get("features", False)),
+            contexts=len(_contexts(arch)),
         )
         try:
             net.load_state_dict(load_tensors(data.weights))
         except (RuntimeError, KeyError) as err:
             raise ValueError(f"guide weights do not fit the architecture: {err}") from None
         return NeuralGuide(net, arch, data.training)
+
+
+def model_slots(grammar: Grammar) -> list[Slot]:
+    """The slots a contextual model gives rows of their own: the program's body and every
+    argument of every production."""
+    return [ROOT] + [
+        (p.label, i) for p in grammar.productions for i in range(len(p.type.arguments()))
+    ]
 
 
 def architecture(
@@ -93,11 +129,13 @@ def architecture(
     max_tokens: int,
     features: bool = False,
     scale: float = 1.0,
+    contexts: Sequence[Slot] | None = None,
 ) -> dict[str, object]:
-    """The JSON that, with the weights, rebuilds a guide for ``grammar``'s productions;
-    ``scale`` multiplies the model's output (0 gives back the library)."""
-    return {
-        "model": "unigram",
+    """The JSON that, with the weights, rebuilds a guide for ``grammar``'s productions
+    (and, for a contextual model, its ``contexts``); ``scale`` multiplies the model's
+    output (0 gives back the library)."""
+    out: dict[str, object] = {
+        "model": "unigram" if contexts is None else "contextual",
         "encoder": encoder,
         "embed": embed,
         "hidden": hidden,
@@ -106,6 +144,25 @@ def architecture(
         "scale": scale,
         "productions": [p.label for p in grammar.productions],
     }
+    if contexts is not None:
+        out["contexts"] = [[parent, argument] for parent, argument in contexts]
+    return out
+
+
+def _contexts(arch: Mapping[str, object]) -> list[Slot]:
+    if arch.get("model") != "contextual":
+        return []
+    raw = arch.get("contexts")
+    if not isinstance(raw, list):
+        raise ValueError("guide architecture: a contextual model needs a list of contexts")
+    out: list[Slot] = []
+    for item in raw:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+            raise ValueError(f"guide architecture: a context must be [parent, argument]: {item!r}")
+        if not isinstance(item[1], int):
+            raise ValueError(f"guide architecture: a context must be [parent, argument]: {item!r}")
+        out.append((item[0], item[1]))
+    return out
 
 
 def _int(arch: Mapping[str, object], key: str) -> int:

@@ -2,10 +2,11 @@
 the task-conditioned grammar (DreamCoder's recognition objective).
 
 Choice points are computed once per program; each epoch then is tensor work: per task,
-the model's weight changes are added to the library's log-weights, and every choice point
-contributes ``-log softmax`` of its chosen production over the productions that could
-have filled that hole. A seeded share of the programs is held out for early stopping and
-for choosing how far to trust the model (its output ``scale``; 0 is the library).
+the model's weight changes (for the hole's slot, in the contextual model) are added to the
+library's log-weights, and every choice point contributes ``-log softmax`` of its chosen
+production over the productions that could have filled that hole. A seeded share of the
+programs is held out for early stopping and for choosing how far to trust the model (its
+output ``scale``; 0 is the library).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from metagrow.guide._base import GuideConfig, GuideData
 from metagrow.guide._choices import VARIABLE, ChoicePoint, choice_points
 from metagrow.guide._fantasy import dream
 from metagrow.guide._model import GuideNet, make_net
-from metagrow.guide._neural import NeuralGuide, architecture
-from metagrow.lang import Expr, Grammar, Limits, Task
+from metagrow.guide._neural import NeuralGuide, architecture, model_slots
+from metagrow.lang import Expr, Grammar, Limits, Slot, Task
 
 
 def train(
@@ -55,9 +56,10 @@ def train(
             scored.append((task, points, weight))
     held = _held_out(scored, config.validation, rng)
     outputs = len(grammar.productions) + 1
+    slots = model_slots(grammar) if config.contextual else None
     net = make_net(
         encoder, outputs, config.embed, config.hidden, config.max_tokens, config.features,
-        config.dropout,
+        config.dropout, len(slots or ()),
     )  # fmt: skip
     record: dict[str, object] = {
         "seed": config.seed,
@@ -68,7 +70,7 @@ def train(
         "choice_points": sum(len(p) for _, p, _ in scored),
         "fantasy_seconds": round(dreamt - started, 2),
     }
-    fit = _Fit(net, grammar, scored, held, config, started) if scored else None
+    fit = _Fit(net, grammar, scored, held, config, started, slots or ()) if scored else None
     losses = fit.losses if fit else []
     scale = fit.scale if fit else 1.0
     record.update(
@@ -81,8 +83,9 @@ def train(
         seconds=round(time.perf_counter() - started, 2),
     )
     arch = architecture(
-        encoder, grammar, config.embed, config.hidden, config.max_tokens, net.features, scale
-    )
+        encoder, grammar, config.embed, config.hidden, config.max_tokens, net.features, scale,
+        slots,
+    )  # fmt: skip
     return NeuralGuide(net, arch, record).data()
 
 
@@ -114,13 +117,16 @@ class _Fit:
         held: Sequence[int],
         config: GuideConfig,
         started: float,
+        slots: Sequence[Slot] = (),
     ) -> None:
         width = len(grammar.productions) + 1
         self.net = net
         self.prior = torch.tensor(
             [p.log_weight for p in grammar.productions] + [grammar.log_variable]
         )
-        self.offsets, self.chosen, self.counts = _tensors([p for _, p, _ in scored], width)
+        self.offsets, self.chosen, self.rows, self.counts = _tensors(
+            [p for _, p, _ in scored], width, slots
+        )
         self.weights = torch.tensor([w for _, _, w in scored])
         sizes = [int(c) for c in self.counts]
         self.sizes, self.starts = sizes, [0, *itertools.accumulate(sizes)][:-1]
@@ -145,7 +151,7 @@ class _Fit:
         )
         owner = torch.repeat_interleave(torch.arange(len(batch)), self.counts[batch])
         delta = self.net(self.enc.select(batch))
-        logits = (self.prior + scale * delta)[owner] + self.offsets[rows]
+        logits = self.prior + scale * delta[owner, self.rows[rows]] + self.offsets[rows]
         picked = logits.gather(1, self.chosen[rows].unsqueeze(1)).squeeze(1)
         per_point = torch.logsumexp(logits, 1) - picked
         nll = torch.zeros(len(batch)).index_add_(0, owner, per_point)
@@ -178,7 +184,7 @@ class _Fit:
                 w = self.weights[batch]
                 loss = (w * nll / w.sum()).sum()
                 if config.delta_l2:
-                    loss = loss + config.delta_l2 * delta.pow(2).sum(1).mean()
+                    loss = loss + config.delta_l2 * delta.pow(2).sum((1, 2)).mean()
                 optimiser.zero_grad()
                 torch.autograd.backward(loss)
                 optimiser.step()
@@ -203,12 +209,14 @@ class _Fit:
 
 
 def _tensors(
-    scored: Sequence[list[ChoicePoint]], width: int
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    scored: Sequence[list[ChoicePoint]], width: int, slots: Sequence[Slot]
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """Per choice point: a row that is 0 on candidate productions, ``-log k`` on the
     variables' column when ``k`` variables fit, ``-inf`` elsewhere; the chosen column;
-    and the number of choice points of each program."""
+    the model's output row for its slot (0 for a slot without one); and the number of
+    choice points of each program."""
     points = [p for ps in scored for p in ps]
+    row_of = {slot: 1 + c for c, slot in enumerate(slots)}
     offsets = torch.full((len(points), width), -math.inf)
     chosen = torch.empty(len(points), dtype=torch.long)
     for r, point in enumerate(points):
@@ -216,5 +224,6 @@ def _tensors(
         if point.variables:
             offsets[r, width - 1] = -math.log(point.variables)
         chosen[r] = width - 1 if point.chosen == VARIABLE else point.chosen
+    rows = torch.tensor([row_of.get(p.slot, 0) for p in points], dtype=torch.long)
     counts = torch.tensor([len(ps) for ps in scored], dtype=torch.long)
-    return offsets, chosen, counts
+    return offsets, chosen, rows, counts

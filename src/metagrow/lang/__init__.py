@@ -29,7 +29,14 @@ from metagrow.lang._interp import (
     value_size,
 )
 from metagrow.lang._sexpr import ProgramParseError, parse, show
-from metagrow.lang._spec import GrammarSpec, InventionSpec, build_grammar, grammar_spec
+from metagrow.lang._slots import ROOT, VARIABLE_PARENT, Slot, SlotWeights
+from metagrow.lang._spec import (
+    ContextSpec,
+    GrammarSpec,
+    InventionSpec,
+    build_grammar,
+    grammar_spec,
+)
 from metagrow.lang._task import MISSING, Example, Task
 from metagrow.lang._types import (
     BOOL,
@@ -58,12 +65,15 @@ __all__ = [
     "FAIL",
     "INT",
     "MISSING",
+    "ROOT",
     "T0",
     "T1",
     "T2",
+    "VARIABLE_PARENT",
     "App",
     "Candidate",
     "Context",
+    "ContextSpec",
     "Example",
     "Expr",
     "Grammar",
@@ -80,6 +90,8 @@ __all__ = [
     "Program",
     "ProgramParseError",
     "ProgramTypeError",
+    "Slot",
+    "SlotWeights",
     "TCon",
     "TVar",
     "Task",

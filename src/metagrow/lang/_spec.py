@@ -3,6 +3,7 @@
 A :class:`GrammarSpec` holds production log-weights by name and inventions as named
 program text, so a grammar can be stored, sent to worker processes and rebuilt on top
 of the domain's primitives (which hold Python functions and are rebuilt, not copied).
+A spec may also carry contextual weights (:class:`ContextSpec`, one per slot).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import final
 from metagrow.lang._expr import Invented
 from metagrow.lang._grammar import Grammar, Production
 from metagrow.lang._infer import infer
+from metagrow.lang._slots import ROOT, VARIABLE_PARENT, Slot, SlotWeights
 
 
 @final
@@ -29,13 +31,27 @@ class InventionSpec:
 
 @final
 @dataclass(frozen=True, slots=True)
+class ContextSpec:
+    """The weights at holes of one slot: the parent's label (``""`` for the program's
+    body, ``"$"`` for a variable's arguments), the argument index, log-weights by name
+    (a production not named keeps its unigram weight) and the variables' log-weight."""
+
+    parent: str
+    argument: int
+    weights: tuple[tuple[str, float], ...]
+    log_variable: float
+
+
+@final
+@dataclass(frozen=True, slots=True)
 class GrammarSpec:
-    """Production log-weights by name, inventions in creation order, and the variables'
-    log-weight."""
+    """Production log-weights by name, inventions in creation order, the variables'
+    log-weight, and optionally contextual weights per slot (none: a unigram grammar)."""
 
     weights: tuple[tuple[str, float], ...] = ()
     inventions: tuple[InventionSpec, ...] = ()
     log_variable: float = 0.0
+    contexts: tuple[ContextSpec, ...] = ()
 
     def weight_map(self) -> Mapping[str, float]:
         return dict(self.weights)
@@ -62,7 +78,21 @@ def build_grammar(base: Grammar, spec: GrammarSpec) -> Grammar:
         weight = weights.get(inv.name, inv.log_weight)
         productions.append(Production(expr, t, weight, inv.name))
         grammar = base.with_productions(productions, spec.log_variable)
+    if spec.contexts:
+        grammar = grammar.with_contextual(_table(grammar, spec.contexts))
     return grammar
+
+
+def _table(grammar: Grammar, contexts: tuple[ContextSpec, ...]) -> dict[Slot, SlotWeights]:
+    labels = {p.label for p in grammar.productions} | {ROOT[0], VARIABLE_PARENT}
+    table: dict[Slot, SlotWeights] = {}
+    for c in contexts:
+        if c.parent not in labels or c.argument < 0:
+            raise ValueError(f"contextual weights for unknown slot ({c.parent!r}, {c.argument})")
+        named = dict(c.weights)
+        row = tuple(named.get(p.label, p.log_weight) for p in grammar.productions)
+        table[(c.parent, c.argument)] = SlotWeights(row, c.log_variable)
+    return table
 
 
 def grammar_spec(grammar: Grammar) -> GrammarSpec:
@@ -72,5 +102,10 @@ def grammar_spec(grammar: Grammar) -> GrammarSpec:
         for p in grammar.productions
         if isinstance(p.expr, Invented)
     )
+    labels = [p.label for p in grammar.productions]
     weights = tuple((p.label, p.log_weight) for p in grammar.productions)
-    return GrammarSpec(weights, inventions, grammar.log_variable)
+    contexts = tuple(
+        ContextSpec(parent, arg, tuple(zip(labels, row.weights, strict=True)), row.log_variable)
+        for (parent, arg), row in grammar.contextual.items()
+    )
+    return GrammarSpec(weights, inventions, grammar.log_variable, contexts)

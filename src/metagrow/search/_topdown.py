@@ -2,7 +2,11 @@
 
 DreamCoder's scheme: programs whose description length (``-log prior``) falls in a
 band ``[lo, lo + step)`` are enumerated, then the band moves up, so that programs come
-out in approximately decreasing probability.
+out in approximately decreasing probability, in cost order within a band. A band
+predicted not to finish in the time left (the previous band's seconds times ``growth``,
+at least ``exp(step)`` and the largest ratio seen between bands) is instead checked in
+the order its programs are built, so that a search cut short by its budget has checked
+what it built rather than losing the unfinished band.
 
 Two things make it fast in Python. A hole whose type and environment contain no type
 variables can be filled without touching the rest of the program, so its fillings are
@@ -11,6 +15,10 @@ programming over holes). And a partial program is dropped as soon as the cheapes
 to fill its remaining holes would exceed the band. Arguments that are not functions
 are filled first, so that ``(map f xs)`` knows the element type of ``xs`` when it
 builds ``f``; the probability of a program does not depend on that order.
+
+Under a contextual grammar every hole also knows its slot (parent production, argument
+index) and is filled with that slot's weights; shared fillings are then keyed by the
+slot as well (slots without their own weights share the unigram ones).
 """
 
 from __future__ import annotations
@@ -21,10 +29,12 @@ from collections.abc import Iterator
 from typing import final
 
 from metagrow.lang import (
+    ROOT,
     Context,
     Expr,
     Grammar,
     Lam,
+    Slot,
     Task,
     TCon,
     TVar,
@@ -38,7 +48,7 @@ from metagrow.search._check import ExampleChecker
 from metagrow.search._engine import Engine, Solution
 
 _Found = tuple[float, Context, Expr]
-_Key = tuple[Type, tuple[Type, ...]]
+_Key = tuple[Slot | None, Type, tuple[Type, ...]]
 
 
 @final
@@ -64,11 +74,16 @@ class TopDownEnumerator(Engine):
         checker = ExampleChecker(task, grammar, budget.run_limits)
         limit = budget.programs
         run = _Run(grammar, progress)
-        lo = 0.0
+        root = grammar.slot_key(ROOT)
+        lo, took, growth = 0.0, 0.0, math.exp(self.step)
         while lo < self.max_cost and not run.out_of_time():
             hi = lo + self.step
+            started = progress.elapsed
+            # a band predicted not to finish in time is checked as it is built
+            late = took * growth > progress.remaining()
+            band = run.stream if late else run.expr
             try:
-                for cost, _, expr in run.expr(task.request, Context(), (), lo, hi):
+                for cost, _, expr in band(task.request, Context(), (), lo, hi, root):
                     if run.out_of_time() or (
                         limit is not None and progress.programs_tried >= limit
                     ):
@@ -78,11 +93,15 @@ class TopDownEnumerator(Engine):
                         yield Solution(expr, -cost, 1.0, progress.elapsed, progress.programs_tried)
             except _OutOfTime:
                 return
-            lo = hi
+            lo, last, took = hi, took, progress.elapsed - started
+            if last > _TIMED:
+                growth = max(growth, took / last)
 
     def programs(self, grammar: Grammar, request: Type, lo: float, hi: float) -> Iterator[_Found]:
         """Every program of type ``request`` with description length in ``[lo, hi)``."""
-        return _Run(grammar, Progress()).expr(request, Context(), (), lo, hi)
+        return _Run(grammar, Progress()).expr(
+            request, Context(), (), lo, hi, grammar.slot_key(ROOT)
+        )
 
 
 class _OutOfTime(Exception):
@@ -104,21 +123,42 @@ class _Run:
         self.table: dict[_Key, tuple[float, list[float], list[_Filling]]] = {}
         self.open: dict[_Key, float] = {}
         self.stored = 0  # fillings held in the table
+        self.slots: dict[tuple[Expr, int], tuple[Slot | None, ...]] = {}
 
     def out_of_time(self) -> bool:
         """Whether the budget is spent, keeping back the time freeing the table will take."""
         return self.progress.remaining() <= self.stored * _FREE_SECONDS
 
+    def slots_of(self, head: Expr, n: int) -> tuple[Slot | None, ...]:
+        """The slots of ``head``'s ``n`` arguments, ``None`` where the unigram weights
+        apply (always, for a grammar without a contextual table)."""
+        known = self.slots.get((head, n))
+        if known is None:
+            parent = self.g.parent_name(head)
+            known = tuple(self.g.slot_key((parent, i)) for i in range(n))
+            self.slots[head, n] = known
+        return known
+
     def expr(
-        self, request: Type, ctx: Context, env: tuple[Type, ...], lo: float, hi: float
+        self,
+        request: Type,
+        ctx: Context,
+        env: tuple[Type, ...],
+        lo: float,
+        hi: float,
+        slot: Slot | None,
     ) -> Iterator[_Found]:
-        """Programs for a hole of type ``request`` in ``env``, costing ``[lo, hi)`` nats,
-        each with the context it leaves."""
+        """Programs for a hole of type ``request`` in ``env`` at ``slot`` (as given by
+        :meth:`slots_of`), costing ``[lo, hi)`` nats, each with the context it leaves."""
         request = ctx.apply(request)
         if isinstance(request, TCon) and request.is_arrow():
-            return self._lam(request, ctx, env, lo, hi)
+            return self._lam(request, ctx, env, lo, hi, slot)
         names: dict[int, int] = {}
-        key = (canonicalize(request, names), tuple(canonicalize(ctx.apply(t), names) for t in env))
+        key = (
+            slot,
+            canonicalize(request, names),
+            tuple(canonicalize(ctx.apply(t), names) for t in env),
+        )
         costs, fills = self._fillings(key, len(names), hi)
         start, stop = bisect_left(costs, lo), bisect_left(costs, hi)
         if not names:
@@ -126,17 +166,47 @@ class _Run:
         back = [TVar(v) for v in names]
         return ((costs[i], _bind(ctx, back, fills[i]), fills[i][0]) for i in range(start, stop))
 
+    def stream(
+        self,
+        request: Type,
+        ctx: Context,
+        env: tuple[Type, ...],
+        lo: float,
+        hi: float,
+        slot: Slot | None,
+    ) -> Iterator[_Found]:
+        """The programs :meth:`expr` gives, but the program's own hole is not tabled: they
+        come as they are built (in the band, not sorted by cost), so a search that runs
+        out of time has checked what it built instead of losing the unfinished band."""
+        request = ctx.apply(request)
+        if isinstance(request, TCon) and request.is_arrow():
+            arg, ret = request.args
+            for cost, ctx2, body in self.stream(ret, ctx, (arg, *env), lo, hi, slot):
+                yield cost, ctx2, Lam(body)
+            return
+        for cost, ctx2, e in self._open(request, ctx, env, hi, slot):
+            if cost >= lo:
+                yield cost, ctx2, e
+
     def _lam(
-        self, request: TCon, ctx: Context, env: tuple[Type, ...], lo: float, hi: float
+        self,
+        request: TCon,
+        ctx: Context,
+        env: tuple[Type, ...],
+        lo: float,
+        hi: float,
+        slot: Slot | None,
     ) -> Iterator[_Found]:
         arg, ret = request.args
-        for cost, ctx2, body in self.expr(ret, ctx, (arg, *env), lo, hi):
+        for cost, ctx2, body in self.expr(ret, ctx, (arg, *env), lo, hi, slot):
             yield cost, ctx2, Lam(body)
 
-    def floor(self, request: Type, ctx: Context, env: tuple[Type, ...], hi: float) -> float:
+    def floor(
+        self, request: Type, ctx: Context, env: tuple[Type, ...], hi: float, slot: Slot | None
+    ) -> float:
         """The exact cost of the cheapest program for this hole, or infinity if none
         costs less than ``hi``."""
-        for cost, _, _ in self.expr(request, ctx, env, 0.0, hi):
+        for cost, _, _ in self.expr(request, ctx, env, 0.0, hi, slot):
             return cost
         return math.inf
 
@@ -156,7 +226,7 @@ class _Run:
         self.open[key] = hi
         try:
             found: list[tuple[float, _Filling]] = []
-            for cost, ctx, e in self._open(key[0], Context(k), key[1], hi):
+            for cost, ctx, e in self._open(key[1], Context(k), key[2], hi, key[0]):
                 found.append((cost, _filling(e, ctx, k)))
                 if len(found) & 0x3FF == 0 and self.out_of_time():
                     raise _OutOfTime
@@ -173,20 +243,21 @@ class _Run:
         return costs, fills
 
     def _open(
-        self, request: Type, ctx: Context, env: tuple[Type, ...], hi: float
+        self, request: Type, ctx: Context, env: tuple[Type, ...], hi: float, slot: Slot | None
     ) -> Iterator[_Found]:
         g = self.g
-        for cand in g.candidates(request, ctx, env, hi):
+        for cand in g.candidates(request, ctx, env, hi, slot):
             cost = -cand.log_prob
             if not cand.arguments:
                 yield cost, cand.context, cand.expr
                 continue
             types = cand.arguments
             order = _argument_order(types)
-            if cost + self._floor(types, order, 0, cand.context, env, hi - cost) >= hi:
+            slots = self.slots_of(cand.expr, len(types))
+            if cost + self._floor(types, order, 0, cand.context, env, hi - cost, slots) >= hi:
                 continue
             for spent, ctx2, filled in self._args(
-                types, order, 0, cand.context, env, hi - cost, {}
+                types, order, 0, cand.context, env, hi - cost, {}, slots
             ):
                 args = tuple(filled[i] for i in range(len(types)))
                 yield cost + spent, ctx2, apply(cand.expr, *args)
@@ -199,12 +270,13 @@ class _Run:
         ctx: Context,
         env: tuple[Type, ...],
         hi: float,
+        slots: tuple[Slot | None, ...],
     ) -> float:
         """A lower bound on the cost of arguments ``order[k:]``: exact for the next one,
         which is filled in ``ctx``; for later ones the cheapest candidate, and only when
         their types and the environment are fully known, since binding variables can
         make candidates cheaper."""
-        total = self.floor(types[order[k]], ctx, env, hi)
+        total = self.floor(types[order[k]], ctx, env, hi, slots[order[k]])
         if (
             k + 1 < len(order)
             and total < hi
@@ -212,7 +284,7 @@ class _Run:
         ):
             for i in order[k + 1 :]:
                 if not ctx.apply(types[i]).is_polymorphic():
-                    total += self.g.min_cost(types[i], ctx, env)
+                    total += self.g.min_cost(types[i], ctx, env, slots[i])
         return total
 
     def _args(
@@ -224,21 +296,24 @@ class _Run:
         env: tuple[Type, ...],
         hi: float,
         filled: dict[int, Expr],
+        slots: tuple[Slot | None, ...],
     ) -> Iterator[tuple[float, Context, dict[int, Expr]]]:
         i = order[k]
         last = k == len(order) - 1
-        for cost, ctx2, e in self.expr(types[i], ctx, env, 0.0, hi):
+        for cost, ctx2, e in self.expr(types[i], ctx, env, 0.0, hi, slots[i]):
             filled2 = {**filled, i: e}
             if last:
                 yield cost, ctx2, filled2
-            elif cost + self._floor(types, order, k + 1, ctx2, env, hi - cost) < hi:
+            elif cost + self._floor(types, order, k + 1, ctx2, env, hi - cost, slots) < hi:
                 for rest, ctx3, done in self._args(
-                    types, order, k + 1, ctx2, env, hi - cost, filled2
+                    types, order, k + 1, ctx2, env, hi - cost, filled2, slots
                 ):
                     yield cost + rest, ctx3, done
 
 
 _GRID = 0.5
+_TIMED = 0.01
+"""Bands faster than this (seconds) are too quick to time the next one's growth by."""
 _FREE_SECONDS = 2e-6
 """About how long freeing one stored filling (hash-consed nodes included) takes."""
 

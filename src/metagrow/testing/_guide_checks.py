@@ -13,7 +13,8 @@ def check_guide_specs_rebuild_the_grammar(
     guide: Guide, grammar: Grammar, base: Grammar, tasks: Sequence[Task]
 ) -> None:
     """Every task's spec rebuilds ``grammar`` (``base`` plus its inventions) with the same
-    productions in the same order, finite weights, the same inventions."""
+    productions in the same order, finite weights (contextual ones too), the same
+    inventions."""
     inventions = [p.expr for p in grammar.productions if isinstance(p.expr, Invented)]
     for task in tasks:
         spec = guide.spec_for(task, grammar)
@@ -22,6 +23,8 @@ def check_guide_specs_rebuild_the_grammar(
         assert [p.label for p in rebuilt.productions] == [p.label for p in grammar.productions]
         assert [p.expr for p in rebuilt.productions if isinstance(p.expr, Invented)] == inventions
         weights = [p.log_weight for p in rebuilt.productions] + [rebuilt.log_variable]
+        for row in rebuilt.contextual.values():
+            weights += [*row.weights, row.log_variable]
         assert all(math.isfinite(w) for w in weights), f"{task.name}: a weight is not finite"
 
 
@@ -31,10 +34,16 @@ def check_guide_is_deterministic(guide: Guide, grammar: Grammar, tasks: Sequence
     assert set(batch) == {t.name for t in tasks}
     for task in tasks:
         assert guide.spec_for(task, grammar) == guide.spec_for(task, grammar)
-        alone = dict(guide.spec_for(task, grammar).weights)
-        together = dict(batch[task.name].weights)
-        assert alone.keys() == together.keys()
-        assert all(abs(alone[k] - together[k]) < 1e-4 for k in alone), task.name
+        one, many = guide.spec_for(task, grammar), batch[task.name]
+        assert [(c.parent, c.argument) for c in one.contexts] == [
+            (c.parent, c.argument) for c in many.contexts
+        ], task.name
+        pairs = [(one.weights, many.weights)]
+        pairs += [(a.weights, b.weights) for a, b in zip(one.contexts, many.contexts, strict=True)]
+        for a, b in pairs:
+            alone, together = dict(a), dict(b)
+            assert alone.keys() == together.keys()
+            assert all(abs(alone[k] - together[k]) < 1e-4 for k in alone), task.name
 
 
 def check_guide(guide: Guide, grammar: Grammar, base: Grammar, tasks: Sequence[Task]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import torch
 from metagrow.domains.lists import ListsDomain
 from metagrow.guide import GuideConfig, GuideData, load_guide, train_guide
 from metagrow.guide._model import GridEncoder, ListEncoder, make_net
-from metagrow.lang import Example, Expr, Task, parse_type
+from metagrow.lang import Example, Expr, Task, build_grammar, parse_type
 from metagrow.testing import check_guide
 
 torch.set_num_threads(1)
@@ -110,3 +111,39 @@ def test_training_is_deterministic_across_fresh_processes() -> None:
     runs = [p.communicate(timeout=120)[0] for p in procs]
     assert all(p.returncode == 0 for p in procs)
     assert runs[0] == runs[1] and len(runs[0].split()) == 2
+
+
+def test_the_contextual_model_gives_each_slot_its_weights_and_starts_as_the_library(
+    lists: ListsDomain, replays: list[tuple[Task, Expr]]
+) -> None:
+    g = lists.grammar()
+    tasks = [t for t, _ in replays]
+    library = {p.label: p.log_weight for p in g.productions}
+    untrained = GuideConfig(fantasies=0, epochs=1, learning_rate=1e-9)
+    zero = load_guide(train_guide("lists", g, replays, tasks, lists.limits(), untrained))
+    spec = zero.spec_for(tasks[0], g)
+    assert ("", 0) in {(c.parent, c.argument) for c in spec.contexts}
+    assert {("map", 0), ("map", 1), ("if", 2)} <= {(c.parent, c.argument) for c in spec.contexts}
+    for c in spec.contexts:
+        assert all(abs(w - library[name]) < 1e-4 for name, w in c.weights)
+        assert abs(c.log_variable - g.log_variable) < 1e-4
+    data = train_guide("lists", g, replays, tasks, lists.limits(), TINY)
+    assert data.architecture["model"] == "contextual"
+    trained = build_grammar(g, load_guide(data).spec_for(tasks[2], g))
+    rows = list(trained.contextual.values())
+    assert len(rows) == len(spec.contexts) and rows[0] != rows[1]  # slots differ
+
+
+def test_a_unigram_guide_has_no_contexts_and_still_loads(
+    lists: ListsDomain, replays: list[tuple[Task, Expr]]
+) -> None:
+    g = lists.grammar()
+    tasks = [t for t, _ in replays]
+    data = train_guide("lists", g, replays, tasks, lists.limits(), replace(TINY, contextual=False))
+    assert data.architecture["model"] == "unigram" and "contexts" not in data.architecture
+    guide = load_guide(GuideData(dict(data.architecture), data.weights, data.training))
+    assert all(not guide.spec_for(t, g).contexts for t in tasks)
+    check_guide(guide, g, g, tasks)
+    bad = GuideData({**data.architecture, "model": "contextual"}, data.weights, data.training)
+    with pytest.raises(ValueError, match="list of contexts"):
+        load_guide(bad)

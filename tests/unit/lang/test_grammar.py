@@ -205,3 +205,20 @@ def test_make_curried() -> None:
     assert partial(5)(0) == 51
     const = make_curried(lambda: 7, 0)
     assert const() == 7  # type: ignore[operator]
+
+
+def test_sample_draws_as_rng_choices_over_the_candidates_would(g: Grammar) -> None:
+    import random
+
+    ctx = Context(3, {0: tlist(TVar(1))})
+    env = (tlist(TVar(2)), INT)
+    for request, leaves in ((TVar(0), False), (INT, False), (TVar(2), True), (BOOL, False)):
+        cands = g.candidates(request, ctx, env)
+        if leaves:
+            cands = [c for c in cands if not c.arguments]
+        mine, theirs = random.Random(7), random.Random(7)
+        for _ in range(30):
+            got = g.sample(request, ctx, env, mine, leaves_only=leaves)
+            want = theirs.choices(cands, [math.exp(c.log_prob) for c in cands])[0]
+            assert got == want
+    assert Grammar.uniform([]).sample(INT, Context(), (), random.Random(0)) is None
