@@ -134,6 +134,13 @@ def _period(k: int) -> Callable[[Cells], Keys]:
     return keys
 
 
+def table_index(keys: Keys, wanted: Keys) -> Keys | None:
+    """Where each of ``wanted`` stands in the sorted ``keys``; ``None`` if one is missing."""
+    at = np.searchsorted(keys, wanted)
+    at[at >= len(keys)] = 0
+    return at if np.array_equal(keys[at], wanted) else None
+
+
 ObjectFeature = Callable[[npt.NDArray[np.int64], int], npt.NDArray[np.int64]]
 """Per component (from the labels and the count of components), one small int."""
 
@@ -282,10 +289,8 @@ class CellRule:
     def __call__(self, g: Grid) -> Grid | None:
         """``g`` with every cell replaced by the table's colour; ``None`` if ``g`` has a
         key the examples never showed."""
-        k = self.family.keys(g.cells).ravel()
-        at = np.searchsorted(self.keys, k)
-        at[at >= len(self.keys)] = 0
-        if not np.array_equal(self.keys[at], k):
+        at = table_index(self.keys, self.family.keys(g.cells).ravel())
+        if at is None:
             return None
         out = self.colors[at].reshape(g.shape)
         return Grid(np.where(out == _SAME, g.cells, out).astype(np.uint8))

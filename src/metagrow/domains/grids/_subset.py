@@ -22,6 +22,7 @@ from typing import final
 import numpy as np
 import numpy.typing as npt
 
+from metagrow.domains.grids._fitted import table_index
 from metagrow.domains.grids._grid import Grid
 from metagrow.domains.grids._tree import raw_features
 
@@ -59,10 +60,8 @@ class SubsetRule:
 
     def __call__(self, g: Grid) -> Grid | None:
         """``g`` with each cell looked up; ``None`` if a key was never seen."""
-        k = _pack(raw_features(g.cells), self.columns)
-        at = np.searchsorted(self.keys, k)
-        at[at >= len(self.keys)] = 0
-        if not np.array_equal(self.keys[at], k):
+        at = table_index(self.keys, _pack(raw_features(g.cells), self.columns))
+        if at is None:
             return None
         out = self.colors[at].reshape(g.shape)
         if self.relative:
@@ -102,7 +101,7 @@ def find_subset_rule(
             if time.perf_counter() > deadline:
                 return best
             keys = _pack(train, columns)
-            if not _covers(np.unique(keys), _pack(test, columns)):
+            if table_index(np.unique(keys), _pack(test, columns)) is None:
                 continue  # nor does any superset: test cells it has never seen
             grown.append(columns)
             for relative, colors in outputs.items():
@@ -124,10 +123,3 @@ def _supersets(
             grown = (*base, j)
             if all(sub in known for sub in itertools.combinations(grown, len(base))):
                 yield grown
-
-
-def _covers(train_keys: Keys, test_keys: Keys) -> bool:
-    """Whether every test key is among the sorted ``train_keys``."""
-    at = np.searchsorted(train_keys, test_keys)
-    at[at >= len(train_keys)] = 0
-    return bool(np.array_equal(train_keys[at], test_keys))
