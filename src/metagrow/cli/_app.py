@@ -76,9 +76,10 @@ def solve_command(
             raise UsageError(f"--attempts must be at least 1, got {attempts}")
         if memory is not None and memory < 1:
             raise UsageError(f"--memory must be a positive number of MiB, got {memory}")
-        dom = pick(DOMAINS, _detect_domain(task_file) if domain == "auto" else domain, "domain")
+        data = _read_json(task_file)
+        dom = pick(DOMAINS, _detect_domain(data) if domain == "auto" else domain, "domain")
         eng = pick(ENGINES, engine, "engine")
-        task = _load_solve_task(task_file, dom)
+        task = _load_solve_task(task_file, dom, data)
         grammar = dom.grammar()
         if store is not None:
             from metagrow.cli._guide import stored_libraries
@@ -98,14 +99,18 @@ def solve_command(
         _show_result(record)
 
 
-def _detect_domain(task_file: Path) -> str:
+def _read_json(task_file: Path) -> object:
+    """The file's JSON, or ``None`` if it cannot be read (its loader then says why)."""
+    try:
+        return json.loads(task_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+def _detect_domain(data: object) -> str:
     """``grids`` for a file in ARC's own format (no ``type``, 2D integer inputs) or one
     whose ``type`` names grids or colours, else ``lists``, whose loader then reports
     whatever is wrong with the file."""
-    try:
-        data = json.loads(task_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return "lists"
     if not isinstance(data, dict):
         return "lists"
     if "type" in data:
@@ -126,20 +131,13 @@ def _names_grids(text: object) -> bool:
         return False
 
 
-def _load_solve_task(task_file: Path, dom: Domain) -> Task:
-    if dom.name == "grids" and not _has_type(task_file):
+def _load_solve_task(task_file: Path, dom: Domain, data: object) -> Task:
+    """ARC's own format for grids without a ``type``, else a typed task file."""
+    if dom.name == "grids" and not (isinstance(data, dict) and "type" in data):
         from metagrow.domains.grids import load_arc_task
 
         return load_arc_task(task_file)
     return load_task(task_file, dom)
-
-
-def _has_type(task_file: Path) -> bool:
-    try:
-        data = json.loads(task_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return False
-    return isinstance(data, dict) and "type" in data
 
 
 def result_json(result: SolveResult, dom: Domain, output_type: Type) -> dict[str, object]:
