@@ -8,6 +8,7 @@ returns :data:`FAIL` for that run; it never propagates an error or hangs the cal
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -73,12 +74,12 @@ class _Meter:
         self.depth = 0
         self.deadline = 0.0
 
-    def start(self, limits: Limits) -> None:
+    def start(self, limits: Limits, deadline: float) -> None:
         self.limits = limits
         self.left = limits.steps
         self.steps = 0
         self.depth = 0
-        self.deadline = time.perf_counter() + limits.seconds
+        self.deadline = min(time.perf_counter() + limits.seconds, deadline)
         self.refill()
 
     def refill(self) -> None:
@@ -105,12 +106,16 @@ class Program:
         self._code = _Compiler(primitives, self._meter).compile(expr)
         self.last_error = ""
 
-    def run(self, args: Sequence[object], limits: Limits = DEFAULT_LIMITS) -> object:
-        """The program applied to ``args`` (curried), or :data:`FAIL`."""
+    def run(
+        self, args: Sequence[object], limits: Limits = DEFAULT_LIMITS, deadline: float = math.inf
+    ) -> object:
+        """The program applied to ``args`` (curried), or :data:`FAIL`. The run stops at
+        ``limits.seconds`` or at ``deadline`` (a ``time.perf_counter`` instant: a search's
+        own end), whichever comes first."""
         meter = self._meter
         self.last_error = ""
         try:
-            meter.start(limits)
+            meter.start(limits, deadline)
             value = self._code(())
             for a in args:
                 meter.steps -= 1

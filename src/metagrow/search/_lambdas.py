@@ -35,7 +35,9 @@ class Slow:
     def __call__(self, *params: object) -> object:
         if self.progress.remaining() <= 0:
             raise Stop
-        fn = self.program.run(self.inputs, self.limits)  # also restarts the meter
+        fn = self.program.run(
+            self.inputs, self.limits, self.progress.deadline
+        )  # restarts the meter
         for p in params:
             fn = fn(p)  # type: ignore[operator]
         return fn

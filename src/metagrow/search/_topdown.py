@@ -71,7 +71,7 @@ class TopDownEnumerator(Engine):
     ) -> Iterator[Solution]:
         progress = progress or Progress()
         progress.begin(budget)
-        checker = ExampleChecker(task, grammar, budget.run_limits)
+        checker = ExampleChecker(task, grammar, budget.run_limits, progress)
         limit = budget.programs
         run = _Run(grammar, progress)
         root = grammar.slot_key(ROOT)

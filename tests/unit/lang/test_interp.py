@@ -128,6 +128,18 @@ def test_wall_clock_limit() -> None:
     assert p.run([3], Limits(steps=10**9, seconds=0.05)) == (6, 6, 6)
 
 
+def test_a_deadline_ends_a_run_before_its_own_time_limit() -> None:
+    p = program(QUADRATIC)
+    start = time.perf_counter()
+    result = p.run([5000], Limits(steps=10**9, seconds=30.0), deadline=start + 0.05)
+    assert result is FAIL
+    assert time.perf_counter() - start < 0.5
+    assert "time" in p.last_error
+    # a deadline already past still lets nothing run to its end, and the next run is fresh
+    assert p.run([5000], Limits(steps=10**9, seconds=30.0), deadline=start) is FAIL
+    assert p.run([3], Limits(steps=10**9, seconds=30.0)) == (6, 6, 6)
+
+
 def test_result_size_limit() -> None:
     p = program("(lam (range $0))")
     assert p.run([50], Limits(size=100)) == tuple(range(50))
