@@ -10,6 +10,7 @@ import numpy as np
 from metagrow.domains._domain import JSON, Domain, ValueDecodeError, decode_basic, encode_basic
 from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
+from metagrow.domains.grids._objrule import find_object_rule
 from metagrow.domains.grids._primitives import grid_primitives
 from metagrow.domains.grids._repair import find_repair
 from metagrow.domains.grids._select import find_selector
@@ -89,10 +90,12 @@ class GridsDomain(Domain):
         in (``_repair``); ``select_...``, a part selector when each output is one part of
         its input (``_select``); ``rule_<family>``, the simplest cell table of one feature
         family that maps every same-shape train input to its output and knows every test
-        input (``_fitted``). Failing those, fallbacks (their programs rank after searched
-        ones): ``rule_features<k>``, the shortest table over the fewest cell features
-        (``_subset``), and ``rule_tree``, a decision tree over all of them, which often fits
-        the train pairs and misses the test (``_tree``)."""
+        input (``_fitted``); ``rule_objects1``, each object changed by an action chosen
+        by one of its properties (``_objrule``). Failing those, fallbacks (their programs
+        rank after searched ones): ``rule_objects2``, the same over two properties;
+        ``rule_features<k>``, the shortest table over the fewest cell features
+        (``_subset``); and ``rule_tree``, a decision tree over all of them, which often
+        fits the train pairs and misses the test (``_tree``)."""
         if task.request != _G_G:
             return grammar
         pairs = [(x, y) for ex in task.train if isinstance(x := ex.inputs[0], Grid)
@@ -106,6 +109,12 @@ class GridsDomain(Domain):
         exact = find_repair(pairs, tests) or find_selector(pairs, tests) or find_rule(pairs, tests)
         if exact is not None:
             return grammar.with_primitive(Primitive(exact.name, _G_G, _total(exact)), top)
+        by_objects = find_object_rule(pairs, tests)
+        if by_objects is not None and len(by_objects.columns) == 1:
+            return grammar.with_primitive(Primitive(by_objects.name, _G_G, _total(by_objects)), top)
+        if by_objects is not None:
+            fitted = Primitive(by_objects.name, _G_G, _total(by_objects), fallback=True)
+            grammar = grammar.with_primitive(fitted, top + _RARE)
         subset = find_subset_rule(pairs, tests, seconds=min(_SUBSET_SECONDS, seconds / 2))
         if subset is not None:
             fitted = Primitive(subset.name, _G_G, _total(subset), fallback=True)

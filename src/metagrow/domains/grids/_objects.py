@@ -34,11 +34,13 @@ def _neighbours(h: int, w: int, diagonal: bool) -> tuple[tuple[int, ...], ...]:
     )
 
 
-def component_labels(c: Cells, diagonal: bool, by_color: bool) -> npt.NDArray[np.int64]:
+def component_labels(
+    c: Cells, diagonal: bool, by_color: bool, bg: int | None = None
+) -> npt.NDArray[np.int64]:
     """Each cell's connected component number, counted in reading order (non-background
     cells joined by sides, or also corners when ``diagonal``, of one colour when
-    ``by_color``); -1 on the background."""
-    bg = background(c)
+    ``by_color``); -1 on the background (``bg``, by default the grid's commonest colour)."""
+    bg = background(c) if bg is None else bg
     h, w = c.shape
     nbrs = _neighbours(h, w, diagonal)
     flat = c.ravel().tolist()

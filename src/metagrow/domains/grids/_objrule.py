@@ -1,0 +1,379 @@
+"""Object rules read off a task's examples: each object of the input is changed by one
+action (kept, deleted, recoloured, its box or holes or inside filled, flipped in its
+box), and which action is a table over one or two properties of the object (its colour,
+size, size rank, box, border contact, how often its shape or colour recurs, holes).
+
+This is the object-centric decomposition: a per-object program (the action) and a rule
+assembling the output (the objects changed in place, everything else as it was). For a
+segmentation of the inputs into objects, each train object gets the set of actions that
+explain the output over its box; a table over a few properties is kept when every key's
+objects share an action, the assembled output equals every train output, and every test
+object's key was seen. The shortest table over the fewest properties wins.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import final
+
+import numpy as np
+import numpy.typing as npt
+
+from metagrow.domains.grids._grid import Cells, Grid
+from metagrow.domains.grids._objects import component_labels
+from metagrow.domains.grids._transforms import background, bounding_box
+
+Mask = npt.NDArray[np.bool_]
+_MAX_OBJECTS = 60
+"""Grids with more objects than this (noise) are left to the cell rules."""
+_MAX_PROPERTIES = 2
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class _Object:
+    mask: Mask
+    box: tuple[int, int, int, int]
+    properties: tuple[int, ...]
+
+
+# -- actions: what happens to one object, in place -------------------------------------------
+
+Action = Callable[[Cells, _Object, int], Cells]
+"""An action: the grid with one object changed (a new array), given the background."""
+
+
+def _keep(c: Cells, o: _Object, bg: int) -> Cells:
+    return c.copy()
+
+
+def _delete(c: Cells, o: _Object, bg: int) -> Cells:
+    out = c.copy()
+    out[o.mask] = bg
+    return out
+
+
+def _recolor(k: int) -> Action:
+    def act(c: Cells, o: _Object, bg: int) -> Cells:
+        out = c.copy()
+        out[o.mask] = k
+        return out
+
+    return act
+
+
+def _in_box(o: _Object) -> tuple[slice, slice]:
+    top, bottom, left, right = o.box
+    return slice(top, bottom), slice(left, right)
+
+
+def _fill_box(k: int) -> Action:
+    def act(c: Cells, o: _Object, bg: int) -> Cells:
+        out = c.copy()
+        box = out[_in_box(o)]
+        box[box == bg] = k
+        return out
+
+    return act
+
+
+def holes(mask: Mask) -> Mask:
+    """The cells of ``mask``'s box that are not in it and cannot reach the box's edge
+    through cells not in it (by sides)."""
+    free = ~mask
+    reach = np.zeros_like(mask)
+    reach[0, :], reach[-1, :], reach[:, 0], reach[:, -1] = (
+        free[0],
+        free[-1],
+        free[:, 0],
+        free[:, -1],
+    )
+    while True:
+        grown = reach.copy()
+        grown[1:] |= reach[:-1]
+        grown[:-1] |= reach[1:]
+        grown[:, 1:] |= reach[:, :-1]
+        grown[:, :-1] |= reach[:, 1:]
+        grown &= free
+        if (grown == reach).all():
+            return free & ~reach
+        reach = grown
+
+
+def _fill_holes(k: int) -> Action:
+    def act(c: Cells, o: _Object, bg: int) -> Cells:
+        out = c.copy()
+        box = out[_in_box(o)]
+        inside = holes(o.mask[_in_box(o)]) & (box == bg)
+        box[inside] = k
+        return out
+
+    return act
+
+
+def _fill_inside(k: int) -> Action:
+    """The object's cells not on its outline (all four side neighbours in it) become ``k``."""
+
+    def act(c: Cells, o: _Object, bg: int) -> Cells:
+        m = np.pad(o.mask, 1)
+        inner = m[1:-1, 1:-1] & m[:-2, 1:-1] & m[2:, 1:-1] & m[1:-1, :-2] & m[1:-1, 2:]
+        out = c.copy()
+        out[inner] = k
+        return out
+
+    return act
+
+
+def _flip(turn: Callable[[npt.NDArray[np.generic]], npt.NDArray[np.generic]]) -> Action:
+    def act(c: Cells, o: _Object, bg: int) -> Cells:
+        at = _in_box(o)
+        mask = o.mask[at]
+        content = np.where(mask, c[at], bg)
+        out = c.copy()
+        box = out[at]
+        box[mask] = bg
+        turned, on = turn(content), turn(mask).astype(bool)
+        box[on] = turned[on]
+        return out
+
+    return act
+
+
+ACTIONS: tuple[tuple[str, Action], ...] = (
+    ("keep", _keep),
+    ("delete", _delete),
+    *((f"recolor{k}", _recolor(k)) for k in range(10)),
+    *((f"fill_holes{k}", _fill_holes(k)) for k in range(10)),
+    *((f"fill_box{k}", _fill_box(k)) for k in range(10)),
+    *((f"fill_inside{k}", _fill_inside(k)) for k in range(10)),
+    ("flip_h", _flip(lambda a: a[:, ::-1])),
+    ("flip_v", _flip(lambda a: a[::-1])),
+    ("rot180", _flip(lambda a: a[::-1, ::-1])),
+)
+
+
+# -- segmentations and the properties of objects ---------------------------------------------
+
+PROPERTIES = (
+    "color", "cells", "rank_largest", "rank_smallest", "height", "width", "border",
+    "shape_count", "color_count", "holes", "rectangle", "colors", "shape",
+)  # fmt: skip
+
+
+def _hole_count(crop: Mask) -> int:
+    """How many separate holes (by sides) a mask encloses."""
+    return int(component_labels(holes(crop).astype(np.uint8), False, True, bg=0).max()) + 1
+
+
+def segment(
+    c: Cells, diagonal: bool, by_color: bool, bg: int, shapes: dict[bytes, int]
+) -> list[_Object]:
+    """The objects of ``c`` on background ``bg`` in reading order, each with its properties
+    (``shapes`` numbers the shapes met so far, so that the same shape gets the same number
+    in every grid); none if there are too many."""
+    labels = component_labels(c, diagonal, by_color, bg)
+    n = int(labels.max()) + 1
+    if n > _MAX_OBJECTS:
+        return []
+    h, w = c.shape
+    masks = [labels == i for i in range(n)]
+    boxes = [bounding_box(m) for m in masks]
+    crops = [m[t:b, lft:r] for m, (t, b, lft, r) in zip(masks, boxes, strict=True)]
+    keys = [bytes(m.shape) + m.tobytes() for m in crops]
+    colors = [int(np.bincount(c[m], minlength=10).argmax()) for m in masks]
+    sizes = [int(m.sum()) for m in masks]
+    distinct = sorted(set(sizes))
+    shape_count, color_count = Counter(keys), Counter(colors)
+    out = []
+    for m, box, crop, key, color, size in zip(
+        masks, boxes, crops, keys, colors, sizes, strict=True
+    ):
+        top, bottom, left, right = box
+        properties = (
+            color,
+            min(size, 100),
+            len(distinct) - 1 - distinct.index(size),
+            distinct.index(size),
+            bottom - top,
+            right - left,
+            int(top == 0 or left == 0 or bottom == h or right == w),
+            min(shape_count[key], 9),
+            min(color_count[color], 9),
+            min(_hole_count(crop), 9),
+            int(bool(crop.all())),
+            len(np.unique(c[m])),
+            shapes.setdefault(key, len(shapes)),
+        )
+        out.append(_Object(m, box, properties))
+    return out
+
+
+SEGMENTATIONS = ((False, True), (True, True), (False, False), (True, False))
+"""(diagonal, by colour): objects of one colour by sides, or corners too; multicolour."""
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class ObjectRule:
+    """For one segmentation, a table from some object properties to an action."""
+
+    diagonal: bool
+    by_color: bool
+    bg: int | None
+    columns: tuple[int, ...]
+    table: tuple[tuple[tuple[int, ...], int], ...]
+
+    @property
+    def name(self) -> str:
+        return f"rule_objects{len(self.columns)}"
+
+    def __call__(self, g: Grid) -> Grid | None:
+        """``g`` with each object's action done; ``None`` for an object the table does not
+        know."""
+        c = g.cells
+        bg = background(c) if self.bg is None else self.bg
+        objects = segment(c, self.diagonal, self.by_color, bg, {})
+        if not objects:
+            return None
+        return _assemble(c, bg, objects, self.columns, dict(self.table))
+
+    def describe(self) -> str:
+        keys = ", ".join(PROPERTIES[j] for j in self.columns)
+        return f"{self.name} by {keys}: " + "; ".join(
+            f"{k} -> {ACTIONS[a][0]}" for k, a in self.table
+        )
+
+
+def _assemble(
+    c: Cells,
+    bg: int,
+    objects: Sequence[_Object],
+    columns: tuple[int, ...],
+    table: dict[tuple[int, ...], int],
+) -> Grid | None:
+    out = c.copy()
+    for o in objects:
+        action = table.get(tuple(o.properties[j] for j in columns))
+        if action is None:
+            return None
+        if action:
+            changed = ACTIONS[action][1](c, o, bg)
+            moved = changed != c
+            out[moved] = changed[moved]
+    return Grid(out)
+
+
+def _explained(x: Cells, y: Cells, objects: Sequence[_Object], bg: int) -> list[int]:
+    """For each object, the bit set of actions that give ``y`` over its box (other objects'
+    cells there excepted: their own actions answer for them)."""
+    everything = np.zeros(x.shape, dtype=np.int64)
+    for o in objects:
+        everything += o.mask
+    out = []
+    for o in objects:
+        at = _in_box(o)
+        mine = (everything[at] - o.mask[at]) == 0
+        want = y[at][mine]
+        bits = 0
+        for i, (_, act) in enumerate(ACTIONS):
+            if np.array_equal(act(x, o, bg)[at][mine], want):
+                bits |= 1 << i
+        out.append(bits)
+    return out
+
+
+def find_object_rule(
+    pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid]
+) -> ObjectRule | None:
+    """The shortest table over the fewest object properties (one or two) that turns each
+    same-shape train input into its output and knows every object of ``unseen``, over
+    every segmentation (ties go to the one with the fewest objects). The background is
+    the task's commonest input colour, or each grid's own if theirs differ."""
+    if not pairs or any(x.shape != y.shape for x, y in pairs) or all(x == y for x, y in pairs):
+        return None
+    counts = sum(np.bincount(x.cells.ravel(), minlength=10) for x, _ in pairs)
+    task_bg = int(np.argmax(counts))
+    own = {background(g.cells) for g in [*(x for x, _ in pairs), *unseen]}
+    found: list[tuple[tuple[int, int, int], ObjectRule]] = []
+    for bg in (task_bg,) if own == {task_bg} else (task_bg, None):
+        for diagonal, by_color in SEGMENTATIONS:
+            fitted = _fit(pairs, unseen, diagonal, by_color, bg)
+            if fitted is not None:
+                found.append(fitted)
+    return min(found, key=lambda f: f[0])[1] if found else None
+
+
+def _fit(
+    pairs: Sequence[tuple[Grid, Grid]],
+    unseen: Sequence[Grid],
+    diagonal: bool,
+    by_color: bool,
+    bg: int | None,
+) -> tuple[tuple[int, int, int], ObjectRule] | None:
+    """The best rule for one segmentation, with its rank (properties, keys, objects)."""
+    shapes: dict[bytes, int] = {}
+    train: list[list[_Object]] = []
+    bits: list[int] = []
+    for x, y in pairs:
+        bx = background(x.cells) if bg is None else bg
+        objects = segment(x.cells, diagonal, by_color, bx, shapes)
+        if not objects:
+            return None
+        inside = np.zeros(x.shape, dtype=bool)
+        for o in objects:
+            inside[_in_box(o)] = True
+        if ((x.cells != y.cells) & ~inside).any():
+            return None  # a change outside every object's box
+        explained = _explained(x.cells, y.cells, objects, bx)
+        if 0 in explained:
+            return None
+        train.append(objects)
+        bits += explained
+    tests = [
+        segment(g.cells, diagonal, by_color, background(g.cells) if bg is None else bg, shapes)
+        for g in unseen
+    ]
+    if any(not objects for objects in tests):
+        return None
+    flat = [o for objects in train for o in objects]
+    for size in range(1, _MAX_PROPERTIES + 1):
+        best: ObjectRule | None = None
+        for columns in itertools.combinations(range(len(PROPERTIES)), size):
+            table = _table(flat, bits, columns)
+            if table is None or (best is not None and len(table) >= len(best.table)):
+                continue
+            if any(
+                tuple(o.properties[j] for j in columns) not in table
+                for objects in tests
+                for o in objects
+            ):
+                continue
+            if not all(
+                _assemble(
+                    x.cells, background(x.cells) if bg is None else bg, objects, columns, table
+                )
+                == y
+                for (x, y), objects in zip(pairs, train, strict=True)
+            ):
+                continue
+            best = ObjectRule(diagonal, by_color, bg, columns, tuple(sorted(table.items())))
+        if best is not None:
+            return (size, len(best.table), len(flat)), best
+    return None
+
+
+def _table(
+    objects: Sequence[_Object], bits: Sequence[int], columns: tuple[int, ...]
+) -> dict[tuple[int, ...], int] | None:
+    """Each key's first action that every object with that key allows, or ``None`` if
+    some key's objects share none."""
+    shared: dict[tuple[int, ...], int] = {}
+    for o, b in zip(objects, bits, strict=True):
+        key = tuple(o.properties[j] for j in columns)
+        shared[key] = shared.get(key, b) & b
+        if not shared[key]:
+            return None
+    return {k: (b & -b).bit_length() - 1 for k, b in shared.items()}

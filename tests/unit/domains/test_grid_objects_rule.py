@@ -1,0 +1,103 @@
+"""Object rules: an action per object, chosen by a property of the object."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from metagrow.domains.grids import GRID, Grid, GridsDomain
+from metagrow.domains.grids._objrule import find_object_rule, holes
+from metagrow.lang import Example, Task, arrow
+
+RING = np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=bool)
+DOUBLE_RING = np.array([[1, 1, 1, 1, 1], [1, 0, 1, 0, 1], [1, 1, 1, 1, 1]], dtype=bool)
+BLOCK = np.ones((2, 2), dtype=bool)
+HOOK = np.array([[1, 1, 0], [1, 0, 0], [1, 1, 1]], dtype=bool)
+
+
+def _place(size: tuple[int, int], shapes: list[tuple[np.ndarray, int, int, int]]) -> np.ndarray:
+    c = np.zeros(size, dtype=np.uint8)
+    for mask, color, r, k in shapes:
+        h, w = mask.shape
+        c[r : r + h, k : k + w][mask] = color
+    return c
+
+
+def _by_holes(layout: list[tuple[np.ndarray, int, int, int]]) -> tuple[Grid, Grid]:
+    """Objects with one hole turn 3, with two holes 4; solid ones stay as they are."""
+    x = _place((12, 12), layout)
+    y = _place(
+        (12, 12),
+        [(m, {1: 3, 2: 4}.get(int(holes(m).sum()), c), r, k) for m, c, r, k in layout],
+    )
+    return Grid(x), Grid(y)
+
+
+def test_holes_are_the_enclosed_cells_of_a_mask() -> None:
+    assert holes(RING).sum() == 1 and holes(RING)[1, 1]
+    assert holes(DOUBLE_RING).sum() == 2
+    assert not holes(BLOCK).any() and not holes(HOOK).any()
+
+
+def test_objects_are_recoloured_by_how_many_holes_they_have() -> None:
+    pairs = [
+        _by_holes([(RING, 1, 0, 0), (BLOCK, 2, 5, 5), (DOUBLE_RING, 5, 8, 1)]),
+        _by_holes([(BLOCK, 1, 0, 0), (RING, 2, 4, 6), (HOOK, 5, 8, 0)]),
+        _by_holes([(DOUBLE_RING, 2, 1, 1), (RING, 6, 6, 2)]),
+    ]
+    test_x, test_y = _by_holes([(RING, 7, 0, 8), (DOUBLE_RING, 1, 5, 0), (BLOCK, 6, 9, 9)])
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and len(rule.columns) == 1
+    assert "holes" in rule.describe()
+    assert all(rule(x) == y for x, y in pairs)
+    assert rule(test_x) == test_y
+
+
+def _flip_reds(layout: list[tuple[np.ndarray, int, int, int]]) -> tuple[Grid, Grid]:
+    x = _place((10, 10), layout)
+    y = _place((10, 10), [(m[:, ::-1] if c == 2 else m, c, r, k) for m, c, r, k in layout])
+    return Grid(x), Grid(y)
+
+
+def test_objects_of_one_colour_are_flipped_in_their_box() -> None:
+    pairs = [
+        _flip_reds([(HOOK, 2, 0, 0), (HOOK, 1, 5, 5)]),
+        _flip_reds([(HOOK, 1, 0, 0), (HOOK.T, 2, 6, 1)]),
+    ]
+    test_x, test_y = _flip_reds([(HOOK.T, 2, 1, 6), (HOOK, 1, 6, 0)])
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None
+    assert rule(test_x) == test_y
+
+
+def test_no_rule_when_a_test_object_was_never_seen_or_a_change_is_outside_every_box() -> None:
+    pairs = [
+        _by_holes([(RING, 1, 0, 0)]),
+        _by_holes([(BLOCK, 2, 0, 10)]),
+        _by_holes([(HOOK, 5, 9, 0)]),
+    ]
+    # every property of a big two-hole object is either new (colour, size, box, holes,
+    # shape) or shared by train objects with different actions (rank, border, rectangle)
+    big = np.ones((4, 6), dtype=bool)
+    big[1:3, 1] = big[1:3, 4] = False
+    unseen_x, _ = _by_holes([(big, 9, 4, 4)])
+    assert find_object_rule(pairs, [unseen_x]) is None
+    assert find_object_rule(pairs, [pairs[0][0]]) is not None
+    x, y = pairs[0]
+    far = y.cells.copy()
+    far[11, 0] = 4  # a change away from every object
+    assert find_object_rule([(x, Grid(far))], []) is None
+    assert find_object_rule([(x, x)], []) is None
+
+
+def test_a_one_property_object_rule_joins_the_task_grammar_as_an_exact_primitive() -> None:
+    pairs = [
+        _by_holes([(RING, 1, 0, 0), (BLOCK, 2, 5, 5), (DOUBLE_RING, 5, 8, 1)]),
+        _by_holes([(BLOCK, 1, 0, 0), (RING, 2, 4, 6), (HOOK, 5, 8, 0)]),
+    ]
+    test_x, _ = _by_holes([(RING, 7, 0, 8), (DOUBLE_RING, 1, 5, 0)])
+    train = tuple(Example((x,), y) for x, y in pairs)
+    task = Task("holes", arrow(GRID, GRID), train, (Example((test_x,)),))
+    grids = GridsDomain()
+    grammar = grids.task_grammar(task, grids.grammar())
+    added = grammar.primitives["rule_objects1"]
+    assert not added.fallback
