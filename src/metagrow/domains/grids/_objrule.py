@@ -168,13 +168,23 @@ def _hole_count(crop: Mask) -> int:
     return int(component_labels(holes(crop).astype(np.uint8), False, True, bg=0).max()) + 1
 
 
-def segment(
-    c: Cells, diagonal: bool, by_color: bool, bg: int, shapes: dict[bytes, int]
-) -> list[_Object]:
+SEGMENTATIONS = ("object", "object8", "blob4", "blob", "region")
+"""Objects of one colour joined by sides (or also corners: ``8``); multicolour objects
+joined by sides or corners (``blob``), or sides only; the background's own regions."""
+
+
+def _labels(c: Cells, segmentation: str, bg: int) -> npt.NDArray[np.int64]:
+    if segmentation == "region":
+        return component_labels((c == bg).astype(np.uint8), False, True, bg=0)
+    diagonal = segmentation in ("object8", "blob")
+    return component_labels(c, diagonal, segmentation.startswith("object"), bg)
+
+
+def segment(c: Cells, segmentation: str, bg: int, shapes: dict[bytes, int]) -> list[_Object]:
     """The objects of ``c`` on background ``bg`` in reading order, each with its properties
     (``shapes`` numbers the shapes met so far, so that the same shape gets the same number
     in every grid); none if there are too many."""
-    labels = component_labels(c, diagonal, by_color, bg)
+    labels = _labels(c, segmentation, bg)
     n = int(labels.max()) + 1
     if n > _MAX_OBJECTS:
         return []
@@ -211,17 +221,12 @@ def segment(
     return out
 
 
-SEGMENTATIONS = ((False, True), (True, True), (False, False), (True, False))
-"""(diagonal, by colour): objects of one colour by sides, or corners too; multicolour."""
-
-
 @final
 @dataclass(frozen=True, slots=True)
 class ObjectRule:
     """For one segmentation, a table from some object properties to an action."""
 
-    diagonal: bool
-    by_color: bool
+    segmentation: str
     bg: int | None
     columns: tuple[int, ...]
     table: tuple[tuple[tuple[int, ...], int], ...]
@@ -235,14 +240,14 @@ class ObjectRule:
         know."""
         c = g.cells
         bg = background(c) if self.bg is None else self.bg
-        objects = segment(c, self.diagonal, self.by_color, bg, {})
+        objects = segment(c, self.segmentation, bg, {})
         if not objects:
             return None
         return _assemble(c, bg, objects, self.columns, dict(self.table))
 
     def describe(self) -> str:
         keys = ", ".join(PROPERTIES[j] for j in self.columns)
-        return f"{self.name} by {keys}: " + "; ".join(
+        return f"{self.name} of {self.segmentation}s by {keys}: " + "; ".join(
             f"{k} -> {ACTIONS[a][0]}" for k, a in self.table
         )
 
@@ -299,8 +304,8 @@ def find_object_rule(
     own = {background(g.cells) for g in [*(x for x, _ in pairs), *unseen]}
     found: list[tuple[tuple[int, int, int], ObjectRule]] = []
     for bg in (task_bg,) if own == {task_bg} else (task_bg, None):
-        for diagonal, by_color in SEGMENTATIONS:
-            fitted = _fit(pairs, unseen, diagonal, by_color, bg)
+        for segmentation in SEGMENTATIONS:
+            fitted = _fit(pairs, unseen, segmentation, bg)
             if fitted is not None:
                 found.append(fitted)
     return min(found, key=lambda f: f[0])[1] if found else None
@@ -309,8 +314,7 @@ def find_object_rule(
 def _fit(
     pairs: Sequence[tuple[Grid, Grid]],
     unseen: Sequence[Grid],
-    diagonal: bool,
-    by_color: bool,
+    segmentation: str,
     bg: int | None,
 ) -> tuple[tuple[int, int, int], ObjectRule] | None:
     """The best rule for one segmentation, with its rank (properties, keys, objects)."""
@@ -319,7 +323,7 @@ def _fit(
     bits: list[int] = []
     for x, y in pairs:
         bx = background(x.cells) if bg is None else bg
-        objects = segment(x.cells, diagonal, by_color, bx, shapes)
+        objects = segment(x.cells, segmentation, bx, shapes)
         if not objects:
             return None
         inside = np.zeros(x.shape, dtype=bool)
@@ -333,7 +337,7 @@ def _fit(
         train.append(objects)
         bits += explained
     tests = [
-        segment(g.cells, diagonal, by_color, background(g.cells) if bg is None else bg, shapes)
+        segment(g.cells, segmentation, background(g.cells) if bg is None else bg, shapes)
         for g in unseen
     ]
     if any(not objects for objects in tests):
@@ -359,7 +363,7 @@ def _fit(
                 for (x, y), objects in zip(pairs, train, strict=True)
             ):
                 continue
-            best = ObjectRule(diagonal, by_color, bg, columns, tuple(sorted(table.items())))
+            best = ObjectRule(segmentation, bg, columns, tuple(sorted(table.items())))
         if best is not None:
             return (size, len(best.table), len(flat)), best
     return None
