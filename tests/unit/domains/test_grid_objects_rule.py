@@ -101,3 +101,23 @@ def test_a_one_property_object_rule_joins_the_task_grammar_as_an_exact_primitive
     grammar = grids.task_grammar(task, grids.grammar())
     added = grammar.primitives["rule_objects1"]
     assert not added.fallback
+
+
+def _slide_to_wall(layout: list[tuple[np.ndarray, int, int, int]], wall: int) -> tuple[Grid, Grid]:
+    """Red objects slide along their row until they meet the grey wall in column ``wall``."""
+    x = _place((10, 10), layout)
+    x[:, wall] = 5
+    y = _place((10, 10), [(m, c, r, wall - m.shape[1] if c == 2 else k) for m, c, r, k in layout])
+    y[:, wall] = 5
+    return Grid(x), Grid(y)
+
+
+def test_objects_slide_against_the_nearest_other_object() -> None:
+    pairs = [
+        _slide_to_wall([(HOOK, 2, 0, 0), (BLOCK, 1, 6, 0)], 8),
+        _slide_to_wall([(BLOCK, 2, 3, 1), (HOOK, 1, 7, 0)], 6),
+    ]
+    test_x, test_y = _slide_to_wall([(HOOK.T, 2, 4, 0), (BLOCK, 2, 0, 2)], 9)
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and "slide" in rule.describe()
+    assert rule(test_x) == test_y

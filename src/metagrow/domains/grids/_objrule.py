@@ -1,14 +1,16 @@
 """Object rules read off a task's examples: each object of the input is changed by one
 action (kept, deleted, recoloured, its box or holes or inside filled, flipped in its
-box), and which action is a table over one or two properties of the object (its colour,
-size, size rank, box, border contact, how often its shape or colour recurs, holes).
+box, slid in a direction or against the nearest other object), and which action is a
+table over one or two properties of the object (its colour, size, size rank, box,
+border contact, how often its shape or colour recurs, holes).
 
 This is the object-centric decomposition: a per-object program (the action) and a rule
 assembling the output (the objects changed in place, everything else as it was). For a
 segmentation of the inputs into objects, each train object gets the set of actions that
-explain the output over its box; a table over a few properties is kept when every key's
-objects share an action, the assembled output equals every train output, and every test
-object's key was seen. The shortest table over the fewest properties wins.
+explain the output over its box and the cells they change; a table over a few
+properties is kept when every key's objects share an action (of those, the one that
+changes the most cells), the assembled output equals every train output, and every
+test object's key was seen. The shortest table over the fewest properties wins.
 """
 
 from __future__ import annotations
@@ -142,6 +144,57 @@ def _flip(turn: Callable[[npt.NDArray[np.generic]], npt.NDArray[np.generic]]) ->
     return act
 
 
+_DIRECTIONS = ((1, 0), (-1, 0), (0, 1), (0, -1))
+
+
+def _slide_steps(c: Cells, o: _Object, bg: int, dr: int, dc: int) -> tuple[int, bool]:
+    """How far the object slides in a direction before it would leave the grid or overlap
+    another non-background cell, and whether a cell (not the edge) stopped it."""
+    h, w = c.shape
+    blocked = (c != bg) & ~o.mask
+    rows, cols = np.nonzero(o.mask)
+    k = 0
+    while True:
+        r, q = rows + (k + 1) * dr, cols + (k + 1) * dc
+        if r.min() < 0 or r.max() >= h or q.min() < 0 or q.max() >= w:
+            return k, False
+        if blocked[r, q].any():
+            return k, True
+        k += 1
+
+
+def _moved(c: Cells, o: _Object, bg: int, dr: int, dc: int) -> Cells:
+    out = c.copy()
+    if dr or dc:
+        rows, cols = np.nonzero(o.mask)
+        out[rows, cols] = bg
+        out[rows + dr, cols + dc] = c[rows, cols]
+    return out
+
+
+def _slide(dr: int, dc: int) -> Action:
+    """Slide the object as far as it goes (to the edge, or against another object)."""
+
+    def act(c: Cells, o: _Object, bg: int) -> Cells:
+        k, _ = _slide_steps(c, o, bg, dr, dc)
+        return _moved(c, o, bg, k * dr, k * dc)
+
+    return act
+
+
+def _slide_to_nearest(c: Cells, o: _Object, bg: int) -> Cells:
+    """Slide the object against the nearest other cell in a straight line, if any."""
+    hits = []
+    for dr, dc in _DIRECTIONS:
+        k, stopped = _slide_steps(c, o, bg, dr, dc)
+        if stopped:
+            hits.append((k, dr, dc))
+    if not hits:
+        return c.copy()
+    k, dr, dc = min(hits)
+    return _moved(c, o, bg, k * dr, k * dc)
+
+
 ACTIONS: tuple[tuple[str, Action], ...] = (
     ("keep", _keep),
     ("delete", _delete),
@@ -152,6 +205,8 @@ ACTIONS: tuple[tuple[str, Action], ...] = (
     ("flip_h", _flip(lambda a: a[:, ::-1])),
     ("flip_v", _flip(lambda a: a[::-1])),
     ("rot180", _flip(lambda a: a[::-1, ::-1])),
+    *((f"slide{dr:+d}{dc:+d}", _slide(dr, dc)) for dr, dc in _DIRECTIONS),
+    ("slide_to_nearest", _slide_to_nearest),
 )
 
 
@@ -271,22 +326,30 @@ def _assemble(
     return Grid(out)
 
 
-def _explained(x: Cells, y: Cells, objects: Sequence[_Object], bg: int) -> list[int]:
-    """For each object, the bit set of actions that give ``y`` over its box (other objects'
-    cells there excepted: their own actions answer for them)."""
+def _explained(
+    x: Cells, y: Cells, objects: Sequence[_Object], bg: int
+) -> list[tuple[int, npt.NDArray[np.int64]]]:
+    """For each object, the bit set of actions that give ``y`` over its box and wherever
+    they change the grid (other objects' cells excepted: their own actions answer for
+    them), and how many cells each action changes."""
     everything = np.zeros(x.shape, dtype=np.int64)
     for o in objects:
         everything += o.mask
     out = []
     for o in objects:
-        at = _in_box(o)
-        mine = (everything[at] - o.mask[at]) == 0
-        want = y[at][mine]
+        box = np.zeros(x.shape, dtype=bool)
+        box[_in_box(o)] = True
+        mine = (everything - o.mask) == 0
         bits = 0
+        reach = np.zeros(len(ACTIONS), dtype=np.int64)
         for i, (_, act) in enumerate(ACTIONS):
-            if np.array_equal(act(x, o, bg)[at][mine], want):
+            got = act(x, o, bg)
+            changed = got != x
+            at = (box | changed) & mine
+            if np.array_equal(got[at], y[at]):
                 bits |= 1 << i
-        out.append(bits)
+                reach[i] = int((changed & mine).sum())
+        out.append((bits, reach))
     return out
 
 
@@ -320,19 +383,14 @@ def _fit(
     """The best rule for one segmentation, with its rank (properties, keys, objects)."""
     shapes: dict[bytes, int] = {}
     train: list[list[_Object]] = []
-    bits: list[int] = []
+    bits: list[tuple[int, npt.NDArray[np.int64]]] = []
     for x, y in pairs:
         bx = background(x.cells) if bg is None else bg
         objects = segment(x.cells, segmentation, bx, shapes)
         if not objects:
             return None
-        inside = np.zeros(x.shape, dtype=bool)
-        for o in objects:
-            inside[_in_box(o)] = True
-        if ((x.cells != y.cells) & ~inside).any():
-            return None  # a change outside every object's box
         explained = _explained(x.cells, y.cells, objects, bx)
-        if 0 in explained:
+        if any(b == 0 for b, _ in explained):
             return None
         train.append(objects)
         bits += explained
@@ -370,14 +428,23 @@ def _fit(
 
 
 def _table(
-    objects: Sequence[_Object], bits: Sequence[int], columns: tuple[int, ...]
+    objects: Sequence[_Object],
+    bits: Sequence[tuple[int, npt.NDArray[np.int64]]],
+    columns: tuple[int, ...],
 ) -> dict[tuple[int, ...], int] | None:
-    """Each key's first action that every object with that key allows, or ``None`` if
-    some key's objects share none."""
-    shared: dict[tuple[int, ...], int] = {}
-    for o, b in zip(objects, bits, strict=True):
+    """Each key's action that every object with that key allows and that changes the most
+    cells over them (the first on ties), or ``None`` if some key's objects share none."""
+    shared: dict[tuple[int, ...], tuple[int, npt.NDArray[np.int64]]] = {}
+    for o, (b, reach) in zip(objects, bits, strict=True):
         key = tuple(o.properties[j] for j in columns)
-        shared[key] = shared.get(key, b) & b
-        if not shared[key]:
+        known = shared.get(key)
+        both = b if known is None else known[0] & b
+        if not both:
             return None
-    return {k: (b & -b).bit_length() - 1 for k, b in shared.items()}
+        shared[key] = (both, reach if known is None else known[1] + reach)
+    return {k: _most_reaching(b, reach) for k, (b, reach) in shared.items()}
+
+
+def _most_reaching(bits: int, reach: npt.NDArray[np.int64]) -> int:
+    allowed = [i for i in range(len(ACTIONS)) if bits >> i & 1]
+    return max(allowed, key=lambda i: (reach[i], -i))
