@@ -14,6 +14,7 @@ from metagrow.domains.grids._objrule import find_object_rule
 from metagrow.domains.grids._primitives import grid_primitives
 from metagrow.domains.grids._repair import find_repair
 from metagrow.domains.grids._select import find_selector
+from metagrow.domains.grids._stack import find_stack_rule
 from metagrow.domains.grids._subset import find_subset_rule
 from metagrow.domains.grids._tree import fit_tree
 from metagrow.lang import Grammar, Limits, Primitive, Task, TCon, Type, arrow
@@ -88,14 +89,15 @@ class GridsDomain(Domain):
         """Adds primitives read off the task's examples: the first that fits of
         ``repair_...``, a patch of one colour over a periodic or symmetric picture filled
         in (``_repair``); ``select_...``, a part selector when each output is one part of
-        its input (``_select``); ``rule_<family>``, the simplest cell table of one feature
-        family that maps every same-shape train input to its output and knows every test
-        input (``_fitted``); ``rule_objects1``, each object changed by an action chosen
-        by one of its properties (``_objrule``). Failing those, fallbacks (their programs
-        rank after searched ones): ``rule_objects2``, the same over two properties;
-        ``rule_features<k>``, the shortest table over the fewest cell features
-        (``_subset``); and ``rule_tree``, a decision tree over all of them, which often
-        fits the train pairs and misses the test (``_tree``)."""
+        its input (``_select``); ``stack_...``, a table over the colours of same-shape
+        pieces of the input at each cell (``_stack``); ``rule_<family>``, the simplest
+        cell table of one feature family that maps every same-shape train input to its
+        output and knows every test input (``_fitted``); ``rule_objects1``, each object
+        changed by an action chosen by one of its properties (``_objrule``). Failing
+        those, fallbacks (their programs rank after searched ones): ``rule_objects2``,
+        the same over two properties; ``rule_features<k>``, the shortest table over the
+        fewest cell features (``_subset``); and ``rule_tree``, a decision tree over all
+        of them, which often fits the train pairs and misses the test (``_tree``)."""
         if task.request != _G_G:
             return grammar
         pairs = [(x, y) for ex in task.train if isinstance(x := ex.inputs[0], Grid)
@@ -106,7 +108,12 @@ class GridsDomain(Domain):
         # Weights relative to the likeliest production, so that a learned library's
         # weights (which need not peak at 0) do not push the task's primitive out of reach.
         top = max(p.log_weight for p in grammar.productions)
-        exact = find_repair(pairs, tests) or find_selector(pairs, tests) or find_rule(pairs, tests)
+        exact = (
+            find_repair(pairs, tests)
+            or find_selector(pairs, tests)
+            or find_stack_rule(pairs, tests)
+            or find_rule(pairs, tests)
+        )
         if exact is not None:
             return grammar.with_primitive(Primitive(exact.name, _G_G, _total(exact)), top)
         by_objects = find_object_rule(pairs, tests)
