@@ -50,6 +50,7 @@ def test_objects_are_recoloured_by_how_many_holes_they_have() -> None:
     assert "holes" in rule.describe()
     assert all(rule(x) == y for x, y in pairs)
     assert rule(test_x) == test_y
+    assert find_object_rule(pairs, [test_x], seconds=0.0) is None  # no time, no rule
 
 
 def _flip_reds(layout: list[tuple[np.ndarray, int, int, int]]) -> tuple[Grid, Grid]:

@@ -116,7 +116,7 @@ class GridsDomain(Domain):
         )
         if exact is not None:
             return grammar.with_primitive(Primitive(exact.name, _G_G, _total(exact)), top)
-        by_objects = find_object_rule(pairs, tests)
+        by_objects = find_object_rule(pairs, tests, seconds / 2)
         if by_objects is not None and len(by_objects.columns) == 1:
             return grammar.with_primitive(Primitive(by_objects.name, _G_G, _total(by_objects)), top)
         if by_objects is not None:

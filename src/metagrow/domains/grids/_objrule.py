@@ -1,6 +1,7 @@
 """Object rules read off a task's examples: each object of the input is changed by one
 action (kept, deleted, recoloured, its box or holes or inside filled, flipped in its
-box, slid in a direction or against the nearest other object), and which action is a
+box, slid in a direction or against the nearest other object, or sending out lines of
+its colour), and which action is a
 table over one or two properties of the object (its colour, size, size rank, box,
 border contact, how often its shape or colour recurs, holes).
 
@@ -16,6 +17,7 @@ test object's key was seen. The shortest table over the fewest properties wins.
 from __future__ import annotations
 
 import itertools
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ Mask = npt.NDArray[np.bool_]
 _MAX_OBJECTS = 60
 """Grids with more objects than this (noise) are left to the cell rules."""
 _MAX_PROPERTIES = 2
+_SECONDS = 2.0
 
 
 @final
@@ -195,6 +198,30 @@ def _slide_to_nearest(c: Cells, o: _Object, bg: int) -> Cells:
     return _moved(c, o, bg, k * dr, k * dc)
 
 
+def _rays(directions: tuple[tuple[int, int], ...], stop: bool) -> Action:
+    """Lines of the object's colours from each of its cells outwards over the background,
+    to the edge or (``stop``) to the first other cell in the way."""
+
+    def act(c: Cells, o: _Object, bg: int) -> Cells:
+        h, w = c.shape
+        out = c.copy()
+        rows, cols = np.nonzero(o.mask)
+        for r0, c0 in zip(rows.tolist(), cols.tolist(), strict=True):
+            color = c[r0, c0]
+            for dr, dc in directions:
+                r, q = r0 + dr, c0 + dc
+                while 0 <= r < h and 0 <= q < w:
+                    if c[r, q] != bg and not o.mask[r, q]:
+                        if stop:
+                            break
+                    elif c[r, q] == bg:
+                        out[r, q] = color
+                    r, q = r + dr, q + dc
+        return out
+
+    return act
+
+
 ACTIONS: tuple[tuple[str, Action], ...] = (
     ("keep", _keep),
     ("delete", _delete),
@@ -207,6 +234,10 @@ ACTIONS: tuple[tuple[str, Action], ...] = (
     ("rot180", _flip(lambda a: a[::-1, ::-1])),
     *((f"slide{dr:+d}{dc:+d}", _slide(dr, dc)) for dr, dc in _DIRECTIONS),
     ("slide_to_nearest", _slide_to_nearest),
+    *((f"ray{dr:+d}{dc:+d}", _rays(((dr, dc),), stop=True)) for dr, dc in _DIRECTIONS),
+    ("rays_rows", _rays(_DIRECTIONS[2:], stop=False)),
+    ("rays_columns", _rays(_DIRECTIONS[:2], stop=False)),
+    ("rays_cross", _rays(_DIRECTIONS, stop=False)),
 )
 
 
@@ -354,20 +385,24 @@ def _explained(
 
 
 def find_object_rule(
-    pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid]
+    pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid], seconds: float = _SECONDS
 ) -> ObjectRule | None:
     """The shortest table over the fewest object properties (one or two) that turns each
     same-shape train input into its output and knows every object of ``unseen``, over
     every segmentation (ties go to the one with the fewest objects). The background is
-    the task's commonest input colour, or each grid's own if theirs differ."""
+    the task's commonest input colour, or each grid's own if theirs differ. Segmentations
+    not reached within ``seconds`` are not tried."""
     if not pairs or any(x.shape != y.shape for x, y in pairs) or all(x == y for x, y in pairs):
         return None
     counts = sum(np.bincount(x.cells.ravel(), minlength=10) for x, _ in pairs)
     task_bg = int(np.argmax(counts))
     own = {background(g.cells) for g in [*(x for x, _ in pairs), *unseen]}
     found: list[tuple[tuple[int, int, int], ObjectRule]] = []
+    deadline = time.perf_counter() + seconds
     for bg in (task_bg,) if own == {task_bg} else (task_bg, None):
         for segmentation in SEGMENTATIONS:
+            if time.perf_counter() > deadline:
+                break
             fitted = _fit(pairs, unseen, segmentation, bg)
             if fitted is not None:
                 found.append(fitted)
