@@ -44,6 +44,18 @@ def test_period_fill_refuses_a_tile_cell_it_never_saw() -> None:
     assert out is not None and np.array_equal(out, full)
 
 
+def test_period_fill_restores_diagonal_stripes_from_a_few_cells() -> None:
+    r, c = np.indices((7, 7))
+    stripes = np.array([2, 8, 3], dtype=np.uint8)[(r + c) % 3]
+    corner = np.where(r + c < 3, stripes, 0).astype(np.uint8)  # six cells, three colours
+    out = fill_period(corner, 0)
+    assert out is not None and np.array_equal(out, stripes)
+    other = np.array([4, 1, 6, 5], dtype=np.uint8)[(r - c) % 4]
+    band = np.where(abs(r + c - 6) <= 1, other, 0).astype(np.uint8)
+    out = fill_period(band, 0)
+    assert out is not None and np.array_equal(out, other)
+
+
 def test_mirror_fill_restores_a_symmetric_picture() -> None:
     half = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]], dtype=np.uint8)
     full = np.hstack([half, half[:, ::-1]])

@@ -10,11 +10,12 @@ the picture of every test input is regular enough to fill every hidden cell.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import final
 
 import numpy as np
+import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._paint import symmetrize
@@ -25,27 +26,38 @@ Fill = Callable[[Cells, int], Cells | None]
 
 
 def fill_period(c: Cells, hidden: int) -> Cells | None:
-    """Hidden cells filled from the smallest translational period that every visible cell
-    agrees with and that shows every cell of the tile at least once."""
+    """Hidden cells filled from the smallest period that every visible cell agrees with
+    and that shows every cell of its tile at least once: a ``p`` by ``q`` tile, or
+    stripes along diagonals (a cell's colour set by ``(row + column) mod p`` or by
+    ``(row - column) mod p``); the fewest tile cells win, tiles first on ties."""
     h, w = c.shape
     known = c != hidden
     if known.all() or not known.any():
         return None
-    rows, cols = np.nonzero(known)
+    at = np.indices(c.shape).astype(np.int64)
     values = c[known].astype(np.int64)
-    periods = sorted(((p, q) for p in range(1, h + 1) for q in range(1, w + 1)
-                      if p * q < h * w), key=lambda pq: (pq[0] * pq[1], pq))  # fmt: skip
-    for p, q in periods:
-        if p * q > len(values):
+    for n, group in _periods(h, w, at[0], at[1]):
+        if n > len(values):
             break
-        group = (rows % p) * q + cols % q
-        keys = np.unique(group * 16 + values)
-        if len(keys) != p * q or len(np.unique(keys >> 4)) != len(keys):
+        seen = group[known]
+        keys = np.unique(seen * 16 + values)
+        if len(keys) != n or len(np.unique(keys >> 4)) != len(keys):
             continue  # some tile cell unseen, or seen with two colours
-        tile = (keys & 15).astype(np.uint8).reshape(p, q)
-        out = np.tile(tile, (-(-h // p), -(-w // q)))[:h, :w]
-        return out
+        return (keys & 15).astype(np.uint8)[group]
     return None
+
+
+def _periods(
+    h: int, w: int, r: npt.NDArray[np.int64], q: npt.NDArray[np.int64]
+) -> Iterator[tuple[int, npt.NDArray[np.int64]]]:
+    """Each period's tile-cell index for every cell, by the number of tile cells."""
+    tiles = [(a * b, 0, a, b) for a in range(1, h + 1) for b in range(1, w + 1) if a * b < h * w]
+    stripes = [(p, sign, p, 0) for p in range(2, h + w) for sign in (1, -1)]
+    for n, sign, a, b in sorted(tiles + stripes, key=lambda t: (t[0], t[1] != 0, -t[1])):
+        if sign:
+            yield n, (r + sign * q) % a
+        else:
+            yield n, (r % a) * b + q % b
 
 
 def fill_mirror(c: Cells, hidden: int) -> Cells | None:
