@@ -38,7 +38,7 @@ def run(domain: GridsDomain, text: str, *args: object) -> object:
 def test_grammar_size_and_unique_names() -> None:
     names = [p.name for p in grid_primitives()]
     assert len(names) == len(set(names))
-    assert 40 <= len(names) <= 80
+    assert 40 <= len(names) <= 90
 
 
 def test_grids_are_values_compared_by_content() -> None:
@@ -120,6 +120,19 @@ SCENE = G(
         ("(lam (overlay $0 (flip_h $0)))", G([[1, 0, 0]]), [[1, 0, 1]]),
         ("(lam (canvas 1 (count (objects $0)) (main_color $0)))", SCENE, [[3, 3, 3]]),
         ("(lam (merge (pieces $0)))", G([[1, 0, 5, 0, 0], [0, 0, 5, 0, 2]]), [[1, 0], [0, 2]]),
+        (
+            "(lam (piece_colors $0))",
+            G(
+                [
+                    [1, 1, 0, 5, 0, 0, 0],
+                    [0, 1, 0, 5, 0, 2, 0],
+                    [5, 5, 5, 5, 5, 5, 5],
+                    [0, 0, 0, 5, 3, 4, 0],
+                    [0, 0, 0, 5, 4, 4, 0],
+                ]
+            ),
+            [[1, 2], [0, 4]],
+        ),
     ],
 )
 def test_primitives_compute(grids: GridsDomain, program: str, arg: Grid, want: object) -> None:

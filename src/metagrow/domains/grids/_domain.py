@@ -33,7 +33,7 @@ _SPECIALISED = (
     "antitranspose", "mirror4", "rot_tile", "dedup", "kron", "canvas", "fill", "border",
     "symmetrize", "surround", "connect", "connect_h", "connect_v", "connect_diag",
     "fall_down", "fall_up", "fall_left", "fall_right", "objects8", "blobs", "pieces",
-    "unique_color", "unique_shape", "most_common", "of_color", "merge", "least_color",
+    "piece_colors", "unique_color", "unique_shape", "most_common", "of_color", "merge", "least_color",
     "ncolors", "count_color", "cells", "width", "height", "per_object",
 )  # fmt: skip
 _WEIGHTS = {

@@ -92,6 +92,28 @@ def pieces(g: Grid) -> Grids:
     order; the separator is the colour drawing the most such lines, the background only
     if no other colour draws any."""
     c = g.cells
+    rows, cols, _ = _piece_spans(c)
+    return tuple(Grid(c[r0:r1, c0:c1]) for r0, r1 in rows for c0, c1 in cols)
+
+
+def piece_colors(g: Grid) -> Grid:
+    """One cell per piece (see :func:`pieces`), laid out as the pieces are: the piece's
+    most common colour other than the separator and the background, or the background
+    if it has none."""
+    c = g.cells
+    rows, cols, sep = _piece_spans(c)
+    bg = background(c)
+    out = np.full((len(rows), len(cols)), bg, dtype=np.uint8)
+    for i, (r0, r1) in enumerate(rows):
+        for j, (c0, c1) in enumerate(cols):
+            counts = np.bincount(c[r0:r1, c0:c1].ravel(), minlength=10)
+            counts[[bg, sep]] = 0
+            if counts.any():
+                out[i, j] = counts.argmax()
+    return Grid(out)
+
+
+def _piece_spans(c: Cells) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
     lines: Counter[int] = Counter()
     for cc in (c, c.T):
         uniform = (cc == cc[:, :1]).all(axis=1)
@@ -106,7 +128,7 @@ def pieces(g: Grid) -> Grids:
     cols = _spans((c == sep).all(axis=0))
     if len(rows) * len(cols) < 2:
         raise ValueError("separator lines do not split the grid")
-    return tuple(Grid(c[r0:r1, c0:c1]) for r0, r1 in rows for c0, c1 in cols)
+    return rows, cols, sep
 
 
 def _spans(is_line: Cells) -> list[tuple[int, int]]:

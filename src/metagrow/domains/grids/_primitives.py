@@ -113,6 +113,7 @@ def object_primitives() -> tuple[Primitive, ...]:
         _p("objects8", arrow(GRID, LGRID), ob.objects8),
         _p("blobs", arrow(GRID, LGRID), ob.blobs),
         _p("pieces", arrow(GRID, LGRID), ob.pieces),
+        _p("piece_colors", G_G, ob.piece_colors),
         _p("largest", L_G, ob.largest),
         _p("smallest", L_G, ob.smallest),
         _p("unique_color", L_G, ob.unique_color),
