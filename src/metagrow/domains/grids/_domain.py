@@ -33,8 +33,8 @@ _SPECIALISED = (
     "antitranspose", "mirror4", "rot_tile", "dedup", "kron", "canvas", "fill", "border",
     "symmetrize", "surround", "connect", "connect_h", "connect_v", "connect_diag",
     "fall_down", "fall_up", "fall_left", "fall_right", "objects8", "blobs", "pieces",
-    "piece_colors", "unique_color", "unique_shape", "most_common", "of_color", "merge", "least_color",
-    "ncolors", "count_color", "cells", "width", "height", "per_object",
+    "piece_colors", "unique_color", "unique_shape", "most_common", "of_color", "merge",
+    "least_color", "ncolors", "count_color", "cells", "width", "height", "per_object",
 )  # fmt: skip
 _WEIGHTS = {
     **dict.fromkeys(_SPECIALISED, _RARE),
