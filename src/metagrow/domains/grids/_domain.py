@@ -15,6 +15,7 @@ from metagrow.domains.grids._primitives import grid_primitives
 from metagrow.domains.grids._repair import find_repair
 from metagrow.domains.grids._select import find_selector
 from metagrow.domains.grids._stack import find_stack_rule
+from metagrow.domains.grids._stamp import find_stamp_rule
 from metagrow.domains.grids._subset import find_subset_rule
 from metagrow.domains.grids._tree import fit_tree
 from metagrow.lang import Grammar, Limits, Primitive, Task, TCon, Type, arrow
@@ -93,7 +94,8 @@ class GridsDomain(Domain):
         pieces of the input at each cell (``_stack``); ``rule_<family>``, the simplest
         cell table of one feature family that maps every same-shape train input to its
         output and knows every test input (``_fitted``); ``rule_objects1``, each object
-        changed by an action chosen by one of its properties (``_objrule``). Failing
+        changed by an action chosen by one of its properties (``_objrule``);
+        ``stamp<r>``, a pattern each seed colour paints around its cells (``_stamp``). Failing
         those, fallbacks (their programs rank after searched ones): ``rule_objects2``,
         the same over two properties; ``rule_features<k>``, the shortest table over the
         fewest cell features (``_subset``); and ``rule_tree``, a decision tree over all
@@ -119,6 +121,9 @@ class GridsDomain(Domain):
         by_objects = find_object_rule(pairs, tests, seconds / 2)
         if by_objects is not None and len(by_objects.columns) == 1:
             return grammar.with_primitive(Primitive(by_objects.name, _G_G, _total(by_objects)), top)
+        stamp = find_stamp_rule(pairs, tests)
+        if stamp is not None:
+            return grammar.with_primitive(Primitive(stamp.name, _G_G, _total(stamp)), top)
         if by_objects is not None:
             fitted = Primitive(by_objects.name, _G_G, _total(by_objects), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE)
