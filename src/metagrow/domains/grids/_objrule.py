@@ -43,6 +43,8 @@ class _Object:
     mask: Mask
     box: tuple[int, int, int, int]
     properties: tuple[int, ...]
+    touching: int
+    """The colours (as bits) of the non-background cells beside the object, by sides."""
 
 
 # -- actions: what happens to one object, in place -------------------------------------------
@@ -68,6 +70,14 @@ def _recolor(k: int) -> Action:
         return out
 
     return act
+
+
+def _recolor_touching(c: Cells, o: _Object, bg: int) -> Cells:
+    """The object takes the one colour beside it (unchanged if there are more or none)."""
+    out = c.copy()
+    if o.touching and not o.touching & (o.touching - 1):
+        out[o.mask] = o.touching.bit_length() - 1
+    return out
 
 
 def _in_box(o: _Object) -> tuple[slice, slice]:
@@ -226,6 +236,7 @@ ACTIONS: tuple[tuple[str, Action], ...] = (
     ("keep", _keep),
     ("delete", _delete),
     *((f"recolor{k}", _recolor(k)) for k in range(10)),
+    ("recolor_touching", _recolor_touching),
     *((f"fill_holes{k}", _fill_holes(k)) for k in range(10)),
     *((f"fill_box{k}", _fill_box(k)) for k in range(10)),
     *((f"fill_inside{k}", _fill_inside(k)) for k in range(10)),
@@ -245,7 +256,7 @@ ACTIONS: tuple[tuple[str, Action], ...] = (
 
 PROPERTIES = (
     "color", "cells", "rank_largest", "rank_smallest", "height", "width", "border",
-    "shape_count", "color_count", "holes", "rectangle", "colors", "shape",
+    "shape_count", "color_count", "holes", "rectangle", "colors", "shape", "touching",
 )  # fmt: skip
 
 
@@ -264,6 +275,16 @@ def _labels(c: Cells, segmentation: str, bg: int) -> npt.NDArray[np.int64]:
         return component_labels((c == bg).astype(np.uint8), False, True, bg=0)
     diagonal = segmentation in ("object8", "blob")
     return component_labels(c, diagonal, segmentation.startswith("object"), bg)
+
+
+def _touching(c: Cells, mask: Mask, bg: int) -> int:
+    m = np.pad(mask, 1)
+    beside = (m[:-2, 1:-1] | m[2:, 1:-1] | m[1:-1, :-2] | m[1:-1, 2:]) & ~mask
+    bits = 0
+    for k in np.unique(c[beside]).tolist():
+        if k != bg:
+            bits |= 1 << k
+    return bits
 
 
 def segment(c: Cells, segmentation: str, bg: int, shapes: dict[bytes, int]) -> list[_Object]:
@@ -288,6 +309,7 @@ def segment(c: Cells, segmentation: str, bg: int, shapes: dict[bytes, int]) -> l
         masks, boxes, crops, keys, colors, sizes, strict=True
     ):
         top, bottom, left, right = box
+        touching = _touching(c, m, bg)
         properties = (
             color,
             min(size, 100),
@@ -302,8 +324,9 @@ def segment(c: Cells, segmentation: str, bg: int, shapes: dict[bytes, int]) -> l
             int(bool(crop.all())),
             len(np.unique(c[m])),
             shapes.setdefault(key, len(shapes)),
+            touching,
         )
-        out.append(_Object(m, box, properties))
+        out.append(_Object(m, box, properties, touching))
     return out
 
 
