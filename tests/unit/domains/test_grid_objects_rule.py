@@ -122,3 +122,25 @@ def test_objects_slide_against_the_nearest_other_object() -> None:
     rule = find_object_rule(pairs, [test_x])
     assert rule is not None and "slide" in rule.describe()
     assert rule(test_x) == test_y
+
+
+def _take_seed_colour(layout: list[tuple[int, int, int]]) -> tuple[Grid, Grid]:
+    """Grey 2x2 blocks with one seed cell of some colour beside them take that colour."""
+    x = np.zeros((10, 10), dtype=np.uint8)
+    y = x.copy()
+    for r, k, seed in layout:
+        x[r : r + 2, k : k + 2] = 5
+        x[r, k + 2] = y[r, k + 2] = seed
+        y[r : r + 2, k : k + 2] = seed
+    return Grid(x), Grid(y)
+
+
+def test_objects_take_the_colour_beside_them_even_a_new_one() -> None:
+    pairs = [
+        _take_seed_colour([(0, 0, 1), (4, 5, 2)]),
+        _take_seed_colour([(1, 6, 3), (6, 1, 1), (7, 6, 2)]),
+    ]
+    test_x, test_y = _take_seed_colour([(2, 2, 8), (6, 6, 4)])  # colours never shown
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and "recolor_touching" in rule.describe()
+    assert rule(test_x) == test_y
