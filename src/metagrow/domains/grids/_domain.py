@@ -8,6 +8,7 @@ from typing import final
 import numpy as np
 
 from metagrow.domains._domain import JSON, Domain, ValueDecodeError, decode_basic, encode_basic
+from metagrow.domains.grids._classify import find_class_rule
 from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
 from metagrow.domains.grids._objrule import find_object_rule
@@ -94,12 +95,15 @@ class GridsDomain(Domain):
         pieces of the input at each cell (``_stack``); ``rule_<family>``, the simplest
         cell table of one feature family that maps every same-shape train input to its
         output and knows every test input (``_fitted``); ``rule_objects1``, each object
-        changed by an action chosen by one of its properties (``_objrule``);
-        ``stamp<r>``, a pattern each seed colour paints around its cells (``_stamp``). Failing
-        those, fallbacks (their programs rank after searched ones): ``rule_objects2``,
-        the same over two properties; ``rule_features<k>``, the shortest table over the
-        fewest cell features (``_subset``); and ``rule_tree``, a decision tree over all
-        of them, which often fits the train pairs and misses the test (``_tree``)."""
+        changed by an action chosen by one of its properties (``_objrule``); and
+        ``stamp<r>``, a pattern each seed colour paints around its cells (``_stamp``).
+
+        Failing those, fallbacks (their programs rank after searched ones):
+        ``rule_objects2``, the same over two properties; ``classify_<property>``, one of
+        a few fixed outputs chosen by a property of the whole input (``_classify``);
+        ``rule_features<k>``, the shortest table over the fewest cell features
+        (``_subset``); and ``rule_tree``, a decision tree over all of them, which often
+        fits the train pairs and misses the test (``_tree``)."""
         if task.request != _G_G:
             return grammar
         pairs = [(x, y) for ex in task.train if isinstance(x := ex.inputs[0], Grid)
@@ -126,6 +130,10 @@ class GridsDomain(Domain):
             return grammar.with_primitive(Primitive(stamp.name, _G_G, _total(stamp)), top)
         if by_objects is not None:
             fitted = Primitive(by_objects.name, _G_G, _total(by_objects), fallback=True)
+            grammar = grammar.with_primitive(fitted, top + _RARE)
+        by_class = find_class_rule(pairs, tests)
+        if by_class is not None:
+            fitted = Primitive(by_class.name, _G_G, _total(by_class), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE)
         subset = find_subset_rule(pairs, tests, seconds=min(_SUBSET_SECONDS, seconds / 2))
         if subset is not None:
