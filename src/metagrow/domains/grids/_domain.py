@@ -9,6 +9,7 @@ import numpy as np
 
 from metagrow.domains._domain import JSON, Domain, ValueDecodeError, decode_basic, encode_basic
 from metagrow.domains.grids._classify import find_class_rule
+from metagrow.domains.grids._extend import find_extension
 from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
 from metagrow.domains.grids._objrule import find_object_rule
@@ -92,7 +93,8 @@ class GridsDomain(Domain):
         ``repair_...``, a patch of one colour over a periodic or symmetric picture filled
         in (``_repair``); ``select_...``, a part selector when each output is one part of
         its input (``_select``); ``stack_...``, a table over the colours of same-shape
-        pieces of the input at each cell (``_stack``); ``rule_<family>``, the simplest
+        pieces of the input at each cell (``_stack``); ``extend_period``, the input's
+        pattern continued over a bigger canvas (``_extend``); ``rule_<family>``, the simplest
         cell table of one feature family that maps every same-shape train input to its
         output and knows every test input (``_fitted``); ``rule_objects1``, each object
         changed by an action chosen by one of its properties (``_objrule``); and
@@ -118,6 +120,7 @@ class GridsDomain(Domain):
             find_repair(pairs, tests)
             or find_selector(pairs, tests)
             or find_stack_rule(pairs, tests)
+            or find_extension(pairs, tests)
             or find_rule(pairs, tests)
         )
         if exact is not None:

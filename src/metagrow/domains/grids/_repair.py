@@ -30,34 +30,54 @@ def fill_period(c: Cells, hidden: int) -> Cells | None:
     and that shows every cell of its tile at least once: a ``p`` by ``q`` tile, or
     stripes along diagonals (a cell's colour set by ``(row + column) mod p`` or by
     ``(row - column) mod p``); the fewest tile cells win, tiles first on ties."""
-    h, w = c.shape
     known = c != hidden
     if known.all() or not known.any():
         return None
+    return _periodic(c, known, c.shape)
+
+
+def extend_period(c: Cells, shape: tuple[int, int]) -> Cells | None:
+    """The picture's smallest proper period (as for :func:`fill_period`, every cell
+    known) painted over a canvas of ``shape`` from the same top-left corner."""
+    return _periodic(c, np.ones(c.shape, dtype=bool), shape)
+
+
+def _periodic(c: Cells, known: npt.NDArray[np.bool_], shape: tuple[int, int]) -> Cells | None:
+    h, w = c.shape
     at = np.indices(c.shape).astype(np.int64)
+    canvas = np.indices(shape).astype(np.int64)
     values = c[known].astype(np.int64)
-    for n, group in _periods(h, w, at[0], at[1]):
+    for n, period in _periods(h, w):
         if n > len(values):
             break
-        seen = group[known]
-        keys = np.unique(seen * 16 + values)
+        keys = np.unique(_group(period, at)[known] * 16 + values)
         if len(keys) != n or len(np.unique(keys >> 4)) != len(keys):
             continue  # some tile cell unseen, or seen with two colours
-        return (keys & 15).astype(np.uint8)[group]
+        return (keys & 15).astype(np.uint8)[_group(period, canvas)]
     return None
 
 
-def _periods(
-    h: int, w: int, r: npt.NDArray[np.int64], q: npt.NDArray[np.int64]
-) -> Iterator[tuple[int, npt.NDArray[np.int64]]]:
-    """Each period's tile-cell index for every cell, by the number of tile cells."""
+Period = tuple[int, int, int]
+"""``(sign, p, q)``: a ``p`` by ``q`` tile when ``sign`` is 0, else diagonal stripes of
+period ``p`` along ``row + sign * column``."""
+
+
+def _periods(h: int, w: int) -> Iterator[tuple[int, Period]]:
+    """Every proper period of an ``h`` by ``w`` picture with its number of tile cells,
+    fewest first (tiles before stripes on ties)."""
     tiles = [(a * b, 0, a, b) for a in range(1, h + 1) for b in range(1, w + 1) if a * b < h * w]
     stripes = [(p, sign, p, 0) for p in range(2, h + w) for sign in (1, -1)]
     for n, sign, a, b in sorted(tiles + stripes, key=lambda t: (t[0], t[1] != 0, -t[1])):
-        if sign:
-            yield n, (r + sign * q) % a
-        else:
-            yield n, (r % a) * b + q % b
+        yield n, (sign, a, b)
+
+
+def _group(period: Period, at: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Each cell's tile-cell index under ``period``, for row and column indices ``at``."""
+    sign, a, b = period
+    r, q = at[0], at[1]
+    if sign:
+        return np.asarray((r + sign * q) % a)
+    return np.asarray((r % a) * b + q % b)
 
 
 def fill_mirror(c: Cells, hidden: int) -> Cells | None:
