@@ -32,7 +32,8 @@ def test_stamps_around_seed_colours_carry_over() -> None:
         _stamped([(1, 1, 2), (5, 6, 1), (8, 0, 5)]),
         _stamped([(0, 4, 1), (6, 2, 2), (3, 7, 2)]),
     ]
-    test_x, test_y = _stamped([(4, 4, 2), (1, 7, 1), (7, 1, 1), (0, 0, 5)])
+    # a colour never shown (6) is taken for a bystander, as grey was
+    test_x, test_y = _stamped([(4, 4, 2), (1, 7, 1), (7, 1, 1), (0, 0, 5), (8, 8, 6)])
     rule = find_stamp_rule(pairs, [test_x])
     assert rule is not None and rule.name == "stamp1"
     assert all(rule(x) == y for x, y in pairs)

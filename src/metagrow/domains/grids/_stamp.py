@@ -5,8 +5,9 @@ corners, each blue cell an orange cross").
 For each colour and each offset within a small window, the examples must agree on what
 a seed cell of that colour paints at that offset: always the same colour wherever the
 offset lands on background, or nothing. A stamp is kept when painting every seed of
-every train input reproduces its output exactly and every seed colour of the test
-inputs was seen with its stamp; the smallest window that works wins.
+every train input reproduces its output exactly (offsets it does not need are then
+dropped) and every colour of the test inputs was seen, or the examples showed
+bystanders; the smallest window that works wins.
 """
 
 from __future__ import annotations
@@ -41,11 +42,13 @@ class StampRule:
 
     def __call__(self, g: Grid) -> Grid | None:
         """``g`` with every seed's stamp painted on its background cells; ``None`` if a
-        colour of ``g`` was never seen as a seed or a bystander."""
+        colour of ``g`` was never seen, unless the examples showed bystanders (colours
+        that paint nothing), which new colours are then taken to be."""
         c = g.cells
         bg = background(c)
         stamps = dict(self.stamps)
-        if any(k != bg and k not in stamps for k in np.unique(c).tolist()):
+        bystanders = any(not stamp for stamp in stamps.values())
+        if not bystanders and any(k != bg and k not in stamps for k in np.unique(c).tolist()):
             return None
         return Grid(_paint(c, bg, stamps))
 
@@ -114,6 +117,19 @@ def _fit(pairs: Sequence[tuple[Grid, Grid]], radius: int) -> StampRule | None:
     if not any(stamp for _, stamp in stamps):
         return None
     rule = StampRule(radius, stamps)
-    if all(rule(x) == y for x, y in pairs):
-        return rule
-    return None
+    if not all(rule(x) == y for x, y in pairs):
+        return None
+    return _pruned(rule, pairs)
+
+
+def _pruned(rule: StampRule, pairs: Sequence[tuple[Grid, Grid]]) -> StampRule:
+    """The rule without the offsets it does not need: a cell another seed painted can look
+    like part of a bystander's stamp."""
+    stamps = [(color, list(stamp)) for color, stamp in rule.stamps]
+    for _, stamp in stamps:
+        for entry in list(stamp):
+            stamp.remove(entry)
+            trial = StampRule(rule.radius, tuple((k, tuple(s)) for k, s in stamps))
+            if not all(trial(x) == y for x, y in pairs):
+                stamp.append(entry)
+    return StampRule(rule.radius, tuple((k, tuple(sorted(s))) for k, s in stamps))
