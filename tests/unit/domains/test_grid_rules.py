@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids._fitted import FAMILIES, find_rule, fit_rule
 from metagrow.domains.grids._select import find_selector
@@ -158,6 +160,27 @@ def test_selector_picks_the_part_the_examples_show() -> None:
     task = _task(pairs, test)
     assert selector.name in grids.task_grammar(task, grids.grammar()).primitives
     assert find_selector([(x1, x1)], []) is None
+
+
+def test_selector_picks_the_symmetric_part() -> None:
+    lop = [[1, 0, 0], [1, 1, 1]]
+    sym = [[2, 2, 2], [0, 2, 0]]
+
+    def scene(a: list[list[int]], b: list[list[int]], swap: bool) -> Grid:
+        c = np.zeros((5, 9), dtype=np.uint8)
+        first, second = (b, a) if swap else (a, b)
+        c[0:2, 0:3] = first
+        c[3:5, 5:8] = second
+        return Grid(c)
+
+    pairs = [
+        (scene(lop, sym, False), G(sym)),
+        (scene(lop, [[3, 0, 3], [3, 3, 3]], True), G([[3, 0, 3], [3, 3, 3]])),
+    ]
+    test = scene([[4, 0, 0], [4, 4, 4]], [[5, 5, 5], [5, 5, 5]], False)
+    selector = find_selector(pairs, [test])
+    assert selector is not None and "symmetries" in selector.name
+    assert selector(test) == G([[5, 5, 5], [5, 5, 5]])
 
 
 def test_relative_rule_carries_over_to_colours_the_examples_never_showed() -> None:

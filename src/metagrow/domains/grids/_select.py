@@ -5,14 +5,16 @@ Parts come from several decompositions (single-colour objects, multicolour blobs
 rectangles between separator lines, each colour's bounding box), each part either cut out
 alone or as the window of the input it spans. A selector is a decomposition plus a
 measure to maximise or minimise (size, box, colours, position, how often the shape or
-colour recurs, holes); the first selector that picks exactly the output in every train
-pair, and picks one part of every test input, is kept.
+colour recurs, holes, mirror symmetries, contact with the other parts); the first
+selector that picks exactly the output in every train pair, and picks one part of every
+test input, is kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import final
 
 import numpy as np
@@ -97,6 +99,28 @@ def _holes(p: Part) -> int:
     return int((fill_holes(p.grid, (background(c) + 1) % 10).cells != c).sum())
 
 
+def _symmetries(p: Part) -> int:
+    """How many of the left-right, top-bottom and half-turn mirrors leave the part alone."""
+    c = p.grid.cells
+    return sum(int(np.array_equal(c, m)) for m in (c[:, ::-1], c[::-1], c[::-1, ::-1]))
+
+
+@lru_cache(maxsize=4096)
+def _cells_at(p: Part) -> frozenset[tuple[int, int]]:
+    c = p.grid.cells
+    rows, cols = np.nonzero(c != background(c))
+    return frozenset(
+        (p.top + r, p.left + q) for r, q in zip(rows.tolist(), cols.tolist(), strict=True)
+    )
+
+
+def _contacts(p: Part, parts: Sequence[Part]) -> int:
+    """How many cells of the other parts touch this one (by sides or corners)."""
+    mine = _cells_at(p)
+    near = {(r + dr, q + dq) for r, q in mine for dr in (-1, 0, 1) for dq in (-1, 0, 1)}
+    return sum(len(_cells_at(o) & near) for o in parts if o is not p)
+
+
 Measure = Callable[[Part, Sequence[Part]], float]
 MEASURES: tuple[tuple[str, Measure], ...] = (
     ("cells", lambda p, _: _foreground(p)),
@@ -107,6 +131,8 @@ MEASURES: tuple[tuple[str, Measure], ...] = (
     ("top", lambda p, _: p.top),
     ("left", lambda p, _: p.left),
     ("holes", lambda p, _: _holes(p)),
+    ("symmetries", lambda p, _: _symmetries(p)),
+    ("contacts", _contacts),
 )
 
 _DECOMPOSE = dict(DECOMPOSITIONS)
