@@ -98,7 +98,7 @@ class GridsDomain(Domain):
         cell table of one feature family that maps every same-shape train input to its
         output and knows every test input (``_fitted``); ``rule_objects1``, each object
         changed by an action chosen by one of its properties (``_objrule``); and
-        ``stamp<r>``, a pattern each seed colour paints around its cells (``_stamp``).
+        ``stamp1``, a pattern each seed colour paints around its cells (``_stamp``).
 
         Failing those, fallbacks (their programs rank after searched ones):
         ``rule_objects2``, the same over two properties; ``classify_<property>``, one of

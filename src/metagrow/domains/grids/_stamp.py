@@ -2,12 +2,13 @@
 pattern of colours around itself onto the background ("each red cell gets yellow
 corners, each blue cell an orange cross").
 
-For each colour and each offset within a small window, the examples must agree on what
+For each colour and each of the eight offsets around a cell, the examples must agree on what
 a seed cell of that colour paints at that offset: always the same colour wherever the
 offset lands on background, or nothing. A stamp is kept when painting every seed of
 every train input reproduces its output exactly (offsets it does not need are then
 dropped) and every colour of the test inputs was seen, or the examples showed
-bystanders; the smallest window that works wins.
+bystanders. (Wider windows fitted small grids by accident on the training split and were
+never right there.)
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from metagrow.domains.grids._transforms import background
 
 Stamp = tuple[tuple[int, int, int], ...]
 """Offsets (rows, columns) from a seed cell and the colour painted there."""
-_RADII = (1, 2)
+_RADII = (1,)
+"""Window radii tried, smallest first."""
 _NOTHING = -1
 _CLASH = -2
 
