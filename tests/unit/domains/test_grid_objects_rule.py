@@ -144,3 +144,25 @@ def test_objects_take_the_colour_beside_them_even_a_new_one() -> None:
     rule = find_object_rule(pairs, [test_x])
     assert rule is not None and "recolor_touching" in rule.describe()
     assert rule(test_x) == test_y
+
+
+L_UP = np.array([[1, 0], [1, 1]], dtype=bool)
+L_DOWN = np.array([[1, 1], [0, 1]], dtype=bool)
+
+
+def _by_shape(layout: list[tuple[np.ndarray, int, int]]) -> tuple[Grid, Grid]:
+    """Grey L-trominoes turn 3 when they open upwards and 4 when they open downwards."""
+    x = _place((8, 8), [(m, 5, r, k) for m, r, k in layout])
+    y = _place((8, 8), [(m, 3 if m is L_UP else 4, r, k) for m, r, k in layout])
+    return Grid(x), Grid(y)
+
+
+def test_shapes_keep_their_numbers_from_fitting_to_new_grids() -> None:
+    pairs = [
+        _by_shape([(L_UP, 0, 0), (L_DOWN, 4, 4)]),
+        _by_shape([(L_DOWN, 0, 3), (L_UP, 5, 0), (L_DOWN, 5, 5)]),
+    ]
+    test_x, test_y = _by_shape([(L_DOWN, 0, 0), (L_UP, 3, 5), (L_UP, 6, 1)])
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and "shape" in rule.describe()
+    assert rule(test_x) == test_y

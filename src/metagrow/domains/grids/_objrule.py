@@ -339,6 +339,8 @@ class ObjectRule:
     bg: int | None
     columns: tuple[int, ...]
     table: tuple[tuple[tuple[int, ...], int], ...]
+    shapes: tuple[tuple[bytes, int], ...]
+    """The numbers the shapes met in fitting got (the ``shape`` property's values)."""
 
     @property
     def name(self) -> str:
@@ -349,7 +351,7 @@ class ObjectRule:
         know."""
         c = g.cells
         bg = background(c) if self.bg is None else self.bg
-        objects = segment(c, self.segmentation, bg, {})
+        objects = segment(c, self.segmentation, bg, dict(self.shapes))
         if not objects:
             return None
         return _assemble(c, bg, objects, self.columns, dict(self.table))
@@ -479,7 +481,9 @@ def _fit(
                 for (x, y), objects in zip(pairs, train, strict=True)
             ):
                 continue
-            best = ObjectRule(segmentation, bg, columns, tuple(sorted(table.items())))
+            best = ObjectRule(
+                segmentation, bg, columns, tuple(sorted(table.items())), tuple(shapes.items())
+            )
         if best is not None:
             return (size, len(best.table), len(flat)), best
     return None
