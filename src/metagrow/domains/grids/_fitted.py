@@ -141,6 +141,16 @@ def table_index(keys: Keys, wanted: Keys) -> Keys | None:
     return at if np.array_equal(keys[at], wanted) else None
 
 
+def color_table(keys: Keys, colors: Keys) -> tuple[Keys, Keys] | None:
+    """The distinct ``keys`` (sorted) and the colour each maps to, or ``None`` if a key
+    maps to two colours."""
+    both = np.unique((keys << 4) | colors)
+    distinct = both >> 4
+    if np.any(distinct[1:] == distinct[:-1]):
+        return None
+    return distinct, both & 15
+
+
 ObjectFeature = Callable[[npt.NDArray[np.int64], int], npt.NDArray[np.int64]]
 """Per component (from the labels and the count of components), one small int."""
 

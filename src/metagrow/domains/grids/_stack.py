@@ -18,7 +18,7 @@ from typing import final
 import numpy as np
 import numpy.typing as npt
 
-from metagrow.domains.grids._fitted import table_index
+from metagrow.domains.grids._fitted import color_table, table_index
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._objects import pieces
 
@@ -122,10 +122,10 @@ def _fit(
         n = len(parts)
         keys.append(_keys(parts))
         colors.append(y.cells.ravel().astype(np.int64))
-    both = np.unique((np.concatenate(keys) << 4) | np.concatenate(colors))
-    distinct = both >> 4
-    if np.any(distinct[1:] == distinct[:-1]):
+    table = color_table(np.concatenate(keys), np.concatenate(colors))
+    if table is None:
         return None
+    distinct, mapped = table
     for g in unseen:
         parts = split(g)
         if not parts or len(parts) != n or any(p.shape != parts[0].shape for p in parts):
@@ -133,4 +133,4 @@ def _fit(
         if table_index(distinct, _keys(parts)) is None:
             return None
     assert n is not None
-    return (n, len(distinct)), StackRule(name, n, distinct, both & 15)
+    return (n, len(distinct)), StackRule(name, n, distinct, mapped)

@@ -22,7 +22,7 @@ from typing import final
 import numpy as np
 import numpy.typing as npt
 
-from metagrow.domains.grids._fitted import table_index
+from metagrow.domains.grids._fitted import color_table, table_index
 from metagrow.domains.grids._grid import Grid
 from metagrow.domains.grids._tree import raw_features
 
@@ -69,15 +69,6 @@ class SubsetRule:
         return Grid(out.astype(np.uint8))
 
 
-def _table(keys: Keys, colors: npt.NDArray[np.int64]) -> tuple[Keys, Keys] | None:
-    """The distinct keys and their colours, or ``None`` if a key has two colours."""
-    both = np.unique((keys << 4) | colors)
-    distinct = both >> 4
-    if np.any(distinct[1:] == distinct[:-1]):
-        return None
-    return distinct, both & 15
-
-
 def find_subset_rule(
     pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid], seconds: float = _SECONDS
 ) -> SubsetRule | None:
@@ -105,7 +96,7 @@ def find_subset_rule(
                 continue  # nor does any superset: test cells it has never seen
             grown.append(columns)
             for relative, colors in outputs.items():
-                table = _table(keys, colors)
+                table = color_table(keys, colors)
                 if table is not None and (best is None or len(table[0]) < len(best.keys)):
                     best = SubsetRule(columns, table[0], table[1], relative)
         if best is not None:
