@@ -1,13 +1,16 @@
-"""Does the neural guide help? Learn a library and a guide on the list suite's train split,
-then solve the heldout split at the same per-task budget with the same library, with and
+"""Does the neural guide help? Learn a library and a guide on a suite's train split, then
+solve its held-out split at the same per-task budget with the same library, with and
 without the guide.
 
-Usage: python benchmarks/guide_transfer.py [--budget S] [--iterations N] [--jobs J]
-       [--engine NAME] [--out DIR]
-Runs the CLI as a user would (`metagrow learn`, then `metagrow bench lists --store DB`
-with and without `--no-guide`) and prints: heldout tasks solved (test-correct) with and
-without the guide, the median programs tried before the first solution on the tasks both
-solve, and the guide's training seconds in each iteration.
+Usage: python benchmarks/guide_transfer.py [--suite lists|arc] [--budget S]
+       [--iterations N] [--jobs J] [--engine NAME] [--limit N] [--out DIR] [--reuse]
+Runs the CLI as a user would (`metagrow learn`, then `metagrow bench lists|arc --store DB`
+with and without `--no-guide`) and prints: held-out tasks solved (test-correct; for ARC,
+the official top-2 score) with and without the guide, the median programs tried before the
+first solution (for ARC: in all) on the tasks both solve, and the guide's training seconds
+in each iteration. Lists: learn on `train`, measure `heldout` (defaults: topdown, 5 s,
+3 iterations). ARC: learn on `training`, measure `evaluation` (defaults: the ARC engine,
+bottom-up; pass --budget, --iterations as wanted).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+_SPLITS = {"lists": ("train", "heldout"), "arc": ("training", "evaluation")}
+
 
 def metagrow(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "metagrow", *args], check=True)
@@ -28,47 +33,55 @@ def metagrow(*args: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", choices=sorted(_SPLITS), default="lists")
     parser.add_argument("--budget", type=float, default=5.0)
     parser.add_argument("--iterations", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--engine", default="topdown")
+    parser.add_argument("--engine", default=None, help="Default: topdown (lists), bottomup (arc).")
+    parser.add_argument("--limit", type=int, default=0, help="Only the first N tasks of a split.")
     parser.add_argument("--out", type=Path, default=Path("bench-out"))
     parser.add_argument("--reuse", action="store_true", help="Keep an existing store.")
     args = parser.parse_args()
+    engine = args.engine or ("topdown" if args.suite == "lists" else "bottomup")
+    learn_split, measure_split = _SPLITS[args.suite]
     args.out.mkdir(parents=True, exist_ok=True)
-    tag = f"{args.engine}-{args.budget:g}s"
+    tag = ("" if args.suite == "lists" else "arc-") + f"{engine}-{args.budget:g}s"
     db = args.out / f"guide-{tag}.db"
     if not args.reuse:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-    common = ["--engine", args.engine, "--budget", str(args.budget), "--jobs", str(args.jobs)]
-    metagrow("learn", "--split", "train", "--iterations", str(args.iterations),
+    common = ["--engine", engine, "--budget", str(args.budget), "--jobs", str(args.jobs),
+              "--limit", str(args.limit)]  # fmt: skip
+    domain = ["--domain", args.suite] if args.suite == "arc" else []
+    metagrow("learn", *domain, "--split", learn_split, "--iterations", str(args.iterations),
              "--store", str(db), *common)  # fmt: skip
-    off_json = args.out / f"heldout-noguide-{tag}.json"
-    on_json = args.out / f"heldout-guide-{tag}.json"
-    bench = ["bench", "lists", "--split", "heldout", "--store", str(db), *common]
+    off_json = args.out / f"{measure_split}-noguide-{tag}.json"
+    on_json = args.out / f"{measure_split}-guide-{tag}.json"
+    bench = ["bench", args.suite, "--split", measure_split, "--store", str(db), *common]
     metagrow(*bench, "--no-guide", "--json", str(off_json))
     metagrow(*bench, "--json", str(on_json))
     off = {t["task"]: t for t in json.loads(off_json.read_text())["tasks"]}
     on = {t["task"]: t for t in json.loads(on_json.read_text())["tasks"]}
-    n_off = sum(t["test_correct"] for t in off.values())
-    n_on = sum(t["test_correct"] for t in on.values())
-    both = [k for k in off if off[k]["test_correct"] and on[k]["test_correct"]]
-    med_off = statistics.median(off[k]["first_programs"] for k in both) if both else math.nan
-    med_on = statistics.median(on[k]["first_programs"] for k in both) if both else math.nan
+    score = "test_correct" if args.suite == "lists" else "score"
+    programs = "first_programs" if args.suite == "lists" else "programs_tried"
+    n_off = sum(t[score] for t in off.values())
+    n_on = sum(t[score] for t in on.values())
+    both = [k for k in off if off[k][score] and on[k][score]]
+    med_off = statistics.median(off[k][programs] for k in both) if both else math.nan
+    med_on = statistics.median(on[k][programs] for k in both) if both else math.nan
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT iteration, metrics_json FROM iterations ORDER BY iteration")
         guide_seconds = [json.loads(m).get("guide_seconds") for _, m in rows]
-    print(f"\nheldout, {args.engine}, {args.budget:g} s per task, library and guide learned in "
-          f"{args.iterations} iterations on train:")  # fmt: skip
-    print(f"  library only: {n_off}/{len(off)} test-correct; library + guide: {n_on}/{len(on)} "
+    print(f"\n{measure_split}, {engine}, {args.budget:g} s per task, library and guide learned "
+          f"in {args.iterations} iterations on {learn_split}:")  # fmt: skip
+    print(f"  library only: {n_off:g}/{len(off)}; library + guide: {n_on:g}/{len(on)} "
           f"({n_on / max(n_off, 1):.2f}x)")  # fmt: skip
-    print(f"  median programs tried before the first solution on the {len(both)} tasks both "
-          f"solve: without guide {med_off:g}, with guide {med_on:g} "
-          f"({med_off / med_on:.2f}x fewer)")  # fmt: skip
+    print(f"  median programs tried {'before the first solution ' if args.suite == 'lists' else ''}"
+          f"on the {len(both)} tasks both solve: without guide {med_off:g}, with guide "
+          f"{med_on:g} ({med_off / med_on:.2f}x fewer)")  # fmt: skip
     print(f"  guide training seconds per iteration: {guide_seconds}")
-    only_on = sorted(k for k in on if on[k]["test_correct"] and not off[k]["test_correct"])
-    only_off = sorted(k for k in off if off[k]["test_correct"] and not on[k]["test_correct"])
+    only_on = sorted(k for k in on if on[k][score] and not off[k][score])
+    only_off = sorted(k for k in off if off[k][score] and not on[k][score])
     print(f"  solved only with the guide: {', '.join(only_on) or '-'}")
     print(f"  solved only without it: {', '.join(only_off) or '-'}")
 

@@ -56,17 +56,17 @@ class GuideConfig:
     """
 
     seed: int = 0
-    fantasies: int = 10_000
+    fantasies: int = 30_000
     fantasy_samples: int = 400_000
-    fantasy_seconds: float = 150.0
+    fantasy_seconds: float = 120.0
     fantasy_depth: int = 4
     epochs: int = 100
-    batch_tasks: int = 32
+    batch_tasks: int = 128
     learning_rate: float = 3e-3
     embed: int = 32
     hidden: int = 64
     max_tokens: int = 48
-    max_seconds: float = 240.0
+    max_seconds: float = 270.0
     threads: int = 1
     replay_weight: float = 10.0
     validation: float = 0.2
@@ -81,12 +81,12 @@ class GuideConfig:
     @staticmethod
     def for_tasks(tasks: int, seed: int) -> GuideConfig:
         """The defaults seeded with ``seed``, the dream scaled to a suite of ``tasks`` tasks
-        (at most 100 fantasies and 1.5 seconds of sampling per task), so that small suites
+        (at most 300 fantasies and 1.5 seconds of sampling per task), so that small suites
         do not sample for long in search of behaviours they cannot have."""
         base = GuideConfig(seed=seed)
         return replace(
             base,
-            fantasies=min(base.fantasies, 100 * tasks),
+            fantasies=min(base.fantasies, 300 * tasks),
             fantasy_seconds=min(base.fantasy_seconds, 1.5 * tasks),
         )
 

@@ -105,6 +105,10 @@ def _held_out(
     return sorted(out)
 
 
+_HELD_CHUNK = 512
+"""Held-out programs scored per forward pass."""
+
+
 class _Fit:
     """Adam on the weighted mean negative log-likelihood per program, with early stopping
     on the held-out programs (best weights restored) and the output scale chosen on them."""
@@ -158,11 +162,14 @@ class _Fit:
         return nll, delta
 
     def _held_loss(self, held: torch.Tensor, scale: float = 1.0) -> float:
+        """The weighted mean negative log-likelihood of ``held``, in chunks (bounded memory)."""
         self.net.eval()
+        total = 0.0
         with torch.no_grad():
-            nll, _ = self._nll(held, scale)
-            w = self.weights[held]
-            return float((w * nll).sum() / w.sum())
+            for chunk in torch.split(held, _HELD_CHUNK):
+                nll, _ = self._nll(chunk, scale)
+                total += float((self.weights[chunk] * nll).sum())
+        return total / float(self.weights[held].sum())
 
     def _run(
         self, train: torch.Tensor, held: torch.Tensor, config: GuideConfig, started: float
@@ -172,13 +179,17 @@ class _Fit:
         )
         generator = torch.Generator().manual_seed(config.seed)
         best_state = None
+        deadline = started + config.max_seconds
         for epoch in range(config.epochs):
-            if time.perf_counter() - started > config.max_seconds:
+            if time.perf_counter() > deadline:
                 break
             self.net.train()
             order = train[torch.randperm(len(train), generator=generator)]
             total = 0.0
             for b in range(0, len(order), config.batch_tasks):
+                if b and time.perf_counter() > deadline:
+                    order = order[:b]  # the cap ends the epoch here
+                    break
                 batch = order[b : b + config.batch_tasks]
                 nll, delta = self._nll(batch)
                 w = self.weights[batch]
@@ -189,7 +200,7 @@ class _Fit:
                 torch.autograd.backward(loss)
                 optimiser.step()
                 total += float((w * nll).sum().detach())
-            self.losses.append(total / float(self.weights[train].sum()))
+            self.losses.append(total / float(self.weights[order].sum()))
             if len(held):
                 current = self._held_loss(held)
                 self.held_losses.append(current)

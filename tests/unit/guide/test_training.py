@@ -99,6 +99,6 @@ def test_config_rejects_bad_refinements(bad: dict[str, object]) -> None:
 
 def test_the_dream_is_scaled_to_the_suite() -> None:
     big, small = GuideConfig.for_tasks(102, seed=2), GuideConfig.for_tasks(3, seed=0)
-    assert (big.seed, big.fantasies, big.fantasy_seconds) == (2, 10_000, 150.0)
-    assert (small.fantasies, small.fantasy_seconds) == (300, 4.5)
+    assert (big.seed, big.fantasies, big.fantasy_seconds) == (2, 30_000, 120.0)
+    assert (small.fantasies, small.fantasy_seconds) == (900, 4.5)
     assert small.replay_weight == GuideConfig().replay_weight  # only the dream changes
