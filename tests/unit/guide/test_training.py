@@ -102,3 +102,23 @@ def test_the_dream_is_scaled_to_the_suite() -> None:
     assert (big.seed, big.fantasies, big.fantasy_seconds) == (2, 30_000, 120.0)
     assert (small.fantasies, small.fantasy_seconds) == (900, 4.5)
     assert small.replay_weight == GuideConfig().replay_weight  # only the dream changes
+
+
+def test_the_time_cap_ends_training_inside_an_epoch(
+    lists: ListsDomain, replays: list[tuple[Task, Expr]]
+) -> None:
+    import dataclasses
+    import random
+
+    scored = _scored(lists, replays) * 80  # an epoch of single-program batches: seconds
+    config = dataclasses.replace(SMALL, batch_tasks=1, epochs=50, max_seconds=1e-6)
+    held = _held_out(scored, config.validation, random.Random(0))
+    net = make_net("lists", len(lists.grammar().productions) + 1, 8, 16, 24)
+    fit = _Fit(net, lists.grammar(), scored, held, config, time.perf_counter())
+    assert fit.losses == []  # the cap passed while the programs were being encoded
+    train = torch.tensor([i for i in range(len(scored)) if i not in set(held)])
+    begun = time.perf_counter()
+    fit._run(train, torch.tensor(held), dataclasses.replace(config, max_seconds=0.3), begun)
+    took = time.perf_counter() - begun
+    assert len(fit.losses) == 1 and fit.best_epoch == 0
+    assert took < 1.5, f"{len(train)} steps went on {took:.2f} s under a 0.3 s cap"
