@@ -116,7 +116,8 @@ def test_the_time_cap_ends_training_inside_an_epoch(
     net = make_net("lists", len(lists.grammar().productions) + 1, 8, 16, 24)
     fit = _Fit(net, lists.grammar(), scored, held, config, time.perf_counter())
     assert fit.losses == []  # the cap passed while the programs were being encoded
-    train = torch.tensor([i for i in range(len(scored)) if i not in set(held)])
+    held_set = set(held)
+    train = torch.tensor([i for i in range(len(scored)) if i not in held_set])
     begun = time.perf_counter()
     fit._run(train, torch.tensor(held), dataclasses.replace(config, max_seconds=0.3), begun)
     took = time.perf_counter() - begun
