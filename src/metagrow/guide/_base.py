@@ -52,7 +52,10 @@ class GuideConfig:
     the squared output (pulling toward the library), ``weight_decay`` the parameters.
     ``features`` adds hand-made task features to the encoder's output. ``contextual``
     gives the model weights per slot (parent production, argument index), DreamCoder's
-    contextual model; otherwise it has one weight per production (unigram).
+    contextual model; otherwise it has one weight per production (unigram). With
+    ``members`` above 1 the guide is an ensemble: each member is trained as above on its
+    own dream, seeded ``seed``, ``seed + 1``, ..., in processes side by side, and the
+    guide's output is their mean (steadier than any one on tasks unlike its training).
     """
 
     seed: int = 0
@@ -77,6 +80,7 @@ class GuideConfig:
     dropout: float = 0.2
     features: bool = True
     contextual: bool = True
+    members: int = 2
 
     @staticmethod
     def for_tasks(tasks: int, seed: int) -> GuideConfig:
@@ -91,7 +95,8 @@ class GuideConfig:
         )
 
     def __post_init__(self) -> None:
-        counts = (self.fantasy_samples, self.epochs, self.batch_tasks, self.embed, self.hidden)
+        sizes = (self.epochs, self.batch_tasks, self.embed, self.hidden, self.members)
+        counts = (self.fantasy_samples, *sizes)
         if self.fantasies < 0 or min(counts) < 1 or self.max_tokens < 4 or self.threads < 1:
             raise ValueError("guide config: counts and sizes must be positive")
         if not (self.learning_rate > 0 and self.max_seconds > 0 and self.fantasy_seconds >= 0):

@@ -3,6 +3,9 @@ round trip through plain data (architecture JSON + safetensors bytes).
 
 The architecture names its ``model``: ``unigram`` (one weight change per production) or
 ``contextual`` (also one per production at each of its ``contexts``, the slots it knows).
+An ensemble says how many ``members`` it has and each one's output scale (``scales``);
+its weights are the members' under the prefixes ``0.``, ``1.``, ...; a single model has
+one ``scale`` and unprefixed weights.
 """
 
 from __future__ import annotations
@@ -27,19 +30,23 @@ _MODELS = ("unigram", "contextual")
 class NeuralGuide(Guide):
     """Adds the model's per-task output to each production's library log-weight (matched by
     name; productions the model does not know keep their weight) and to the variables';
-    a contextual model also gives each slot it knows its own weights."""
+    a contextual model also gives each slot it knows its own weights. An ensemble's
+    output is the mean of its members' (each times its own scale)."""
 
     def __init__(
-        self, net: GuideNet, architecture: Mapping[str, object], training: Mapping[str, object]
+        self,
+        nets: Sequence[GuideNet],
+        architecture: Mapping[str, object],
+        training: Mapping[str, object],
     ) -> None:
         productions = architecture["productions"]
-        assert isinstance(productions, list)
-        self.net = net.eval()
+        assert isinstance(productions, list) and nets
+        self.nets = [net.eval() for net in nets]
         self.architecture = dict(architecture)
         self.training = dict(training)
         self.columns = {str(name): j for j, name in enumerate(productions)}
         self.contexts = _contexts(architecture)
-        self.scale = _float(architecture, "scale", 1.0)
+        self.scales = _scales(architecture, len(nets))
 
     def deltas(self, tasks: Sequence[Task]) -> np.ndarray:
         """The model's output per task, ``[tasks, 1 + contexts, productions + 1]``: row 0
@@ -48,8 +55,9 @@ class NeuralGuide(Guide):
         rows: list[np.ndarray] = []
         with torch.no_grad():
             for start in range(0, len(tasks), _BATCH):
-                enc = self.net.encoder.encode(tasks[start : start + _BATCH])
-                rows.append(self.scale * self.net(enc).numpy())
+                enc = self.nets[0].encoder.encode(tasks[start : start + _BATCH])
+                outs = [s * net(enc) for s, net in zip(self.scales, self.nets, strict=True)]
+                rows.append(torch.stack(outs).mean(0).numpy())
         if not rows:
             return np.zeros((0, 1 + len(self.contexts), len(self.columns) + 1))
         return np.concatenate(rows)
@@ -85,7 +93,12 @@ class NeuralGuide(Guide):
         )
 
     def data(self) -> GuideData:
-        state = {k: v.contiguous() for k, v in self.net.state_dict().items()}
+        prefix = len(self.nets) > 1
+        state = {
+            f"{k}.{name}" if prefix else name: value.contiguous()
+            for k, net in enumerate(self.nets)
+            for name, value in net.state_dict().items()
+        }
         return GuideData(self.architecture, save_tensors(state), self.training)
 
     @staticmethod
@@ -97,20 +110,50 @@ class NeuralGuide(Guide):
             raise ValueError(
                 "guide architecture: expected a unigram or contextual model with productions"
             )
-        net = make_net(
-            str(arch["encoder"]),
-            len(productions) + 1,
-            _int(arch, "embed"),
-            _int(arch, "hidden"),
-            _int(arch, "max_tokens"),
-            features=bool(arch.get("features", False)),
-            contexts=len(_contexts(arch)),
-        )
+        members = _int(arch, "members") if "members" in arch else 1
+        if members < 1:
+            raise ValueError(f"guide architecture: 'members' must be positive, got {members}")
+        nets = [
+            make_net(
+                str(arch["encoder"]),
+                len(productions) + 1,
+                _int(arch, "embed"),
+                _int(arch, "hidden"),
+                _int(arch, "max_tokens"),
+                features=bool(arch.get("features", False)),
+                contexts=len(_contexts(arch)),
+            )
+            for _ in range(members)
+        ]
         try:
-            net.load_state_dict(load_tensors(data.weights))
+            state = load_tensors(data.weights)
+            for k, net in enumerate(nets):
+                mine = state if members == 1 else _prefixed(state, f"{k}.")
+                net.load_state_dict(mine)
         except (RuntimeError, KeyError) as err:
             raise ValueError(f"guide weights do not fit the architecture: {err}") from None
-        return NeuralGuide(net, arch, data.training)
+        return NeuralGuide(nets, arch, data.training)
+
+
+def ensemble(members: Sequence[GuideData], seconds: float) -> GuideData:
+    """One guide from separately trained ``members`` of the same architecture: their mean
+    output; its training record keeps each member's, their fantasies in all and the
+    ``seconds`` all took."""
+    first = {k: v for k, v in members[0].architecture.items() if k != "scale"}
+    for m in members[1:]:
+        if {k: v for k, v in m.architecture.items() if k != "scale"} != first:
+            raise ValueError("ensemble members must share one architecture")
+    guides = [NeuralGuide.from_data(m) for m in members]
+    arch = {**first, "members": len(members), "scales": [g.scales[0] for g in guides]}
+    counts = [m.training.get("fantasies") for m in members]
+    training = {
+        "seed": members[0].training.get("seed"),
+        "replays": members[0].training.get("replays"),
+        "fantasies": sum(c for c in counts if isinstance(c, int)),
+        "seconds": seconds,
+        "members": [dict(m.training) for m in members],
+    }
+    return NeuralGuide([g.nets[0] for g in guides], arch, training).data()
 
 
 def model_slots(grammar: Grammar) -> list[Slot]:
@@ -163,6 +206,22 @@ def _contexts(arch: Mapping[str, object]) -> list[Slot]:
             raise ValueError(f"guide architecture: a context must be [parent, argument]: {item!r}")
         out.append((item[0], item[1]))
     return out
+
+
+def _prefixed(state: Mapping[str, torch.Tensor], prefix: str) -> dict[str, torch.Tensor]:
+    return {k[len(prefix) :]: v for k, v in state.items() if k.startswith(prefix)}
+
+
+def _scales(arch: Mapping[str, object], members: int) -> list[float]:
+    """Each member's output scale: an ensemble's ``scales``, a single model's ``scale``."""
+    if "members" not in arch:
+        return [_float(arch, "scale", 1.0)]
+    raw = arch.get("scales")
+    if not (isinstance(raw, list) and len(raw) == members):
+        raise ValueError(f"guide architecture: 'scales' must list {members} numbers")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in raw):
+        raise ValueError(f"guide architecture: 'scales' must be numbers, got {raw!r}")
+    return [float(v) for v in raw]
 
 
 def _int(arch: Mapping[str, object], key: str) -> int:

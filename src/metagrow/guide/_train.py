@@ -17,6 +17,7 @@ import math
 import random
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 import torch
 
@@ -24,7 +25,8 @@ from metagrow.guide._base import GuideConfig, GuideData
 from metagrow.guide._choices import VARIABLE, ChoicePoint, choice_points
 from metagrow.guide._fantasy import dream
 from metagrow.guide._model import GuideNet, make_net
-from metagrow.guide._neural import NeuralGuide, architecture, model_slots
+from metagrow.guide._neural import NeuralGuide, architecture, ensemble, model_slots
+from metagrow.guide._parallel import side_by_side
 from metagrow.lang import Expr, Grammar, Limits, Slot, Task
 
 
@@ -37,7 +39,31 @@ def train(
     config: GuideConfig,
 ) -> GuideData:
     """Train a guide for ``grammar`` on ``replays`` (solved tasks and their programs) and
-    on fantasies drawn on the inputs of ``tasks``; deterministic for ``config.seed``."""
+    on fantasies drawn on the inputs of ``tasks``; deterministic for ``config.seed``.
+
+    With ``config.members > 1`` each member trains on its own dream (seeds ``seed``,
+    ``seed + 1``, ...), in forked processes side by side where the platform forks, and
+    the guide is their ensemble."""
+    started = time.perf_counter()
+    seeds = [config.seed + k for k in range(config.members)]
+    if len(seeds) == 1:
+        return _member(encoder, grammar, replays, tasks, limits, config)
+    members = side_by_side(
+        lambda seed: _member(encoder, grammar, replays, tasks, limits, replace(config, seed=seed)),
+        seeds,
+    )
+    return ensemble(members, round(time.perf_counter() - started, 2))
+
+
+def _member(
+    encoder: str,
+    grammar: Grammar,
+    replays: Sequence[tuple[Task, Expr]],
+    tasks: Sequence[Task],
+    limits: Limits,
+    config: GuideConfig,
+) -> GuideData:
+    """One model trained with ``config.seed``: its own dream, held-out split and fit."""
     started = time.perf_counter()
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
@@ -86,7 +112,7 @@ def train(
         encoder, grammar, config.embed, config.hidden, config.max_tokens, net.features, scale,
         slots,
     )  # fmt: skip
-    return NeuralGuide(net, arch, record).data()
+    return NeuralGuide([net], arch, record).data()
 
 
 def _held_out(

@@ -20,7 +20,8 @@ from metagrow.testing import check_guide
 
 torch.set_num_threads(1)
 TINY = GuideConfig(fantasies=10, fantasy_samples=1000, epochs=15, batch_tasks=8, embed=8,
-                   hidden=16, max_tokens=24, learning_rate=1e-2, validation=0.0)  # fmt: skip
+                   hidden=16, max_tokens=24, learning_rate=1e-2, validation=0.0,
+                   members=1)  # fmt: skip
 
 
 class FakeGrid:
@@ -91,13 +92,15 @@ sys.path.insert(0, sys.argv[1])
 import torch
 torch.set_num_threads(1)
 from conftest import KNOWN, make_task
+from dataclasses import replace
 from test_neural import TINY
 from metagrow.domains.lists import ListsDomain
 from metagrow.guide import train_guide
 d = ListsDomain()
 replays = [make_task(r, s) for r, s in KNOWN]
-data = train_guide("lists", d.grammar(), replays, [t for t, _ in replays], d.limits(), TINY)
-print(hashlib.sha256(data.weights).hexdigest(), data.training["loss_last"])
+config = replace(TINY, members=2)  # members train in forked processes
+data = train_guide("lists", d.grammar(), replays, [t for t, _ in replays], d.limits(), config)
+print(hashlib.sha256(data.weights).hexdigest(), data.training["members"][1]["loss_last"])
 """
 
 

@@ -18,7 +18,7 @@ from metagrow.lang import Example, Expr, Task, parse_type
 
 torch.set_num_threads(1)
 SMALL = GuideConfig(fantasies=0, epochs=30, batch_tasks=4, embed=8, hidden=16, max_tokens=24,
-                    learning_rate=5e-2, validation=0.34, patience=3)  # fmt: skip
+                    learning_rate=5e-2, validation=0.34, patience=3, members=1)  # fmt: skip
 
 
 def _scored(lists: ListsDomain, replays: list[tuple[Task, Expr]]) -> list[tuple[Task, list, float]]:  # type: ignore[type-arg]
@@ -57,7 +57,8 @@ def test_the_output_scale_is_recorded_and_zero_gives_back_the_library(
     g = lists.grammar()
     tasks = [t for t, _ in replays]
     config = GuideConfig(fantasies=0, epochs=5, embed=8, hidden=16, max_tokens=24,
-                         validation=0.34, scales=(0.5, 1.0), features=True)  # fmt: skip
+                         validation=0.34, scales=(0.5, 1.0), features=True,
+                         members=1)  # fmt: skip
     data = train_guide("lists", g, replays, tasks, lists.limits(), config)
     assert data.architecture["scale"] == data.training["scale"]
     assert data.training["scale"] in (0.0, 0.5, 1.0) and data.training["validation"] == 2
@@ -90,7 +91,7 @@ def test_list_features_describe_how_outputs_relate_to_inputs() -> None:
 @pytest.mark.parametrize(
     "bad",
     [{"replay_weight": -1.0}, {"validation": 1.0}, {"scales": ()}, {"patience": 0},
-     {"dropout": 1.0}, {"delta_l2": -0.1}],
+     {"dropout": 1.0}, {"delta_l2": -0.1}, {"members": 0}],
 )  # fmt: skip
 def test_config_rejects_bad_refinements(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="guide config"):

@@ -1,0 +1,86 @@
+"""Ensembles: members trained side by side on their own dreams; the guide is their mean."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+from test_neural import TINY
+
+from metagrow.domains.lists import ListsDomain
+from metagrow.guide import GuideData, load_guide, train_guide
+from metagrow.guide._neural import NeuralGuide
+from metagrow.guide._parallel import MemberFailed, side_by_side
+from metagrow.lang import Expr, Task
+from metagrow.testing import check_guide
+
+torch.set_num_threads(1)
+
+
+def _deltas(data: GuideData, tasks: list[Task]) -> np.ndarray:
+    guide = load_guide(data)
+    assert isinstance(guide, NeuralGuide)
+    return guide.deltas(tasks)
+
+
+def test_an_ensemble_is_the_mean_of_its_members_trained_alone(
+    lists: ListsDomain, replays: list[tuple[Task, Expr]]
+) -> None:
+    g = lists.grammar()
+    tasks = [t for t, _ in replays]
+    config = replace(TINY, fantasies=20, validation=0.25, seed=3)
+    both = train_guide("lists", g, replays, tasks, lists.limits(), replace(config, members=2))
+    assert both.architecture["members"] == 2 and "scale" not in both.architecture
+    records = both.training["members"]
+    assert isinstance(records, list) and [r["seed"] for r in records] == [3, 4]
+    assert both.training["fantasies"] == sum(r["fantasies"] for r in records) > 0
+    alone = [
+        train_guide("lists", g, replays, tasks, lists.limits(), replace(config, seed=s))
+        for s in (3, 4)
+    ]
+    assert both.architecture["scales"] == [a.architecture["scale"] for a in alone]
+    want = (_deltas(alone[0], tasks) + _deltas(alone[1], tasks)) / 2
+    assert np.allclose(_deltas(both, tasks), want, atol=1e-6)
+    assert not np.allclose(_deltas(alone[0], tasks), _deltas(alone[1], tasks))
+    check_guide(load_guide(both), g, g, tasks)
+
+
+def test_an_ensemble_round_trips_and_rejects_bad_scales(
+    lists: ListsDomain, replays: list[tuple[Task, Expr]]
+) -> None:
+    g = lists.grammar()
+    tasks = [t for t, _ in replays]
+    data = train_guide("lists", g, replays, tasks, lists.limits(), replace(TINY, members=3))
+    again = GuideData(dict(data.architecture), bytes(data.weights), dict(data.training))
+    assert [load_guide(again).spec_for(t, g) for t in tasks] == [
+        load_guide(data).spec_for(t, g) for t in tasks
+    ]
+    for bad in ({"scales": [1.0, 1.0]}, {"scales": [1.0, "x", 1.0]}, {"members": 0}):
+        with pytest.raises(ValueError, match=r"members|scales"):
+            load_guide(GuideData({**data.architecture, **bad}, data.weights, data.training))
+    with pytest.raises(ValueError, match="do not fit"):
+        load_guide(GuideData({**data.architecture, "members": 4, "scales": [1.0] * 4},
+                             data.weights, data.training))  # fmt: skip
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def _divide(x: int) -> float:
+    return 1 / x
+
+
+def _die(x: int) -> int:
+    os._exit(3)
+
+
+def test_side_by_side_keeps_order_and_reports_a_failing_member_in_one_line() -> None:
+    assert side_by_side(_square, [3, 4, 5]) == [9, 16, 25]
+    with pytest.raises(MemberFailed, match=r"^ensemble member 1 failed: ZeroDivisionError"):
+        side_by_side(_divide, [1, 0])
+    with pytest.raises(MemberFailed, match=r"^ensemble member 0 died \(exit code 3\)$"):
+        side_by_side(_die, [1, 2])
