@@ -153,7 +153,9 @@ def main() -> None:
         all_h += h
         all_r += r
         keys = ("fantasies", "fantasy_seconds", "epochs", "best_epoch", "scale", "validation_loss")
-        info = {k: data.training.get(k) for k in keys}
+        records = data.training.get("members", [data.training])
+        assert isinstance(records, list)
+        info = [{k: r.get(k) for k in keys} for r in records]
         print(f"seed {seed} ({seconds:.0f} s, {info}): heldout {summary(h)} | replays {summary(r)}")
     print(f"ALL {args.sets}: heldout {summary(all_h)} | held-out replays {summary(all_r)}")
 
