@@ -90,6 +90,11 @@ def report(
     print(f"\n{split}, {engine}, {budget:g} s per task:")
     print(f"  library only: {n_off:g}/{len(off)}; library + guide: {n_on:g}/{len(on)} "
           f"({n_on / max(n_off, 1):.2f}x)")  # fmt: skip
+    if suite == "lists":  # top-2 per test input is lenient on boolean outputs; top-1 is not
+        t_off = sum(t["top1_correct"] for t in off.values())
+        t_on = sum(t["top1_correct"] for t in on.values())
+        print(f"  top-1 (first answer right on every test input): library only {t_off}, "
+              f"library + guide {t_on} ({t_on / max(t_off, 1):.2f}x)")  # fmt: skip
     what = "before the first solution " if suite == "lists" else ""
     print(f"  median programs tried {what}on the {len(both)} tasks both solve: without "
           f"guide {med_off:g}, with guide {med_on:g} ({med_off / med_on:.2f}x fewer)")  # fmt: skip
