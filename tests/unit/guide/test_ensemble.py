@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -84,3 +89,34 @@ def test_side_by_side_keeps_order_and_reports_a_failing_member_in_one_line() -> 
         side_by_side(_divide, [1, 0])
     with pytest.raises(MemberFailed, match=r"^ensemble member 0 died \(exit code 3\)$"):
         side_by_side(_die, [1, 2])
+
+
+_INTERRUPTED = """
+import os, sys, time
+from metagrow.guide._parallel import side_by_side
+
+def nap(path):
+    with open(path, "w") as f:
+        f.write(str(os.getpid()))
+    time.sleep(60)
+    return 0
+
+side_by_side(nap, [sys.argv[1] + "/a", sys.argv[1] + "/b"])
+"""
+
+
+def test_ctrl_c_stops_the_members_with_their_parent(tmp_path: Path) -> None:
+    parent = subprocess.Popen([sys.executable, "-c", _INTERRUPTED, str(tmp_path)],
+                              stderr=subprocess.PIPE, text=True)  # fmt: skip
+    files = [tmp_path / "a", tmp_path / "b"]
+    deadline = time.monotonic() + 30
+    while not all(f.exists() and f.read_text() for f in files):
+        assert time.monotonic() < deadline, "the members never started"
+        time.sleep(0.05)
+    members = [int(f.read_text()) for f in files]
+    parent.send_signal(signal.SIGINT)
+    _, err = parent.communicate(timeout=10)
+    assert parent.returncode != 0 and "KeyboardInterrupt" in err
+    for pid in members:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
