@@ -54,6 +54,7 @@ def learn_command(
     iteration."""
     from rich.console import Console
 
+    from metagrow.guide import MemberFailed
     from metagrow.learn import IterationReport, LearnConfig, Learner
     from metagrow.search import ProcessPoolBackend, SerialBackend
     from metagrow.store import Store, StoreError
@@ -106,6 +107,10 @@ def learn_command(
         except KeyboardInterrupt:
             console.print("interrupted: completed iterations are saved; run again to resume")
             raise typer.Exit(130) from None
+        except MemberFailed as err:
+            print(f"metagrow: error: guide training: {err}; completed iterations are saved, "
+                  "run again to resume (or pass --no-guide)", file=sys.stderr)  # fmt: skip
+            raise typer.Exit(1) from None
     out.print(f"run {run_id} in {store}: see `metagrow library show --store {store}`")
 
 

@@ -13,6 +13,7 @@ from metagrow.guide._choices import (
     program_log_likelihood,
 )
 from metagrow.guide._fantasy import Fantasy, dream, sample_program
+from metagrow.guide._parallel import MemberFailed
 
 __all__ = [
     "VARIABLE",
@@ -21,6 +22,7 @@ __all__ = [
     "Guide",
     "GuideConfig",
     "GuideData",
+    "MemberFailed",
     "argument_order",
     "choice_points",
     "dream",
