@@ -106,13 +106,14 @@ print(hashlib.sha256(data.weights).hexdigest(), data.training["members"][1]["los
 
 def test_training_is_deterministic_across_fresh_processes() -> None:
     here = str(Path(__file__).parent)
+    # one after the other: each forks two members, and the suite's timed tests run beside
     procs = [
-        subprocess.Popen([sys.executable, "-c", _TRAIN_IN_A_FRESH_PROCESS, here],
-                         stdout=subprocess.PIPE, text=True)
+        subprocess.run([sys.executable, "-c", _TRAIN_IN_A_FRESH_PROCESS, here],
+                       capture_output=True, text=True, timeout=120)
         for _ in range(2)
     ]  # fmt: skip
-    runs = [p.communicate(timeout=120)[0] for p in procs]
-    assert all(p.returncode == 0 for p in procs)
+    assert all(p.returncode == 0 for p in procs), procs[0].stderr
+    runs = [p.stdout for p in procs]
     assert runs[0] == runs[1] and len(runs[0].split()) == 2
 
 
