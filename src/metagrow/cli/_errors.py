@@ -14,6 +14,7 @@ class UsageError(ValueError):
     """Bad command-line input; printed as one line, exit code 2."""
 
 
-def fail(message: str) -> NoReturn:
+def fail(message: str, code: int = BAD_INPUT) -> NoReturn:
+    """Print ``message`` as one error line and exit with ``code`` (bad input by default)."""
     print(f"metagrow: error: {message}", file=sys.stderr)
-    raise typer.Exit(BAD_INPUT)
+    raise typer.Exit(code)

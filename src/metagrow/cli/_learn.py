@@ -108,9 +108,8 @@ def learn_command(
             console.print("interrupted: completed iterations are saved; run again to resume")
             raise typer.Exit(130) from None
         except MemberFailed as err:
-            print(f"metagrow: error: guide training: {err}; completed iterations are saved, "
-                  "run again to resume (or pass --no-guide)", file=sys.stderr)  # fmt: skip
-            raise typer.Exit(1) from None
+            fail(f"guide training: {err}; completed iterations are saved, run again to "
+                 "resume (or pass --no-guide)", code=1)  # fmt: skip
     out.print(f"run {run_id} in {store}: see `metagrow library show --store {store}`")
 
 

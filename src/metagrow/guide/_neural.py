@@ -219,9 +219,7 @@ def _scales(arch: Mapping[str, object], members: int) -> list[float]:
     raw = arch.get("scales")
     if not (isinstance(raw, list) and len(raw) == members):
         raise ValueError(f"guide architecture: 'scales' must list {members} numbers")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in raw):
-        raise ValueError(f"guide architecture: 'scales' must be numbers, got {raw!r}")
-    return [float(v) for v in raw]
+    return [_number("scales", v) for v in raw]
 
 
 def _int(arch: Mapping[str, object], key: str) -> int:
@@ -232,7 +230,10 @@ def _int(arch: Mapping[str, object], key: str) -> int:
 
 
 def _float(arch: Mapping[str, object], key: str, default: float) -> float:
-    value = arch.get(key, default)
+    return _number(key, arch.get(key, default))
+
+
+def _number(key: str, value: object) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise ValueError(f"guide architecture: {key!r} must be a number, got {value!r}")
     return float(value)
