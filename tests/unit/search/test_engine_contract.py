@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 
-from metagrow.search import BottomUpEnumerator, Engine, TopDownEnumerator
+from metagrow.lang import Grammar, Task
+from metagrow.search import (
+    BottomUpEnumerator,
+    Budget,
+    Engine,
+    Progress,
+    Solution,
+    TopDownEnumerator,
+)
 from metagrow.testing import (
     check_engine_finds_known_programs,
     check_engine_is_deterministic,
@@ -29,3 +38,19 @@ def test_engine_contract(
     make: Callable[[], Engine], check: Callable[[Callable[[], Engine]], None]
 ) -> None:
     check(make)
+
+
+class _Overrun(Engine):
+    """Searches for 1.5 s whatever the budget says: the budget check must catch it."""
+
+    name = "overrun"
+
+    def search(
+        self, task: Task, grammar: Grammar, budget: Budget, progress: Progress | None = None
+    ) -> Iterator[Solution]:
+        return TopDownEnumerator().search(task, grammar, replace(budget, seconds=1.5), progress)
+
+
+def test_the_budget_check_fails_an_engine_that_overruns() -> None:
+    with pytest.raises(AssertionError, match=r"on a 0\.3 s budget"):
+        check_engine_respects_budget(_Overrun, seconds=0.3)
