@@ -62,6 +62,21 @@ def test_learn_trains_a_guide_each_iteration_and_solve_and_bench_use_it(
     solved = [t for t in report["tasks"] if t["solved"]]
     assert solved and all(t["first_programs"] >= 1 for t in solved)
 
+    shown = metagrow("guide", "show", "--store", str(db))
+    assert shown.returncode == 0, shown.stderr
+    assert "trained in iteration 1: lists encoder, 2 member(s), contextual" in shown.stdout
+    assert shown.stdout.count("  member ") == 2
+    explained = metagrow("guide", "explain", task, "--store", str(db), "--json", "--top", "3")
+    assert explained.returncode == 0, explained.stderr
+    said = json.loads(explained.stdout)
+    assert said["task"] == "keep-evens" and len(said["raised"]) == len(said["lowered"]) == 3
+    assert said["raised"][0]["change"] >= said["lowered"][0]["change"]
+    for side in ("library", "guide"):
+        priors = [p["log_prior"] for p in said["likeliest"][side]]
+        assert len(priors) == 5 and priors == sorted(priors, reverse=True)
+    text = metagrow("guide", "explain", task, "--store", str(db))
+    assert text.returncode == 0 and "likeliest programs under the guide" in text.stdout
+
 
 def test_no_guide_learns_as_before(tmp_path: Path, examples_dir: Path) -> None:
     folder = folder_of(tmp_path, examples_dir)
@@ -74,3 +89,9 @@ def test_no_guide_learns_as_before(tmp_path: Path, examples_dir: Path) -> None:
         assert conn.execute("SELECT COUNT(*) FROM guides").fetchone() == (0,)
         (config,) = conn.execute("SELECT config_json FROM runs").fetchone()
     assert "guide" not in json.loads(config)
+    for args in (["show"], ["explain", str(folder / "sum.json")]):
+        shown = metagrow("guide", *args, "--store", str(db))
+        assert shown.returncode == 2
+        assert shown.stderr.splitlines() == [
+            f"metagrow: error: {db}: no guide for the lists domain; train one with `metagrow learn`"
+        ]

@@ -11,13 +11,13 @@ import typer
 
 from metagrow.cli._choices import DOMAINS, ENGINES, pick
 from metagrow.cli._errors import UsageError, fail
+from metagrow.cli._tasks import read_task
 from metagrow.domains import Domain, TaskFileError, ValueDecodeError, load_task
 from metagrow.lang import (
     FAIL,
     Program,
     ProgramParseError,
     ProgramTypeError,
-    Task,
     Type,
     TypeParseError,
     infer,
@@ -41,6 +41,7 @@ def _register_subcommands() -> None:
     from metagrow.cli._bench import bench_app
     from metagrow.cli._bench_arc import bench_arc
     from metagrow.cli._bench_digits import bench_digits
+    from metagrow.cli._guide_app import guide_app
     from metagrow.cli._learn import learn_command, library_app
 
     bench_app.command("arc")(bench_arc)
@@ -48,6 +49,7 @@ def _register_subcommands() -> None:
     app.add_typer(bench_app, name="bench")
     app.command("learn")(learn_command)
     app.add_typer(library_app, name="library")
+    app.add_typer(guide_app, name="guide")
 
 
 @app.command("solve")
@@ -76,10 +78,8 @@ def solve_command(
             raise UsageError(f"--attempts must be at least 1, got {attempts}")
         if memory is not None and memory < 1:
             raise UsageError(f"--memory must be a positive number of MiB, got {memory}")
-        data = _read_json(task_file)
-        dom = pick(DOMAINS, _detect_domain(data) if domain == "auto" else domain, "domain")
         eng = pick(ENGINES, engine, "engine")
-        task = _load_solve_task(task_file, dom, data)
+        dom, task = read_task(task_file, domain)
         grammar = dom.grammar()
         if store is not None:
             from metagrow.cli._guide import stored_libraries
@@ -97,47 +97,6 @@ def solve_command(
         print(json.dumps(record))
     else:
         _show_result(record)
-
-
-def _read_json(task_file: Path) -> object:
-    """The file's JSON, or ``None`` if it cannot be read (its loader then says why)."""
-    try:
-        return json.loads(task_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
-
-
-def _detect_domain(data: object) -> str:
-    """``grids`` for a file in ARC's own format (no ``type``, 2D integer inputs) or one
-    whose ``type`` names grids or colours, else ``lists``, whose loader then reports
-    whatever is wrong with the file."""
-    if not isinstance(data, dict):
-        return "lists"
-    if "type" in data:
-        return "grids" if _names_grids(data["type"]) else "lists"
-    from metagrow.domains.grids import looks_like_arc
-
-    return "grids" if looks_like_arc(data) else "lists"
-
-
-def _names_grids(text: object) -> bool:
-    from metagrow.lang import TypeParseError, parse_type
-
-    if not isinstance(text, str):
-        return False
-    try:
-        return bool({"grid", "color"} & set(parse_type(text).constructors()))
-    except TypeParseError:
-        return False
-
-
-def _load_solve_task(task_file: Path, dom: Domain, data: object) -> Task:
-    """ARC's own format for grids without a ``type``, else a typed task file."""
-    if dom.name == "grids" and not (isinstance(data, dict) and "type" in data):
-        from metagrow.domains.grids import load_arc_task
-
-        return load_arc_task(task_file)
-    return load_task(task_file, dom)
 
 
 def result_json(result: SolveResult, dom: Domain, output_type: Type) -> dict[str, object]:

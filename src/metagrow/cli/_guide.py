@@ -13,24 +13,34 @@ if TYPE_CHECKING:
     from metagrow.domains import Domain
     from metagrow.guide import Guide
     from metagrow.lang import GrammarSpec, Task
+    from metagrow.store import GuideRecord
+
+
+def stored_record(path: Path, domain: str) -> GuideRecord | None:
+    """The newest guide of the newest run of ``domain`` in the store, as stored."""
+    from metagrow.cli._learn import _open
+
+    with _open(path) as db:
+        run_id = db.find_run(domain, {})
+        return None if run_id is None else db.guide(run_id)
 
 
 def stored_guide(path: Path, domain: str) -> Guide | None:
     """The newest guide of the newest run of ``domain`` in the store, if it has one;
     torch is imported only when there is one."""
-    from metagrow.cli._learn import _open
+    record = stored_record(path, domain)
+    return None if record is None else loaded_guide(path, record, "; pass --no-guide")
 
-    with _open(path) as db:
-        run_id = db.find_run(domain, {})
-        record = None if run_id is None else db.guide(run_id)
-    if record is None:
-        return None
+
+def loaded_guide(path: Path, record: GuideRecord, advice: str = "") -> Guide:
+    """The guide ``record`` (from the store at ``path``) describes; one line and exit if
+    it cannot be used."""
     from metagrow.guide import GuideData, load_guide
 
     try:
         return load_guide(GuideData(record.architecture, record.weights, record.training))
     except ValueError as err:
-        fail(f"{path}: the stored guide cannot be used ({err}); pass --no-guide")
+        fail(f"{path}: the stored guide cannot be used ({err}){advice}")
 
 
 def guided_libraries(

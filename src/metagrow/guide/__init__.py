@@ -12,17 +12,20 @@ from metagrow.guide._choices import (
     choice_points,
     program_log_likelihood,
 )
+from metagrow.guide._explain import VARIABLES, WeightChange, weight_changes
 from metagrow.guide._fantasy import Fantasy, dream, sample_program
 from metagrow.guide._parallel import MemberFailed
 
 __all__ = [
     "VARIABLE",
+    "VARIABLES",
     "ChoicePoint",
     "Fantasy",
     "Guide",
     "GuideConfig",
     "GuideData",
     "MemberFailed",
+    "WeightChange",
     "argument_order",
     "choice_points",
     "dream",
@@ -30,4 +33,5 @@ __all__ = [
     "program_log_likelihood",
     "sample_program",
     "train_guide",
+    "weight_changes",
 ]
