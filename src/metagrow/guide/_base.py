@@ -44,7 +44,8 @@ class GuideConfig:
     """How a guide is trained: data, model size, optimisation, all seeded by ``seed``.
 
     ``fantasies`` programs are sampled (at most ``fantasy_samples`` draws, ``fantasy_seconds``)
-    from the grammar; training stops after ``epochs`` or ``max_seconds``, whichever first.
+    from the grammar; training stops after ``epochs`` or ``max_seconds`` (counted from the
+    start, sampling and the final held-out passes included), whichever first.
     A replay counts ``replay_weight`` times a fantasy in the loss. A seeded ``validation``
     fraction of the programs is held out: training stops ``patience`` epochs after its
     loss last improved and restores the best weights, then the output ``scale`` (one of

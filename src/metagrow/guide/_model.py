@@ -150,26 +150,28 @@ class GridEncoder(Encoder):
         )
 
     def encode(self, tasks: Sequence[Task]) -> Encoded:
-        planes: list[np.ndarray] = []
+        # one byte per cell from the start: tens of thousands of fantasies' grids fit
+        planes = np.zeros((sum(len(t.train) for t in tasks), 2, _SIDE, _SIDE), dtype=np.uint8)
         owner: list[int] = []
         for i, task in enumerate(tasks):
             for ex in task.train:
                 grid_in = next((x for x in ex.inputs if _cells(x) is not None), None)
-                pair = np.zeros((2, _SIDE, _SIDE), dtype=np.int64)
+                pair = planes[len(owner)]
                 for k, value in enumerate((grid_in, ex.output)):
                     cells = _cells(value)
                     if cells is not None:
                         h, w = min(cells.shape[0], _SIDE), min(cells.shape[1], _SIDE)
-                        pair[k, :h, :w] = cells[:h, :w].astype(np.int64) + 1
-                planes.append(pair)
+                        pair[k, :h, :w] = cells[:h, :w] + 1
                 owner.append(i)
-        data = torch.from_numpy(np.stack(planes)).to(torch.uint8)
+        data = torch.from_numpy(planes)
         return Encoded(data, None, torch.tensor(owner, dtype=torch.long), len(tasks))
 
     def forward(self, enc: Encoded) -> torch.Tensor:
-        hot = nn.functional.one_hot(enc.data.long(), _COLOURS)  # N, 2, H, W, C
-        x = hot.permute(0, 1, 4, 2, 3).reshape(len(enc.data), 2 * _COLOURS, _SIDE, _SIDE)
-        features = self.net(x.float()).amax(dim=(2, 3))
+        # one-hot colour planes, written straight into float32 (no int64 copy): N, 2, C, H, W
+        hot = torch.zeros(len(enc.data), 2, _COLOURS, _SIDE, _SIDE)
+        hot.scatter_(2, enc.data.long().unsqueeze(2), 1.0)
+        x = hot.reshape(len(enc.data), 2 * _COLOURS, _SIDE, _SIDE)
+        features = self.net(x).amax(dim=(2, 3))
         return _pool(features, enc)
 
 

@@ -131,8 +131,8 @@ def _held_out(
     return sorted(out)
 
 
-_HELD_CHUNK = 512
-"""Held-out programs scored per forward pass."""
+_HELD_CHUNK = 128
+"""Held-out programs scored per forward pass (ARC tasks hold a few 30x30 grids each)."""
 
 
 class _Fit:
@@ -169,33 +169,47 @@ class _Fit:
         self.best_epoch: int | None = None
         self.best_loss: float | None = None
         self.scale = 1.0
+        self.held_seconds: float | None = None
+        self.batch_tasks = config.batch_tasks
         self._run(train_idx, held_idx, config, started)
         if len(held_idx):
             self.scale = self._best_scale(held_idx, config.scales)
         net.eval()
 
-    def _nll(self, batch: torch.Tensor, scale: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
-        """Per program in ``batch``: the negative log-likelihood and the model's output."""
+    def _nll(
+        self, batch: torch.Tensor, scales: Sequence[float] = (1.0,)
+    ) -> tuple[list[torch.Tensor], torch.Tensor]:
+        """Per scale, the negative log-likelihood of each program in ``batch`` with the
+        model's output times that scale; and the model's output (computed once)."""
         rows = torch.cat(
             [torch.arange(self.starts[i], self.starts[i] + self.sizes[i]) for i in batch.tolist()]
         )
         owner = torch.repeat_interleave(torch.arange(len(batch)), self.counts[batch])
         delta = self.net(self.enc.select(batch))
-        logits = self.prior + scale * delta[owner, self.rows[rows]] + self.offsets[rows]
-        picked = logits.gather(1, self.chosen[rows].unsqueeze(1)).squeeze(1)
-        per_point = torch.logsumexp(logits, 1) - picked
-        nll = torch.zeros(len(batch)).index_add_(0, owner, per_point)
-        return nll, delta
+        chosen_delta = delta[owner, self.rows[rows]]
+        base = self.prior + self.offsets[rows]
+        nlls: list[torch.Tensor] = []
+        for scale in scales:
+            logits = base + scale * chosen_delta
+            picked = logits.gather(1, self.chosen[rows].unsqueeze(1)).squeeze(1)
+            per_point = torch.logsumexp(logits, 1) - picked
+            nlls.append(torch.zeros(len(batch)).index_add_(0, owner, per_point))
+        return nlls, delta
 
-    def _held_loss(self, held: torch.Tensor, scale: float = 1.0) -> float:
-        """The weighted mean negative log-likelihood of ``held``, in chunks (bounded memory)."""
+    def _held_losses(self, held: torch.Tensor, scales: Sequence[float] = (1.0,)) -> list[float]:
+        """Per scale, the weighted mean negative log-likelihood of ``held``; in chunks
+        (bounded memory), the model run once per chunk for all scales."""
         self.net.eval()
-        total = 0.0
+        totals = [0.0] * len(scales)
+        started = time.perf_counter()
         with torch.no_grad():
             for chunk in torch.split(held, _HELD_CHUNK):
-                nll, _ = self._nll(chunk, scale)
-                total += float((self.weights[chunk] * nll).sum())
-        return total / float(self.weights[held].sum())
+                nlls, _ = self._nll(chunk, scales)
+                for k, nll in enumerate(nlls):
+                    totals[k] += float((self.weights[chunk] * nll).sum())
+        self.held_seconds = time.perf_counter() - started
+        weight = float(self.weights[held].sum())
+        return [t / weight for t in totals]
 
     def _run(
         self, train: torch.Tensor, held: torch.Tensor, config: GuideConfig, started: float
@@ -206,18 +220,21 @@ class _Fit:
         generator = torch.Generator().manual_seed(config.seed)
         best_state = None
         deadline = started + config.max_seconds
+        batches, batch_seconds = 0, 0.0
         for epoch in range(config.epochs):
-            if time.perf_counter() > deadline:
+            if time.perf_counter() > deadline - self._reserve(held, batches, batch_seconds):
                 break
             self.net.train()
             order = train[torch.randperm(len(train), generator=generator)]
-            total = 0.0
+            total, capped = 0.0, False
             for b in range(0, len(order), config.batch_tasks):
-                if b and time.perf_counter() > deadline:
-                    order = order[:b]  # the cap ends the epoch here
+                reserve = self._reserve(held, batches, batch_seconds)
+                if b and time.perf_counter() > deadline - reserve:
+                    order, capped = order[:b], True  # the cap ends the epoch, and training
                     break
+                tick = time.perf_counter()
                 batch = order[b : b + config.batch_tasks]
-                nll, delta = self._nll(batch)
+                (nll,), delta = self._nll(batch)
                 w = self.weights[batch]
                 loss = (w * nll / w.sum()).sum()
                 if config.delta_l2:
@@ -226,22 +243,39 @@ class _Fit:
                 torch.autograd.backward(loss)
                 optimiser.step()
                 total += float((w * nll).sum().detach())
+                batches, batch_seconds = batches + 1, batch_seconds + time.perf_counter() - tick
             self.losses.append(total / float(self.weights[order].sum()))
             if len(held):
-                current = self._held_loss(held)
+                (current,) = self._held_losses(held)
                 self.held_losses.append(current)
                 if self.best_loss is None or current < self.best_loss:
                     self.best_loss, self.best_epoch = round(current, 4), epoch
                     best_state = copy.deepcopy(self.net.state_dict())
                 elif epoch - (self.best_epoch or 0) >= config.patience:
                     break
+            if capped:
+                break
         if best_state is not None:
             self.net.load_state_dict(best_state)
+
+    def _reserve(self, held: torch.Tensor, batches: int, batch_seconds: float) -> float:
+        """Seconds to keep before the cap for what follows the last batch: that epoch's
+        held-out pass and the pass choosing the scale. Measured once a held-out pass has
+        run; before that, estimated from the training batches (a forward pass is about a
+        third of a training step)."""
+        if not len(held):
+            return 0.0
+        if self.held_seconds is not None:
+            return 2 * self.held_seconds
+        if not batches:
+            return 0.0
+        per_program = batch_seconds / batches / self.batch_tasks
+        return 2 * per_program * len(held) / 3
 
     def _best_scale(self, held: torch.Tensor, scales: Sequence[float]) -> float:
         """The scale in ``scales`` (or 0, the library) with the least held-out loss."""
         candidates = sorted({0.0, *scales})
-        losses = [self._held_loss(held, s) for s in candidates]
+        losses = self._held_losses(held, candidates)
         return candidates[min(range(len(candidates)), key=lambda i: (losses[i], -i))]
 
 

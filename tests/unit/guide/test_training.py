@@ -47,8 +47,17 @@ def test_early_stopping_restores_the_weights_best_on_held_out_programs(
     assert fit.held_losses[fit.best_epoch] == min(fit.held_losses)
     assert len(fit.held_losses) - 1 - fit.best_epoch <= SMALL.patience  # stopped by patience
     # the model left behind is the best one, not the last one
-    assert fit._held_loss(torch.tensor(held)) == pytest.approx(fit.best_loss, abs=1e-4)
+    held_t = torch.tensor(held)
+    assert fit._held_losses(held_t)[0] == pytest.approx(fit.best_loss, abs=1e-4)
     assert fit.scale in {0.0, *SMALL.scales}
+    # one pass scores every scale, as separate passes would
+    together = fit._held_losses(held_t, (0.0, 0.5, 2.0))
+    alone = [fit._held_losses(held_t, (s,))[0] for s in (0.0, 0.5, 2.0)]
+    assert together == pytest.approx(alone, rel=1e-6)
+    assert len(set(together)) == 3
+    # what the cap keeps for the end: two held-out passes, as last measured
+    assert fit.held_seconds is not None and fit.held_seconds > 0
+    assert fit._reserve(held_t, 1, 1.0) == 2 * fit.held_seconds
 
 
 def test_the_output_scale_is_recorded_and_zero_gives_back_the_library(
