@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import fields, replace
 from pathlib import Path
 
+from metagrow.domains import Domain
 from metagrow.domains.lists import ListsDomain, load_suite
 from metagrow.guide import (
     Guide,
@@ -40,17 +41,19 @@ from metagrow.store import Store
 _V1 = Path("bench-out/guide-v1")
 
 
-def load_run(db: Path) -> tuple[Grammar, list[tuple[Task, Expr]], GuideData | None]:
-    """The run's last grammar, its replays (train tasks with their stored programs) and
-    its stored guide."""
-    domain = ListsDomain()
-    tasks = {t.name: t for t in load_suite("train")}
+def load_run(
+    db: Path, domain: Domain | None = None, tasks: Sequence[Task] | None = None
+) -> tuple[Grammar, list[tuple[Task, Expr]], GuideData | None]:
+    """The run's last grammar, its replays (the tasks, by default the lists' train split,
+    with their stored programs) and its stored guide."""
+    domain = domain or ListsDomain()
+    by_name = {t.name: t for t in (load_suite("train") if tasks is None else tasks)}
     with Store(db) as store:
         run_id = int(store.runs()[-1]["id"])  # type: ignore[call-overload]
         point = store.checkpoint(run_id)
         record = store.guide(run_id)
     grammar = build_grammar(domain.grammar(), spec_of(point))
-    replays = [(tasks[s.task], grammar.parse(s.program)) for s in point.solutions]
+    replays = [(by_name[s.task], grammar.parse(s.program)) for s in point.solutions]
     stored = None
     if record is not None:
         stored = GuideData(record.architecture, record.weights, record.training)

@@ -5,25 +5,25 @@ Usage: python benchmarks/guide_training.py --db DB [--domain lists|arc] [--split
        [--set key=value ...]
 Loads the run's last library and its solved tasks' programs (replays) from DB, the tasks
 of the split it learned on (defaults: lists `train`, ARC `training`), and trains with
-``GuideConfig.for_tasks(tasks, seed=iteration)`` (what the learner uses; ``--set``
-overrides fields) through ``train_guide``, so an ensemble's members train side by side in
-forked processes as in a real run. The issue's target is under 5 minutes on 2 cores.
+``GuideConfig.for_tasks(tasks, seed)`` (what the learner uses, seeded as the stored
+guide was; ``--set`` overrides fields as in guide_proxy.py) through ``train_guide``, so an
+ensemble's members train side by side in forked processes as in a real run. The issue's
+target is under 5 minutes on 2 cores.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import time
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
+
+from guide_proxy import load_run, parse_sets
 
 from metagrow.domains import Domain
 from metagrow.guide import GuideConfig, train_guide
-from metagrow.lang import Task, build_grammar
-from metagrow.learn import spec_of
-from metagrow.store import Store
+from metagrow.lang import Task
 
 
 def tasks_of(domain: str, split: str) -> tuple[Domain, list[Task]]:
@@ -36,19 +36,6 @@ def tasks_of(domain: str, split: str) -> tuple[Domain, list[Task]]:
     return ListsDomain(), list(load_suite(split or "train"))  # type: ignore[arg-type]
 
 
-def overrides(pairs: list[str]) -> dict[str, object]:
-    kinds = {f.name: f.type for f in fields(GuideConfig)}
-    out: dict[str, object] = {}
-    for pair in pairs:
-        key, _, value = pair.partition("=")
-        if key not in kinds:
-            raise SystemExit(f"unknown GuideConfig field {key!r}")
-        out[key] = json.loads(value)
-        if isinstance(out[key], list):
-            out[key] = tuple(out[key])  # type: ignore[arg-type]
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
@@ -57,14 +44,11 @@ def main() -> None:
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     domain, tasks = tasks_of(args.domain, args.split)
-    with Store(args.db) as store:
-        run_id = int(store.runs()[-1]["id"])  # type: ignore[call-overload]
-        point = store.checkpoint(run_id)
-    by_name = {t.name: t for t in tasks}
-    grammar = build_grammar(domain.grammar(), spec_of(point))
-    replays = [(by_name[s.task], grammar.parse(s.program)) for s in point.solutions]
-    seed = max(point.iteration, 0)  # the learner seeds an iteration's guide with its number
-    config = replace(GuideConfig.for_tasks(len(tasks), seed=seed), **overrides(args.set))
+    grammar, replays, stored = load_run(args.db, domain, tasks)
+    # the learner seeds each iteration's guide with the iteration's number, and records it
+    seed = stored.training.get("seed", 0) if stored is not None else 0
+    assert isinstance(seed, int)
+    config = replace(GuideConfig.for_tasks(len(tasks), seed=seed), **parse_sets(args.set))
     print(f"{args.db}: {len(replays)} replays, {len(tasks)} tasks, {len(grammar.productions)} "
           f"productions; {config.members} member(s), cap {config.max_seconds} s")  # fmt: skip
     started = time.perf_counter()

@@ -12,6 +12,7 @@ import typer
 
 from metagrow.cli._choices import DOMAINS, pick
 from metagrow.cli._errors import UsageError, fail
+from metagrow.cli._learn import StoreOpt
 
 if TYPE_CHECKING:
     from metagrow.domains import Domain
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from metagrow.store import GuideRecord
 
 guide_app = typer.Typer(help="Show the guide a learning run trained.", no_args_is_help=True)
-
-StoreOpt = Annotated[Path, typer.Option("--store", help="The SQLite store file.")]
 
 
 @guide_app.command("show")
@@ -114,7 +113,8 @@ def _explanation(
 
     guide = loaded_guide(store, _record(store, dom.name))
     library = stored_library(store, dom.name)
-    grammar = dom.grammar() if library is None else build_grammar(dom.grammar(), library)
+    base = dom.grammar()
+    grammar = base if library is None else build_grammar(base, library)
     spec = guide.spec_for(task, grammar)
     changes = weight_changes(grammar_spec(grammar), spec)
     overall = [c for c in changes if c.slot is None]
@@ -122,7 +122,7 @@ def _explanation(
         (c for c in changes if c.slot is not None and c.production != VARIABLES),
         key=lambda c: -c.change,
     )
-    sides = {"library": grammar, "guide": build_grammar(dom.grammar(), spec)}
+    sides = {"library": grammar, "guide": build_grammar(base, spec)}
     return {
         "task": task.name,
         "raised": [_json(c) for c in overall[:top]],
