@@ -30,12 +30,13 @@ from metagrow.guide import (
     GuideConfig,
     GuideData,
     choice_points,
+    encoder_for,
     load_guide,
     program_log_likelihood,
     train_guide,
 )
 from metagrow.lang import Expr, Grammar, Task, build_grammar
-from metagrow.learn import spec_of
+from metagrow.learning import spec_of
 from metagrow.store import Store
 
 _V1 = Path("bench-out/guide-v1")
@@ -148,7 +149,12 @@ def main() -> None:
         held, fit = shuffled[:cut], shuffled[cut:]
         started = time.perf_counter()
         data = train_guide(
-            "lists", grammar, fit, train_tasks, domain.limits(), replace(config, seed=seed)
+            encoder_for(domain),
+            grammar,
+            fit,
+            train_tasks,
+            domain.limits(),
+            replace(config, seed=seed),
         )
         seconds = time.perf_counter() - started
         guide = load_guide(data)

@@ -22,7 +22,7 @@ from pathlib import Path
 from guide_proxy import load_run, parse_sets
 
 from metagrow.domains import Domain
-from metagrow.guide import GuideConfig, train_guide
+from metagrow.guide import GuideConfig, encoder_for, train_guide
 from metagrow.lang import Task
 
 
@@ -52,7 +52,7 @@ def main() -> None:
     print(f"{args.db}: {len(replays)} replays, {len(tasks)} tasks, {len(grammar.productions)} "
           f"productions; {config.members} member(s), cap {config.max_seconds} s")  # fmt: skip
     started = time.perf_counter()
-    data = train_guide(domain.name, grammar, replays, tasks, domain.limits(), config)
+    data = train_guide(encoder_for(domain), grammar, replays, tasks, domain.limits(), config)
     wall = time.perf_counter() - started
     whose = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
     peak_mb = max(resource.getrusage(who).ru_maxrss for who in whose) / 1024

@@ -25,7 +25,7 @@ def folder_of(tmp_path: Path, examples_dir: Path) -> Path:
 
 def test_importing_the_cli_learner_and_search_does_not_import_torch() -> None:
     code = (
-        "import sys, metagrow.cli, metagrow.learn, metagrow.search, metagrow.guide\n"
+        "import sys, metagrow.cli, metagrow.learning, metagrow.search, metagrow.guide\n"
         "print('torch' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -64,7 +64,7 @@ def test_learn_trains_a_guide_each_iteration_and_solve_and_bench_use_it(
 
     shown = metagrow("guide", "show", "--store", str(db))
     assert shown.returncode == 0, shown.stderr
-    assert "trained in iteration 1: lists encoder, 2 member(s), contextual" in shown.stdout
+    assert "trained in iteration 1: int-lists encoder, 2 member(s), contextual" in shown.stdout
     assert shown.stdout.count("  member ") == 2
     explained = metagrow("guide", "explain", task, "--store", str(db), "--json", "--top", "3")
     assert explained.returncode == 0, explained.stderr

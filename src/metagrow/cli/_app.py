@@ -9,21 +9,20 @@ from typing import Annotated
 
 import typer
 
-from metagrow.cli._choices import DOMAINS, ENGINES, pick
+from metagrow.cli._choices import DOMAIN_HELP, ENGINES, pick, pick_domain
 from metagrow.cli._errors import UsageError, fail
 from metagrow.cli._tasks import read_task
-from metagrow.domains import Domain, TaskFileError, ValueDecodeError, load_task
+from metagrow.domains import TaskFileError, ValueDecodeError, load_task
 from metagrow.lang import (
     FAIL,
     Program,
     ProgramParseError,
     ProgramTypeError,
-    Type,
     TypeParseError,
     infer,
     parse,
 )
-from metagrow.search import Budget, SolveResult, solve_in_domain
+from metagrow.search import Budget, solve_in_domain
 
 app = typer.Typer(
     name="metagrow",
@@ -33,7 +32,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DomainOpt = Annotated[str, typer.Option(help=f"Domain: {', '.join(DOMAINS)}.")]
+DomainOpt = Annotated[str, typer.Option(help=DOMAIN_HELP)]
 EngineOpt = Annotated[str, typer.Option(help=f"Search engine: {', '.join(ENGINES)}.")]
 
 
@@ -59,7 +58,7 @@ def solve_command(
     attempts: Annotated[int, typer.Option(help="Candidate outputs per test input.")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     domain: Annotated[
-        str, typer.Option(help=f"Domain: auto (from the file's format), {', '.join(DOMAINS)}.")
+        str, typer.Option(help=f"auto (from the file's format) or {DOMAIN_HELP}")
     ] = "auto",
     engine: EngineOpt = "bottomup",
     store: Annotated[
@@ -71,6 +70,9 @@ def solve_command(
     ] = True,
 ) -> None:
     """Search for a program that maps every train input to its output; predict the tests."""
+    from metagrow import api
+    from metagrow.store import StoreError
+
     try:
         if not budget > 0:
             raise UsageError(f"--budget must be positive, got {budget}")
@@ -80,38 +82,14 @@ def solve_command(
             raise UsageError(f"--memory must be a positive number of MiB, got {memory}")
         eng = pick(ENGINES, engine, "engine")
         dom, task = read_task(task_file, domain)
-        grammar = dom.grammar()
-        if store is not None:
-            from metagrow.cli._guide import stored_libraries
-            from metagrow.lang import build_grammar
-
-            library, own = stored_libraries(store, dom, [task], guide)
-            library = library if own is None else own[task.name]
-            grammar = grammar if library is None else build_grammar(grammar, library)
-    except (UsageError, TaskFileError) as err:
+        record = api.solve(task, dom, budget, attempts, store, engine=eng, memory=memory,
+                           guide=guide).to_json()  # fmt: skip
+    except (UsageError, TaskFileError, StoreError) as err:
         fail(str(err))
-    limits = Budget(budget, run_limits=dom.limits(), memory_mb=memory)
-    result = solve_in_domain(task, dom, grammar, eng, limits, attempts)
-    record = result_json(result, dom, task.request.returns())
     if as_json:
         print(json.dumps(record))
     else:
         _show_result(record)
-
-
-def result_json(result: SolveResult, dom: Domain, output_type: Type) -> dict[str, object]:
-    """The ``--json`` record of one solve (the stable contract)."""
-    return {
-        "task": result.task,
-        "solved": result.solved,
-        "program": None if result.program is None else str(result.program),
-        "predictions": [
-            [None if p is None else dom.encode(p, output_type) for p in preds]
-            for preds in result.predictions
-        ],
-        "seconds": round(result.seconds, 4),
-        "programs_tried": result.programs_tried,
-    }
 
 
 def _show_result(record: dict[str, object]) -> None:
@@ -141,7 +119,7 @@ def run_command(
 ) -> None:
     """Type-check a program and run it on JSON arguments."""
     try:
-        dom = pick(DOMAINS, domain, "domain")
+        dom = pick_domain(domain)
         expr = parse(program)
         t = infer(expr, dom.grammar())
         arg_types = t.arguments()
@@ -183,7 +161,7 @@ def demo_command(
     if not files:
         fail(f"{folder}: no task files (*.json) found")
     try:
-        dom = pick(DOMAINS, domain, "domain")
+        dom = pick_domain(domain)
         eng = pick(ENGINES, engine, "engine")
         tasks = [load_task(f, dom) for f in files]
     except (UsageError, TaskFileError) as err:

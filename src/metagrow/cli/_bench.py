@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from metagrow.cli._choices import ENGINES, pick
+from metagrow.cli._choices import DOMAIN_HELP, ENGINES, pick, pick_domain
 from metagrow.cli._errors import UsageError, fail
 from metagrow.cli._runs import (
     BudgetOpt,
@@ -25,7 +25,7 @@ from metagrow.cli._runs import (
     check_run_options,
     suite_progress,
 )
-from metagrow.domains import TaskFileError, load_task
+from metagrow.domains import TaskFileError
 
 bench_app = typer.Typer(help="Measure: run a suite of tasks and report.", no_args_is_help=True)
 
@@ -35,11 +35,13 @@ Split = Literal["train", "heldout", "all"]
 @bench_app.command("lists")
 def bench_lists(
     split: Annotated[
-        str, typer.Option(help="Built-in suite split: train, heldout or all.")
-    ] = "all",
+        str | None,
+        typer.Option(help="Built-in suite split: train, heldout or all (default) for lists."),
+    ] = None,
     tasks: Annotated[
         Path | None, typer.Option(help="A folder of task files instead of the built-in suite.")
     ] = None,
+    domain: Annotated[str, typer.Option(help=DOMAIN_HELP)] = "lists",
     engine: EngineOpt = "bottomup",
     budget: BudgetOpt = 10.0,
     jobs: JobsOpt = 0,
@@ -50,27 +52,22 @@ def bench_lists(
     json_out: JsonOpt = None,
     markdown_out: MarkdownOpt = None,
 ) -> None:
-    """Solve the list-function suite (or any folder of task files) and score the tests."""
+    """Solve the list-function suite, or any domain's suite or folder of task files
+    (``--domain``, ``--tasks``), and score the tests."""
 
     from metagrow.bench import TaskRecord, run_suite
-    from metagrow.domains.lists import ListsDomain, load_suite
+    from metagrow.cli._learn import load_tasks
     from metagrow.search import Budget, SolveJob
 
-    domain = ListsDomain()
     try:
         check_run_options(budget, jobs, limit, memory)
         eng = pick(ENGINES, engine, "engine")
+        dom = pick_domain(domain)
+        if split is None and tasks is None and "all" in dom.splits():
+            split = "all"
+        task_list, suite = load_tasks(dom, split, tasks)
         if tasks is not None:
-            files = sorted(tasks.glob("*.json"))
-            if not files:
-                raise UsageError(f"{tasks}: no task files (*.json) found")
-            task_list = [load_task(f, domain) for f in files]
             suite = str(tasks)
-        else:
-            if split not in ("train", "heldout", "all"):
-                raise UsageError(f"--split must be train, heldout or all, got {split!r}")
-            task_list = load_suite(split)  # type: ignore[arg-type]
-            suite = f"lists/{split}"
         if store is not None:
             suite += f" with library from {store}"
     except (UsageError, TaskFileError) as err:
@@ -82,11 +79,11 @@ def bench_lists(
     if store is not None:
         from metagrow.cli._guide import stored_libraries
 
-        library, own = stored_libraries(store, domain, task_list, guide)
+        library, own = stored_libraries(store, dom, task_list, guide)
         if own is not None:
             suite += " and its guide"
-    limits = Budget(budget, run_limits=domain.limits(), memory_mb=memory)
-    job = SolveJob(domain, eng, limits, library=library, task_libraries=own)
+    limits = Budget(budget, run_limits=dom.limits(), memory_mb=memory)
+    job = SolveJob(dom, eng, limits, library=library, task_libraries=own)
     with suite_progress(suite, len(task_list), "solved", "{:g}") as step:
 
         def advance(record: TaskRecord) -> None:

@@ -5,30 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
+from metagrow import api
 from metagrow.cli._errors import UsageError
-from metagrow.domains import Domain
-from metagrow.domains.lists import ListsDomain
-from metagrow.search import BottomUpEnumerator, Engine, TopDownEnumerator
+from metagrow.domains import BUILTIN_DOMAINS, Domain, DomainSpecError, domain_from_spec
+from metagrow.search import Engine
 
 T = TypeVar("T")
 
+DOMAIN_HELP = (
+    f"Domain: {', '.join(BUILTIN_DOMAINS)}, or your own as package.module:ClassName "
+    "(imported from the current directory first)."
+)
+ENGINES: Mapping[str, Callable[[], Engine]] = api.ENGINES
 
-def _grids() -> Domain:
-    """The grids domain, imported only when picked (it loads numpy)."""
-    from metagrow.domains.grids import GridsDomain
 
-    return GridsDomain()
-
-
-DOMAINS: Mapping[str, Callable[[], Domain]] = {
-    "lists": ListsDomain,
-    "grids": _grids,
-    "arc": _grids,
-}
-ENGINES: Mapping[str, Callable[[], Engine]] = {
-    "bottomup": BottomUpEnumerator,
-    "topdown": TopDownEnumerator,
-}
+def pick_domain(spec: str) -> Domain:
+    """The domain a ``--domain`` value names (a built-in name or an import string)."""
+    try:
+        return domain_from_spec(spec)
+    except DomainSpecError as err:
+        raise UsageError(str(err)) from None
 
 
 def pick(table: Mapping[str, Callable[[], T]], name: str, what: str) -> T:

@@ -1,5 +1,6 @@
-"""Using a stored guide from the command line: ``solve`` and ``bench`` with ``--store``
-search each task with the guide's task-conditioned weights unless ``--no-guide``."""
+"""Using a store from the command line: ``solve``, ``bench`` and ``guide`` with ``--store``
+search each task with the learned library and the guide's task-conditioned weights
+(unless ``--no-guide``); a store that cannot be used gives one line and exit code 2."""
 
 from __future__ import annotations
 
@@ -18,52 +19,34 @@ if TYPE_CHECKING:
 
 def stored_record(path: Path, domain: str) -> GuideRecord | None:
     """The newest guide of the newest run of ``domain`` in the store, as stored."""
-    from metagrow.cli._learn import _open
-
-    with _open(path) as db:
-        run_id = db.find_run(domain, {})
-        return None if run_id is None else db.guide(run_id)
-
-
-def stored_guide(path: Path, domain: str) -> Guide | None:
-    """The newest guide of the newest run of ``domain`` in the store, if it has one;
-    torch is imported only when there is one."""
-    record = stored_record(path, domain)
-    return None if record is None else loaded_guide(path, record, "; pass --no-guide")
-
-
-def loaded_guide(path: Path, record: GuideRecord, advice: str = "") -> Guide:
-    """The guide ``record`` (from the store at ``path``) describes; one line and exit if
-    it cannot be used."""
-    from metagrow.guide import GuideData, load_guide
+    from metagrow import api
+    from metagrow.store import StoreError
 
     try:
-        return load_guide(GuideData(record.architecture, record.weights, record.training))
-    except ValueError as err:
-        fail(f"{path}: the stored guide cannot be used ({err}){advice}")
+        return api.stored_record(path, domain)
+    except StoreError as err:
+        fail(str(err))
 
 
-def guided_libraries(
-    path: Path, dom: Domain, library: GrammarSpec | None, tasks: Sequence[Task]
-) -> dict[str, GrammarSpec] | None:
-    """Each task's library with the stored guide's weights, or ``None`` without a guide."""
-    from metagrow.lang import build_grammar
+def loaded_guide(path: Path, record: GuideRecord) -> Guide:
+    """The guide ``record`` (from the store at ``path``) describes."""
+    from metagrow import api
+    from metagrow.store import StoreError
 
-    guide = stored_guide(path, dom.name)
-    if guide is None:
-        return None
-    base = dom.grammar()
-    grammar = base if library is None else build_grammar(base, library)
-    return guide.specs_for(tasks, grammar)
+    try:
+        return api.loaded_guide(path, record)
+    except StoreError as err:
+        fail(str(err))
 
 
 def stored_libraries(
     path: Path, dom: Domain, tasks: Sequence[Task], guide: bool
 ) -> tuple[GrammarSpec | None, dict[str, GrammarSpec] | None]:
-    """What ``--store`` gives a search: the newest learned library of ``dom``, and each
-    task's guided library when ``guide`` is on and the store has a guide."""
-    from metagrow.cli._learn import stored_library
+    """What ``--store`` gives a search (:func:`metagrow.api.stored_libraries`)."""
+    from metagrow import api
+    from metagrow.store import StoreError
 
-    library = stored_library(path, dom.name)
-    own = guided_libraries(path, dom, library, tasks) if guide else None
-    return library, own
+    try:
+        return api.stored_libraries(path, dom, tasks, guide)
+    except StoreError as err:
+        fail(str(err))

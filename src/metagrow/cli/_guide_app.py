@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from metagrow.cli._choices import DOMAINS, pick
+from metagrow.cli._choices import DOMAIN_HELP, pick_domain
 from metagrow.cli._errors import UsageError, fail
 from metagrow.cli._learn import StoreOpt
 
@@ -26,11 +26,11 @@ guide_app = typer.Typer(help="Show the guide a learning run trained.", no_args_i
 @guide_app.command("show")
 def guide_show(
     store: StoreOpt = Path("metagrow.db"),
-    domain: Annotated[str, typer.Option(help=f"Domain: {', '.join(DOMAINS)}.")] = "lists",
+    domain: Annotated[str, typer.Option(help=DOMAIN_HELP)] = "lists",
 ) -> None:
     """The newest guide of the domain's newest run: its model and how it was trained."""
     try:
-        dom = pick(DOMAINS, domain, "domain")
+        dom = pick_domain(domain)
     except UsageError as err:
         fail(str(err))
     record = _record(store, dom.name)
@@ -69,7 +69,7 @@ def guide_explain(
     slots: Annotated[int, typer.Option(help="Slot-specific changes listed.")] = 6,
     programs: Annotated[int, typer.Option(help="Likeliest programs listed, each way.")] = 5,
     domain: Annotated[
-        str, typer.Option(help=f"Domain: auto (from the file's format), {', '.join(DOMAINS)}.")
+        str, typer.Option(help=f"auto (from the file's format) or {DOMAIN_HELP}")
     ] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:

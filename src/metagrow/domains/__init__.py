@@ -1,15 +1,37 @@
-"""Domains: primitive sets and how their values are read and written."""
+"""Domains: primitive sets as plug-ins, how their values are read and written, and how a
+domain is picked by name, by import string or from a task file."""
 
-from metagrow.domains._domain import JSON, Domain, ValueDecodeError, decode_basic, encode_basic
-from metagrow.domains._taskfile import TaskFileError, load_task, task_from_json
+from metagrow.domains._builtin import (
+    BUILTIN_DOMAINS,
+    DomainSpecError,
+    detect_domain,
+    domain_from_spec,
+)
+from metagrow.domains._domain import (
+    JSON,
+    Domain,
+    ValueDecodeError,
+    ValueShape,
+    declared_type,
+    decode_basic,
+    encode_basic,
+)
+from metagrow.domains._taskfile import TaskFileError, load_task, read_json, task_from_json
 
 __all__ = [
+    "BUILTIN_DOMAINS",
     "JSON",
     "Domain",
+    "DomainSpecError",
     "TaskFileError",
     "ValueDecodeError",
+    "ValueShape",
+    "declared_type",
     "decode_basic",
+    "detect_domain",
+    "domain_from_spec",
     "encode_basic",
     "load_task",
+    "read_json",
     "task_from_json",
 ]

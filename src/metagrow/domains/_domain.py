@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import ClassVar, Literal
 
-from metagrow.lang import BOOL, INT, Grammar, Limits, Task, TCon, Type
+from metagrow.lang import BOOL, INT, Grammar, Limits, Task, TCon, Type, TypeParseError, parse_type
 
 JSON = object
 """A value as ``json.load`` returns it."""
+
+
+ValueShape = Literal["int-lists", "colour-grids"]
+"""What a domain's values look like, for the guide's example encoder: ``int-lists`` (ints,
+booleans and nested lists of them), ``colour-grids`` (2D arrays of colours 0-9, with the
+grid in a ``cells`` attribute)."""
 
 
 class ValueDecodeError(ValueError):
@@ -16,13 +24,19 @@ class ValueDecodeError(ValueError):
 
 
 class Domain(ABC):
-    """A family of tasks: its grammar, the types it can express, and value conversion.
+    """A family of tasks: its grammar, the types it can express, its values' JSON form, how
+    it recognises and reads its task files, its built-in suites and its run limits.
 
-    Subclasses are final values; a domain is data plus pure functions and never imports
-    search or learning code.
+    Only :meth:`grammar` and :meth:`constructors` must be written (and :meth:`decode` /
+    :meth:`encode` when values are not ints, booleans and lists); everything else has a
+    default. Subclasses are final values built with no arguments (workers rebuild them by
+    class); a domain is data plus pure functions and never imports search or learning code.
     """
 
     name: str = "domain"
+    values: ClassVar[ValueShape | None] = None
+    """What the values look like, so that the guide can pick its encoder; ``None`` (the
+    default) gets a generic one that reads any value as a token sequence."""
 
     @abstractmethod
     def grammar(self) -> Grammar:
@@ -60,6 +74,52 @@ class Domain(ABC):
 
     def describe(self) -> str:
         return f"{self.name} ({len(self.grammar().productions)} primitives)"
+
+    # -- task files -----------------------------------------------------------------------
+
+    def recognises(self, data: JSON) -> bool:
+        """Whether parsed task JSON is this domain's, for picking a domain from a file:
+        by default, a task whose ``type`` field names only constructors it expresses."""
+        request = declared_type(data)
+        return request is not None and self.expresses(request)
+
+    def task_from_json(self, data: JSON, source: str, name: str = "task") -> Task:
+        """A task from parsed JSON (``source`` names it in errors, ``name`` is the default
+        name); raises ``TaskFileError`` with one line. By default the typed task format."""
+        from metagrow.domains._taskfile import task_from_json
+
+        return task_from_json(data, self, source=source, default_name=name)
+
+    def read_task(self, path: Path) -> Task:
+        """The task in the file at ``path``, named after the file unless it says."""
+        from metagrow.domains._taskfile import read_json
+
+        return self.task_from_json(read_json(path), str(path), path.stem)
+
+    # -- built-in suites ------------------------------------------------------------------
+
+    def splits(self) -> tuple[str, ...]:
+        """The names of this domain's built-in task suites (the first is the default);
+        none by default."""
+        return ()
+
+    def suite(self, split: str) -> Sequence[Task]:
+        """The tasks of built-in suite ``split`` (one of :meth:`splits`)."""
+        raise ValueError(f"domain {self.name} has no built-in suite {split!r}")
+
+    def suite_name(self, split: str) -> str:
+        """How runs and reports name suite ``split``."""
+        return f"{self.name}/{split}"
+
+
+def declared_type(data: JSON) -> Type | None:
+    """The type a task's parsed JSON declares in its ``type`` field, if it parses."""
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        return None
+    try:
+        return parse_type(data["type"])
+    except TypeParseError:
+        return None
 
 
 def decode_basic(value: JSON, t: Type) -> object:

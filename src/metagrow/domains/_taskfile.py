@@ -29,10 +29,9 @@ class TaskFileError(ValueError):
 
 
 def load_task(path: str | Path, domain: Domain) -> Task:
-    """Read one task file; every problem raises :class:`TaskFileError` with one line."""
-    path = Path(path)
-    data = read_json(path)
-    return task_from_json(data, domain, source=str(path), default_name=path.stem)
+    """Read one task file as ``domain`` reads it (:meth:`Domain.read_task`); every problem
+    raises :class:`TaskFileError` with one line."""
+    return domain.read_task(Path(path))
 
 
 def read_json(path: Path) -> JSON:

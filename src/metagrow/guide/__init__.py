@@ -3,7 +3,7 @@
 Importing this package does not import torch; training or loading a guide does.
 """
 
-from metagrow.guide._api import load_guide, train_guide
+from metagrow.guide._api import describe_encoder, encoder_for, load_guide, train_guide
 from metagrow.guide._base import Guide, GuideConfig, GuideData
 from metagrow.guide._choices import (
     VARIABLE,
@@ -28,7 +28,9 @@ __all__ = [
     "WeightChange",
     "argument_order",
     "choice_points",
+    "describe_encoder",
     "dream",
+    "encoder_for",
     "load_guide",
     "program_log_likelihood",
     "sample_program",

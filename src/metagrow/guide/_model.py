@@ -1,8 +1,9 @@
-"""The guide's torch model: a per-domain encoder of a task's examples, then a head giving
-one log-weight change per production (and one for the variables), for the grammar as a
-whole and, in the contextual model, for each slot (parent production, argument index).
+"""The guide's torch model: an encoder of a task's examples, then a head giving one
+log-weight change per production (and one for the variables), for the grammar as a whole
+and, in the contextual model, for each slot (parent production, argument index).
 
-Encoders are chosen by domain name in :data:`ENCODERS`, the one place that maps them.
+Encoders are chosen by the shape of a domain's values in :data:`ENCODERS`, the one place
+that maps them; a domain that declares no shape gets the generic token encoder.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ _INT_RANGE = 64
 _VOCAB = 9 + 2 * _INT_RANGE + 1
 _SIDE = 30
 _COLOURS = 11  # ten colours and "outside the grid"
+_CHARS = 96  # printable ASCII, and one token for every other character
+_MAGNITUDES = 12  # floats: |x| < 1e-5, then one token per power of ten up to 1e5 and above
 
 
 @final
@@ -73,18 +76,22 @@ class Encoder(nn.Module):
         raise NotImplementedError
 
 
-@final
-class ListEncoder(Encoder):
-    """Each example as a token sequence (argument marks, brackets, small ints, booleans),
-    read by a GRU; a task is the mean of its examples' final states. Hand-made features
-    (:func:`list_features`) ride along."""
+class _SequenceEncoder(Encoder):
+    """Each example as a token sequence (argument marks, then the output), read by a GRU; a
+    task is the mean of its examples' final states."""
 
-    feature_count = LIST_FEATURES
+    vocab = _VOCAB
 
     def __init__(self, embed: int, hidden: int, max_tokens: int) -> None:
         super().__init__(embed, hidden, max_tokens)
-        self.embedding = nn.Embedding(_VOCAB, embed, padding_idx=_PAD)
+        self.embedding = nn.Embedding(self.vocab, embed, padding_idx=_PAD)
         self.gru = nn.GRU(embed, hidden, batch_first=True)
+
+    def tokens(self, value: object) -> list[int]:
+        raise NotImplementedError
+
+    def features(self, tasks: Sequence[Task]) -> torch.Tensor | None:
+        return None
 
     def encode(self, tasks: Sequence[Task]) -> Encoded:
         rows: list[list[int]] = []
@@ -95,18 +102,16 @@ class ListEncoder(Encoder):
                 share = max(2, half // max(1, len(ex.inputs)))
                 seq: list[int] = []
                 for x in ex.inputs:
-                    seq += [_ARG, *_tokens(x)][:share]
-                seq += [_OUT, *_tokens(ex.output)][: self.max_tokens - len(seq)]
+                    seq += [_ARG, *self.tokens(x)][:share]
+                seq += [_OUT, *self.tokens(ex.output)][: self.max_tokens - len(seq)]
                 rows.append(seq)
                 owner.append(i)
         data = torch.zeros(len(rows), self.max_tokens, dtype=torch.long)
         for r, seq in enumerate(rows):
             data[r, : len(seq)] = torch.tensor(seq, dtype=torch.long)
         lengths = torch.tensor([len(s) for s in rows], dtype=torch.long)
-        features = torch.tensor([list_features(t) for t in tasks], dtype=torch.float32)
-        features = features.reshape(len(tasks), LIST_FEATURES)
         owners = torch.tensor(owner, dtype=torch.long)
-        return Encoded(data, lengths, owners, len(tasks), features)
+        return Encoded(data, lengths, owners, len(tasks), self.features(tasks))
 
     def forward(self, enc: Encoded) -> torch.Tensor:
         assert enc.lengths is not None
@@ -115,6 +120,39 @@ class ListEncoder(Encoder):
         )
         _, h = self.gru(packed)
         return _pool(h[-1], enc)
+
+
+@final
+class ListEncoder(_SequenceEncoder):
+    """Ints, booleans and lists as tokens (brackets, small ints, booleans); hand-made
+    features (:func:`list_features`) ride along."""
+
+    feature_count = LIST_FEATURES
+
+    def tokens(self, value: object) -> list[int]:
+        return _tokens(value)
+
+    def features(self, tasks: Sequence[Task]) -> torch.Tensor:
+        features = torch.tensor([list_features(t) for t in tasks], dtype=torch.float32)
+        return features.reshape(len(tasks), LIST_FEATURES)
+
+
+@final
+class TokenEncoder(_SequenceEncoder):
+    """The generic encoder, for domains that declare nothing about their values: ints,
+    booleans and sequences as :class:`ListEncoder` reads them, strings as their characters,
+    floats by sign and order of magnitude, anything else as one token."""
+
+    vocab = _VOCAB + _CHARS + 2 * _MAGNITUDES
+
+    def tokens(self, value: object) -> list[int]:
+        if isinstance(value, str):
+            return [_OPEN, *(_char(c) for c in value), _CLOSE]
+        if isinstance(value, float):
+            return [_magnitude(value)]
+        if isinstance(value, (tuple, list)):
+            return [_OPEN, *(t for v in value for t in self.tokens(v)), _CLOSE]
+        return _tokens(value)
 
 
 def _tokens(value: object) -> list[int]:
@@ -130,6 +168,19 @@ def _tokens(value: object) -> list[int]:
             out += _tokens(v)
         return [*out, _CLOSE]
     return [_OTHER]
+
+
+def _char(c: str) -> int:
+    code = ord(c) - 32
+    return _VOCAB + (code if 0 <= code < _CHARS - 1 else _CHARS - 1)
+
+
+def _magnitude(x: float) -> int:
+    if x != x:  # NaN
+        return _OTHER
+    size = abs(x)
+    band = 0 if size < 1e-5 else min(_MAGNITUDES - 1, 1 + int(np.floor(np.log10(size))) + 5)
+    return _VOCAB + _CHARS + (_MAGNITUDES if x < 0 else 0) + band
 
 
 @final
@@ -182,10 +233,15 @@ def _cells(value: object) -> np.ndarray | None:
 
 
 ENCODERS: Mapping[str, Callable[[int, int, int], Encoder]] = {
-    "lists": ListEncoder,
-    "grids": GridEncoder,
+    "int-lists": ListEncoder,
+    "colour-grids": GridEncoder,
+    "tokens": TokenEncoder,
 }
-"""The encoder for each domain name; a domain without one cannot have a guide."""
+"""The encoder for each value shape a domain may declare (``Domain.values``), and the
+generic ``tokens`` for domains that declare none."""
+
+_STORED_NAMES = {"lists": "int-lists", "grids": "colour-grids"}
+"""Encoder names in guides stored before encoders were named by value shape."""
 
 
 @final
@@ -238,11 +294,9 @@ def make_net(
     dropout: float = 0.0,
     contexts: int = 0,
 ) -> GuideNet:
-    """A fresh model for domain ``encoder`` with ``contexts`` slots of its own (0: the
-    unigram model); ``ValueError`` if the domain has no encoder."""
-    make = ENCODERS.get(encoder)
+    """A fresh model with the ``encoder`` of :data:`ENCODERS` and ``contexts`` slots of
+    its own (0: the unigram model); ``ValueError`` for an unknown encoder."""
+    make = ENCODERS.get(_STORED_NAMES.get(encoder, encoder))
     if make is None:
-        raise ValueError(
-            f"no guide encoder for domain {encoder!r}; known: {', '.join(sorted(ENCODERS))}"
-        )
+        raise ValueError(f"no guide encoder {encoder!r}; known: {', '.join(sorted(ENCODERS))}")
     return GuideNet(make(embed, hidden, max_tokens), outputs, features, dropout, 1 + contexts)

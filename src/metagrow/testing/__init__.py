@@ -1,9 +1,16 @@
 """Contract checks that every plug-in must pass, like scikit-learn's ``check_estimator``.
 
-Use from a test: ``check_engine(lambda: MyEngine(seed=0))``, ``check_guide(guide, grammar,
-base, tasks)``.
+Use from a test: ``check_domain(MyDomain())``, ``check_engine(lambda: MyEngine(seed=0))``,
+``check_backend(lambda: MyBackend())``, ``check_guide(guide, grammar, base, tasks)``.
 """
 
+from metagrow.testing._backend_checks import (
+    check_backend,
+    check_backend_matches_serial,
+    check_backend_reports_every_task_once,
+    check_backend_stops_when_closed,
+)
+from metagrow.testing._domain_checks import CheckResult, DomainReport, check_domain
 from metagrow.testing._engine_checks import (
     check_engine,
     check_engine_finds_known_programs,
@@ -18,6 +25,13 @@ from metagrow.testing._guide_checks import (
 )
 
 __all__ = [
+    "CheckResult",
+    "DomainReport",
+    "check_backend",
+    "check_backend_matches_serial",
+    "check_backend_reports_every_task_once",
+    "check_backend_stops_when_closed",
+    "check_domain",
     "check_engine",
     "check_engine_finds_known_programs",
     "check_engine_is_deterministic",

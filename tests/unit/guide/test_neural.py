@@ -49,7 +49,7 @@ def test_encoders_give_one_feature_row_per_task(replays: list[tuple[Task, Expr]]
     assert gb.data.shape == (4, 2, 30, 30)
     assert int(gb.data[0, 0, 1, 1]) == 5 and int(gb.data[0, 0, 2, 2]) == 0  # colour + 1; outside 0
     assert grids(gb).shape == (2, 16)
-    with pytest.raises(ValueError, match="no guide encoder for domain 'strings'"):
+    with pytest.raises(ValueError, match="no guide encoder 'strings'"):
         make_net("strings", 5, 8, 16, 24)
 
 

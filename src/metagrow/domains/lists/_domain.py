@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import final
 
-from metagrow.domains._domain import Domain
+from metagrow.domains._domain import JSON, Domain
 from metagrow.domains.lists._primitives import list_primitives
 from metagrow.lang import INT, Grammar, Limits, Primitive, Task
 
@@ -23,6 +23,7 @@ class ListsDomain(Domain):
     """Integer and list functions, as in DreamCoder's list benchmark."""
 
     name = "lists"
+    values = "int-lists"
 
     def __init__(self) -> None:
         self._grammar = Grammar.uniform(list_primitives(), _WEIGHTS)
@@ -35,6 +36,32 @@ class ListsDomain(Domain):
 
     def limits(self) -> Limits:
         return Limits(steps=100_000, depth=100, size=20_000, seconds=0.1)
+
+    def recognises(self, data: JSON) -> bool:
+        """A typed task over ints, booleans and lists, or one without a ``type`` whose
+        values are of such types."""
+        from metagrow.domains._taskfile import TaskFileError, infer_request
+
+        if not isinstance(data, dict) or "type" in data:
+            return super().recognises(data)
+        try:
+            infer_request(data, "task")
+        except TaskFileError:
+            return False
+        return True
+
+    def splits(self) -> tuple[str, ...]:
+        return ("train", "heldout", "all")
+
+    def suite(self, split: str) -> Sequence[Task]:
+        """The built-in list-function suite (``docs/list-suite.md``)."""
+        from metagrow.domains.lists._suite import load_suite
+
+        if split not in self.splits():
+            raise ValueError(
+                f"the lists suite has splits {', '.join(self.splits())}; got {split!r}"
+            )
+        return load_suite(split)  # type: ignore[arg-type]
 
     def task_grammar(self, task: Task, grammar: Grammar, seconds: float = 5.0) -> Grammar:
         """Adds up to three int constants read off the examples: ints that every output

@@ -16,7 +16,14 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import final
 
 from metagrow.domains import Domain
-from metagrow.guide import Guide, GuideConfig, GuideData, load_guide, train_guide
+from metagrow.guide import (
+    Guide,
+    GuideConfig,
+    GuideData,
+    encoder_for,
+    load_guide,
+    train_guide,
+)
 from metagrow.lang import (
     Expr,
     Grammar,
@@ -287,7 +294,8 @@ class Learner:
             )
         replays = [(self.tasks[name], program) for name, program in sorted(solutions.items())]
         return train_guide(
-            self.domain.name, grammar, replays, list(self.tasks.values()), self.domain.limits(),
+            encoder_for(self.domain), grammar, replays, list(self.tasks.values()),
+            self.domain.limits(),
             config,
         )  # fmt: skip
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from metagrow.learn import LearnConfig
+from metagrow.learning import LearnConfig
 
 
 def test_optional_guide_settings_stay_out_of_the_run_key_until_used() -> None:

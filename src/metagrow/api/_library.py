@@ -1,0 +1,61 @@
+"""What a store gives a search: the newest learned library of a domain, and each task's
+library conditioned by the stored guide."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from metagrow.domains import Domain
+from metagrow.guide import Guide, GuideData, load_guide
+from metagrow.lang import GrammarSpec, Task, build_grammar
+from metagrow.learning import spec_of
+from metagrow.store import GuideRecord, Store, StoreError
+
+
+def open_store(path: Path) -> Store:
+    """The store at ``path``, which must exist; ``StoreError`` with one line otherwise."""
+    if not path.exists():
+        raise StoreError(f"{path}: no such store; create one with `metagrow learn --store {path}`")
+    return Store(path)
+
+
+def stored_library(path: Path, domain: str) -> GrammarSpec | None:
+    """The library of the newest run of ``domain`` in the store at ``path``."""
+    with open_store(path) as db:
+        run_id = db.find_run(domain, {})
+        return None if run_id is None else spec_of(db.checkpoint(run_id))
+
+
+def stored_record(path: Path, domain: str) -> GuideRecord | None:
+    """The newest guide of the newest run of ``domain`` in the store, as stored."""
+    with open_store(path) as db:
+        run_id = db.find_run(domain, {})
+        return None if run_id is None else db.guide(run_id)
+
+
+def loaded_guide(path: Path, record: GuideRecord, advice: str = "") -> Guide:
+    """The guide ``record`` (from the store at ``path``) describes; ``StoreError`` if it
+    cannot be used."""
+    try:
+        return load_guide(GuideData(record.architecture, record.weights, record.training))
+    except ValueError as err:
+        raise StoreError(f"{path}: the stored guide cannot be used ({err}){advice}") from None
+
+
+def stored_libraries(
+    path: Path, dom: Domain, tasks: Sequence[Task], guide: bool
+) -> tuple[GrammarSpec | None, dict[str, GrammarSpec] | None]:
+    """What a store gives a search: the newest learned library of ``dom``, and each
+    task's guided library when ``guide`` is on and the store has a guide (torch is
+    imported only then)."""
+    library = stored_library(path, dom.name)
+    if not guide:
+        return library, None
+    record = stored_record(path, dom.name)
+    if record is None:
+        return library, None
+    trained = loaded_guide(path, record, "; pass --no-guide")
+    base = dom.grammar()
+    grammar = base if library is None else build_grammar(base, library)
+    return library, trained.specs_for(tasks, grammar)
