@@ -43,6 +43,9 @@ def test_the_tutorial_domain_is_short_and_passes_the_contract(text_domain: Domai
     tasks = [text_domain.read_task(f) for f in sorted(TEXT.glob("*.json"))]
     report = check_domain(text_domain, tasks)
     assert {r.status for r in report.results} == {"passed"}, report.lines()
+    done = _cli("domain", "check", "--domain", DOMAIN, "--tasks", ".")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("passed") == len(report.results)
 
 
 def test_solve_with_an_imported_domain_from_the_cli() -> None:

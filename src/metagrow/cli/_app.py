@@ -40,6 +40,7 @@ def _register_subcommands() -> None:
     from metagrow.cli._bench import bench_app
     from metagrow.cli._bench_arc import bench_arc
     from metagrow.cli._bench_digits import bench_digits
+    from metagrow.cli._domain_app import domain_app
     from metagrow.cli._guide_app import guide_app
     from metagrow.cli._learn import learn_command, library_app
 
@@ -49,6 +50,7 @@ def _register_subcommands() -> None:
     app.command("learn")(learn_command)
     app.add_typer(library_app, name="library")
     app.add_typer(guide_app, name="guide")
+    app.add_typer(domain_app, name="domain")
 
 
 @app.command("solve")
