@@ -63,7 +63,8 @@ class BottomUpEnumerator(Engine):
     in units of half the description length of a uniform choice (so 1 throughout a
     uniform grammar, more for productions a learned grammar makes rare); a variable
     costs 1. Solutions report their log-prior in nats under the grammar, as the top-down
-    enumerator does (:func:`metagrow.lang.log_prior`), not this cost. ``max_cost`` bounds program cost, ``max_bank`` the programs kept.
+    enumerator does (:func:`metagrow.lang.log_prior`), not this cost. ``max_cost`` bounds
+    program cost, ``max_bank`` the programs kept.
     """
 
     name = "bottomup"

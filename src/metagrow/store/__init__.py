@@ -9,6 +9,7 @@ from metagrow.store._store import (
     IterationRecord,
     SolutionRecord,
     Store,
+    StoredSolution,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "SolutionRecord",
     "Store",
     "StoreError",
+    "StoredSolution",
 ]

@@ -41,7 +41,10 @@ class InventionRecord:
 @final
 @dataclass(frozen=True, slots=True)
 class SolutionRecord:
-    """The program found for a task, and what finding it cost."""
+    """A program for a task: its log-prior (nats, under the library it was found or
+    rewritten with), the search that found it (seconds, programs tried), and the iteration
+    that stored it. A ``rewrite`` is the task's previous program rewritten by compression
+    with new inventions; it keeps the search figures of the program it rewrites."""
 
     task: str
     program: str
@@ -49,6 +52,18 @@ class SolutionRecord:
     seconds: float
     programs_tried: int
     iteration: int
+    rewrite: bool = False
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class StoredSolution:
+    """A stored solution row: its id, the record, and the id of the row it rewrites
+    (``None`` for a program found by search)."""
+
+    id: int
+    record: SolutionRecord
+    rewrite_of: int | None
 
 
 @final
@@ -77,12 +92,13 @@ class Checkpoint:
 
 
 _INVENTION_COLUMNS = "name, source, type, log_weight, created_iteration, tasks_json, uses"
+_SOLUTION_COLUMNS = "task, program, log_prior, seconds, programs_tried, iteration"
 
 
 @final
 class Store:
-    """A metagrow store file: runs, their per-iteration library snapshots and metrics, the
-    best solution per task, tasks seen and curriculum budgets.
+    """A metagrow store file: runs, their per-iteration library snapshots and metrics,
+    every solution found and its rewrites, tasks seen and curriculum budgets.
 
     Opening creates the file (or migrates an older schema); every write is one transaction.
     """
@@ -174,10 +190,12 @@ class Store:
         """Record a completed iteration in one transaction: it all lands or none of it does.
 
         Stores the metrics, the library snapshot (inventions in creation order, weights and
-        ``log_variable``), keeps per task whichever solution has the higher log-prior (the
-        stored one on a tie), records tasks first seen, and sets the given tasks' budgets
-        (others keep theirs). Raises ``ValueError`` unless ``iteration`` is one past the
-        run's last completed iteration. A ``guide`` trained in the iteration lands with it.
+        ``log_variable``), appends ``solutions`` in order to the run's solutions (a rewrite
+        points at the task's newest row, which may be one of this batch), records tasks
+        first seen, and sets the given tasks' budgets (others keep theirs). Raises
+        ``ValueError`` unless ``iteration`` is one past the run's last completed iteration,
+        or for a rewrite of a task with no solution. A ``guide`` trained in the iteration
+        lands with it.
         """
         metrics_json = _to_json(metrics, "metrics")
         names = [invention.name for invention in inventions]
@@ -208,15 +226,8 @@ class Store:
                 "INSERT INTO weights (run_id, iteration, name, log_weight) VALUES (?, ?, ?, ?)",
                 [(run_id, iteration, name, w) for name, w in production_weights.items()],
             )
-            self._conn.executemany(
-                "INSERT INTO solutions (run_id, task, program, log_prior, seconds,"
-                " programs_tried, iteration) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (run_id, task) DO UPDATE SET program = excluded.program,"
-                " log_prior = excluded.log_prior, seconds = excluded.seconds,"
-                " programs_tried = excluded.programs_tried, iteration = excluded.iteration"
-                " WHERE excluded.log_prior > solutions.log_prior",
-                [(run_id, *astuple(s)) for s in solutions],
-            )
+            for solution in solutions:
+                self._insert_solution(run_id, solution)
             self._conn.executemany(
                 "INSERT OR IGNORE INTO tasks_seen (run_id, task, first_iteration) VALUES (?, ?, ?)",
                 [(run_id, task, iteration) for task in tasks_seen],
@@ -230,7 +241,8 @@ class Store:
                 insert_guide(self._conn, run_id, replace(guide, iteration=iteration))
 
     def checkpoint(self, run_id: int) -> Checkpoint:
-        """The state after the run's last completed iteration, read in one snapshot."""
+        """The state after the run's last completed iteration, read in one snapshot; its
+        solutions are each task's newest (the latest rewrite), by task name."""
         with self._transaction("BEGIN"):
             last = self._last_iteration(run_id)
             if last < 0:
@@ -245,8 +257,8 @@ class Store:
                 (run_id, last),
             ).fetchall()
             solutions = self._conn.execute(
-                "SELECT task, program, log_prior, seconds, programs_tried, iteration"
-                " FROM solutions WHERE run_id = ? ORDER BY task",
+                f"SELECT rewrite_of, {_SOLUTION_COLUMNS} FROM solutions WHERE id IN"
+                " (SELECT MAX(id) FROM solutions WHERE run_id = ? GROUP BY task) ORDER BY task",
                 (run_id,),
             ).fetchall()
             budgets = self._conn.execute(
@@ -258,7 +270,7 @@ class Store:
                 inventions=tuple(self._library(run_id, last)),
                 production_weights=dict(weights),
                 log_variable=log_variable,
-                solutions=tuple(SolutionRecord(*row) for row in solutions),
+                solutions=tuple(_solution(row) for row in solutions),
                 budgets=dict(budgets),
             )
 
@@ -308,6 +320,20 @@ class Store:
                 history.append((iteration, invention))
         return history
 
+    def solution_history(self, run_id: int, task: str | None = None) -> list[StoredSolution]:
+        """Every solution ``run_id`` stored (for ``task`` only, if given), in the order
+        stored: each program found, then its rewrites, each pointing at the one before."""
+        query = f"SELECT id, rewrite_of, {_SOLUTION_COLUMNS} FROM solutions WHERE run_id = ?"
+        with self._errors():
+            self._require_run(run_id)
+            if task is None:
+                rows = self._conn.execute(f"{query} ORDER BY id", (run_id,)).fetchall()
+            else:
+                rows = self._conn.execute(
+                    f"{query} AND task = ? ORDER BY id", (run_id, task)
+                ).fetchall()
+        return [StoredSolution(row[0], _solution(row[1:]), row[1]) for row in rows]
+
     def tasks_seen(self, run_id: int) -> dict[str, int]:
         """Every task the run has seen, with the iteration that first saw it."""
         with self._errors():
@@ -348,6 +374,22 @@ class Store:
         with self._errors():
             found = select_modules(self._conn, name)
         return found[0] if found else None
+
+    def _insert_solution(self, run_id: int, solution: SolutionRecord) -> None:
+        rewrite_of = None
+        if solution.rewrite:
+            row = self._conn.execute(
+                "SELECT MAX(id) FROM solutions WHERE run_id = ? AND task = ?",
+                (run_id, solution.task),
+            ).fetchone()
+            if row[0] is None:
+                raise ValueError(f"a rewrite for {solution.task!r}, which has no solution")
+            rewrite_of = int(row[0])
+        self._conn.execute(
+            f"INSERT INTO solutions (run_id, rewrite_of, {_SOLUTION_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, rewrite_of, *astuple(solution)[:6]),
+        )
 
     def _library(self, run_id: int, iteration: int) -> list[InventionRecord]:
         rows = self._conn.execute(
@@ -413,6 +455,14 @@ def _invention(row: Sequence[Any]) -> InventionRecord:
     name, source, type_, log_weight, created, tasks_json, uses = row
     return InventionRecord(
         name, source, type_, log_weight, created, tuple(json.loads(tasks_json)), uses
+    )
+
+
+def _solution(row: Sequence[Any]) -> SolutionRecord:
+    """A record from a row ``rewrite_of, task, program, ...`` (``_SOLUTION_COLUMNS``)."""
+    rewrite_of, task, program, log_prior, seconds, programs_tried, iteration = row
+    return SolutionRecord(
+        task, program, log_prior, seconds, programs_tried, iteration, rewrite_of is not None
     )
 
 
