@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +11,8 @@ import typer
 
 from metagrow.cli._choices import DOMAINS, ENGINES, pick
 from metagrow.cli._errors import UsageError, fail
+from metagrow.cli._learn_progress import PhaseDisplay
+from metagrow.cli._runs import backend_for, check_run_options
 
 if TYPE_CHECKING:
     from metagrow.domains import Domain
@@ -47,6 +49,13 @@ def learn_command(
         float | None,
         typer.Option(help="Cap on each guide training, sampling included (default: the guide's)."),
     ] = None,
+    programs: Annotated[
+        int | None,
+        typer.Option(
+            help="Programs each task's search may try in the first iteration (growing with "
+            "its time budget); with --no-guide a run then repeats exactly."
+        ),
+    ] = None,
     store: StoreOpt = Path("metagrow.db"),
 ) -> None:
     """Learn a library: search all tasks, compress the solutions, train the guide, repeat.
@@ -56,10 +65,11 @@ def learn_command(
 
     from metagrow.guide import MemberFailed
     from metagrow.learn import IterationReport, LearnConfig, Learner
-    from metagrow.search import ProcessPoolBackend, SerialBackend
     from metagrow.store import Store, StoreError
 
     try:
+        check_run_options(budget, jobs, limit, None)
+        _check_learn_options(iterations, pseudo_count, guide_seconds, programs)
         dom = pick(DOMAINS, domain, "domain")
         eng = pick(ENGINES, engine, "engine")
         task_list, suite = load_tasks(dom, split, tasks)
@@ -69,23 +79,17 @@ def learn_command(
             task_list, suite = task_list[:limit], f"{suite}[:{limit}]"
         config = LearnConfig(
             dom.name, suite, iterations, budget, engine, pseudo_count=pseudo_count, guide=guide,
-            guide_seconds=guide_seconds,
+            guide_seconds=guide_seconds, programs=programs,
         )  # fmt: skip
         db = Store(store)
     except (UsageError, ValueError, StoreError) as err:
         fail(str(err))
-    workers = jobs or os.cpu_count() or 1
-    backend = SerialBackend() if workers == 1 else ProcessPoolBackend(workers)
+    backend, _ = backend_for(jobs)
     console = Console(stderr=True)
     out = Console(width=None if sys.stdout.isatty() else 160)
-    done = {"n": 0}
-
-    def on_task(name: str, ok: bool) -> None:
-        done["n"] += 1
-        status.update(f"iteration in progress: {done['n']} tasks searched, last {name}")
 
     def on_iteration(r: IterationReport) -> None:
-        done["n"] = 0
+        display.iteration_done()
         out.print(
             f"[bold]iteration {r.iteration}[/]: searched {r.attempted}, newly solved "
             f"{len(r.newly_solved)}, solved {r.solved}/{r.tasks}, {r.seconds:.0f} s; "
@@ -97,13 +101,15 @@ def learn_command(
             if name in r.added:
                 out.print(f"  {name} : {t} = {body}", highlight=False)
 
-    previous = db.find_run(config.domain, config.key())
-    if previous is not None:
-        last = db.checkpoint(previous).iteration
-        out.print(f"resuming run {previous} after iteration {last}", highlight=False)
-    with db, console.status("learning...") as status:
+    try:
+        out.print(_which_run(db, store, config.domain, config.key()), highlight=False)
+    except StoreError as err:
+        fail(str(err))
+    with db, PhaseDisplay(console) as display:
         try:
-            run_id = Learner(dom, eng, task_list, db, backend, config).run(on_iteration, on_task)
+            run_id = Learner(dom, eng, task_list, db, backend, config).run(
+                on_iteration, display.task, display.phase
+            )
         except KeyboardInterrupt:
             console.print("interrupted: completed iterations are saved; run again to resume")
             raise typer.Exit(130) from None
@@ -111,6 +117,50 @@ def learn_command(
             fail(f"guide training: {err}; completed iterations are saved, run again to "
                  "resume (or pass --no-guide)", code=1)  # fmt: skip
     out.print(f"run {run_id} in {store}: see `metagrow library show --store {store}`")
+
+
+def _check_learn_options(
+    iterations: int, pseudo_count: float, guide_seconds: float | None, programs: int | None
+) -> None:
+    """Raise :class:`UsageError` for ``learn`` options no run can use."""
+    if iterations < 1:
+        raise UsageError(f"--iterations must be at least 1, got {iterations}")
+    if not pseudo_count > 0:
+        raise UsageError(f"--pseudo-count must be positive, got {pseudo_count}")
+    if guide_seconds is not None and not guide_seconds > 0:
+        raise UsageError(f"--guide-seconds must be positive, got {guide_seconds}")
+    if programs is not None and programs < 1:
+        raise UsageError(f"--programs must be at least 1, got {programs}")
+
+
+def _which_run(db: Store, path: Path, domain: str, key: Mapping[str, object]) -> str:
+    """Start the run of these settings unless one exists, and say which it is and why: a
+    store whose runs all differ names the newest and the settings it differs in."""
+    found = db.find_run(domain, key)
+    if found is not None:
+        return f"resuming run {found} after iteration {db.checkpoint(found).iteration}"
+    runs = db.runs()
+    run_id = db.start_run(domain, key)
+    if not runs:
+        return f"starting run {run_id} in {path}"
+    same = [r for r in runs if r["domain"] == domain]
+    other = (same or runs)[-1]
+    old = dict(other["config"])  # type: ignore[call-overload]
+    if other["domain"] != domain:
+        old["domain"], key = other["domain"], {"domain": domain, **key}
+    changes = [
+        f"{name} {_shown(old.get(name))} -> {_shown(key.get(name))}"
+        for name in sorted(set(old) | set(key))
+        if old.get(name) != key.get(name)
+    ]
+    return (
+        f"starting run {run_id}: no earlier run in {path} has these settings "
+        f"(run {other['id']} differs in: {', '.join(changes)})"
+    )
+
+
+def _shown(value: object) -> str:
+    return "unset" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def load_tasks(dom: Domain, split: str, folder: Path | None) -> tuple[list[Task], str]:
