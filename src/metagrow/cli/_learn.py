@@ -203,18 +203,25 @@ def stored_library(path: Path, domain: str) -> GrammarSpec | None:
         return None if run_id is None else spec_of(db.checkpoint(run_id))
 
 
+RunOpt = Annotated[int | None, typer.Option("--run", help="The run to show (default: the newest).")]
+
+
 @library_app.command("show")
-def library_show(store: StoreOpt = Path("metagrow.db")) -> None:
-    """The inventions of the newest run: name, type, body, uses, the tasks they came from."""
+def library_show(store: StoreOpt = Path("metagrow.db"), run: RunOpt = None) -> None:
+    """The inventions of a run: name, type, body, uses, the tasks they came from."""
     from rich.console import Console
     from rich.table import Table
 
-    records = _open(store).inventions()
+    db = _open(store)
     console = Console(width=None if sys.stdout.isatty() else 160)
+    with db:
+        run_id, about = _chosen_run(db, store, run)
+        records = db.inventions(run_id)
+    console.print(about, highlight=False)
     if not records:
-        console.print(f"{store}: the library has no inventions yet")
+        console.print(f"run {run_id}: the library has no inventions yet", highlight=False)
         return
-    table = Table(title=f"library in {store}")
+    table = Table(title=f"library of run {run_id} in {store}")
     for col in ("name", "type", "body", "uses", "weight", "iteration", "tasks"):
         table.add_column(col, overflow="fold")
     for r in records:
@@ -226,24 +233,48 @@ def library_show(store: StoreOpt = Path("metagrow.db")) -> None:
 
 
 @library_app.command("history")
-def library_history(store: StoreOpt = Path("metagrow.db")) -> None:
-    """Per iteration of each run: tasks solved and the inventions added."""
+def library_history(store: StoreOpt = Path("metagrow.db"), run: RunOpt = None) -> None:
+    """Per iteration of a run: tasks solved and the inventions added."""
     from rich.console import Console
 
     db = _open(store)
     console = Console(width=None if sys.stdout.isatty() else 160)
-    for it in db.iterations():
+    with db:
+        run_id, about = _chosen_run(db, store, run)
+        iterations, history = db.iterations(run_id), db.library_history(run_id)
+    console.print(about, highlight=False)
+    for it in iterations:
         m = it.metrics
         added, new = m.get("added") or [], m.get("newly_solved") or []
         assert isinstance(added, list) and isinstance(new, list)
         console.print(
-            f"run {it.run_id} iteration {it.iteration}: solved {m.get('solved')}/{m.get('tasks')}"
+            f"iteration {it.iteration}: solved {m.get('solved')}/{m.get('tasks')}"
             f" (+{len(new)}), {m.get('seconds')} s, "
             f"added {', '.join(map(str, added)) or 'nothing'}  [{it.finished_at}]",
             highlight=False,
         )
-    for iteration, r in db.library_history():
+    for iteration, r in history:
         console.print(f"  iteration {iteration}: {r.name} : {r.type} = {r.source}", highlight=False)
+
+
+def _chosen_run(db: Store, path: Path, run: int | None) -> tuple[int, str]:
+    """The run to show (``run``, or the newest) and a line saying which it is; exits with
+    one line if the store has no runs or not that one."""
+    runs = {int(r["id"]): r for r in db.runs()}  # type: ignore[call-overload]
+    if not runs:
+        fail(f"{path}: no learning runs yet; start one with `metagrow learn --store {path}`")
+    chosen = max(runs) if run is None else run
+    if chosen not in runs:
+        listed = ", ".join(map(str, sorted(runs)))
+        fail(f"{path}: no run {run}; its runs are {listed}")
+    r = runs[chosen]
+    config = r["config"]
+    assert isinstance(config, dict)
+    which = f"the newest of {len(runs)}" if run is None else f"{len(runs)} in all"
+    return chosen, (
+        f"run {chosen} ({which}) in {path}: {r['domain']} {config.get('suite')}, "
+        f"{r['iterations']} iterations, started {r['started_at']}"
+    )
 
 
 def _open(path: Path) -> Store:

@@ -104,12 +104,13 @@ def check_engine_is_deterministic(make: EngineFactory) -> None:
     domain = ListsDomain()
     grammar = domain.grammar()
     task = _task_from("list(int) -> list(int)", "(lam (reverse $0))")
-    runs = []
+    runs: list[tuple[object, int]] = []
     for _ in range(2):
         progress = Progress()
         found = islice(make().search(task, grammar, Budget(60, programs=3000), progress), 10)
-        runs.append([(s.program, s.log_prior, s.programs_tried) for s in found])
-        runs[-1].append(progress.programs_tried)
+        runs.append(
+            ([(s.program, s.log_prior, s.programs_tried) for s in found], progress.programs_tried)
+        )
     assert runs[0] == runs[1], "two runs with the same seed and budget differ"
     counts = []
     for _ in range(2):

@@ -26,12 +26,8 @@ def test_a_program_budget_is_part_of_the_run_key_and_grows_with_the_time_budget(
     plain = LearnConfig("lists", "lists/train", budget=10.0)
     capped = LearnConfig("lists", "lists/train", budget=10.0, programs=1000)
     assert "programs" not in plain.key() and capped.key()["programs"] == 1000
-    assert plain.task_budget(15.0, capped_limits()).programs is None
-    assert capped.task_budget(10.0, capped_limits()).programs == 1000
-    assert capped.task_budget(15.0, capped_limits()).programs == 1500
+    assert plain.task_budget(15.0, Limits()).programs is None
+    assert capped.task_budget(10.0, Limits()).programs == 1000
+    assert capped.task_budget(15.0, Limits()).programs == 1500
     with pytest.raises(ValueError, match="programs must be at least 1"):
         LearnConfig("lists", "lists/train", programs=0)
-
-
-def capped_limits() -> Limits:
-    return Limits()
