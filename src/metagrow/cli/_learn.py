@@ -138,7 +138,10 @@ def _which_run(db: Store, path: Path, domain: str, key: Mapping[str, object]) ->
     store whose runs all differ names the newest and the settings it differs in."""
     found = db.find_run(domain, key)
     if found is not None:
-        return f"resuming run {found} after iteration {db.checkpoint(found).iteration}"
+        last = db.checkpoint(found).iteration
+        if last < 0:
+            return f"resuming run {found}, which completed no iteration yet"
+        return f"resuming run {found} after iteration {last}"
     runs = db.runs()
     run_id = db.start_run(domain, key)
     if not runs:
