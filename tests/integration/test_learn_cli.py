@@ -61,26 +61,36 @@ def test_learn_says_which_run_it_starts_or_resumes_and_shows_its_phases(tmp_path
         f"starting run 2: no earlier run in {db} has these settings "
         "(run 1 differs in: budget 5 -> 2)"
     )
+    uncapped = ["learn", "--no-guide", "--limit", "6", "--iterations", "1", "--jobs", "1"]
+    third = metagrow(*uncapped, "--budget", "0.2", "--store", str(db))
+    assert third.returncode == 0, third.stderr
+    assert third.stdout.splitlines()[0] == (
+        f"starting run 3: no earlier run in {db} has these settings "
+        "(run 2 differs in: budget 2 -> 0.2, programs 2000 -> unset)"
+    )
     again = metagrow(*quick(db, "--budget", "2", "--iterations", "2"))
     assert again.returncode == 0, again.stderr
     assert again.stdout.splitlines()[0] == "resuming run 2 after iteration 0"
 
     newest = metagrow("library", "history", "--store", str(db))
     assert newest.returncode == 0, newest.stderr
-    assert newest.stdout.startswith(f"run 2 (the newest of 2) in {db}: lists lists/train[:6], 2 ")
-    assert "iteration 1: solved" in newest.stdout
+    assert newest.stdout.startswith(f"run 3 (the newest of 3) in {db}: lists lists/train[:6], 1 ")
+    resumed = metagrow("library", "history", "--store", str(db), "--run", "2")
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.startswith(f"run 2 (3 in all) in {db}: lists lists/train[:6], 2 ")
+    assert "iteration 1: solved" in resumed.stdout
     older = metagrow("library", "history", "--store", str(db), "--run", "1")
     assert older.returncode == 0, older.stderr
-    assert older.stdout.startswith(f"run 1 (2 in all) in {db}: lists lists/train[:6], 1 ")
+    assert older.stdout.startswith(f"run 1 (3 in all) in {db}: lists lists/train[:6], 1 ")
     assert "iteration 1: solved" not in older.stdout
     shown = metagrow("library", "show", "--store", str(db), "--run", "1")
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.startswith(f"run 1 (2 in all) in {db}")
+    assert shown.stdout.startswith(f"run 1 (3 in all) in {db}")
 
     for command in ("show", "history"):
         missing = metagrow("library", command, "--store", str(db), "--run", "7")
         assert missing.returncode == 2
-        assert missing.stderr.strip() == f"metagrow: error: {db}: no run 7; its runs are 1, 2"
+        assert missing.stderr.strip() == f"metagrow: error: {db}: no run 7; its runs are 1, 2, 3"
 
 
 def test_library_of_a_store_without_runs_is_one_line(tmp_path: Path) -> None:

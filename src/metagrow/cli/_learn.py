@@ -102,7 +102,8 @@ def learn_command(
                 out.print(f"  {name} : {t} = {body}", highlight=False)
 
     try:
-        out.print(_which_run(db, store, config.domain, config.key()), highlight=False)
+        said = _which_run(db, store, config.domain, config.key())
+        out.print(said, highlight=False, soft_wrap=True)
     except StoreError as err:
         fail(str(err))
     with db, PhaseDisplay(console) as display:
@@ -136,7 +137,7 @@ def _check_learn_options(
 def _which_run(db: Store, path: Path, domain: str, key: Mapping[str, object]) -> str:
     """Start the run of these settings unless one exists, and say which it is and why: a
     store whose runs all differ names the newest and the settings it differs in."""
-    found = db.find_run(domain, key)
+    found = db.find_run(domain, key, exact=True)
     if found is not None:
         last = db.checkpoint(found).iteration
         if last < 0:
@@ -220,7 +221,7 @@ def library_show(store: StoreOpt = Path("metagrow.db"), run: RunOpt = None) -> N
     with db:
         run_id, about = _chosen_run(db, store, run)
         records = db.inventions(run_id)
-    console.print(about, highlight=False)
+    console.print(about, highlight=False, soft_wrap=True)
     if not records:
         console.print(f"run {run_id}: the library has no inventions yet", highlight=False)
         return
@@ -245,7 +246,7 @@ def library_history(store: StoreOpt = Path("metagrow.db"), run: RunOpt = None) -
     with db:
         run_id, about = _chosen_run(db, store, run)
         iterations, history = db.iterations(run_id), db.library_history(run_id)
-    console.print(about, highlight=False)
+    console.print(about, highlight=False, soft_wrap=True)
     for it in iterations:
         m = it.metrics
         added, new = m.get("added") or [], m.get("newly_solved") or []

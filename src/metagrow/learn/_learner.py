@@ -162,7 +162,7 @@ class Learner:
         """Run (or resume) to ``config.iterations``; returns the run id. ``on_phase`` hears
         each phase begin, ``on_task`` each task searched, ``on_iteration`` each commit."""
         cfg = self.config
-        run_id = self.store.find_run(cfg.domain, cfg.key())
+        run_id = self.store.find_run(cfg.domain, cfg.key(), exact=True)
         if run_id is None:
             run_id = self.store.start_run(cfg.domain, cfg.key())
         point = self.store.checkpoint(run_id)

@@ -139,9 +139,12 @@ class Store:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def find_run(self, domain: str, config_key: Mapping[str, object]) -> int | None:
-        """The newest run of ``domain`` whose config has every item of ``config_key``, so
-        that re-running the same command resumes it; ``None`` if there is none."""
+    def find_run(
+        self, domain: str, config_key: Mapping[str, object], *, exact: bool = False
+    ) -> int | None:
+        """The newest run of ``domain`` whose config has every item of ``config_key`` (with
+        ``exact``, no other item either), so that re-running the same command resumes it;
+        ``None`` if there is none."""
         wanted = json.loads(_to_json(config_key, "config_key"))
         with self._errors():
             rows = self._conn.execute(
@@ -149,6 +152,8 @@ class Store:
             ).fetchall()
         for run_id, config_json in rows:
             config = json.loads(config_json)
+            if exact and config.keys() != wanted.keys():
+                continue
             if all(key in config and config[key] == value for key, value in wanted.items()):
                 return int(run_id)
         return None

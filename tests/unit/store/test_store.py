@@ -255,6 +255,10 @@ def test_find_run_matches_config_subsets_and_prefers_the_newest(db: Path) -> Non
         assert store.find_run("lists", {"seed": 2}) is None
         assert store.find_run("lists", {"missing": None}) is None
         assert store.find_run("strings", {}) is None
+        key = {"engine": "topdown", "tasks": ["a", "b"], "seed": 0}
+        assert store.find_run("lists", key, exact=True) == old
+        assert store.find_run("lists", {"engine": "topdown"}, exact=True) is None
+        assert store.find_run("grids", {"engine": "topdown"}, exact=True) == other
 
 
 def test_a_reopened_store_sees_everything_and_runs_are_independent(db: Path) -> None:
