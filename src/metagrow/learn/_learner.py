@@ -171,11 +171,11 @@ class Learner:
         newest = {s.task: s for s in point.solutions if s.task in self.tasks}
         budgets = {name: point.budgets.get(name, cfg.budget) for name in self.tasks}
         guide = self._stored_guide(run_id) if cfg.guide else None
+        phase = on_phase or (lambda _: None)
         for iteration in range(point.iteration + 1, cfg.iterations):
             start = time.perf_counter()
             todo = [t for name, t in self.tasks.items() if name not in solutions]
-            if on_phase is not None:
-                on_phase(Phase(iteration, "search", len(todo)))
+            phase(Phase(iteration, "search", len(todo)))
             found = self._wake(grammar, todo, budgets, on_task, guide)
             records = [self._found(name, found[name], grammar, iteration) for name in sorted(found)]
             for name in found:
@@ -185,8 +185,7 @@ class Learner:
                     budgets[t.name] = min(
                         budgets[t.name] * cfg.budget_growth, cfg.budget * cfg.max_budget_factor
                     )
-            if on_phase is not None:
-                on_phase(Phase(iteration, "compress"))
+            phase(Phase(iteration, "compress"))
             before = {p.name for p in grammar.productions}
             squeezed = compress(
                 grammar, solutions, self.tasks, cfg.compress_iterations, cfg.max_arity,
@@ -197,14 +196,13 @@ class Learner:
             newest.update((r.task, r) for r in records)
             for name, program in sorted(squeezed.solutions.items()):
                 if program != solutions[name]:
-                    records.append(self._rewrite(newest[name], program, grammar, iteration))
-            newest.update((r.task, r) for r in records)
+                    newest[name] = self._rewrite(newest[name], program, grammar, iteration)
+                    records.append(newest[name])
             solutions = dict(squeezed.solutions)
             added = tuple(p.name for p in grammar.productions if p.name not in before)
             trained, guide_seconds = None, None
             if cfg.guide:
-                if on_phase is not None:
-                    on_phase(Phase(iteration, "dream"))
+                phase(Phase(iteration, "dream"))
                 dreamt = time.perf_counter()
                 trained = self._dream(grammar, solutions, iteration)
                 guide, guide_seconds = load_guide(trained), round(time.perf_counter() - dreamt, 2)
