@@ -87,6 +87,7 @@ class PhaseDisplay:
         """Clear the phase shown (the iteration's summary follows on stdout)."""
         if self.bar is not None and self.handle is not None:
             self.bar.remove_task(self.handle)
+            self.bar.refresh()
             self.handle = None
 
     def _text(self) -> str:
