@@ -3,13 +3,12 @@
 from metagrow.store._guides import GuideRecord
 from metagrow.store._modules import ModuleRecord
 from metagrow.store._schema import StoreError
+from metagrow.store._solutions import SolutionRecord, StoredSolution
 from metagrow.store._store import (
     Checkpoint,
     InventionRecord,
     IterationRecord,
-    SolutionRecord,
     Store,
-    StoredSolution,
 )
 
 __all__ = [

@@ -13,7 +13,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +22,13 @@ from typing import Any, ClassVar, final
 from metagrow.store._guides import GuideRecord, insert_guide, newest_guide
 from metagrow.store._modules import ModuleRecord, insert_module, select_modules
 from metagrow.store._schema import SCHEMA_VERSION, StoreError, connect, one_line
+from metagrow.store._solutions import (
+    SolutionRecord,
+    StoredSolution,
+    insert_solution,
+    newest_solutions,
+    solution_rows,
+)
 
 
 @final
@@ -36,34 +43,6 @@ class InventionRecord:
     iteration: int
     tasks: tuple[str, ...]
     uses: int = 0
-
-
-@final
-@dataclass(frozen=True, slots=True)
-class SolutionRecord:
-    """A program for a task: its log-prior (nats, under the library it was found or
-    rewritten with), the search that found it (seconds, programs tried), and the iteration
-    that stored it. A ``rewrite`` is the task's previous program rewritten by compression
-    with new inventions; it keeps the search figures of the program it rewrites."""
-
-    task: str
-    program: str
-    log_prior: float
-    seconds: float
-    programs_tried: int
-    iteration: int
-    rewrite: bool = False
-
-
-@final
-@dataclass(frozen=True, slots=True)
-class StoredSolution:
-    """A stored solution row: its id, the record, and the id of the row it rewrites
-    (``None`` for a program found by search)."""
-
-    id: int
-    record: SolutionRecord
-    rewrite_of: int | None
 
 
 @final
@@ -92,7 +71,6 @@ class Checkpoint:
 
 
 _INVENTION_COLUMNS = "name, source, type, log_weight, created_iteration, tasks_json, uses"
-_SOLUTION_COLUMNS = "task, program, log_prior, seconds, programs_tried, iteration"
 
 
 @final
@@ -232,7 +210,7 @@ class Store:
                 [(run_id, iteration, name, w) for name, w in production_weights.items()],
             )
             for solution in solutions:
-                self._insert_solution(run_id, solution)
+                insert_solution(self._conn, run_id, solution)
             self._conn.executemany(
                 "INSERT OR IGNORE INTO tasks_seen (run_id, task, first_iteration) VALUES (?, ?, ?)",
                 [(run_id, task, iteration) for task in tasks_seen],
@@ -261,11 +239,7 @@ class Store:
                 " ORDER BY rowid",
                 (run_id, last),
             ).fetchall()
-            solutions = self._conn.execute(
-                f"SELECT rewrite_of, {_SOLUTION_COLUMNS} FROM solutions WHERE id IN"
-                " (SELECT MAX(id) FROM solutions WHERE run_id = ? GROUP BY task) ORDER BY task",
-                (run_id,),
-            ).fetchall()
+
             budgets = self._conn.execute(
                 "SELECT task, seconds FROM budgets WHERE run_id = ? ORDER BY task", (run_id,)
             ).fetchall()
@@ -275,7 +249,7 @@ class Store:
                 inventions=tuple(self._library(run_id, last)),
                 production_weights=dict(weights),
                 log_variable=log_variable,
-                solutions=tuple(_solution(row) for row in solutions),
+                solutions=tuple(newest_solutions(self._conn, run_id)),
                 budgets=dict(budgets),
             )
 
@@ -328,16 +302,9 @@ class Store:
     def solution_history(self, run_id: int, task: str | None = None) -> list[StoredSolution]:
         """Every solution ``run_id`` stored (for ``task`` only, if given), in the order
         stored: each program found, then its rewrites, each pointing at the one before."""
-        query = f"SELECT id, rewrite_of, {_SOLUTION_COLUMNS} FROM solutions WHERE run_id = ?"
         with self._errors():
             self._require_run(run_id)
-            if task is None:
-                rows = self._conn.execute(f"{query} ORDER BY id", (run_id,)).fetchall()
-            else:
-                rows = self._conn.execute(
-                    f"{query} AND task = ? ORDER BY id", (run_id, task)
-                ).fetchall()
-        return [StoredSolution(row[0], _solution(row[1:]), row[1]) for row in rows]
+            return solution_rows(self._conn, run_id, task)
 
     def tasks_seen(self, run_id: int) -> dict[str, int]:
         """Every task the run has seen, with the iteration that first saw it."""
@@ -379,22 +346,6 @@ class Store:
         with self._errors():
             found = select_modules(self._conn, name)
         return found[0] if found else None
-
-    def _insert_solution(self, run_id: int, solution: SolutionRecord) -> None:
-        rewrite_of = None
-        if solution.rewrite:
-            row = self._conn.execute(
-                "SELECT MAX(id) FROM solutions WHERE run_id = ? AND task = ?",
-                (run_id, solution.task),
-            ).fetchone()
-            if row[0] is None:
-                raise ValueError(f"a rewrite for {solution.task!r}, which has no solution")
-            rewrite_of = int(row[0])
-        self._conn.execute(
-            f"INSERT INTO solutions (run_id, rewrite_of, {_SOLUTION_COLUMNS})"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (run_id, rewrite_of, *astuple(solution)[:6]),
-        )
 
     def _library(self, run_id: int, iteration: int) -> list[InventionRecord]:
         rows = self._conn.execute(
@@ -460,14 +411,6 @@ def _invention(row: Sequence[Any]) -> InventionRecord:
     name, source, type_, log_weight, created, tasks_json, uses = row
     return InventionRecord(
         name, source, type_, log_weight, created, tuple(json.loads(tasks_json)), uses
-    )
-
-
-def _solution(row: Sequence[Any]) -> SolutionRecord:
-    """A record from a row ``rewrite_of, task, program, ...`` (``_SOLUTION_COLUMNS``)."""
-    rewrite_of, task, program, log_prior, seconds, programs_tried, iteration = row
-    return SolutionRecord(
-        task, program, log_prior, seconds, programs_tried, iteration, rewrite_of is not None
     )
 
 
