@@ -1,6 +1,7 @@
 """`metagrow learn` keeps an exact record: a run killed with SIGKILL and resumed stores, task
 by task, the same programs, log-priors, programs tried and iterations as a run that was
-never interrupted (with ``--no-guide`` and a program budget a run repeats exactly)."""
+never interrupted (with ``--no-guide`` and a program budget a run repeats exactly, in one
+process or in a pool: the killed run uses two workers, the uninterrupted one none)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,10 @@ from metagrow.store import Store
 ITERATIONS = 3
 
 
-def learn_args(db: Path) -> list[str]:
+def learn_args(db: Path, jobs: int = 1) -> list[str]:
     return [
         "learn", "--no-guide", "--programs", "30000", "--budget", "60", "--limit", "24",
-        "--iterations", str(ITERATIONS), "--jobs", "1", "--store", str(db),
+        "--iterations", str(ITERATIONS), "--jobs", str(jobs), "--store", str(db),
     ]  # fmt: skip
 
 
@@ -62,7 +63,7 @@ def test_a_killed_and_resumed_run_stores_what_an_uninterrupted_run_stores(tmp_pa
 
     killed = tmp_path / "killed.db"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "metagrow", *learn_args(killed)],
+        [sys.executable, "-m", "metagrow", *learn_args(killed, jobs=2)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -75,7 +76,7 @@ def test_a_killed_and_resumed_run_stores_what_an_uninterrupted_run_stores(tmp_pa
     proc.wait(timeout=10)
     assert 1 <= committed(killed) < ITERATIONS
 
-    resumed = metagrow(*learn_args(killed), timeout=120)
+    resumed = metagrow(*learn_args(killed, jobs=2), timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     assert "resuming run 1 after iteration" in resumed.stdout
     assert record(killed) == expected
