@@ -1,5 +1,5 @@
 """metagrow from Python: ``metagrow.solve`` gives what ``metagrow solve --json`` prints,
-from a path, a task dict or a Task; ``metagrow.learn`` mirrors ``metagrow learn``."""
+from a path, a task dict or a Task; ``metagrow.learning`` mirrors ``metagrow learn``."""
 
 from __future__ import annotations
 

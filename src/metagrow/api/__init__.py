@@ -1,7 +1,14 @@
 """metagrow from Python: :func:`solve` and :func:`learn` do what ``metagrow solve`` and
 ``metagrow learn`` do, and take the same options."""
 
-from metagrow.api._learn import LearnReport, folder_tasks, learn, suite_tasks
+from metagrow.api._learn import (
+    LearnReport,
+    check_learn_options,
+    folder_tasks,
+    learn,
+    suite_tasks,
+    which_run,
+)
 from metagrow.api._library import (
     loaded_guide,
     open_store,
@@ -15,6 +22,7 @@ __all__ = [
     "ENGINES",
     "LearnReport",
     "SolveReport",
+    "check_learn_options",
     "folder_tasks",
     "learn",
     "loaded_guide",
@@ -26,4 +34,5 @@ __all__ = [
     "stored_library",
     "stored_record",
     "suite_tasks",
+    "which_run",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -11,6 +10,7 @@ import typer
 
 from metagrow.cli._choices import DOMAIN_HELP, ENGINES, pick, pick_domain
 from metagrow.cli._errors import UsageError, fail
+from metagrow.cli._learn_progress import PhaseDisplay
 
 if TYPE_CHECKING:
     from metagrow.domains import Domain
@@ -48,6 +48,13 @@ def learn_command(
         float | None,
         typer.Option(help="Cap on each guide training, sampling included (default: the guide's)."),
     ] = None,
+    programs: Annotated[
+        int | None,
+        typer.Option(
+            help="Programs each task's search may try in the first iteration (growing with "
+            "its time budget); with --no-guide a run then repeats exactly."
+        ),
+    ] = None,
     store: StoreOpt = Path("metagrow.db"),
 ) -> None:
     """Learn a library: search all tasks, compress the solutions, train the guide, repeat.
@@ -55,38 +62,23 @@ def learn_command(
     iteration."""
     from rich.console import Console
 
+    from metagrow import api
     from metagrow.guide import MemberFailed
-    from metagrow.learning import IterationReport, LearnConfig, Learner
-    from metagrow.search import ProcessPoolBackend, SerialBackend
-    from metagrow.store import Store, StoreError
+    from metagrow.learning import IterationReport
+    from metagrow.store import StoreError
 
     try:
+        api.check_learn_options(budget, iterations, jobs, limit, pseudo_count, guide_seconds,
+                                programs)  # fmt: skip
         dom = pick_domain(domain)
-        eng = pick(ENGINES, engine, "engine")
-        task_list, suite = load_tasks(dom, split, tasks)
-        if limit < 0:
-            raise UsageError(f"--limit must be 0 (all) or positive, got {limit}")
-        if limit:
-            task_list, suite = task_list[:limit], f"{suite}[:{limit}]"
-        config = LearnConfig(
-            dom.name, suite, iterations, budget, engine, pseudo_count=pseudo_count, guide=guide,
-            guide_seconds=guide_seconds,
-        )  # fmt: skip
-        db = Store(store)
-    except (UsageError, ValueError, StoreError) as err:
+        pick(ENGINES, engine, "engine")
+    except (ValueError, StoreError) as err:
         fail(str(err))
-    workers = jobs or os.cpu_count() or 1
-    backend = SerialBackend() if workers == 1 else ProcessPoolBackend(workers)
     console = Console(stderr=True)
     out = Console(width=None if sys.stdout.isatty() else 160)
-    done = {"n": 0}
-
-    def on_task(name: str, ok: bool) -> None:
-        done["n"] += 1
-        status.update(f"iteration in progress: {done['n']} tasks searched, last {name}")
 
     def on_iteration(r: IterationReport) -> None:
-        done["n"] = 0
+        display.iteration_done()
         out.print(
             f"[bold]iteration {r.iteration}[/]: searched {r.attempted}, newly solved "
             f"{len(r.newly_solved)}, solved {r.solved}/{r.tasks}, {r.seconds:.0f} s; "
@@ -98,24 +90,32 @@ def learn_command(
             if name in r.added:
                 out.print(f"  {name} : {t} = {body}", highlight=False)
 
-    if guide:
-        from metagrow.guide import describe_encoder
+    def on_start(note: str) -> None:
+        out.print(note, highlight=False, soft_wrap=True)
+        if guide:
+            from metagrow.guide import describe_encoder
 
-        console.print(describe_encoder(dom), highlight=False)
-    previous = db.find_run(config.domain, config.key())
-    if previous is not None:
-        last = db.checkpoint(previous).iteration
-        out.print(f"resuming run {previous} after iteration {last}", highlight=False)
-    with db, console.status("learning...") as status:
+            console.print(describe_encoder(dom), highlight=False)
+
+    with PhaseDisplay(console) as display:
         try:
-            run_id = Learner(dom, eng, task_list, db, backend, config).run(on_iteration, on_task)
+            report = api.learn(
+                tasks, dom, split=split, limit=limit,
+                iterations=iterations, budget=budget, programs=programs, jobs=jobs,
+                engine=engine, pseudo_count=pseudo_count, guide=guide,
+                guide_seconds=guide_seconds, store=store,
+                on_start=on_start,
+                on_iteration=on_iteration, on_task=display.task, on_phase=display.phase,
+            )  # fmt: skip
+        except (ValueError, StoreError) as err:
+            fail(str(err))
         except KeyboardInterrupt:
             console.print("interrupted: completed iterations are saved; run again to resume")
             raise typer.Exit(130) from None
         except MemberFailed as err:
             fail(f"guide training: {err}; completed iterations are saved, run again to "
                  "resume (or pass --no-guide)", code=1)  # fmt: skip
-    out.print(f"run {run_id} in {store}: see `metagrow library show --store {store}`")
+    out.print(f"run {report.run_id} in {store}: see `metagrow library show --store {store}`")
 
 
 def load_tasks(dom: Domain, split: str | None, folder: Path | None) -> tuple[list[Task], str]:
@@ -142,18 +142,25 @@ def stored_library(path: Path, domain: str) -> GrammarSpec | None:
         fail(str(err))
 
 
+RunOpt = Annotated[int | None, typer.Option("--run", help="The run to show (default: the newest).")]
+
+
 @library_app.command("show")
-def library_show(store: StoreOpt = Path("metagrow.db")) -> None:
-    """The inventions of the newest run: name, type, body, uses, the tasks they came from."""
+def library_show(store: StoreOpt = Path("metagrow.db"), run: RunOpt = None) -> None:
+    """The inventions of a run: name, type, body, uses, the tasks they came from."""
     from rich.console import Console
     from rich.table import Table
 
-    records = _open(store).inventions()
+    db = _open(store)
     console = Console(width=None if sys.stdout.isatty() else 160)
+    with db:
+        run_id, about = _chosen_run(db, store, run)
+        records = db.inventions(run_id)
+    console.print(about, highlight=False, soft_wrap=True)
     if not records:
-        console.print(f"{store}: the library has no inventions yet")
+        console.print(f"run {run_id}: the library has no inventions yet", highlight=False)
         return
-    table = Table(title=f"library in {store}")
+    table = Table(title=f"library of run {run_id} in {store}")
     for col in ("name", "type", "body", "uses", "weight", "iteration", "tasks"):
         table.add_column(col, overflow="fold")
     for r in records:
@@ -165,24 +172,48 @@ def library_show(store: StoreOpt = Path("metagrow.db")) -> None:
 
 
 @library_app.command("history")
-def library_history(store: StoreOpt = Path("metagrow.db")) -> None:
-    """Per iteration of each run: tasks solved and the inventions added."""
+def library_history(store: StoreOpt = Path("metagrow.db"), run: RunOpt = None) -> None:
+    """Per iteration of a run: tasks solved and the inventions added."""
     from rich.console import Console
 
     db = _open(store)
     console = Console(width=None if sys.stdout.isatty() else 160)
-    for it in db.iterations():
+    with db:
+        run_id, about = _chosen_run(db, store, run)
+        iterations, history = db.iterations(run_id), db.library_history(run_id)
+    console.print(about, highlight=False, soft_wrap=True)
+    for it in iterations:
         m = it.metrics
         added, new = m.get("added") or [], m.get("newly_solved") or []
         assert isinstance(added, list) and isinstance(new, list)
         console.print(
-            f"run {it.run_id} iteration {it.iteration}: solved {m.get('solved')}/{m.get('tasks')}"
+            f"iteration {it.iteration}: solved {m.get('solved')}/{m.get('tasks')}"
             f" (+{len(new)}), {m.get('seconds')} s, "
             f"added {', '.join(map(str, added)) or 'nothing'}  [{it.finished_at}]",
             highlight=False,
         )
-    for iteration, r in db.library_history():
+    for iteration, r in history:
         console.print(f"  iteration {iteration}: {r.name} : {r.type} = {r.source}", highlight=False)
+
+
+def _chosen_run(db: Store, path: Path, run: int | None) -> tuple[int, str]:
+    """The run to show (``run``, or the newest) and a line saying which it is; exits with
+    one line if the store has no runs or not that one."""
+    runs = {int(r["id"]): r for r in db.runs()}  # type: ignore[call-overload]
+    if not runs:
+        fail(f"{path}: no learning runs yet; start one with `metagrow learn --store {path}`")
+    chosen = max(runs) if run is None else run
+    if chosen not in runs:
+        listed = ", ".join(map(str, sorted(runs)))
+        fail(f"{path}: no run {run}; its runs are {listed}")
+    r = runs[chosen]
+    config = r["config"]
+    assert isinstance(config, dict)
+    which = f"the newest of {len(runs)}" if run is None else f"{len(runs)} in all"
+    return chosen, (
+        f"run {chosen} ({which}) in {path}: {r['domain']} {config.get('suite')}, "
+        f"{r['iterations']} iterations, started {r['started_at']}"
+    )
 
 
 def _open(path: Path) -> Store:

@@ -18,19 +18,15 @@ from typing import final
 
 from metagrow.lang import (
     ROOT,
-    App,
-    Context,
     Expr,
     Grammar,
-    Lam,
     Slot,
     SlotWeights,
-    TCon,
     Type,
     Var,
-    shift,
-    spine,
+    choices,
 )
+from metagrow.lang import argument_order as argument_order  # re-exported by the guide
 
 VARIABLE = -1
 """The ``chosen`` index of a choice point filled by a variable."""
@@ -49,58 +45,24 @@ class ChoicePoint:
     slot: Slot = ROOT
 
 
-class _Unscorable(Exception):
-    pass
-
-
 def choice_points(program: Expr, request: Type, grammar: Grammar) -> list[ChoicePoint] | None:
     """The choice points of ``program`` (of type ``request``) in the order the top-down
     enumerator fills holes, or ``None`` if the grammar cannot produce it (a beta-redex, a
     primitive it lacks, an ill-typed term). Arrow-typed holes filled by a non-``lam`` are
     read eta-long, as enumeration would build them."""
-    index: Mapping[Expr, int] = {p.expr: i for i, p in enumerate(grammar.productions)}
-    out: list[ChoicePoint] = []
-    try:
-        _walk(program, request, Context(), (), grammar, index, out, ROOT)
-    except _Unscorable:
+    found = choices(program, request, grammar, contextual=False)
+    if found is None:
         return None
-    return out
-
-
-def _walk(
-    e: Expr,
-    request: Type,
-    ctx: Context,
-    env: tuple[Type, ...],
-    grammar: Grammar,
-    index: Mapping[Expr, int],
-    out: list[ChoicePoint],
-    slot: Slot,
-) -> Context:
-    request = ctx.apply(request)
-    if isinstance(request, TCon) and request.is_arrow():
-        arg, ret = request.args
-        body = e.body if isinstance(e, Lam) else App(shift(e, 1), Var(0))
-        return _walk(body, ret, ctx, (arg, *env), grammar, index, out, slot)
-    head, args = spine(e)
-    cands = grammar.candidates(request, ctx, env)
-    chosen = next((c for c in cands if c.expr is head), None)
-    if chosen is None or len(args) != len(chosen.arguments):
-        raise _Unscorable
-    productions = tuple(index[c.expr] for c in cands if not isinstance(c.expr, Var))
-    variables = sum(isinstance(c.expr, Var) for c in cands)
-    picked = VARIABLE if isinstance(head, Var) else index[head]
-    out.append(ChoicePoint(productions, variables, picked, slot))
-    ctx = chosen.context
-    parent = grammar.parent_name(head)
-    for i in argument_order(chosen.arguments):
-        ctx = _walk(args[i], chosen.arguments[i], ctx, env, grammar, index, out, (parent, i))
-    return ctx
-
-
-def argument_order(types: tuple[Type, ...]) -> tuple[int, ...]:
-    """Non-function arguments first, as the top-down enumerator fills them."""
-    return tuple(sorted(range(len(types)), key=lambda i: types[i].is_arrow()))
+    index: Mapping[Expr, int] = {p.expr: i for i, p in enumerate(grammar.productions)}
+    return [
+        ChoicePoint(
+            tuple(index[c.expr] for c in choice.candidates if not isinstance(c.expr, Var)),
+            sum(isinstance(c.expr, Var) for c in choice.candidates),
+            VARIABLE if isinstance(choice.chosen.expr, Var) else index[choice.chosen.expr],
+            choice.slot,
+        )
+        for choice in found
+    ]
 
 
 def program_log_likelihood(

@@ -28,6 +28,7 @@ from metagrow.lang._interp import (
     compile_program,
     value_size,
 )
+from metagrow.lang._prior import Choice, argument_order, choices, log_prior
 from metagrow.lang._sexpr import ProgramParseError, parse, show
 from metagrow.lang._slots import ROOT, VARIABLE_PARENT, Slot, SlotWeights
 from metagrow.lang._spec import (
@@ -72,6 +73,7 @@ __all__ = [
     "VARIABLE_PARENT",
     "App",
     "Candidate",
+    "Choice",
     "Context",
     "ContextSpec",
     "Example",
@@ -101,18 +103,21 @@ __all__ = [
     "UnknownPrimitive",
     "Var",
     "apply",
+    "argument_order",
     "arrow",
     "beta_normal",
     "build_grammar",
     "canonical",
     "canonicalize",
     "check",
+    "choices",
     "compile_program",
     "decanonicalize",
     "grammar_spec",
     "infer",
     "inline_inventions",
     "lambdas",
+    "log_prior",
     "make_curried",
     "parse",
     "parse_type",

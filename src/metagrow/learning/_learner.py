@@ -6,6 +6,11 @@ then compresses all solutions found so far into new inventions with stitch-core,
 re-weights the grammar, and commits the iteration to the store in one transaction. A run
 killed at any moment resumes from the last committed iteration; unsolved tasks are
 retried with a larger budget each time (the curriculum).
+
+Every solution is stored as found (its log-prior under the library it was searched with,
+the seconds and programs its search took, the iteration), and each rewrite of it by a
+later compression as a rewrite of it, so a run's record is exact and resuming continues
+from each task's newest program.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import final
+from typing import Literal, final
 
 from metagrow.domains import Domain
 from metagrow.guide import (
@@ -30,10 +35,12 @@ from metagrow.lang import (
     GrammarSpec,
     Invented,
     InventionSpec,
+    Limits,
     Prim,
     Task,
     build_grammar,
     grammar_spec,
+    log_prior,
 )
 from metagrow.library import compress
 from metagrow.search import Backend, Budget, Engine, SolveJob, SolveResult
@@ -59,6 +66,9 @@ class LearnConfig:
     guide_seconds: float | None = None
     """A cap on each dream phase (a third sampling fantasies, the rest training); ``None``
     keeps the guide's own limits."""
+    programs: int | None = None
+    """A cap on the programs each task's search tries in the first iteration (growing with
+    its time budget after), so that a run without the guide repeats exactly."""
 
     def __post_init__(self) -> None:
         if self.iterations < 1:
@@ -69,6 +79,8 @@ class LearnConfig:
             raise ValueError("budget growth and max budget factor must be at least 1")
         if self.guide_seconds is not None and not self.guide_seconds > 0:
             raise ValueError(f"guide seconds must be positive, got {self.guide_seconds}")
+        if self.programs is not None and self.programs < 1:
+            raise ValueError(f"programs must be at least 1, got {self.programs}")
 
     def key(self) -> dict[str, object]:
         """The settings that identify "the same run" for resuming (not the iteration count,
@@ -79,7 +91,28 @@ class LearnConfig:
             del out["guide"]  # runs from before the guide existed resume as they were
         if self.guide_seconds is None:
             del out["guide_seconds"]
+        if self.programs is None:
+            del out["programs"]
         return out
+
+    def task_budget(self, seconds: float, limits: Limits) -> Budget:
+        """The search budget of a task whose curriculum time budget is ``seconds``: the
+        program cap grows in proportion to it."""
+        programs = None
+        if self.programs is not None:
+            programs = max(1, round(self.programs * seconds / self.budget))
+        return Budget(seconds, programs, run_limits=limits)
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """A phase of an iteration beginning, for progress display: searching ``tasks`` tasks,
+    compressing the solutions, or training the guide (dreaming)."""
+
+    iteration: int
+    name: Literal["search", "compress", "dream"]
+    tasks: int = 0
 
 
 @final
@@ -131,21 +164,27 @@ class Learner:
         self,
         on_iteration: Callable[[IterationReport], None] | None = None,
         on_task: Callable[[str, bool], None] | None = None,
+        on_phase: Callable[[Phase], None] | None = None,
     ) -> int:
-        """Run (or resume) to ``config.iterations``; returns the run id."""
+        """Run (or resume) to ``config.iterations``; returns the run id. ``on_phase`` hears
+        each phase begin, ``on_task`` each task searched, ``on_iteration`` each commit."""
         cfg = self.config
-        run_id = self.store.find_run(cfg.domain, cfg.key())
+        run_id = self.store.find_run(cfg.domain, cfg.key(), exact=True)
         if run_id is None:
             run_id = self.store.start_run(cfg.domain, cfg.key())
         point = self.store.checkpoint(run_id)
         grammar = self._grammar(point)
         solutions = self._solutions(point, grammar)
+        newest = {s.task: s for s in point.solutions if s.task in self.tasks}
         budgets = {name: point.budgets.get(name, cfg.budget) for name in self.tasks}
         guide = self._stored_guide(run_id) if cfg.guide else None
+        phase = on_phase or (lambda _: None)
         for iteration in range(point.iteration + 1, cfg.iterations):
             start = time.perf_counter()
             todo = [t for name, t in self.tasks.items() if name not in solutions]
+            phase(Phase(iteration, "search", len(todo)))
             found = self._wake(grammar, todo, budgets, on_task, guide)
+            records = [self._found(name, found[name], grammar, iteration) for name in sorted(found)]
             for name in found:
                 solutions[name] = found[name].program  # type: ignore[assignment]
             for t in todo:
@@ -153,15 +192,24 @@ class Learner:
                     budgets[t.name] = min(
                         budgets[t.name] * cfg.budget_growth, cfg.budget * cfg.max_budget_factor
                     )
+            phase(Phase(iteration, "compress"))
             before = {p.name for p in grammar.productions}
             squeezed = compress(
                 grammar, solutions, self.tasks, cfg.compress_iterations, cfg.max_arity,
                 cfg.pseudo_count,
             )  # fmt: skip
-            grammar, solutions = squeezed.grammar, dict(squeezed.solutions)
+            # rebuilt from its spec, exactly as a resumed run rebuilds it from the store
+            grammar = build_grammar(self.domain.grammar(), grammar_spec(squeezed.grammar))
+            newest.update((r.task, r) for r in records)
+            for name, program in sorted(squeezed.solutions.items()):
+                if program != solutions[name]:
+                    newest[name] = self._rewrite(newest[name], program, grammar, iteration)
+                    records.append(newest[name])
+            solutions = dict(squeezed.solutions)
             added = tuple(p.name for p in grammar.productions if p.name not in before)
             trained, guide_seconds = None, None
             if cfg.guide:
+                phase(Phase(iteration, "dream"))
                 dreamt = time.perf_counter()
                 trained = self._dream(grammar, solutions, iteration)
                 guide, guide_seconds = load_guide(trained), round(time.perf_counter() - dreamt, 2)
@@ -177,10 +225,38 @@ class Learner:
                 library=_library_view(grammar),
                 guide_seconds=guide_seconds,
             )
-            self._commit(run_id, iteration, grammar, solutions, found, budgets, report, trained)
+            self._commit(run_id, iteration, grammar, solutions, records, budgets, report, trained)
             if on_iteration is not None:
                 on_iteration(report)
         return run_id
+
+    def _found(
+        self, name: str, result: SolveResult, grammar: Grammar, iteration: int
+    ) -> SolutionRecord:
+        """The record of a program search found, its log-prior under the library searched."""
+        program = result.program
+        assert program is not None
+        return SolutionRecord(
+            task=name,
+            program=grammar.show(program),
+            log_prior=log_prior(program, self.tasks[name].request, grammar),
+            seconds=result.seconds,
+            programs_tried=result.programs_tried,
+            iteration=iteration,
+        )
+
+    def _rewrite(
+        self, previous: SolutionRecord, program: Expr, grammar: Grammar, iteration: int
+    ) -> SolutionRecord:
+        """``previous`` rewritten by compression: the search figures stay those of the
+        program it rewrites; the log-prior is under the new library."""
+        return replace(
+            previous,
+            program=grammar.show(program),
+            log_prior=log_prior(program, self.tasks[previous.task].request, grammar),
+            iteration=iteration,
+            rewrite=True,
+        )
 
     # -- phases ---------------------------------------------------------------------------
 
@@ -201,7 +277,7 @@ class Learner:
         for t in todo:
             groups.setdefault(budgets[t.name], []).append(t)
         for seconds, group in sorted(groups.items()):
-            budget = Budget(seconds, run_limits=self.domain.limits())
+            budget = self.config.task_budget(seconds, self.domain.limits())
             job = SolveJob(self.domain, self.engine, budget, 1, spec, task_libraries=own)
             for outcome in self.backend.run(job, group):
                 result = outcome.result
@@ -221,7 +297,7 @@ class Learner:
         iteration: int,
         grammar: Grammar,
         solutions: Mapping[str, Expr],
-        found: Mapping[str, SolveResult],
+        records: Sequence[SolutionRecord],
         budgets: Mapping[str, float],
         report: IterationReport,
         guide: GuideData | None = None,
@@ -244,17 +320,6 @@ class Learner:
             )
             for p in grammar.productions
             if isinstance(p.expr, Invented)
-        ]
-        records = [
-            SolutionRecord(
-                task=task,
-                program=grammar.show(program),
-                log_prior=found[task].solutions[0].log_prior if task in found else 0.0,
-                seconds=found[task].seconds if task in found else 0.0,
-                programs_tried=found[task].programs_tried if task in found else 0,
-                iteration=iteration,
-            )
-            for task, program in sorted(solutions.items())
         ]
         metrics = {
             "attempted": report.attempted,
@@ -308,6 +373,7 @@ class Learner:
         return load_guide(GuideData(record.architecture, record.weights, record.training))
 
     def _grammar(self, point: Checkpoint) -> Grammar:
+        """The library after the checkpoint (the domain's own grammar before any)."""
         return build_grammar(self.domain.grammar(), spec_of(point))
 
     def _solutions(self, point: Checkpoint, grammar: Grammar) -> dict[str, Expr]:

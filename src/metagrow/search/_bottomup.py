@@ -30,6 +30,7 @@ from metagrow.lang import (
     Type,
     Var,
     lambdas,
+    log_prior,
 )
 from metagrow.search._budget import Budget, Progress
 from metagrow.search._engine import Engine, Solution, fallbacks_in
@@ -61,7 +62,9 @@ class BottomUpEnumerator(Engine):
     A production's cost is 1 plus its log-weight deficit to the most likely production,
     in units of half the description length of a uniform choice (so 1 throughout a
     uniform grammar, more for productions a learned grammar makes rare); a variable
-    costs 1. ``max_cost`` bounds program cost, ``max_bank`` the programs kept.
+    costs 1. Solutions report their log-prior in nats under the grammar, as the top-down
+    enumerator does (:func:`metagrow.lang.log_prior`), not this cost. ``max_cost`` bounds
+    program cost, ``max_bank`` the programs kept.
     """
 
     name = "bottomup"
@@ -84,16 +87,15 @@ class BottomUpEnumerator(Engine):
         try:
             for cost in range(1, self.max_cost + 1):
                 for expr in search.level(cost):
-                    yield Solution(
-                        expr, -float(cost), 1.0, progress.elapsed, progress.programs_tried
-                    )
+                    prior = log_prior(expr, task.request, grammar)
+                    yield Solution(expr, prior, 1.0, progress.elapsed, progress.programs_tried)
         except Stop:
             pass
         if not search.solved:
-            for hits, cost, recipe in search.near:
+            for hits, _, recipe in search.near:
                 expr = lambdas(build(recipe), search.n_args)
-                score = hits / search.n_train
-                yield Solution(expr, -float(cost), score, progress.elapsed, progress.programs_tried)
+                score, prior = hits / search.n_train, log_prior(expr, task.request, grammar)
+                yield Solution(expr, prior, score, progress.elapsed, progress.programs_tried)
 
 
 @final

@@ -14,8 +14,9 @@ from metagrow.search._budget import Budget, Progress
 @final
 @dataclass(frozen=True, slots=True)
 class Solution:
-    """A program for a task: its log-prior under the grammar, the fraction of train
-    examples it gets right, and the time and programs tried until it was found."""
+    """A program for a task: its log-prior under the grammar searched (nats, as
+    :func:`metagrow.lang.log_prior` computes it, whatever the engine), the fraction of
+    train examples it gets right, and the time and programs tried until it was found."""
 
     program: Expr
     log_prior: float

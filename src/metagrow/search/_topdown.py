@@ -6,7 +6,8 @@ out in approximately decreasing probability, in cost order within a band. A band
 predicted not to finish in the time left (the previous band's seconds times ``growth``,
 at least ``exp(step)`` and the largest ratio seen between bands) is instead checked in
 the order its programs are built, so that a search cut short by its budget has checked
-what it built rather than losing the unfinished band.
+what it built rather than losing the unfinished band. Under a program budget every band
+is enumerated in cost order, so the programs tried do not depend on timing.
 
 Two things make it fast in Python. A hole whose type and environment contain no type
 variables can be filled without touching the rest of the program, so its fillings are
@@ -79,8 +80,9 @@ class TopDownEnumerator(Engine):
         while lo < self.max_cost and not run.out_of_time():
             hi = lo + self.step
             started = progress.elapsed
-            # a band predicted not to finish in time is checked as it is built
-            late = took * growth > progress.remaining()
+            # a band predicted not to finish in time is checked as it is built; under a
+            # program budget the order stays the grammar's alone, so runs repeat exactly
+            late = limit is None and took * growth > progress.remaining()
             band = run.stream if late else run.expr
             try:
                 for cost, _, expr in band(task.request, Context(), (), lo, hi, root):

@@ -3,11 +3,11 @@
 from metagrow.store._guides import GuideRecord
 from metagrow.store._modules import ModuleRecord
 from metagrow.store._schema import StoreError
+from metagrow.store._solutions import SolutionRecord, StoredSolution
 from metagrow.store._store import (
     Checkpoint,
     InventionRecord,
     IterationRecord,
-    SolutionRecord,
     Store,
 )
 
@@ -20,4 +20,5 @@ __all__ = [
     "SolutionRecord",
     "Store",
     "StoreError",
+    "StoredSolution",
 ]

@@ -107,7 +107,33 @@ _V2: tuple[str, ...] = (
 )
 """Version 2: the neural guide trained in each iteration (safetensors weights)."""
 
-MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2))
+_V3: tuple[str, ...] = (
+    "ALTER TABLE solutions RENAME TO solutions_v2",
+    """CREATE TABLE solutions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        task TEXT NOT NULL,
+        program TEXT NOT NULL,
+        log_prior REAL NOT NULL,
+        seconds REAL NOT NULL,
+        programs_tried INTEGER NOT NULL,
+        iteration INTEGER NOT NULL,
+        rewrite_of INTEGER REFERENCES solutions(id)
+    )""",
+    """INSERT INTO solutions (run_id, task, program, log_prior, seconds, programs_tried,
+        iteration)
+        SELECT run_id, task, program, log_prior, seconds, programs_tried, iteration
+        FROM solutions_v2 ORDER BY run_id, task""",
+    "DROP TABLE solutions_v2",
+    "CREATE INDEX solutions_by_task ON solutions (run_id, task, id)",
+)
+"""Version 3: every solution a run stored, in the order stored, instead of one per task: a
+row per solution found and per rewrite of it by compression (``rewrite_of`` the row it
+rewrites). A version 2 file's rows become found solutions. SQLite cannot change a primary
+key in place, so the table is rebuilt (the old one renamed first, so that the new one's
+reference to itself names its final name); no other table refers to it."""
+
+MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2), (3, _V3))
 """Every schema version in order; append a ``(version, statements)`` pair to add one."""
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -13,7 +13,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +22,13 @@ from typing import Any, ClassVar, final
 from metagrow.store._guides import GuideRecord, insert_guide, newest_guide
 from metagrow.store._modules import ModuleRecord, insert_module, select_modules
 from metagrow.store._schema import SCHEMA_VERSION, StoreError, connect, one_line
+from metagrow.store._solutions import (
+    SolutionRecord,
+    StoredSolution,
+    insert_solution,
+    newest_solutions,
+    solution_rows,
+)
 
 
 @final
@@ -36,19 +43,6 @@ class InventionRecord:
     iteration: int
     tasks: tuple[str, ...]
     uses: int = 0
-
-
-@final
-@dataclass(frozen=True, slots=True)
-class SolutionRecord:
-    """The program found for a task, and what finding it cost."""
-
-    task: str
-    program: str
-    log_prior: float
-    seconds: float
-    programs_tried: int
-    iteration: int
 
 
 @final
@@ -81,8 +75,8 @@ _INVENTION_COLUMNS = "name, source, type, log_weight, created_iteration, tasks_j
 
 @final
 class Store:
-    """A metagrow store file: runs, their per-iteration library snapshots and metrics, the
-    best solution per task, tasks seen and curriculum budgets.
+    """A metagrow store file: runs, their per-iteration library snapshots and metrics,
+    every solution found and its rewrites, tasks seen and curriculum budgets.
 
     Opening creates the file (or migrates an older schema); every write is one transaction.
     """
@@ -123,9 +117,12 @@ class Store:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def find_run(self, domain: str, config_key: Mapping[str, object]) -> int | None:
-        """The newest run of ``domain`` whose config has every item of ``config_key``, so
-        that re-running the same command resumes it; ``None`` if there is none."""
+    def find_run(
+        self, domain: str, config_key: Mapping[str, object], *, exact: bool = False
+    ) -> int | None:
+        """The newest run of ``domain`` whose config has every item of ``config_key`` (with
+        ``exact``, no other item either), so that re-running the same command resumes it;
+        ``None`` if there is none."""
         wanted = json.loads(_to_json(config_key, "config_key"))
         with self._errors():
             rows = self._conn.execute(
@@ -133,6 +130,8 @@ class Store:
             ).fetchall()
         for run_id, config_json in rows:
             config = json.loads(config_json)
+            if exact and config.keys() != wanted.keys():
+                continue
             if all(key in config and config[key] == value for key, value in wanted.items()):
                 return int(run_id)
         return None
@@ -174,10 +173,12 @@ class Store:
         """Record a completed iteration in one transaction: it all lands or none of it does.
 
         Stores the metrics, the library snapshot (inventions in creation order, weights and
-        ``log_variable``), keeps per task whichever solution has the higher log-prior (the
-        stored one on a tie), records tasks first seen, and sets the given tasks' budgets
-        (others keep theirs). Raises ``ValueError`` unless ``iteration`` is one past the
-        run's last completed iteration. A ``guide`` trained in the iteration lands with it.
+        ``log_variable``), appends ``solutions`` in order to the run's solutions (a rewrite
+        points at the task's newest row, which may be one of this batch), records tasks
+        first seen, and sets the given tasks' budgets (others keep theirs). Raises
+        ``ValueError`` unless ``iteration`` is one past the run's last completed iteration,
+        or for a rewrite of a task with no solution. A ``guide`` trained in the iteration
+        lands with it.
         """
         metrics_json = _to_json(metrics, "metrics")
         names = [invention.name for invention in inventions]
@@ -208,15 +209,8 @@ class Store:
                 "INSERT INTO weights (run_id, iteration, name, log_weight) VALUES (?, ?, ?, ?)",
                 [(run_id, iteration, name, w) for name, w in production_weights.items()],
             )
-            self._conn.executemany(
-                "INSERT INTO solutions (run_id, task, program, log_prior, seconds,"
-                " programs_tried, iteration) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (run_id, task) DO UPDATE SET program = excluded.program,"
-                " log_prior = excluded.log_prior, seconds = excluded.seconds,"
-                " programs_tried = excluded.programs_tried, iteration = excluded.iteration"
-                " WHERE excluded.log_prior > solutions.log_prior",
-                [(run_id, *astuple(s)) for s in solutions],
-            )
+            for solution in solutions:
+                insert_solution(self._conn, run_id, solution)
             self._conn.executemany(
                 "INSERT OR IGNORE INTO tasks_seen (run_id, task, first_iteration) VALUES (?, ?, ?)",
                 [(run_id, task, iteration) for task in tasks_seen],
@@ -230,7 +224,8 @@ class Store:
                 insert_guide(self._conn, run_id, replace(guide, iteration=iteration))
 
     def checkpoint(self, run_id: int) -> Checkpoint:
-        """The state after the run's last completed iteration, read in one snapshot."""
+        """The state after the run's last completed iteration, read in one snapshot; its
+        solutions are each task's newest (the latest rewrite), by task name."""
         with self._transaction("BEGIN"):
             last = self._last_iteration(run_id)
             if last < 0:
@@ -244,11 +239,7 @@ class Store:
                 " ORDER BY rowid",
                 (run_id, last),
             ).fetchall()
-            solutions = self._conn.execute(
-                "SELECT task, program, log_prior, seconds, programs_tried, iteration"
-                " FROM solutions WHERE run_id = ? ORDER BY task",
-                (run_id,),
-            ).fetchall()
+
             budgets = self._conn.execute(
                 "SELECT task, seconds FROM budgets WHERE run_id = ? ORDER BY task", (run_id,)
             ).fetchall()
@@ -258,7 +249,7 @@ class Store:
                 inventions=tuple(self._library(run_id, last)),
                 production_weights=dict(weights),
                 log_variable=log_variable,
-                solutions=tuple(SolutionRecord(*row) for row in solutions),
+                solutions=tuple(newest_solutions(self._conn, run_id)),
                 budgets=dict(budgets),
             )
 
@@ -307,6 +298,13 @@ class Store:
                 seen.add((invention.name, invention.source))
                 history.append((iteration, invention))
         return history
+
+    def solution_history(self, run_id: int, task: str | None = None) -> list[StoredSolution]:
+        """Every solution ``run_id`` stored (for ``task`` only, if given), in the order
+        stored: each program found, then its rewrites, each pointing at the one before."""
+        with self._errors():
+            self._require_run(run_id)
+            return solution_rows(self._conn, run_id, task)
 
     def tasks_seen(self, run_id: int) -> dict[str, int]:
         """Every task the run has seen, with the iteration that first saw it."""

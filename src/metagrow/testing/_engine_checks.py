@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from itertools import islice
 
 from metagrow.domains.lists import ListsDomain
-from metagrow.lang import FAIL, Example, Program, Task, check, parse, parse_type
+from metagrow.lang import FAIL, Example, Program, Task, check, log_prior, parse, parse_type
 from metagrow.search import Budget, Engine, Progress
 
 EngineFactory = Callable[[], Engine]
@@ -80,7 +81,8 @@ def check_engine_respects_budget(make: EngineFactory, seconds: float = 1.0) -> N
 
 
 def check_engine_yields_well_typed_solutions(make: EngineFactory) -> None:
-    """Every solution type-checks against the task's request and fits its examples."""
+    """Every solution type-checks against the task's request and fits its examples, and
+    reports its log-prior in nats under the grammar (:func:`metagrow.lang.log_prior`)."""
     domain = ListsDomain()
     grammar = domain.grammar()
     task = _task_from("list(int) -> list(int)", "(lam (reverse $0))")
@@ -90,18 +92,32 @@ def check_engine_yields_well_typed_solutions(make: EngineFactory) -> None:
         check(sol.program, grammar, task.request)
         assert sol.train_score == 1.0
         assert sol.programs_tried > 0 and sol.seconds >= 0
+        prior = log_prior(sol.program, task.request, grammar)
+        assert math.isclose(sol.log_prior, prior, abs_tol=1e-9), (
+            f"{sol.program}: log-prior {sol.log_prior}, the grammar gives {prior}"
+        )
 
 
 def check_engine_is_deterministic(make: EngineFactory) -> None:
-    """Two runs with the same program budget find the same programs in the same order."""
+    """Two runs with the same program budget find the same programs in the same order,
+    with the same log-priors and programs tried, and stop after the same count."""
     domain = ListsDomain()
     grammar = domain.grammar()
     task = _task_from("list(int) -> list(int)", "(lam (reverse $0))")
-    runs = [
-        [s.program for s in islice(make().search(task, grammar, Budget(60, programs=3000)), 10)]
-        for _ in range(2)
-    ]
+    runs: list[tuple[object, int]] = []
+    for _ in range(2):
+        progress = Progress()
+        found = islice(make().search(task, grammar, Budget(60, programs=3000), progress), 10)
+        runs.append(
+            ([(s.program, s.log_prior, s.programs_tried) for s in found], progress.programs_tried)
+        )
     assert runs[0] == runs[1], "two runs with the same seed and budget differ"
+    counts = []
+    for _ in range(2):
+        progress = Progress()
+        list(make().search(_unsolvable(), grammar, Budget(60, programs=500), progress))
+        counts.append(progress.programs_tried)
+    assert counts[0] == counts[1], f"the same program budget stopped after {counts}"
 
 
 def check_engine(make: EngineFactory) -> None:

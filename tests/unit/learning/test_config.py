@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from metagrow.lang import Limits
 from metagrow.learning import LearnConfig
 
 
@@ -19,3 +20,14 @@ def test_optional_guide_settings_stay_out_of_the_run_key_until_used() -> None:
 def test_guide_seconds_must_be_positive(seconds: float) -> None:
     with pytest.raises(ValueError, match="guide seconds"):
         LearnConfig("lists", "lists/train", guide=True, guide_seconds=seconds)
+
+
+def test_a_program_budget_is_part_of_the_run_key_and_grows_with_the_time_budget() -> None:
+    plain = LearnConfig("lists", "lists/train", budget=10.0)
+    capped = LearnConfig("lists", "lists/train", budget=10.0, programs=1000)
+    assert "programs" not in plain.key() and capped.key()["programs"] == 1000
+    assert plain.task_budget(15.0, Limits()).programs is None
+    assert capped.task_budget(10.0, Limits()).programs == 1000
+    assert capped.task_budget(15.0, Limits()).programs == 1500
+    with pytest.raises(ValueError, match="programs must be at least 1"):
+        LearnConfig("lists", "lists/train", programs=0)

@@ -156,19 +156,45 @@ def test_checkpoint_after_zero_one_and_two_iterations(db: Path) -> None:
         assert store.library_history(run) == [(0, invention("f1")), (1, invention("f2", 1))]
 
 
-def test_solutions_keep_the_best_log_prior_and_ties_keep_the_stored_one(db: Path) -> None:
+def rewrite(task: str, log_prior: float, iteration: int) -> SolutionRecord:
+    return SolutionRecord(task, f"(lam (f{iteration} $0))", log_prior, 0.25, 1234, iteration, True)
+
+
+def test_every_solution_and_rewrite_is_kept_and_the_newest_is_resumed_from(db: Path) -> None:
     with Store(db) as store:
         run = store.start_run("lists", {})
-        commit(store, run, 0, solutions=[solution("a", -5.0), solution("b", -5.0)])
-        worse, tie = solution("a", -9.0, 1), SolutionRecord("b", "(lam $0)", -5.0, 0.0, 1, 1)
-        commit(store, run, 1, solutions=[worse, tie, solution("c", -1.0, 1)])
-        better = solution("b", -2.0, 2)
-        commit(store, run, 2, solutions=[better])
+        commit(store, run, 0, solutions=[solution("a", -5.0), solution("b", -6.0)])
+        first = rewrite("a", -3.0, 1)
+        commit(store, run, 1, solutions=[first, solution("c", -7.0, 1), rewrite("c", -2.0, 1)])
+        second = rewrite("a", -1.5, 2)
+        commit(store, run, 2, solutions=[second])
         assert store.checkpoint(run).solutions == (
-            solution("a", -5.0),
-            better,
-            solution("c", -1.0, 1),
+            second,
+            solution("b", -6.0),
+            rewrite("c", -2.0, 1),
         )
+        history = store.solution_history(run, "a")
+        assert [h.record for h in history] == [solution("a", -5.0), first, second]
+        assert [h.rewrite_of for h in history] == [None, history[0].id, history[1].id]
+        c = store.solution_history(run, "c")
+        assert c[1].rewrite_of == c[0].id  # a rewrite of a row of the same commit
+        assert [h.record.task for h in store.solution_history(run)] == [
+            "a",
+            "b",
+            "a",
+            "c",
+            "c",
+            "a",
+        ]
+
+
+def test_a_rewrite_of_a_task_without_a_solution_writes_nothing(db: Path) -> None:
+    with Store(db) as store:
+        run = store.start_run("lists", {})
+        with pytest.raises(ValueError, match="'a', which has no solution"):
+            commit(store, run, 0, solutions=[solution("b", -1.0), rewrite("a", -1.0, 0)])
+        assert store.checkpoint(run).iteration == -1
+        assert store.solution_history(run) == []
 
 
 def test_iterations_must_be_consecutive_and_a_refused_commit_writes_nothing(db: Path) -> None:
@@ -229,6 +255,10 @@ def test_find_run_matches_config_subsets_and_prefers_the_newest(db: Path) -> Non
         assert store.find_run("lists", {"seed": 2}) is None
         assert store.find_run("lists", {"missing": None}) is None
         assert store.find_run("strings", {}) is None
+        key = {"engine": "topdown", "tasks": ["a", "b"], "seed": 0}
+        assert store.find_run("lists", key, exact=True) == old
+        assert store.find_run("lists", {"engine": "topdown"}, exact=True) is None
+        assert store.find_run("grids", {"engine": "topdown"}, exact=True) == other
 
 
 def test_a_reopened_store_sees_everything_and_runs_are_independent(db: Path) -> None:
@@ -338,6 +368,35 @@ def test_a_version_0_file_is_migrated_to_the_current_schema(db: Path) -> None:
     conn.close()
     with Store(db) as store:
         assert store.inventions() == [invention("f1")]
+
+
+def test_a_version_2_file_keeps_its_solutions_as_found_ones_in_version_3(db: Path) -> None:
+    conn = sqlite3.connect(db, isolation_level=None)
+    assert migrate(conn, MIGRATIONS[:2]) == 0
+    conn.execute("INSERT INTO runs (domain, config_json, started_at) VALUES ('lists', '{}', 'x')")
+    conn.execute("INSERT INTO iterations VALUES (1, 0, '{}', -0.5, 'x')")
+    for task, prior in (("b", -6.0), ("a", -5.0)):
+        conn.execute(
+            "INSERT INTO solutions VALUES (1, ?, ?, ?, 0.25, 1234, 0)",
+            (task, f"(lam ({task} $0))", prior),
+        )
+    conn.close()
+    with Store(db) as store:
+        assert store.checkpoint(1).solutions == (solution("a", -5.0), solution("b", -6.0))
+        commit(store, 1, 1, solutions=[rewrite("a", -2.0, 1)])
+        a = store.solution_history(1, "a")
+        assert [h.record for h in a] == [solution("a", -5.0), rewrite("a", -2.0, 1)]
+        assert a[1].rewrite_of == a[0].id
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(solutions)")]
+    assert columns[:1] == ["id"] and columns[-1] == "rewrite_of"
+    assert {"task", "program", "log_prior", "seconds", "programs_tried", "iteration"} <= set(
+        columns
+    )
+    conn.close()
 
 
 def test_a_later_migration_runs_from_the_stored_version_and_keeps_data(db: Path) -> None:

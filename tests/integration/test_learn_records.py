@@ -1,0 +1,82 @@
+"""`metagrow learn` keeps an exact record: a run killed with SIGKILL and resumed stores, task
+by task, the same programs, log-priors, programs tried and iterations as a run that was
+never interrupted (with ``--no-guide`` and a program budget a run repeats exactly, in one
+process or in a pool: the killed run uses two workers, the uninterrupted one none)."""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from cli_run import metagrow
+from test_learn import committed
+
+from metagrow.store import Store
+
+# 24 list tasks, 3 iterations: some tasks are solved only in later iterations, and some
+# solutions are rewritten by compression, so the record has every kind of row.
+ITERATIONS = 3
+
+
+def learn_args(db: Path, jobs: int = 1) -> list[str]:
+    return [
+        "learn", "--no-guide", "--programs", "30000", "--budget", "60", "--limit", "24",
+        "--iterations", str(ITERATIONS), "--jobs", str(jobs), "--store", str(db),
+    ]  # fmt: skip
+
+
+Row = tuple[str, float, int, int, int | None]
+
+
+def record(db: Path) -> dict[str, list[Row]]:
+    """Per task, every stored row but its seconds: program, log-prior, programs tried,
+    iteration, and which earlier row of the task it rewrites (by position)."""
+    with Store(db) as store:
+        (run,) = store.runs()
+        rows = store.solution_history(int(run["id"]))  # type: ignore[call-overload]
+        assert len(store.iterations()) == ITERATIONS
+    out: dict[str, list[Row]] = {}
+    ids: dict[int, int] = {}
+    for row in rows:
+        r = row.record
+        mine = out.setdefault(r.task, [])
+        ids[row.id] = len(mine)
+        rewrites = None if row.rewrite_of is None else ids[row.rewrite_of]
+        mine.append((r.program, r.log_prior, r.programs_tried, r.iteration, rewrites))
+    return out
+
+
+def test_a_killed_and_resumed_run_stores_what_an_uninterrupted_run_stores(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.db"
+    ran = metagrow(*learn_args(whole), timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    expected = record(whole)
+    rows = [row for task in expected.values() for row in task]
+    assert all(p > 0 and math.isfinite(lp) and lp < 0 for _, lp, p, _, _ in rows)
+    assert {it for _, _, _, it, _ in rows} == set(range(ITERATIONS)), "solved in every iteration"
+    assert any(rewrites is not None for *_, rewrites in rows), "no rewrite was stored"
+
+    killed = tmp_path / "killed.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "metagrow", *learn_args(killed, jobs=2)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while committed(killed) < 1 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert 1 <= committed(killed) < ITERATIONS
+
+    resumed = metagrow(*learn_args(killed, jobs=2), timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resuming run 1 after iteration" in resumed.stdout
+    assert record(killed) == expected
