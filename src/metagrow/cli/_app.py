@@ -12,16 +12,9 @@ import typer
 from metagrow.cli._choices import DOMAINS, ENGINES, pick
 from metagrow.cli._errors import UsageError, fail
 from metagrow.cli._tasks import read_task
-from metagrow.domains import Domain, TaskFileError, ValueDecodeError, load_task
+from metagrow.domains import Domain, TaskFileError, load_task
 from metagrow.lang import (
-    FAIL,
-    Program,
-    ProgramParseError,
-    ProgramTypeError,
     Type,
-    TypeParseError,
-    infer,
-    parse,
 )
 from metagrow.search import Budget, SolveResult, solve_in_domain
 
@@ -43,10 +36,12 @@ def _register_subcommands() -> None:
     from metagrow.cli._bench_digits import bench_digits
     from metagrow.cli._guide_app import guide_app
     from metagrow.cli._learn import learn_command, library_app
+    from metagrow.cli._run import run_command
 
     bench_app.command("arc")(bench_arc)
     bench_app.command("digits")(bench_digits)
     app.add_typer(bench_app, name="bench")
+    app.command("run")(run_command)
     app.command("learn")(learn_command)
     app.add_typer(library_app, name="library")
     app.add_typer(guide_app, name="guide")
@@ -129,43 +124,6 @@ def _show_result(record: dict[str, object]) -> None:
     assert isinstance(predictions, list)
     for i, preds in enumerate(predictions):
         console.print(f"test {i}: {json.dumps(preds)}", highlight=False)
-
-
-@app.command("run")
-def run_command(
-    program: Annotated[
-        str, typer.Argument(help="A program, e.g. '(lam (map (lam (+ $0 1)) $0))'.")
-    ],
-    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="JSON arguments.")],
-    domain: DomainOpt = "lists",
-) -> None:
-    """Type-check a program and run it on JSON arguments."""
-    try:
-        dom = pick(DOMAINS, domain, "domain")
-        expr = parse(program)
-        t = infer(expr, dom.grammar())
-        arg_types = t.arguments()
-        if len(inputs) != len(arg_types):
-            raise UsageError(
-                f"the program has type {t} and takes {len(arg_types)} arguments, got {len(inputs)}"
-            )
-        args = [dom.decode(_json_arg(text), at) for text, at in zip(inputs, arg_types, strict=True)]
-    except (UsageError, ProgramParseError, ProgramTypeError, TypeParseError) as err:
-        fail(str(err))
-    except ValueDecodeError as err:
-        fail(f"argument does not fit the program's type: {err}")
-    compiled = Program(expr, dom.grammar().primitives)
-    value = compiled.run(args, dom.limits())
-    if value is FAIL:
-        fail(f"the program failed: {compiled.last_error}")
-    print(json.dumps(dom.encode(value, t.returns())))
-
-
-def _json_arg(text: str) -> object:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise UsageError(f"argument {text!r} is not JSON ({err.msg})") from None
 
 
 @app.command("demo")

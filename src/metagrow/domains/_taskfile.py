@@ -166,6 +166,13 @@ _UNKNOWN = TVar(0)
 """The element type of an empty list, until another value tells."""
 
 
+def json_value_type(value: JSON) -> Type:
+    """The type a task file without ``type`` gives a JSON value: ``int``, ``bool`` or
+    (nested) lists of them, ``t0`` for the elements of lists that are all empty;
+    :class:`TaskFileError` for any other value."""
+    return _value_type(value, "value")
+
+
 def _value_type(value: JSON, where: str) -> Type:
     if isinstance(value, bool):
         return BOOL
