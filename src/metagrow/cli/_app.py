@@ -122,8 +122,23 @@ def _show_result(record: dict[str, object]) -> None:
         console.print(f"program: [cyan]{record['program']}[/]", highlight=False)
     predictions = record["predictions"]
     assert isinstance(predictions, list)
+    for line in attempt_lines(predictions):
+        console.print(line, highlight=False)
+
+
+def attempt_lines(predictions: list[list[object]]) -> list[str]:
+    """The attempts for each test input as text, one attempt a line, so that an int
+    task's two attempts never read as a list: ``test 0: 3`` for one attempt, ``test 0,
+    attempt 1: 3`` and ``test 0, attempt 2: 4`` for two."""
+    lines = []
     for i, preds in enumerate(predictions):
-        console.print(f"test {i}: {json.dumps(preds)}", highlight=False)
+        if not preds:
+            lines.append(f"test {i}: no answer")
+        for k, pred in enumerate(preds):
+            label = f"test {i}" if len(preds) == 1 else f"test {i}, attempt {k + 1}"
+            text = "the program failed on this input" if pred is None else json.dumps(pred)
+            lines.append(f"{label}: {text}")
+    return lines
 
 
 @app.command("demo")
