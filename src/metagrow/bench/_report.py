@@ -15,12 +15,13 @@ from typing import Any, Protocol, final
 @dataclass(frozen=True, slots=True)
 class TaskRecord:
     """One task's outcome: ``solved`` (every train example right), ``test_correct`` (every
-    test output among the attempts), ``top1_correct`` (every test output first)."""
+    known test output among the attempts), ``top1_correct`` (every known test output
+    first); both ``None`` (not known) when the task holds back all its test outputs."""
 
     task: str
     solved: bool
-    test_correct: bool
-    top1_correct: bool
+    test_correct: bool | None
+    top1_correct: bool | None
     seconds: float
     programs_tried: int
     program: str | None
@@ -47,11 +48,14 @@ class BenchReport:
         tried = sum(t.programs_tried for t in self.tasks)
         busy = sum(t.seconds for t in self.tasks)
         over = [t.seconds / self.budget for t in self.tasks if t.error is None]
+        known = [t for t in self.tasks if t.test_correct is not None]
         return {
             "tasks": n,
+            "tasks_scored": len(known),  # the denominator of test_correct and top1_correct
+            "tasks_unknown": n - len(known),  # every test output held back: not scored
             "solved": sum(t.solved for t in self.tasks),
-            "test_correct": sum(t.test_correct for t in self.tasks),
-            "top1_correct": sum(t.top1_correct for t in self.tasks),
+            "test_correct": sum(bool(t.test_correct) for t in known),
+            "top1_correct": sum(bool(t.top1_correct) for t in known),
             "errors": sum(t.error is not None for t in self.tasks),
             "programs_tried": tried,
             "programs_per_second": round(tried / busy) if busy > 0 else 0,
@@ -69,8 +73,9 @@ class BenchReport:
         lines = [
             f"**{self.suite}**, engine `{self.engine}`, {self.budget:g} s per task, "
             f"{self.jobs} jobs, commit `{self.commit}`: "
-            f"{t['test_correct']}/{t['tasks']} test-correct (top-2), "
-            f"{t['top1_correct']}/{t['tasks']} top-1, {t['solved']}/{t['tasks']} train-solved, "
+            f"{t['test_correct']}/{t['tasks_scored']} test-correct (top-2), "
+            f"{t['top1_correct']}/{t['tasks_scored']} top-1, "
+            f"{unknown_note(t)}{t['solved']}/{t['tasks']} train-solved, "
             f"{t['programs_per_second']:,} programs/s per worker, "
             f"wall {self.wall_seconds:.0f} s",
             "",
@@ -80,10 +85,21 @@ class BenchReport:
         for r in self.tasks:
             program = f"`{r.program}`" if r.program else (r.error or "-")
             lines.append(
-                f"| {r.task} | {r.solved} | {r.test_correct} | {r.seconds:.2f} "
+                f"| {r.task} | {r.solved} | {known(r.test_correct)} | {r.seconds:.2f} "
                 f"| {r.programs_tried} | {program} |"
             )
         return "\n".join(lines) + "\n"
+
+
+def known(value: object) -> str:
+    """A score for a table: ``n/a`` where it is not known."""
+    return "n/a" if value is None else str(value)
+
+
+def unknown_note(totals: dict[str, object]) -> str:
+    """``"3 not known (test outputs held back), "`` when some tasks could not be scored."""
+    unknown = totals["tasks_unknown"]
+    return f"{unknown} not known (test outputs held back), " if unknown else ""
 
 
 class RunReport(Protocol):

@@ -11,24 +11,21 @@ from metagrow.search import Backend, SolveJob, TaskOutcome
 
 
 def score(task: Task, outcome: TaskOutcome) -> TaskRecord:
-    """A task's record from its outcome: test outputs checked against the attempts."""
+    """A task's record from its outcome: the known test outputs checked against the
+    attempts; not known (``None``) when the task holds back every test output."""
+    scored = any(ex.has_output for ex in task.test)
     result = outcome.result
     if result is None:
-        return TaskRecord(task.name, False, False, False, outcome.seconds, 0, None, outcome.error)
-    tests = [ex for ex in task.test if ex.has_output]
-    hits = [ex.output in preds for ex, preds in zip(task.test, result.predictions, strict=True)]
-    firsts = [
-        bool(preds) and preds[0] == ex.output
-        for ex, preds in zip(task.test, result.predictions, strict=True)
-    ]
-    scored = bool(tests)
+        return TaskRecord(
+            task.name, False, False if scored else None, False if scored else None,
+            outcome.seconds, 0, None, outcome.error,
+        )  # fmt: skip
+    pairs = [(ex, p) for ex, p in zip(task.test, result.predictions, strict=True) if ex.has_output]
     return TaskRecord(
         task=task.name,
         solved=result.solved,
-        test_correct=scored
-        and all(h for h, ex in zip(hits, task.test, strict=True) if ex.has_output),
-        top1_correct=scored
-        and all(f for f, ex in zip(firsts, task.test, strict=True) if ex.has_output),
+        test_correct=all(ex.output in preds for ex, preds in pairs) if scored else None,
+        top1_correct=all(bool(p) and p[0] == ex.output for ex, p in pairs) if scored else None,
         seconds=round(result.seconds, 4),
         programs_tried=result.programs_tried,
         program=None if result.program is None else str(result.program),

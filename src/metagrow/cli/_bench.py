@@ -90,7 +90,7 @@ def bench_lists(
     with suite_progress(suite, len(task_list), "solved", "{:g}") as step:
 
         def advance(record: TaskRecord) -> None:
-            step(record.test_correct)
+            step(bool(record.test_correct))
 
         report = run_suite(suite, task_list, job, backend, workers, advance)
     _print_table(report)
@@ -104,7 +104,7 @@ def _print_table(report: object) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from metagrow.bench import BenchReport
+    from metagrow.bench import BenchReport, unknown_note
 
     assert isinstance(report, BenchReport)
     console = Console(width=None if sys.stdout.isatty() else 160)
@@ -114,14 +114,18 @@ def _print_table(report: object) -> None:
     table.add_column("program", overflow="fold")
     for r in report.tasks:
         table.add_row(
-            r.task, "yes" if r.solved else "no", "yes" if r.test_correct else "no",
+            r.task, "yes" if r.solved else "no", _yes_no(r.test_correct),
             f"{r.seconds:.2f}", str(r.programs_tried), r.program or r.error or "-",
         )  # fmt: skip
     console.print(table)
     t = report.totals
     console.print(
-        f"test-correct {t['test_correct']}/{t['tasks']} (top-1 {t['top1_correct']}), "
-        f"train-solved {t['solved']}/{t['tasks']}, errors {t['errors']}, "
+        f"test-correct {t['test_correct']}/{t['tasks_scored']} (top-1 {t['top1_correct']}), "
+        f"{unknown_note(t)}train-solved {t['solved']}/{t['tasks']}, errors {t['errors']}, "
         f"{t['programs_per_second']:,} programs/s per worker, "
         f"slowest task {t['max_budget_fraction']:.0%} of budget, wall {report.wall_seconds:.1f} s"
     )
+
+
+def _yes_no(value: bool | None) -> str:
+    return "n/a" if value is None else "yes" if value else "no"

@@ -86,7 +86,7 @@ def bench_arc(
     with suite_progress(suite, len(task_list), "score", "{:.2f}") as step:
 
         def advance(record: ArcTaskRecord) -> None:
-            step(record.score)
+            step(record.score or 0.0)
 
         report, predictions = run_arc(suite, task_list, job, backend, workers, advance)
     _print_summary(report)
@@ -110,7 +110,7 @@ def _print_summary(report: object) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from metagrow.bench import ArcReport
+    from metagrow.bench import ArcReport, arc_score, known, unknown_note
 
     assert isinstance(report, ArcReport)
     console = Console(width=None if sys.stdout.isatty() else 160)
@@ -121,14 +121,14 @@ def _print_summary(report: object) -> None:
     table.add_column("program", overflow="fold")
     for r in solved:
         table.add_row(
-            r.task, f"{r.correct}/{r.tests}", "yes" if r.solved else "no",
+            r.task, arc_score(r), "yes" if r.solved else "no",
             f"{r.seconds:.2f}", r.program or "-",
         )  # fmt: skip
     console.print(table)
     t = report.totals
     console.print(
-        f"score {t['score']}/{t['tasks']} ({t['score_percent']}%), "
-        f"test inputs {t['test_inputs_correct']}/{t['test_inputs']}, "
+        f"score {t['score']}/{t['tasks_scored']} ({known(t['score_percent'])}%), "
+        f"{unknown_note(t)}test inputs {t['test_inputs_correct']}/{t['test_inputs']}, "
         f"train-solved {t['train_solved']}, errors {t['errors']}, "
         f"median {t['median_seconds']} s per task, wall {report.wall_seconds:.1f} s"
     )
