@@ -30,6 +30,26 @@ DomainOpt = Annotated[str, typer.Option(help=f"Domain: {', '.join(DOMAINS)}.")]
 EngineOpt = Annotated[str, typer.Option(help=f"Search engine: {', '.join(ENGINES)}.")]
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from metagrow import __version__
+
+        print(f"metagrow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Learn models that are programs, from a few input/output examples."""
+
+
 def _register_subcommands() -> None:
     from metagrow.cli._bench import bench_app
     from metagrow.cli._bench_arc import bench_arc
