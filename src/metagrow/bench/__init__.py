@@ -18,6 +18,7 @@ from metagrow.bench._digits import (
 from metagrow.bench._digits_modules import module_from_record, module_record
 from metagrow.bench._report import (
     BenchReport,
+    SuiteInterrupted,
     TaskRecord,
     git_commit,
     known,
@@ -33,6 +34,7 @@ __all__ = [
     "DigitsConfig",
     "DigitsReport",
     "DigitsTaskRecord",
+    "SuiteInterrupted",
     "TaskRecord",
     "arc_score",
     "git_commit",

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import final
 
-from metagrow.bench._report import git_commit, known, machine, report_json, unknown_note
+from metagrow.bench._report import (
+    SuiteInterrupted,
+    git_commit,
+    known,
+    machine,
+    report_json,
+    stopped_note,
+    stopping,
+    unknown_note,
+)
 from metagrow.lang import Task
 from metagrow.search import Backend, SolveJob, TaskOutcome
 
@@ -50,6 +59,7 @@ class ArcReport:
     jobs: int
     tasks: tuple[ArcTaskRecord, ...]
     wall_seconds: float
+    planned: int | None = None  # the suite's size, when Ctrl-C stopped it before the end
     commit: str = field(default_factory=lambda: git_commit())
     machine: dict[str, object] = field(default_factory=lambda: machine())
 
@@ -83,7 +93,8 @@ class ArcReport:
         t = self.totals
         lines = [
             f"**{self.suite}**, engine `{self.engine}`, {self.budget:g} s per task, "
-            f"{self.jobs} jobs, commit `{self.commit}`: score {t['score']}/{t['tasks_scored']} "
+            f"{self.jobs} jobs, commit `{self.commit}`{stopped_note(self)}: "
+            f"score {t['score']}/{t['tasks_scored']} "
             f"({known(t['score_percent'])}%), {unknown_note(t)}{t['train_solved']} train-solved, "
             f"wall {self.wall_seconds:.0f} s",
             "",
@@ -162,17 +173,36 @@ def run_arc(
     on_record: Callable[[ArcTaskRecord], None] | None = None,
 ) -> tuple[ArcReport, dict[str, list[Attempts]]]:
     """Solve every task with ``job`` on ``backend``; the report (records in task order)
-    and the submission."""
+    and the submission. Ctrl-C stops the backend and raises :class:`SuiteInterrupted`
+    with both for the tasks finished."""
     start = time.perf_counter()
     records: dict[int, ArcTaskRecord] = {}
     entries: dict[int, list[Attempts]] = {}
-    for outcome in backend.run(job, tasks):
-        task = tasks[outcome.index]
-        record = score_arc(task, outcome)
-        records[outcome.index] = record
-        entries[outcome.index] = submission_entry(task, outcome, _encoder(job, task))
-        if on_record is not None:
-            on_record(record)
+    try:
+        with stopping(backend.run(job, tasks)) as outcomes:
+            for outcome in outcomes:
+                task = tasks[outcome.index]
+                record = score_arc(task, outcome)
+                records[outcome.index] = record
+                entries[outcome.index] = submission_entry(task, outcome, _encoder(job, task))
+                if on_record is not None:
+                    on_record(record)
+    except KeyboardInterrupt:
+        report, submission = _arc_report(suite, tasks, job, jobs, records, entries, start)
+        report = replace(report, planned=len(tasks))
+        raise SuiteInterrupted(report, len(tasks), submission) from None
+    return _arc_report(suite, tasks, job, jobs, records, entries, start)
+
+
+def _arc_report(
+    suite: str,
+    tasks: Sequence[Task],
+    job: SolveJob,
+    jobs: int,
+    records: dict[int, ArcTaskRecord],
+    entries: dict[int, list[Attempts]],
+    start: float,
+) -> tuple[ArcReport, dict[str, list[Attempts]]]:
     order = sorted(records)
     report = ArcReport(
         suite=suite,

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, final
+from typing import Any, Protocol, TypeVar, final
+
+T = TypeVar("T")
 
 
 @final
@@ -39,6 +42,7 @@ class BenchReport:
     jobs: int
     tasks: tuple[TaskRecord, ...]
     wall_seconds: float
+    planned: int | None = None  # the suite's size, when Ctrl-C stopped it before the end
     commit: str = field(default_factory=lambda: git_commit())
     machine: dict[str, object] = field(default_factory=lambda: machine())
 
@@ -72,7 +76,7 @@ class BenchReport:
         t = self.totals
         lines = [
             f"**{self.suite}**, engine `{self.engine}`, {self.budget:g} s per task, "
-            f"{self.jobs} jobs, commit `{self.commit}`: "
+            f"{self.jobs} jobs, commit `{self.commit}`{stopped_note(self)}: "
             f"{t['test_correct']}/{t['tasks_scored']} test-correct (top-2), "
             f"{t['top1_correct']}/{t['tasks_scored']} top-1, "
             f"{unknown_note(t)}{t['solved']}/{t['tasks']} train-solved, "
@@ -89,6 +93,13 @@ class BenchReport:
                 f"| {r.programs_tried} | {program} |"
             )
         return "\n".join(lines) + "\n"
+
+
+def stopped_note(report: RunReport) -> str:
+    """``" (interrupted after 17 of 199 tasks)"`` for a report of a suite stopped early."""
+    if report.planned is None:
+        return ""
+    return f" (interrupted after {len(report.tasks)} of {report.planned} tasks)"
 
 
 def known(value: object) -> str:
@@ -120,9 +131,39 @@ class RunReport(Protocol):
     @property
     def wall_seconds(self) -> float: ...
     @property
+    def planned(self) -> int | None: ...
+    @property
     def totals(self) -> dict[str, object]: ...
     @property
     def tasks(self) -> tuple[Any, ...]: ...
+
+
+class SuiteInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a suite: a ``KeyboardInterrupt`` that carries the report of the tasks
+    finished (``report``) and how many tasks the suite had (``planned``); for ARC, also
+    the submission for the tasks finished."""
+
+    def __init__(
+        self,
+        report: RunReport,
+        planned: int,
+        submission: dict[str, list[dict[str, object]]] | None = None,
+    ) -> None:
+        super().__init__(f"{report.suite} interrupted after {len(report.tasks)} of {planned} tasks")
+        self.report = report
+        self.planned = planned
+        self.submission = submission
+
+
+@contextmanager
+def stopping(outcomes: Iterator[T]) -> Iterator[Iterator[T]]:
+    """``outcomes`` (a backend's run), closed however the block ends, so that a backend
+    stopped early (Ctrl-C, an error) releases its workers at once."""
+    try:
+        yield outcomes
+    finally:
+        if isinstance(outcomes, Generator):
+            outcomes.close()
 
 
 def report_json(report: RunReport) -> dict[str, object]:
@@ -135,6 +176,8 @@ def report_json(report: RunReport) -> dict[str, object]:
         "commit": report.commit,
         "machine": report.machine,
         "wall_seconds": round(report.wall_seconds, 2),
+        "interrupted": report.planned is not None,
+        "tasks_planned": len(report.tasks) if report.planned is None else report.planned,
         "totals": report.totals,
         "tasks": [asdict(t) for t in report.tasks],
     }

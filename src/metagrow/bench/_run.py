@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from metagrow.bench._report import BenchReport, TaskRecord
+from metagrow.bench._report import BenchReport, SuiteInterrupted, TaskRecord, stopping
 from metagrow.lang import Task
 from metagrow.search import Backend, SolveJob, TaskOutcome
 
@@ -42,14 +43,27 @@ def run_suite(
     jobs: int,
     on_record: Callable[[TaskRecord], None] | None = None,
 ) -> BenchReport:
-    """Solve every task with ``job`` on ``backend``; records come back in task order."""
+    """Solve every task with ``job`` on ``backend``; records come back in task order.
+    Ctrl-C stops the backend and raises :class:`SuiteInterrupted` with the report of the
+    tasks finished."""
     start = time.perf_counter()
     records: dict[int, TaskRecord] = {}
-    for outcome in backend.run(job, tasks):
-        record = score(tasks[outcome.index], outcome)
-        records[outcome.index] = record
-        if on_record is not None:
-            on_record(record)
+    try:
+        with stopping(backend.run(job, tasks)) as outcomes:
+            for outcome in outcomes:
+                record = score(tasks[outcome.index], outcome)
+                records[outcome.index] = record
+                if on_record is not None:
+                    on_record(record)
+    except KeyboardInterrupt:
+        report = replace(_report(suite, job, jobs, records, start), planned=len(tasks))
+        raise SuiteInterrupted(report, len(tasks)) from None
+    return _report(suite, job, jobs, records, start)
+
+
+def _report(
+    suite: str, job: SolveJob, jobs: int, records: dict[int, TaskRecord], start: float
+) -> BenchReport:
     ordered = tuple(records[i] for i in sorted(records))
     return BenchReport(
         suite=suite,

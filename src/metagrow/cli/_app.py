@@ -10,13 +10,13 @@ from typing import Annotated
 import typer
 
 from metagrow.cli._choices import DOMAINS, ENGINES, pick
-from metagrow.cli._errors import UsageError, fail
+from metagrow.cli._errors import INTERRUPTED, UsageError, fail, interrupted
 from metagrow.cli._tasks import read_task
 from metagrow.domains import Domain, TaskFileError, load_task
 from metagrow.lang import (
     Type,
 )
-from metagrow.search import Budget, SolveResult, solve_in_domain
+from metagrow.search import Budget, SolveInterrupted, SolveResult, solve_in_domain
 
 app = typer.Typer(
     name="metagrow",
@@ -106,12 +106,21 @@ def solve_command(
     except (UsageError, TaskFileError) as err:
         fail(str(err))
     limits = Budget(budget, run_limits=dom.limits(), memory_mb=memory)
-    result = solve_in_domain(task, dom, grammar, eng, limits, attempts)
+    stop: SolveInterrupted | None = None
+    try:
+        result = solve_in_domain(task, dom, grammar, eng, limits, attempts)
+    except SolveInterrupted as err:
+        stop, result = err, err.result
+    except KeyboardInterrupt:
+        interrupted("before the search began: nothing found")
     record = result_json(result, dom, task.request.returns())
     if as_json:
         print(json.dumps(record))
     else:
         _show_result(record)
+    if stop is not None:
+        what = "the best result" if result.solved else "what was found"
+        interrupted(f"printed {what} after {result.seconds:.1f} s of search")
 
 
 def result_json(result: SolveResult, dom: Domain, output_type: Type) -> dict[str, object]:
@@ -186,31 +195,47 @@ def demo_command(
     for col in ("task", "solved", "seconds", "programs"):
         table.add_column(col, no_wrap=True)
     table.add_column("program", overflow="fold")
-    solved = 0
+    solved = done = 0
     with console.status("searching...") as status:
-        for task in tasks:
-            status.update(f"searching for {task.name}...")
-            limits = Budget(budget, run_limits=dom.limits())
-            r = solve_in_domain(task, dom, dom.grammar(), eng, limits, attempts=2)
-            solved += r.solved
-            first = r.first_solution_seconds
-            table.add_row(
-                task.name,
-                "yes" if r.solved else "no",
-                f"{first:.2f}" if first is not None else f">{budget:g}",
-                str(r.programs_tried),
-                str(r.program) if r.program is not None else "-",
-            )
+        try:
+            for task in tasks:
+                status.update(f"searching for {task.name}...")
+                limits = Budget(budget, run_limits=dom.limits())
+                r = solve_in_domain(task, dom, dom.grammar(), eng, limits, attempts=2)
+                solved += r.solved
+                done += 1
+                first = r.first_solution_seconds
+                table.add_row(
+                    task.name,
+                    "yes" if r.solved else "no",
+                    f"{first:.2f}" if first is not None else f">{budget:g}",
+                    str(r.programs_tried),
+                    str(r.program) if r.program is not None else "-",
+                )
+        except KeyboardInterrupt:
+            pass  # show the tasks finished
     console.print(table)
-    console.print(f"solved {solved}/{len(tasks)}")
+    console.print(f"solved {solved}/{done}")
+    if done < len(tasks):
+        interrupted(f"the table shows the {done} of {len(tasks)} tasks finished")
 
 
 _register_subcommands()
 
 
 def main() -> None:
+    """The ``metagrow`` command. Ctrl-C where no command handles it (while starting up,
+    reading tasks, ...) still ends with one line and exit code 130: Typer turns it into a
+    silent exit, recognisable by the ``KeyboardInterrupt`` it was raised from."""
     try:
         app()
     except KeyboardInterrupt:
-        print("metagrow: interrupted", file=sys.stderr)
-        sys.exit(130)
+        print("metagrow: interrupted: nothing was kept", file=sys.stderr)
+        sys.exit(INTERRUPTED)
+    except SystemExit as done:
+        exit_ = done.__context__
+        if done.code == INTERRUPTED and isinstance(
+            getattr(exit_, "__cause__", None), KeyboardInterrupt
+        ):
+            print("metagrow: interrupted: nothing was kept", file=sys.stderr)
+        raise

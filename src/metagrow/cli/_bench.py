@@ -23,6 +23,7 @@ from metagrow.cli._runs import (
     StoreOpt,
     backend_for,
     check_run_options,
+    stopped,
     suite_progress,
 )
 from metagrow.domains import TaskFileError, load_task
@@ -52,7 +53,7 @@ def bench_lists(
 ) -> None:
     """Solve the list-function suite (or any folder of task files) and score the tests."""
 
-    from metagrow.bench import TaskRecord, run_suite
+    from metagrow.bench import BenchReport, SuiteInterrupted, TaskRecord, run_suite
     from metagrow.domains.lists import ListsDomain, load_suite
     from metagrow.search import Budget, SolveJob
 
@@ -87,17 +88,25 @@ def bench_lists(
             suite += " and its guide"
     limits = Budget(budget, run_limits=domain.limits(), memory_mb=memory)
     job = SolveJob(domain, eng, limits, library=library, task_libraries=own)
+    stop: SuiteInterrupted | None = None
     with suite_progress(suite, len(task_list), "solved", "{:g}") as step:
 
         def advance(record: TaskRecord) -> None:
             step(bool(record.test_correct))
 
-        report = run_suite(suite, task_list, job, backend, workers, advance)
+        try:
+            report = run_suite(suite, task_list, job, backend, workers, advance)
+        except SuiteInterrupted as err:
+            stop = err
+            assert isinstance(err.report, BenchReport)
+            report = err.report
     _print_table(report)
     if json_out is not None:
         json_out.write_text(json.dumps(report.to_json(), indent=1) + "\n")
     if markdown_out is not None:
         markdown_out.write_text(report.markdown())
+    if stop is not None:
+        stopped(stop, [json_out, markdown_out])
 
 
 def _print_table(report: object) -> None:

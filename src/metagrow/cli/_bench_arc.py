@@ -23,6 +23,7 @@ from metagrow.cli._runs import (
     StoreOpt,
     backend_for,
     check_run_options,
+    stopped,
     suite_progress,
 )
 from metagrow.domains import TaskFileError
@@ -52,7 +53,7 @@ def bench_arc(
 ) -> None:
     """Solve ARC tasks with the grids domain; a test input counts if one of 2 attempts is right."""
 
-    from metagrow.bench import ArcTaskRecord, run_arc
+    from metagrow.bench import ArcReport, ArcTaskRecord, SuiteInterrupted, run_arc
     from metagrow.domains.grids import GridsDomain, load_arc_folder, load_arc_split
     from metagrow.search import Budget, SolveJob
 
@@ -83,12 +84,18 @@ def bench_arc(
             suite += " and its guide"
     limits = Budget(budget, run_limits=domain.limits(), memory_mb=memory)
     job = SolveJob(domain, eng, limits, library=library, task_libraries=own)
+    stop: SuiteInterrupted | None = None
     with suite_progress(suite, len(task_list), "score", "{:.2f}") as step:
 
         def advance(record: ArcTaskRecord) -> None:
             step(record.score or 0.0)
 
-        report, predictions = run_arc(suite, task_list, job, backend, workers, advance)
+        try:
+            report, predictions = run_arc(suite, task_list, job, backend, workers, advance)
+        except SuiteInterrupted as err:
+            stop = err
+            assert isinstance(err.report, ArcReport) and err.submission is not None
+            report, predictions = err.report, err.submission
     _print_summary(report)
     if json_out is not None:
         _write(json_out, json.dumps(report.to_json(), indent=1) + "\n")
@@ -96,6 +103,8 @@ def bench_arc(
         _write(submission, json.dumps(predictions) + "\n")
     if markdown_out is not None:
         _write(markdown_out, report.markdown())
+    if stop is not None:
+        stopped(stop, [json_out, submission, markdown_out])
 
 
 def _write(path: Path, text: str) -> None:

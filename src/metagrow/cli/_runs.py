@@ -6,15 +6,15 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from metagrow.cli._choices import ENGINES
-from metagrow.cli._errors import UsageError
+from metagrow.cli._errors import UsageError, interrupted
 
 # The options every suite run takes, declared once.
 EngineOpt = Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")]
@@ -34,6 +34,7 @@ MarkdownOpt = Annotated[
 ]
 
 if TYPE_CHECKING:
+    from metagrow.bench import SuiteInterrupted
     from metagrow.search import Backend
 
 
@@ -108,3 +109,10 @@ def _plain_progress(
             )
 
     yield advance
+
+
+def stopped(stop: SuiteInterrupted, written: Sequence[Path | None]) -> NoReturn:
+    """After Ctrl-C: one line on stderr saying what was kept, then exit 130."""
+    files = [str(p) for p in written if p is not None]
+    kept = f"wrote {', '.join(files)} for" if files else "the table shows"
+    interrupted(f"{kept} the {len(stop.report.tasks)} of {stop.planned} tasks finished")

@@ -32,6 +32,15 @@ class SolveResult:
         return self.solutions[0].seconds if self.solutions else None
 
 
+class SolveInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a search: a ``KeyboardInterrupt`` that carries the result of the
+    search so far (``result``), for a caller that wants to show it before stopping."""
+
+    def __init__(self, result: SolveResult) -> None:
+        super().__init__(f"search for {result.task} interrupted")
+        self.result = result
+
+
 def solve(
     task: Task,
     grammar: Grammar,
@@ -48,7 +57,7 @@ def solve(
     primitive rank after all others and do not cut the search short; of those, only the
     first with each set of fallbacks ranks ahead of near misses. When nothing fits,
     an engine's near misses (``train_score`` below 1) still give attempts, but the task
-    is not solved.
+    is not solved. Ctrl-C raises :class:`SolveInterrupted` with the result so far.
     """
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
@@ -60,28 +69,32 @@ def solve(
     fallback_sets: set[frozenset[str]] = set()
     strong: list[list[object]] = [[] for _ in task.test]  # searched solutions' values per input
     stop_at: float | None = None
-    for order, sol in enumerate(engine.search(task, grammar, budget, progress)):
-        fits = sol.train_score >= 1.0
-        used = fallbacks_in(sol.program, grammar)
-        rank = 2 if not fits else 0 if not used else 3 if used in fallback_sets else 1
-        if rank == 3 and len(best) >= attempts:
-            continue  # enough answers already rank above it
-        fallback_sets.add(used)
-        answer = _predict(sol.program, task, grammar, budget)
-        if answer not in best or rank < best[answer][0]:
-            best[answer] = (rank, order, sol)
-            if rank == 0:
-                for values, value in zip(strong, answer, strict=True):
-                    _add_distinct(values, value)
-        if all(len(values) >= attempts for values in strong):
-            break  # every test input has enough distinct answers (or there is no test)
-        if stop_at is None and rank == 0:
-            stop_at = progress.started + sol.seconds + max(0.2, 0.5 * sol.seconds)
-            progress.deadline = min(progress.deadline, stop_at)
+    interrupted = False
+    try:
+        for order, sol in enumerate(engine.search(task, grammar, budget, progress)):
+            fits = sol.train_score >= 1.0
+            used = fallbacks_in(sol.program, grammar)
+            rank = 2 if not fits else 0 if not used else 3 if used in fallback_sets else 1
+            if rank == 3 and len(best) >= attempts:
+                continue  # enough answers already rank above it
+            fallback_sets.add(used)
+            answer = _predict(sol.program, task, grammar, budget)
+            if answer not in best or rank < best[answer][0]:
+                best[answer] = (rank, order, sol)
+                if rank == 0:
+                    for values, value in zip(strong, answer, strict=True):
+                        _add_distinct(values, value)
+            if all(len(values) >= attempts for values in strong):
+                break  # every test input has enough distinct answers (or there is no test)
+            if stop_at is None and rank == 0:
+                stop_at = progress.started + sol.seconds + max(0.2, 0.5 * sol.seconds)
+                progress.deadline = min(progress.deadline, stop_at)
+    except KeyboardInterrupt:
+        interrupted = True  # what was found so far is the result
     ranked = [answer for answer, _ in sorted(best.items(), key=lambda item: item[1][:2])]
     kept = [sol for rank, _, sol in sorted(best.values(), key=lambda v: v[:2]) if rank != 2]
     predictions = tuple(_attempts([a[i] for a in ranked], attempts) for i in range(len(task.test)))
-    return SolveResult(
+    result = SolveResult(
         task=task.name,
         solved=bool(kept),
         program=kept[0].program if kept else None,
@@ -90,6 +103,9 @@ def solve(
         programs_tried=progress.programs_tried,
         solutions=tuple(kept),
     )
+    if interrupted:
+        raise SolveInterrupted(result)
+    return result
 
 
 def _add_distinct(values: list[object], value: object) -> None:
