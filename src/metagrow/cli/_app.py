@@ -12,7 +12,7 @@ import typer
 from metagrow.cli._choices import DOMAINS, ENGINES, pick
 from metagrow.cli._errors import INTERRUPTED, UsageError, fail, interrupted
 from metagrow.cli._tasks import read_task
-from metagrow.domains import Domain, TaskFileError, load_task
+from metagrow.domains import Domain, TaskFileError
 from metagrow.lang import (
     Type,
 )
@@ -26,7 +26,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DomainOpt = Annotated[str, typer.Option(help=f"Domain: {', '.join(DOMAINS)}.")]
 EngineOpt = Annotated[str, typer.Option(help=f"Search engine: {', '.join(ENGINES)}.")]
 
 
@@ -172,33 +171,49 @@ def attempt_lines(predictions: list[list[object]]) -> list[str]:
 
 @app.command("demo")
 def demo_command(
-    folder: Annotated[Path, typer.Argument(help="Folder of task files.")] = Path("examples/lists"),
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="Folder of task files (default: the example list tasks shipped)."),
+    ] = None,
     budget: Annotated[float, typer.Option(help="Seconds per task.")] = 10.0,
-    domain: DomainOpt = "lists",
+    domain: Annotated[
+        str, typer.Option(help=f"Domain: auto (from each file's format), {', '.join(DOMAINS)}.")
+    ] = "auto",
     engine: EngineOpt = "bottomup",
 ) -> None:
     """Solve every task in a folder and show what was found."""
     from rich.console import Console
     from rich.table import Table
 
-    files = sorted(folder.glob("*.json"))
-    if not files:
-        fail(f"{folder}: no task files (*.json) found")
+    from metagrow.domains.lists import examples_folder
+
+    folder = examples_folder() if folder is None else folder
     try:
-        dom = pick(DOMAINS, domain, "domain")
+        if not budget > 0:
+            raise UsageError(f"--budget must be positive, got {budget}")
         eng = pick(ENGINES, engine, "engine")
-        tasks = [load_task(f, dom) for f in files]
+        if domain != "auto":
+            pick(DOMAINS, domain, "domain")
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: no such folder")
+        files = sorted(folder.glob("*.json"))
+        if not files:
+            raise UsageError(f"{folder}: no task files (*.json) found")
+        loaded = [read_task(f, domain) for f in files]
     except (UsageError, TaskFileError) as err:
         fail(str(err))
+    tasks = [task for _, task in loaded]
+    kinds = sorted({dom.name for dom, _ in loaded})
+    what = f"{kinds[0]} tasks" if len(kinds) == 1 else f"tasks ({', '.join(kinds)})"
     console = Console(width=None if sys.stdout.isatty() else 140)
-    table = Table(title=f"metagrow: {len(tasks)} {dom.name} tasks, {budget:g} s each")
+    table = Table(title=f"metagrow: {len(tasks)} {what}, {budget:g} s each")
     for col in ("task", "solved", "seconds", "programs"):
         table.add_column(col, no_wrap=True)
     table.add_column("program", overflow="fold")
     solved = done = 0
     with console.status("searching...") as status:
         try:
-            for task in tasks:
+            for dom, task in loaded:
                 status.update(f"searching for {task.name}...")
                 limits = Budget(budget, run_limits=dom.limits())
                 r = solve_in_domain(task, dom, dom.grammar(), eng, limits, attempts=2)
