@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from metagrow.cli._choices import DOMAINS, ENGINES, pick
-from metagrow.cli._errors import INTERRUPTED, UsageError, fail, interrupted
+from metagrow.cli._errors import CommandGroup, UsageError, fail, interrupted, run
+from metagrow.cli._runs import check_budget
 from metagrow.cli._tasks import read_task
 from metagrow.domains import Domain, TaskFileError
 from metagrow.lang import (
@@ -24,6 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=CommandGroup,
 )
 
 EngineOpt = Annotated[str, typer.Option(help=f"Search engine: {', '.join(ENGINES)}.")]
@@ -86,8 +88,7 @@ def solve_command(
 ) -> None:
     """Search for a program that maps every train input to its output; predict the tests."""
     try:
-        if not budget > 0:
-            raise UsageError(f"--budget must be positive, got {budget}")
+        check_budget(budget)
         if attempts < 1:
             raise UsageError(f"--attempts must be at least 1, got {attempts}")
         if memory is not None and memory < 1:
@@ -189,8 +190,7 @@ def demo_command(
 
     folder = examples_folder() if folder is None else folder
     try:
-        if not budget > 0:
-            raise UsageError(f"--budget must be positive, got {budget}")
+        check_budget(budget)
         eng = pick(ENGINES, engine, "engine")
         if domain != "auto":
             pick(DOMAINS, domain, "domain")
@@ -239,18 +239,5 @@ _register_subcommands()
 
 
 def main() -> None:
-    """The ``metagrow`` command. Ctrl-C where no command handles it (while starting up,
-    reading tasks, ...) still ends with one line and exit code 130: Typer turns it into a
-    silent exit, recognisable by the ``KeyboardInterrupt`` it was raised from."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        print("metagrow: interrupted: nothing was kept", file=sys.stderr)
-        sys.exit(INTERRUPTED)
-    except SystemExit as done:
-        exit_ = done.__context__
-        if done.code == INTERRUPTED and isinstance(
-            getattr(exit_, "__cause__", None), KeyboardInterrupt
-        ):
-            print("metagrow: interrupted: nothing was kept", file=sys.stderr)
-        raise
+    """The ``metagrow`` command."""
+    run(app)

@@ -22,9 +22,11 @@ from metagrow.cli._runs import (
     MemoryOpt,
     StoreOpt,
     backend_for,
+    check_outputs,
     check_run_options,
     stopped,
     suite_progress,
+    write_report,
 )
 from metagrow.domains import TaskFileError, load_task
 
@@ -60,6 +62,7 @@ def bench_lists(
     domain = ListsDomain()
     try:
         check_run_options(budget, jobs, limit, memory)
+        check_outputs(json_out, markdown_out)
         eng = pick(ENGINES, engine, "engine")
         if tasks is not None:
             files = sorted(tasks.glob("*.json"))
@@ -102,9 +105,9 @@ def bench_lists(
             report = err.report
     _print_table(report)
     if json_out is not None:
-        json_out.write_text(json.dumps(report.to_json(), indent=1) + "\n")
+        write_report(json_out, json.dumps(report.to_json(), indent=1) + "\n")
     if markdown_out is not None:
-        markdown_out.write_text(report.markdown())
+        write_report(markdown_out, report.markdown())
     if stop is not None:
         stopped(stop, [json_out, markdown_out])
 

@@ -22,9 +22,11 @@ from metagrow.cli._runs import (
     MemoryOpt,
     StoreOpt,
     backend_for,
+    check_outputs,
     check_run_options,
     stopped,
     suite_progress,
+    write_report,
 )
 from metagrow.domains import TaskFileError
 
@@ -60,6 +62,7 @@ def bench_arc(
     domain = GridsDomain()
     try:
         check_run_options(budget, jobs, limit, memory)
+        check_outputs(json_out, submission, markdown_out)
         eng = pick(ENGINES, engine, "engine")
         if tasks is not None:
             task_list = load_arc_folder(tasks)
@@ -98,21 +101,13 @@ def bench_arc(
             report, predictions = err.report, err.submission
     _print_summary(report)
     if json_out is not None:
-        _write(json_out, json.dumps(report.to_json(), indent=1) + "\n")
+        write_report(json_out, json.dumps(report.to_json(), indent=1) + "\n")
     if submission is not None:
-        _write(submission, json.dumps(predictions) + "\n")
+        write_report(submission, json.dumps(predictions) + "\n")
     if markdown_out is not None:
-        _write(markdown_out, report.markdown())
+        write_report(markdown_out, report.markdown())
     if stop is not None:
         stopped(stop, [json_out, submission, markdown_out])
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    except OSError as err:
-        fail(f"{path}: cannot write ({err.strerror})")
 
 
 def _print_summary(report: object) -> None:
