@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -126,3 +127,12 @@ def test_ctrl_c_during_bench_arc_writes_report_and_submission(tmp_path: Path) ->
     assert [t["task"] for t in report["tasks"]] == ["a-flip"]
     assert json.loads(sub.read_text())["a-flip"][0]["attempt_1"] == [[9, 8, 7]]
     assert err.strip().splitlines()[-1].endswith("for the 1 of 4 tasks finished")
+
+
+def test_ctrl_c_during_demo_shows_the_tasks_finished(tmp_path: Path, examples_dir: Path) -> None:
+    folder = _noise_folder(tmp_path, examples_dir, 1)
+    out, err = interrupted(["demo", str(folder), "--budget", "60"], tmp_path, 8.0)
+    finished = re.fullmatch(r"metagrow: interrupted: the table shows the (\d) of 4 tasks finished",
+                            err.strip())  # fmt: skip
+    assert finished is not None, err
+    assert f"solved {finished.group(1)}/{finished.group(1)}" in out

@@ -14,9 +14,7 @@ from metagrow.cli._errors import CommandGroup, UsageError, fail, interrupted, ru
 from metagrow.cli._runs import check_budget
 from metagrow.cli._tasks import read_task
 from metagrow.domains import Domain, TaskFileError
-from metagrow.lang import (
-    Type,
-)
+from metagrow.lang import Type
 from metagrow.search import Budget, SolveInterrupted, SolveResult, solve_in_domain
 
 app = typer.Typer(
