@@ -44,6 +44,7 @@ def test_every_example_program_runs(program: str, arg: str, expected: object) ->
         (["(lam (reverse $0))", "[]"], []),
         (["(lam (lam (append $0 $1)))", "[1]", "[2, 3]"], [2, 3, 1]),
         (["(lam (if (empty? $0) 0 1))", "[]"], 0),
+        (["(+ 1 2)"], 3),
         (["(lam $0)", "[[true]]", "--type", "list(list(bool)) -> list(list(bool))"], [[True]]),
     ],
 )
@@ -68,7 +69,7 @@ def test_type_variables_are_filled_in_from_the_arguments(args: list[str], expect
         (["(lam (lam (append $0 $1)))", "[1]", "[true]"], "expected an int, got True"),
         (["(lam (reverse $0))", "[1]", "--type", "int -> int"], "not --type int -> int"),
         (["(lam (reverse $0))", "[1]", "--type", "list(int ->"], "--type"),
-        (["(lam (length $0))", "[1]", "[2]"], "takes 1 arguments, got 2"),
+        (["(lam (length $0))", "[1]", "[2]"], "takes 1 argument(s), got 2"),
     ],
 )
 def test_a_failing_run_is_one_line(args: list[str], needle: str) -> None:

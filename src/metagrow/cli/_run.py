@@ -38,7 +38,9 @@ def run_command(
     program: Annotated[
         str, typer.Argument(help="A program, e.g. '(lam (map (lam (+ $0 1)) $0))'.")
     ],
-    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="JSON arguments.")],
+    inputs: Annotated[
+        list[str] | None, typer.Argument(metavar="[INPUT]...", help="JSON arguments.")
+    ] = None,
     domain: Annotated[str, typer.Option(help=f"Domain: {', '.join(DOMAINS)}.")] = "lists",
     type_text: Annotated[
         str | None,
@@ -53,6 +55,7 @@ def run_command(
     ] = None,
 ) -> None:
     """Type-check a program and run it on JSON arguments."""
+    inputs = inputs or []
     try:
         dom = pick(DOMAINS, domain, "domain")
         grammar = dom.grammar()
@@ -65,7 +68,7 @@ def run_command(
         t = infer(expr, grammar)
         if len(inputs) != len(t.arguments()):
             raise UsageError(
-                f"the program has type {t} and takes {len(t.arguments())} arguments, "
+                f"the program has type {t} and takes {len(t.arguments())} argument(s), "
                 f"got {len(inputs)}"
             )
         values = [_json_arg(text) for text in inputs]
