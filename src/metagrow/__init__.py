@@ -1,17 +1,40 @@
-"""metagrow: learn models that are programs.
+"""metagrow: learn models that are typed programs from a few input/output examples.
 
-Typed programs over algorithmic primitives are found by search from a few input/output
-examples, and a library of reusable functions grows across tasks. From Python::
+Programs are found by search over a domain's primitives (lists, ARC grids, digit
+images, or a domain of your own), and a library of inventions grows across tasks. The
+command line is ``metagrow`` (``metagrow --help``). From Python::
 
     import metagrow
     result = metagrow.solve("examples/lists/keep-evens.json", budget=5)
     print(result.program, result.predictions)
 
 ``metagrow.solve`` and ``metagrow.learn`` take the options of ``metagrow solve`` and
-``metagrow learn``; the packages below (``metagrow.lang``, ``metagrow.domains``,
-``metagrow.search``, ...) hold the parts.
+``metagrow learn`` (imported on first use, so that ``import metagrow`` stays light). The
+packages below are the layers: ``lang`` (types, programs, interpreter), ``domains``,
+``search``, ``library``, ``guide``, ``learning``, ``store``, ``bench`` and ``api``.
 """
 
-from metagrow.api import LearnReport, SolveReport, learn, solve
+from __future__ import annotations
 
-__all__ = ["LearnReport", "SolveReport", "learn", "solve"]
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from metagrow.api import LearnReport, SolveReport, learn, solve
+
+try:
+    __version__ = version("metagrow")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
+
+_API = ("LearnReport", "SolveReport", "learn", "solve")
+
+__all__ = ["LearnReport", "SolveReport", "__version__", "learn", "solve"]
+
+
+def __getattr__(name: str) -> object:
+    if name in _API:
+        from metagrow import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'metagrow' has no attribute {name!r}")

@@ -1,6 +1,13 @@
 """Benchmarks: run suites of tasks, score them, report JSON and Markdown."""
 
-from metagrow.bench._arc import ArcReport, ArcTaskRecord, run_arc, score_arc, submission_entry
+from metagrow.bench._arc import (
+    ArcReport,
+    ArcTaskRecord,
+    arc_score,
+    run_arc,
+    score_arc,
+    submission_entry,
+)
 from metagrow.bench._digits import (
     DigitsConfig,
     DigitsReport,
@@ -9,7 +16,15 @@ from metagrow.bench._digits import (
     run_digits,
 )
 from metagrow.bench._digits_modules import module_from_record, module_record
-from metagrow.bench._report import BenchReport, TaskRecord, git_commit, machine
+from metagrow.bench._report import (
+    BenchReport,
+    SuiteInterrupted,
+    TaskRecord,
+    git_commit,
+    known,
+    machine,
+    unknown_note,
+)
 from metagrow.bench._run import run_suite, score
 
 __all__ = [
@@ -19,8 +34,11 @@ __all__ = [
     "DigitsConfig",
     "DigitsReport",
     "DigitsTaskRecord",
+    "SuiteInterrupted",
     "TaskRecord",
+    "arc_score",
     "git_commit",
+    "known",
     "machine",
     "module_from_record",
     "module_record",
@@ -31,4 +49,5 @@ __all__ = [
     "score",
     "score_arc",
     "submission_entry",
+    "unknown_note",
 ]

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import final
 
-from metagrow.bench._report import git_commit, machine, report_json
+from metagrow.bench._report import (
+    SuiteInterrupted,
+    git_commit,
+    known,
+    machine,
+    report_json,
+    stopped_note,
+    stopping,
+    unknown_note,
+)
 from metagrow.lang import Task
 from metagrow.search import Backend, SolveJob, TaskOutcome
 
@@ -27,12 +36,13 @@ Attempts = dict[str, object]
 class ArcTaskRecord:
     """One task's ARC outcome: ``correct`` of ``tests`` test inputs (those with a known
     output) right within two attempts, ``score`` their fraction, ``solved`` if a program
-    fits every train example."""
+    fits every train example. ``correct`` and ``score`` are ``None`` (not known) when the
+    task holds back every test output."""
 
     task: str
     tests: int
-    correct: int
-    score: float
+    correct: int | None
+    score: float | None
     solved: bool
     seconds: float
     programs_tried: int
@@ -49,21 +59,25 @@ class ArcReport:
     jobs: int
     tasks: tuple[ArcTaskRecord, ...]
     wall_seconds: float
+    planned: int | None = None  # the suite's size, when Ctrl-C stopped it before the end
     commit: str = field(default_factory=lambda: git_commit())
     machine: dict[str, object] = field(default_factory=lambda: machine())
 
     @property
     def totals(self) -> dict[str, object]:
         n = len(self.tasks)
-        total = sum(t.score for t in self.tasks)
+        known = [t for t in self.tasks if t.score is not None]
+        total = sum(t.score or 0.0 for t in known)
         seconds = sorted(t.seconds for t in self.tasks)
         return {
             "tasks": n,
+            "tasks_scored": len(known),  # the denominator of score and score_percent
+            "tasks_unknown": n - len(known),  # every test output held back: not scored
             "score": round(total, 3),
-            "score_percent": round(100 * total / n, 2) if n else 0.0,
-            "tasks_all_correct": sum(t.tests > 0 and t.correct == t.tests for t in self.tasks),
+            "score_percent": round(100 * total / len(known), 2) if known else None,
+            "tasks_all_correct": sum(t.correct == t.tests for t in known),
             "test_inputs": sum(t.tests for t in self.tasks),
-            "test_inputs_correct": sum(t.correct for t in self.tasks),
+            "test_inputs_correct": sum(t.correct or 0 for t in known),
             "train_solved": sum(t.solved for t in self.tasks),
             "errors": sum(t.error is not None for t in self.tasks),
             "programs_tried": sum(t.programs_tried for t in self.tasks),
@@ -79,8 +93,9 @@ class ArcReport:
         t = self.totals
         lines = [
             f"**{self.suite}**, engine `{self.engine}`, {self.budget:g} s per task, "
-            f"{self.jobs} jobs, commit `{self.commit}`: score {t['score']}/{t['tasks']} "
-            f"({t['score_percent']}%), {t['train_solved']} train-solved, "
+            f"{self.jobs} jobs, commit `{self.commit}`{stopped_note(self)}: "
+            f"score {t['score']}/{t['tasks_scored']} "
+            f"({known(t['score_percent'])}%), {unknown_note(t)}{t['train_solved']} train-solved, "
             f"wall {self.wall_seconds:.0f} s",
             "",
             "| task | score | solved | seconds | programs | program |",
@@ -89,21 +104,27 @@ class ArcReport:
         for r in self.tasks:
             program = f"`{r.program}`" if r.program else (r.error or "-")
             lines.append(
-                f"| {r.task} | {r.correct}/{r.tests} | {r.solved} | {r.seconds:.2f} "
+                f"| {r.task} | {arc_score(r)} | {r.solved} | {r.seconds:.2f} "
                 f"| {r.programs_tried} | {program} |"
             )
         return "\n".join(lines) + "\n"
 
 
+def arc_score(record: ArcTaskRecord) -> str:
+    """A task's score for a table: ``1/2``, or ``n/a`` where it is not known."""
+    return "n/a" if record.correct is None else f"{record.correct}/{record.tests}"
+
+
 def score_arc(task: Task, outcome: TaskOutcome) -> ArcTaskRecord:
     """The ARC record of one outcome: each test input with a known output is right if it
-    is among the first two attempts."""
+    is among the first two attempts; not known when no test output is."""
     known = [ex for ex in task.test if ex.has_output]
     result = outcome.result
     if result is None:
         return ArcTaskRecord(
-            task.name, len(known), 0, 0.0, False, outcome.seconds, 0, None, outcome.error
-        )
+            task.name, len(known), 0 if known else None, 0.0 if known else None, False,
+            outcome.seconds, 0, None, outcome.error,
+        )  # fmt: skip
     correct = sum(
         ex.output in preds[:ATTEMPTS]
         for ex, preds in zip(task.test, result.predictions, strict=True)
@@ -112,8 +133,8 @@ def score_arc(task: Task, outcome: TaskOutcome) -> ArcTaskRecord:
     return ArcTaskRecord(
         task=task.name,
         tests=len(known),
-        correct=correct,
-        score=correct / len(known) if known else 0.0,
+        correct=correct if known else None,
+        score=correct / len(known) if known else None,
         solved=result.solved,
         seconds=round(outcome.seconds, 4),
         programs_tried=result.programs_tried,
@@ -152,17 +173,36 @@ def run_arc(
     on_record: Callable[[ArcTaskRecord], None] | None = None,
 ) -> tuple[ArcReport, dict[str, list[Attempts]]]:
     """Solve every task with ``job`` on ``backend``; the report (records in task order)
-    and the submission."""
+    and the submission. Ctrl-C stops the backend and raises :class:`SuiteInterrupted`
+    with both for the tasks finished."""
     start = time.perf_counter()
     records: dict[int, ArcTaskRecord] = {}
     entries: dict[int, list[Attempts]] = {}
-    for outcome in backend.run(job, tasks):
-        task = tasks[outcome.index]
-        record = score_arc(task, outcome)
-        records[outcome.index] = record
-        entries[outcome.index] = submission_entry(task, outcome, _encoder(job, task))
-        if on_record is not None:
-            on_record(record)
+    try:
+        with stopping(backend.run(job, tasks)) as outcomes:
+            for outcome in outcomes:
+                task = tasks[outcome.index]
+                record = score_arc(task, outcome)
+                records[outcome.index] = record
+                entries[outcome.index] = submission_entry(task, outcome, _encoder(job, task))
+                if on_record is not None:
+                    on_record(record)
+    except KeyboardInterrupt:
+        report, submission = _arc_report(suite, tasks, job, jobs, records, entries, start)
+        report = replace(report, planned=len(tasks))
+        raise SuiteInterrupted(report, len(tasks), submission) from None
+    return _arc_report(suite, tasks, job, jobs, records, entries, start)
+
+
+def _arc_report(
+    suite: str,
+    tasks: Sequence[Task],
+    job: SolveJob,
+    jobs: int,
+    records: dict[int, ArcTaskRecord],
+    entries: dict[int, list[Attempts]],
+    start: float,
+) -> tuple[ArcReport, dict[str, list[Attempts]]]:
     order = sorted(records)
     report = ArcReport(
         suite=suite,

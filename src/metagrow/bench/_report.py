@@ -5,22 +5,26 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, final
+from typing import Any, Protocol, TypeVar, final
+
+T = TypeVar("T")
 
 
 @final
 @dataclass(frozen=True, slots=True)
 class TaskRecord:
     """One task's outcome: ``solved`` (every train example right), ``test_correct`` (every
-    test output among the attempts), ``top1_correct`` (every test output first)."""
+    known test output among the attempts), ``top1_correct`` (every known test output
+    first); both ``None`` (not known) when the task holds back all its test outputs."""
 
     task: str
     solved: bool
-    test_correct: bool
-    top1_correct: bool
+    test_correct: bool | None
+    top1_correct: bool | None
     seconds: float
     programs_tried: int
     program: str | None
@@ -38,6 +42,7 @@ class BenchReport:
     jobs: int
     tasks: tuple[TaskRecord, ...]
     wall_seconds: float
+    planned: int | None = None  # the suite's size, when Ctrl-C stopped it before the end
     commit: str = field(default_factory=lambda: git_commit())
     machine: dict[str, object] = field(default_factory=lambda: machine())
 
@@ -47,11 +52,14 @@ class BenchReport:
         tried = sum(t.programs_tried for t in self.tasks)
         busy = sum(t.seconds for t in self.tasks)
         over = [t.seconds / self.budget for t in self.tasks if t.error is None]
+        known = [t for t in self.tasks if t.test_correct is not None]
         return {
             "tasks": n,
+            "tasks_scored": len(known),  # the denominator of test_correct and top1_correct
+            "tasks_unknown": n - len(known),  # every test output held back: not scored
             "solved": sum(t.solved for t in self.tasks),
-            "test_correct": sum(t.test_correct for t in self.tasks),
-            "top1_correct": sum(t.top1_correct for t in self.tasks),
+            "test_correct": sum(bool(t.test_correct) for t in known),
+            "top1_correct": sum(bool(t.top1_correct) for t in known),
             "errors": sum(t.error is not None for t in self.tasks),
             "programs_tried": tried,
             "programs_per_second": round(tried / busy) if busy > 0 else 0,
@@ -68,9 +76,10 @@ class BenchReport:
         t = self.totals
         lines = [
             f"**{self.suite}**, engine `{self.engine}`, {self.budget:g} s per task, "
-            f"{self.jobs} jobs, commit `{self.commit}`: "
-            f"{t['test_correct']}/{t['tasks']} test-correct (top-2), "
-            f"{t['top1_correct']}/{t['tasks']} top-1, {t['solved']}/{t['tasks']} train-solved, "
+            f"{self.jobs} jobs, commit `{self.commit}`{stopped_note(self)}: "
+            f"{t['test_correct']}/{t['tasks_scored']} test-correct (top-2), "
+            f"{t['top1_correct']}/{t['tasks_scored']} top-1, "
+            f"{unknown_note(t)}{t['solved']}/{t['tasks']} train-solved, "
             f"{t['programs_per_second']:,} programs/s per worker, "
             f"wall {self.wall_seconds:.0f} s",
             "",
@@ -80,10 +89,28 @@ class BenchReport:
         for r in self.tasks:
             program = f"`{r.program}`" if r.program else (r.error or "-")
             lines.append(
-                f"| {r.task} | {r.solved} | {r.test_correct} | {r.seconds:.2f} "
+                f"| {r.task} | {r.solved} | {known(r.test_correct)} | {r.seconds:.2f} "
                 f"| {r.programs_tried} | {program} |"
             )
         return "\n".join(lines) + "\n"
+
+
+def stopped_note(report: RunReport) -> str:
+    """``" (interrupted after 17 of 199 tasks)"`` for a report of a suite stopped early."""
+    if report.planned is None:
+        return ""
+    return f" (interrupted after {len(report.tasks)} of {report.planned} tasks)"
+
+
+def known(value: object) -> str:
+    """A score for a table: ``n/a`` where it is not known."""
+    return "n/a" if value is None else str(value)
+
+
+def unknown_note(totals: dict[str, object]) -> str:
+    """``"3 not known (test outputs held back), "`` when some tasks could not be scored."""
+    unknown = totals["tasks_unknown"]
+    return f"{unknown} not known (test outputs held back), " if unknown else ""
 
 
 class RunReport(Protocol):
@@ -104,9 +131,39 @@ class RunReport(Protocol):
     @property
     def wall_seconds(self) -> float: ...
     @property
+    def planned(self) -> int | None: ...
+    @property
     def totals(self) -> dict[str, object]: ...
     @property
     def tasks(self) -> tuple[Any, ...]: ...
+
+
+class SuiteInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a suite: a ``KeyboardInterrupt`` that carries the report of the tasks
+    finished (``report``) and how many tasks the suite had (``planned``); for ARC, also
+    the submission for the tasks finished."""
+
+    def __init__(
+        self,
+        report: RunReport,
+        planned: int,
+        submission: dict[str, list[dict[str, object]]] | None = None,
+    ) -> None:
+        super().__init__(f"{report.suite} interrupted after {len(report.tasks)} of {planned} tasks")
+        self.report = report
+        self.planned = planned
+        self.submission = submission
+
+
+@contextmanager
+def stopping(outcomes: Iterator[T]) -> Iterator[Iterator[T]]:
+    """``outcomes`` (a backend's run), closed however the block ends, so that a backend
+    stopped early (Ctrl-C, an error) releases its workers at once."""
+    try:
+        yield outcomes
+    finally:
+        if isinstance(outcomes, Generator):
+            outcomes.close()
 
 
 def report_json(report: RunReport) -> dict[str, object]:
@@ -119,6 +176,8 @@ def report_json(report: RunReport) -> dict[str, object]:
         "commit": report.commit,
         "machine": report.machine,
         "wall_seconds": round(report.wall_seconds, 2),
+        "interrupted": report.planned is not None,
+        "tasks_planned": len(report.tasks) if report.planned is None else report.planned,
         "totals": report.totals,
         "tasks": [asdict(t) for t in report.tasks],
     }

@@ -4,31 +4,29 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from metagrow.bench._report import BenchReport, TaskRecord
+from metagrow.bench._report import BenchReport, SuiteInterrupted, TaskRecord, stopping
 from metagrow.lang import Task
 from metagrow.search import Backend, SolveJob, TaskOutcome
 
 
 def score(task: Task, outcome: TaskOutcome) -> TaskRecord:
-    """A task's record from its outcome: test outputs checked against the attempts."""
+    """A task's record from its outcome: the known test outputs checked against the
+    attempts; not known (``None``) when the task holds back every test output."""
+    scored = any(ex.has_output for ex in task.test)
     result = outcome.result
     if result is None:
-        return TaskRecord(task.name, False, False, False, outcome.seconds, 0, None, outcome.error)
-    tests = [ex for ex in task.test if ex.has_output]
-    hits = [ex.output in preds for ex, preds in zip(task.test, result.predictions, strict=True)]
-    firsts = [
-        bool(preds) and preds[0] == ex.output
-        for ex, preds in zip(task.test, result.predictions, strict=True)
-    ]
-    scored = bool(tests)
+        return TaskRecord(
+            task.name, False, False if scored else None, False if scored else None,
+            outcome.seconds, 0, None, outcome.error,
+        )  # fmt: skip
+    pairs = [(ex, p) for ex, p in zip(task.test, result.predictions, strict=True) if ex.has_output]
     return TaskRecord(
         task=task.name,
         solved=result.solved,
-        test_correct=scored
-        and all(h for h, ex in zip(hits, task.test, strict=True) if ex.has_output),
-        top1_correct=scored
-        and all(f for f, ex in zip(firsts, task.test, strict=True) if ex.has_output),
+        test_correct=all(ex.output in preds for ex, preds in pairs) if scored else None,
+        top1_correct=all(bool(p) and p[0] == ex.output for ex, p in pairs) if scored else None,
         seconds=round(result.seconds, 4),
         programs_tried=result.programs_tried,
         program=None if result.program is None else str(result.program),
@@ -45,14 +43,27 @@ def run_suite(
     jobs: int,
     on_record: Callable[[TaskRecord], None] | None = None,
 ) -> BenchReport:
-    """Solve every task with ``job`` on ``backend``; records come back in task order."""
+    """Solve every task with ``job`` on ``backend``; records come back in task order.
+    Ctrl-C stops the backend and raises :class:`SuiteInterrupted` with the report of the
+    tasks finished."""
     start = time.perf_counter()
     records: dict[int, TaskRecord] = {}
-    for outcome in backend.run(job, tasks):
-        record = score(tasks[outcome.index], outcome)
-        records[outcome.index] = record
-        if on_record is not None:
-            on_record(record)
+    try:
+        with stopping(backend.run(job, tasks)) as outcomes:
+            for outcome in outcomes:
+                record = score(tasks[outcome.index], outcome)
+                records[outcome.index] = record
+                if on_record is not None:
+                    on_record(record)
+    except KeyboardInterrupt:
+        report = replace(_report(suite, job, jobs, records, start), planned=len(tasks))
+        raise SuiteInterrupted(report, len(tasks)) from None
+    return _report(suite, job, jobs, records, start)
+
+
+def _report(
+    suite: str, job: SolveJob, jobs: int, records: dict[int, TaskRecord], start: float
+) -> BenchReport:
     ordered = tuple(records[i] for i in sorted(records))
     return BenchReport(
         suite=suite,

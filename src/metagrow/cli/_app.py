@@ -10,19 +10,11 @@ from typing import Annotated
 import typer
 
 from metagrow.cli._choices import DOMAIN_HELP, ENGINES, pick, pick_domain
-from metagrow.cli._errors import UsageError, fail
+from metagrow.cli._errors import CommandGroup, UsageError, fail, interrupted, run
+from metagrow.cli._runs import check_budget
 from metagrow.cli._tasks import read_task
-from metagrow.domains import TaskFileError, ValueDecodeError, load_task
-from metagrow.lang import (
-    FAIL,
-    Program,
-    ProgramParseError,
-    ProgramTypeError,
-    TypeParseError,
-    infer,
-    parse,
-)
-from metagrow.search import Budget, solve_in_domain
+from metagrow.domains import TaskFileError
+from metagrow.search import Budget, SolveInterrupted, solve_in_domain
 
 app = typer.Typer(
     name="metagrow",
@@ -30,10 +22,30 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=CommandGroup,
 )
 
-DomainOpt = Annotated[str, typer.Option(help=DOMAIN_HELP)]
 EngineOpt = Annotated[str, typer.Option(help=f"Search engine: {', '.join(ENGINES)}.")]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from metagrow import __version__
+
+        print(f"metagrow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Learn models that are programs, from a few input/output examples."""
 
 
 def _register_subcommands() -> None:
@@ -43,10 +55,12 @@ def _register_subcommands() -> None:
     from metagrow.cli._domain_app import domain_app
     from metagrow.cli._guide_app import guide_app
     from metagrow.cli._learn import learn_command, library_app
+    from metagrow.cli._run import run_command
 
     bench_app.command("arc")(bench_arc)
     bench_app.command("digits")(bench_digits)
     app.add_typer(bench_app, name="bench")
+    app.command("run")(run_command)
     app.command("learn")(learn_command)
     app.add_typer(library_app, name="library")
     app.add_typer(guide_app, name="guide")
@@ -76,22 +90,32 @@ def solve_command(
     from metagrow.store import StoreError
 
     try:
-        if not budget > 0:
-            raise UsageError(f"--budget must be positive, got {budget}")
+        check_budget(budget)
         if attempts < 1:
             raise UsageError(f"--attempts must be at least 1, got {attempts}")
         if memory is not None and memory < 1:
             raise UsageError(f"--memory must be a positive number of MiB, got {memory}")
         eng = pick(ENGINES, engine, "engine")
         dom, task = read_task(task_file, domain)
+    except (UsageError, TaskFileError) as err:
+        fail(str(err))
+    stop: SolveInterrupted | None = None
+    try:
         record = api.solve(task, dom, budget, attempts, store, engine=eng, memory=memory,
                            guide=guide).to_json()  # fmt: skip
-    except (UsageError, TaskFileError, StoreError) as err:
+    except StoreError as err:
         fail(str(err))
+    except SolveInterrupted as err:
+        stop, record = err, api.report(err.result, dom, task).to_json()
+    except KeyboardInterrupt:
+        interrupted("before the search began: nothing found")
     if as_json:
         print(json.dumps(record))
     else:
         _show_result(record)
+    if stop is not None:
+        what = "the best result" if record["solved"] else "what was found"
+        interrupted(f"printed {what} after {record['seconds']:.1f} s of search")
 
 
 def _show_result(record: dict[str, object]) -> None:
@@ -107,97 +131,93 @@ def _show_result(record: dict[str, object]) -> None:
         console.print(f"program: [cyan]{record['program']}[/]", highlight=False)
     predictions = record["predictions"]
     assert isinstance(predictions, list)
+    for line in attempt_lines(predictions):
+        console.print(line, highlight=False)
+
+
+def attempt_lines(predictions: list[list[object]]) -> list[str]:
+    """The attempts for each test input as text, one attempt a line, so that an int
+    task's two attempts never read as a list: ``test 0: 3`` for one attempt, ``test 0,
+    attempt 1: 3`` and ``test 0, attempt 2: 4`` for two."""
+    lines = []
     for i, preds in enumerate(predictions):
-        console.print(f"test {i}: {json.dumps(preds)}", highlight=False)
-
-
-@app.command("run")
-def run_command(
-    program: Annotated[
-        str, typer.Argument(help="A program, e.g. '(lam (map (lam (+ $0 1)) $0))'.")
-    ],
-    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="JSON arguments.")],
-    domain: DomainOpt = "lists",
-) -> None:
-    """Type-check a program and run it on JSON arguments."""
-    try:
-        dom = pick_domain(domain)
-        expr = parse(program)
-        t = infer(expr, dom.grammar())
-        arg_types = t.arguments()
-        if len(inputs) != len(arg_types):
-            raise UsageError(
-                f"the program has type {t} and takes {len(arg_types)} arguments, got {len(inputs)}"
-            )
-        args = [dom.decode(_json_arg(text), at) for text, at in zip(inputs, arg_types, strict=True)]
-    except (UsageError, ProgramParseError, ProgramTypeError, TypeParseError) as err:
-        fail(str(err))
-    except ValueDecodeError as err:
-        fail(f"argument does not fit the program's type: {err}")
-    compiled = Program(expr, dom.grammar().primitives)
-    value = compiled.run(args, dom.limits())
-    if value is FAIL:
-        fail(f"the program failed: {compiled.last_error}")
-    print(json.dumps(dom.encode(value, t.returns())))
-
-
-def _json_arg(text: str) -> object:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise UsageError(f"argument {text!r} is not JSON ({err.msg})") from None
+        if not preds:
+            lines.append(f"test {i}: no answer")
+        for k, pred in enumerate(preds):
+            label = f"test {i}" if len(preds) == 1 else f"test {i}, attempt {k + 1}"
+            text = "the program failed on this input" if pred is None else json.dumps(pred)
+            lines.append(f"{label}: {text}")
+    return lines
 
 
 @app.command("demo")
 def demo_command(
-    folder: Annotated[Path, typer.Argument(help="Folder of task files.")] = Path("examples/lists"),
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="Folder of task files (default: the example list tasks shipped)."),
+    ] = None,
     budget: Annotated[float, typer.Option(help="Seconds per task.")] = 10.0,
-    domain: DomainOpt = "lists",
+    domain: Annotated[
+        str, typer.Option(help=f"auto (from each file's format) or {DOMAIN_HELP}")
+    ] = "auto",
     engine: EngineOpt = "bottomup",
 ) -> None:
     """Solve every task in a folder and show what was found."""
     from rich.console import Console
     from rich.table import Table
 
-    files = sorted(folder.glob("*.json"))
-    if not files:
-        fail(f"{folder}: no task files (*.json) found")
+    from metagrow.domains.lists import examples_folder
+
+    folder = examples_folder() if folder is None else folder
     try:
-        dom = pick_domain(domain)
+        check_budget(budget)
         eng = pick(ENGINES, engine, "engine")
-        tasks = [load_task(f, dom) for f in files]
+        if domain != "auto":
+            pick_domain(domain)
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: no such folder")
+        files = sorted(folder.glob("*.json"))
+        if not files:
+            raise UsageError(f"{folder}: no task files (*.json) found")
+        loaded = [read_task(f, domain) for f in files]
     except (UsageError, TaskFileError) as err:
         fail(str(err))
+    tasks = [task for _, task in loaded]
+    kinds = sorted({dom.name for dom, _ in loaded})
+    what = f"{kinds[0]} tasks" if len(kinds) == 1 else f"tasks ({', '.join(kinds)})"
     console = Console(width=None if sys.stdout.isatty() else 140)
-    table = Table(title=f"metagrow: {len(tasks)} {dom.name} tasks, {budget:g} s each")
+    table = Table(title=f"metagrow: {len(tasks)} {what}, {budget:g} s each")
     for col in ("task", "solved", "seconds", "programs"):
         table.add_column(col, no_wrap=True)
     table.add_column("program", overflow="fold")
-    solved = 0
+    solved = done = 0
     with console.status("searching...") as status:
-        for task in tasks:
-            status.update(f"searching for {task.name}...")
-            limits = Budget(budget, run_limits=dom.limits())
-            r = solve_in_domain(task, dom, dom.grammar(), eng, limits, attempts=2)
-            solved += r.solved
-            first = r.first_solution_seconds
-            table.add_row(
-                task.name,
-                "yes" if r.solved else "no",
-                f"{first:.2f}" if first is not None else f">{budget:g}",
-                str(r.programs_tried),
-                str(r.program) if r.program is not None else "-",
-            )
+        try:
+            for dom, task in loaded:
+                status.update(f"searching for {task.name}...")
+                limits = Budget(budget, run_limits=dom.limits())
+                r = solve_in_domain(task, dom, dom.grammar(), eng, limits, attempts=2)
+                solved += r.solved
+                done += 1
+                first = r.first_solution_seconds
+                table.add_row(
+                    task.name,
+                    "yes" if r.solved else "no",
+                    f"{first:.2f}" if first is not None else f">{budget:g}",
+                    str(r.programs_tried),
+                    str(r.program) if r.program is not None else "-",
+                )
+        except KeyboardInterrupt:
+            pass  # show the tasks finished
     console.print(table)
-    console.print(f"solved {solved}/{len(tasks)}")
+    console.print(f"solved {solved}/{done}")
+    if done < len(tasks):
+        interrupted(f"the table shows the {done} of {len(tasks)} tasks finished")
 
 
 _register_subcommands()
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        print("metagrow: interrupted", file=sys.stderr)
-        sys.exit(130)
+    """The ``metagrow`` command."""
+    run(app)

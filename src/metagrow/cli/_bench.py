@@ -22,8 +22,11 @@ from metagrow.cli._runs import (
     MemoryOpt,
     StoreOpt,
     backend_for,
+    check_outputs,
     check_run_options,
+    stopped,
     suite_progress,
+    write_report,
 )
 from metagrow.domains import TaskFileError
 
@@ -55,12 +58,13 @@ def bench_lists(
     """Solve the list-function suite, or any domain's suite or folder of task files
     (``--domain``, ``--tasks``), and score the tests."""
 
-    from metagrow.bench import TaskRecord, run_suite
+    from metagrow.bench import BenchReport, SuiteInterrupted, TaskRecord, run_suite
     from metagrow.cli._learn import load_tasks
     from metagrow.search import Budget, SolveJob
 
     try:
         check_run_options(budget, jobs, limit, memory)
+        check_outputs(json_out, markdown_out)
         eng = pick(ENGINES, engine, "engine")
         dom = pick_domain(domain)
         if split is None and tasks is None and "all" in dom.splits():
@@ -84,24 +88,32 @@ def bench_lists(
             suite += " and its guide"
     limits = Budget(budget, run_limits=dom.limits(), memory_mb=memory)
     job = SolveJob(dom, eng, limits, library=library, task_libraries=own)
+    stop: SuiteInterrupted | None = None
     with suite_progress(suite, len(task_list), "solved", "{:g}") as step:
 
         def advance(record: TaskRecord) -> None:
-            step(record.test_correct)
+            step(bool(record.test_correct))
 
-        report = run_suite(suite, task_list, job, backend, workers, advance)
+        try:
+            report = run_suite(suite, task_list, job, backend, workers, advance)
+        except SuiteInterrupted as err:
+            stop = err
+            assert isinstance(err.report, BenchReport)
+            report = err.report
     _print_table(report)
     if json_out is not None:
-        json_out.write_text(json.dumps(report.to_json(), indent=1) + "\n")
+        write_report(json_out, json.dumps(report.to_json(), indent=1) + "\n")
     if markdown_out is not None:
-        markdown_out.write_text(report.markdown())
+        write_report(markdown_out, report.markdown())
+    if stop is not None:
+        stopped(stop, [json_out, markdown_out])
 
 
 def _print_table(report: object) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from metagrow.bench import BenchReport
+    from metagrow.bench import BenchReport, unknown_note
 
     assert isinstance(report, BenchReport)
     console = Console(width=None if sys.stdout.isatty() else 160)
@@ -111,14 +123,18 @@ def _print_table(report: object) -> None:
     table.add_column("program", overflow="fold")
     for r in report.tasks:
         table.add_row(
-            r.task, "yes" if r.solved else "no", "yes" if r.test_correct else "no",
+            r.task, "yes" if r.solved else "no", _yes_no(r.test_correct),
             f"{r.seconds:.2f}", str(r.programs_tried), r.program or r.error or "-",
         )  # fmt: skip
     console.print(table)
     t = report.totals
     console.print(
-        f"test-correct {t['test_correct']}/{t['tasks']} (top-1 {t['top1_correct']}), "
-        f"train-solved {t['solved']}/{t['tasks']}, errors {t['errors']}, "
+        f"test-correct {t['test_correct']}/{t['tasks_scored']} (top-1 {t['top1_correct']}), "
+        f"{unknown_note(t)}train-solved {t['solved']}/{t['tasks']}, errors {t['errors']}, "
         f"{t['programs_per_second']:,} programs/s per worker, "
         f"slowest task {t['max_budget_fraction']:.0%} of budget, wall {report.wall_seconds:.1f} s"
     )
+
+
+def _yes_no(value: bool | None) -> str:
+    return "n/a" if value is None else "yes" if value else "no"

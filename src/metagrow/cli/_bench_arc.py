@@ -22,8 +22,11 @@ from metagrow.cli._runs import (
     MemoryOpt,
     StoreOpt,
     backend_for,
+    check_outputs,
     check_run_options,
+    stopped,
     suite_progress,
+    write_report,
 )
 from metagrow.domains import TaskFileError
 
@@ -52,13 +55,14 @@ def bench_arc(
 ) -> None:
     """Solve ARC tasks with the grids domain; a test input counts if one of 2 attempts is right."""
 
-    from metagrow.bench import ArcTaskRecord, run_arc
+    from metagrow.bench import ArcReport, ArcTaskRecord, SuiteInterrupted, run_arc
     from metagrow.domains.grids import GridsDomain, load_arc_folder, load_arc_split
     from metagrow.search import Budget, SolveJob
 
     domain = GridsDomain()
     try:
         check_run_options(budget, jobs, limit, memory)
+        check_outputs(json_out, submission, markdown_out)
         eng = pick(ENGINES, engine, "engine")
         if tasks is not None:
             task_list = load_arc_folder(tasks)
@@ -83,34 +87,34 @@ def bench_arc(
             suite += " and its guide"
     limits = Budget(budget, run_limits=domain.limits(), memory_mb=memory)
     job = SolveJob(domain, eng, limits, library=library, task_libraries=own)
+    stop: SuiteInterrupted | None = None
     with suite_progress(suite, len(task_list), "score", "{:.2f}") as step:
 
         def advance(record: ArcTaskRecord) -> None:
-            step(record.score)
+            step(record.score or 0.0)
 
-        report, predictions = run_arc(suite, task_list, job, backend, workers, advance)
+        try:
+            report, predictions = run_arc(suite, task_list, job, backend, workers, advance)
+        except SuiteInterrupted as err:
+            stop = err
+            assert isinstance(err.report, ArcReport) and err.submission is not None
+            report, predictions = err.report, err.submission
     _print_summary(report)
     if json_out is not None:
-        _write(json_out, json.dumps(report.to_json(), indent=1) + "\n")
+        write_report(json_out, json.dumps(report.to_json(), indent=1) + "\n")
     if submission is not None:
-        _write(submission, json.dumps(predictions) + "\n")
+        write_report(submission, json.dumps(predictions) + "\n")
     if markdown_out is not None:
-        _write(markdown_out, report.markdown())
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    except OSError as err:
-        fail(f"{path}: cannot write ({err.strerror})")
+        write_report(markdown_out, report.markdown())
+    if stop is not None:
+        stopped(stop, [json_out, submission, markdown_out])
 
 
 def _print_summary(report: object) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from metagrow.bench import ArcReport
+    from metagrow.bench import ArcReport, arc_score, known, unknown_note
 
     assert isinstance(report, ArcReport)
     console = Console(width=None if sys.stdout.isatty() else 160)
@@ -121,14 +125,14 @@ def _print_summary(report: object) -> None:
     table.add_column("program", overflow="fold")
     for r in solved:
         table.add_row(
-            r.task, f"{r.correct}/{r.tests}", "yes" if r.solved else "no",
+            r.task, arc_score(r), "yes" if r.solved else "no",
             f"{r.seconds:.2f}", r.program or "-",
         )  # fmt: skip
     console.print(table)
     t = report.totals
     console.print(
-        f"score {t['score']}/{t['tasks']} ({t['score_percent']}%), "
-        f"test inputs {t['test_inputs_correct']}/{t['test_inputs']}, "
+        f"score {t['score']}/{t['tasks_scored']} ({known(t['score_percent'])}%), "
+        f"{unknown_note(t)}test inputs {t['test_inputs_correct']}/{t['test_inputs']}, "
         f"train-solved {t['train_solved']}, errors {t['errors']}, "
         f"median {t['median_seconds']} s per task, wall {report.wall_seconds:.1f} s"
     )

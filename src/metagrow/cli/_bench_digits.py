@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from metagrow.cli._errors import fail
+from metagrow.cli._errors import fail, interrupted
 
 
 def bench_digits(
@@ -56,6 +56,9 @@ def bench_digits(
                 console.log(message, highlight=False)
 
             report = run_digits(config, opened, progress)
+    except KeyboardInterrupt:
+        kept = "; modules stored so far are kept" if opened is not None else ""
+        interrupted(f"nothing written (the digits report needs every task){kept}")
     finally:
         if opened is not None:
             opened.close()

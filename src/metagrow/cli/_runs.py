@@ -3,18 +3,19 @@ options, choosing a backend, and a progress bar with a running score."""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from metagrow.cli._choices import ENGINES
-from metagrow.cli._errors import UsageError
+from metagrow.cli._errors import UsageError, fail, interrupted
 
 # The options every suite run takes, declared once.
 EngineOpt = Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")]
@@ -34,13 +35,43 @@ MarkdownOpt = Annotated[
 ]
 
 if TYPE_CHECKING:
+    from metagrow.bench import SuiteInterrupted
     from metagrow.search import Backend
+
+
+def check_budget(budget: float) -> None:
+    """Raise :class:`UsageError` unless ``budget`` is a positive, finite number of seconds."""
+    if not 0 < budget < math.inf:
+        raise UsageError(f"--budget must be a positive number of seconds, got {budget}")
+
+
+def check_outputs(*paths: Path | None) -> None:
+    """Raise :class:`UsageError` for a report path that cannot be written (a file where
+    its folder should be), before a long run rather than after it."""
+    for path in paths:
+        if path is None:
+            continue
+        if path.is_dir():
+            raise UsageError(f"{path}: is a folder; name a file to write the report to")
+        for parent in path.parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise UsageError(f"{path}: {parent} is a file, not a folder")
+                break
+
+
+def write_report(path: Path, text: str) -> None:
+    """Write a report file, making its folder if need be; one line and exit if it cannot."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    except OSError as err:
+        fail(f"{path}: cannot write ({err.strerror})")
 
 
 def check_run_options(budget: float, jobs: int, limit: int, memory: int | None) -> None:
     """Raise :class:`UsageError` for options no run can use."""
-    if not budget > 0:
-        raise UsageError(f"--budget must be positive, got {budget}")
+    check_budget(budget)
     if jobs < 0 or limit < 0:
         raise UsageError("--jobs and --limit must not be negative")
     if memory is not None and memory < 1:
@@ -108,3 +139,10 @@ def _plain_progress(
             )
 
     yield advance
+
+
+def stopped(stop: SuiteInterrupted, written: Sequence[Path | None]) -> NoReturn:
+    """After Ctrl-C: one line on stderr saying what was kept, then exit 130."""
+    files = [str(p) for p in written if p is not None]
+    kept = f"wrote {', '.join(files)} for" if files else "the table shows"
+    interrupted(f"{kept} the {len(stop.report.tasks)} of {stop.planned} tasks finished")

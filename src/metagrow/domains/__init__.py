@@ -16,7 +16,13 @@ from metagrow.domains._domain import (
     decode_basic,
     encode_basic,
 )
-from metagrow.domains._taskfile import TaskFileError, load_task, read_json, task_from_json
+from metagrow.domains._taskfile import (
+    TaskFileError,
+    json_value_type,
+    load_task,
+    read_json,
+    task_from_json,
+)
 
 __all__ = [
     "BUILTIN_DOMAINS",
@@ -31,6 +37,7 @@ __all__ = [
     "detect_domain",
     "domain_from_spec",
     "encode_basic",
+    "json_value_type",
     "load_task",
     "read_json",
     "task_from_json",

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from metagrow.lang import BOOL, INT, Grammar, Limits, Task, TCon, Type, TypeParseError, parse_type
+from metagrow.lang import (
+    BOOL,
+    INT,
+    Context,
+    Grammar,
+    Limits,
+    Task,
+    TCon,
+    Type,
+    TypeParseError,
+    UnificationError,
+    parse_type,
+)
 
 JSON = object
 """A value as ``json.load`` returns it."""
@@ -62,7 +74,10 @@ class Domain(ABC):
         return Limits()
 
     def expresses(self, t: Type) -> bool:
-        return set(t.constructors()) <= self.constructors()
+        """Whether tasks of type ``t`` can be searched here: this domain knows every type
+        constructor in it, and some primitive takes or gives each of its argument types
+        and its result type (see :func:`unexpressed`)."""
+        return set(t.constructors()) <= self.constructors() and unexpressed(self, t) is None
 
     def decode(self, value: JSON, t: Type) -> object:
         """The runtime value for JSON ``value`` of type ``t``; raises :class:`ValueDecodeError`."""
@@ -120,6 +135,36 @@ def declared_type(data: JSON) -> Type | None:
         return parse_type(data["type"])
     except TypeParseError:
         return None
+
+
+def unexpressed(domain: Domain, t: Type) -> Type | None:
+    """The first of ``t``'s argument types and result type that no primitive of
+    ``domain`` takes or gives (such as ``list(int)`` among grid primitives), or ``None``:
+    a search could at most pass such a value through, never compute with it."""
+    shapes = {s for p in domain.grammar().productions for s in _parts(p.type)}
+    for part in (*t.arguments(), t.returns()):
+        if not any(_fits(part, shape) for shape in shapes):
+            return part
+    return None
+
+
+def _parts(t: Type) -> Iterator[Type]:
+    """The types a primitive of type ``t`` takes (also inside function arguments) and gives."""
+    for a in t.arguments():
+        yield a
+        yield from _parts(a) if a.is_arrow() else ()
+    yield t.returns()
+
+
+def _fits(a: Type, b: Type) -> bool:
+    ctx = Context()
+    a, ctx = ctx.instantiate(a)
+    b, ctx = ctx.instantiate(b)
+    try:
+        ctx.unify(a, b)
+    except UnificationError:
+        return False
+    return True
 
 
 def decode_basic(value: JSON, t: Type) -> object:

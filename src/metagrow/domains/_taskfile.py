@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from metagrow.domains._domain import JSON, Domain, ValueDecodeError, names
+from metagrow.domains._domain import JSON, Domain, ValueDecodeError, names, unexpressed
 from metagrow.lang import (
     BOOL,
     INT,
@@ -91,6 +91,12 @@ def _check_request(request: Type, domain: Domain, source: str) -> Type:
             f"{source}: field 'type': domain {domain.name} cannot express {names(unknown)} "
             f"(it knows {names(domain.constructors())})"
         )
+    part = unexpressed(domain, request)
+    if part is not None:
+        raise TaskFileError(
+            f"{source}: field 'type': domain {domain.name} cannot express {request}: "
+            f"no primitive takes or gives a {part}; choose another domain with --domain"
+        )
     return request
 
 
@@ -150,7 +156,11 @@ def infer_request(data: Mapping[str, JSON], source: str) -> Type:
             if not isinstance(ex, dict) or "input" not in ex:
                 raise TaskFileError(f"{source}: field '{field}[{i}].input' is missing")
             where = f"{source}: field '{field}[{i}]"
-            inputs = _join(inputs, _value_type(ex["input"], f"{where}.input'"), f"{where}.input'")
+            try:
+                seen = _value_type(ex["input"], f"{where}.input'")
+                inputs = _join(inputs, seen, f"{where}.input'")
+            except TaskFileError as err:
+                raise TaskFileError(f"{err}{_arguments_hint(data)}") from None
             if "output" in ex:
                 out = _value_type(ex["output"], f"{where}.output'")
                 output = _join(output, out, f"{where}.output'")
@@ -163,6 +173,40 @@ def infer_request(data: Mapping[str, JSON], source: str) -> Type:
 
 _UNKNOWN = TVar(0)
 """The element type of an empty list, until another value tells."""
+
+
+def _arguments_hint(data: Mapping[str, JSON]) -> str:
+    """When every train input is a list of the same length (2 or more), as the inputs of
+    a task of several arguments are: advice to add a ``type``, with one read off the first
+    example where its values tell (``""`` otherwise)."""
+    train = data.get("train")
+    inputs = (
+        [ex.get("input") for ex in train if isinstance(ex, dict)] if isinstance(train, list) else []
+    )
+    sizes = {len(x) if isinstance(x, list) else 0 for x in inputs}
+    if not inputs or len(sizes) != 1 or min(sizes) < 2:
+        return ""
+    n = sizes.pop()
+    example = "list(int) -> int -> list(int)" if n == 2 else " -> ".join(["int"] * (n + 1))
+    first = train[0] if isinstance(train, list) else None
+    if isinstance(first, dict) and isinstance(first.get("input"), list) and "output" in first:
+        try:
+            parts = [_value_type(v, "") for v in [*first["input"], first["output"]]]
+            if not any(p.is_polymorphic() for p in parts):
+                example = " -> ".join(str(p) for p in parts)
+        except TaskFileError:
+            pass
+    return (
+        f"; if the task takes {n} arguments (each input a list of them), say so with a field "
+        f'\'type\', e.g. "type": "{example}"'
+    )
+
+
+def json_value_type(value: JSON) -> Type:
+    """The type a task file without ``type`` gives a JSON value: ``int``, ``bool`` or
+    (nested) lists of them, ``t0`` for the elements of lists that are all empty;
+    :class:`TaskFileError` for any other value."""
+    return _value_type(value, "value")
 
 
 def _value_type(value: JSON, where: str) -> Type:

@@ -98,13 +98,18 @@ class _Meter:
 class Program:
     """A compiled program; :meth:`run` applies it to arguments under limits."""
 
-    __slots__ = ("_code", "_meter", "expr", "last_error")
+    __slots__ = ("_code", "_error", "_meter", "expr")
 
     def __init__(self, expr: Expr, primitives: Mapping[str, Primitive]) -> None:
         self.expr = expr
         self._meter = _Meter()
         self._code = _Compiler(primitives, self._meter).compile(expr)
-        self.last_error = ""
+        self._error: BaseException | None = None
+
+    @property
+    def last_error(self) -> str:
+        """Why the last run failed, in one line for a user (``""`` if it did not)."""
+        return "" if self._error is None else failure_message(self._error)
 
     def run(
         self, args: Sequence[object], limits: Limits = DEFAULT_LIMITS, deadline: float = math.inf
@@ -113,7 +118,7 @@ class Program:
         ``limits.seconds`` or at ``deadline`` (a ``time.perf_counter`` instant: a search's
         own end), whichever comes first."""
         meter = self._meter
-        self.last_error = ""
+        self._error = None
         try:
             meter.start(limits, deadline)
             value = self._code(())
@@ -122,14 +127,8 @@ class Program:
                 value = value(a)  # type: ignore[operator]
             if value_size(value, limits.size) > limits.size:
                 raise LimitExceeded("result too large")
-        except RecursionError:
-            self.last_error = "recursion too deep"
-            return FAIL
-        except MemoryError:
-            self.last_error = "out of memory"
-            return FAIL
         except Exception as err:  # a failing program fails this example, nothing more
-            self.last_error = f"{type(err).__name__}: {err}"
+            self._error = err.with_traceback(None)  # keep no frames alive
             return FAIL
         return value
 
@@ -137,6 +136,27 @@ class Program:
         self, inputs: Sequence[Sequence[object]], limits: Limits = DEFAULT_LIMITS
     ) -> list[object]:
         return [self.run(args, limits) for args in inputs]
+
+
+_PLAIN_FAILURES = (ArithmeticError, LookupError, ValueError)
+"""Exceptions whose message says what went wrong by itself: primitives raise these with
+a sentence ("head of an empty list"), and the interpreter its limits."""
+
+
+def failure_message(err: BaseException) -> str:
+    """A run's exception as one line for a user: a primitive's own message for the
+    failures primitives mean to raise, the limit hit, else the exception's name too
+    (a primitive that raised something it did not mean to)."""
+    if isinstance(err, RecursionError):
+        return "recursion too deep"
+    if isinstance(err, MemoryError):
+        return "out of memory"
+    if isinstance(err, LimitExceeded):
+        return f"{err} reached"
+    text = str(err).strip().splitlines()
+    if isinstance(err, _PLAIN_FAILURES) and text:
+        return text[0]
+    return f"{type(err).__name__}: {text[0]}" if text else type(err).__name__
 
 
 def compile_program(expr: Expr, primitives: Mapping[str, Primitive]) -> Program:

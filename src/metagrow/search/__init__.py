@@ -12,7 +12,7 @@ from metagrow.search._budget import Budget, Progress
 from metagrow.search._check import ExampleChecker
 from metagrow.search._engine import Engine, Solution
 from metagrow.search._pool import ProcessPoolBackend
-from metagrow.search._solve import SolveResult, solve
+from metagrow.search._solve import SolveInterrupted, SolveResult, solve
 from metagrow.search._topdown import TopDownEnumerator
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "Progress",
     "SerialBackend",
     "Solution",
+    "SolveInterrupted",
     "SolveJob",
     "SolveResult",
     "TaskOutcome",

@@ -16,7 +16,7 @@ class SolveResult:
     """The outcome of one search on one task.
 
     ``predictions[i]`` lists up to ``attempts`` distinct candidate outputs for test
-    example ``i``, best first; a run that failed on that input predicts ``None``.
+    example ``i``, best first; ``(None,)`` if every program run on that input failed.
     """
 
     task: str
@@ -32,6 +32,15 @@ class SolveResult:
         return self.solutions[0].seconds if self.solutions else None
 
 
+class SolveInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a search: a ``KeyboardInterrupt`` that carries the result of the
+    search so far (``result``), for a caller that wants to show it before stopping."""
+
+    def __init__(self, result: SolveResult) -> None:
+        super().__init__(f"search for {result.task} interrupted")
+        self.result = result
+
+
 def solve(
     task: Task,
     grammar: Grammar,
@@ -43,11 +52,12 @@ def solve(
 
     After the first solution, the search goes on briefly (half the time it took, at
     least 0.2 s, within the budget) for solutions that predict differently, so that up
-    to ``attempts`` distinct answers can be given. Solutions that use a ``fallback``
+    to ``attempts`` distinct answers can be given for each test input; it stops early
+    once every test input has them. Solutions that use a ``fallback``
     primitive rank after all others and do not cut the search short; of those, only the
     first with each set of fallbacks ranks ahead of near misses. When nothing fits,
     an engine's near misses (``train_score`` below 1) still give attempts, but the task
-    is not solved.
+    is not solved. Ctrl-C raises :class:`SolveInterrupted` with the result so far.
     """
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
@@ -57,29 +67,34 @@ def solve(
     # fallback, which rarely mean anything).
     best: dict[tuple[object, ...], tuple[int, int, Solution]] = {}  # answer: rank, order
     fallback_sets: set[frozenset[str]] = set()
-    strong = 0
+    strong: list[list[object]] = [[] for _ in task.test]  # searched solutions' values per input
     stop_at: float | None = None
-    for order, sol in enumerate(engine.search(task, grammar, budget, progress)):
-        fits = sol.train_score >= 1.0
-        used = fallbacks_in(sol.program, grammar)
-        rank = 2 if not fits else 0 if not used else 3 if used in fallback_sets else 1
-        if rank == 3 and len(best) >= attempts:
-            continue  # enough answers already rank above it
-        fallback_sets.add(used)
-        answer = _predict(sol.program, task, grammar, budget)
-        if answer not in best or rank < best[answer][0]:
-            strong += rank == 0
-            best[answer] = (rank, order, sol)
-        if strong >= attempts or not task.test:
-            break
-        if stop_at is None and rank == 0:
-            stop_at = progress.started + sol.seconds + max(0.2, 0.5 * sol.seconds)
-            progress.deadline = min(progress.deadline, stop_at)
-    ranked = sorted(best.items(), key=lambda item: item[1][:2])
-    answers = [answer for answer, _ in ranked[:attempts]]
-    kept = [sol for _, (rank, _, sol) in ranked if rank != 2]
-    predictions = tuple(tuple(a[i] for a in answers) for i in range(len(task.test)))
-    return SolveResult(
+    interrupted = False
+    try:
+        for order, sol in enumerate(engine.search(task, grammar, budget, progress)):
+            fits = sol.train_score >= 1.0
+            used = fallbacks_in(sol.program, grammar)
+            rank = 2 if not fits else 0 if not used else 3 if used in fallback_sets else 1
+            if rank == 3 and len(best) >= attempts:
+                continue  # enough answers already rank above it
+            fallback_sets.add(used)
+            answer = _predict(sol.program, task, grammar, budget)
+            if answer not in best or rank < best[answer][0]:
+                best[answer] = (rank, order, sol)
+                if rank == 0:
+                    for values, value in zip(strong, answer, strict=True):
+                        _add_distinct(values, value)
+            if all(len(values) >= attempts for values in strong):
+                break  # every test input has enough distinct answers (or there is no test)
+            if stop_at is None and rank == 0:
+                stop_at = progress.started + sol.seconds + max(0.2, 0.5 * sol.seconds)
+                progress.deadline = min(progress.deadline, stop_at)
+    except KeyboardInterrupt:
+        interrupted = True  # what was found so far is the result
+    ranked = [answer for answer, _ in sorted(best.items(), key=lambda item: item[1][:2])]
+    kept = [sol for rank, _, sol in sorted(best.values(), key=lambda v: v[:2]) if rank != 2]
+    predictions = tuple(_attempts([a[i] for a in ranked], attempts) for i in range(len(task.test)))
+    result = SolveResult(
         task=task.name,
         solved=bool(kept),
         program=kept[0].program if kept else None,
@@ -88,6 +103,26 @@ def solve(
         programs_tried=progress.programs_tried,
         solutions=tuple(kept),
     )
+    if interrupted:
+        raise SolveInterrupted(result)
+    return result
+
+
+def _add_distinct(values: list[object], value: object) -> None:
+    if value is not None and value not in values:
+        values.append(value)
+
+
+def _attempts(candidates: list[object], attempts: int) -> tuple[object, ...]:
+    """Up to ``attempts`` distinct values, best first, for one test input: each answer's
+    value for it in rank order, those equal to a better one skipped (two solutions that
+    differ elsewhere may agree here); ``(None,)`` when every answer failed on it."""
+    values: list[object] = []
+    for value in candidates:
+        _add_distinct(values, value)
+        if len(values) == attempts:
+            break
+    return tuple(values) if values or not candidates else (None,)
 
 
 def _predict(program: Expr, task: Task, grammar: Grammar, budget: Budget) -> tuple[object, ...]:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from metagrow.domains.lists import ListsDomain
-from metagrow.lang import Example, Grammar, Primitive, Task, parse_type
-from metagrow.search import BottomUpEnumerator, Budget, solve
+from metagrow.lang import Example, Grammar, Primitive, Task, parse, parse_type
+from metagrow.search import BottomUpEnumerator, Budget, Engine, Progress, Solution, solve
 
 TRAIN = [((3, 1, 4), (4, 2, 5)), ((1, 5, 9, 2), (2, 6, 10, 3)), ((6,), (7,))]
 TEST = ((5, 3), (6, 4))
@@ -59,3 +61,35 @@ def test_near_misses_still_give_attempts_after_a_fallback(lists: ListsDomain) ->
     guess, near = result.predictions[0]
     assert guess == TEST[0]
     assert near == TEST[1]  # cheaper programs around the table rank after it
+
+
+class _Scripted(Engine):
+    """Yields the given programs as solutions fitting every train example, in order."""
+
+    name = "scripted"
+
+    def __init__(self, programs: list[str]) -> None:
+        self.programs = programs
+        self.yielded = 0
+
+    def search(
+        self, task: Task, grammar: Grammar, budget: Budget, progress: Progress | None = None
+    ) -> Iterator[Solution]:
+        for text in self.programs:
+            self.yielded += 1
+            yield Solution(parse(text), -1.0, 1.0, 0.0, 1)
+
+
+def test_attempts_are_distinct_for_each_test_input(lists: ListsDomain) -> None:
+    # On the train input every program gives 1; on the test inputs they differ, but
+    # `max` agrees with `length` on test 1, so `sum` gives that input's second attempt.
+    t = parse_type("list(int) -> int")
+    task = Task("ints", t, (Example(((1,),), 1),), (Example(((3,),)), Example(((1, 2),))))
+    engine = _Scripted(["(lam (length $0))", "(lam (max $0))", "(lam (sum $0))", "(lam (head $0))"])
+    result = solve(task, lists.grammar(), engine, Budget(5.0))
+    assert result.predictions == ((1, 3), (2, 3))
+    assert engine.yielded == 3  # both inputs had two answers: the search stopped there
+    assert [str(s.program) for s in result.solutions][:1] == ["(lam (length $0))"]
+    one = solve(task, lists.grammar(), _Scripted(["(lam (max $0))", "(lam (sum $0))"]),
+                Budget(5.0), attempts=1)  # fmt: skip
+    assert one.predictions == ((3,), (2,))

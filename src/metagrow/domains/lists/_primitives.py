@@ -34,10 +34,25 @@ def _if(c: Thunk, t: Thunk, e: Thunk) -> object:
     return t() if c() else e()
 
 
+def _head(xs: tuple[object, ...]) -> object:
+    if not xs:
+        raise IndexError("head of an empty list")
+    return xs[0]
+
+
 def _index(i: int, xs: tuple[object, ...]) -> object:
-    if i < 0:
-        raise IndexError("negative index")
+    if not 0 <= i < len(xs):
+        raise IndexError(f"index {i} is outside a list of length {len(xs)}")
     return xs[i]
+
+
+def _extreme(pick: Callable[[tuple[int, ...]], int], name: str) -> Callable[[tuple[int, ...]], int]:
+    def extreme(xs: tuple[int, ...]) -> int:
+        if not xs:
+            raise ValueError(f"{name} of an empty list")
+        return pick(xs)
+
+    return extreme
 
 
 def _range(n: int) -> tuple[int, ...]:
@@ -71,6 +86,8 @@ def _fix1(x: object, f: Fn) -> object:
 
 
 def _mod(a: int, b: int) -> int:
+    if b == 0:
+        raise ZeroDivisionError("mod by zero")
     return a % b
 
 
@@ -102,8 +119,10 @@ def list_primitives() -> tuple[Primitive, ...]:
         _prim("if", arrow(BOOL, T0, T0, T0), _if, lazy=True),
         _prim("empty", LT0, ()),
         _prim("cons", arrow(T0, LT0, LT0), lambda x, xs: _sized((x, *xs))),
-        _prim("head", arrow(LT0, T0), lambda xs: xs[0]),
-        _prim("tail", arrow(LT0, LT0), lambda xs: xs[1:] if xs else _raise("tail of empty")),
+        _prim("head", arrow(LT0, T0), _head),
+        _prim(
+            "tail", arrow(LT0, LT0), lambda xs: xs[1:] if xs else _raise("tail of an empty list")
+        ),
         _prim("empty?", arrow(LT0, BOOL), lambda xs: not xs),
         _prim("length", arrow(LT0, INT), len),
         _prim("index", arrow(INT, LT0, T0), _index),
@@ -114,8 +133,8 @@ def list_primitives() -> tuple[Primitive, ...]:
         _prim("reverse", arrow(LT0, LT0), lambda xs: xs[::-1]),
         _prim("sort", arrow(LI, LI), lambda xs: tuple(sorted(xs))),
         _prim("sum", arrow(LI, INT), lambda xs: _int(sum(xs))),
-        _prim("max", arrow(LI, INT), max),
-        _prim("min", arrow(LI, INT), min),
+        _prim("max", arrow(LI, INT), _extreme(max, "max")),
+        _prim("min", arrow(LI, INT), _extreme(min, "min")),
         _prim("map", arrow(arrow(T0, T1), LT0, LT1), lambda f, xs: tuple(map(f, xs))),
         _prim("filter", arrow(arrow(T0, BOOL), LT0, LT0), lambda f, xs: tuple(filter(f, xs))),
         _prim("fold", arrow(LT0, T1, arrow(T0, T1, T1), T1), _fold),

@@ -180,6 +180,12 @@ def suite_paths(split: Split) -> list[Path]:
     return sorted(p for folder in folders for p in (suite_root() / folder).glob("*.json"))
 
 
+def examples_folder() -> Path:
+    """The folder of example task files that ``metagrow demo`` solves (package data, so
+    that it is found from any directory and from an installed wheel)."""
+    return Path(str(files("metagrow.domains.lists") / "examples"))
+
+
 def load_suite(split: Split) -> list[Task]:
     """The tasks of one split (or ``all``), loaded with the lists domain."""
     domain = ListsDomain()
