@@ -67,8 +67,10 @@ def check_learn_options(
     """Raise ``ValueError`` with one line for ``learn`` options no run can use."""
     if not budget > 0:
         raise ValueError(f"--budget must be positive, got {budget}")
-    if jobs < 0 or limit < 0:
-        raise ValueError("--jobs and --limit must not be negative")
+    if jobs < 0:
+        raise ValueError(f"--jobs must be 0 (all cores) or a number of workers, got {jobs}")
+    if limit < 0:
+        raise ValueError(f"--limit must be 0 (all tasks) or a number of tasks, got {limit}")
     if iterations < 1:
         raise ValueError(f"--iterations must be at least 1, got {iterations}")
     if not pseudo_count > 0:

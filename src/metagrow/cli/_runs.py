@@ -72,8 +72,10 @@ def write_report(path: Path, text: str) -> None:
 def check_run_options(budget: float, jobs: int, limit: int, memory: int | None) -> None:
     """Raise :class:`UsageError` for options no run can use."""
     check_budget(budget)
-    if jobs < 0 or limit < 0:
-        raise UsageError("--jobs and --limit must not be negative")
+    if jobs < 0:
+        raise UsageError(f"--jobs must be 0 (all cores) or a number of workers, got {jobs}")
+    if limit < 0:
+        raise UsageError(f"--limit must be 0 (all tasks) or a number of tasks, got {limit}")
     if memory is not None and memory < 1:
         raise UsageError(f"--memory must be a positive number of MiB, got {memory}")
 
