@@ -31,17 +31,13 @@ class LearnReport:
     library: tuple[tuple[str, str, str], ...]
 
 
-_SPLIT_ALIASES = {("train", "training"): "training"}
-"""``train`` also names a first split called ``training`` (ARC's)."""
-
-
 def suite_tasks(dom: Domain, split: str | None) -> tuple[list[Task], str]:
     """The tasks of one of ``dom``'s built-in suites (``None``: its first) and the
     suite's name; ``ValueError`` with one line when it has no such suite."""
     splits = dom.splits()
     if not splits:
         raise ValueError(f"domain {dom.name} has no built-in suite; pass a folder of tasks")
-    split = splits[0] if split is None else _SPLIT_ALIASES.get((split, splits[0]), split)
+    split = splits[0] if split is None else split
     if split not in splits:
         raise ValueError(f"domain {dom.name} has suites {', '.join(splits)}; got {split!r}")
     return list(dom.suite(split)), dom.suite_name(split)
