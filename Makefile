@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/interpreter_throughput.py
 	$(BIN)/python benchmarks/bottomup_throughput.py
 	$(BIN)/python benchmarks/compression_speed.py
+	$(BIN)/python benchmarks/grid_morphology.py --repeat 1
 	$(BIN)/python benchmarks/digits.py --json bench-out/digits.json --plot bench-out/digits-curve.png
 	$(BIN)/python benchmarks/guide_transfer.py --out bench-out
 	$(BIN)/metagrow bench lists --split all --engine bottomup --budget 10 \

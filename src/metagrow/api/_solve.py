@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import final
@@ -26,7 +26,10 @@ from metagrow.search import (
     solve_in_domain,
 )
 
-ENGINES = {"bottomup": BottomUpEnumerator, "topdown": TopDownEnumerator}
+ENGINES: Mapping[str, Callable[[], Engine]] = {
+    "bottomup": BottomUpEnumerator,
+    "topdown": TopDownEnumerator,
+}
 """Engines by the names ``metagrow solve --engine`` and ``metagrow.solve`` accept."""
 
 

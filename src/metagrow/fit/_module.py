@@ -53,18 +53,24 @@ class MLPSpec:
         assert isinstance(dropout, (int, float))
         return MLPSpec(inputs, tuple(int(h) for h in hidden), outputs, float(dropout))
 
-    def build(self) -> torch.nn.Module:
+    def build(self, generator: torch.Generator) -> torch.nn.Module:
+        """The network, its weights and dropout masks drawn from ``generator``."""
         from torch import nn
 
-        layers: list[nn.Module] = []
-        width = self.inputs
-        for h in self.hidden:
-            layers += [nn.Linear(width, h), nn.ReLU()]
-            if self.dropout:
-                layers.append(nn.Dropout(self.dropout))
-            width = h
-        layers.append(nn.Linear(width, self.outputs))
-        return nn.Sequential(*layers)
+        from metagrow.fit.seeded import Dropout, build
+
+        def make() -> nn.Module:
+            layers: list[nn.Module] = []
+            width = self.inputs
+            for h in self.hidden:
+                layers += [nn.Linear(width, h), nn.ReLU()]
+                if self.dropout:
+                    layers.append(Dropout(self.dropout, generator))
+                width = h
+            layers.append(nn.Linear(width, self.outputs))
+            return nn.Sequential(*layers)
+
+        return build(make, generator)
 
 
 @final
@@ -91,11 +97,11 @@ class Module:
         return self.weights is not None
 
     def build(self, seed: int) -> torch.nn.Module:
-        """The network: initialised from ``seed``, then loaded with the weights if any."""
+        """The network: initialised from a generator seeded ``seed`` (which also draws its
+        dropout masks), then loaded with the weights if any."""
         import torch
 
-        torch.manual_seed(seed)
-        net = self.architecture.build()
+        net = self.architecture.build(torch.Generator().manual_seed(seed))
         if self.weights is not None:
             from safetensors.torch import load
 

@@ -91,9 +91,10 @@ def monolithic_accuracy(
 
     x_train, y_train = matrix(problem.train), targets(problem.train)
     x_val, y_val = matrix(problem.validation), targets(problem.validation)
-    torch.manual_seed(seed)
     outputs = 1 if is_bool else config.support
-    net = MLPSpec(x_train.shape[1], (hidden,), outputs, 0.1).build()
+    net = MLPSpec(x_train.shape[1], (hidden,), outputs, 0.1).build(
+        torch.Generator().manual_seed(seed)
+    )
     optimiser = torch.optim.Adam(net.parameters(), lr=config.lr)
 
     def loss_of(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

@@ -135,7 +135,6 @@ def train_program(
     import torch
 
     start = time.perf_counter()
-    torch.manual_seed(seed)
     table = make_table(config.support)
     soft = SoftProgram(program, table, frozenset(m.name for m, _ in modules))
     nets = [m.build(seed + i) for i, (m, _) in enumerate(modules)]

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from metagrow.fit.seeded import Dropout, build
 from metagrow.guide._features import LIST_FEATURES, list_features
 from metagrow.lang import Task
 
@@ -247,9 +248,9 @@ _STORED_NAMES = {"lists": "int-lists", "grids": "colour-grids"}
 @final
 class GuideNet(nn.Module):
     """Encoder (plus its hand-made features when ``features``), one hidden layer with
-    ``dropout``, and a head with ``rows`` rows of ``outputs`` (one per production plus one
-    for the variables): row 0 for every hole, row ``1 + c`` added to it at holes of the
-    ``c``-th slot. The head starts at zero, so an untrained guide is the library itself."""
+    ``dropout`` (masks drawn from ``generator``), and a head with ``rows`` rows of
+    ``outputs`` (one per production plus one for the variables): row 0 for every hole,
+    row ``1 + c`` added to it at holes of the ``c``-th slot. Made by :func:`make_net`."""
 
     def __init__(
         self,
@@ -258,6 +259,8 @@ class GuideNet(nn.Module):
         features: bool = False,
         dropout: float = 0.0,
         rows: int = 1,
+        *,
+        generator: torch.Generator,
     ) -> None:
         super().__init__()
         self.encoder = encoder
@@ -265,11 +268,9 @@ class GuideNet(nn.Module):
         self.features = features and encoder.feature_count > 0
         width = encoder.hidden + (encoder.feature_count if self.features else 0)
         self.hidden = nn.Sequential(
-            nn.Linear(width, encoder.hidden), nn.ReLU(), nn.Dropout(dropout)
+            nn.Linear(width, encoder.hidden), nn.ReLU(), Dropout(dropout, generator)
         )
         self.head = nn.Linear(encoder.hidden, rows * outputs)
-        nn.init.zeros_(self.head.weight)
-        nn.init.zeros_(self.head.bias)
 
     def forward(self, enc: Encoded) -> torch.Tensor:
         """Per task, the weight changes at holes of each kind: ``[tasks, rows, outputs]``,
@@ -293,10 +294,24 @@ def make_net(
     features: bool = False,
     dropout: float = 0.0,
     contexts: int = 0,
+    *,
+    generator: torch.Generator,
 ) -> GuideNet:
     """A fresh model with the ``encoder`` of :data:`ENCODERS` and ``contexts`` slots of
-    its own (0: the unigram model); ``ValueError`` for an unknown encoder."""
+    its own (0: the unigram model), its weights and dropout masks drawn from ``generator``;
+    ``ValueError`` for an unknown encoder. The head starts at zero, so an untrained guide
+    is the library itself."""
     make = ENCODERS.get(_STORED_NAMES.get(encoder, encoder))
     if make is None:
         raise ValueError(f"no guide encoder {encoder!r}; known: {', '.join(sorted(ENCODERS))}")
-    return GuideNet(make(embed, hidden, max_tokens), outputs, features, dropout, 1 + contexts)
+    net = build(
+        lambda: GuideNet(
+            make(embed, hidden, max_tokens), outputs, features, dropout, 1 + contexts,
+            generator=generator,
+        ),
+        generator,
+    )  # fmt: skip
+    with torch.no_grad():
+        net.head.weight.zero_()
+        net.head.bias.zero_()
+    return net

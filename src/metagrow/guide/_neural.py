@@ -122,6 +122,7 @@ class NeuralGuide(Guide):
                 _int(arch, "max_tokens"),
                 features=bool(arch.get("features", False)),
                 contexts=len(_contexts(arch)),
+                generator=torch.Generator(),  # the stored weights replace what it draws
             )
             for _ in range(members)
         ]

@@ -65,7 +65,6 @@ def _member(
 ) -> GuideData:
     """One model trained with ``config.seed``: its own dream, held-out split and fit."""
     started = time.perf_counter()
-    torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
     rng = random.Random(config.seed)
     fantasies = dream(
@@ -85,7 +84,7 @@ def _member(
     slots = model_slots(grammar) if config.contextual else None
     net = make_net(
         encoder, outputs, config.embed, config.hidden, config.max_tokens, config.features,
-        config.dropout, len(slots or ()),
+        config.dropout, len(slots or ()), generator=torch.Generator().manual_seed(config.seed),
     )  # fmt: skip
     record: dict[str, object] = {
         "seed": config.seed,

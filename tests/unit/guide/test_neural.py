@@ -50,7 +50,7 @@ def test_encoders_give_one_feature_row_per_task(replays: list[tuple[Task, Expr]]
     assert int(gb.data[0, 0, 1, 1]) == 5 and int(gb.data[0, 0, 2, 2]) == 0  # colour + 1; outside 0
     assert grids(gb).shape == (2, 16)
     with pytest.raises(ValueError, match="no guide encoder 'strings'"):
-        make_net("strings", 5, 8, 16, 24)
+        make_net("strings", 5, 8, 16, 24, generator=torch.Generator())
 
 
 def test_an_untrained_guide_is_the_library_and_training_lowers_the_loss(
@@ -115,6 +115,22 @@ def test_training_is_deterministic_across_fresh_processes() -> None:
     assert all(p.returncode == 0 for p in procs), procs[0].stderr
     runs = [p.stdout for p in procs]
     assert runs[0] == runs[1] and len(runs[0].split()) == 2
+
+
+def test_training_depends_on_the_seed_only_never_on_torch_s_global_generator(
+    lists: ListsDomain, replays: list[tuple[Task, Expr]]
+) -> None:
+    tasks = [t for t, _ in replays]
+    config = replace(TINY, epochs=3, dropout=0.3)
+    weights = []
+    for global_seed, seed in ((1, 0), (2, 0), (1, 1)):
+        torch.manual_seed(global_seed)
+        state = torch.get_rng_state()
+        data = train_guide("lists", lists.grammar(), replays, tasks, lists.limits(),
+                           replace(config, seed=seed))  # fmt: skip
+        assert torch.equal(torch.get_rng_state(), state)
+        weights.append(data.weights)
+    assert weights[0] == weights[1] != weights[2]
 
 
 def test_the_contextual_model_gives_each_slot_its_weights_and_starts_as_the_library(

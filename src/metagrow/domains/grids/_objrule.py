@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._objects import component_labels
+from metagrow.domains.grids._paint import holes
 from metagrow.domains.grids._transforms import background, bounding_box
 
 Mask = npt.NDArray[np.bool_]
@@ -93,29 +94,6 @@ def _fill_box(k: int) -> Action:
         return out
 
     return act
-
-
-def holes(mask: Mask) -> Mask:
-    """The cells of ``mask``'s box that are not in it and cannot reach the box's edge
-    through cells not in it (by sides)."""
-    free = ~mask
-    reach = np.zeros_like(mask)
-    reach[0, :], reach[-1, :], reach[:, 0], reach[:, -1] = (
-        free[0],
-        free[-1],
-        free[:, 0],
-        free[:, -1],
-    )
-    while True:
-        grown = reach.copy()
-        grown[1:] |= reach[:-1]
-        grown[:-1] |= reach[1:]
-        grown[:, 1:] |= reach[:, :-1]
-        grown[:, :-1] |= reach[:, 1:]
-        grown &= free
-        if (grown == reach).all():
-            return free & ~reach
-        reach = grown
 
 
 def _fill_holes(k: int) -> Action:

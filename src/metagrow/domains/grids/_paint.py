@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
+from scipy import ndimage
 
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._transforms import background, check_color
@@ -34,24 +36,19 @@ def _grow8(m: Cells) -> Cells:
     return out
 
 
+def holes(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """The cells not in ``mask`` that cannot reach its edge through cells not in it (by
+    sides). A box less than 3 cells across has every cell on its edge, so no holes."""
+    if min(mask.shape) < 3:
+        return np.zeros_like(mask)
+    filled: npt.NDArray[np.bool_] = ndimage.binary_fill_holes(mask)
+    return filled & ~mask
+
+
 def fill_holes(g: Grid, color: int) -> Grid:
     """Background cells that cannot reach the border through background become ``color``."""
     c = g.cells
-    free = c == background(c)
-    outside = np.zeros_like(free)
-    outside[0], outside[-1], outside[:, 0], outside[:, -1] = (
-        free[0],
-        free[-1],
-        free[:, 0],
-        free[:, -1],
-    )
-    while True:
-        grown = _grow4(outside) & free
-        if (grown == outside).all():
-            break
-        outside = grown
-    holes = free & ~outside
-    return Grid(np.where(holes, np.uint8(check_color(color)), c))
+    return Grid(np.where(holes(c != background(c)), np.uint8(check_color(color)), c))
 
 
 def surround(g: Grid, color: int) -> Grid:
