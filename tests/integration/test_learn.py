@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import signal
-import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-from cli_run import metagrow
+from cli_run import kill_after_commits, metagrow
 
 from metagrow.store import Store
 
@@ -45,34 +39,12 @@ def learn_args(folder: Path, db: Path, iterations: int = 4) -> list[str]:
     ]  # fmt: skip
 
 
-def committed(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM iterations").fetchone()[0])
-    except sqlite3.Error:
-        return 0
-
-
 def test_sigkill_during_learn_then_the_same_command_resumes(
     tmp_path: Path, examples_dir: Path
 ) -> None:
     folder = task_folder(tmp_path, examples_dir)
     db = tmp_path / "metagrow.db"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "metagrow", *learn_args(folder, db)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while committed(db) < 2 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert proc.poll() is None, "the run finished before it could be killed"
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
-    done = committed(db)
+    done = kill_after_commits(learn_args(folder, db), db, 2)
     assert 2 <= done < 4
 
     again = metagrow(*learn_args(folder, db), timeout=120)

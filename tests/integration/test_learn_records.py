@@ -6,15 +6,9 @@ process or in a pool: the killed run uses two workers, the uninterrupted one non
 from __future__ import annotations
 
 import math
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-from cli_run import metagrow
-from test_learn import committed
+from cli_run import kill_after_commits, metagrow
 
 from metagrow.store import Store
 
@@ -62,19 +56,8 @@ def test_a_killed_and_resumed_run_stores_what_an_uninterrupted_run_stores(tmp_pa
     assert any(rewrites is not None for *_, rewrites in rows), "no rewrite was stored"
 
     killed = tmp_path / "killed.db"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "metagrow", *learn_args(killed, jobs=2)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while committed(killed) < 1 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert proc.poll() is None, "the run finished before it could be killed"
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
-    assert 1 <= committed(killed) < ITERATIONS
+    done = kill_after_commits(learn_args(killed, jobs=2), killed, 1)
+    assert 1 <= done < ITERATIONS
 
     resumed = metagrow(*learn_args(killed, jobs=2), timeout=120)
     assert resumed.returncode == 0, resumed.stderr
