@@ -21,6 +21,7 @@ from metagrow.search import (
     BottomUpEnumerator,
     Budget,
     Engine,
+    EvolutionEngine,
     SolveResult,
     TopDownEnumerator,
     solve_in_domain,
@@ -29,6 +30,7 @@ from metagrow.search import (
 ENGINES: Mapping[str, Callable[[], Engine]] = {
     "bottomup": BottomUpEnumerator,
     "topdown": TopDownEnumerator,
+    "evolution": EvolutionEngine,
 }
 """Engines by the names ``metagrow solve --engine`` and ``metagrow.solve`` accept."""
 

@@ -13,8 +13,9 @@ from metagrow.guide._choices import (
     program_log_likelihood,
 )
 from metagrow.guide._explain import VARIABLES, WeightChange, weight_changes
-from metagrow.guide._fantasy import Fantasy, dream, sample_program
+from metagrow.guide._fantasy import Fantasy, dream
 from metagrow.guide._parallel import MemberFailed
+from metagrow.lang import sample_program  # drawn from a grammar; kept here as before
 
 __all__ = [
     "VARIABLE",

@@ -11,20 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import final
 
-from metagrow.guide._choices import argument_order
 from metagrow.lang import (
     FAIL,
-    Context,
     Example,
     Expr,
     Grammar,
-    Lam,
     Limits,
     Program,
     Task,
-    TCon,
-    Type,
-    apply,
+    sample_program,
 )
 
 
@@ -35,46 +30,6 @@ class Fantasy:
 
     task: Task
     program: Expr
-
-
-class _Dead(Exception):
-    pass
-
-
-def sample_program(
-    grammar: Grammar, request: Type, rng: random.Random, max_depth: int = 4
-) -> Expr | None:
-    """A program of type ``request`` drawn from ``grammar``'s distribution, with at most
-    ``max_depth`` nested applications; ``None`` when a draw reaches a hole nothing fits."""
-    try:
-        program, _ = _draw(grammar, request, Context(), (), rng, 0, max_depth)
-    except _Dead:
-        return None
-    return program
-
-
-def _draw(
-    g: Grammar,
-    request: Type,
-    ctx: Context,
-    env: tuple[Type, ...],
-    rng: random.Random,
-    depth: int,
-    max_depth: int,
-) -> tuple[Expr, Context]:
-    request = ctx.apply(request)
-    if isinstance(request, TCon) and request.is_arrow():
-        arg, ret = request.args
-        body, ctx = _draw(g, ret, ctx, (arg, *env), rng, depth, max_depth)
-        return Lam(body), ctx
-    cand = g.sample(request, ctx, env, rng, leaves_only=depth >= max_depth)
-    if cand is None:
-        raise _Dead
-    ctx = cand.context
-    filled: dict[int, Expr] = {}
-    for i in argument_order(cand.arguments):
-        filled[i], ctx = _draw(g, cand.arguments[i], ctx, env, rng, depth + 1, max_depth)
-    return apply(cand.expr, *(filled[i] for i in range(len(cand.arguments)))), ctx
 
 
 def dream(

@@ -29,6 +29,7 @@ from metagrow.lang._interp import (
     value_size,
 )
 from metagrow.lang._prior import Choice, argument_order, choices, log_prior
+from metagrow.lang._sample import sample_program
 from metagrow.lang._sexpr import ProgramParseError, parse, show
 from metagrow.lang._slots import ROOT, VARIABLE_PARENT, Slot, SlotWeights
 from metagrow.lang._spec import (
@@ -121,6 +122,7 @@ __all__ = [
     "make_curried",
     "parse",
     "parse_type",
+    "sample_program",
     "shift",
     "show",
     "spine",

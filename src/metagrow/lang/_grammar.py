@@ -121,6 +121,9 @@ class Grammar:
         default_factory=dict, repr=False, compare=False, hash=False
     )
     _parents: dict[Expr, str] = field(default_factory=dict, repr=False, compare=False, hash=False)
+    _heads: dict[tuple[Slot | None, Type, tuple[Type, ...]], dict[Expr, float]] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         n = len(self.productions)
@@ -223,7 +226,7 @@ class Grammar:
         Results are computed once per slot and shape of ``(request, env)`` (variables
         renamed canonically) and moved into the caller's context.
         """
-        cached, names = self._lookup(context.apply(request), context, env, slot)
+        cached, names, _ = self._lookup(context.apply(request), context, env, slot)
         out: list[Candidate] = []
         if not names:
             for lp, e, args, _, n in cached:
@@ -249,7 +252,7 @@ class Grammar:
         """One candidate drawn by its probability among :meth:`candidates` (those without
         arguments when ``leaves_only``), the same draw ``rng.choices`` would make from that
         list; ``None`` if nothing fits. Only the drawn candidate is moved into ``context``."""
-        cached, names = self._lookup(context.apply(request), context, env, None)
+        cached, names, _ = self._lookup(context.apply(request), context, env, None)
         pool = [c for c in cached if not c[2]] if leaves_only else cached
         if not pool:
             return None
@@ -271,12 +274,30 @@ class Grammar:
         while isinstance(request, TCon) and request.name == ARROW:
             env = (request.args[0], *env)
             request = context.apply(request.args[1])
-        cached, _ = self._lookup(request, context, env, slot)
+        cached, _, _ = self._lookup(request, context, env, slot)
         return -cached[0][0] if cached else math.inf
+
+    def log_prob(
+        self,
+        head: Expr,
+        request: Type,
+        context: Context,
+        env: tuple[Type, ...],
+        slot: Slot | None = None,
+    ) -> float | None:
+        """The normalised log-probability of ``head`` (a production's expression or a
+        variable) among :meth:`candidates` for this hole, ``None`` if it is not one of
+        them: what :func:`metagrow.lang.log_prior` adds up, for one hole in a lookup."""
+        cached, _, key = self._lookup(context.apply(request), context, env, slot)
+        heads = self._heads.get(key)
+        if heads is None:
+            heads = {c[1]: c[0] for c in cached}
+            self._heads[key] = heads
+        return heads.get(head)
 
     def _lookup(
         self, request: Type, context: Context, env: tuple[Type, ...], slot: Slot | None
-    ) -> tuple[list[_Shaped], dict[int, int]]:
+    ) -> tuple[list[_Shaped], dict[int, int], tuple[Slot | None, Type, tuple[Type, ...]]]:
         names: dict[int, int] = {}
         key = (
             self.slot_key(slot),
@@ -287,7 +308,7 @@ class Grammar:
         if cached is None:
             cached = self._weigh(self._shape(key[1], key[2], len(names)), key[0])
             self._cache[key] = cached
-        return cached, names
+        return cached, names, key
 
     def _shape(self, request: Type, env: tuple[Type, ...], k: int) -> list[_Fit]:
         """What fits a hole shape, whatever the weights: computed once for all slots."""

@@ -111,6 +111,12 @@ class Program:
         """Why the last run failed, in one line for a user (``""`` if it did not)."""
         return "" if self._error is None else failure_message(self._error)
 
+    @property
+    def hit_limit(self) -> bool:
+        """Whether the last run failed by reaching a limit (steps, depth, size, time)
+        rather than by an error of the program's own: it may well do so again."""
+        return isinstance(self._error, (LimitExceeded, RecursionError, MemoryError))
+
     def run(
         self, args: Sequence[object], limits: Limits = DEFAULT_LIMITS, deadline: float = math.inf
     ) -> object:

@@ -11,6 +11,7 @@ from metagrow.search._bottomup import BottomUpEnumerator
 from metagrow.search._budget import Budget, Progress
 from metagrow.search._check import ExampleChecker
 from metagrow.search._engine import Engine, Solution
+from metagrow.search._evolution import EvolutionConfig, EvolutionEngine
 from metagrow.search._pool import ProcessPoolBackend
 from metagrow.search._solve import SolveInterrupted, SolveResult, solve
 from metagrow.search._topdown import TopDownEnumerator
@@ -20,6 +21,8 @@ __all__ = [
     "BottomUpEnumerator",
     "Budget",
     "Engine",
+    "EvolutionConfig",
+    "EvolutionEngine",
     "ExampleChecker",
     "ProcessPoolBackend",
     "Progress",

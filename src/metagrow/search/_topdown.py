@@ -99,11 +99,21 @@ class TopDownEnumerator(Engine):
             if last > _TIMED:
                 growth = max(growth, took / last)
 
-    def programs(self, grammar: Grammar, request: Type, lo: float, hi: float) -> Iterator[_Found]:
-        """Every program of type ``request`` with description length in ``[lo, hi)``."""
-        return _Run(grammar, Progress()).expr(
-            request, Context(), (), lo, hi, grammar.slot_key(ROOT)
-        )
+    def programs(
+        self,
+        grammar: Grammar,
+        request: Type,
+        lo: float,
+        hi: float,
+        progress: Progress | None = None,
+    ) -> Iterator[_Found]:
+        """Every program of type ``request`` with description length in ``[lo, hi)``,
+        cheapest first; with a ``progress``, none once its deadline has passed."""
+        run = _Run(grammar, progress or Progress())
+        try:
+            yield from run.expr(request, Context(), (), lo, hi, grammar.slot_key(ROOT))
+        except _OutOfTime:
+            return
 
 
 class _OutOfTime(Exception):

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from typing import Literal, final
 
 from metagrow.domains import Domain, ValueDecodeError
-from metagrow.guide import sample_program
-from metagrow.lang import FAIL, Expr, Grammar, Program, Task, Type, check
+from metagrow.lang import FAIL, Expr, Grammar, Program, Task, Type, check, sample_program
 
 Status = Literal["passed", "failed", "not applicable"]
 

@@ -12,6 +12,7 @@ from metagrow.search import (
     BottomUpEnumerator,
     Budget,
     Engine,
+    EvolutionEngine,
     Progress,
     Solution,
     TopDownEnumerator,
@@ -23,7 +24,12 @@ from metagrow.testing import (
     check_engine_yields_well_typed_solutions,
 )
 
-ENGINES: list[Callable[[], Engine]] = [TopDownEnumerator, BottomUpEnumerator]
+
+def evolution() -> Engine:
+    return EvolutionEngine(seed=0)
+
+
+ENGINES: list[Callable[[], Engine]] = [TopDownEnumerator, BottomUpEnumerator, evolution]
 CHECKS = [
     check_engine_finds_known_programs,
     check_engine_respects_budget,
