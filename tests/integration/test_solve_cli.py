@@ -26,3 +26,12 @@ def test_json_attempts_are_distinct_for_every_test_input(examples_dir: Path) -> 
         assert proc.returncode == 0, proc.stderr
         for preds in json.loads(proc.stdout)["predictions"]:
             assert len(preds) == len({json.dumps(p) for p in preds}), (name, preds)
+
+
+def test_the_evolution_engine_solves_from_the_command_line(examples_dir: Path) -> None:
+    args = ("solve", str(examples_dir / "reverse.json"), "--engine", "evolution", "--json")
+    proc = metagrow(*args, "--budget", "5")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["solved"] and out["program"] == "(lam (reverse $0))", out
+    assert out["predictions"] == [[[1, 9, 9, 8, 5, 2]], [[4, 4, 9]]]
