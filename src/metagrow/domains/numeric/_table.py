@@ -7,6 +7,7 @@ line that says where.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, final
@@ -133,7 +134,7 @@ def guess_kind(y_values: Sequence[Cell]) -> Kind:
     integers or not all numbers (text labels), else ``"regression"``."""
     numbers = [_number(v) for v in y_values]
     if all(n is not None for n in numbers):
-        integral = all(float(n).is_integer() for n in numbers if n is not None)
+        integral = all(_integral(n) for n in numbers)
         few = len({n for n in numbers}) <= MAX_GUESSED_CLASSES
         return "classification" if integral and few else "regression"
     few = len({str(v).strip() for v in y_values}) <= MAX_GUESSED_CLASSES
@@ -141,24 +142,26 @@ def guess_kind(y_values: Sequence[Cell]) -> Kind:
 
 
 def _number(value: Cell) -> float | None:
-    """A finite number from a cell, or None for text."""
+    """The number in a cell (possibly ``inf`` or ``nan``), or None for text."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        number = float(value)
-    else:
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-    return number if np.isfinite(number) else None
+        return float(value)
+    try:
+        return float(value.strip())
+    except ValueError:
+        return None
+
+
+def _integral(number: float | None) -> bool:
+    return number is not None and math.isfinite(number) and number.is_integer()
 
 
 def encode_labels(values: Sequence[str]) -> tuple[FloatArray, tuple[str, ...]]:
     """Labels as codes: integer labels are kept as they are (no classes); otherwise text
     labels become codes into their sorted distinct values, which are returned as classes."""
     numbers = [_number(v) for v in values]
-    if all(n is not None and float(n).is_integer() for n in numbers):
+    if all(_integral(n) for n in numbers):
         return np.array(numbers, dtype=np.float64), ()
     classes = tuple(sorted({v.strip() for v in values}))
     code = {label: i for i, label in enumerate(classes)}
