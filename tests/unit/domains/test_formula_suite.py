@@ -189,3 +189,5 @@ def test_the_docs_show_the_generated_table() -> None:
     assert f"**{len(FORMULAS)} formulas written for this project**" in page
     wide = sum(4 <= len(f.variables) <= 6 for f in FORMULAS)
     assert f"({wide} of them with 4 to 6)" in page
+    nodes = [node_count(f) for f in FORMULAS]
+    assert f"Sizes run from {min(nodes)} to {max(nodes)} nodes." in page
