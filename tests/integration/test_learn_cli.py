@@ -28,6 +28,7 @@ def quick(db: Path, *more: str) -> list[str]:
         ("--iterations", "0"),
         ("--budget", "-1"),
         ("--budget", "0"),
+        ("--budget", "inf"),
         ("--programs", "0"),
         ("--limit", "-1"),
         ("--guide-seconds", "0"),

@@ -4,6 +4,7 @@
 from metagrow.api._learn import (
     LearnReport,
     check_learn_options,
+    check_run_options,
     folder_tasks,
     learn,
     suite_tasks,
@@ -23,6 +24,7 @@ __all__ = [
     "LearnReport",
     "SolveReport",
     "check_learn_options",
+    "check_run_options",
     "folder_tasks",
     "learn",
     "loaded_guide",

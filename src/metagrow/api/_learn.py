@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,18 @@ def folder_tasks(dom: Domain, folder: Path) -> tuple[list[Task], str]:
     return [dom.read_task(f) for f in files], str(folder.resolve())
 
 
+def check_run_options(budget: float, jobs: int, limit: int, memory: int | None = None) -> None:
+    """Raise ``ValueError`` with one line for options no run over tasks can use."""
+    if not 0 < budget < math.inf:
+        raise ValueError(f"--budget must be a positive number of seconds, got {budget}")
+    if jobs < 0:
+        raise ValueError(f"--jobs must be 0 (all cores) or a number of workers, got {jobs}")
+    if limit < 0:
+        raise ValueError(f"--limit must be 0 (all tasks) or a number of tasks, got {limit}")
+    if memory is not None and memory < 1:
+        raise ValueError(f"--memory must be a positive number of MiB, got {memory}")
+
+
 def check_learn_options(
     budget: float,
     iterations: int,
@@ -61,12 +74,7 @@ def check_learn_options(
     programs: int | None,
 ) -> None:
     """Raise ``ValueError`` with one line for ``learn`` options no run can use."""
-    if not budget > 0:
-        raise ValueError(f"--budget must be positive, got {budget}")
-    if jobs < 0:
-        raise ValueError(f"--jobs must be 0 (all cores) or a number of workers, got {jobs}")
-    if limit < 0:
-        raise ValueError(f"--limit must be 0 (all tasks) or a number of tasks, got {limit}")
+    check_run_options(budget, jobs, limit)
     if iterations < 1:
         raise ValueError(f"--iterations must be at least 1, got {iterations}")
     if not pseudo_count > 0:

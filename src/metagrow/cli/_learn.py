@@ -217,11 +217,12 @@ def _chosen_run(db: Store, path: Path, run: int | None) -> tuple[int, str]:
 
 
 def _open(path: Path) -> Store:
-    from metagrow.store import Store, StoreError
+    """The store at ``path`` (:func:`metagrow.api.open_store`); one line and exit if it
+    is missing or cannot be used."""
+    from metagrow import api
+    from metagrow.store import StoreError
 
-    if not path.exists():
-        fail(f"{path}: no such store; create one with `metagrow learn --store {path}`")
     try:
-        return Store(path)
+        return api.open_store(path)
     except StoreError as err:
         fail(str(err))

@@ -3,7 +3,6 @@ options, choosing a backend, and a progress bar with a running score."""
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 import time
@@ -41,8 +40,7 @@ if TYPE_CHECKING:
 
 def check_budget(budget: float) -> None:
     """Raise :class:`UsageError` unless ``budget`` is a positive, finite number of seconds."""
-    if not 0 < budget < math.inf:
-        raise UsageError(f"--budget must be a positive number of seconds, got {budget}")
+    check_run_options(budget, 0, 0, None)
 
 
 def check_outputs(*paths: Path | None) -> None:
@@ -70,14 +68,13 @@ def write_report(path: Path, text: str) -> None:
 
 
 def check_run_options(budget: float, jobs: int, limit: int, memory: int | None) -> None:
-    """Raise :class:`UsageError` for options no run can use."""
-    check_budget(budget)
-    if jobs < 0:
-        raise UsageError(f"--jobs must be 0 (all cores) or a number of workers, got {jobs}")
-    if limit < 0:
-        raise UsageError(f"--limit must be 0 (all tasks) or a number of tasks, got {limit}")
-    if memory is not None and memory < 1:
-        raise UsageError(f"--memory must be a positive number of MiB, got {memory}")
+    """Raise :class:`UsageError` for options no run can use (see ``api.check_run_options``)."""
+    from metagrow import api
+
+    try:
+        api.check_run_options(budget, jobs, limit, memory)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
 
 
 def backend_for(jobs: int) -> tuple[Backend, int]:

@@ -6,19 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from metagrow.cli._choices import pick_domain
-from metagrow.domains import Domain, TaskFileError, detect_domain, read_json
+from metagrow.domains import Domain, TaskFileError
 from metagrow.lang import Task
 
 
 def read_task(task_file: Path, domain: str) -> tuple[Domain, Task]:
-    """The domain (``auto``: detected from the file) and the task in ``task_file``;
-    ``UsageError`` for an unknown domain, ``TaskFileError`` for a bad file."""
-    if domain != "auto":
-        dom = pick_domain(domain)
-        return dom, dom.read_task(task_file)
-    data = read_json(task_file)
-    dom = detect_domain(data)
-    return dom, dom.task_from_json(data, str(task_file), task_file.stem)
+    """The domain (``auto``: detected from the file) and the task in ``task_file``
+    (:func:`metagrow.api.read_task`); ``UsageError`` for an unknown domain,
+    ``TaskFileError`` for a bad file."""
+    from metagrow import api
+
+    return api.read_task(task_file, None if domain == "auto" else pick_domain(domain))
 
 
 __all__ = ["TaskFileError", "read_task"]
