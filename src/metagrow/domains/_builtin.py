@@ -36,11 +36,18 @@ def _digits() -> Domain:
     return DigitsDomain()
 
 
+def _numeric() -> Domain:
+    from metagrow.domains.numeric import NumericDomain
+
+    return NumericDomain()
+
+
 BUILTIN_DOMAINS: Mapping[str, Callable[[], Domain]] = {
     "lists": _lists,
     "grids": _grids,
     "arc": _grids,
     "digits": _digits,
+    "numeric": _numeric,
 }
 """Built-in domains by the names the command line and ``metagrow.solve`` accept."""
 

@@ -3,9 +3,18 @@ programs (soft evaluation), search over structure and module choices, and the mo
 baseline. torch is imported only when a network is built or trained."""
 
 from metagrow.fit._candidates import SLOT, StructureConfig, candidate_structures, rename
+from metagrow.fit._constants import CONSTANT_METHODS, ConstantMethod, Loss, fit_constants
 from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
 from metagrow.fit._module import MLPSpec, Module, weights_bytes
 from metagrow.fit._monolithic import monolithic_accuracy
+from metagrow.fit._regression import (
+    FittedProgram,
+    TableFit,
+    TableObjective,
+    display,
+    fit_table,
+    table_request,
+)
 from metagrow.fit._search import Candidate, Choice, FitResult, SearchConfig, fit_task
 from metagrow.fit._soft import Maybe, SoftError, SoftPrimitive, make_table
 from metagrow.fit._train import (
@@ -19,11 +28,15 @@ from metagrow.fit._train import (
 )
 
 __all__ = [
+    "CONSTANT_METHODS",
     "SLOT",
     "Candidate",
     "Choice",
+    "ConstantMethod",
     "Featurize",
     "FitResult",
+    "FittedProgram",
+    "Loss",
     "MLPSpec",
     "Maybe",
     "Module",
@@ -33,17 +46,23 @@ __all__ = [
     "SoftPrimitive",
     "SoftProgram",
     "StructureConfig",
+    "TableFit",
+    "TableObjective",
     "TrainConfig",
     "Trained",
     "accuracy",
     "candidate_structures",
+    "display",
     "example_loss",
+    "fit_constants",
+    "fit_table",
     "fit_task",
     "make_table",
     "monolithic_accuracy",
     "predict",
     "rename",
     "soft_input",
+    "table_request",
     "train_program",
     "weights_bytes",
 ]

@@ -12,11 +12,14 @@ from metagrow.search._budget import Budget, Progress
 from metagrow.search._check import ExampleChecker
 from metagrow.search._engine import Engine, Solution
 from metagrow.search._evolution import EvolutionConfig, EvolutionEngine
+from metagrow.search._front import SELECTIONS, Front, Objective, Scored, Selection
+from metagrow.search._minimise import MinimiseConfig, MinimiseStatus, Report, minimise
 from metagrow.search._pool import ProcessPoolBackend
 from metagrow.search._solve import SolveInterrupted, SolveResult, solve
 from metagrow.search._topdown import TopDownEnumerator
 
 __all__ = [
+    "SELECTIONS",
     "Backend",
     "BottomUpEnumerator",
     "Budget",
@@ -24,8 +27,15 @@ __all__ = [
     "EvolutionConfig",
     "EvolutionEngine",
     "ExampleChecker",
+    "Front",
+    "MinimiseConfig",
+    "MinimiseStatus",
+    "Objective",
     "ProcessPoolBackend",
     "Progress",
+    "Report",
+    "Scored",
+    "Selection",
     "SerialBackend",
     "Solution",
     "SolveInterrupted",
@@ -33,6 +43,7 @@ __all__ = [
     "SolveResult",
     "TaskOutcome",
     "TopDownEnumerator",
+    "minimise",
     "solve",
     "solve_in_domain",
 ]

@@ -24,7 +24,7 @@ from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import final
 
-from metagrow.lang import FAIL, Expr, Grammar, Program, Task, log_prior, sample_program
+from metagrow.lang import FAIL, Expr, Grammar, Program, Task, Type, log_prior, sample_program
 from metagrow.search._budget import Budget, Progress
 from metagrow.search._engine import Engine, Solution, fallbacks_in
 from metagrow.search._operators import Breeder
@@ -248,19 +248,9 @@ class _Run:
                     yield from self._offer(drawn, island)
 
     def _cheapest(self, count: int) -> Iterator[Expr]:
-        """The ``count`` programs of lowest description length, in the grammar's order."""
-        enumerator, lo, left = TopDownEnumerator(), 0.0, count
-        while left > 0 and lo < enumerator.max_cost and self.progress.remaining() > 0:
-            band = enumerator.programs(
-                self.grammar, self.task.request, lo, lo + _CHEAPEST_STEP, self.progress
-            )
-            for _, _, e in band:
-                if e.size <= self.config.max_size:
-                    yield e
-                    left -= 1
-                    if left == 0:
-                        return
-            lo += _CHEAPEST_STEP
+        return cheapest_programs(
+            self.grammar, self.task.request, count, self.config.max_size, self.progress
+        )
 
     def _generation(self, i: int) -> Iterator[Solution]:
         config, island = self.config, self.islands[i]
@@ -381,6 +371,23 @@ class _Run:
         p = self.progress
         prior = log_prior(m.program, self.task.request, self.grammar)  # the exact figure
         return Solution(m.program, prior, m.hits / self.n_train, p.elapsed, p.programs_tried)
+
+
+def cheapest_programs(
+    grammar: Grammar, request: Type, count: int, max_size: int, progress: Progress
+) -> Iterator[Expr]:
+    """The ``count`` programs of lowest description length (at most ``max_size`` nodes),
+    in the grammar's order, while ``progress`` has time left."""
+    enumerator, lo, left = TopDownEnumerator(), 0.0, count
+    while left > 0 and lo < enumerator.max_cost and progress.remaining() > 0:
+        band = enumerator.programs(grammar, request, lo, lo + _CHEAPEST_STEP, progress)
+        for _, _, e in band:
+            if e.size <= max_size:
+                yield e
+                left -= 1
+                if left == 0:
+                    return
+        lo += _CHEAPEST_STEP
 
 
 def _hashable(value: object) -> bool:

@@ -1,11 +1,12 @@
 """Real-valued data for programs over table columns: tables and their CSV files, the
 built-in formula suite (written for this project) and scikit-learn's bundled data sets.
 
-Only data lives here so far; importing it loads numpy but neither sympy nor
-scikit-learn, which are imported when a formula is parsed or a data set is loaded.
+Importing it loads numpy but neither sympy nor scikit-learn, which are imported when a
+formula is parsed or a data set is loaded.
 """
 
-from metagrow.domains.numeric._csv import MIN_ROWS, read_csv, write_csv
+from metagrow.domains.numeric._csv import MIN_ROWS, read_csv, read_header, write_csv
+from metagrow.domains.numeric._domain import NumericDomain, columns_of, table_task
 from metagrow.domains.numeric._formula import (
     ALLOWED_FUNCTIONS,
     FAMILIES,
@@ -19,6 +20,7 @@ from metagrow.domains.numeric._formula import (
     parse_formula,
 )
 from metagrow.domains.numeric._formulas import FORMULAS
+from metagrow.domains.numeric._ops import CONSTANT, OPS, REAL, Op
 from metagrow.domains.numeric._sklearn import (
     FRIEDMAN_SAMPLES,
     SKLEARN_NAMES,
@@ -43,23 +45,32 @@ from metagrow.domains.numeric._table import (
     split,
     take_rows,
 )
+from metagrow.domains.numeric._vector import NotNumeric, VectorProgram
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
+    "CONSTANT",
     "FAMILIES",
     "FORMULAS",
     "FRIEDMAN_SAMPLES",
     "KINDS",
     "MIN_ROWS",
+    "OPS",
+    "REAL",
     "SKLEARN_NAMES",
     "Dataset",
     "Family",
     "Formula",
     "Kind",
+    "NotNumeric",
+    "NumericDomain",
+    "Op",
     "SklearnName",
     "Table",
     "TableError",
     "Variable",
+    "VectorProgram",
+    "columns_of",
     "evaluate",
     "formula_rng",
     "formula_suite",
@@ -69,11 +80,13 @@ __all__ = [
     "node_count",
     "parse_formula",
     "read_csv",
+    "read_header",
     "sklearn_suite",
     "sklearn_table",
     "split",
     "suite_index",
     "suite_markdown",
+    "table_task",
     "take_rows",
     "write_csv",
     "write_formula_suite",

@@ -70,6 +70,12 @@ def read_csv(path: str | Path, target: str, kind: Kind | None = None) -> Table:
     return Table(path.stem, columns, X, y, kind, target, {"source": str(path)}, classes)
 
 
+def read_header(path: str | Path) -> list[str]:
+    """The column names in the header of the CSV file at ``path``."""
+    header, _ = _read_rows(Path(path))
+    return header
+
+
 def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the non-blank data rows with their line numbers."""
     try:

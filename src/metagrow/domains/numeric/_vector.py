@@ -1,0 +1,169 @@
+"""Numeric programs compiled for whole columns: one numpy call per node, all rows at once.
+
+A :class:`VectorProgram` is a program of type ``real -> ... -> real`` (one argument per
+feature column) with its library inventions inlined; each occurrence of the constant
+slot ``c`` is a parameter, numbered in the order the program is read. Running it never
+raises: rows where it overflows or leaves a function's domain come out ``nan`` or ``inf``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, final
+
+import numpy as np
+import numpy.typing as npt
+
+from metagrow.domains.numeric._ops import BY_NAME, CONSTANT, literal
+from metagrow.lang import App, Expr, Lam, Prim, Var, beta_normal, inline_inventions, lambdas, spine
+
+if TYPE_CHECKING:
+    import sympy
+
+FloatArray = npt.NDArray[np.float64]
+_Code = Callable[[Sequence[FloatArray], FloatArray], Any]
+
+
+class NotNumeric(ValueError):
+    """A program that is not a first-order numeric program of the expected arity."""
+
+
+@final
+class VectorProgram:
+    """``program`` (``arity`` lambdas over a first-order body) ready to run on columns."""
+
+    __slots__ = ("_code", "arity", "body", "n_constants", "program")
+
+    def __init__(self, program: Expr, arity: int) -> None:
+        self.program = program
+        self.arity = arity
+        self.body = body_of(program, arity)
+        counter = [0]
+        self._code = _compile(self.body, arity, counter)
+        self.n_constants = counter[0]
+
+    def __call__(self, columns: Sequence[FloatArray], constants: FloatArray) -> FloatArray:
+        """The program's value on every row (``nan``/``inf`` where it fails)."""
+        rows = len(columns[0]) if columns else 1
+        with np.errstate(all="ignore"):
+            out = self._code(columns, constants)
+            return np.broadcast_to(np.asarray(out, dtype=np.float64), (rows,))
+
+    def batch(self, columns: Sequence[FloatArray], constants: FloatArray) -> FloatArray:
+        """The program's values for each row of ``constants`` (one set of constants per
+        row) on every row of the table: an array of ``len(constants)`` by rows."""
+        rows = len(columns[0]) if columns else 1
+        k = constants.T[:, :, None]
+        with np.errstate(all="ignore"):
+            out = self._code(columns, k)
+            return np.broadcast_to(np.asarray(out, dtype=np.float64), (len(constants), rows))
+
+    @property
+    def complexity(self) -> int:
+        """Nodes of the body: primitives, constants and variables (PySR's complexity)."""
+        return complexity(self.body)
+
+    def with_constants(self, constants: Sequence[float]) -> Expr:
+        """The program with each constant slot replaced by its value, written as a number."""
+        values = iter(constants)
+
+        def go(e: Expr) -> Expr:
+            if isinstance(e, Prim) and e.name == CONSTANT:
+                return Prim(_number_text(next(values)))
+            if isinstance(e, App):
+                return App(go(e.f), go(e.x))
+            return e
+
+        return lambdas(go(self.body), self.arity)
+
+    def sympy(self, names: Sequence[str], constants: Sequence[float]) -> sympy.Expr:
+        """The program as a sympy expression over symbols ``names`` (one per column)."""
+        import sympy
+
+        symbols = [sympy.Symbol(n) for n in names]
+        values = iter(constants)
+        return _to_sympy(self.body, symbols, values, self.arity)
+
+
+def body_of(program: Expr, arity: int) -> Expr:
+    """The first-order body under ``program``'s ``arity`` lambdas, inventions inlined."""
+    e = beta_normal(inline_inventions(program))
+    for _ in range(arity):
+        if not isinstance(e, Lam):
+            raise NotNumeric(f"expected a program of {arity} arguments, got {program}")
+        e = e.body
+    return e
+
+
+def complexity(body: Expr) -> int:
+    return sum(1 for e in body.walk() if isinstance(e, (Prim, Var)))
+
+
+def _number_text(value: float) -> str:
+    text = repr(float(value))
+    return text
+
+
+def _compile(e: Expr, arity: int, counter: list[int]) -> _Code:
+    if isinstance(e, Var):
+        if e.index >= arity:
+            raise NotNumeric(f"variable ${e.index} is not a column")
+        column = arity - 1 - e.index
+        return lambda cols, k: cols[column]
+    head, args = spine(e)
+    if not isinstance(head, Prim):
+        raise NotNumeric(f"{e} is not a first-order numeric program")
+    if head.name == CONSTANT and not args:
+        slot = counter[0]
+        counter[0] += 1
+        return lambda cols, k: k[slot]
+    number = literal(head.name)
+    if number is not None and not args:
+        return lambda cols, k: number
+    op = BY_NAME.get(head.name)
+    if op is None or len(op.arguments) != len(args):
+        raise NotNumeric(f"{head.name} is not a numeric primitive applied to all its arguments")
+    fn = op.numpy
+    codes = [_compile(a, arity, counter) for a in args]
+    if len(codes) == 1:
+        (a,) = codes
+        return lambda cols, k: fn(a(cols, k))
+    if len(codes) == 2:
+        a, b = codes
+        return lambda cols, k: fn(a(cols, k), b(cols, k))
+    return lambda cols, k: fn(*(c(cols, k) for c in codes))
+
+
+def _to_sympy(e: Expr, symbols: list[Any], constants: Any, arity: int) -> Any:
+    import sympy
+
+    if isinstance(e, Var):
+        return symbols[arity - 1 - e.index]
+    head, args = spine(e)
+    assert isinstance(head, Prim)
+    if head.name == CONSTANT:
+        return sympy.Float(next(constants))
+    number = literal(head.name)
+    if number is not None:
+        return sympy.Float(number)
+    xs = [_to_sympy(a, symbols, constants, arity) for a in args]
+    match head.name:
+        case "add":
+            return xs[0] + xs[1]
+        case "sub":
+            return xs[0] - xs[1]
+        case "mul":
+            return xs[0] * xs[1]
+        case "div":
+            return xs[0] / xs[1]
+        case "neg":
+            return -xs[0]
+        case "square":
+            return xs[0] ** 2
+        case "cube":
+            return xs[0] ** 3
+        case "lt":
+            return sympy.StrictLessThan(xs[0], xs[1])
+        case "if":
+            return sympy.Piecewise((xs[1], xs[0]), (xs[2], True))
+    return getattr(sympy, BY_NAME[head.name].sympy)(*xs)

@@ -1,0 +1,225 @@
+"""Programs fitted to a table: loss-driven evolution over numeric programs, each
+candidate's constants fitted to the rows, the Pareto front of (complexity, loss) kept.
+
+:func:`fit_table` is the one entry point the estimators, ``metagrow fit`` and the
+regression bench share. Its loss is the mean squared error (regression) or the log-loss of
+a logit (a binary class); a run stops after ``evaluations`` programs scored, so a seed
+gives the same front on any machine, or at ``seconds`` if that comes first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, final
+
+import numpy as np
+
+from metagrow.domains.numeric import NumericDomain
+from metagrow.domains.numeric._ops import CONSTANT, REAL
+from metagrow.domains.numeric._vector import FloatArray, NotNumeric, VectorProgram
+from metagrow.fit._constants import ConstantMethod, Loss, fit_constants, loss_value
+from metagrow.lang import Expr, Grammar, Prim, Type, arrow, lambdas, parse
+from metagrow.search import (
+    Front,
+    MinimiseConfig,
+    MinimiseStatus,
+    Objective,
+    Report,
+    Scored,
+    Selection,
+    minimise,
+)
+
+if TYPE_CHECKING:
+    import sympy
+
+SOLVED_RELATIVE_MSE = 1e-12
+"""A program whose mean squared error is this small next to the target's variance fits
+exactly (up to rounding): the search may stop."""
+
+ROUNDING_RELATIVE_MSE = 1e-20
+"""Squared errors below this share of the target's variance are rounding: such losses count
+as equal, so that among exact fits the simplest is best."""
+
+_NO_CONSTANTS = np.zeros(0)
+
+
+def table_request(columns: int) -> Type:
+    """The type of a program over ``columns`` feature columns: ``real -> ... -> real``."""
+    return arrow(*(REAL for _ in range(columns)), REAL)
+
+
+@final
+class TableObjective(Objective):
+    """The loss of a program on the rows of ``X`` against ``y``, its constants fitted by
+    ``constants`` (at most ``constant_evaluations`` calls per start)."""
+
+    def __init__(
+        self,
+        X: FloatArray,
+        y: FloatArray,
+        *,
+        loss: Loss = "mse",
+        constants: ConstantMethod = "lm",
+        constant_evaluations: int = 40,
+    ) -> None:
+        self.columns = [np.ascontiguousarray(X[:, j], dtype=np.float64) for j in range(X.shape[1])]
+        self.arity = X.shape[1]
+        self.y = np.asarray(y, dtype=np.float64)
+        self.loss: Loss = loss
+        self.constants: ConstantMethod = constants
+        self.constant_evaluations = constant_evaluations
+        variance = float(np.var(self.y))
+        self.tolerance = SOLVED_RELATIVE_MSE * variance if loss == "mse" else -1.0
+        self.floor = ROUNDING_RELATIVE_MSE * variance if loss == "mse" else 0.0
+
+    def score(self, program: Expr) -> Scored | None:
+        try:
+            vp = VectorProgram(program, self.arity)
+        except NotNumeric:
+            return None
+        if vp.n_constants == 0:
+            value = loss_value(self.loss, vp(self.columns, _NO_CONSTANTS), self.y)
+            fitted: tuple[float, ...] = ()
+        else:
+            cols = self.columns
+            params, value = fit_constants(
+                lambda k: vp.batch(cols, k),
+                vp.n_constants,
+                self.y,
+                loss=self.loss,
+                method=self.constants,
+                key=str(program),
+                evaluations=self.constant_evaluations,
+            )
+            fitted = tuple(float(v) for v in params)
+        if not math.isfinite(value):
+            return None
+        return Scored(program, max(value, self.floor), vp.complexity, fitted)
+
+    def solved(self, scored: Scored) -> bool:
+        return scored.loss <= self.tolerance
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class FittedProgram:
+    """A numeric program with its constants: ``structure`` has a ``c`` slot for each."""
+
+    structure: Expr
+    constants: tuple[float, ...]
+    arity: int
+    loss: float
+    complexity: int
+
+    @staticmethod
+    def of(scored: Scored, arity: int) -> FittedProgram:
+        return FittedProgram(
+            scored.program, scored.parameters, arity, scored.loss, scored.complexity
+        )
+
+    @staticmethod
+    def from_text(structure: str, constants: Sequence[float], arity: int) -> FittedProgram:
+        """A fitted program read back from its structure's text and its constants; raises
+        ``ValueError`` (one line) if they do not make a numeric program of ``arity``."""
+        program = parse(structure)
+        vp = VectorProgram(program, arity)
+        if vp.n_constants != len(constants):
+            raise ValueError(
+                f"the program has {vp.n_constants} constant slots but {len(constants)} values"
+            )
+        return FittedProgram(program, tuple(constants), arity, math.nan, vp.complexity)
+
+    def predict(self, X: FloatArray) -> FloatArray:
+        """The program's value on each row of ``X`` (``nan`` where it fails)."""
+        vp = VectorProgram(self.structure, self.arity)
+        columns = [np.ascontiguousarray(X[:, j], dtype=np.float64) for j in range(X.shape[1])]
+        return np.array(vp(columns, np.asarray(self.constants, dtype=np.float64)))
+
+    @property
+    def program(self) -> Expr:
+        """The program with its constants written in as numbers."""
+        return VectorProgram(self.structure, self.arity).with_constants(self.constants)
+
+    def sympy(self, names: Sequence[str]) -> sympy.Expr:
+        return VectorProgram(self.structure, self.arity).sympy(names, self.constants)
+
+    def expression(self, names: Sequence[str], digits: int = 6) -> str:
+        """The program as sympy text over ``names``, constants to ``digits`` significant
+        digits, lightly simplified."""
+        return str(display(self.sympy(names), digits))
+
+
+def display(expr: Any, digits: int = 6) -> Any:
+    """``expr`` with its numbers rounded to ``digits`` significant digits, simplified by
+    sympy when it is small enough for that to be quick."""
+    import sympy
+
+    rounded = expr.xreplace({f: sympy.Float(f, digits) for f in expr.atoms(sympy.Float)})
+    if sympy.count_ops(rounded) <= 12 and not rounded.has(sympy.Piecewise):
+        simpler = sympy.simplify(rounded)
+        if sympy.count_ops(simpler) <= sympy.count_ops(rounded):
+            rounded = simpler
+    return rounded.xreplace({f: sympy.Float(f, digits) for f in rounded.atoms(sympy.Float)})
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class TableFit:
+    """What :func:`fit_table` found: the front (simplest first), programs scored, seconds."""
+
+    front: tuple[FittedProgram, ...]
+    evaluations: int
+    seconds: float
+
+    def select(self, rule: Selection = "best") -> FittedProgram:
+        front = Front(
+            tuple(Scored(f.structure, f.loss, f.complexity, f.constants) for f in self.front)
+        )
+        chosen = front.select(rule)
+        return next(f for f in self.front if f.structure is chosen.program)
+
+
+def fit_table(
+    X: FloatArray,
+    y: FloatArray,
+    *,
+    loss: Loss = "mse",
+    evaluations: int = 20_000,
+    seconds: float = math.inf,
+    seed: int = 0,
+    grammar: Grammar | None = None,
+    config: MinimiseConfig | None = None,
+    constants: ConstantMethod = "lm",
+    report: Report | None = None,
+) -> TableFit:
+    """Search for programs over the columns of ``X`` that predict ``y``."""
+    grammar = grammar or NumericDomain().grammar()
+    objective = TableObjective(X, y, loss=loss, constants=constants)
+    with np.errstate(all="ignore"):
+        status: MinimiseStatus = minimise(
+            objective,
+            grammar,
+            table_request(X.shape[1]),
+            evaluations=evaluations,
+            seconds=seconds,
+            seed=seed,
+            config=config,
+            report=report,
+        )
+    front = tuple(FittedProgram.of(s, X.shape[1]) for s in status.front.members)
+    if not front:  # every program failed on some row (or no time at all): a constant
+        front = (_constant_fit(X.shape[1], y, loss),)
+    return TableFit(front, status.evaluations, status.seconds)
+
+
+def _constant_fit(arity: int, y: FloatArray, loss: Loss) -> FittedProgram:
+    """The best constant: the mean, or for a class the log-odds of its share."""
+    mean = float(np.mean(y))
+    if loss == "logloss":
+        share = min(max(mean, 1e-6), 1 - 1e-6)
+        mean = math.log(share / (1 - share))
+    value = loss_value(loss, np.full(len(y), mean), y)
+    return FittedProgram(lambdas(Prim(CONSTANT), arity), (mean,), arity, value, 1)
