@@ -82,6 +82,8 @@ class MinimiseStatus:
     evaluations: int
     seconds: float
     front: Front
+    population: tuple[Expr, ...] = ()
+    """The programs of every island, fittest first (the search's state, for migration)."""
 
 
 Report = Callable[[MinimiseStatus], None]
@@ -107,7 +109,7 @@ def minimise(
     run = _Run(objective, grammar, request, config or MinimiseConfig(), seed, evaluations, seconds)
     run.report = report
     run.evolve(start)
-    return run.status()
+    return run.status(population=True)
 
 
 @final
@@ -158,9 +160,11 @@ class _Run:
         self.names = list(config.rates())
         self.weights = list(config.rates().values())
 
-    def status(self) -> MinimiseStatus:
+    def status(self, population: bool = False) -> MinimiseStatus:
         p = self.progress
-        return MinimiseStatus(p.programs_tried, p.elapsed, self.front)
+        members = sorted((m for i in self.islands for m in i), key=lambda m: m.key)
+        programs = tuple(dict.fromkeys(m.scored.program for m in members)) if population else ()
+        return MinimiseStatus(p.programs_tried, p.elapsed, self.front, programs)
 
     def evolve(self, start: tuple[Expr, ...]) -> None:
         try:
@@ -194,7 +198,8 @@ class _Run:
             if m is not None:
                 pool.append(m)
         pool.sort(key=lambda m: m.key)
-        for i, m in enumerate(pool[: n * config.population // 2]):
+        taken = n * config.population if start else n * config.population // 2
+        for i, m in enumerate(pool[:taken]):
             self.islands[i % n].append(m)
         depths = list(range(1, config.max_depth + 1))
         for island in self.islands:
