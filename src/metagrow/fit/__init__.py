@@ -4,6 +4,7 @@ baseline. torch is imported only when a network is built or trained."""
 
 from metagrow.fit._candidates import SLOT, StructureConfig, candidate_structures, rename
 from metagrow.fit._constants import CONSTANT_METHODS, ConstantMethod, Loss, fit_constants
+from metagrow.fit._engine import RegressionEngine
 from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
 from metagrow.fit._module import MLPSpec, Module, weights_bytes
 from metagrow.fit._monolithic import monolithic_accuracy
@@ -35,6 +36,7 @@ __all__ = [
     "Maybe",
     "Module",
     "Problem",
+    "RegressionEngine",
     "SearchConfig",
     "SoftError",
     "SoftPrimitive",
