@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import final
 
-from metagrow.domains._domain import JSON, Domain, ValueDecodeError
+from metagrow.domains._domain import JSON, Domain, ValueDecodeError, declared_type
 from metagrow.domains.numeric._ops import OPS, REAL, numeric_primitives
 from metagrow.lang import BOOL, Example, Grammar, Limits, Task, arrow
 
@@ -52,6 +52,12 @@ class NumericDomain(Domain):
         if isinstance(value, (int, float)):
             return float(value)
         return value
+
+    def recognises(self, data: JSON) -> bool:
+        """A typed task whose type mentions ``real`` and only what this domain expresses
+        (a task over booleans alone is left to the lists domain)."""
+        request = declared_type(data)
+        return request is not None and "real" in request.constructors() and self.expresses(request)
 
     def read_task(self, path: Path) -> Task:
         """A JSON task file, or a CSV table (target ``y`` if there is such a column, else
