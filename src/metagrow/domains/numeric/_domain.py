@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import final
+from typing import TYPE_CHECKING, final
 
 from metagrow.domains._domain import JSON, Domain, ValueDecodeError, declared_type
 from metagrow.domains.numeric._ops import OPS, REAL, numeric_primitives
 from metagrow.lang import BOOL, Example, Grammar, Limits, Task, arrow
+
+if TYPE_CHECKING:
+    from metagrow.domains.numeric._table import Table
 
 
 @final
@@ -74,13 +77,18 @@ def table_task(path: Path, target: str | None = None) -> Task:
 
     header = read_header(path)
     chosen = target or ("y" if "y" in header else header[-1])
-    table = read_csv(path, chosen, "regression")
+    return table_as_task(read_csv(path, chosen, "regression"), path.stem)
+
+
+def table_as_task(table: Table, name: str | None = None) -> Task:
+    """The task of predicting ``table``'s target from its columns, one train example per
+    row, named ``name`` (default: the table's name)."""
     request = arrow(*(REAL for _ in table.columns), REAL)
     train = tuple(
         Example(tuple(float(v) for v in row), float(y))
         for row, y in zip(table.X, table.y, strict=True)
     )
-    return Task(path.stem, request, train, (), {"columns": list(table.columns)})
+    return Task(name or table.name, request, train, (), {"columns": list(table.columns)})
 
 
 def columns_of(task: Task) -> Sequence[str]:
