@@ -120,3 +120,14 @@ def test_batch_equals_one_call_per_set_of_constants(drawn: tuple[Expr, int], see
     assert many.shape == (4, 16)
     for i in range(4):
         np.testing.assert_array_equal(many[i], vp(cols, sets[i]))
+
+
+def test_a_negative_square_root_in_sympy_is_nan_as_in_numpy_not_an_error() -> None:
+    # numpy: sqrt(-2) is nan, nan < x is False, min(nan, x) is nan; sympy would make the
+    # root imaginary and then refuse to compare it
+    test = VectorProgram(parse("(lambda (if (lt (sqrt c) $0) (neg $0) $0))"), 1)
+    assert str(test.sympy(["x"], [-2.0])) == "x"
+    assert test([np.array([1.0, 4.0])], np.array([-2.0])).tolist() == [1.0, 4.0]
+    smallest = VectorProgram(parse("(lambda (add $0 (min (sqrt c) $0)))"), 1)
+    assert smallest.sympy(["x"], [-2.0]) is sympy.nan
+    assert np.isnan(smallest([np.array([1.0])], np.array([-2.0]))).all()
