@@ -76,6 +76,8 @@ def test_values_decode_to_floats_and_encode_back() -> None:
     assert DOMAIN.decode(3, REAL) == 3.0 and isinstance(DOMAIN.decode(3, REAL), float)
     assert DOMAIN.encode(np.float64(2.5), REAL) == 2.5
     assert json.dumps(DOMAIN.encode(True, BOOL)) == "true"
+    assert json.dumps(DOMAIN.encode(np.bool_(False), BOOL)) == "false"
+    assert json.dumps(DOMAIN.encode(np.float32(0.5), REAL)) == "0.5"
     for junk in (True, "1.0", None, [1.0]):
         with pytest.raises(ValueDecodeError):
             DOMAIN.decode(junk, REAL)

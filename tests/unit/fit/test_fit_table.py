@@ -101,8 +101,8 @@ def test_keeps_to_its_seconds(seconds: float) -> None:
     start = time.perf_counter()
     fit = fit_table(X, y, evaluations=10**9, seconds=seconds, seed=0)
     took = time.perf_counter() - start
-    assert fit.seconds <= 1.1 * seconds + 0.05
-    assert took <= 1.1 * seconds + 0.05 + 0.1  # plus building the front's programs
+    assert fit.seconds <= 1.1 * seconds + 0.05, (fit.seconds, fit.evaluations)
+    assert took <= 1.1 * seconds + 0.05 + 0.1, took  # plus building the front's programs
     assert 0 < fit.evaluations < 10**9
 
 

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, final
 
+import numpy as np
+
 from metagrow.domains._domain import JSON, Domain, ValueDecodeError, declared_type
 from metagrow.domains.numeric._ops import OPS, REAL, numeric_primitives
 from metagrow.lang import BOOL, Example, Grammar, Limits, Task, arrow
@@ -50,6 +52,8 @@ class NumericDomain(Domain):
         raise ValueDecodeError(f"values of type {t} cannot be read in the numeric domain")
 
     def encode(self, value: object, t: object) -> JSON:
+        if isinstance(value, np.generic):  # a numpy scalar: np.bool_, np.float64, ...
+            value = value.item()
         if isinstance(value, bool):
             return value
         if isinstance(value, (int, float)):
