@@ -68,7 +68,8 @@ def fit_constants(
     scale = float(np.std(y)) or 1.0
     x0 = np.ones(n)
     best, best_loss = _fit_from(predict, x0, y, loss, method, evaluations, key)
-    if not best_loss < _RETRY * scale * scale and n <= _RETRY_CONSTANTS:
+    stuck = not best_loss < _RETRY * scale * scale or float(np.max(np.abs(best))) > _DRIFT
+    if stuck and n <= _RETRY_CONSTANTS:
         rng = np.random.default_rng(zlib.crc32(key.encode()))
         x, value = _fit_from(predict, rng.normal(0.0, 2.0, n), y, loss, method, evaluations, key)
         if value < best_loss:
@@ -78,7 +79,10 @@ def fit_constants(
 
 _RETRY = 1e6
 """A first fit that fails, or whose mean squared error is this many times the target's
-variance, is tried again from random constants (the others rarely gain from it)."""
+variance, is tried again from random constants."""
+_DRIFT = 100.0
+"""Constants that drift this far from a start of ones usually sit in a degenerate valley
+(a curve flattened into a line, say): such a fit is tried again too."""
 _RETRY_CONSTANTS = 4
 
 
@@ -134,7 +138,7 @@ def _levenberg_marquardt(
             r_trial = residuals(loss, predict(trial[None, :])[0], y, scale)
             trial_cost = float(r_trial @ r_trial)
             if trial_cost < cost:
-                converged = cost - trial_cost <= 1e-7 * cost
+                converged = cost - trial_cost <= 1e-10 * cost
                 x, r, cost = trial, r_trial, trial_cost
                 damping = max(damping / 3.0, 1e-12)
                 improved = not converged

@@ -30,14 +30,15 @@ size), is left out of the program."""
 def _affine(values: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     """For each row of ``values`` (one program's predictions per row), the least-squares
     ``a * values + b`` against ``y``, and the ``a`` and ``b`` (columns)."""
-    mean = values.mean(axis=1, keepdims=True)
-    centred = values - mean
-    spread = np.einsum("ij,ij->i", centred, centred)[:, None]
-    ym = float(y.mean())
-    covariance = (centred @ (y - ym))[:, None]
-    a = np.where(spread > 1e-300, covariance / np.where(spread > 1e-300, spread, 1.0), 0.0)
-    b = ym - a * mean
-    return a * values + b, a, b
+    with np.errstate(all="ignore"):
+        mean = values.mean(axis=1, keepdims=True)
+        centred = values - mean
+        spread = np.einsum("ij,ij->i", centred, centred)[:, None]
+        ym = float(y.mean())
+        covariance = (centred @ (y - ym))[:, None]
+        a = np.where(spread > 1e-300, covariance / np.where(spread > 1e-300, spread, 1.0), 0.0)
+        b = ym - a * mean
+        return a * values + b, a, b
 
 
 def table_request(columns: int) -> Type:

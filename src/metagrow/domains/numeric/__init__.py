@@ -6,7 +6,7 @@ formula is parsed or a data set is loaded.
 """
 
 from metagrow.domains.numeric._csv import MIN_ROWS, read_csv, read_header, write_csv
-from metagrow.domains.numeric._domain import NumericDomain, columns_of, table_task
+from metagrow.domains.numeric._domain import NumericDomain, columns_of, table_as_task, table_task
 from metagrow.domains.numeric._formula import (
     ALLOWED_FUNCTIONS,
     FAMILIES,
@@ -86,6 +86,7 @@ __all__ = [
     "split",
     "suite_index",
     "suite_markdown",
+    "table_as_task",
     "table_task",
     "take_rows",
     "write_csv",

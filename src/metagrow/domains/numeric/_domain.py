@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import final
+from typing import TYPE_CHECKING, final
 
-from metagrow.domains._domain import JSON, Domain, ValueDecodeError
+import numpy as np
+
+from metagrow.domains._domain import JSON, Domain, ValueDecodeError, declared_type
 from metagrow.domains.numeric._ops import OPS, REAL, WithLiterals, numeric_primitives
 from metagrow.lang import BOOL, Example, Grammar, Limits, Task, arrow
+
+if TYPE_CHECKING:
+    from metagrow.domains.numeric._table import Table
 
 
 @final
@@ -49,11 +54,19 @@ class NumericDomain(Domain):
         raise ValueDecodeError(f"values of type {t} cannot be read in the numeric domain")
 
     def encode(self, value: object, t: object) -> JSON:
+        if isinstance(value, np.generic):  # a numpy scalar: np.bool_, np.float64, ...
+            value = value.item()
         if isinstance(value, bool):
             return value
         if isinstance(value, (int, float)):
             return float(value)
         return value
+
+    def recognises(self, data: JSON) -> bool:
+        """A typed task whose type mentions ``real`` and only what this domain expresses
+        (a task over booleans alone is left to the lists domain)."""
+        request = declared_type(data)
+        return request is not None and "real" in request.constructors() and self.expresses(request)
 
     def read_task(self, path: Path) -> Task:
         """A JSON task file, or a CSV table (target ``y`` if there is such a column, else
@@ -70,13 +83,18 @@ def table_task(path: Path, target: str | None = None) -> Task:
 
     header = read_header(path)
     chosen = target or ("y" if "y" in header else header[-1])
-    table = read_csv(path, chosen, "regression")
+    return table_as_task(read_csv(path, chosen, "regression"), path.stem)
+
+
+def table_as_task(table: Table, name: str | None = None) -> Task:
+    """The task of predicting ``table``'s target from its columns, one train example per
+    row, named ``name`` (default: the table's name)."""
     request = arrow(*(REAL for _ in table.columns), REAL)
     train = tuple(
         Example(tuple(float(v) for v in row), float(y))
         for row, y in zip(table.X, table.y, strict=True)
     )
-    return Task(path.stem, request, train, (), {"columns": list(table.columns)})
+    return Task(name or table.name, request, train, (), {"columns": list(table.columns)})
 
 
 def columns_of(task: Task) -> Sequence[str]:

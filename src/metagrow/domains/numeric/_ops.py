@@ -80,11 +80,32 @@ BY_NAME: Final = {op.name: op for op in OPS}
 
 
 def numeric_primitives() -> tuple[Primitive, ...]:
-    """The primitives of the numeric domain, for the generic interpreter and search."""
-    return tuple(
-        Primitive(op.name, op.type, op.numpy if op.arguments else 1.0, commutative=op.commutative)
-        for op in OPS
-    )
+    """The primitives of the numeric domain, for the generic interpreter and search: one
+    value at a time, giving Python floats and booleans; a ``nan`` raises
+    ``ArithmeticError``, so that the interpreter's run fails there (``inf`` goes on, as
+    in numpy); ``if`` runs only the branch it takes."""
+    return tuple(_scalar(op) for op in OPS)
+
+
+def _scalar(op: Op) -> Primitive:
+    if not op.arguments:
+        return Primitive(op.name, op.type, 1.0)
+    if op.name == "if":
+        return Primitive(op.name, op.type, _lazy_if, lazy=True)
+    fn, to = op.numpy, bool if op.returns == BOOL else float
+
+    def scalar(*args: Numeric) -> float | bool:
+        with np.errstate(all="ignore"):
+            value = to(fn(*args))
+        if value != value:
+            raise ArithmeticError(f"{op.name} is undefined here")
+        return value
+
+    return Primitive(op.name, op.type, scalar, commutative=op.commutative)
+
+
+def _lazy_if(test: Callable[[], bool], yes: Callable[[], float], no: Callable[[], float]) -> float:
+    return yes() if test() else no()
 
 
 def literal(name: str) -> float | None:

@@ -150,7 +150,24 @@ def _to_sympy(e: Expr, symbols: list[Any], constants: Any, arity: int) -> Any:
     if number is not None:
         return sympy.Float(number)
     xs = [_to_sympy(a, symbols, constants, arity) for a in args]
-    match head.name:
+    if any(x is sympy.nan for x in xs) and head.name in ("min", "max", "lt"):
+        # sympy cannot compare nan; numpy's minimum and maximum give nan, less False
+        return sympy.false if head.name == "lt" else sympy.nan
+    return _real(_sympy_node(head.name, xs))
+
+
+def _real(value: Any) -> Any:
+    """``value``, or nan where sympy folded numbers into a non-real one (the square root
+    of a negative constant), which numpy computes as nan."""
+    import sympy
+
+    return sympy.nan if value.is_number and value.is_extended_real is False else value
+
+
+def _sympy_node(name: str, xs: list[Any]) -> Any:
+    import sympy
+
+    match name:
         case "add":
             return xs[0] + xs[1]
         case "sub":
@@ -169,4 +186,4 @@ def _to_sympy(e: Expr, symbols: list[Any], constants: Any, arity: int) -> Any:
             return sympy.StrictLessThan(xs[0], xs[1])
         case "if":
             return sympy.Piecewise((xs[1], xs[0]), (xs[2], True))
-    return getattr(sympy, BY_NAME[head.name].sympy)(*xs)
+    return getattr(sympy, BY_NAME[name].sympy)(*xs)
