@@ -207,23 +207,14 @@ def test_predict_rejects_a_missing_column_and_bad_models(square_csv: Path, tmp_p
     two = write_table(tmp_path / "two.csv", ["b", "a"], [[1.0, 2.0], [0.5, -1.0]])
     r = metagrow("predict", str(model), str(two))
     assert r.returncode == 0 and r.stdout.splitlines() == ["y", "5.0", "0.5"]
+    wrong = {"structure": "(lam (lam (add $1 (mul c $0))))", "constants": []}
     bad = {
         "not json": "{",
         "not a model": json.dumps({"hello": 1}),
         "bad program": json.dumps(
             {**record, "programs": [{"structure": "(lam (", "constants": []}]}
         ),
-        "wrong constants": json.dumps(
-            {
-                **record,
-                "programs": [
-                    {
-                        **record["programs"][0],  # type: ignore[dict-item]
-                        "constants": [],
-                    }
-                ],
-            }
-        ),  # fmt: skip
+        "wrong constants": json.dumps({**record, "programs": [wrong]}),
     }
     for case, text in bad.items():
         model.write_text(text)
