@@ -126,19 +126,23 @@ def since_process_start() -> float:
         return time.process_time()
 
 
+_SAVE_MODEL = "save_model"
+"""``Store.save_model(name, data)``, which the estimators' branch adds; looked up by name
+until then (after the merge, call it directly)."""
+
+
 def _model_saver(path: Path) -> Any:
     """The store's ``save_model`` method (bound), or one line and exit 2 if this store
     cannot hold models."""
     from metagrow.store import Store, StoreError
 
+    if not hasattr(Store, _SAVE_MODEL):
+        fail(f"--store {path}: this version's store cannot hold models yet; use -o MODEL.json")
     try:
         db = Store(path)
     except StoreError as err:
         fail(str(err))
-    save = getattr(db, "save_model", None)
-    if save is None:
-        db.close()
-        fail(f"--store {path}: this version's store cannot hold models yet; use -o MODEL.json")
+    save = getattr(db, _SAVE_MODEL)
 
     def saver(name: str, model: dict[str, object]) -> None:
         with db:
