@@ -169,13 +169,13 @@ def show_front(report: FitReport, output: Path | None, store: Path | None) -> No
     console = Console(width=None if sys.stdout.isatty() else 140)
     several = len(report.parts) > 1
     score = "R²" if report.kind == "regression" else "accuracy"
-    loss = "mean squared error" if report.kind == "regression" else "log-loss"
-    table = Table(title=f"{report.target}: programs fitted ({loss} on the training rows)")
+    loss = "loss (MSE)" if report.kind == "regression" else "loss (log-loss)"
+    table = Table(title=f"{report.target}: the front")
     table.add_column("", no_wrap=True)
     if several:
         table.add_column("class", no_wrap=True)
     table.add_column("complexity", justify="right", no_wrap=True)
-    table.add_column("loss", justify="right", no_wrap=True)
+    table.add_column(loss, justify="right", no_wrap=True)
     table.add_column("expression", overflow="fold")
     for row in report.front():
         cells = ["*" if row["selected"] else "", f"{row['complexity']}", f"{row['loss']:.4g}"]
