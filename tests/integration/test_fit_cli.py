@@ -194,6 +194,24 @@ def test_not_a_file_is_one_line_and_exit_2(what: str, tmp_path: Path) -> None:
     assert r.stderr.count("\n") == 1 and r.stderr.startswith("metagrow: error:"), r.stderr
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--task", "ranking"],
+        ["--selection", "nope"],
+        ["--budget", "0"],
+        ["--budget", "inf"],
+        ["--jobs", "0"],
+        ["-o", "no/such/folder/m.json"],
+        ["--target", "nope"],
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(options: list[str], square_csv: Path) -> None:
+    r = metagrow("fit", str(square_csv), "--target", "y", *options)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and r.stderr.startswith("metagrow: error:"), r.stderr
+
+
 def test_predict_rejects_a_missing_column_and_bad_models(square_csv: Path, tmp_path: Path) -> None:
     model = tmp_path / "m.json"
     record = {"format": "metagrow-model", "version": 1, "kind": "regression",
