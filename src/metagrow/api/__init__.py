@@ -1,12 +1,12 @@
 """metagrow from Python: :func:`solve`, :func:`learn` and :func:`fit_csv` do what
 ``metagrow solve``, ``metagrow learn`` and ``metagrow fit`` do, and take the same options."""
 
+from metagrow.api._expression import expression_text
 from metagrow.api._fit import (
     FitInterrupted,
     FitReport,
     FitStatus,
     check_fit_options,
-    expression_text,
     fit_csv,
     fit_frame,
     read_table,

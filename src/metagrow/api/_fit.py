@@ -13,12 +13,13 @@ import inspect
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, final
 
 import numpy as np
 
+from metagrow.api._expression import expression_text
 from metagrow.domains.numeric import CONSTANT, Kind, Table, TableError, read_csv
 from metagrow.fit import FittedProgram, fit_table
 from metagrow.fit._constants import Loss, loss_value
@@ -34,9 +35,6 @@ MAX_CLASSES = 20
 """More classes than this is almost surely a numeric target read as labels."""
 MODEL_FORMAT = "metagrow-model"
 MODEL_VERSION = 1
-_EXACT = 1e-7
-"""An expression's text must reproduce its program's values to this relative error."""
-_DIGITS = (6, 8, 10, 12, 17)
 _SIMPLIFY_SECONDS = 0.5
 """Simplifying an expression can take this long (the first, much longer than the rest): no
 simplification begins later than this before the end of the budget."""
@@ -59,11 +57,16 @@ class FitStatus:
 @final
 @dataclass(frozen=True, slots=True)
 class Part:
-    """What one search found: its front (simplest first) and the program selected."""
+    """What one search found: its front (simplest first), the program selected and, once
+    written out, each front member's expression text."""
 
     label: str | None
     front: tuple[FittedProgram, ...]
     selected: FittedProgram
+    texts: tuple[str, ...] = ()
+
+    def text(self, member: FittedProgram) -> str:
+        return self.texts[self.front.index(member)]
 
 
 @final
@@ -83,11 +86,9 @@ class FitReport:
     train_score: float
     evaluations: int
     seconds: float
-    texts: dict[int, str]
-    """Each front member's expression text, by ``id`` of its program."""
 
     def expression(self) -> str:
-        texts = [self.texts[id(p.selected)] for p in self.parts]
+        texts = [p.text(p.selected) for p in self.parts]
         return texts[0] if len(texts) == 1 else f"({', '.join(texts)})"
 
     def program(self) -> str:
@@ -106,7 +107,7 @@ class FitReport:
                 row: dict[str, object] = {
                     "complexity": f.complexity,
                     "loss": f.loss,
-                    "expression": self.texts[id(f)],
+                    "expression": part.text(f),
                 }
                 if len(self.parts) > 1:
                     row["class"] = part.label
@@ -352,12 +353,7 @@ def _report(
     started: float,
     finish_by: float,
 ) -> FitReport:
-    members = [p.selected for p in parts] + [f for p in parts for f in p.front]
-    texts: dict[int, str] = {}
-    for f in members:  # the selected first: the others are simplified only if time is left
-        if id(f) not in texts:
-            simplify = time.perf_counter() < finish_by - _SIMPLIFY_SECONDS
-            texts[id(f)] = expression_text(f, table.columns, table.X, simplify=simplify)
+    parts = [_written(p, table, finish_by) for p in parts]
     scores = np.column_stack([p.selected.predict(table.X) for p in parts])
     if table.kind == "regression":
         score = _r2(scores[:, 0], table.y)
@@ -367,8 +363,19 @@ def _report(
         score = float(np.mean(predicted == truth))
     return FitReport(
         table.kind, table.columns, table.target, labels, selection, tuple(parts),
-        score, done.evaluations, time.perf_counter() - started, texts,
+        score, done.evaluations, time.perf_counter() - started,
     )  # fmt: skip
+
+
+def _written(part: Part, table: Table, finish_by: float) -> Part:
+    """``part`` with its front's texts: the selected program's first, the others simplified
+    only while time is left."""
+    order = sorted(range(len(part.front)), key=lambda i: part.front[i] is not part.selected)
+    texts = [""] * len(part.front)
+    for i in order:
+        simplify = time.perf_counter() < finish_by - _SIMPLIFY_SECONDS
+        texts[i] = expression_text(part.front[i], table.columns, table.X, simplify=simplify)
+    return replace(part, texts=tuple(texts))
 
 
 def _r2(predicted: FloatArray, y: FloatArray) -> float:
@@ -387,46 +394,3 @@ def _classes(scores: FloatArray) -> Any:
     if scores.shape[1] == 1:
         return (scores[:, 0] > 0).astype(np.int64)
     return np.argmax(np.where(np.isfinite(scores), scores, -np.inf), axis=1)
-
-
-def expression_text(
-    f: FittedProgram, names: Sequence[str], X: FloatArray, *, simplify: bool = True
-) -> str:
-    """``f`` as text that ``sympy.sympify`` reads back over the column ``names``, with as
-    few digits as still give ``f``'s values on the rows of ``X`` (to 1e-7 relative)."""
-    from metagrow.fit import display
-
-    exact = f.sympy(names)
-    wanted = f.predict(X)
-    for digits in _DIGITS:
-        expr = display(exact, digits) if simplify else _rounded(exact, digits)
-        text = str(expr)
-        if _reproduces(text, names, X, wanted):
-            return text
-    return str(exact)
-
-
-def _rounded(expr: Any, digits: int) -> Any:
-    import sympy
-
-    return expr.xreplace({v: sympy.Float(v, digits) for v in expr.atoms(sympy.Float)})
-
-
-def _reproduces(text: str, names: Sequence[str], X: FloatArray, wanted: FloatArray) -> bool:
-    import sympy
-
-    symbols = {n: sympy.Symbol(n) for n in names}
-    try:
-        expr = sympy.sympify(text, locals=symbols)
-        fn = sympy.lambdify([symbols[n] for n in names], expr, modules="numpy")
-        with np.errstate(all="ignore"):
-            got = np.broadcast_to(np.asarray(fn(*(X[:, j] for j in range(X.shape[1]))),
-                                             dtype=np.float64), wanted.shape)  # fmt: skip
-    except (TypeError, ValueError, SyntaxError, sympy.SympifyError):
-        return False
-    ok = np.isfinite(wanted)
-    if not np.array_equal(ok, np.isfinite(got)):
-        return False
-    wanted, got = wanted[ok], got[ok]
-    scale = max(1.0, float(np.max(np.abs(wanted), initial=0.0)))
-    return bool(np.all(np.abs(got - wanted) <= _EXACT * (np.abs(wanted) + 1e-3 * scale)))
