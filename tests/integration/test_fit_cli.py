@@ -52,6 +52,7 @@ def species_csv(tmp_path: Path) -> Path:
 def fitted(*args: str, timeout: float = 60) -> dict[str, object]:
     r = metagrow("fit", *args, "--json", timeout=timeout)
     assert r.returncode == 0, r.stderr
+    assert r.stderr == ""  # no progress display off a terminal, no warnings
     lines = r.stdout.splitlines()
     assert len(lines) == 1, r.stdout
     record = json.loads(lines[0])

@@ -234,9 +234,11 @@ def fit_frame(
         if done.last is None and not parts:
             raise FitInterrupted(None) from None
         partial = [*parts, *_partial(table, targets[len(parts) :], loss, done.last, selection)]
-        interrupted = _report(table, labels, selection, partial, done, started, 0.0)
+        with np.errstate(all="ignore"):
+            interrupted = _report(table, labels, selection, partial, done, started, 0.0)
         raise FitInterrupted(interrupted) from None
-    return _report(table, labels, selection, parts, done, started, finish_by)
+    with np.errstate(all="ignore"):  # a program may overflow on the way to a finite value
+        return _report(table, labels, selection, parts, done, started, finish_by)
 
 
 @final
