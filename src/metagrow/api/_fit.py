@@ -233,6 +233,9 @@ def fit_frame(
     except KeyboardInterrupt:
         if done.last is None and not parts:
             raise FitInterrupted(None) from None
+        if done.last is not None:  # the search under way counts too
+            done.evaluations += done.last.evaluations
+            done.seconds += done.last.seconds
         partial = [*parts, *_partial(table, targets[len(parts) :], loss, done.last, selection)]
         with np.errstate(all="ignore"):
             interrupted = _report(table, labels, selection, partial, done, started, 0.0)
@@ -308,6 +311,7 @@ def _fit_part(
                         seed=seed, report=on_status, **extra)  # fmt: skip
         done.evaluations += fit.evaluations
         done.seconds += fit.seconds
+        done.last = None  # this search's front is in the part returned, not still under way
         front = fit.front
     return Part(label, front, _select(front, selection))
 
