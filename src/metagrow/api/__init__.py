@@ -1,6 +1,16 @@
-"""metagrow from Python: :func:`solve` and :func:`learn` do what ``metagrow solve`` and
-``metagrow learn`` do, and take the same options."""
+"""metagrow from Python: :func:`solve`, :func:`learn` and :func:`fit_csv` do what
+``metagrow solve``, ``metagrow learn`` and ``metagrow fit`` do, and take the same options."""
 
+from metagrow.api._expression import expression_text
+from metagrow.api._fit import (
+    FitInterrupted,
+    FitReport,
+    FitStatus,
+    check_fit_options,
+    fit_csv,
+    fit_frame,
+    read_table,
+)
 from metagrow.api._learn import (
     LearnReport,
     check_learn_options,
@@ -17,18 +27,40 @@ from metagrow.api._library import (
     stored_library,
     stored_record,
 )
+from metagrow.api._model import (
+    Model,
+    ModelError,
+    model_of,
+    predict_csv,
+    read_features,
+    read_model,
+)
 from metagrow.api._solve import ENGINES, SolveReport, read_task, report, solve
 
 __all__ = [
     "ENGINES",
+    "FitInterrupted",
+    "FitReport",
+    "FitStatus",
     "LearnReport",
+    "Model",
+    "ModelError",
     "SolveReport",
+    "check_fit_options",
     "check_learn_options",
     "check_run_options",
+    "expression_text",
+    "fit_csv",
+    "fit_frame",
     "folder_tasks",
     "learn",
     "loaded_guide",
+    "model_of",
     "open_store",
+    "predict_csv",
+    "read_features",
+    "read_model",
+    "read_table",
     "read_task",
     "report",
     "solve",

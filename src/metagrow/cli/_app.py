@@ -53,6 +53,7 @@ def _register_subcommands() -> None:
     from metagrow.cli._bench_arc import bench_arc
     from metagrow.cli._bench_digits import bench_digits
     from metagrow.cli._domain_app import domain_app
+    from metagrow.cli._fit import fit_command, predict_command
     from metagrow.cli._guide_app import guide_app
     from metagrow.cli._learn import learn_command, library_app
     from metagrow.cli._run import run_command
@@ -62,6 +63,8 @@ def _register_subcommands() -> None:
     app.add_typer(bench_app, name="bench")
     app.command("run")(run_command)
     app.command("learn")(learn_command)
+    app.command("fit")(fit_command)
+    app.command("predict")(predict_command)
     app.add_typer(library_app, name="library")
     app.add_typer(guide_app, name="guide")
     app.add_typer(domain_app, name="domain")
@@ -220,4 +223,7 @@ _register_subcommands()
 
 def main() -> None:
     """The ``metagrow`` command."""
+    from metagrow.cli import _fit
+
+    _fit.QUICK_EXIT = True
     run(app)
