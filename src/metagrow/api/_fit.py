@@ -9,7 +9,6 @@ enough to leave time for turning the front into text.
 
 from __future__ import annotations
 
-import inspect
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -21,9 +20,8 @@ import numpy as np
 
 from metagrow.api._expression import expression_text
 from metagrow.domains.numeric import CONSTANT, Kind, Table, TableError, read_csv
-from metagrow.fit import FittedProgram, fit_table
-from metagrow.fit._constants import Loss, loss_value
-from metagrow.lang import Prim, lambdas
+from metagrow.fit import FittedProgram, Loss, fit_table
+from metagrow.lang import Grammar, Prim, lambdas
 from metagrow.search import SELECTIONS, MinimiseStatus, Selection
 
 if TYPE_CHECKING:
@@ -196,15 +194,18 @@ def fit_csv(
     seed: int = 0,
     selection: str = "best",
     report: Callable[[FitStatus], None] | None = None,
+    grammar: Grammar | None = None,
 ) -> FitReport:
     """Fit programs to the table in the CSV file ``path`` within ``budget`` seconds (from
-    this call). ``task`` defaults to the guess from the target column. Raises
+    this call), searching ``grammar`` (the numeric domain's, or a learned library on top of
+    it). ``task`` defaults to the guess from the target column. Raises
     :class:`TableError` for a file that cannot be used, ``ValueError`` for bad options,
     :class:`FitInterrupted` on Ctrl-C."""
     started = time.perf_counter()
     rule = check_fit_options(budget, jobs, selection)
     table = read_table(Path(path), target, task)
-    return fit_frame(table, budget - (time.perf_counter() - started), jobs, seed, rule, report)
+    left = budget - (time.perf_counter() - started)
+    return fit_frame(table, left, jobs, seed, rule, report, grammar)
 
 
 def fit_frame(
@@ -214,6 +215,7 @@ def fit_frame(
     seed: int = 0,
     selection: Selection = "best",
     report: Callable[[FitStatus], None] | None = None,
+    grammar: Grammar | None = None,
 ) -> FitReport:
     """Fit programs to ``table`` within ``budget`` seconds (see :func:`fit_csv`)."""
     started = time.perf_counter()
@@ -229,7 +231,7 @@ def fit_frame(
         for i, (label, y) in enumerate(targets):
             seconds = max(search_until - time.perf_counter(), 0.0) / (len(targets) - i)
             parts.append(_fit_part(table, label, y, loss, seconds, jobs, seed, selection,
-                                   done, report))  # fmt: skip
+                                   done, report, grammar))  # fmt: skip
     except KeyboardInterrupt:
         if done.last is None and not parts:
             raise FitInterrupted(None) from None
@@ -286,6 +288,7 @@ def _fit_part(
     selection: Selection,
     done: _Done,
     report: Callable[[FitStatus], None] | None,
+    grammar: Grammar | None,
 ) -> Part:
     def on_status(status: MinimiseStatus) -> None:
         done.last = status
@@ -301,14 +304,11 @@ def _fit_part(
             )
 
     done.last = None
-    extra: dict[str, Any] = {}
-    if "jobs" in inspect.signature(fit_table).parameters:
-        extra["jobs"] = jobs
     if seconds <= 0:
         front: tuple[FittedProgram, ...] = (_constant(table.X.shape[1], y, loss),)
     else:
         fit = fit_table(table.X, y, loss=loss, evaluations=UNBOUNDED, seconds=seconds,
-                        seed=seed, report=on_status, **extra)  # fmt: skip
+                        seed=seed, report=on_status, jobs=jobs, grammar=grammar)  # fmt: skip
         done.evaluations += fit.evaluations
         done.seconds += fit.seconds
         done.last = None  # this search's front is in the part returned, not still under way

@@ -3,7 +3,13 @@ programs (soft evaluation), search over structure and module choices, and the mo
 baseline. torch is imported only when a network is built or trained."""
 
 from metagrow.fit._candidates import SLOT, StructureConfig, candidate_structures, rename
-from metagrow.fit._constants import CONSTANT_METHODS, ConstantMethod, Loss, fit_constants
+from metagrow.fit._constants import (
+    CONSTANT_METHODS,
+    ConstantMethod,
+    Loss,
+    fit_constants,
+    loss_value,
+)
 from metagrow.fit._engine import RegressionEngine
 from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
 from metagrow.fit._module import MLPSpec, Module, weights_bytes
@@ -53,6 +59,7 @@ __all__ = [
     "fit_constants",
     "fit_table",
     "fit_task",
+    "loss_value",
     "make_table",
     "monolithic_accuracy",
     "predict",
