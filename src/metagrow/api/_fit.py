@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any, final
 import numpy as np
 
 from metagrow.api._expression import expression_text
-from metagrow.domains.numeric import CONSTANT, Kind, Table, TableError, read_csv
-from metagrow.fit import FittedProgram, Loss, fit_table
-from metagrow.lang import Grammar, Prim, lambdas
+from metagrow.domains.numeric import Kind, Table, TableError, read_csv
+from metagrow.fit import FittedProgram, Loss, constant_fit, fit_table
+from metagrow.lang import Grammar
 from metagrow.search import SELECTIONS, MinimiseStatus, Selection
 
 if TYPE_CHECKING:
@@ -305,7 +305,7 @@ def _fit_part(
 
     done.last = None
     if seconds <= 0:
-        front: tuple[FittedProgram, ...] = (_constant(table.X.shape[1], y, loss),)
+        front: tuple[FittedProgram, ...] = (constant_fit(table.X.shape[1], y, loss),)
     else:
         fit = fit_table(table.X, y, loss=loss, evaluations=UNBOUNDED, seconds=seconds,
                         seed=seed, report=on_status, jobs=jobs, grammar=grammar)  # fmt: skip
@@ -335,19 +335,11 @@ def _partial(
     arity = table.X.shape[1]
     for k, (label, y) in enumerate(rest):
         members = () if last is None or k > 0 else last.front.members
-        front = tuple(FittedProgram.of(s, arity) for s in members) or (_constant(arity, y, loss),)
+        front = tuple(FittedProgram.of(s, arity) for s in members) or (
+            constant_fit(arity, y, loss),
+        )
         parts.append(Part(label, front, _select(front, selection)))
     return parts
-
-
-def _constant(arity: int, y: FloatArray, loss: Loss) -> FittedProgram:
-    """The best constant: the mean, or for a class the log-odds of its share."""
-    mean = float(np.mean(y))
-    if loss == "logloss":
-        share = min(max(mean, 1e-6), 1 - 1e-6)
-        mean = math.log(share / (1 - share))
-    value = loss_value(loss, np.full(len(y), mean), y)
-    return FittedProgram(lambdas(Prim(CONSTANT), arity), (mean,), arity, value, 1)
 
 
 def _report(

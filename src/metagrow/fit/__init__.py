@@ -15,7 +15,7 @@ from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
 from metagrow.fit._module import MLPSpec, Module, weights_bytes
 from metagrow.fit._monolithic import monolithic_accuracy
 from metagrow.fit._objective import TableObjective, table_request
-from metagrow.fit._regression import FittedProgram, TableFit, display, fit_table
+from metagrow.fit._regression import FittedProgram, TableFit, constant_fit, display, fit_table
 from metagrow.fit._search import Candidate, Choice, FitResult, SearchConfig, fit_task
 from metagrow.fit._soft import Maybe, SoftError, SoftPrimitive, make_table
 from metagrow.fit._train import (
@@ -54,6 +54,7 @@ __all__ = [
     "Trained",
     "accuracy",
     "candidate_structures",
+    "constant_fit",
     "display",
     "example_loss",
     "fit_constants",

@@ -169,12 +169,12 @@ def fit_table(
 def _fit_of(status: MinimiseStatus, arity: int, y: FloatArray, loss: Loss) -> TableFit:
     front = tuple(FittedProgram.of(s, arity) for s in status.front.members)
     if not front:  # every program failed on some row (or no time at all): a constant
-        front = (_constant_fit(arity, y, loss),)
+        front = (constant_fit(arity, y, loss),)
     return TableFit(front, status.evaluations, status.seconds)
 
 
-def _constant_fit(arity: int, y: FloatArray, loss: Loss) -> FittedProgram:
-    """The best constant: the mean, or for a class the log-odds of its share."""
+def constant_fit(arity: int, y: FloatArray, loss: Loss) -> FittedProgram:
+    """The best constant program: the mean, or for a class the log-odds of its share."""
     mean = float(np.mean(y))
     if loss == "logloss":
         share = min(max(mean, 1e-6), 1 - 1e-6)
