@@ -73,8 +73,10 @@ def parallel_islands(
     config: MinimiseConfig,
     constants: ConstantMethod,
     report: Report | None,
+    start: tuple[Expr, ...] = (),
 ) -> MinimiseStatus:
-    """Evolve on ``jobs`` worker processes; the merged front of all of them."""
+    """Evolve on ``jobs`` worker processes from ``start`` programs (and the grammar's
+    cheapest); the merged front of all of them."""
     started = time.perf_counter()
     spec = None if grammar is None else grammar_spec(grammar)
     per_epoch = max(1, evaluations // (jobs * EPOCHS))
@@ -92,7 +94,7 @@ def parallel_islands(
             runs = []
             for w in range(jobs):
                 migrants = populations[(w - 1) % jobs][: config.migrants]
-                own = populations[w]
+                own = populations[w] if epoch else start
                 epoch_config = config if epoch == 0 else replace(config, enumerated=0)
                 runs.append(
                     pool.submit(

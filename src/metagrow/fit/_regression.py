@@ -10,6 +10,7 @@ gives the same front on any machine, or at ``seconds`` if that comes first.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, final
@@ -20,6 +21,7 @@ from metagrow.domains.numeric import NumericDomain
 from metagrow.domains.numeric._ops import CONSTANT
 from metagrow.domains.numeric._vector import FloatArray, VectorProgram
 from metagrow.fit._constants import ConstantMethod, Loss, loss_value
+from metagrow.fit._enumerate import enumerate_programs
 from metagrow.fit._objective import TableObjective, table_request
 from metagrow.lang import Expr, Grammar, Prim, lambdas, parse
 from metagrow.search import (
@@ -31,6 +33,12 @@ from metagrow.search import (
     Selection,
     minimise,
 )
+
+ENUMERATED_BEHAVIOURS = 600_000
+"""At most this many distinct small programs are enumerated before evolution (about 4 s
+and 600 MB at most)."""
+ENUMERATION_SHARE = 0.25
+"""At most this share of a fit's time goes to enumeration."""
 
 if TYPE_CHECKING:
     import sympy
@@ -128,11 +136,28 @@ def fit_table(
     constants: ConstantMethod = "lm",
     report: Report | None = None,
     jobs: int = 1,
+    enumeration: bool = True,
 ) -> TableFit:
-    """Search for programs over the columns of ``X`` that predict ``y``; with ``jobs``
-    above 1, islands evolve in that many worker processes (:mod:`._islands`)."""
+    """Search for programs over the columns of ``X`` that predict ``y``: first small
+    programs bottom-up (:mod:`._enumerate`, with ``enumeration``; at most a quarter of
+    the time), then evolution from the closest of them; with ``jobs`` above 1, islands
+    evolve in that many worker processes (:mod:`._islands`)."""
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
+    started = time.perf_counter()
+    objective = TableObjective(X, y, loss=loss, constants=constants)
+    start: tuple[Expr, ...] = ()
+    if enumeration:
+        with np.errstate(all="ignore"):
+            found = enumerate_programs(
+                X,
+                y,
+                max_behaviours=min(ENUMERATED_BEHAVIOURS, 100 * evaluations),
+                seconds=ENUMERATION_SHARE * seconds,
+                exact_check=lambda p: _fits(objective, p),
+            )
+        start = (*found.exact, *found.closest)
+    seconds -= time.perf_counter() - started
     if jobs > 1:
         from metagrow.fit._islands import parallel_islands
 
@@ -148,10 +173,10 @@ def fit_table(
             config=config or MinimiseConfig(),
             constants=constants,
             report=report,
+            start=start,
         )
         return _fit_of(merged, X.shape[1], y, loss)
     grammar = grammar or NumericDomain().grammar()
-    objective = TableObjective(X, y, loss=loss, constants=constants)
     with np.errstate(all="ignore"):
         status: MinimiseStatus = minimise(
             objective,
@@ -162,8 +187,14 @@ def fit_table(
             seed=seed,
             config=config,
             report=report,
+            start=start,
         )
     return _fit_of(status, X.shape[1], y, loss)
+
+
+def _fits(objective: TableObjective, program: Expr) -> bool:
+    scored = objective.score(program)
+    return scored is not None and objective.solved(scored)
 
 
 def _fit_of(status: MinimiseStatus, arity: int, y: FloatArray, loss: Loss) -> TableFit:

@@ -35,17 +35,7 @@ def _rounded(expr: sympy.Expr) -> sympy.Expr:
     return expr.xreplace({f: sympy.Float(round(float(f), 6)) for f in expr.atoms(sympy.Float)})
 
 
-_MISSED = pytest.mark.xfail(
-    run=False,
-    reason="search weakness: sqrt(a*a+b*b) is not found in 20000 evaluations (seeds 0-3; "
-    "about 90 s for the full budget); the front fills with max(a, b)-shaped fits instead",
-)
-
-
-@pytest.mark.parametrize(
-    "truth",
-    [t if "sqrt" not in t else pytest.param(t, marks=_MISSED) for t in FORMULAS],
-)
+@pytest.mark.parametrize("truth", list(FORMULAS))
 def test_recovers_a_formula_exactly_from_noiseless_rows(truth: str) -> None:
     names = FORMULAS[truth]
     X, y = _table(truth, names)

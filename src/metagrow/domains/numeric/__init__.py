@@ -20,7 +20,7 @@ from metagrow.domains.numeric._formula import (
     parse_formula,
 )
 from metagrow.domains.numeric._formulas import FORMULAS
-from metagrow.domains.numeric._ops import CONSTANT, OPS, REAL, Op
+from metagrow.domains.numeric._ops import BY_NAME, CONSTANT, OPS, REAL, Op
 from metagrow.domains.numeric._sklearn import (
     FRIEDMAN_SAMPLES,
     SKLEARN_NAMES,
@@ -49,6 +49,7 @@ from metagrow.domains.numeric._vector import NotNumeric, VectorProgram
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
+    "BY_NAME",
     "CONSTANT",
     "FAMILIES",
     "FORMULAS",
