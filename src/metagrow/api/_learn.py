@@ -47,6 +47,8 @@ def suite_tasks(dom: Domain, split: str | None) -> tuple[list[Task], str]:
 def folder_tasks(dom: Domain, folder: Path) -> tuple[list[Task], str]:
     """Every task file in ``folder`` (by the domain's ``task_suffixes``), read by ``dom``,
     and the suite's name."""
+    if not folder.is_dir():
+        raise TaskFileError(f"{folder}: no such folder")
     files = sorted(f for f in folder.iterdir() if f.suffix.lower() in dom.task_suffixes)
     if not files:
         patterns = ", ".join(f"*{s}" for s in dom.task_suffixes)
@@ -97,7 +99,7 @@ def learn(
     budget: float = 10.0,
     programs: int | None = None,
     jobs: int = 0,
-    engine: str = "bottomup",
+    engine: str | None = None,
     pseudo_count: float = 3.0,
     guide: bool = True,
     guide_seconds: float | None = None,
@@ -115,6 +117,7 @@ def learn(
     Bad input raises ``ValueError`` (or ``StoreError``) with one line."""
     check_learn_options(budget, iterations, jobs, limit, pseudo_count, guide_seconds, programs)
     dom = domain_from_spec(domain) if isinstance(domain, str) else domain
+    engine = engine or dom.default_engine
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
     if isinstance(tasks, (str, Path)):

@@ -70,7 +70,7 @@ def solve(
     attempts: int = 2,
     store: str | Path | None = None,
     *,
-    engine: Engine | str = "bottomup",
+    engine: Engine | str | None = None,
     memory: int | None = None,
     guide: bool = True,
 ) -> SolveReport:
@@ -88,6 +88,7 @@ def solve(
     dom, loaded = read_task(task, domain)
     if not budget > 0:
         raise ValueError(f"budget must be positive, got {budget}")
+    engine = dom.default_engine if engine is None else engine
     eng = ENGINES[engine]() if isinstance(engine, str) and engine in ENGINES else engine
     if not isinstance(eng, Engine):
         raise ValueError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")

@@ -11,7 +11,7 @@ import typer
 
 from metagrow.cli._choices import DOMAIN_HELP, ENGINES, pick, pick_domain
 from metagrow.cli._errors import CommandGroup, UsageError, fail, interrupted, run
-from metagrow.cli._runs import check_budget
+from metagrow.cli._runs import EngineOpt, check_budget
 from metagrow.cli._tasks import read_task
 from metagrow.domains import TaskFileError
 from metagrow.search import Budget, SolveInterrupted, solve_in_domain
@@ -24,8 +24,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     cls=CommandGroup,
 )
-
-EngineOpt = Annotated[str, typer.Option(help=f"Search engine: {', '.join(ENGINES)}.")]
 
 
 def _show_version(value: bool) -> None:
@@ -79,7 +77,7 @@ def solve_command(
     domain: Annotated[
         str, typer.Option(help=f"auto (from the file's format) or {DOMAIN_HELP}")
     ] = "auto",
-    engine: EngineOpt = "bottomup",
+    engine: EngineOpt = None,
     store: Annotated[
         Path | None, typer.Option(help="Search with the library learned in this store.")
     ] = None,
@@ -98,8 +96,8 @@ def solve_command(
             raise UsageError(f"--attempts must be at least 1, got {attempts}")
         if memory is not None and memory < 1:
             raise UsageError(f"--memory must be a positive number of MiB, got {memory}")
-        eng = pick(ENGINES, engine, "engine")
         dom, task = read_task(task_file, domain)
+        eng = pick(ENGINES, engine or dom.default_engine, "engine")
     except (UsageError, TaskFileError) as err:
         fail(str(err))
     stop: SolveInterrupted | None = None
@@ -163,7 +161,7 @@ def demo_command(
     domain: Annotated[
         str, typer.Option(help=f"auto (from each file's format) or {DOMAIN_HELP}")
     ] = "auto",
-    engine: EngineOpt = "bottomup",
+    engine: EngineOpt = None,
 ) -> None:
     """Solve every task in a folder and show what was found."""
     from rich.console import Console
@@ -174,9 +172,8 @@ def demo_command(
     folder = examples_folder() if folder is None else folder
     try:
         check_budget(budget)
-        eng = pick(ENGINES, engine, "engine")
-        if domain != "auto":
-            pick_domain(domain)
+        default = pick_domain(domain).default_engine if domain != "auto" else "bottomup"
+        eng = pick(ENGINES, engine or default, "engine")
         if not folder.is_dir():
             raise UsageError(f"{folder}: no such folder")
         files = sorted(folder.glob("*.json"))

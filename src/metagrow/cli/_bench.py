@@ -45,7 +45,7 @@ def bench_lists(
         Path | None, typer.Option(help="A folder of task files instead of the built-in suite.")
     ] = None,
     domain: Annotated[str, typer.Option(help=DOMAIN_HELP)] = "lists",
-    engine: EngineOpt = "bottomup",
+    engine: EngineOpt = None,
     budget: BudgetOpt = 10.0,
     jobs: JobsOpt = 0,
     limit: LimitOpt = 0,
@@ -65,8 +65,8 @@ def bench_lists(
     try:
         check_run_options(budget, jobs, limit, memory)
         check_outputs(json_out, markdown_out)
-        eng = pick(ENGINES, engine, "engine")
         dom = pick_domain(domain)
+        eng = pick(ENGINES, engine or dom.default_engine, "engine")
         if split is None and tasks is None and "all" in dom.splits():
             split = "all"
         task_list, suite = load_tasks(dom, split, tasks)

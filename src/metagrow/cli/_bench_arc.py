@@ -43,7 +43,7 @@ def bench_arc(
     limit: LimitOpt = 0,
     budget: BudgetOpt = 10.0,
     jobs: JobsOpt = 0,
-    engine: EngineOpt = "bottomup",
+    engine: EngineOpt = None,
     memory: MemoryOpt = None,
     store: StoreOpt = None,
     guide: GuideOpt = True,
@@ -63,7 +63,7 @@ def bench_arc(
     try:
         check_run_options(budget, jobs, limit, memory)
         check_outputs(json_out, submission, markdown_out)
-        eng = pick(ENGINES, engine, "engine")
+        eng = pick(ENGINES, engine or "bottomup", "engine")
         if tasks is not None:
             task_list = load_arc_folder(tasks)
             suite = f"arc {tasks}"

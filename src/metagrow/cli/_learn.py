@@ -37,7 +37,10 @@ def learn_command(
     iterations: Annotated[int, typer.Option(help="Wake/abstraction iterations in all.")] = 3,
     budget: Annotated[float, typer.Option(help="Seconds per task in the first iteration.")] = 10.0,
     jobs: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
-    engine: Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")] = "bottomup",
+    engine: Annotated[
+        str | None,
+        typer.Option(help=f"Engine: {', '.join(ENGINES)} (default: the domain's own)."),
+    ] = None,
     pseudo_count: Annotated[
         float, typer.Option(help="Pseudo-count added to every production's usage count.")
     ] = 3.0,
@@ -71,6 +74,7 @@ def learn_command(
         api.check_learn_options(budget, iterations, jobs, limit, pseudo_count, guide_seconds,
                                 programs)  # fmt: skip
         dom = pick_domain(domain)
+        engine = engine or dom.default_engine
         pick(ENGINES, engine, "engine")
     except (ValueError, StoreError) as err:
         fail(str(err))

@@ -17,7 +17,13 @@ from metagrow.cli._choices import ENGINES
 from metagrow.cli._errors import UsageError, fail, interrupted
 
 # The options every suite run takes, declared once.
-EngineOpt = Annotated[str, typer.Option(help=f"Engine: {', '.join(ENGINES)}.")]
+EngineOpt = Annotated[
+    str | None,
+    typer.Option(
+        help=f"Search engine: {', '.join(ENGINES)} (default: the domain's own: bottomup, "
+        "regression for numeric)."
+    ),
+]
 BudgetOpt = Annotated[float, typer.Option(help="Seconds per task.")]
 JobsOpt = Annotated[int, typer.Option(help="Worker processes (default: all cores).")]
 LimitOpt = Annotated[int, typer.Option(help="Run only the first N tasks (0: all).")]

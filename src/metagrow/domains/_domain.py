@@ -47,6 +47,9 @@ class Domain(ABC):
 
     name: str = "domain"
     task_suffixes: ClassVar[tuple[str, ...]] = (".json",)
+    default_engine: ClassVar[str] = "bottomup"
+    """The search engine (by its command-line name) for this domain's tasks when none is
+    asked for."""
     """The file suffixes of this domain's task files (in lower case), for reading a folder."""
     values: ClassVar[ValueShape | None] = None
     """What the values look like, so that the guide can pick its encoder; ``None`` (the

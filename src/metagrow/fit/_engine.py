@@ -11,10 +11,10 @@ import numpy as np
 
 from metagrow.domains.numeric._ops import REAL
 from metagrow.domains.numeric._vector import FloatArray
-from metagrow.fit._objective import TableObjective
-from metagrow.fit._regression import FittedProgram
+from metagrow.fit._objective import SOLVED_RELATIVE_MSE
+from metagrow.fit._regression import fit_table
 from metagrow.lang import Grammar, Task, log_prior
-from metagrow.search import Budget, Engine, MinimiseConfig, Progress, Solution, minimise
+from metagrow.search import Budget, Engine, MinimiseConfig, Progress, Solution
 
 _CLOSE = 1e-6
 """An output within this relative distance of the expected one counts as right."""
@@ -56,31 +56,29 @@ class RegressionEngine(Engine):
         X: FloatArray,
         y: FloatArray,
     ) -> Iterator[Solution]:
-        objective = TableObjective(X, y)
-        with np.errstate(all="ignore"):
-            status = minimise(
-                objective,
-                grammar,
-                task.request,
-                evaluations=budget.programs or 10**9,
-                seconds=max(progress.remaining(), 0.0) or 1e-9,
-                seed=self.seed,
-                config=self.config,
-            )
-        progress.programs_tried = status.evaluations
-        exact = [s for s in status.front.members if objective.solved(s)]
-        chosen = exact or [status.front.select("best")] if len(status.front) else []
-        for s in chosen:
-            fitted = FittedProgram.of(s, X.shape[1])
+        fit = fit_table(
+            X,
+            y,
+            evaluations=budget.programs or 10**9,
+            seconds=max(progress.remaining(), 1e-9),
+            seed=self.seed,
+            grammar=grammar,
+            config=self.config,
+        )
+        progress.programs_tried = fit.evaluations
+        tolerance = SOLVED_RELATIVE_MSE * float(np.var(y))
+        exact = [f for f in fit.front if f.loss <= tolerance]
+        chosen = exact or [fit.select("best")]
+        for fitted in chosen:
             with np.errstate(all="ignore"):
                 close = np.abs(fitted.predict(X) - y) <= _CLOSE * np.maximum(1.0, np.abs(y))
             yield Solution(
                 program=fitted.program,
-                log_prior=log_prior(s.program, task.request, grammar),
-                train_score=1.0 if s in exact else float(np.mean(close)),
-                seconds=status.seconds,
-                programs_tried=status.evaluations,
-                structure=s.program,
+                log_prior=log_prior(fitted.structure, task.request, grammar),
+                train_score=1.0 if fitted in exact else float(np.mean(close)),
+                seconds=fit.seconds,
+                programs_tried=fit.evaluations,
+                structure=fitted.structure,
             )
 
 

@@ -1,7 +1,8 @@
 """Bottom-up enumeration of small numeric programs with observational equivalence, before
 evolution starts.
 
-Programs are built by size from the columns and the number 1, with the unary and binary
+Programs are built by size from the columns and a constant slot (valued 1 here, fitted
+later), with the unary and binary
 primitives of the numeric domain, each new program's values computed for a whole level at
 once (one numpy call per primitive and left operand, over the matrix of all right
 operands). Two programs with the same values on a sample of rows are one (the first kept),
@@ -23,7 +24,7 @@ from typing import final
 
 import numpy as np
 
-from metagrow.domains.numeric import BY_NAME
+from metagrow.domains.numeric import BY_NAME, CONSTANT
 from metagrow.domains.numeric._vector import FloatArray
 from metagrow.lang import Expr, Prim, Var, apply, lambdas
 
@@ -139,7 +140,7 @@ def enumerate_programs(
     first = _Level()
     levels.append(first)
     leaves = [sample[:, j] for j in range(arity)] + [np.ones(len(pick))]
-    names = [f"${arity - 1 - j}" for j in range(arity)] + ["1.0"]
+    names = [f"${arity - 1 - j}" for j in range(arity)] + [CONSTANT]
     for values, name in zip(leaves, names, strict=True):
         key = hash(np.round(values, 9).tobytes())
         if key not in seen:

@@ -23,7 +23,7 @@ from metagrow.domains.numeric._vector import FloatArray, VectorProgram
 from metagrow.fit._constants import ConstantMethod, Loss, loss_value
 from metagrow.fit._enumerate import enumerate_programs
 from metagrow.fit._objective import TableObjective, table_request
-from metagrow.lang import Expr, Grammar, Prim, lambdas, parse
+from metagrow.lang import Expr, Grammar, Prim, Var, apply, lambdas, parse
 from metagrow.search import (
     Front,
     MinimiseConfig,
@@ -37,6 +37,8 @@ from metagrow.search import (
 ENUMERATED_BEHAVIOURS = 600_000
 """At most this many distinct small programs are enumerated before evolution (about 4 s
 and 600 MB at most)."""
+LINEAR_COLUMNS = 30
+"""Tables with at most this many columns start the search from a linear model too."""
 ENUMERATION_SHARE = 0.25
 """At most this share of a fit's time goes to enumeration."""
 
@@ -146,7 +148,7 @@ def fit_table(
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     started = time.perf_counter()
     objective = TableObjective(X, y, loss=loss, constants=constants)
-    start: tuple[Expr, ...] = ()
+    start: tuple[Expr, ...] = (linear_program(X.shape[1]),) if X.shape[1] <= LINEAR_COLUMNS else ()
     if enumeration:
         with np.errstate(all="ignore"):
             found = enumerate_programs(
@@ -156,7 +158,7 @@ def fit_table(
                 seconds=ENUMERATION_SHARE * seconds,
                 exact_check=lambda p: _fits(objective, p),
             )
-        start = (*found.exact, *found.closest)
+        start = (*found.exact, *start, *found.closest)
     seconds -= time.perf_counter() - started
     if jobs > 1:
         from metagrow.fit._islands import parallel_islands
@@ -190,6 +192,15 @@ def fit_table(
             start=start,
         )
     return _fit_of(status, X.shape[1], y, loss)
+
+
+def linear_program(columns: int) -> Expr:
+    """``c*x0 + c*x1 + ... + c``: a linear model (a logistic one, for the log-loss), which
+    every search starts from."""
+    body: Expr = Prim(CONSTANT)
+    for i in range(columns):
+        body = apply(Prim("add"), apply(Prim("mul"), Prim(CONSTANT), Var(i)), body)
+    return lambdas(body, columns)
 
 
 def _fits(objective: TableObjective, program: Expr) -> bool:

@@ -27,6 +27,7 @@ class NumericDomain(Domain):
 
     name = "numeric"
     task_suffixes = (".json", ".csv")
+    default_engine = "regression"
 
     def __init__(self) -> None:
         weights = {op.name: op.log_weight for op in OPS}
