@@ -194,8 +194,10 @@ def fit_table(
     config: MinimiseConfig | None = None,
     constants: ConstantMethod = "lm",
     report: Report | None = None,
+    start: Sequence[Expr] = (),
 ) -> TableFit:
-    """Search for programs over the columns of ``X`` that predict ``y``."""
+    """Search for programs over the columns of ``X`` that predict ``y``; ``start``
+    programs (say, a linear model with constant slots) join the first population."""
     grammar = grammar or NumericDomain().grammar()
     objective = TableObjective(X, y, loss=loss, constants=constants)
     with np.errstate(all="ignore"):
@@ -208,6 +210,7 @@ def fit_table(
             seed=seed,
             config=config,
             report=report,
+            start=tuple(start),
         )
     front = tuple(FittedProgram.of(s, X.shape[1]) for s in status.front.members)
     if not front:  # every program failed on some row (or no time at all): a constant
