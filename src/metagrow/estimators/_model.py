@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from metagrow.domains.numeric._ops import CONSTANT
 from metagrow.estimators._front import FrontEntry, default_names
 from metagrow.estimators._serial import model_dict, restore
-from metagrow.fit import CONSTANT_METHODS, FittedProgram, TableFit, fit_table
+from metagrow.fit import CONSTANT_METHODS, ConstantMethod, FittedProgram, TableFit, fit_table
 from metagrow.fit._constants import Loss
 from metagrow.lang import Expr, Prim, Var, apply, lambdas
 from metagrow.search import SELECTIONS, MinimiseConfig, Selection
@@ -73,7 +73,7 @@ class ProgramEstimator(BaseEstimator):  # type: ignore[misc]
         max_evaluations: int = 5000,
         max_time: float = 60.0,
         selection: Selection = "best",
-        constants: str = "lm",
+        constants: ConstantMethod = "lm",
         population: int = 60,
         islands: int = 2,
         parsimony: float = 0.05,
@@ -134,7 +134,7 @@ class ProgramEstimator(BaseEstimator):  # type: ignore[misc]
                 seconds=seconds,
                 seed=seed,
                 config=self._config(),
-                constants=self.constants,  # type: ignore[arg-type]
+                constants=self.constants,
                 start=start,
             )
             fits.append(fit)

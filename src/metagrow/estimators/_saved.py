@@ -34,9 +34,10 @@ def save_model(store: Store, name: str, estimator: ProgramModel, *, replace: boo
 
 
 def load_model(store: Store, name: str) -> ProgramModel:
-    """The model saved as ``name``; ``KeyError`` naming the saved ones if there is none."""
+    """The model saved as ``name``; ``ValueError`` (one line, naming the saved ones) if
+    there is none or its data is not a model."""
     data = store.model(name)
     if data is None:
         saved = ", ".join(store.models()) or "none"
-        raise KeyError(f"no model named {name!r} in {store.path}; saved: {saved}")
+        raise ValueError(f"no model named {name!r} in {store.path}; saved: {saved}")
     return model_from_dict(data)

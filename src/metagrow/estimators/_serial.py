@@ -2,7 +2,10 @@
 
 Programs travel as the S-expression text of their structure and the list of their
 constants, so a model file holds no code and no pickles; the front's expressions are there
-for people to read. Reading checks every field and raises ``ValueError`` in one line.
+for people to read. Besides the keys the format names, a dict carries ``feature_names``
+(whether the columns came from a frame), ``n_evaluations``, ``fit_seconds``, and each front
+entry's ``structure`` and ``constants`` (so ``front_`` comes back whole); reading accepts
+their absence. Reading checks every field and raises ``ValueError`` in one line.
 """
 
 from __future__ import annotations
@@ -88,6 +91,8 @@ def restore(est: Any, kind: str, data: object) -> Any:
     if len(programs) != wanted:
         raise ValueError(f"model data: expected {wanted} programs, got {len(programs)}")
     named = d.get("feature_names", list(columns) != list(default_names(arity)))
+    if not isinstance(named, bool):
+        raise ValueError("model data: feature_names must be true or false")
     if named:
         est.feature_names_in_ = np.asarray(columns, dtype=object)
     est.n_features_in_ = arity

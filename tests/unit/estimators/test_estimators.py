@@ -250,7 +250,7 @@ def test_models_save_to_and_load_from_a_store_file(
     with Store(tmp_path / "models.db") as store:
         assert store.models() == ["energy", "iris"]
         energy, iris = load_model(store, "energy"), load_model(store, "iris")
-        with pytest.raises(KeyError, match="saved: energy, iris"):
+        with pytest.raises(ValueError, match="saved: energy, iris"):
             load_model(store, "missing")
     X, _ = formula_frame(20, seed=3)
     assert isinstance(energy, ProgramRegressor) and isinstance(iris, ProgramClassifier)
