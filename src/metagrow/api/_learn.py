@@ -45,10 +45,12 @@ def suite_tasks(dom: Domain, split: str | None) -> tuple[list[Task], str]:
 
 
 def folder_tasks(dom: Domain, folder: Path) -> tuple[list[Task], str]:
-    """Every ``*.json`` task file in ``folder``, read by ``dom``, and the suite's name."""
-    files = sorted(folder.glob("*.json"))
+    """Every task file in ``folder`` (by the domain's ``task_suffixes``), read by ``dom``,
+    and the suite's name."""
+    files = sorted(f for f in folder.iterdir() if f.suffix.lower() in dom.task_suffixes)
     if not files:
-        raise TaskFileError(f"{folder}: no task files (*.json) found")
+        patterns = ", ".join(f"*{s}" for s in dom.task_suffixes)
+        raise TaskFileError(f"{folder}: no task files ({patterns}) found")
     return [dom.read_task(f) for f in files], str(folder.resolve())
 
 

@@ -16,6 +16,7 @@ from metagrow.domains import (
     domain_from_spec,
     read_json,
 )
+from metagrow.fit import RegressionEngine
 from metagrow.lang import Task, build_grammar
 from metagrow.search import (
     BottomUpEnumerator,
@@ -31,6 +32,7 @@ ENGINES: Mapping[str, Callable[[], Engine]] = {
     "bottomup": BottomUpEnumerator,
     "topdown": TopDownEnumerator,
     "evolution": EvolutionEngine,
+    "regression": RegressionEngine,
 }
 """Engines by the names ``metagrow solve --engine`` and ``metagrow.solve`` accept."""
 
@@ -123,6 +125,8 @@ def read_task(
     dom = domain_from_spec(domain) if isinstance(domain, str) else domain
     if isinstance(task, Task):
         return (dom or detect_domain({"type": str(task.request)})), task
+    if isinstance(task, (str, Path)) and dom is not None:
+        return dom, dom.read_task(Path(task))
     if isinstance(task, (str, Path)):
         path = Path(task)
         data: JSON = read_json(path)

@@ -46,6 +46,8 @@ class Domain(ABC):
     """
 
     name: str = "domain"
+    task_suffixes: ClassVar[tuple[str, ...]] = (".json",)
+    """The file suffixes of this domain's task files (in lower case), for reading a folder."""
     values: ClassVar[ValueShape | None] = None
     """What the values look like, so that the guide can pick its encoder; ``None`` (the
     default) gets a generic one that reads any value as a token sequence."""

@@ -52,8 +52,8 @@ class ProgramEstimator(BaseEstimator):  # type: ignore[misc]
     ``random_state`` gives the same model on any machine), unless ``max_time`` seconds run
     out first. ``selection`` picks the model from the front (PySR's rules), ``constants``
     fits each program's constants (Levenberg-Marquardt or CMA-ES), ``population`` programs
-    on each of ``islands``, ``parsimony`` the log-loss one more node must gain. ``n_jobs``
-    is kept for parallel islands."""
+    on each of ``islands``, ``parsimony`` the log-loss one more node must gain; with
+    ``n_jobs`` above 1 the islands evolve in that many worker processes."""
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "max_evaluations": [Interval(Integral, 1, None, closed="left")],
@@ -136,6 +136,7 @@ class ProgramEstimator(BaseEstimator):  # type: ignore[misc]
                 config=self._config(),
                 constants=self.constants,
                 start=start,
+                jobs=int(self.n_jobs or 1),
             )
             fits.append(fit)
         return fits

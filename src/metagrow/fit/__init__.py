@@ -4,17 +4,12 @@ baseline. torch is imported only when a network is built or trained."""
 
 from metagrow.fit._candidates import SLOT, StructureConfig, candidate_structures, rename
 from metagrow.fit._constants import CONSTANT_METHODS, ConstantMethod, Loss, fit_constants
+from metagrow.fit._engine import RegressionEngine
 from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
 from metagrow.fit._module import MLPSpec, Module, weights_bytes
 from metagrow.fit._monolithic import monolithic_accuracy
-from metagrow.fit._regression import (
-    FittedProgram,
-    TableFit,
-    TableObjective,
-    display,
-    fit_table,
-    table_request,
-)
+from metagrow.fit._objective import TableObjective, table_request
+from metagrow.fit._regression import FittedProgram, TableFit, display, fit_table
 from metagrow.fit._search import Candidate, Choice, FitResult, SearchConfig, fit_task
 from metagrow.fit._soft import Maybe, SoftError, SoftPrimitive, make_table
 from metagrow.fit._train import (
@@ -41,6 +36,7 @@ __all__ = [
     "Maybe",
     "Module",
     "Problem",
+    "RegressionEngine",
     "SearchConfig",
     "SoftError",
     "SoftPrimitive",

@@ -62,24 +62,41 @@ def fit_constants(
 ) -> tuple[FloatArray, float]:
     """The constants (``n`` of them) that minimise ``loss`` of the program against ``y``,
     and that loss. ``predict`` maps constant sets (one per row) to predictions (one row
-    each). Starts from ones, then, unless that fits exactly, from a draw seeded by ``key``
+    each). Starts from ones, then, if that fits poorly, from a draw seeded by ``key``
     (the program's text), keeping the better; ``evaluations`` bounds each start
     (Levenberg-Marquardt iterations, or CMA-ES function values)."""
     scale = float(np.std(y)) or 1.0
-    rng = np.random.default_rng(zlib.crc32(key.encode()))
-    starts = [np.ones(n), rng.normal(0.0, 2.0, n)]
-    best, best_loss = starts[0], float("inf")
-    for x0 in starts:
-        if method == "lm":
-            x = _levenberg_marquardt(predict, x0, y, loss, scale, evaluations)
-        else:
-            x = _cma_es(predict, x0, y, loss, scale, evaluations, zlib.crc32(key.encode()))
-        value = loss_value(loss, predict(x[None, :])[0], y)
+    x0 = np.ones(n)
+    best, best_loss = _fit_from(predict, x0, y, loss, method, evaluations, key)
+    if not best_loss < _RETRY * scale * scale and n <= _RETRY_CONSTANTS:
+        rng = np.random.default_rng(zlib.crc32(key.encode()))
+        x, value = _fit_from(predict, rng.normal(0.0, 2.0, n), y, loss, method, evaluations, key)
         if value < best_loss:
             best, best_loss = x, value
-        if best_loss <= _EXACT * scale * scale:
-            break
     return best, best_loss
+
+
+_RETRY = 1e6
+"""A first fit that fails, or whose mean squared error is this many times the target's
+variance, is tried again from random constants (the others rarely gain from it)."""
+_RETRY_CONSTANTS = 4
+
+
+def _fit_from(
+    predict: Batch,
+    x0: FloatArray,
+    y: FloatArray,
+    loss: Loss,
+    method: ConstantMethod,
+    evaluations: int,
+    key: str,
+) -> tuple[FloatArray, float]:
+    scale = float(np.std(y)) or 1.0
+    if method == "lm":
+        x = _levenberg_marquardt(predict, x0, y, loss, scale, evaluations)
+    else:
+        x = _cma_es(predict, x0, y, loss, scale, evaluations, zlib.crc32(key.encode()))
+    return x, loss_value(loss, predict(x[None, :])[0], y)
 
 
 _EXACT = 1e-24
@@ -117,7 +134,7 @@ def _levenberg_marquardt(
             r_trial = residuals(loss, predict(trial[None, :])[0], y, scale)
             trial_cost = float(r_trial @ r_trial)
             if trial_cost < cost:
-                converged = cost - trial_cost <= 1e-12 * cost
+                converged = cost - trial_cost <= 1e-7 * cost
                 x, r, cost = trial, r_trial, trial_cost
                 damping = max(damping / 3.0, 1e-12)
                 improved = not converged

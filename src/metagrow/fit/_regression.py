@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any, final
 import numpy as np
 
 from metagrow.domains.numeric import NumericDomain
-from metagrow.domains.numeric._ops import CONSTANT, REAL
-from metagrow.domains.numeric._vector import FloatArray, NotNumeric, VectorProgram
-from metagrow.fit._constants import ConstantMethod, Loss, fit_constants, loss_value
-from metagrow.lang import Expr, Grammar, Prim, Type, arrow, lambdas, parse
+from metagrow.domains.numeric._ops import CONSTANT
+from metagrow.domains.numeric._vector import FloatArray, VectorProgram
+from metagrow.fit._constants import ConstantMethod, Loss, loss_value
+from metagrow.fit._objective import TableObjective, table_request
+from metagrow.lang import Expr, Grammar, Prim, lambdas, parse
 from metagrow.search import (
     Front,
     MinimiseConfig,
     MinimiseStatus,
-    Objective,
     Report,
     Scored,
     Selection,
@@ -34,73 +34,6 @@ from metagrow.search import (
 
 if TYPE_CHECKING:
     import sympy
-
-SOLVED_RELATIVE_MSE = 1e-12
-"""A program whose mean squared error is this small next to the target's variance fits
-exactly (up to rounding): the search may stop."""
-
-ROUNDING_RELATIVE_MSE = 1e-20
-"""Squared errors below this share of the target's variance are rounding: such losses count
-as equal, so that among exact fits the simplest is best."""
-
-_NO_CONSTANTS = np.zeros(0)
-
-
-def table_request(columns: int) -> Type:
-    """The type of a program over ``columns`` feature columns: ``real -> ... -> real``."""
-    return arrow(*(REAL for _ in range(columns)), REAL)
-
-
-@final
-class TableObjective(Objective):
-    """The loss of a program on the rows of ``X`` against ``y``, its constants fitted by
-    ``constants`` (at most ``constant_evaluations`` calls per start)."""
-
-    def __init__(
-        self,
-        X: FloatArray,
-        y: FloatArray,
-        *,
-        loss: Loss = "mse",
-        constants: ConstantMethod = "lm",
-        constant_evaluations: int = 40,
-    ) -> None:
-        self.columns = [np.ascontiguousarray(X[:, j], dtype=np.float64) for j in range(X.shape[1])]
-        self.arity = X.shape[1]
-        self.y = np.asarray(y, dtype=np.float64)
-        self.loss: Loss = loss
-        self.constants: ConstantMethod = constants
-        self.constant_evaluations = constant_evaluations
-        variance = float(np.var(self.y))
-        self.tolerance = SOLVED_RELATIVE_MSE * variance if loss == "mse" else -1.0
-        self.floor = ROUNDING_RELATIVE_MSE * variance if loss == "mse" else 0.0
-
-    def score(self, program: Expr) -> Scored | None:
-        try:
-            vp = VectorProgram(program, self.arity)
-        except NotNumeric:
-            return None
-        if vp.n_constants == 0:
-            value = loss_value(self.loss, vp(self.columns, _NO_CONSTANTS), self.y)
-            fitted: tuple[float, ...] = ()
-        else:
-            cols = self.columns
-            params, value = fit_constants(
-                lambda k: vp.batch(cols, k),
-                vp.n_constants,
-                self.y,
-                loss=self.loss,
-                method=self.constants,
-                key=str(program),
-                evaluations=self.constant_evaluations,
-            )
-            fitted = tuple(float(v) for v in params)
-        if not math.isfinite(value):
-            return None
-        return Scored(program, max(value, self.floor), vp.complexity, fitted)
-
-    def solved(self, scored: Scored) -> bool:
-        return scored.loss <= self.tolerance
 
 
 @final
@@ -194,10 +127,32 @@ def fit_table(
     config: MinimiseConfig | None = None,
     constants: ConstantMethod = "lm",
     report: Report | None = None,
+    jobs: int = 1,
     start: Sequence[Expr] = (),
 ) -> TableFit:
-    """Search for programs over the columns of ``X`` that predict ``y``; ``start``
+    """Search for programs over the columns of ``X`` that predict ``y``; with ``jobs``
+    above 1, islands evolve in that many worker processes (:mod:`._islands`). ``start``
     programs (say, a linear model with constant slots) join the first population."""
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    if jobs > 1:
+        from metagrow.fit._islands import parallel_islands
+
+        merged = parallel_islands(
+            X,
+            y,
+            jobs=jobs,
+            loss=loss,
+            evaluations=evaluations,
+            seconds=seconds,
+            seed=seed,
+            grammar=grammar,
+            config=config or MinimiseConfig(),
+            constants=constants,
+            report=report,
+            start=tuple(start),
+        )
+        return _fit_of(merged, X.shape[1], y, loss)
     grammar = grammar or NumericDomain().grammar()
     objective = TableObjective(X, y, loss=loss, constants=constants)
     with np.errstate(all="ignore"):
@@ -212,9 +167,13 @@ def fit_table(
             report=report,
             start=tuple(start),
         )
-    front = tuple(FittedProgram.of(s, X.shape[1]) for s in status.front.members)
+    return _fit_of(status, X.shape[1], y, loss)
+
+
+def _fit_of(status: MinimiseStatus, arity: int, y: FloatArray, loss: Loss) -> TableFit:
+    front = tuple(FittedProgram.of(s, arity) for s in status.front.members)
     if not front:  # every program failed on some row (or no time at all): a constant
-        front = (_constant_fit(X.shape[1], y, loss),)
+        front = (_constant_fit(arity, y, loss),)
     return TableFit(front, status.evaluations, status.seconds)
 
 

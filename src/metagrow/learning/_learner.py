@@ -186,7 +186,7 @@ class Learner:
             found = self._wake(grammar, todo, budgets, on_task, guide)
             records = [self._found(name, found[name], grammar, iteration) for name in sorted(found)]
             for name in found:
-                solutions[name] = found[name].program  # type: ignore[assignment]
+                solutions[name] = found[name].learnable  # type: ignore[assignment]
             for t in todo:
                 if t.name not in found:
                     budgets[t.name] = min(
@@ -234,7 +234,7 @@ class Learner:
         self, name: str, result: SolveResult, grammar: Grammar, iteration: int
     ) -> SolutionRecord:
         """The record of a program search found, its log-prior under the library searched."""
-        program = result.program
+        program = result.learnable
         assert program is not None
         return SolutionRecord(
             task=name,
@@ -281,7 +281,7 @@ class Learner:
             job = SolveJob(self.domain, self.engine, budget, 1, spec, task_libraries=own)
             for outcome in self.backend.run(job, group):
                 result = outcome.result
-                program = result.program if result is not None and result.solved else None
+                program = result.learnable if result is not None and result.solved else None
                 # A program using the task's own primitives teaches the library nothing.
                 ok = program is not None and _in_library(program, grammar)
                 if ok:

@@ -16,13 +16,17 @@ from metagrow.search._budget import Budget, Progress
 class Solution:
     """A program for a task: its log-prior under the grammar searched (nats, as
     :func:`metagrow.lang.log_prior` computes it, whatever the engine), the fraction of
-    train examples it gets right, and the time and programs tried until it was found."""
+    train examples it gets right, and the time and programs tried until it was found.
+    An engine that fits parameters (constants, say) gives the program with them filled in
+    and, as ``structure``, the program with its parameter slots: what a library learns
+    from."""
 
     program: Expr
     log_prior: float
     train_score: float
     seconds: float
     programs_tried: int
+    structure: Expr | None = None
 
 
 class Engine(ABC):

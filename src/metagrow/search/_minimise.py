@@ -82,6 +82,8 @@ class MinimiseStatus:
     evaluations: int
     seconds: float
     front: Front
+    population: tuple[Expr, ...] = ()
+    """The programs of every island, fittest first (the search's state, for migration)."""
 
 
 Report = Callable[[MinimiseStatus], None]
@@ -107,12 +109,13 @@ def minimise(
     run = _Run(objective, grammar, request, config or MinimiseConfig(), seed, evaluations, seconds)
     run.report = report
     run.evolve(start)
-    return run.status()
+    return run.status(population=True)
 
 
 @final
 @dataclass(frozen=True, slots=True)
 class _Member:
+    program: Expr  # as bred (the objective may score a rewritten program)
     scored: Scored
     key: float  # log-loss plus parsimony: smaller is fitter
 
@@ -158,9 +161,11 @@ class _Run:
         self.names = list(config.rates())
         self.weights = list(config.rates().values())
 
-    def status(self) -> MinimiseStatus:
+    def status(self, population: bool = False) -> MinimiseStatus:
         p = self.progress
-        return MinimiseStatus(p.programs_tried, p.elapsed, self.front)
+        members = sorted((m for i in self.islands for m in i), key=lambda m: m.key)
+        programs = tuple(dict.fromkeys(m.program for m in members)) if population else ()
+        return MinimiseStatus(p.programs_tried, p.elapsed, self.front, programs)
 
     def evolve(self, start: tuple[Expr, ...]) -> None:
         try:
@@ -173,7 +178,7 @@ class _Run:
                 generation += 1
                 if generation % self.config.migration_interval == 0:
                     self._migrate()
-                self.breeder.forget({m.scored.program for i in self.islands for m in i})
+                self.breeder.forget({m.program for i in self.islands for m in i})
                 if self.progress.programs_tried == tried:
                     break  # nothing new is being made
         except _Stop:
@@ -194,7 +199,8 @@ class _Run:
             if m is not None:
                 pool.append(m)
         pool.sort(key=lambda m: m.key)
-        for i, m in enumerate(pool[: n * config.population // 2]):
+        taken = n * config.population if start else n * config.population // 2
+        for i, m in enumerate(pool[:taken]):
             self.islands[i % n].append(m)
         depths = list(range(1, config.max_depth + 1))
         for island in self.islands:
@@ -214,14 +220,14 @@ class _Run:
             return
         ranked = sorted(parents, key=lambda m: m.key)
         new = ranked[: config.elites]
-        keys = {m.scored.program for m in new}
+        keys = {m.program for m in new}
         for _ in range(config.population * _ATTEMPTS):
             if len(new) >= config.population:
                 break
             op = self.rng.choices(self.names, self.weights)[0]
             a = self._tournament(parents)
             b = self._tournament(parents) if op == "crossover" else a
-            child = self.breeder.operators[op](a.scored.program, b.scored.program)
+            child = self.breeder.operators[op](a.program, b.program)
             if child is None or child in keys:
                 continue
             m = self._score(child)
@@ -231,9 +237,9 @@ class _Run:
         for m in ranked:
             if len(new) >= config.population:
                 break
-            if m.scored.program not in keys:
+            if m.program not in keys:
                 new.append(m)
-                keys.add(m.scored.program)
+                keys.add(m.program)
         self.islands[i] = new
 
     def _tournament(self, members: list[_Member]) -> _Member:
@@ -248,8 +254,8 @@ class _Run:
         best = [sorted(island, key=lambda m: m.key)[:k] for island in self.islands]
         for i, group in enumerate(best):
             target = sorted(self.islands[(i + 1) % n], key=lambda m: m.key)
-            programs = {m.scored.program for m in group}
-            kept = [m for m in target if m.scored.program not in programs]
+            programs = {m.program for m in group}
+            kept = [m for m in target if m.program not in programs]
             self.islands[(i + 1) % n] = [*group, *kept[: self.config.population - len(group)]]
 
     # -- scoring ----------------------------------------------------------------------------
@@ -265,7 +271,7 @@ class _Run:
         member = None
         if scored is not None and math.isfinite(scored.loss):
             key = math.log(max(scored.loss, 1e-300)) + self.config.parsimony * scored.complexity
-            member = _Member(scored, key)
+            member = _Member(program, scored, key)
             self.front = self.front.add(scored)
         if len(self.seen) > 500_000:
             self.seen.clear()

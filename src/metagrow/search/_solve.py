@@ -31,6 +31,14 @@ class SolveResult:
     def first_solution_seconds(self) -> float | None:
         return self.solutions[0].seconds if self.solutions else None
 
+    @property
+    def learnable(self) -> Expr | None:
+        """The program a library learns from: the first solution's structure (parameter
+        slots in place of fitted values) if its engine gave one, else :attr:`program`."""
+        if self.solutions and self.solutions[0].structure is not None:
+            return self.solutions[0].structure
+        return self.program
+
 
 class SolveInterrupted(KeyboardInterrupt):
     """Ctrl-C during a search: a ``KeyboardInterrupt`` that carries the result of the

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import final
 
 from metagrow.domains._domain import JSON, Domain, ValueDecodeError
-from metagrow.domains.numeric._ops import OPS, REAL, numeric_primitives
+from metagrow.domains.numeric._ops import OPS, REAL, WithLiterals, numeric_primitives
 from metagrow.lang import BOOL, Example, Grammar, Limits, Task, arrow
 
 
@@ -21,10 +21,12 @@ class NumericDomain(Domain):
     target, one row per example."""
 
     name = "numeric"
+    task_suffixes = (".json", ".csv")
 
     def __init__(self) -> None:
         weights = {op.name: op.log_weight for op in OPS}
-        self._grammar = Grammar.uniform(numeric_primitives(), weights)
+        uniform = Grammar.uniform(numeric_primitives(), weights)
+        self._grammar = Grammar(WithLiterals(uniform.primitives), uniform.productions)
 
     def grammar(self) -> Grammar:
         return self._grammar

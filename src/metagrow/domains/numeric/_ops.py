@@ -9,7 +9,7 @@ a parameter fitted to the data (unfitted, it is 1).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, final
 
@@ -95,3 +95,32 @@ def literal(name: str) -> float | None:
     except ValueError:
         return None
     return value if np.isfinite(value) else None
+
+
+@final
+class WithLiterals(Mapping[str, Primitive]):
+    """Primitives by name, where every finite number is also a primitive: the constant it
+    spells (so that a program with its fitted constants written in runs anywhere)."""
+
+    __slots__ = ("_base",)
+
+    def __init__(self, base: Mapping[str, Primitive]) -> None:
+        self._base = dict(base)
+
+    def __getitem__(self, name: str) -> Primitive:
+        found = self._base.get(name)
+        if found is not None:
+            return found
+        value = literal(name)
+        if value is None:
+            raise KeyError(name)
+        return Primitive(name, REAL, value)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._base or (isinstance(name, str) and literal(name) is not None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._base)
+
+    def __len__(self) -> int:
+        return len(self._base)

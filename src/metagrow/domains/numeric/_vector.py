@@ -46,8 +46,7 @@ class VectorProgram:
         """The program's value on every row (``nan``/``inf`` where it fails)."""
         rows = len(columns[0]) if columns else 1
         with np.errstate(all="ignore"):
-            out = self._code(columns, constants)
-            return np.broadcast_to(np.asarray(out, dtype=np.float64), (rows,))
+            return _shaped(self._code(columns, constants), (rows,))
 
     def batch(self, columns: Sequence[FloatArray], constants: FloatArray) -> FloatArray:
         """The program's values for each row of ``constants`` (one set of constants per
@@ -55,8 +54,7 @@ class VectorProgram:
         rows = len(columns[0]) if columns else 1
         k = constants.T[:, :, None]
         with np.errstate(all="ignore"):
-            out = self._code(columns, k)
-            return np.broadcast_to(np.asarray(out, dtype=np.float64), (len(constants), rows))
+            return _shaped(self._code(columns, k), (len(constants), rows))
 
     @property
     def complexity(self) -> int:
@@ -83,6 +81,11 @@ class VectorProgram:
         symbols = [sympy.Symbol(n) for n in names]
         values = iter(constants)
         return _to_sympy(self.body, symbols, values, self.arity)
+
+
+def _shaped(out: object, shape: tuple[int, ...]) -> FloatArray:
+    array = np.asarray(out, dtype=np.float64)
+    return array if array.shape == shape else np.broadcast_to(array, shape)
 
 
 def body_of(program: Expr, arity: int) -> Expr:
