@@ -149,6 +149,17 @@ def test_a_random_state_gives_the_same_model_in_a_fresh_process() -> None:
     assert json.loads(fresh) == here.to_dict()["programs"]
 
 
+def test_islands_in_two_processes_give_one_model_for_a_seed() -> None:
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(150, 12))
+    y = X @ rng.normal(size=12) + 0.1 * rng.normal(size=150)
+    fits = [
+        ProgramRegressor(max_evaluations=400, n_jobs=2, random_state=4).fit(X, y) for _ in range(2)
+    ]
+    assert fits[0].to_dict()["programs"] == fits[1].to_dict()["programs"]
+    assert fits[0].score(X, y) > 0.99  # the linear start program reaches every worker
+
+
 @pytest.mark.parametrize("estimator", [ProgramRegressor, ProgramClassifier])
 def test_max_time_caps_fit_within_ten_percent(estimator: Any) -> None:
     rng = np.random.default_rng(2)
