@@ -4,6 +4,7 @@ starting programs, the time cap split over the programs), and the front they kee
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping, Sequence
 from numbers import Integral, Real
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from metagrow.domains.numeric._ops import CONSTANT
@@ -49,11 +50,15 @@ class ProgramEstimator(BaseEstimator):  # type: ignore[misc]
     :class:`ProgramClassifier` (not an estimator by itself).
 
     ``max_evaluations`` programs are scored in all (a deterministic count: the same
-    ``random_state`` gives the same model on any machine), unless ``max_time`` seconds run
-    out first. ``selection`` picks the model from the front (PySR's rules), ``constants``
-    fits each program's constants (Levenberg-Marquardt or CMA-ES), ``population`` programs
-    on each of ``islands``, ``parsimony`` the log-loss one more node must gain; with
-    ``n_jobs`` above 1 the islands evolve in that many worker processes."""
+    ``random_state`` gives the same model wherever numpy's linear algebra rounds alike),
+    unless ``max_time`` seconds run out first. ``selection`` picks the model from the
+    front (PySR's rules), ``constants`` fits each program's constants (Levenberg-Marquardt
+    or CMA-ES), ``population`` programs on each of ``islands``, ``parsimony`` the log-loss
+    one more node must gain; with ``n_jobs`` above 1 the islands evolve in that many
+    worker processes (-1: one per CPU)."""
+
+    _kind: ClassVar[str] = ""
+    """``"regression"`` or ``"classification"``: the ``kind`` of the model's dict."""
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "max_evaluations": [Interval(Integral, 1, None, closed="left")],
@@ -63,7 +68,7 @@ class ProgramEstimator(BaseEstimator):  # type: ignore[misc]
         "population": [Interval(Integral, 4, None, closed="left")],
         "islands": [Interval(Integral, 1, None, closed="left")],
         "parsimony": [Interval(Real, 0, None, closed="left")],
-        "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1}), None],
         "random_state": ["random_state"],
     }
 
@@ -89,8 +94,6 @@ class ProgramEstimator(BaseEstimator):  # type: ignore[misc]
         self.parsimony = parsimony
         self.n_jobs = n_jobs
         self.random_state = random_state
-
-    _kind: ClassVar[str] = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The fitted model as a JSON-able dict (format ``metagrow-model``, version 1):
@@ -136,10 +139,15 @@ class ProgramEstimator(BaseEstimator):  # type: ignore[misc]
                 config=self._config(),
                 constants=self.constants,
                 start=start,
-                jobs=int(self.n_jobs or 1),
+                jobs=self._jobs(),
             )
             fits.append(fit)
         return fits
+
+    def _jobs(self) -> int:
+        if self.n_jobs == -1:
+            return os.cpu_count() or 1
+        return int(self.n_jobs or 1)
 
     def _names(self) -> tuple[str, ...]:
         names = getattr(self, "feature_names_in_", None)

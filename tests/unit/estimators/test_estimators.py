@@ -180,6 +180,7 @@ def test_max_time_caps_fit_within_ten_percent(estimator: Any) -> None:
         ({"selection": "first"}, "'selection' parameter"),
         ({"constants": "adam"}, "'constants' parameter"),
         ({"population": 2}, "'population' parameter"),
+        ({"n_jobs": 0}, "'n_jobs' parameter"),
     ],
 )
 def test_bad_params_fail_in_fit_with_one_line(params: dict[str, Any], message: str) -> None:
