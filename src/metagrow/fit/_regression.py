@@ -139,16 +139,19 @@ def fit_table(
     report: Report | None = None,
     jobs: int = 1,
     enumeration: bool = True,
+    start: Sequence[Expr] = (),
 ) -> TableFit:
     """Search for programs over the columns of ``X`` that predict ``y``: first small
     programs bottom-up (:mod:`._enumerate`, with ``enumeration``; at most a quarter of
-    the time), then evolution from the closest of them; with ``jobs`` above 1, islands
-    evolve in that many worker processes (:mod:`._islands`)."""
+    the time), then evolution from the closest of them, from a linear model and from
+    ``start`` programs; with ``jobs`` above 1, islands evolve in that many worker
+    processes (:mod:`._islands`)."""
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     started = time.perf_counter()
     objective = TableObjective(X, y, loss=loss, constants=constants)
-    start: tuple[Expr, ...] = (linear_program(X.shape[1]),) if X.shape[1] <= LINEAR_COLUMNS else ()
+    linear = (linear_program(X.shape[1]),) if X.shape[1] <= LINEAR_COLUMNS else ()
+    starts: tuple[Expr, ...] = (*start, *linear)
     if enumeration:
         with np.errstate(all="ignore"):
             found = enumerate_programs(
@@ -158,7 +161,7 @@ def fit_table(
                 seconds=ENUMERATION_SHARE * seconds,
                 exact_check=lambda p: _fits(objective, p),
             )
-        start = (*found.exact, *start, *found.closest)
+        starts = (*found.exact, *starts, *found.closest)
     seconds -= time.perf_counter() - started
     if jobs > 1:
         from metagrow.fit._islands import parallel_islands
@@ -175,7 +178,7 @@ def fit_table(
             config=config or MinimiseConfig(),
             constants=constants,
             report=report,
-            start=start,
+            start=starts,
         )
         return _fit_of(merged, X.shape[1], y, loss)
     grammar = grammar or NumericDomain().grammar()
@@ -189,7 +192,7 @@ def fit_table(
             seed=seed,
             config=config,
             report=report,
-            start=start,
+            start=starts,
         )
     return _fit_of(status, X.shape[1], y, loss)
 

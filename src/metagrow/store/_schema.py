@@ -133,7 +133,18 @@ rewrites). A version 2 file's rows become found solutions. SQLite cannot change 
 key in place, so the table is rebuilt (the old one renamed first, so that the new one's
 reference to itself names its final name); no other table refers to it."""
 
-MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2), (3, _V3))
+_V4: tuple[str, ...] = (
+    """CREATE TABLE models (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        data_json TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+)
+"""Version 4: fitted models (a regressor or classifier over a table) by name, each as the
+JSON text of its ``metagrow-model`` dict; no other table changes."""
+
+MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4))
 """Every schema version in order; append a ``(version, statements)`` pair to add one."""
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any, ClassVar, final
 
 from metagrow.store._guides import GuideRecord, insert_guide, newest_guide
+from metagrow.store._models import insert_model, model_names, select_model
 from metagrow.store._modules import ModuleRecord, insert_module, select_modules
 from metagrow.store._schema import SCHEMA_VERSION, StoreError, connect, one_line
 from metagrow.store._solutions import (
@@ -76,7 +77,8 @@ _INVENTION_COLUMNS = "name, source, type, log_weight, created_iteration, tasks_j
 @final
 class Store:
     """A metagrow store file: runs, their per-iteration library snapshots and metrics,
-    every solution found and its rewrites, tasks seen and curriculum budgets.
+    every solution found and its rewrites, tasks seen and curriculum budgets; trained
+    modules and fitted models by name.
 
     Opening creates the file (or migrates an older schema); every write is one transaction.
     """
@@ -346,6 +348,22 @@ class Store:
         with self._errors():
             found = select_modules(self._conn, name)
         return found[0] if found else None
+
+    def save_model(self, name: str, data: Mapping[str, Any], *, replace: bool = False) -> None:
+        """Store a fitted model's JSON-able dict (it needs a ``kind``) as ``name`` in one
+        transaction; ``ValueError`` if the name is taken (unless ``replace``)."""
+        with self._transaction():
+            insert_model(self._conn, name, data, replace, _now())
+
+    def model(self, name: str) -> dict[str, Any] | None:
+        """The dict of the model called ``name``, or ``None``."""
+        with self._errors():
+            return select_model(self._conn, name)
+
+    def models(self) -> list[str]:
+        """The names of the stored models, in alphabetical order."""
+        with self._errors():
+            return model_names(self._conn)
 
     def _library(self, run_id: int, iteration: int) -> list[InventionRecord]:
         rows = self._conn.execute(

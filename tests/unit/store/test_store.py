@@ -388,7 +388,7 @@ def test_a_version_2_file_keeps_its_solutions_as_found_ones_in_version_3(db: Pat
         assert [h.record for h in a] == [solution("a", -5.0), rewrite("a", -2.0, 1)]
         assert a[1].rewrite_of == a[0].id
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
+    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     columns = [row[1] for row in conn.execute("PRAGMA table_info(solutions)")]
