@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from cli_run import metagrow
 
 from metagrow.domains.numeric import Table, write_csv
+from metagrow.estimators import ProgramRegressor, load_model
 from metagrow.lang import parse
 from metagrow.store import Store
 
@@ -69,6 +71,32 @@ def test_learn_over_csv_tables_keeps_structures_with_constant_slots(tmp_path: Pa
         program = parse(s.program)
         names = {str(n) for n in program.walk() if not n.children()}
         assert not any(_is_number(n) for n in names), s.program  # slots, not fitted values
+
+    # fit --store searches with that library and keeps the model in the same store
+    write_csv(_table("d", ("u", "v"), lambda u, v: 4.0 * u * v * v, 9), tmp_path / "d.csv")
+    done = metagrow(
+        "fit", str(tmp_path / "d.csv"), "--target", "y", "--budget", "8", "--store", str(db),
+        "--json",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["train_score"] > 0.999999
+    with Store(db) as store:
+        model = load_model(store, "d")
+    u, v = 2.0, 3.0
+    rows = pd.DataFrame({"u": [u], "v": [v]})
+    assert abs(float(model.predict(rows)[0]) - 4.0 * u * v * v) < 1e-6
+
+
+def test_predict_reads_a_model_an_estimator_wrote(tmp_path: Path) -> None:
+    table = _table("e", ("u", "v"), lambda u, v: u + 3.0 * v, 4)
+    est = ProgramRegressor(max_evaluations=300, random_state=0).fit(table.X, table.y)
+    (tmp_path / "model.json").write_text(json.dumps(est.to_dict()))
+    write_csv(Table("e", ("x0", "x1"), table.X, table.y), tmp_path / "rows.csv")
+    done = metagrow("predict", str(tmp_path / "model.json"), str(tmp_path / "rows.csv"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "prediction"
+    np.testing.assert_allclose([float(x) for x in lines[1:]], est.predict(table.X), rtol=1e-9)
 
 
 def _is_number(text: str) -> bool:

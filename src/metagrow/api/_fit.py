@@ -113,6 +113,9 @@ class FitReport:
                 rows.append(row)
         return rows
 
+    def _members(self) -> list[FittedProgram]:
+        return [f for part in self.parts for f in part.front]
+
     def to_json(self) -> dict[str, object]:
         return {
             "target": self.target,
@@ -146,7 +149,18 @@ class FitReport:
                 }
                 for p in self.parts
             ],
-            "front": [{k: v for k, v in row.items() if k != "selected"} for row in self.front()],
+            "front": [
+                {
+                    **{k: v for k, v in row.items() if k != "selected"},
+                    "structure": str(f.structure),
+                    "constants": list(f.constants),
+                }
+                for row, f in zip(
+                    self.front(), (f for p in self.parts for f in p.front), strict=True
+                )
+            ],
+            "n_evaluations": self.evaluations,
+            "fit_seconds": self.seconds,
         }
 
 

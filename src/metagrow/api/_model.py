@@ -65,6 +65,8 @@ def model_of(data: object, where: str = "model") -> Model:
     classes, programs = data.get("classes", []), data.get("programs")
     if kind not in ("regression", "classification"):
         raise ModelError(f'{where}: "kind" must be regression or classification')
+    if target is None:
+        target = "prediction"  # an estimator fitted on arrays names no target
     if not _strings(columns) or not isinstance(target, str):
         raise ModelError(f'{where}: "columns" must list names and "target" name one')
     if not isinstance(classes, list) or not all(isinstance(c, str | int) for c in classes):

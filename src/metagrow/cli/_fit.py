@@ -43,7 +43,11 @@ def fit_command(
         ),
     ] = "best",
     store: Annotated[
-        Path | None, typer.Option(help="Also save the model in this SQLite store.")
+        Path | None,
+        typer.Option(
+            help="Search with the library `metagrow learn --domain numeric` learned in this "
+            "SQLite store, and save the model there (under --name)."
+        ),
     ] = None,
     name: Annotated[
         str | None, typer.Option(help="The model's name in --store (default: the CSV's stem).")
@@ -67,6 +71,7 @@ def fit_command(
         api.check_fit_options(budget, jobs, selection)
         if output is not None and not output.parent.is_dir():
             raise ValueError(f"-o {output}: no such folder {output.parent}")
+        grammar = None if store is None else _stored_grammar(store)
         save = None if store is None else _model_saver(store)
         table = api.read_table(data, target, task)  # type: ignore[arg-type]
     except (ValueError, TableError) as err:
@@ -77,7 +82,7 @@ def fit_command(
     with FitDisplay(Console(stderr=True), budget) as display:
         try:
             report = api.fit_frame(table, remaining, jobs, seed, selection,  # type: ignore[arg-type]
-                                   display.update)  # fmt: skip
+                                   display.update, grammar)  # fmt: skip
         except api.FitInterrupted as err:
             if err.report is None:
                 interrupted("before a program was scored: nothing found")
@@ -126,30 +131,39 @@ def since_process_start() -> float:
         return time.process_time()
 
 
-_SAVE_MODEL = "save_model"
-"""``Store.save_model(name, data)``, which the estimators' branch adds; looked up by name
-until then (after the merge, call it directly)."""
+def _stored_grammar(path: Path) -> Any:
+    """The numeric domain's grammar with the library the store at ``path`` learned for
+    it (``metagrow learn --domain numeric``), or ``None`` if it has none (or no file yet)."""
+    from metagrow import api
+    from metagrow.domains.numeric import NumericDomain
+    from metagrow.lang import build_grammar
+    from metagrow.store import StoreError
+
+    if not path.exists():
+        return None
+    try:
+        spec = api.stored_library(path, NumericDomain.name)
+        return None if spec is None else build_grammar(NumericDomain().grammar(), spec)
+    except (StoreError, ValueError) as err:
+        fail(str(err))
 
 
 def _model_saver(path: Path) -> Any:
-    """The store's ``save_model`` method (bound), or one line and exit 2 if this store
-    cannot hold models."""
+    """A function that saves a model in the store at ``path`` (made if missing) under a
+    name, replacing a model of that name; checks the store can be opened first."""
     from metagrow.store import Store, StoreError
 
-    if not hasattr(Store, _SAVE_MODEL):
-        fail(f"--store {path}: this version's store cannot hold models yet; use -o MODEL.json")
     try:
-        db = Store(path)
+        Store(path).close()
     except StoreError as err:
         fail(str(err))
-    save = getattr(db, _SAVE_MODEL)
 
     def saver(name: str, model: dict[str, object]) -> None:
-        with db:
-            try:
-                save(name, model)
-            except StoreError as err:
-                fail(str(err))
+        try:
+            with Store(path) as db:
+                db.save_model(name, model, replace=True)
+        except (StoreError, ValueError) as err:
+            fail(str(err))
 
     return saver
 

@@ -67,7 +67,9 @@ def restore(est: Any, kind: str, data: object) -> Any:
     target = d.get("target")
     if target is not None and not isinstance(target, str):
         raise ValueError("model data: target must be a string or null")
-    params = _mapping(d.get("params"), "params")
+    # a model written by ``metagrow fit`` has no estimator parameters: the defaults, with
+    # its selection
+    params = _mapping(d.get("params", {"selection": d.get("selection", "best")}), "params")
     unknown = sorted(set(params) - set(est.get_params()))
     if unknown:
         raise ValueError(f"model data: unknown params {', '.join(unknown)}")
