@@ -1,11 +1,12 @@
 """Exact symbolic recovery: is a found expression the true formula, up to rounding?
 
-Both expressions get every float rounded to :data:`DIGITS` significant digits and written
-as an exact rational (floats under :data:`ZERO` in size become 0, so a vanishing term left
-by constant fitting does not count against a program); the found one is recovered when
-``sympy.simplify(found - truth)`` is 0 or ``sympy.simplify(found / truth)`` is 1.
-sympy has no time limit, so the check runs in a forked process that is killed after
-``seconds``; a check that runs out of time counts as not recovered.
+The found expression is recovered when ``sympy.simplify(found - truth)`` has no term with
+a coefficient of :data:`NEGLIGIBLE` or more in size (fitted constants are exact only to
+rounding: ``4.90500001*t**2 - 4.905*t**2`` leaves ``1e-8*t**2``), or ``found / truth``
+simplifies to 1 up to the same tolerance, or both agree once every number (fractions
+in the truth included) is rounded to :data:`DIGITS` significant digits. sympy has no time
+limit, so the check runs in a forked process that is killed after ``seconds``; a check
+that runs out of time (or an expression over :data:`MAX_NODES` nodes) is not recovered.
 """
 
 from __future__ import annotations
@@ -15,31 +16,46 @@ from collections.abc import Sequence
 from typing import Any
 
 DIGITS = 3
-ZERO = 1e-10
+NEGLIGIBLE = 1e-6
 CHECK_SECONDS = 10.0
 MAX_NODES = 400
 """Found expressions larger than this are not checked (counted as not recovered)."""
 
 
-def rounded(expr: Any, digits: int = DIGITS) -> Any:
-    """``expr`` with each float rounded to ``digits`` significant digits, as a rational."""
+def floats(expr: Any) -> Any:
+    """``expr`` with its fractions (not its integers) written as floats."""
     import sympy
 
-    swap = {}
-    for f in expr.atoms(sympy.Float):
-        value = float(f)
-        swap[f] = sympy.Integer(0) if abs(value) < ZERO else sympy.Rational(f"{value:.{digits}g}")
+    swap = {q: sympy.Float(q) for q in expr.atoms(sympy.Rational) if not q.is_Integer}
     return expr.xreplace(swap)
+
+
+def rounded(expr: Any, digits: int = DIGITS) -> Any:
+    """``expr`` with each number rounded to ``digits`` significant digits, as a fraction."""
+    import sympy
+
+    swap = {f: sympy.Rational(f"{float(f):.{digits}g}") for f in floats(expr).atoms(sympy.Float)}
+    return floats(expr).xreplace(swap)
+
+
+def negligible(expr: Any) -> bool:
+    """``expr`` is 0 once every number under :data:`NEGLIGIBLE` in size counts as 0."""
+    import sympy
+
+    small = {f: sympy.Integer(0) for f in expr.atoms(sympy.Float) if abs(f) < NEGLIGIBLE}
+    return bool(sympy.simplify(expr.xreplace(small)) == 0)
 
 
 def same_expression(found: Any, truth: Any) -> bool:
     """The check itself, without a time limit (see the module docstring)."""
     import sympy
 
-    a, b = rounded(found), rounded(truth)
-    if sympy.simplify(a - b) == 0:
+    a, b = floats(found), floats(truth)
+    if negligible(sympy.expand(sympy.simplify(a - b))):
         return True
-    return bool(b != 0 and sympy.simplify(a / b) == 1)
+    if b != 0 and negligible(sympy.expand(sympy.simplify(a / b)) - 1):
+        return True
+    return bool(sympy.simplify(rounded(a) - rounded(b)) == 0)
 
 
 def recovered(found: Any, truth: Any, seconds: float = CHECK_SECONDS) -> bool | None:
