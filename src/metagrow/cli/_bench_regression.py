@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from metagrow.cli._errors import UsageError, fail
+from metagrow.cli._errors import UsageError, fail, interrupted
 from metagrow.cli._runs import (
     JsonOpt,
     LimitOpt,
     MarkdownOpt,
     check_outputs,
     check_run_options,
-    stopped,
     write_report,
 )
 
@@ -104,7 +103,9 @@ def bench_regression(
     if markdown_out is not None:
         write_report(markdown_out, report.markdown())
     if stop is not None:
-        stopped(stop, [json_out, markdown_out])
+        files = [str(p) for p in (json_out, markdown_out) if p is not None]
+        kept = f"wrote {', '.join(files)} for" if files else "the table shows"
+        interrupted(f"{kept} the {len(report.task_names)} of {stop.planned} tasks finished")
 
 
 def _cell(record: object) -> str:
