@@ -72,3 +72,13 @@ def test_class_tasks_predict_one_label_per_row() -> None:
     symbolic = records[0]
     assert symbolic.program is not None and symbolic.program.count(" ; ") == 2
     assert np.isclose(records[0].seconds, 0.6, atol=1.5)
+
+
+@pytest.mark.parametrize(
+    "option",
+    [["--budget", "0"], ["--jobs", "0"], ["--suite", "nope"], ["--systems", "metagrow,nope"]],
+)
+def test_bench_regression_rejects_bad_options_in_one_line(option: list[str]) -> None:
+    proc = metagrow("bench", "regression", *option)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and option[0] in proc.stderr
