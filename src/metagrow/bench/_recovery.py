@@ -11,8 +11,9 @@ that runs out of time (or an expression over :data:`MAX_NODES` nodes) is not rec
 
 from __future__ import annotations
 
+import math
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 DIGITS = 3
@@ -46,19 +47,49 @@ def negligible(expr: Any) -> bool:
     return bool(sympy.simplify(expr.xreplace(small)) == 0)
 
 
-def same_expression(found: Any, truth: Any) -> bool:
+def with_ranges(expr: Any, ranges: Mapping[str, tuple[float, float]]) -> Any:
+    """``expr`` over symbols that know their variable's range: positive, non-negative or
+    real (so that ``sqrt(l/g)`` is ``sqrt(l)/sqrt(g)`` for positive ``l`` and ``g``)."""
+    import sympy
+
+    swap = {}
+    for symbol in expr.free_symbols:
+        low = ranges.get(symbol.name, (-math.inf, math.inf))[0]
+        if low > 0:
+            swap[symbol] = sympy.Symbol(symbol.name, positive=True)
+        elif low >= 0:
+            swap[symbol] = sympy.Symbol(symbol.name, nonnegative=True)
+        else:
+            swap[symbol] = sympy.Symbol(symbol.name, real=True)
+    return expr.xreplace(swap)
+
+
+def same_expression(
+    found: Any, truth: Any, ranges: Mapping[str, tuple[float, float]] | None = None
+) -> bool:
     """The check itself, without a time limit (see the module docstring)."""
     import sympy
 
     a, b = floats(found), floats(truth)
+    if ranges is not None:
+        a, b = with_ranges(a, ranges), with_ranges(b, ranges)
     if negligible(sympy.expand(sympy.simplify(a - b))):
         return True
     if b != 0 and negligible(sympy.expand(sympy.simplify(a / b)) - 1):
         return True
-    return bool(sympy.simplify(rounded(a) - rounded(b)) == 0)
+    if sympy.simplify(rounded(a) - rounded(b)) == 0:
+        return True
+    if (a - b).has(sympy.Min, sympy.Max, sympy.Abs, sympy.Piecewise):
+        return negligible(sympy.piecewise_fold((a - b).rewrite(sympy.Piecewise)))
+    return False
 
 
-def recovered(found: Any, truth: Any, seconds: float = CHECK_SECONDS) -> bool | None:
+def recovered(
+    found: Any,
+    truth: Any,
+    seconds: float = CHECK_SECONDS,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+) -> bool | None:
     """:func:`same_expression` in a forked process stopped after ``seconds``: ``True`` or
     ``False``, or ``None`` when it ran out of time (or the expression is too large)."""
     import sympy
@@ -67,7 +98,7 @@ def recovered(found: Any, truth: Any, seconds: float = CHECK_SECONDS) -> bool | 
         return None
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_check, args=(found, truth, send), daemon=True)
+    child = context.Process(target=_check, args=(found, truth, ranges, send), daemon=True)
     child.start()
     send.close()
     try:
@@ -82,9 +113,9 @@ def recovered(found: Any, truth: Any, seconds: float = CHECK_SECONDS) -> bool | 
         receive.close()
 
 
-def _check(found: Any, truth: Any, send: Any) -> None:
+def _check(found: Any, truth: Any, ranges: Any, send: Any) -> None:
     try:
-        answer = same_expression(found, truth)
+        answer = same_expression(found, truth, ranges)
     except Exception:
         answer = False
     send.send(answer)

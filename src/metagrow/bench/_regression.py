@@ -231,7 +231,9 @@ def run_task(
         score = test_score(data.heldout, fitted.predictions)
         found = None
         if truth is not None and fitted.expression is not None:
-            found = recovered(fitted.expression, truth, check_seconds)
+            assert task.formula is not None
+            ranges = {v.name: (v.low, v.high) for v in task.formula.variables}
+            found = recovered(fitted.expression, truth, check_seconds, ranges)
         elif truth is not None:
             found = False  # a model with no formula recovers none
         out.append(

@@ -63,7 +63,7 @@ def fit_system(system: System, train: Table, heldout: Table, budget: float, seed
     fit_one = _metagrow if system == "metagrow" else _gplearn
     if train.kind == "regression":
         predictions, size, expr = fit_one(train.X, train.y, heldout.X, train.columns, budget, seed)
-        text = str(expr)
+        text = str(expr) if expr is not None else "(not readable by sympy)"
         return Fitted(predictions, size, expr, text, time.perf_counter() - start)
     labels = np.unique(train.y)
     positives = labels[1:] if len(labels) == 2 else labels
@@ -122,11 +122,11 @@ def _gplearn(
         generations += 1
     program = model._program
     predictions = model.predict_proba(X_test)[:, 1] - 0.5 if logit else model.predict(X_test)
-    return (
-        np.asarray(predictions, dtype=np.float64),
-        int(program.length_),
-        gplearn_sympy(program, names),
-    )
+    try:
+        expr = gplearn_sympy(program, names)
+    except (ValueError, TypeError, ZeroDivisionError):  # e.g. Max of a division by 0
+        expr = None
+    return np.asarray(predictions, dtype=np.float64), int(program.length_), expr
 
 
 def _sklearn(system: System, train: Table, heldout: Table, seed: int) -> FloatArray:
