@@ -59,11 +59,11 @@ def test_recovery_is_the_formula_up_to_rounding() -> None:
     assert same_expression(close, truth) and recovered(close, truth) is True
     assert recovered(0.6 * m * v**2, truth) is False
     assert recovered(m * v**2 / 2 + m * 1e-3, truth) is False
-    l, g, x = sympy.symbols("l g x")
-    period = 6.283185 * sympy.sqrt(l / g)
-    assert not same_expression(6.283185 * sympy.sqrt(l) / sympy.sqrt(g), period)
+    length, g, x = sympy.symbols("l g x")
+    period = 6.283185 * sympy.sqrt(length / g)
+    assert not same_expression(6.283185 * sympy.sqrt(length) / sympy.sqrt(g), period)
     ranges = {"l": (0.1, 5.0), "g": (1.0, 20.0)}
-    assert same_expression(6.2831850001 * sympy.sqrt(l) / sympy.sqrt(g), period, ranges)
+    assert same_expression(6.2831850001 * sympy.sqrt(length) / sympy.sqrt(g), period, ranges)
     ramp = sympy.Max(0, x - 1)
     assert same_expression(sympy.Max(1.0, x) - 1.0, ramp, {"x": (-3.0, 3.0)})
 
