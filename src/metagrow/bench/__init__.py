@@ -16,6 +16,16 @@ from metagrow.bench._digits import (
     run_digits,
 )
 from metagrow.bench._digits_modules import module_from_record, module_record
+from metagrow.bench._recovery import gplearn_sympy, same_expression
+from metagrow.bench._regression import (
+    RegressionReport,
+    RegressionTask,
+    SystemRecord,
+    regression_tasks,
+    run_regression,
+    run_task,
+)
+from metagrow.bench._regression_systems import SYSTEMS, System, gplearn_missing
 from metagrow.bench._report import (
     BenchReport,
     SuiteInterrupted,
@@ -28,24 +38,35 @@ from metagrow.bench._report import (
 from metagrow.bench._run import run_suite, score
 
 __all__ = [
+    "SYSTEMS",
     "ArcReport",
     "ArcTaskRecord",
     "BenchReport",
     "DigitsConfig",
     "DigitsReport",
     "DigitsTaskRecord",
+    "RegressionReport",
+    "RegressionTask",
     "SuiteInterrupted",
+    "System",
+    "SystemRecord",
     "TaskRecord",
     "arc_score",
     "git_commit",
+    "gplearn_missing",
+    "gplearn_sympy",
     "known",
     "machine",
     "module_from_record",
     "module_record",
     "plot_curve",
+    "regression_tasks",
     "run_arc",
     "run_digits",
+    "run_regression",
     "run_suite",
+    "run_task",
+    "same_expression",
     "score",
     "score_arc",
     "submission_entry",

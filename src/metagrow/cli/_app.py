@@ -50,6 +50,7 @@ def _register_subcommands() -> None:
     from metagrow.cli._bench import bench_app
     from metagrow.cli._bench_arc import bench_arc
     from metagrow.cli._bench_digits import bench_digits
+    from metagrow.cli._bench_regression import bench_regression
     from metagrow.cli._domain_app import domain_app
     from metagrow.cli._fit import fit_command, predict_command
     from metagrow.cli._guide_app import guide_app
@@ -58,6 +59,7 @@ def _register_subcommands() -> None:
 
     bench_app.command("arc")(bench_arc)
     bench_app.command("digits")(bench_digits)
+    bench_app.command("regression")(bench_regression)
     app.add_typer(bench_app, name="bench")
     app.command("run")(run_command)
     app.command("learn")(learn_command)
