@@ -16,7 +16,7 @@ from metagrow.bench._digits import (
     run_digits,
 )
 from metagrow.bench._digits_modules import module_from_record, module_record
-from metagrow.bench._recovery import gplearn_sympy, same_expression
+from metagrow.bench._recovery import gplearn_sympy, recovered, same_expression
 from metagrow.bench._regression import (
     RegressionReport,
     RegressionTask,
@@ -60,6 +60,7 @@ __all__ = [
     "module_from_record",
     "module_record",
     "plot_curve",
+    "recovered",
     "regression_tasks",
     "run_arc",
     "run_digits",
