@@ -38,7 +38,9 @@ ENUMERATED_BEHAVIOURS = 600_000
 """At most this many distinct small programs are enumerated before evolution (about 4 s
 and 600 MB at most)."""
 LINEAR_COLUMNS = 30
-"""Tables with at most this many columns start the search from a linear model too."""
+"""Tables with at most this many columns start the search from linear models too."""
+GREEDY_COLUMNS = 6
+"""The largest of those linear models short of the full one use this many columns."""
 ENUMERATION_SHARE = 0.25
 """At most this share of a fit's time goes to enumeration."""
 
@@ -150,8 +152,7 @@ def fit_table(
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     started = time.perf_counter()
     objective = TableObjective(X, y, loss=loss, constants=constants)
-    linear = (linear_program(X.shape[1]),) if X.shape[1] <= LINEAR_COLUMNS else ()
-    starts: tuple[Expr, ...] = (*start, *linear)
+    starts: tuple[Expr, ...] = (*start, *linear_starts(X, y))
     if enumeration:
         with np.errstate(all="ignore"):
             found = enumerate_programs(
@@ -180,7 +181,7 @@ def fit_table(
             report=report,
             start=starts,
         )
-        return _fit_of(merged, X.shape[1], y, loss)
+        return _fit_of(merged, X.shape[1], y, loss, started)
     grammar = grammar or NumericDomain().grammar()
     with np.errstate(all="ignore"):
         status: MinimiseStatus = minimise(
@@ -194,16 +195,36 @@ def fit_table(
             report=report,
             start=starts,
         )
-    return _fit_of(status, X.shape[1], y, loss)
+    return _fit_of(status, X.shape[1], y, loss, started)
 
 
-def linear_program(columns: int) -> Expr:
-    """``c*x0 + c*x1 + ... + c``: a linear model (a logistic one, for the log-loss), which
-    every search starts from."""
+def linear_program(columns: int, used: Sequence[int] | None = None) -> Expr:
+    """``c*x0 + c*x1 + ... + c`` over the columns ``used`` (default: all): a linear model
+    (a logistic one, for the log-loss)."""
     body: Expr = Prim(CONSTANT)
-    for i in range(columns):
-        body = apply(Prim("add"), apply(Prim("mul"), Prim(CONSTANT), Var(i)), body)
+    for j in range(columns) if used is None else used:
+        body = apply(Prim("add"), apply(Prim("mul"), Prim(CONSTANT), Var(columns - 1 - j)), body)
     return lambdas(body, columns)
+
+
+def linear_starts(X: FloatArray, y: FloatArray, most: int = GREEDY_COLUMNS) -> tuple[Expr, ...]:
+    """Linear models over the first 1, 2, ... ``most`` columns in the order forward
+    selection adds them (each the column most correlated with what the ones before leave
+    unexplained), and over every column: so that the front has small linear models."""
+    n = X.shape[1]
+    if n > LINEAR_COLUMNS:
+        return ()
+    with np.errstate(all="ignore"):
+        Z = (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
+        residual, chosen = y - y.mean(), list[int]()
+        for _ in range(min(most, n - 1)):
+            scores = np.abs(Z.T @ residual)
+            scores[chosen] = -1.0
+            chosen.append(int(np.argmax(scores)))
+            A = np.column_stack([Z[:, chosen], np.ones(len(y))])
+            coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+            residual = y - A @ coef
+    return (*(linear_program(n, chosen[:k]) for k in range(1, len(chosen) + 1)), linear_program(n))
 
 
 def _fits(objective: TableObjective, program: Expr) -> bool:
@@ -211,11 +232,13 @@ def _fits(objective: TableObjective, program: Expr) -> bool:
     return scored is not None and objective.solved(scored)
 
 
-def _fit_of(status: MinimiseStatus, arity: int, y: FloatArray, loss: Loss) -> TableFit:
+def _fit_of(
+    status: MinimiseStatus, arity: int, y: FloatArray, loss: Loss, started: float
+) -> TableFit:
     front = tuple(FittedProgram.of(s, arity) for s in status.front.members)
     if not front:  # every program failed on some row (or no time at all): a constant
         front = (constant_fit(arity, y, loss),)
-    return TableFit(front, status.evaluations, status.seconds)
+    return TableFit(front, status.evaluations, time.perf_counter() - started)
 
 
 def constant_fit(arity: int, y: FloatArray, loss: Loss) -> FittedProgram:
