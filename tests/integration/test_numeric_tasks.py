@@ -34,10 +34,8 @@ def test_solve_reads_a_json_task_of_reals_and_predicts_with_fitted_constants(
     }
     path = tmp_path / "energy.json"
     path.write_text(json.dumps(task))
-    done = metagrow(
-        "solve", str(path), "--domain", "numeric", "--engine", "regression", "--budget", "10",
-        "--json",
-    )  # fmt: skip
+    # the numeric domain is detected from the type, and searched by its own engine
+    done = metagrow("solve", str(path), "--budget", "10", "--json")
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["solved"] is True

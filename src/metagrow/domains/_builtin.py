@@ -51,7 +51,7 @@ BUILTIN_DOMAINS: Mapping[str, Callable[[], Domain]] = {
 }
 """Built-in domains by the names the command line and ``metagrow.solve`` accept."""
 
-_DETECTION_ORDER = ("grids", "lists")
+_DETECTION_ORDER = ("grids", "numeric", "lists")
 """Which built-in domains may claim a task file, most specific first; the last one is also
 the fallback, whose loader then says what is wrong with the file."""
 

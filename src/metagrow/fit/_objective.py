@@ -49,7 +49,9 @@ def table_request(columns: int) -> Type:
 @final
 class TableObjective(Objective):
     """The loss of a program on the rows of ``X`` against ``y``, its constants fitted by
-    ``constants`` (at most ``constant_evaluations`` calls per start)."""
+    ``constants``: at most ``constant_evaluations`` Levenberg-Marquardt iterations per
+    start (each runs the program once per constant, batched), or ten times as many CMA-ES
+    function values (each one run)."""
 
     def __init__(
         self,
@@ -97,7 +99,7 @@ class TableObjective(Objective):
                 loss=self.loss,
                 method=self.constants,
                 key=str(program),
-                evaluations=self.constant_evaluations,
+                evaluations=self.constant_evaluations * (1 if self.constants == "lm" else 10),
             )
         if not math.isfinite(value):
             return None
