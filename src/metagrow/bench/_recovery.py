@@ -84,6 +84,26 @@ def same_expression(
     return False
 
 
+CHECK_MEMORY_MB = 3072
+"""Address space a recovery check may map beyond what it starts with; past it the check
+counts as failed (some sympy simplifications grow without bound)."""
+
+
+def limit_memory(more_mb: int) -> None:
+    """Let this process map at most ``more_mb`` MiB more address space than it has now:
+    an allocation beyond that raises ``MemoryError`` here instead of exhausting the
+    machine."""
+    import resource
+
+    mapped = 0
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                mapped = int(line.split()[1]) * 1024
+    limit = mapped + more_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def recovered(
     found: Any,
     truth: Any,
@@ -114,6 +134,7 @@ def recovered(
 
 
 def _check(found: Any, truth: Any, ranges: Any, send: Any) -> None:
+    limit_memory(CHECK_MEMORY_MB)
     try:
         answer = same_expression(found, truth, ranges)
     except Exception:

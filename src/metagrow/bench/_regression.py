@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, final
 
-from metagrow.bench._recovery import CHECK_SECONDS, recovered
+from metagrow.bench._recovery import CHECK_SECONDS, limit_memory, recovered
 from metagrow.bench._regression_systems import SYSTEMS, System, fit_system, test_score
 from metagrow.bench._report import SuiteInterrupted, git_commit, machine, stopped_note
 from metagrow.domains.numeric import Dataset, Formula
@@ -294,13 +294,25 @@ def run_regression(
     return report()
 
 
+WORKER_MEMORY_MB = 6144
+"""Address space a bench worker may map beyond what it starts with: a system that blows up
+(a bloated gplearn program, a sympy expansion) fails its task with ``MemoryError``
+instead of taking the machine."""
+
+
+def _limit_memory() -> None:
+    limit_memory(WORKER_MEMORY_MB)
+
+
 def _run_pool(
     tasks: Sequence[RegressionTask],
     args: tuple[Any, ...],
     jobs: int,
     finish: Callable[[int, tuple[SystemRecord, ...]], None],
 ) -> None:
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_limit_memory
+    )
     try:
         futures: dict[Future[tuple[SystemRecord, ...]], int] = {
             pool.submit(run_task, task, *args): i for i, task in enumerate(tasks)
