@@ -21,14 +21,23 @@ def expression_text(
 ) -> str:
     """``f`` as text that ``sympy.sympify`` reads back over the column ``names``, with as
     few digits as still give ``f``'s values on the rows of ``X`` (to 1e-7 relative)."""
-    from metagrow.fit import display
+    import sympy
+
+    from metagrow.fit import SIMPLIFIED_OPS, display
 
     exact = f.sympy(names)
     wanted = f.predict(X)
+    if sympy.count_ops(exact) > SIMPLIFIED_OPS:  # read back as written: see fit.display
+        with sympy.evaluate(False):
+            return _written(exact, names, X, wanted)
     if simplify:  # sympy's simplification, once: it may take a tenth of a second
         text = str(display(exact, _DIGITS[0]))
         if _reproduces(text, names, X, wanted):
             return text
+    return _written(exact, names, X, wanted)
+
+
+def _written(exact: Any, names: Sequence[str], X: FloatArray, wanted: FloatArray) -> str:
     for digits in _DIGITS:
         text = str(_rounded(exact, digits))
         if _reproduces(text, names, X, wanted):
@@ -47,7 +56,9 @@ def _reproduces(text: str, names: Sequence[str], X: FloatArray, wanted: FloatArr
 
     symbols = {n: sympy.Symbol(n) for n in names}
     try:
-        expr = sympy.sympify(text, locals=symbols)
+        expr = sympy.sympify(
+            text, locals=symbols, evaluate=sympy.core.parameters.global_parameters.evaluate
+        )
         fn = sympy.lambdify([symbols[n] for n in names], expr, modules="numpy")
         with np.errstate(all="ignore"):
             got = np.broadcast_to(np.asarray(fn(*(X[:, j] for j in range(X.shape[1]))),

@@ -15,7 +15,14 @@ from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
 from metagrow.fit._module import MLPSpec, Module, weights_bytes
 from metagrow.fit._monolithic import monolithic_accuracy
 from metagrow.fit._objective import TableObjective, table_request
-from metagrow.fit._regression import FittedProgram, TableFit, constant_fit, display, fit_table
+from metagrow.fit._regression import (
+    SIMPLIFIED_OPS,
+    FittedProgram,
+    TableFit,
+    constant_fit,
+    display,
+    fit_table,
+)
 from metagrow.fit._search import Candidate, Choice, FitResult, SearchConfig, fit_task
 from metagrow.fit._soft import Maybe, SoftError, SoftPrimitive, make_table
 from metagrow.fit._train import (
@@ -30,6 +37,7 @@ from metagrow.fit._train import (
 
 __all__ = [
     "CONSTANT_METHODS",
+    "SIMPLIFIED_OPS",
     "SLOT",
     "Candidate",
     "Choice",

@@ -99,15 +99,22 @@ class FittedProgram:
 
 def display(expr: Any, digits: int = 6) -> Any:
     """``expr`` with its numbers rounded to ``digits`` significant digits, simplified by
-    sympy when it is small enough for that to be quick."""
+    sympy when it is small enough for that to be quick (a large one is left as built:
+    sympy's automatic simplification can take unbounded time on some nestings)."""
     import sympy
 
-    rounded = expr.xreplace({f: sympy.Float(f, digits) for f in expr.atoms(sympy.Float)})
-    if sympy.count_ops(rounded) <= 12 and not rounded.has(sympy.Piecewise):
-        simpler = sympy.simplify(rounded)
-        if sympy.count_ops(simpler) <= sympy.count_ops(rounded):
-            rounded = simpler
-    return rounded.xreplace({f: sympy.Float(f, digits) for f in rounded.atoms(sympy.Float)})
+    small = sympy.count_ops(expr) <= SIMPLIFIED_OPS
+    with sympy.evaluate(small):
+        rounded = expr.xreplace({f: sympy.Float(f, digits) for f in expr.atoms(sympy.Float)})
+        if small and sympy.count_ops(rounded) <= 12 and not rounded.has(sympy.Piecewise):
+            simpler = sympy.simplify(rounded)
+            if sympy.count_ops(simpler) <= sympy.count_ops(rounded):
+                rounded = simpler
+        return rounded.xreplace({f: sympy.Float(f, digits) for f in rounded.atoms(sympy.Float)})
+
+
+SIMPLIFIED_OPS = 30
+"""Expressions of at most this many operations are simplified for display."""
 
 
 @final

@@ -108,3 +108,22 @@ def test_log_loss_fits_a_logistic_rule() -> None:
     best = fit.select("accuracy")
     assert best.loss <= 1.1 * true_loss
     assert np.mean((best.predict(X) > 0.0) == (logit > 0.0)) >= 0.95
+
+
+def test_a_large_program_becomes_sympy_text_quickly() -> None:
+    """Nested powers of sums once made sympy's automatic simplification run for minutes
+    (and out of memory) in ``bench regression``; large programs are built as written."""
+    from metagrow.api._expression import expression_text
+    from metagrow.fit import FittedProgram
+
+    source = (
+        "(lam (add (mul c (sin (mul c (tanh (mul c (add $0 (cube (mul c (add (add $0 (cube "
+        "(mul c (sin (mul c (tanh (mul c (add $0 (cube (mul c (div (add $0 (cube (cube (mul c "
+        "(add $0 (tanh (mul c (cube $0)))))))) c))))))))))) $0))))))))) c))"
+    )
+    fitted = FittedProgram.from_text(source, [0.7] * 12, 1)
+    X = np.linspace(-1.0, 1.0, 20)[:, None]
+    started = time.perf_counter()
+    text = expression_text(fitted, ["x"], X)
+    assert time.perf_counter() - started < 10.0
+    assert "tanh" in text and "x" in text

@@ -24,6 +24,10 @@ FloatArray = npt.NDArray[np.float64]
 _Code = Callable[[Sequence[FloatArray], FloatArray], Any]
 
 
+SYMPY_EVALUATED_NODES = 30
+"""Programs up to this size become sympy expressions simplified as they are built."""
+
+
 class NotNumeric(ValueError):
     """A program that is not a first-order numeric program of the expected arity."""
 
@@ -75,12 +79,16 @@ class VectorProgram:
         return lambdas(go(self.body), self.arity)
 
     def sympy(self, names: Sequence[str], constants: Sequence[float]) -> sympy.Expr:
-        """The program as a sympy expression over symbols ``names`` (one per column)."""
+        """The program as a sympy expression over symbols ``names`` (one per column).
+        Programs of more than :data:`SYMPY_EVALUATED_NODES` nodes are built without
+        sympy's automatic simplification, which on some nestings (powers of sums inside
+        powers, say) takes unbounded time and memory."""
         import sympy
 
         symbols = [sympy.Symbol(n) for n in names]
         values = iter(constants)
-        return _to_sympy(self.body, symbols, values, self.arity)
+        with sympy.evaluate(self.complexity <= SYMPY_EVALUATED_NODES):
+            return _to_sympy(self.body, symbols, values, self.arity)
 
 
 def _shaped(out: object, shape: tuple[int, ...]) -> FloatArray:
