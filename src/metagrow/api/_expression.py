@@ -27,7 +27,7 @@ def expression_text(
 
     exact = f.sympy(names)
     wanted = f.predict(X)
-    if sympy.count_ops(exact) > SIMPLIFIED_OPS:  # read back as written: see fit.display
+    if f.complexity > SIMPLIFIED_OPS:  # read back as written: see fit.display
         with sympy.evaluate(False):
             return _written(exact, names, X, wanted)
     if simplify:  # sympy's simplification, once: it may take a tenth of a second

@@ -103,7 +103,7 @@ def display(expr: Any, digits: int = 6) -> Any:
     sympy's automatic simplification can take unbounded time on some nestings)."""
     import sympy
 
-    small = sympy.count_ops(expr) <= SIMPLIFIED_OPS
+    small = sum(1 for _ in sympy.preorder_traversal(expr)) <= 2 * SIMPLIFIED_OPS
     with sympy.evaluate(small):
         rounded = expr.xreplace({f: sympy.Float(f, digits) for f in expr.atoms(sympy.Float)})
         if small and sympy.count_ops(rounded) <= 12 and not rounded.has(sympy.Piecewise):
@@ -114,7 +114,9 @@ def display(expr: Any, digits: int = 6) -> Any:
 
 
 SIMPLIFIED_OPS = 30
-"""Expressions of at most this many operations are simplified for display."""
+"""Programs of at most this many nodes (expressions of twice as many sympy nodes) are
+simplified for display; counting operations with sympy would itself ask questions of a
+large expression that can take unbounded time."""
 
 
 @final
