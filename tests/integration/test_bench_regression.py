@@ -39,8 +39,9 @@ def test_bench_regression_reports_every_system(tmp_path: Path, suite: str, limit
         assert set(r) == RECORD_FIELDS
         assert r["error"] is None and r["metric"] == "r2" and r["score"] is not None
         assert (r["size"] is None) == (r["system"] in ("linear", "hgb"))
-        if suite == "formulas":
-            assert isinstance(r["recovered"], bool)
+        if suite == "formulas":  # None: the check ran out of time (on a loaded machine)
+            assert r["recovered"] is None or isinstance(r["recovered"], bool)
+            assert r["recovered"] is not None or r["system"] == "gplearn"
         else:
             assert r["recovered"] is None and r["task"] == "diabetes"
     for system in SYSTEMS:

@@ -87,7 +87,7 @@ def test_stops_at_exactly_the_evaluations_asked(n: int) -> None:
     assert fit.front
 
 
-@pytest.mark.parametrize("seconds", [0.2, 1.0])
+@pytest.mark.parametrize("seconds", [0.5, 1.0])
 def test_keeps_to_its_seconds(seconds: float) -> None:
     X, y = _table(_HARD, ("x",), rows=100)
     start, cpu = time.perf_counter(), time.process_time()
