@@ -23,10 +23,12 @@ from metagrow.testing._guide_checks import (
     check_guide_is_deterministic,
     check_guide_specs_rebuild_the_grammar,
 )
+from metagrow.testing._timing import Timing, timed
 
 __all__ = [
     "CheckResult",
     "DomainReport",
+    "Timing",
     "check_backend",
     "check_backend_matches_serial",
     "check_backend_reports_every_task_once",
@@ -40,4 +42,5 @@ __all__ = [
     "check_guide",
     "check_guide_is_deterministic",
     "check_guide_specs_rebuild_the_grammar",
+    "timed",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
@@ -18,10 +19,12 @@ from metagrow.search import (
     TopDownEnumerator,
 )
 from metagrow.testing import (
+    Timing,
     check_engine_finds_known_programs,
     check_engine_is_deterministic,
     check_engine_respects_budget,
     check_engine_yields_well_typed_solutions,
+    timed,
 )
 
 
@@ -60,3 +63,14 @@ class _Overrun(Engine):
 def test_the_budget_check_fails_an_engine_that_overruns() -> None:
     with pytest.raises(AssertionError, match=r"on a 0\.3 s budget"):
         check_engine_respects_budget(_Overrun, seconds=0.3)
+
+
+def test_timing_freezes_the_heap_only_while_it_runs() -> None:
+    garbage = [[i] for i in range(1000)]
+    with timed() as took:
+        assert gc.get_freeze_count() >= len(garbage)
+    assert gc.get_freeze_count() == 0
+    assert took.wall >= 0.0 and took.within(1.0)
+    assert not Timing(wall=2.5, cpu=0.5).within(1.0)  # waited past twice the limit
+    assert not Timing(wall=1.5, cpu=1.2).within(1.0)  # ran past it itself
+    assert Timing(wall=1.5, cpu=0.5).within(1.0)  # waited for a core
