@@ -17,16 +17,15 @@ from metagrow.lang._expr import (
     substitute,
 )
 from metagrow.lang._grammar import Candidate, Grammar, Primitive, Production, make_curried
+from metagrow.lang._guard import LimitExceeded, value_size
 from metagrow.lang._infer import ProgramTypeError, check, infer
 from metagrow.lang._interp import (
     DEFAULT_LIMITS,
     FAIL,
-    LimitExceeded,
     Limits,
     Program,
     UnknownPrimitive,
     compile_program,
-    value_size,
 )
 from metagrow.lang._prior import Choice, argument_order, choices, log_prior
 from metagrow.lang._sample import sample_program

@@ -16,6 +16,7 @@ from typing import Any, Final, final
 
 from metagrow.lang._expr import App, Expr, Hole, Invented, Lam, Prim, Var, spine
 from metagrow.lang._grammar import Primitive, make_curried
+from metagrow.lang._guard import CHUNK, LimitExceeded, value_size
 
 
 @final
@@ -28,10 +29,6 @@ class _Fail:
 
 FAIL: Final = _Fail()
 """The result of a run that raised or exceeded a limit."""
-
-
-class LimitExceeded(Exception):
-    """Raised inside a run when a limit is hit; the run then returns :data:`FAIL`."""
 
 
 class UnknownPrimitive(ValueError):
@@ -55,7 +52,7 @@ class Limits:
 
 DEFAULT_LIMITS: Final = Limits()
 
-_CHUNK = 1024
+_CHUNK = CHUNK
 
 Env = Any  # a linked list of values: (value, parent) or ()
 Code = Callable[[Env], object]
@@ -167,22 +164,6 @@ def failure_message(err: BaseException) -> str:
 
 def compile_program(expr: Expr, primitives: Mapping[str, Primitive]) -> Program:
     return Program(expr, primitives)
-
-
-def value_size(value: object, cap: int) -> int:
-    """Number of atoms in a nested tuple/list value, counting stops past ``cap``."""
-    if not isinstance(value, (tuple, list)):
-        return 1
-    total = 1
-    stack: list[object] = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, (tuple, list)):
-            total += len(v)
-            if total > cap:
-                return total
-            stack.extend(x for x in v if isinstance(x, (tuple, list)))
-    return total
 
 
 @final

@@ -15,6 +15,7 @@ from typing import Any, Final, final
 
 import numpy as np
 
+from metagrow.domains.numeric import _runtime as rt
 from metagrow.lang import BOOL, Primitive, TCon, Type, arrow
 
 REAL: Final = TCon("real")
@@ -81,31 +82,34 @@ BY_NAME: Final = {op.name: op for op in OPS}
 
 def numeric_primitives() -> tuple[Primitive, ...]:
     """The primitives of the numeric domain, for the generic interpreter and search: one
-    value at a time, giving Python floats and booleans; a ``nan`` raises
-    ``ArithmeticError``, so that the interpreter's run fails there (``inf`` goes on, as
-    in numpy); ``if`` runs only the branch it takes."""
-    return tuple(_scalar(op) for op in OPS)
+    value at a time, as :mod:`._runtime` runs them."""
+    return tuple(
+        Primitive(op.name, op.type, _SCALAR.get(op.name, 1.0), op.name == "if", op.commutative)
+        for op in OPS
+    )
 
 
-def _scalar(op: Op) -> Primitive:
-    if not op.arguments:
-        return Primitive(op.name, op.type, 1.0)
-    if op.name == "if":
-        return Primitive(op.name, op.type, _lazy_if, lazy=True)
-    fn, to = op.numpy, bool if op.returns == BOOL else float
-
-    def scalar(*args: Numeric) -> float | bool:
-        with np.errstate(all="ignore"):
-            value = to(fn(*args))
-        if value != value:
-            raise ArithmeticError(f"{op.name} is undefined here")
-        return value
-
-    return Primitive(op.name, op.type, scalar, commutative=op.commutative)
-
-
-def _lazy_if(test: Callable[[], bool], yes: Callable[[], float], no: Callable[[], float]) -> float:
-    return yes() if test() else no()
+_SCALAR: Final[Mapping[str, Callable[..., object]]] = {
+    "add": rt.add,
+    "sub": rt.sub,
+    "mul": rt.mul,
+    "div": rt.div,
+    "neg": rt.neg,
+    "square": rt.square,
+    "cube": rt.cube,
+    "sqrt": rt.sqrt,
+    "exp": rt.exp,
+    "log": rt.log,
+    "sin": rt.sin,
+    "cos": rt.cos,
+    "tanh": rt.tanh,
+    "abs": rt.absolute,
+    "min": rt.minimum,
+    "max": rt.maximum,
+    "lt": rt.less,
+    "if": rt.if_then_else,
+}
+"""The function behind each primitive that takes arguments (``c`` is the constant 1)."""
 
 
 def literal(name: str) -> float | None:

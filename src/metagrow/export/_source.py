@@ -1,0 +1,136 @@
+"""Plain-Python definitions copied out of metagrow's own modules, with what they use.
+
+A domain's primitives are functions of a module that imports only the standard library
+(and numpy): :func:`definitions` copies the ones a program needs, and every module-level
+name they use in turn, so the exported code runs exactly what the interpreter runs. A
+``from metagrow... import name`` in such a module is followed to the definition of
+``name``; any other import is kept as an import.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import importlib
+import inspect
+import sys
+from dataclasses import dataclass, field
+from typing import final
+
+from metagrow.export._errors import ExportError
+
+_ALLOWED = frozenset(sys.stdlib_module_names) | {"numpy"}
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class _Module:
+    """One module's top-level definitions by name, and its imports."""
+
+    name: str
+    source: str
+    defines: dict[str, ast.stmt] = field(default_factory=dict)
+    order: dict[str, int] = field(default_factory=dict)
+    imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+
+
+@functools.cache
+def _module(name: str) -> _Module:
+    source = inspect.getsource(importlib.import_module(name))
+    found = _Module(name, source)
+    for i, stmt in enumerate(ast.parse(source).body):
+        for bound in _bound(stmt):
+            found.defines[bound] = stmt
+            found.order[bound] = i
+        if isinstance(stmt, ast.ImportFrom) and stmt.module and stmt.level == 0:
+            for alias in stmt.names:
+                found.imports[alias.asname or alias.name] = (stmt.module, alias.name)
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                found.imports[alias.asname or alias.name] = (alias.name, None)
+    return found
+
+
+def _bound(stmt: ast.stmt) -> list[str]:
+    if isinstance(stmt, (ast.FunctionDef, ast.ClassDef)):
+        return [stmt.name]
+    if isinstance(stmt, ast.Assign):
+        return [n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+        return [stmt.target.id]
+    return []
+
+
+def _uses(stmt: ast.stmt) -> set[str]:
+    return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+
+
+@final
+class Collector:
+    """Gathers definitions (module, name) and what they need, in an order that runs."""
+
+    def __init__(self) -> None:
+        self._done: dict[tuple[str, int], str] = {}  # (module, statement) -> its text
+        self._names: dict[str, str] = {}  # a copied name -> the module it came from
+        self._imports: set[str] = set()
+        self._visiting: set[tuple[str, str]] = set()
+
+    def add(self, module: str, name: str) -> str:
+        """Copy ``name`` from ``module`` (and what it uses); return the name it has."""
+        found = _module(module)
+        if name in found.imports:
+            return self._imported(found, name)
+        stmt = found.defines.get(name)
+        if stmt is None:
+            raise ExportError(f"{module}.{name} is not a top-level definition")
+        key = (module, found.order[name])
+        if key in self._done or (module, name) in self._visiting:
+            return name
+        self._visiting.add((module, name))
+        for used in sorted(_uses(stmt) - {name}):
+            if used in found.defines or used in found.imports:
+                self.add(module, used)
+        owner = self._names.setdefault(name, module)
+        if owner != module:
+            raise ExportError(f"{name} is defined in both {owner} and {module}")
+        self._done[key] = ast.get_source_segment(found.source, stmt) or ""
+        return name
+
+    def add_all(self, module: str) -> None:
+        """Copy every top-level definition of ``module``, in its own order."""
+        found = _module(module)
+        for name in sorted(found.defines, key=found.order.__getitem__):
+            self.add(module, name)
+
+    def _imported(self, found: _Module, name: str) -> str:
+        source, original = found.imports[name]
+        if source.split(".")[0] == "metagrow":
+            if original is None:
+                raise ExportError(f"{found.name} imports the module {source}")
+            return self.add(source, original)
+        if source.split(".")[0] not in _ALLOWED:
+            raise ExportError(f"{found.name} uses {source}, which an export cannot import")
+        if source == "__future__":
+            return name
+        alias = "" if name == (original or source) else f" as {name}"
+        line = (
+            f"import {source}{alias}"
+            if original is None
+            else f"from {source} import {original}{alias}"
+        )
+        self._imports.add(line)
+        return name
+
+    def imports(self) -> list[str]:
+        return sorted(self._imports, key=lambda s: (s.startswith("from"), s))
+
+    def definitions(self) -> list[str]:
+        """The copied definitions: each module's in its own order (which runs, as the
+        module itself does), a module after those it imports from."""
+        rank: dict[str, int] = {}
+        for module, _ in self._done:
+            rank.setdefault(module, len(rank))
+        return [self._done[k] for k in sorted(self._done, key=lambda k: (rank[k[0]], k[1]))]
+
+    def names(self) -> set[str]:
+        return set(self._names)
