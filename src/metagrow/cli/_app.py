@@ -52,6 +52,7 @@ def _register_subcommands() -> None:
     from metagrow.cli._bench_digits import bench_digits
     from metagrow.cli._bench_regression import bench_regression
     from metagrow.cli._domain_app import domain_app
+    from metagrow.cli._export import export_command
     from metagrow.cli._fit import fit_command, predict_command
     from metagrow.cli._guide_app import guide_app
     from metagrow.cli._learn import learn_command, library_app
@@ -65,6 +66,7 @@ def _register_subcommands() -> None:
     app.command("learn")(learn_command)
     app.command("fit")(fit_command)
     app.command("predict")(predict_command)
+    app.command("export")(export_command)
     app.add_typer(library_app, name="library")
     app.add_typer(guide_app, name="guide")
     app.add_typer(domain_app, name="domain")

@@ -90,8 +90,9 @@ def run_command(
 
 def concrete_type(t: Type, values: Sequence[JSON], given: Type | None = None) -> Type:
     """``t`` (a program's type) with its type variables filled in: from ``given`` (a type
-    the user names), then from the JSON ``values`` of its arguments, then ``int`` for the
-    rest. :class:`UsageError` when ``given`` or an argument does not fit ``t``."""
+    the user names), then from the JSON ``values`` of its arguments (the first ones, or
+    none), then ``int`` for the rest. :class:`UsageError` when ``given`` or an argument
+    does not fit ``t``."""
     ctx = Context(max(t.free_vars(), default=-1) + 1)
     if given is not None:
         wanted, ctx = ctx.instantiate(given)
@@ -99,7 +100,7 @@ def concrete_type(t: Type, values: Sequence[JSON], given: Type | None = None) ->
             ctx = ctx.unify(t, wanted)
         except UnificationError:
             raise UsageError(f"the program has type {t}, not --type {given}") from None
-    for i, (arg_t, value) in enumerate(zip(t.arguments(), values, strict=True)):
+    for i, (arg_t, value) in enumerate(zip(t.arguments(), values, strict=False)):
         if not ctx.apply(arg_t).is_polymorphic():
             continue  # the domain's decoder checks it
         try:

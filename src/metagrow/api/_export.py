@@ -1,0 +1,57 @@
+"""``metagrow export`` from Python: a program, from its text or a store, as standalone code."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from metagrow.domains import JSON, Domain
+from metagrow.export import to_python
+from metagrow.lang import Expr, Grammar, Task, Type
+
+
+def task_examples(task: Task, domain: Domain) -> list[dict[str, JSON]]:
+    """A task's examples (train, then test) in the task-file JSON form."""
+    request = task.request
+    out: list[dict[str, JSON]] = []
+    for ex in (*task.train, *task.test):
+        args = [domain.encode(a, t) for a, t in zip(ex.inputs, request.arguments(), strict=True)]
+        out.append(
+            {
+                "input": args[0] if len(args) == 1 else list(args),
+                "output": domain.encode(ex.output, request.returns()),
+            }
+        )
+    return out
+
+
+def export_python(
+    expr: Expr,
+    request: Type,
+    domain: Domain,
+    grammar: Grammar,
+    *,
+    examples: Sequence[dict[str, JSON]] = (),
+    title: str = "program",
+) -> str:
+    """The source of a standalone module running ``expr`` as ``domain``'s interpreter runs
+    it (see :func:`metagrow.export.to_python`)."""
+    return to_python(
+        expr,
+        request,
+        grammar,
+        domain.limits(),
+        examples=examples,
+        title=title,
+        domain=domain.name,
+    )
+
+
+def write_export(text: str | bytes, output: Path) -> None:
+    """Write an export next to its final name first, so a failure leaves no half file."""
+    partial = output.with_name(output.name + ".partial")
+    if isinstance(text, bytes):
+        partial.write_bytes(text)
+    else:
+        partial.write_text(text)
+    partial.replace(output)

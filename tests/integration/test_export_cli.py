@@ -1,0 +1,113 @@
+"""``metagrow export --to python``: the module it writes runs without metagrow, replays
+its examples, and answers as the interpreter does."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.integration.cli_run import metagrow
+
+EXAMPLES = Path(__file__).parents[2] / "src/metagrow/domains/lists/examples"
+
+_WITHOUT_METAGROW = """
+import importlib.abc, runpy, sys
+class NoMetagrow(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "metagrow" or name.startswith("metagrow."):
+            raise ImportError("metagrow is not importable here")
+        return None
+sys.meta_path.insert(0, NoMetagrow())
+for name in [m for m in sys.modules if m == "metagrow" or m.startswith("metagrow.")]:
+    del sys.modules[name]
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def run_exported(path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """``python PATH ARGS`` in a Python where importing metagrow fails."""
+    return subprocess.run(
+        [sys.executable, "-c", _WITHOUT_METAGROW, str(path), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_an_exported_program_replays_its_task_without_metagrow(tmp_path: Path) -> None:
+    out = tmp_path / "double.py"
+    done = metagrow(
+        "export",
+        "--program",
+        "(lam (map (lam (* $0 2)) $0))",
+        "--examples",
+        str(EXAMPLES / "double-each.json"),
+        "-o",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "replays 7 example(s)" in done.stderr
+    checked = run_exported(out)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "7 of 7 examples give the expected output" in checked.stdout
+    answered = run_exported(out, "-", stdin='[1, 2, 3]\n[]\n"oops"\n')
+    lines = [json.loads(line) for line in answered.stdout.splitlines()]
+    assert lines[:2] == [[2, 4, 6], []]
+    assert "expected a list" in lines[2]["error"]
+    assert answered.returncode == 1
+
+
+def test_a_wrong_program_fails_its_self_check(tmp_path: Path) -> None:
+    out = tmp_path / "wrong.py"
+    args = ["--examples", str(EXAMPLES / "double-each.json"), "-o", str(out)]
+    assert metagrow("export", "--program", "(lam (map (lam (+ $0 2)) $0))", *args).returncode == 0
+    checked = run_exported(out)
+    assert checked.returncode == 1
+    assert "example 0: expected [18, 16, 4], got [11, 10, 4]" in checked.stdout
+
+
+def test_exported_numeric_and_recursive_programs_answer_as_run_does(tmp_path: Path) -> None:
+    cases = [
+        ("numeric", "(lam (lam (add (mul 1.5 $1) (sin $0))))", ["[2.0, 0.5]", "[-1, 3]"]),
+        (
+            "lists",
+            "(lam (fix1 $0 (lam (lam (if (empty? $0) 0 (+ 1 ($1 (tail $0))))))))",
+            ["[4, 5, 6]"],
+        ),
+    ]
+    for domain, program, inputs in cases:
+        out = tmp_path / f"{domain}.py"
+        done = metagrow("export", "--program", program, "--domain", domain, "-o", str(out))
+        assert done.returncode == 0, done.stderr
+        answered = run_exported(out, "-", stdin="\n".join(inputs) + "\n")
+        assert answered.returncode == 0, answered.stderr
+        for given, line in zip(inputs, answered.stdout.splitlines(), strict=True):
+            args = json.loads(given)
+            args = args if domain == "numeric" else [args]
+            interpreted = metagrow("run", "--domain", domain, "--", program, *map(json.dumps, args))
+            assert json.loads(line) == json.loads(interpreted.stdout), (program, given)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--program", "(lam $0)", "--to", "tflite"], "unknown --to 'tflite'"),
+        ([], "give the program with --program"),
+        (["--program", "(lam (+ $0 1))", "--type", "list(int) -> int"], "not --type"),
+        (["--program", "(lam (map"], "program ends before a closing ')'"),
+        (["--program", "(lam $0)", "--type", "grid -> grid"], "no plain-Python form"),
+        (["--program", "(lam $0)", "--examples", "missing.json"], "cannot export"),
+    ],
+)
+def test_bad_exports_get_one_line(args: list[str], message: str) -> None:
+    done = metagrow("export", *args)
+    assert done.returncode == 2
+    assert message in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "Traceback" not in done.stderr

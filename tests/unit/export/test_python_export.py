@@ -1,0 +1,114 @@
+"""The Python export: inventions as named functions, limits as guards, clear refusals."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from metagrow.domains.lists import ListsDomain
+from metagrow.export import ExportError, to_python
+from metagrow.lang import (
+    FAIL,
+    INT,
+    Expr,
+    Grammar,
+    Invented,
+    Primitive,
+    Production,
+    Program,
+    Type,
+    arrow,
+    infer,
+    parse,
+    parse_type,
+)
+
+LISTS = ListsDomain()
+
+
+def load(source: str, tmp_path: Path) -> ModuleType:
+    path = tmp_path / f"exported_{abs(hash(source))}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def outcome(module: ModuleType, args: tuple[object, ...]) -> object:
+    try:
+        return module.run(module.program, args)
+    except module.RunFailed:
+        return FAIL
+
+
+def with_invention(grammar: Grammar, body: str, name: str) -> tuple[Grammar, Invented]:
+    invention = Invented(parse(body))
+    t = infer(invention.body, grammar)
+    productions = (*grammar.productions, Production(invention, t, 0.0, name))
+    return grammar.with_productions(productions, grammar.log_variable), invention
+
+
+def agree(
+    expr: Expr, request: Type, grammar: Grammar, inputs: list[tuple[object, ...]], tmp_path: Path
+) -> ModuleType:
+    module = load(to_python(expr, request, grammar, LISTS.limits()), tmp_path)
+    program = Program(expr, grammar.primitives)
+    for args in inputs:
+        assert outcome(module, args) == program.run(args, LISTS.limits()), args
+    return module
+
+
+def test_an_invention_becomes_a_named_function(tmp_path: Path) -> None:
+    grammar, double = with_invention(LISTS.grammar(), "(lam (map (lam (+ $0 $0)) $0))", "f0")
+    expr = parse("(lam (reverse ($0 $1)))".replace("$0 $1", "INV $0"), {"INV": double})
+    request = parse_type("list(int) -> list(int)")
+    module = agree(expr, request, grammar, [((1, 2, 3),), ((),)], tmp_path)
+    source = Path(module.__file__ or "").read_text()
+    assert "def lib_f0(v0):" in source
+    assert "Library invention f0: (lam (map (lam (+ $0 $0)) $0))" in source
+    assert "(lam (reverse (f0 $0)))" in source  # the program, as its library names it
+
+
+def test_limits_fail_the_same_runs(tmp_path: Path) -> None:
+    request = parse_type("list(int) -> int")
+    length = parse("(lam (fix1 $0 (lam (lam (if (empty? $0) 0 (+ 1 ($1 (tail $0))))))))")
+    deep, shallow = (tuple(range(150)),), (tuple(range(40)),)
+    module = agree(length, request, LISTS.grammar(), [deep, shallow], tmp_path)
+    assert outcome(module, shallow) == 40
+    with pytest.raises(module.RunFailed, match="depth limit reached"):
+        module.run(module.program, deep)
+    many = parse("(lam (length (map (lam (range (* 5 (* 5 (* 5 (* 5 5)))))) $0)))")
+    hundred = (tuple(range(100)),)
+    module = agree(many, request, LISTS.grammar(), [hundred, ((1, 2),)], tmp_path)
+    with pytest.raises(module.RunFailed, match="step limit reached"):
+        module.run(module.program, hundred)
+    endless = parse("(lam (fix1 $0 (lam (lam ($1 $0)))))")
+    module = agree(endless, request, LISTS.grammar(), [((1,),)], tmp_path)
+    assert outcome(module, ((1,),)) is FAIL
+
+
+def test_a_failing_primitive_fails_with_its_own_message(tmp_path: Path) -> None:
+    expr = parse("(lam (head $0))")
+    module = agree(
+        expr, parse_type("list(int) -> int"), LISTS.grammar(), [((),), ((4,),)], tmp_path
+    )
+    with pytest.raises(module.RunFailed, match="head of an empty list"):
+        module.predict([])
+    with pytest.raises(ValueError, match="expected a list"):
+        module.predict(3)
+
+
+def test_a_primitive_without_a_plain_python_form_is_refused_in_one_line() -> None:
+    grammar = LISTS.grammar().with_primitive(Primitive("twice", arrow(INT, INT), lambda x: 2 * x))
+    with pytest.raises(ExportError, match="primitive 'twice' has no plain-Python form"):
+        to_python(parse("(lam (twice $0))"), parse_type("int -> int"), grammar, LISTS.limits())
+
+
+def test_a_program_with_a_free_variable_is_refused() -> None:
+    with pytest.raises(ExportError, match=r"free variable \$1"):
+        to_python(parse("(lam $1)"), parse_type("int -> int"), LISTS.grammar(), LISTS.limits())
