@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.integration.cli_run import metagrow
+from cli_run import metagrow
 
 EXAMPLES = Path(__file__).parents[2] / "src/metagrow/domains/lists/examples"
 

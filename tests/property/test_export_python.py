@@ -13,7 +13,7 @@ from types import ModuleType
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from tests.property.strategies import GRAMMAR, LIMITS, programs, values_of
+from strategies import GRAMMAR, LIMITS, programs, values_of
 
 from metagrow.domains.numeric import REAL, NumericDomain
 from metagrow.export import to_python
