@@ -203,6 +203,21 @@ def test_a_failing_input_says_which_and_why(client: TestClient) -> None:
     assert predict(client, "first", [[3], [4]]) == (200, {"outputs": [3, 4]})
 
 
+def test_runs_are_bounded_by_the_domain_limits_and_the_request_time(
+    client: TestClient, db: Path
+) -> None:
+    start = time.perf_counter()
+    status, body = predict(client, "add-one-reversed", [[1], list(range(60_000))])
+    assert time.perf_counter() - start < 2.0
+    assert status == 422
+    assert one_line(body).startswith("inputs[1]: the program failed: ")
+    assert "limit reached" in one_line(body) or "too large" in one_line(body)
+    with TestClient(make_app(served_from(db), request_seconds=0.01)) as hurried:
+        status, body = predict(hurried, "add-one-reversed", [list(range(1_000))] * 200)
+    assert status == 422
+    assert "ran out of time at inputs[" in one_line(body)
+
+
 def test_a_model_predicts_rows(client: TestClient) -> None:
     status, body = predict(client, "ratio", [{"a": 3, "b": 2}, [1, 4], {"b": 1, "a": 0, "y": 9}])
     assert (status, body) == (200, {"outputs": [2.0, 0.5, 1.0]})

@@ -105,11 +105,14 @@ class ServedProgram(Served):
             if value is FAIL:
                 if time.perf_counter() >= deadline:
                     raise InputError(
-                        f"the request ran past {REQUEST_SECONDS:g} s at inputs[{i}]; "
-                        "send fewer inputs per request"
+                        f"the request ran out of time at inputs[{i}]; send fewer inputs per request"
                     )
                 raise InputError(f"inputs[{i}]: the program failed: {self.program.last_error}")
-            out.append(_dumps(domain.encode(value, request.returns()), i))
+            try:
+                encoded = domain.encode(value, request.returns())
+            except Exception as err:  # a domain's encoder on a value it did not expect
+                raise InputError(f"inputs[{i}]: the output cannot be written ({err})") from None
+            out.append(_dumps(encoded, i))
         return out
 
     def _decode(self, i: int, value: JSON) -> list[object]:
@@ -248,8 +251,10 @@ def make_app(
     served: Mapping[str, Served],
     max_inputs: int = MAX_INPUTS,
     max_body: int = MAX_BODY_BYTES,
+    request_seconds: float = REQUEST_SECONDS,
 ) -> FastAPI:
-    """The app serving ``served`` (from :func:`served_from`)."""
+    """The app serving ``served`` (from :func:`served_from`) with the given caps on a
+    predict request: inputs, body bytes and seconds of running."""
     app = FastAPI(
         title="metagrow serve",
         summary="Programs learned by metagrow, and fitted models, run on JSON inputs.",
@@ -283,7 +288,7 @@ def make_app(
                 422, f"{len(body.inputs)} inputs; send at most {max_inputs} per request"
             )
         try:
-            outputs = target.predict(body.inputs, time.perf_counter() + REQUEST_SECONDS)
+            outputs = target.predict(body.inputs, time.perf_counter() + request_seconds)
         except InputError as err:
             raise HTTPException(422, str(err)) from None
         return Response(f'{{"outputs":[{",".join(outputs)}]}}', media_type="application/json")
