@@ -115,6 +115,19 @@ def test_stored_programs_one_per_task(db: Path) -> None:
     assert str(programs[2].request) == "list(int) -> list(int) -> list(int)"
 
 
+def test_type_variables_are_real_in_the_numeric_domain_and_domains_are_built_in(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "other.db"
+    with Store(db) as store:
+        _commit(store, store.start_run("numeric", {}), [_solution("same", "(lam $0)")])
+    assert str(api.stored_program(db, "same").request) == "real -> real"
+    with Store(db) as store:
+        _commit(store, store.start_run("mine", {}), [_solution("same", "(lam $0)")])
+    with pytest.raises(StoreError, match=r"task 'same' \(run 2\).*'mine' is not a built-in"):
+        api.stored_programs(db)
+
+
 def test_missing_store_and_name_are_one_line(db: Path, tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"^no stored solution for task 'nope'; stored: "
                        r"add-one-reversed, first, join, reverse, sum$"):  # fmt: skip
@@ -142,6 +155,7 @@ def test_list_and_describe(client: TestClient) -> None:
     assert one["provenance"] == {"run": 2, "iteration": 0, "seconds": 0.5, "programs_tried": 120}
     assert client.get("/programs/ratio").json()["columns"] == ["a", "b"]
     assert client.get("/docs").status_code == 200
+    assert "/programs/{name}/predict" in client.get("/openapi.json").json()["paths"]
 
 
 def test_predict_answers_outputs_in_input_order(client: TestClient) -> None:
