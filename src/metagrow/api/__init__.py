@@ -36,9 +36,17 @@ from metagrow.api._model import (
     read_model,
 )
 from metagrow.api._solve import ENGINES, SolveReport, read_task, report, solve
+from metagrow.api._stored import (
+    FILL_TYPES,
+    StoredProgram,
+    stored_models,
+    stored_program,
+    stored_programs,
+)
 
 __all__ = [
     "ENGINES",
+    "FILL_TYPES",
     "FitInterrupted",
     "FitReport",
     "FitStatus",
@@ -46,6 +54,7 @@ __all__ = [
     "Model",
     "ModelError",
     "SolveReport",
+    "StoredProgram",
     "check_fit_options",
     "check_learn_options",
     "check_run_options",
@@ -66,6 +75,9 @@ __all__ = [
     "solve",
     "stored_libraries",
     "stored_library",
+    "stored_models",
+    "stored_program",
+    "stored_programs",
     "stored_record",
     "suite_tasks",
     "which_run",

@@ -57,6 +57,7 @@ def _register_subcommands() -> None:
     from metagrow.cli._guide_app import guide_app
     from metagrow.cli._learn import learn_command, library_app
     from metagrow.cli._run import run_command
+    from metagrow.cli._serve import serve_command
 
     bench_app.command("arc")(bench_arc)
     bench_app.command("digits")(bench_digits)
@@ -67,6 +68,7 @@ def _register_subcommands() -> None:
     app.command("fit")(fit_command)
     app.command("predict")(predict_command)
     app.command("export")(export_command)
+    app.command("serve")(serve_command)
     app.add_typer(library_app, name="library")
     app.add_typer(guide_app, name="guide")
     app.add_typer(domain_app, name="domain")
