@@ -83,7 +83,7 @@ def main() -> None:
             want = program.run(given, limits)
             assert module.run(module.program, given) == want, text
             runners: dict[str, Callable[[], object]] = {
-                "interpreter": lambda p=program, g=given: p.run(g, limits),
+                "interpreter": lambda p=program, g=given, lim=limits: p.run(g, lim),
                 "exported": lambda m=module, g=given: m.run(m.program, g),
                 "predict": lambda m=module, x=x: m.predict(x),
             }
