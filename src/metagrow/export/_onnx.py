@@ -1,15 +1,14 @@
 """Numeric programs and fitted models as ONNX graphs, to run without metagrow (issue 22).
 
-A program becomes one standard ONNX op per primitive, over a float64 input ``X`` of shape
-``[N, arity]`` (column ``j`` is the program's ``j``-th argument). The graph computes what
+A program becomes standard ONNX ops over a float64 input ``X`` of shape ``[N, arity]``
+(column ``j`` is the program's ``j``-th argument). The graph computes what
 :class:`~metagrow.domains.numeric.VectorProgram` computes, ``nan`` and ``inf`` included:
-both are plain IEEE float64 arithmetic, so ``add sub mul div neg square cube sqrt abs min
-max lt if`` agree to the bit (``square`` is ``a*a`` and ``cube`` ``(a*a)*a`` in both).
-``exp log tanh sin cos`` come from onnxruntime's own math library rather than numpy's;
-on the CPUs measured they differ from numpy's by at most an ulp or two of the result
-(sin and cos: of their argument near a zero). Parts that use no column (constants and
-what is computed from them alone) are computed here with numpy exactly as VectorProgram
-computes them and written into the graph as numbers.
+both are IEEE float64 arithmetic, so ``add sub mul div neg square cube sqrt abs min max
+lt if`` agree to the bit (``square`` is ``a*a`` and ``cube`` ``(a*a)*a`` in both).
+``exp log tanh`` are onnxruntime's own, within an ulp or two of numpy's; ``sin cos`` are
+reduced by pi in the graph first (:meth:`_Graph.sine`), for the same accuracy. Parts that
+use no column (numbers, and what is computed from them alone) are computed here with
+numpy as VectorProgram computes them and written into the graph as numbers.
 """
 
 from __future__ import annotations
@@ -44,16 +43,14 @@ _ELEMENTWISE: Final = {
     "sqrt": "Sqrt",
     "exp": "Exp",
     "log": "Log",
-    "sin": "Sin",
-    "cos": "Cos",
     "tanh": "Tanh",
     "abs": "Abs",
     "min": "Min",
     "max": "Max",
     "lt": "Less",
 }
-"""Primitives that are one ONNX op of the same arguments; ``square``, ``cube`` and ``if``
-are built in :meth:`_Graph.apply`."""
+"""Primitives that are one ONNX op of the same arguments; ``square cube sin cos if`` are
+built in :meth:`_Graph.apply`."""
 
 _PI_PARTS: Final = (
     float.fromhex("0x1.921fb54400000p+1"),
