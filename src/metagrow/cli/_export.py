@@ -53,8 +53,7 @@ def export_command(
     ] = None,
 ) -> None:
     """Export a program as code that runs without metagrow."""
-    from metagrow.api._export import export_python, task_examples, write_export
-    from metagrow.export import ExportError
+    from metagrow.export import ExportError, export_python, task_examples, write_export
 
     try:
         if to not in FORMS:

@@ -1,4 +1,4 @@
-"""``metagrow export`` from Python: a program, from its text or a store, as standalone code."""
+"""Exports of a domain's programs: their examples in the task-file form, and files written whole."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from metagrow.domains import JSON, Domain
-from metagrow.export import to_python
+from metagrow.export._python import to_python
 from metagrow.lang import Expr, Grammar, Task, Type
 
 
