@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from cli_run import metagrow
+from stores import make_store
 
 EXAMPLES = Path(__file__).parents[2] / "src/metagrow/domains/lists/examples"
 
@@ -52,7 +53,7 @@ def test_an_exported_program_replays_its_task_without_metagrow(tmp_path: Path) -
         str(out),
     )
     assert done.returncode == 0, done.stderr
-    assert "replays 7 example(s)" in done.stderr
+    assert "replays its 7 example(s)" in done.stderr
     checked = run_exported(out)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "7 of 7 examples give the expected output" in checked.stdout
@@ -98,7 +99,11 @@ def test_exported_numeric_and_recursive_programs_answer_as_run_does(tmp_path: Pa
     ("args", "message"),
     [
         (["--program", "(lam $0)", "--to", "tflite"], "unknown --to 'tflite'"),
-        ([], "give the program with --program"),
+        ([], "give one of --program, --task (with --store) or --model"),
+        (["--task", "double-each"], "--task needs --store"),
+        (["--program", "(lam $0)", "--to", "onnx"], "give it with -o"),
+        (["--model", "no-such-model.json", "--to", "onnx", "-o", "m.onnx"], "no such file"),
+        (["--model", "m.json"], "exports with --to onnx"),
         (["--program", "(lam (+ $0 1))", "--type", "list(int) -> int"], "not --type"),
         (["--program", "(lam (map"], "program ends before a closing ')'"),
         (["--program", "(lam $0)", "--type", "grid -> grid"], "no plain-Python form"),
@@ -111,3 +116,47 @@ def test_bad_exports_get_one_line(args: list[str], message: str) -> None:
     assert message in done.stderr, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_stored_solution_exports_with_its_inventions_and_suite_examples(tmp_path: Path) -> None:
+    db = make_store(tmp_path / "store.db")
+    out = tmp_path / "stored.py"
+    done = metagrow("export", "--store", str(db), "--task", "add-one-reversed", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    source = out.read_text()
+    assert "def lib_f0(v0):" in source
+    answered = run_exported(out, "-", stdin="[1, 2, 3]\n")
+    assert json.loads(answered.stdout) == [4, 3, 2]
+    missing = metagrow("export", "--store", str(db), "--task", "nope")
+    assert missing.returncode == 2
+    assert "no stored solution for task 'nope'" in missing.stderr
+
+
+def test_onnx_exports_of_a_program_and_a_fitted_model_run_in_onnxruntime(tmp_path: Path) -> None:
+    import numpy as np
+    import onnxruntime
+
+    program = tmp_path / "program.onnx"
+    text = "(lam (lam (add (mul 1.5 $1) (sin $0))))"
+    done = metagrow(
+        "export", "--program", text, "--domain", "numeric", "--to", "onnx", "-o", str(program)
+    )
+    assert done.returncode == 0, done.stderr
+    session = onnxruntime.InferenceSession(str(program), providers=["CPUExecutionProvider"])
+    (y,) = session.run(None, {"X": np.array([[2.0, 0.5], [-1.0, 3.0]])})
+    assert np.allclose(y, [3.0 + np.sin(0.5), -1.5 + np.sin(3.0)], rtol=1e-12)
+    db = make_store(tmp_path / "store.db")
+    model = tmp_path / "model.onnx"
+    done = metagrow(
+        "export", "--store", str(db), "--model", "ratio", "--to", "onnx", "-o", str(model)
+    )
+    assert done.returncode == 0, done.stderr
+    session = onnxruntime.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+    (y,) = session.run(None, {"X": np.array([[3.0, 2.0], [1.0, 4.0]])})
+    assert np.allclose(y, [2.0, 0.5])  # (a + 1) / b
+    refused = metagrow(
+        "export", "--program", "(lam (reverse $0))", "--to", "onnx", "-o", str(model)
+    )
+    assert refused.returncode == 2
+    assert "has no ONNX form" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1

@@ -19,57 +19,15 @@ import pytest
 
 from metagrow import api
 from metagrow.lang import parse_type
-from metagrow.store import InventionRecord, SolutionRecord, Store, StoreError
+from metagrow.store import Store, StoreError
 
-pytest.importorskip("fastapi")
 with warnings.catch_warnings():  # starlette's advice to move to httpx2
     warnings.simplefilter("ignore", UserWarning)
     from fastapi.testclient import TestClient
 
+from stores import MODEL, commit, make_store, solution
+
 from metagrow.api._serve import make_app, served_from
-
-MODEL = {
-    "format": "metagrow-model", "version": 1, "kind": "regression",
-    "columns": ["a", "b"], "target": "y", "classes": [],
-    "programs": [{"structure": "(lam (lam (div (add $1 c) $0)))", "constants": [1.0]}],
-}  # fmt: skip
-"""(a + 1) / b: infinite where b is 0."""
-
-
-def _solution(task: str, program: str, iteration: int = 0) -> SolutionRecord:
-    return SolutionRecord(task, program, -5.0, 0.5, 120, iteration)
-
-
-def _commit(
-    store: Store,
-    run: int,
-    solutions: list[SolutionRecord],
-    inventions: tuple[InventionRecord, ...] = (),
-) -> None:
-    store.commit_iteration(
-        run, 0, metrics={}, inventions=list(inventions), production_weights={},
-        log_variable=0.0, solutions=solutions, budgets={},
-        tasks_seen=[s.task for s in solutions],
-    )  # fmt: skip
-
-
-def make_store(db: Path) -> Path:
-    """Two runs of the lists domain (the newer one with an invention ``f0``) and a model."""
-    with Store(db) as store:
-        old = store.start_run("lists", {"suite": "old"})
-        _commit(store, old, [_solution("sum", "(lam (sum $0))"),
-                             _solution("reverse", "(lam $0)")])  # fmt: skip
-        new = store.start_run("lists", {"suite": "new"})
-        f0 = InventionRecord("f0", "(lam (map (lam (+ $0 1)) $0))", "list(int) -> list(int)",
-                             0.0, 0, ("add-one",))  # fmt: skip
-        _commit(store, new, [
-            _solution("add-one-reversed", "(lam (f0 (reverse $0)))"),
-            _solution("reverse", "(lam (reverse $0))"),
-            _solution("first", "(lam (head $0))"),
-            _solution("join", "(lam (lam (append $0 $1)))"),
-        ], (f0,))  # fmt: skip
-        store.save_model("ratio", MODEL)
-    return db
 
 
 @pytest.fixture(scope="module")
@@ -120,10 +78,10 @@ def test_type_variables_are_real_in_the_numeric_domain_and_domains_are_built_in(
 ) -> None:
     db = tmp_path / "other.db"
     with Store(db) as store:
-        _commit(store, store.start_run("numeric", {}), [_solution("same", "(lam $0)")])
+        commit(store, store.start_run("numeric", {}), [solution("same", "(lam $0)")])
     assert str(api.stored_program(db, "same").request) == "real -> real"
     with Store(db) as store:
-        _commit(store, store.start_run("mine", {}), [_solution("same", "(lam $0)")])
+        commit(store, store.start_run("mine", {}), [solution("same", "(lam $0)")])
     with pytest.raises(StoreError, match=r"task 'same' \(run 2\).*'mine' is not a built-in"):
         api.stored_programs(db)
 
