@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 STEPS, DEPTH, SECONDS, SIZE = 200_000, 120, 0.25, 100_000
+DEEP = True  # whether calls can nest deeper than the program's lambdas (recursion)
 GUARD_CHUNK = 1024
 
 TypeTree = tuple[Any, ...]
@@ -54,16 +55,6 @@ def _refill() -> None:
     _left -= _steps
 
 
-def _apply(f: Callable[[Any], Any], x: Any) -> Any:
-    """``f(x)`` for a function that is a value (an argument, or a partial application),
-    counted as one step like every application."""
-    global _steps
-    _steps -= 1
-    if _steps <= 0:
-        _refill()
-    return f(x)
-
-
 def _counted(fn: Callable[..., Any], *args: Any) -> Any:
     """A primitive applied through its curried value, counted as a saturated call."""
     global _steps
@@ -96,7 +87,8 @@ def run(program: Callable[[], Any], args: Sequence[Any]) -> Any:
     limit = sys.getrecursionlimit()
     try:
         _begin()
-        sys.setrecursionlimit(max(limit, 40 * DEPTH + 1000))
+        if DEEP:
+            sys.setrecursionlimit(max(limit, 40 * DEPTH + 1000))
         value = program()
         for a in args:
             _steps -= 1
@@ -113,7 +105,8 @@ def run(program: Callable[[], Any], args: Sequence[Any]) -> Any:
         text = str(err).strip().splitlines()
         raise RunFailed(text[0] if text else type(err).__name__) from None
     finally:
-        sys.setrecursionlimit(limit)
+        if DEEP:
+            sys.setrecursionlimit(limit)
     return value
 
 

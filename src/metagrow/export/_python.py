@@ -9,11 +9,11 @@ interpreter bounds them, so the module gives the same outputs and the same failu
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import final
 
+from metagrow.export._codegen import INDENT, Generator, doc_text
 from metagrow.export._errors import ExportError
 from metagrow.export._source import Collector
 from metagrow.lang import (
@@ -27,17 +27,12 @@ from metagrow.lang import (
     Lam,
     Limits,
     Prim,
-    Primitive,
     TCon,
     Type,
-    Var,
-    show,
-    spine,
 )
 
 _PRELUDE = "metagrow.export._prelude"
-_SET_BY_EXPORT = frozenset({"STEPS", "DEPTH", "SECONDS", "SIZE"})
-_INDENT = "    "
+_SET_BY_EXPORT = ("STEPS", "DEEP")
 
 
 def type_tree(t: Type) -> tuple[object, ...]:
@@ -70,9 +65,9 @@ def to_python(
         raise ExportError("the program has holes")
     arguments = tuple(type_tree(t) for t in request.arguments())
     returns = type_tree(request.returns())
-    gen = _Generator(grammar, _may_recurse(expr, grammar, limits))
+    gen = Generator(grammar, _may_recurse(expr, grammar, limits))
     doc = "The program's value; its arguments are applied one at a time."
-    body = gen.function("program", (), expr, 0, doc)
+    body = gen.function("program", expr, doc)
     header = _Header(request, grammar.show(expr), limits, title, domain, arguments, returns)
     return _module(gen, body, header, examples)
 
@@ -110,203 +105,6 @@ def _nodes(e: Expr) -> list[Expr]:
 
 
 @final
-class _Generator:
-    """Turns expressions into Python text, gathering what they need on the way."""
-
-    def __init__(self, grammar: Grammar, depth: bool) -> None:
-        self.grammar = grammar
-        self.depth = depth  # whether lambdas count the depth of calls
-        self.runtime = Collector()
-        self.wrappers: dict[str, str] = {}  # primitive name -> its counted wrapper's text
-        self.wrapper_names: dict[str, str] = {}
-        self.inventions: dict[Expr, str] = {}  # invention -> its function's name
-        self.invention_defs: list[str] = []
-        self.lambdas = 0
-        self.invention_labels: Mapping[Expr, str] = grammar.invention_names()
-
-    # --- functions -------------------------------------------------------------------
-    def function(
-        self, name: str, params: tuple[str, ...], body: Expr, depth: int, doc: str = ""
-    ) -> str:
-        """A module-level or nested ``def`` with no step accounting of its own."""
-        hoisted: list[str] = []
-        value = self.expr(body, depth, hoisted)
-        lines = [f"def {name}({', '.join(params)}):"]
-        if doc:
-            lines.append(f'{_INDENT}"""{doc}"""')
-        lines += [_indent(h) for h in hoisted]
-        lines.append(f"{_INDENT}return {value}")
-        return "\n".join(lines)
-
-    def lam(self, e: Lam, depth: int, hoisted: list[str], name: str = "") -> str:
-        """A lambda as a ``def`` counting its call as a step and a level of depth."""
-        self.lambdas += 1
-        name = name or f"f{self.lambdas}"
-        inner: list[str] = []
-        value = self.expr(e.body, depth + 1, inner)
-        lines = [
-            f"def {name}(v{depth}):",
-            f"{_INDENT}global _steps{', _depth' if self.depth else ''}",
-            f"{_INDENT}_steps -= 1",
-            f"{_INDENT}if _steps <= 0:",
-            f"{_INDENT * 2}_refill()",
-        ]
-        if not self.depth:
-            lines += [*(_indent(h) for h in inner), f"{_INDENT}return {value}"]
-            hoisted.append("\n".join(lines))
-            return name
-        lines += [
-            f"{_INDENT}_depth += 1",
-            f"{_INDENT}if _depth > DEPTH:",
-            f'{_INDENT * 2}raise RunLimit("depth limit")',
-            *(_indent(h) for h in inner),
-            f"{_INDENT}try:",
-            f"{_INDENT * 2}return {value}",
-            f"{_INDENT}finally:",
-            f"{_INDENT * 2}_depth -= 1",
-        ]
-        hoisted.append("\n".join(lines))
-        return name
-
-    # --- expressions -----------------------------------------------------------------
-    def expr(self, e: Expr, depth: int, hoisted: list[str]) -> str:
-        if isinstance(e, Var):
-            if e.index >= depth:
-                raise ExportError(f"the program has a free variable ${e.index}")
-            return f"v{depth - 1 - e.index}"
-        if isinstance(e, Lam):
-            return self.lam(e, depth, hoisted)
-        if isinstance(e, Invented):
-            return self.invention(e)
-        if isinstance(e, Prim):
-            return self.value(self.primitive(e.name))
-        if isinstance(e, App):
-            return self.application(e, depth, hoisted)
-        raise ExportError(f"cannot export the node {e!r}")
-
-    def application(self, e: App, depth: int, hoisted: list[str]) -> str:
-        head, args = spine(e)
-        texts = [self.expr(a, depth, hoisted) for a in args]
-        if isinstance(head, Prim):
-            p = self.primitive(head.name)
-            if 0 < p.arity <= len(texts):
-                call = self.call(p, texts[: p.arity])
-                return _chain(call, texts[p.arity :])
-        return _chain(self.expr(head, depth, hoisted), texts)
-
-    def call(self, p: Primitive, args: list[str]) -> str:
-        wrapper = self.wrapper(p)
-        if p.lazy:
-            args = [f"lambda: {a}" for a in args]
-        return f"{wrapper}({', '.join(args)})"
-
-    def value(self, p: Primitive) -> str:
-        """A primitive as a value: a constant, or its function curried."""
-        if p.arity == 0:
-            return _literal(p)
-        fn = self.function_of(p)
-        params = [f"a{i}" for i in range(p.arity)]
-        passed = [f"lambda: {a}" if p.lazy else a for a in params]
-        text = f"_counted({fn}, {', '.join(passed)})"
-        for a in reversed(params):
-            text = f"(lambda {a}: {text})"
-        return text
-
-    # --- primitives and inventions ---------------------------------------------------
-    def primitive(self, name: str) -> Primitive:
-        try:
-            return self.grammar.primitives[name]
-        except KeyError:
-            raise ExportError(f"unknown primitive {name!r}") from None
-
-    def function_of(self, p: Primitive) -> str:
-        fn = p.value
-        module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
-        if not module or not qualname.isidentifier() or "<" in qualname:
-            raise ExportError(
-                f"primitive {p.name!r} has no plain-Python form "
-                "(its function is not a top-level function of a module)"
-            )
-        return self.runtime.add(module, qualname)
-
-    def wrapper(self, p: Primitive) -> str:
-        known = self.wrapper_names.get(p.name)
-        if known is not None:
-            return known
-        fn = self.function_of(p)
-        name = f"p_{fn}"
-        params = ", ".join(f"a{i}" for i in range(p.arity))
-        lines = [
-            f"def {name}({params}):",
-            f'{_INDENT}"""{p.name}, counted as the interpreter counts it."""',
-            f"{_INDENT}global _steps",
-            f"{_INDENT}_steps -= 1",
-            f"{_INDENT}if _steps <= 0:",
-            f"{_INDENT * 2}_refill()",
-        ]
-        returns = p.type.returns()
-        if p.lazy or returns in (INT, BOOL, TCon("real")):
-            lines.append(f"{_INDENT}return {fn}({params})")
-        else:
-            lines += [
-                f"{_INDENT}r = {fn}({params})",
-                f"{_INDENT}if type(r) is tuple:",
-                f"{_INDENT * 2}_steps -= len(r)",
-                f"{_INDENT}return r",
-            ]
-        self.wrappers[p.name] = "\n".join(lines)
-        self.wrapper_names[p.name] = name
-        return name
-
-    def invention(self, e: Invented) -> str:
-        known = self.inventions.get(e)
-        if known is not None:
-            return known
-        label = self.invention_labels.get(e, f"invention{len(self.inventions)}")
-        name = "lib_" + re.sub(r"\W", "_", label).strip("_")
-        while name in self.inventions.values():
-            name += "_"
-        self.inventions[e] = name
-        doc = f"Library invention {label}: {show(e.body)}"
-        if isinstance(e.body, Lam):
-            hoisted: list[str] = []
-            self.lam(e.body, 0, hoisted, name)
-            text = hoisted[0].replace(":\n", f':\n{_INDENT}"""{_doc(doc)}"""\n', 1)
-            self.invention_defs.append(text)
-            return name
-        self.invention_defs.append(self.function(name, (), e.body, 0, _doc(doc)))
-        return f"{name}()"
-
-
-def _chain(head: str, args: list[str]) -> str:
-    for a in args:
-        head = f"_apply({head}, {a})"
-    return head
-
-
-def _literal(p: Primitive) -> str:
-    v = p.value
-    if isinstance(v, bool) or v is None:
-        return repr(v)
-    if isinstance(v, int):
-        return repr(v)
-    if isinstance(v, float):
-        return repr(v) if v == v and abs(v) != float("inf") else f"float({str(v)!r})"
-    if isinstance(v, tuple) and not v:
-        return "()"
-    raise ExportError(f"the constant {p.name!r} has no plain-Python form")
-
-
-def _doc(text: str) -> str:
-    text = text.replace("\\", "\\\\").replace('"""', "'''")
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
-def _indent(text: str) -> str:
-    return "\n".join(_INDENT + line if line else line for line in text.splitlines())
-
-
-@final
 @dataclass(frozen=True, slots=True)
 class _Header:
     """What the exported module says of the program besides its code."""
@@ -321,10 +119,10 @@ class _Header:
 
 
 def _module(
-    gen: _Generator, program: str, h: _Header, examples: Sequence[Mapping[str, object]]
+    gen: Generator, program: str, h: _Header, examples: Sequence[Mapping[str, object]]
 ) -> str:
     prelude = Collector()
-    for name in ("run", "predict_one", "main", "_apply", "_counted", "RunLimit"):
+    for name in ("run", "predict_one", "main", "_counted", "RunLimit"):
         prelude.add(_PRELUDE, name)
     imports = sorted(set(prelude.imports()) | set(gen.runtime.imports()))
     clash = prelude.names() & gen.runtime.names()
@@ -334,8 +132,8 @@ def _module(
     domain = f"{h.domain} " if h.domain else ""
     numpy = any("numpy" in line for line in imports)
     parts = [
-        f'"""{_doc(title)}: a program learned by metagrow, exported as plain Python.\n\n'
-        f"Type: {request}\nProgram: {_doc(text)}\n\n"
+        f'"""{doc_text(title)}: a program learned by metagrow, exported as plain Python.\n\n'
+        f"Type: {request}\nProgram: {doc_text(text)}\n\n"
         f"It needs the standard library{' and numpy' if numpy else ''}, never metagrow.\n"
         "predict(x) takes one input in the task-file JSON form (several arguments: a list\n"
         "of them) and returns the output in that form, or raises RunFailed (a ValueError)\n"
@@ -346,11 +144,10 @@ def _module(
         "# --- run limits, values, predict and the self-check",
         *[d for d in prelude.definitions() if not _sets_limits(d)],
         f"STEPS, DEPTH, SECONDS, SIZE = {limits.steps}, {limits.depth}, "
-        f"{limits.seconds!r}, {limits.size}",
+        f"{limits.seconds!r}, {limits.size}\n"
+        f"DEEP = {gen.depth}  # whether calls can nest deeper than the program's lambdas",
         f"# --- the {domain}primitives it uses, as the interpreter runs them",
         *gen.runtime.definitions(),
-        "# --- each primitive's call counted as one step, as the interpreter counts it",
-        *gen.wrappers.values(),
     ]
     if gen.invention_defs:
         parts += ["# --- library inventions", *gen.invention_defs]
@@ -363,9 +160,9 @@ def _module(
         f"RETURNS = {h.returns!r}",
         f"EXAMPLES = json.loads({json.dumps(list(examples))!r})",
         "def predict(x):\n"
-        f'{_INDENT}"""The output for one input, both in the task-file JSON form."""\n'
-        f"{_INDENT}return predict_one(program, ARGUMENTS, RETURNS, x)",
-        f'if __name__ == "__main__":\n{_INDENT}sys.exit(main(predict, EXAMPLES))',
+        f'{INDENT}"""The output for one input, both in the task-file JSON form."""\n'
+        f"{INDENT}return predict_one(program, ARGUMENTS, RETURNS, x)",
+        f'if __name__ == "__main__":\n{INDENT}sys.exit(main(predict, EXAMPLES))',
     ]
     if "import json" not in imports:
         parts.insert(2, "import json")

@@ -10,6 +10,7 @@ name they use in turn, so the exported code runs exactly what the interpreter ru
 from __future__ import annotations
 
 import ast
+import copy
 import functools
 import importlib
 import inspect
@@ -61,6 +62,41 @@ def _bound(stmt: ast.stmt) -> list[str]:
     return []
 
 
+def _template(stmt: ast.FunctionDef, arity: int) -> tuple[list[str], ast.expr] | None:
+    """A function's parameters and ``return`` expression, if its body is just that (after
+    a docstring) and no name inside rebinds a parameter."""
+    a = stmt.args
+    if a.posonlyargs or a.vararg or a.kwonlyargs or a.kwarg or a.defaults or len(a.args) != arity:
+        return None
+    body = stmt.body[1:] if _is_docstring(stmt.body[0]) else stmt.body
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+        return None
+    params = [p.arg for p in a.args]
+    binders = (ast.Lambda, ast.comprehension, ast.NamedExpr)
+    if any(isinstance(n, binders) for n in ast.walk(body[0].value)):
+        return None
+    return params, body[0].value
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )
+
+
+class _Substitute(ast.NodeTransformer):
+    """Puts argument expressions in place of parameter names."""
+
+    def __init__(self, values: dict[str, ast.expr]) -> None:
+        self.values = values
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        found = self.values.get(node.id)
+        return node if found is None else copy.deepcopy(found)
+
+
 def _uses(stmt: ast.stmt) -> set[str]:
     return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
 
@@ -95,6 +131,27 @@ class Collector:
             raise ExportError(f"{name} is defined in both {owner} and {module}")
         self._done[key] = ast.get_source_segment(found.source, stmt) or ""
         return name
+
+    def inline(self, module: str, name: str, args: list[str]) -> str:
+        """A call of ``name`` (from ``module``) on ``args`` (names, literals, lambdas):
+        the function's ``return`` expression with the arguments in place when that is all
+        its body is, else a call of the copied function."""
+        found = _module(module)
+        stmt = found.defines.get(name)
+        template = _template(stmt, len(args)) if isinstance(stmt, ast.FunctionDef) else None
+        if template is None:
+            return f"{self.add(module, name)}({', '.join(args)})"
+        params, body = template
+        given = [ast.parse(a, mode="eval").body for a in args]
+        uses = [n.id for n in ast.walk(body) if isinstance(n, ast.Name)]
+        for param, arg in zip(params, given, strict=True):
+            if uses.count(param) > 1 and not isinstance(arg, (ast.Name, ast.Constant)):
+                return f"{self.add(module, name)}({', '.join(args)})"
+        for used in sorted(set(uses) - set(params)):
+            if used in found.defines or used in found.imports:
+                self.add(module, used)
+        substitute = _Substitute(dict(zip(params, given, strict=True)))
+        return ast.unparse(substitute.visit(copy.deepcopy(body)))
 
     def add_all(self, module: str) -> None:
         """Copy every top-level definition of ``module``, in its own order."""

@@ -1,0 +1,259 @@
+"""Expressions to Python statements: each lambda a ``def``, each call bound to a name.
+
+A function body is generated in evaluation order, one call a statement (``t1 = keep(f2,
+v0)``), so that the exported code runs the calls in the interpreter's order. The
+interpreter counts a step for each call and application and one per item of a list a
+call returns; a body charges the steps of its calls at its start, in one subtraction,
+and the items of its lists at its end: the same total, so a run keeps to the same step
+budget (only a run ending within a few steps of the limit may end on the other side). A
+primitive whose function is one ``return`` expression is written in place (``v1 > 1``
+for ``gt?``); the others are called by name, their definitions copied from the domain's
+plain-Python runtime module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import final
+
+from metagrow.export._errors import ExportError
+from metagrow.export._source import Collector
+from metagrow.lang import (
+    BOOL,
+    INT,
+    App,
+    Expr,
+    Grammar,
+    Invented,
+    Lam,
+    Prim,
+    Primitive,
+    TCon,
+    TVar,
+    Var,
+    show,
+    spine,
+)
+
+INDENT = "    "
+_SCALARS = (INT, BOOL, TCon("real"))
+
+
+@final
+class _Block:
+    """The statements of one function body, and the steps it charges."""
+
+    def __init__(self, generator: Generator, depth: int) -> None:
+        self.gen = generator
+        self.depth = depth  # variables in scope: v0 .. v{depth-1}
+        self.defs: list[str] = []  # nested functions (lambdas, thunks), defined first
+        self.lines: list[str] = []
+        self.steps = 0  # charged at the start
+        self.items: list[str] = []  # list results, charged at the end
+
+    def bind(self, text: str) -> str:
+        name = self.gen.fresh("t")
+        self.lines.append(f"{name} = {text}")
+        return name
+
+    def body(self, value: str) -> list[str]:
+        """The body's lines, returning ``value``."""
+        out = list(self.defs)
+        if self.steps:
+            out += [f"_steps -= {self.steps}", "if _steps <= 0:", f"{INDENT}_refill()"]
+        lines = list(self.lines)
+        if self.items:
+            lines.append(f"_steps -= {' + '.join(self.items)}")
+        elif lines and lines[-1].startswith(f"{value} = "):
+            value = lines.pop()[len(value) + 3 :]  # return the last call's value directly
+        return [*out, *lines, f"return {value}"]
+
+
+@final
+class Generator:
+    """Turns expressions into Python text, gathering what they need on the way."""
+
+    def __init__(self, grammar: Grammar, depth: bool) -> None:
+        self.grammar = grammar
+        self.depth = depth  # whether lambdas count the depth of calls
+        self.runtime = Collector()
+        self.inventions: dict[Expr, str] = {}  # invention -> its function's name
+        self.invention_defs: list[str] = []
+        self.labels: Mapping[Expr, str] = grammar.invention_names()
+        self.counter = 0
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    # --- functions -------------------------------------------------------------------
+    def function(self, name: str, body: Expr, doc: str = "") -> str:
+        """A ``def`` of no arguments giving ``body``'s value (charging no step itself)."""
+        block = _Block(self, 0)
+        value = self.value(body, block)
+        return _def(name, "", doc, block.body(value))
+
+    def lam(self, e: Lam, outer: int, name: str = "", doc: str = "") -> str:
+        """A lambda as a ``def`` counting its call as a step (and a level of depth)."""
+        name = name or self.fresh("f")
+        block = _Block(self, outer + 1)
+        block.steps = 1
+        value = self.value(e.body, block)
+        lines = block.body(value)
+        if not self.depth:
+            return _def(name, f"v{outer}", doc, ["global _steps", *lines])
+        inner = [*block.defs]
+        lines = lines[len(inner) :]
+        guarded = [
+            "global _steps, _depth",
+            *inner,
+            "_depth += 1",
+            "if _depth > DEPTH:",
+            f'{INDENT}raise RunLimit("depth limit")',
+            "try:",
+            *(INDENT + line for line in lines),
+            "finally:",
+            f"{INDENT}_depth -= 1",
+        ]
+        return _def(name, f"v{outer}", doc, guarded)
+
+    # --- expressions -----------------------------------------------------------------
+    def value(self, e: Expr, block: _Block) -> str:
+        """``e``'s value in ``block``: a name, a literal or a function; the calls it makes
+        are bound in ``block`` in evaluation order."""
+        if isinstance(e, Var):
+            if e.index >= block.depth:
+                raise ExportError(f"the program has a free variable ${e.index}")
+            return f"v{block.depth - 1 - e.index}"
+        if isinstance(e, Lam):
+            name = self.fresh("f")
+            block.defs.append(self.lam(e, block.depth, name))
+            return name
+        if isinstance(e, Invented):
+            return self.invention(e, block)
+        if isinstance(e, Prim):
+            return self.curried(self.primitive(e.name))
+        if isinstance(e, App):
+            return self.application(e, block)
+        raise ExportError(f"cannot export the node {e!r}")
+
+    def application(self, e: App, block: _Block) -> str:
+        head, args = spine(e)
+        if isinstance(head, Prim):
+            p = self.primitive(head.name)
+            if 0 < p.arity <= len(args):
+                block.steps += 1
+                if p.lazy:
+                    texts = [self.thunk(a, block) for a in args[: p.arity]]
+                else:
+                    texts = [self.value(a, block) for a in args[: p.arity]]
+                done = self.call(p, texts, block)
+                return self.apply(done, args[p.arity :], block)
+        return self.apply(self.value(head, block), args, block)
+
+    def apply(self, f: str, args: tuple[Expr, ...], block: _Block) -> str:
+        """``f`` applied to ``args`` one at a time, a step each."""
+        for a in args:
+            block.steps += 1
+            f = block.bind(f"{f}({self.value(a, block)})")
+        return f
+
+    def call(self, p: Primitive, args: list[str], block: _Block) -> str:
+        text = self.runtime.inline(*self.function_of(p), args)
+        returns = p.type.returns()
+        if p.lazy or returns in _SCALARS:
+            return block.bind(text)
+        name = block.bind(text)
+        if isinstance(returns, TVar):
+            block.items.append(f"(len({name}) if type({name}) is tuple else 0)")
+        else:
+            block.items.append(f"len({name})")
+        return name
+
+    def thunk(self, e: Expr, block: _Block) -> str:
+        """A lazy argument: a function of no arguments computing ``e`` when called."""
+        inner = _Block(self, block.depth)
+        value = self.value(e, inner)
+        if not inner.lines and not inner.defs and not inner.steps:
+            return f"lambda: {value}"
+        name = self.fresh("k")
+        block.defs.append(_def(name, "", "", ["global _steps", *inner.body(value)]))
+        return name
+
+    def curried(self, p: Primitive) -> str:
+        """A primitive as a value: a constant, or its function taking one argument at a
+        time (counted when the last one comes, as a call)."""
+        if p.arity == 0:
+            return _literal(p)
+        module, name = self.function_of(p)
+        fn = self.runtime.add(module, name)
+        params = [f"a{i}" for i in range(p.arity)]
+        passed = [f"lambda {a}={a}: {a}" if p.lazy else a for a in params]
+        text = f"_counted({fn}, {', '.join(passed)})"
+        for a in reversed(params):
+            text = f"(lambda {a}: {text})"
+        return text
+
+    # --- primitives and inventions ---------------------------------------------------
+    def primitive(self, name: str) -> Primitive:
+        try:
+            return self.grammar.primitives[name]
+        except KeyError:
+            raise ExportError(f"unknown primitive {name!r}") from None
+
+    def function_of(self, p: Primitive) -> tuple[str, str]:
+        fn = p.value
+        module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
+        if not module or not qualname.isidentifier():
+            raise ExportError(
+                f"primitive {p.name!r} has no plain-Python form "
+                "(its function is not a top-level function of a module)"
+            )
+        return module, qualname
+
+    def invention(self, e: Invented, block: _Block) -> str:
+        known = self.inventions.get(e)
+        if known is None:
+            known = self._define(e)
+        if isinstance(e.body, Lam):
+            return known
+        return block.bind(f"{known}()")
+
+    def _define(self, e: Invented) -> str:
+        label = self.labels.get(e, f"invention{len(self.inventions)}")
+        name = "lib_" + re.sub(r"\W", "_", label).strip("_")
+        while name in self.inventions.values():
+            name += "_"
+        self.inventions[e] = name
+        doc = doc_text(f"Library invention {label}: {show(e.body)}")
+        if isinstance(e.body, Lam):
+            self.invention_defs.append(self.lam(e.body, 0, name, doc))
+        else:
+            self.invention_defs.append(self.function(name, e.body, doc))
+        return name
+
+
+def _def(name: str, params: str, doc: str, lines: list[str]) -> str:
+    head = [f"def {name}({params}):"]
+    if doc:
+        head.append(f'{INDENT}"""{doc}"""')
+    body = "\n".join(lines)
+    return "\n".join([*head, *(INDENT + line if line else line for line in body.splitlines())])
+
+
+def _literal(p: Primitive) -> str:
+    v = p.value
+    if isinstance(v, bool) or v is None or isinstance(v, int):
+        return repr(v)
+    if isinstance(v, float):
+        return repr(v) if v == v and abs(v) != float("inf") else f"float({str(v)!r})"
+    if isinstance(v, tuple) and not v:
+        return "()"
+    raise ExportError(f"the constant {p.name!r} has no plain-Python form")
+
+
+def doc_text(text: str) -> str:
+    """``text`` made safe for a docstring, and short."""
+    text = text.replace("\\", "\\\\").replace('"""', "'''")
+    return text if len(text) <= 200 else text[:197] + "..."
