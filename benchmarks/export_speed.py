@@ -84,7 +84,7 @@ def main() -> None:
             assert module.run(module.program, given) == want, text
             runners: dict[str, Callable[[], object]] = {
                 "interpreter": lambda p=program, g=given, lim=limits: p.run(g, lim),
-                "exported": lambda m=module, g=given: m.run(m.program, g),
+                "exported": lambda m=module, g=given: m.run(m.program, g, m.RETURNS),
                 "predict": lambda m=module, x=x: m.predict(x),
             }
             times: dict[str, list[float]] = {k: [] for k in runners}

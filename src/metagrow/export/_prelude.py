@@ -67,9 +67,13 @@ def _counted(fn: Callable[..., Any], *args: Any) -> Any:
     return r
 
 
-def _size(value: Any) -> int:
+def _size(value: Any, t: TypeTree | None = None) -> int:
+    """Atoms in ``value`` (counting stops past ``SIZE``); a value of a known type with no
+    lists inside its lists is not scanned."""
     if not isinstance(value, (tuple, list)):
         return 1
+    if t is not None and t[0] == "list" and t[1][0] != "list":
+        return 1 + len(value)
     total, stack = 1, [value]
     while stack:
         v = stack.pop()
@@ -80,9 +84,10 @@ def _size(value: Any) -> int:
     return total
 
 
-def run(program: Callable[[], Any], args: Sequence[Any]) -> Any:
+def run(program: Callable[[], Any], args: Sequence[Any], returns: TypeTree | None = None) -> Any:
     """The value of ``program()`` applied to ``args`` one at a time, under the limits;
-    :class:`RunFailed` with the reason if it raises or reaches a limit."""
+    :class:`RunFailed` with the reason if it raises or reaches a limit. ``returns``, the
+    type of the value, saves scanning it for its size."""
     global _steps
     limit = sys.getrecursionlimit()
     try:
@@ -93,7 +98,7 @@ def run(program: Callable[[], Any], args: Sequence[Any]) -> Any:
         for a in args:
             _steps -= 1
             value = value(a)
-        if _size(value) > SIZE:
+        if _size(value, returns) > SIZE:
             raise RunLimit("result too large")
     except RunLimit as err:
         raise RunFailed(f"{err} reached") from None
@@ -129,6 +134,8 @@ def decode(value: Any, t: TypeTree) -> Any:
     if name == "list":
         if not isinstance(value, list):
             raise ValueError(f"expected a list, got {value!r:.40}")
+        if t[1][0] == "int" and all(type(v) is int for v in value):
+            return tuple(value)  # the common case, checked at once
         return tuple(decode(v, t[1]) for v in value)
     raise ValueError(f"values of type {name} cannot be read")
 
@@ -137,6 +144,8 @@ def encode(value: Any, t: TypeTree) -> Any:
     """A program's value of type ``t`` in the task-file JSON form."""
     name = t[0]
     if name == "list":
+        if t[1][0] in ("int", "bool"):
+            return list(value)
         return [encode(v, t[1]) for v in value]
     if name == "real" and not isinstance(value, bool):
         return float(value)
@@ -152,7 +161,7 @@ def predict_one(
     if not isinstance(args, list) or len(args) != len(arguments):
         raise ValueError(f"expected a list of {len(arguments)} arguments, got {x!r:.40}")
     values = [decode(a, t) for a, t in zip(args, arguments, strict=True)]
-    return encode(run(program, values), returns)
+    return encode(run(program, values, returns), returns)
 
 
 def same(got: Any, want: Any) -> bool:
