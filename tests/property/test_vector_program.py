@@ -12,7 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from metagrow.domains.numeric import REAL, NumericDomain, VectorProgram
-from metagrow.lang import FAIL, Expr, Program, arrow, parse, sample_program
+from metagrow.lang import FAIL, Expr, Prim, Program, arrow, parse, sample_program
 
 DOMAIN = NumericDomain()
 GRAMMAR = DOMAIN.grammar()
@@ -60,8 +60,12 @@ def test_columns_agree_with_the_generic_interpreter_row_by_row(
     rows = [compiled.run(tuple(float(c[i]) for c in cols), LIMITS) for i in range(16)]
     theirs = np.array([np.nan if v is FAIL else v for v in rows], dtype=np.float64)
     _close(ours, theirs)
-    # the generic run fails exactly where the columns give nan (inf is a value in both)
-    assert np.array_equal(np.isnan(theirs), np.isnan(ours) & np.isnan(theirs))
+    # the generic run fails wherever the columns give nan (inf is a value in both); it
+    # may fail on more rows: it stops at the first nan, where a comparison in the columns
+    # is False (numpy's rule) and the branch it picks may still give a number
+    assert np.all(np.isnan(theirs) >= np.isnan(ours))
+    if not any(isinstance(n, Prim) and n.name == "lt" for n in program.walk()):
+        assert np.array_equal(np.isnan(theirs), np.isnan(ours))
 
 
 @settings(max_examples=150, deadline=None)

@@ -4,6 +4,9 @@ A :class:`VectorProgram` is a program of type ``real -> ... -> real`` (one argum
 feature column) with its library inventions inlined; each occurrence of the constant
 slot ``c`` is a parameter, numbered in the order the program is read. Running it never
 raises: rows where it overflows or leaves a function's domain come out ``nan`` or ``inf``.
+A comparison with ``nan`` is False, as in numpy, so an ``if`` whose test met a ``nan``
+gives its other branch; the one-value interpreter (and exported Python) instead fails at
+the first ``nan``, so it fails on those rows too.
 """
 
 from __future__ import annotations
