@@ -8,13 +8,14 @@ imported only when they are called).
 from metagrow.export._errors import ExportError
 from metagrow.export._files import export_python, task_examples, write_export
 from metagrow.export._onnx import MIN_OPSET, fitted_onnx_model, onnx_model
-from metagrow.export._python import to_python, type_tree
+from metagrow.export._python import library_to_python, to_python, type_tree
 
 __all__ = [
     "MIN_OPSET",
     "ExportError",
     "export_python",
     "fitted_onnx_model",
+    "library_to_python",
     "onnx_model",
     "task_examples",
     "to_python",

@@ -213,12 +213,15 @@ class Generator:
         return module, qualname
 
     def invention(self, e: Invented, block: _Block) -> str:
-        known = self.inventions.get(e)
-        if known is None:
-            known = self._define(e)
+        known = self.invention_name(e)
         if isinstance(e.body, Lam):
             return known
         return block.bind(f"{known}()")
+
+    def invention_name(self, e: Invented) -> str:
+        """The name of the function ``e`` becomes (defined on first use)."""
+        known = self.inventions.get(e)
+        return known if known is not None else self._define(e)
 
     def _define(self, e: Invented) -> str:
         label = self.labels.get(e, f"invention{len(self.inventions)}")

@@ -29,6 +29,7 @@ from metagrow.lang import (
     Prim,
     TCon,
     Type,
+    show,
 )
 
 _PRELUDE = "metagrow.export._prelude"
@@ -121,36 +122,18 @@ class _Header:
 def _module(
     gen: Generator, program: str, h: _Header, examples: Sequence[Mapping[str, object]]
 ) -> str:
-    prelude = Collector()
-    for name in ("run", "predict_one", "main", "_counted", "RunLimit"):
-        prelude.add(_PRELUDE, name)
-    imports = sorted(set(prelude.imports()) | set(gen.runtime.imports()))
-    clash = prelude.names() & gen.runtime.names()
-    if clash:
-        raise ExportError(f"the runtime and the prelude both define {sorted(clash)[0]}")
-    request, text, limits, title = h.request, h.text, h.limits, h.title
-    domain = f"{h.domain} " if h.domain else ""
-    numpy = any("numpy" in line for line in imports)
-    parts = [
-        f'"""{doc_text(title)}: a program learned by metagrow, exported as plain Python.\n\n'
+    request, text = h.request, h.text
+    numpy = "numpy" in " ".join(gen.runtime.imports())
+    doc = (
+        f'"""{doc_text(h.title)}: a program learned by metagrow, exported as plain Python.\n\n'
         f"Type: {request}\nProgram: {doc_text(text)}\n\n"
         f"It needs the standard library{' and numpy' if numpy else ''}, never metagrow.\n"
         "predict(x) takes one input in the task-file JSON form (several arguments: a list\n"
         "of them) and returns the output in that form, or raises RunFailed (a ValueError)\n"
         "with the reason. `python THIS.py` replays the examples it was exported with;\n"
-        '`python THIS.py -` reads one JSON input per line and writes one output per line.\n"""',
-        "from __future__ import annotations",
-        "\n".join(imports),
-        "# --- run limits, values, predict and the self-check",
-        *[d for d in prelude.definitions() if not _sets_limits(d)],
-        f"STEPS, DEPTH, SECONDS, SIZE = {limits.steps}, {limits.depth}, "
-        f"{limits.seconds!r}, {limits.size}\n"
-        f"DEEP = {gen.depth}  # whether calls can nest deeper than the program's lambdas",
-        f"# --- the {domain}primitives it uses, as the interpreter runs them",
-        *gen.runtime.definitions(),
-    ]
-    if gen.invention_defs:
-        parts += ["# --- library inventions", *gen.invention_defs]
+        '`python THIS.py -` reads one JSON input per line and writes one output per line.\n"""'
+    )
+    parts = _parts(gen, doc, h.limits, h.domain, ("predict_one", "main"))
     parts += [
         "# --- the program",
         program,
@@ -164,11 +147,73 @@ def _module(
         f"{INDENT}return predict_one(program, ARGUMENTS, RETURNS, x)",
         f'if __name__ == "__main__":\n{INDENT}sys.exit(main(predict, EXAMPLES))',
     ]
-    if "import json" not in imports:
-        parts.insert(2, "import json")
-    if "import sys" not in imports:
-        parts.insert(2, "import sys")
     return "\n\n\n".join(p for p in parts if p) + "\n"
+
+
+def library_to_python(grammar: Grammar, limits: Limits, *, domain: str = "") -> str:
+    """The source of a module holding every invention of ``grammar``'s library as a named
+    function (``lib_f0`` ...), with the domain's primitives they use; ``call(name, *args)``
+    runs one under ``limits``. ``ExportError`` (one line) if the library has none, or one
+    of them has no plain-Python form."""
+    names = {e: n for e, n in grammar.invention_names().items() if isinstance(e, Invented)}
+    if not names:
+        raise ExportError("the library has no inventions")
+    deep = any(_may_recurse(e.body, grammar, limits) for e in names)
+    gen = Generator(grammar, deep)
+    for e in names:
+        gen.invention_name(e)
+    listing = "\n".join(
+        f"  {gen.inventions[e]}: {doc_text(names[e])} = {doc_text(show(e.body))}" for e in names
+    )
+    doc = (
+        f'"""A library of {len(names)} functions learned by metagrow'
+        f"{f' ({domain})' if domain else ''}, exported as plain Python.\n\n"
+        f"{listing}\n\n"
+        "Each takes its arguments one at a time (curried): call(NAME, *args) runs one under\n"
+        'the limits it was learned with, raising RunFailed (a ValueError) if it fails.\n"""'
+    )
+    parts = _parts(gen, doc, limits, domain, ())
+    table = ", ".join(f"{names[e]!r}: {gen.inventions[e]}" for e in names)
+    types = ", ".join(f"{names[e]!r}: {str(grammar.type_of(e))!r}" for e in names)
+    parts += [
+        f"LIBRARY = {{{table}}}",
+        f"TYPES = {{{types}}}",
+        "def call(name, *args):\n"
+        f'{INDENT}"""The invention ``name`` applied to ``args``, under the limits."""\n'
+        f"{INDENT}return run(lambda: LIBRARY[name], args)",
+    ]
+    return "\n\n\n".join(p for p in parts if p) + "\n"
+
+
+def _parts(
+    gen: Generator, doc: str, limits: Limits, domain: str, entry: tuple[str, ...]
+) -> list[str]:
+    """A module's docstring, imports, prelude (``run`` and ``entry``), limits, the
+    runtime functions and the inventions."""
+    prelude = Collector()
+    for name in ("run", "_counted", "RunLimit", *entry):
+        prelude.add(_PRELUDE, name)
+    imports = sorted(
+        set(prelude.imports()) | set(gen.runtime.imports()) | {"import json", "import sys"}
+    )
+    clash = prelude.names() & gen.runtime.names()
+    if clash:
+        raise ExportError(f"the runtime and the prelude both define {sorted(clash)[0]}")
+    parts = [
+        doc,
+        "from __future__ import annotations",
+        "\n".join(sorted(imports, key=lambda s: (s.startswith("from"), s))),
+        "# --- run limits, values and the self-check",
+        *[d for d in prelude.definitions() if not _sets_limits(d)],
+        f"STEPS, DEPTH, SECONDS, SIZE = {limits.steps}, {limits.depth}, "
+        f"{limits.seconds!r}, {limits.size}\n"
+        f"DEEP = {gen.depth}  # whether calls can nest deeper than the program's lambdas",
+        f"# --- the {domain + ' ' if domain else ''}primitives used, as the interpreter runs them",
+        *gen.runtime.definitions(),
+    ]
+    if gen.invention_defs:
+        parts += ["# --- library inventions", *gen.invention_defs]
+    return parts
 
 
 def _sets_limits(definition: str) -> bool:
