@@ -103,7 +103,7 @@ def test_exported_numeric_and_recursive_programs_answer_as_run_does(tmp_path: Pa
         (["--task", "double-each"], "--task needs --store"),
         (["--program", "(lam $0)", "--to", "onnx"], "give it with -o"),
         (["--model", "no-such-model.json", "--to", "onnx", "-o", "m.onnx"], "no such file"),
-        (["--model", "m.json"], "exports with --to onnx"),
+        (["--model", "no-such-model.json"], "no such file"),
         (["--program", "(lam (+ $0 1))", "--type", "list(int) -> int"], "not --type"),
         (["--program", "(lam (map"], "program ends before a closing ')'"),
         (["--program", "(lam $0)", "--type", "grid -> grid"], "no plain-Python form"),
@@ -160,3 +160,22 @@ def test_onnx_exports_of_a_program_and_a_fitted_model_run_in_onnxruntime(tmp_pat
     assert refused.returncode == 2
     assert "has no ONNX form" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_a_fitted_model_exports_as_python_that_checks_itself_and_predicts_a_csv(
+    tmp_path: Path,
+) -> None:
+    from stores import MODEL
+
+    model, module, data = tmp_path / "model.json", tmp_path / "m.py", tmp_path / "rows.csv"
+    model.write_text(json.dumps(MODEL))
+    done = metagrow("export", "--model", str(model), "--to", "python", "-o", str(module))
+    assert done.returncode == 0, done.stderr
+    checked = run_exported(module)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "5 of 5 rows give the expected prediction" in checked.stdout
+    data.write_text("b,a\n2.0,3.0\n0.0,1.0\n-0.5,1e300\n")
+    ours = run_exported(module, str(data))
+    assert ours.returncode == 0, ours.stderr
+    theirs = metagrow("predict", str(model), str(data))
+    assert ours.stdout.splitlines() == theirs.stdout.splitlines()[1:] == ["2.0", "inf", "-2e+300"]

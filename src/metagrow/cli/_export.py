@@ -97,7 +97,12 @@ def export_command(
             raise UsageError("--to onnx writes a binary file: give it with -o")
         if model is not None:
             data: str | bytes = _model_export(model, store, to)
-            said = "ONNX graph of the model"
+            said = (
+                "ONNX graph of the model"
+                if to == "onnx"
+                else "a Python module; `python FILE` replays a few rows, `python FILE DATA.csv`"
+                " predicts"
+            )
         else:
             source = _program_source(program, task, store, domain, type_text, examples)
             data = _program_export(source, to)
@@ -168,21 +173,21 @@ def _program_export(source: _Source, to: str) -> str | bytes:
     )
 
 
-def _model_export(name: str, store: Path | None, to: str) -> bytes:
+def _model_export(name: str, store: Path | None, to: str) -> str | bytes:
     from metagrow.api import read_model, stored_models
-    from metagrow.export import fitted_onnx_model
+    from metagrow.export import fitted_onnx_model, model_to_python
 
-    if to != "onnx":
-        raise UsageError(
-            "a fitted model exports with --to onnx (its programs: metagrow fit --json)"
-        )
     if store is None:
-        return bytes(fitted_onnx_model(read_model(name)).SerializeToString())
-    models = stored_models(store)
-    if name not in models:
-        known = ", ".join(sorted(models)) or "none"
-        raise UsageError(f"{store}: no model named {name!r}; stored models: {known}")
-    return bytes(fitted_onnx_model(models[name]).SerializeToString())
+        model = read_model(name)
+    else:
+        models = stored_models(store)
+        if name not in models:
+            known = ", ".join(sorted(models)) or "none"
+            raise UsageError(f"{store}: no model named {name!r}; stored models: {known}")
+        model = models[name]
+    if to == "python":
+        return model_to_python(model)
+    return bytes(fitted_onnx_model(model).SerializeToString())
 
 
 def _what(source: _Source, to: str) -> str:

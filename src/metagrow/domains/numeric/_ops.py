@@ -49,6 +49,10 @@ def _div(a: Numeric, b: Numeric) -> Numeric:
     return np.divide(a, b)
 
 
+def _cube(a: Numeric) -> Numeric:
+    return a * a * a
+
+
 def _if(test: Numeric, yes: Numeric, no: Numeric) -> Numeric:
     return np.where(test, yes, no) if np.ndim(test) else (yes if test else no)
 
@@ -63,7 +67,7 @@ OPS: Final[tuple[Op, ...]] = (
     Op("div", _RR, _R, _div, "Div"),
     Op("neg", (_R,), _R, np.negative, "Neg", log_weight=-1.0),
     Op("square", (_R,), _R, np.square, "square", log_weight=-0.5),
-    Op("cube", (_R,), _R, lambda a: a * a * a, "cube", log_weight=-1.0),
+    Op("cube", (_R,), _R, _cube, "cube", log_weight=-1.0),
     Op("sqrt", (_R,), _R, np.sqrt, "sqrt", log_weight=-0.5),
     Op("exp", (_R,), _R, np.exp, "exp", log_weight=-0.5),
     Op("log", (_R,), _R, np.log, "log", log_weight=-0.5),

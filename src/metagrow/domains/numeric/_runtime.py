@@ -2,12 +2,13 @@
 
 The generic interpreter and search run these: they take and give Python floats and
 booleans. A ``nan`` raises ``ArithmeticError``, so that the interpreter's run fails there
-(``inf`` goes on, as in numpy); ``if_then_else`` runs only the branch it takes. Where
-Python's float arithmetic is numpy's bit for bit (IEEE 754: ``+ - * /`` (but by zero), negation, ``abs``,
-comparison) it is used as is, which is several times faster than a numpy call on a
-scalar; a value that is not ``nan`` cannot turn into one by negation, squaring or ``abs``. This
-module imports only the standard library and numpy: ``metagrow export --to python``
-copies the functions a program uses into the exported module.
+(``inf`` goes on, as in numpy); ``if_then_else`` runs only the branch it takes.
+
+Where Python's float arithmetic is numpy's bit for bit (IEEE 754: ``+ - * /`` but division
+by zero, negation, ``abs``, comparison) it is used as is, several times faster than a
+numpy call on a scalar; a value that is not ``nan`` cannot turn into one by negation,
+squaring or ``abs``. This module imports only the standard library and numpy: ``metagrow
+export --to python`` copies the functions a program uses into the exported module.
 """
 
 from __future__ import annotations

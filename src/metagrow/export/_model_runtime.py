@@ -1,0 +1,131 @@
+"""The part of an exported fitted model that is not its programs: rows in, scores and
+predictions out (as :meth:`metagrow.api.Model.predict` makes them), a CSV reader and the
+self-check.
+
+This module imports only the standard library and numpy: :func:`model_to_python` copies
+the functions it needs into the module it writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def table(X: Any, columns: Sequence[str]) -> FloatArray:
+    """``X`` as float64 rows in the order of ``columns``: a 2-D array-like of rows in that
+    order, or a list of dicts, each read by column name."""
+    if isinstance(X, (list, tuple)) and X and all(isinstance(r, Mapping) for r in X):
+        X = [[_cell(r, c, i) for c in columns] for i, r in enumerate(X)]
+    rows = np.asarray(X, dtype=np.float64)
+    if rows.size == 0 and rows.ndim < 2:
+        rows = rows.reshape(0, len(columns))
+    if rows.ndim != 2 or rows.shape[1] != len(columns):
+        raise ValueError(
+            f"expected rows of {len(columns)} values ({', '.join(columns)}), got an "
+            f"array of shape {rows.shape}"
+        )
+    return rows
+
+
+def _cell(row: Mapping[str, Any], column: str, i: int) -> Any:
+    if column not in row:
+        raise ValueError(f"row {i}: no value for the column {column!r}")
+    return row[column]
+
+
+def program_scores(X: FloatArray, programs: Sequence[Callable[[FloatArray], Any]]) -> FloatArray:
+    """One column a program: its value on each row of ``X`` (nan or inf where it fails)."""
+    rows = X.shape[0] if X.shape[1] else 1
+    columns = []
+    with np.errstate(all="ignore"):
+        for program in programs:
+            out = np.asarray(program(X), dtype=np.float64)
+            columns.append(out if out.shape == (rows,) else np.broadcast_to(out, (rows,)))
+    return np.column_stack(columns)
+
+
+def pick(scores: FloatArray, kind: str, classes: Sequence[Any]) -> list[Any]:
+    """One prediction a row: the value (regression), else the class whose score is
+    highest (two classes: the second where the one score is above 0; a score that is
+    nan or inf never wins)."""
+    if kind == "regression":
+        return [float(v) for v in scores[:, 0]]
+    if scores.shape[1] == 1:
+        picked = (np.nan_to_num(scores[:, 0], nan=0.0) > 0).astype(np.int64)
+    else:
+        picked = np.argmax(np.where(np.isfinite(scores), scores, -np.inf), axis=1)
+    return [classes[int(i)] for i in picked]
+
+
+def same(got: Any, expected: Any) -> bool:
+    """Equal predictions: the same number (and sign of zero), both nan, or the same label."""
+    if isinstance(got, float) and isinstance(expected, float):
+        if math.isnan(got) or math.isnan(expected):
+            return math.isnan(got) and math.isnan(expected)
+        return got == expected and math.copysign(1.0, got) == math.copysign(1.0, expected)
+    return type(got) is type(expected) and bool(got == expected)
+
+
+def read_csv(path: str, columns: Sequence[str]) -> FloatArray:
+    """The named columns of the CSV file ``path`` (a header row of names, then one row a
+    line), or ``ValueError`` with one line saying what is wrong."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            lines = [(n, row) for n, row in enumerate(csv.reader(handle), 1) if any(row)]
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise ValueError(f"{path}: cannot read it as a UTF-8 CSV file ({err})") from None
+    if not lines:
+        raise ValueError(f"{path}: empty file; expected a header row of column names")
+    header = [name.strip() for name in lines[0][1]]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise ValueError(f"{path}: no column {missing[0]!r}; its columns are {', '.join(header)}")
+    where = [header.index(c) for c in columns]
+    X = np.empty((len(lines) - 1, len(columns)), dtype=np.float64)
+    for r, (n, row) in enumerate(lines[1:]):
+        if len(row) != len(header):
+            raise ValueError(
+                f"{path}, line {n}: {len(row)} cells, but the header has {len(header)}"
+            )
+        for j, i in enumerate(where):
+            try:
+                X[r, j] = float(row[i])
+            except ValueError:
+                raise ValueError(
+                    f"{path}, line {n}, column {columns[j]!r}: {row[i][:40]!r} is not a number"
+                ) from None
+    return X
+
+
+def main(
+    predict: Callable[[Any], list[Any]],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[float]],
+    expected: Sequence[Any],
+) -> int:
+    """``python THIS.py``: replay ``rows``, exit 1 if a prediction is not the expected
+    one. ``python THIS.py FILE.csv``: print one prediction a row of the file."""
+    if len(sys.argv) > 1:
+        try:
+            X = read_csv(sys.argv[1], columns)
+        except ValueError as err:
+            print(err, file=sys.stderr)
+            return 2
+        for value in predict(X):
+            print(repr(value) if isinstance(value, float) else value)
+        return 0
+    got = predict(np.asarray(rows, dtype=np.float64).reshape(len(rows), len(columns)))
+    wrong = [i for i, (g, e) in enumerate(zip(got, expected, strict=True)) if not same(g, e)]
+    for i in wrong:
+        print(f"row {i}: expected {expected[i]!r}, got {got[i]!r}")
+    print(f"{len(rows) - len(wrong)} of {len(rows)} rows give the expected prediction")
+    return 1 if wrong else 0
