@@ -99,7 +99,7 @@ def test_exported_numeric_and_recursive_programs_answer_as_run_does(tmp_path: Pa
     ("args", "message"),
     [
         (["--program", "(lam $0)", "--to", "tflite"], "unknown --to 'tflite'"),
-        ([], "give one of --program, --task (with --store) or --model"),
+        ([], "give one of --program, --task, --model or --library"),
         (["--task", "double-each"], "--task needs --store"),
         (["--program", "(lam $0)", "--to", "onnx"], "give it with -o"),
         (["--model", "no-such-model.json", "--to", "onnx", "-o", "m.onnx"], "no such file"),
@@ -179,3 +179,19 @@ def test_a_fitted_model_exports_as_python_that_checks_itself_and_predicts_a_csv(
     assert ours.returncode == 0, ours.stderr
     theirs = metagrow("predict", str(model), str(data))
     assert ours.stdout.splitlines() == theirs.stdout.splitlines()[1:] == ["2.0", "inf", "-2e+300"]
+
+
+def test_a_stored_library_exports_as_named_functions(tmp_path: Path) -> None:
+    db = make_store(tmp_path / "store.db")
+    out = tmp_path / "library.py"
+    done = metagrow("export", "--store", str(db), "--library", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    script = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import library; "
+    script += "print(library.call('f0', (1, 2, 3)), library.TYPES['f0'])"
+    ran = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert ran.stdout.strip() == "(2, 3, 4) list(int) -> list(int)", ran.stderr
+    bare = metagrow("export", "--library")
+    assert bare.returncode == 2
+    assert "--library needs --store" in bare.stderr

@@ -2,7 +2,8 @@
 
 What to export is one of: ``--program TEXT`` (of ``--domain``, naming the inventions of
 ``--store`` if given), ``--store DB --task NAME`` (the task's stored solution), or
-``--model FILE.json`` / ``--store DB --model NAME`` (a model ``metagrow fit`` wrote).
+``--model FILE.json`` / ``--store DB --model NAME`` (a model ``metagrow fit`` wrote), or
+``--store DB --library`` (every invention of the newest run of ``--domain``).
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ def export_command(
         str | None,
         typer.Option(help="A model file (`metagrow fit -o`), or with --store a stored model."),
     ] = None,
+    library: Annotated[
+        bool, typer.Option(help="With --store: every invention of --domain's library.")
+    ] = False,
     store: Annotated[
         Path | None,
         typer.Option(help="A store: the solution, model or library (f0, ...) to export from."),
@@ -91,12 +95,15 @@ def export_command(
     try:
         if to not in FORMS:
             raise UsageError(f"unknown --to {to!r}; choose one of: {', '.join(FORMS)}")
-        if sum(x is not None for x in (program, task, model)) != 1:
-            raise UsageError("give one of --program, --task (with --store) or --model")
+        if sum(x is not None for x in (program, task, model)) + library != 1:
+            raise UsageError("give one of --program, --task, --model or --library")
         if to == "onnx" and output is None:
             raise UsageError("--to onnx writes a binary file: give it with -o")
-        if model is not None:
-            data: str | bytes = _model_export(model, store, to)
+        if library:
+            data: str | bytes = _library_export(store, domain, to)
+            said = "a Python module of the library; call(NAME, *args) runs one"
+        elif model is not None:
+            data = _model_export(model, store, to)
             said = (
                 "ONNX graph of the model"
                 if to == "onnx"
@@ -188,6 +195,18 @@ def _model_export(name: str, store: Path | None, to: str) -> str | bytes:
     if to == "python":
         return model_to_python(model)
     return bytes(fitted_onnx_model(model).SerializeToString())
+
+
+def _library_export(store: Path | None, domain: str, to: str) -> str:
+    from metagrow.export import library_to_python
+
+    if store is None:
+        raise UsageError("--library needs --store: the store that holds the library")
+    if to != "python":
+        raise UsageError("a library exports with --to python")
+    dom = pick_domain(domain)
+    grammar = _grammar(dom.grammar(), dom.name, store)
+    return library_to_python(grammar, dom.limits(), domain=dom.name)
 
 
 def _what(source: _Source, to: str) -> str:
