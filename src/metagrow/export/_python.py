@@ -19,7 +19,6 @@ from metagrow.export._source import Collector
 from metagrow.lang import (
     BOOL,
     INT,
-    App,
     Expr,
     Grammar,
     Hole,
@@ -73,6 +72,16 @@ def to_python(
     return _module(gen, body, header, examples)
 
 
+def _nodes(e: Expr) -> list[Expr]:
+    """Every node of ``e``, the bodies of its inventions included."""
+    out: list[Expr] = []
+    for n in e.walk():
+        out.append(n)
+        if isinstance(n, Invented):
+            out += _nodes(n.body)
+    return out
+
+
 def _may_recurse(expr: Expr, grammar: Grammar, limits: Limits) -> bool:
     """Whether a run's nesting of calls can reach the depth limit. A typed program
     without a primitive that takes a function of a function (a fixed point such as
@@ -89,20 +98,6 @@ def _may_recurse(expr: Expr, grammar: Grammar, limits: Limits) -> bool:
 
 def _takes_function(t: Type) -> bool:
     return t.is_arrow() and any(a.is_arrow() for a in t.arguments())
-
-
-def _nodes(e: Expr) -> list[Expr]:
-    out, stack = [], [e]
-    while stack:
-        n = stack.pop()
-        out.append(n)
-        if isinstance(n, Lam):
-            stack.append(n.body)
-        elif isinstance(n, App):
-            stack.extend((n.f, n.x))
-        elif isinstance(n, Invented):
-            stack.append(n.body)
-    return out
 
 
 @final

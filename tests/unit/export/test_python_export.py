@@ -112,3 +112,17 @@ def test_a_primitive_without_a_plain_python_form_is_refused_in_one_line() -> Non
 def test_a_program_with_a_free_variable_is_refused() -> None:
     with pytest.raises(ExportError, match=r"free variable \$1"):
         to_python(parse("(lam $1)"), parse_type("int -> int"), LISTS.grammar(), LISTS.limits())
+
+
+def test_recursion_inside_an_invention_counts_depth(tmp_path: Path) -> None:
+    grammar, length = with_invention(
+        LISTS.grammar(),
+        "(lam (fix1 $0 (lam (lam (if (empty? $0) 0 (+ 1 ($1 (tail $0))))))))",
+        "len",
+    )
+    expr = parse("(lam (INV $0))", {"INV": length})
+    deep, shallow = (tuple(range(150)),), (tuple(range(40)),)
+    module = agree(expr, parse_type("list(int) -> int"), grammar, [deep, shallow], tmp_path)
+    assert module.DEEP
+    with pytest.raises(module.RunFailed, match="depth limit reached"):
+        module.run(module.program, deep)
