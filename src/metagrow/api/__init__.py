@@ -32,7 +32,6 @@ from metagrow.api._model import (
     ModelError,
     model_of,
     predict_csv,
-    read_features,
     read_model,
 )
 from metagrow.api._solve import ENGINES, SolveReport, read_task, report, solve
@@ -43,6 +42,7 @@ from metagrow.api._stored import (
     stored_program,
     stored_programs,
 )
+from metagrow.domains.numeric._features import read_features
 
 __all__ = [
     "ENGINES",

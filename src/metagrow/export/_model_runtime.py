@@ -1,14 +1,14 @@
 """The part of an exported fitted model that is not its programs: rows in, scores and
-predictions out (as :meth:`metagrow.api.Model.predict` makes them), a CSV reader and the
-self-check.
+predictions out (as :meth:`metagrow.api.Model.predict` makes them), reading a CSV file
+(as ``metagrow predict`` does: the same function) and the self-check.
 
-This module imports only the standard library and numpy: :func:`model_to_python` copies
-the functions it needs into the module it writes.
+This module imports only the standard library, numpy and plain-Python metagrow modules:
+:func:`model_to_python` copies the functions it needs (and what they use) into the module
+it writes.
 """
 
 from __future__ import annotations
 
-import csv
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from metagrow.domains.numeric._features import read_features
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -75,37 +77,6 @@ def same(got: Any, expected: Any) -> bool:
     return type(got) is type(expected) and bool(got == expected)
 
 
-def read_csv(path: str, columns: Sequence[str]) -> FloatArray:
-    """The named columns of the CSV file ``path`` (a header row of names, then one row a
-    line), or ``ValueError`` with one line saying what is wrong."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            lines = [(n, row) for n, row in enumerate(csv.reader(handle), 1) if any(row)]
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise ValueError(f"{path}: cannot read it as a UTF-8 CSV file ({err})") from None
-    if not lines:
-        raise ValueError(f"{path}: empty file; expected a header row of column names")
-    header = [name.strip() for name in lines[0][1]]
-    missing = [c for c in columns if c not in header]
-    if missing:
-        raise ValueError(f"{path}: no column {missing[0]!r}; its columns are {', '.join(header)}")
-    where = [header.index(c) for c in columns]
-    X = np.empty((len(lines) - 1, len(columns)), dtype=np.float64)
-    for r, (n, row) in enumerate(lines[1:]):
-        if len(row) != len(header):
-            raise ValueError(
-                f"{path}, line {n}: {len(row)} cells, but the header has {len(header)}"
-            )
-        for j, i in enumerate(where):
-            try:
-                X[r, j] = float(row[i])
-            except ValueError:
-                raise ValueError(
-                    f"{path}, line {n}, column {columns[j]!r}: {row[i][:40]!r} is not a number"
-                ) from None
-    return X
-
-
 def main(
     predict: Callable[[Any], list[Any]],
     columns: Sequence[str],
@@ -116,7 +87,7 @@ def main(
     one. ``python THIS.py FILE.csv``: print one prediction a row of the file."""
     if len(sys.argv) > 1:
         try:
-            X = read_csv(sys.argv[1], columns)
+            X = read_features(sys.argv[1], columns)
         except ValueError as err:
             print(err, file=sys.stderr)
             return 2
