@@ -4,7 +4,6 @@ the interpreter: for random well-typed programs of the lists and numeric domains
 from __future__ import annotations
 
 import ast
-import importlib.util
 import random
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from strategies import GRAMMAR, LIMITS, programs, values_of
 from metagrow.domains.numeric import REAL, NumericDomain
 from metagrow.export import to_python
 from metagrow.lang import FAIL, Expr, Grammar, Limits, Program, Type, arrow, sample_program
+from metagrow.testing import exported_outcome, load_exported
 
 NUMERIC = NumericDomain()
 _LOADED: dict[str, ModuleType] = {}
@@ -39,21 +39,9 @@ def exported(expr: Expr, request: Type, grammar: Grammar, limits: Limits) -> Mod
         )
     }
     assert imported <= set(sys.stdlib_module_names) | {"numpy"}, imported
-    path = _DIR / f"exported_{len(_LOADED)}.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_exported(source, _DIR, f"exported_{len(_LOADED)}")
     _LOADED[source] = module
     return module
-
-
-def outcome(module: ModuleType, args: tuple[object, ...]) -> object:
-    try:
-        return module.run(module.program, args)
-    except module.RunFailed:
-        return FAIL
 
 
 @settings(max_examples=300, deadline=None)
@@ -65,7 +53,7 @@ def test_lists_programs_run_alike(drawn: tuple[Type, Expr], data: st.DataObject)
     for _ in range(3):
         args = tuple(data.draw(values_of(t)) for t in request.arguments())
         want = program.run(args, LIMITS)
-        assert outcome(module, args) == want, (str(expr), args, program.last_error)
+        assert exported_outcome(module, args) == want, (str(expr), args, program.last_error)
 
 
 @st.composite
@@ -98,7 +86,7 @@ def test_numeric_programs_run_alike(drawn: tuple[Expr, int], data: st.DataObject
     for _ in range(3):
         args = tuple(data.draw(reals) for _ in range(arity))
         want = program.run(args, limits)
-        got = outcome(module, args)
+        got = exported_outcome(module, args)
         assert got == want or (
             got is not FAIL and want is not FAIL and got != got and want != want
         ), (

@@ -18,6 +18,7 @@ from metagrow.testing._engine_checks import (
     check_engine_respects_budget,
     check_engine_yields_well_typed_solutions,
 )
+from metagrow.testing._exported import exported_outcome, load_exported
 from metagrow.testing._guide_checks import (
     check_guide,
     check_guide_is_deterministic,
@@ -42,5 +43,7 @@ __all__ = [
     "check_guide",
     "check_guide_is_deterministic",
     "check_guide_specs_rebuild_the_grammar",
+    "exported_outcome",
+    "load_exported",
     "timed",
 ]

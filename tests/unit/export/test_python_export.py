@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
@@ -25,25 +24,13 @@ from metagrow.lang import (
     parse,
     parse_type,
 )
+from metagrow.testing import exported_outcome, load_exported
 
 LISTS = ListsDomain()
 
 
 def load(source: str, tmp_path: Path) -> ModuleType:
-    path = tmp_path / f"exported_{abs(hash(source))}.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def outcome(module: ModuleType, args: tuple[object, ...]) -> object:
-    try:
-        return module.run(module.program, args)
-    except module.RunFailed:
-        return FAIL
+    return load_exported(source, tmp_path, f"exported_{abs(hash(source))}")
 
 
 def with_invention(grammar: Grammar, body: str, name: str) -> tuple[Grammar, Invented]:
@@ -59,7 +46,7 @@ def agree(
     module = load(to_python(expr, request, grammar, LISTS.limits()), tmp_path)
     program = Program(expr, grammar.primitives)
     for args in inputs:
-        assert outcome(module, args) == program.run(args, LISTS.limits()), args
+        assert exported_outcome(module, args) == program.run(args, LISTS.limits()), args
     return module
 
 
@@ -79,7 +66,7 @@ def test_limits_fail_the_same_runs(tmp_path: Path) -> None:
     length = parse("(lam (fix1 $0 (lam (lam (if (empty? $0) 0 (+ 1 ($1 (tail $0))))))))")
     deep, shallow = (tuple(range(150)),), (tuple(range(40)),)
     module = agree(length, request, LISTS.grammar(), [deep, shallow], tmp_path)
-    assert outcome(module, shallow) == 40
+    assert exported_outcome(module, shallow) == 40
     with pytest.raises(module.RunFailed, match="depth limit reached"):
         module.run(module.program, deep)
     many = parse("(lam (length (map (lam (range (* 5 (* 5 (* 5 (* 5 5)))))) $0)))")
@@ -89,7 +76,7 @@ def test_limits_fail_the_same_runs(tmp_path: Path) -> None:
         module.run(module.program, hundred)
     endless = parse("(lam (fix1 $0 (lam (lam ($1 $0)))))")
     module = agree(endless, request, LISTS.grammar(), [((1,),)], tmp_path)
-    assert outcome(module, ((1,),)) is FAIL
+    assert exported_outcome(module, ((1,),)) is FAIL
 
 
 def test_a_failing_primitive_fails_with_its_own_message(tmp_path: Path) -> None:
