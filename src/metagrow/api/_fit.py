@@ -14,12 +14,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, final
+from typing import TYPE_CHECKING, final
 
 import numpy as np
 
 from metagrow.api._expression import expression_text
 from metagrow.domains.numeric import Kind, Table, TableError, read_csv
+from metagrow.domains.numeric._features import class_index
 from metagrow.fit import FittedProgram, Loss, constant_fit, fit_table
 from metagrow.lang import Grammar
 from metagrow.search import SELECTIONS, MinimiseStatus, Selection
@@ -370,7 +371,7 @@ def _report(
     if table.kind == "regression":
         score = _r2(scores[:, 0], table.y)
     else:
-        predicted = _classes(scores)
+        predicted = class_index(scores)
         truth = np.searchsorted(np.unique(table.y), table.y)
         score = float(np.mean(predicted == truth))
     return FitReport(
@@ -398,11 +399,3 @@ def _r2(predicted: FloatArray, y: FloatArray) -> float:
     if total == 0.0:
         return 1.0 if residual == 0.0 else 0.0
     return 1.0 - residual / total
-
-
-def _classes(scores: FloatArray) -> Any:
-    """The class index each row's scores pick: the logit's sign for one column, else the
-    highest score (a program failing on a row never wins it)."""
-    if scores.shape[1] == 1:
-        return (scores[:, 0] > 0).astype(np.int64)
-    return np.argmax(np.where(np.isfinite(scores), scores, -np.inf), axis=1)

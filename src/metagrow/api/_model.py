@@ -12,7 +12,7 @@ from typing import Any, final
 import numpy as np
 
 from metagrow.api._fit import MODEL_FORMAT, MODEL_VERSION
-from metagrow.domains.numeric._features import read_features
+from metagrow.domains.numeric._features import class_index, read_features
 from metagrow.domains.numeric._vector import FloatArray, NotNumeric
 from metagrow.fit import FittedProgram
 from metagrow.lang import ProgramParseError
@@ -40,11 +40,7 @@ class Model:
         scores = np.column_stack([p.predict(X) for p in self.programs])
         if self.kind == "regression":
             return [float(v) for v in scores[:, 0]]
-        if scores.shape[1] == 1:
-            picked = (np.nan_to_num(scores[:, 0], nan=0.0) > 0).astype(np.int64)
-        else:
-            picked = np.argmax(np.where(np.isfinite(scores), scores, -np.inf), axis=1)
-        return [self.classes[int(i)] for i in picked]
+        return [self.classes[int(i)] for i in class_index(scores)]
 
 
 def model_of(data: object, where: str = "model") -> Model:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from metagrow.domains.numeric._features import read_features
+from metagrow.domains.numeric._features import class_index, read_features
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -61,11 +61,7 @@ def pick(scores: FloatArray, kind: str, classes: Sequence[Any]) -> list[Any]:
     nan or inf never wins)."""
     if kind == "regression":
         return [float(v) for v in scores[:, 0]]
-    if scores.shape[1] == 1:
-        picked = (np.nan_to_num(scores[:, 0], nan=0.0) > 0).astype(np.int64)
-    else:
-        picked = np.argmax(np.where(np.isfinite(scores), scores, -np.inf), axis=1)
-    return [classes[int(i)] for i in picked]
+    return [classes[int(i)] for i in class_index(scores)]
 
 
 def same(got: Any, expected: Any) -> bool:
