@@ -92,7 +92,8 @@ class Generator:
         """A ``def`` of no arguments giving ``body``'s value (charging no step itself)."""
         block = _Block(self, 0)
         value = self.value(body, block)
-        return _def(name, "", doc, block.body(value))
+        counts = ["global _steps"] if block.steps or block.items else []
+        return _def(name, "", doc, [*counts, *block.body(value)])
 
     def lam(self, e: Lam, outer: int, name: str = "", doc: str = "") -> str:
         """A lambda as a ``def`` counting its call as a step (and a level of depth)."""

@@ -113,3 +113,16 @@ def test_recursion_inside_an_invention_counts_depth(tmp_path: Path) -> None:
     assert module.DEEP
     with pytest.raises(module.RunFailed, match="depth limit reached"):
         module.run(module.program, deep)
+
+
+def test_a_program_of_no_arguments_and_a_constant_invention_count_their_steps(
+    tmp_path: Path,
+) -> None:
+    grammar, pair = with_invention(LISTS.grammar(), "(cons 1 (cons 2 empty))", "pair")
+    expr = parse("(lam (append INV $0))", {"INV": pair})
+    request = parse_type("list(int) -> list(int)")
+    module = agree(expr, request, grammar, [((3,),), ((),)], tmp_path)
+    assert exported_outcome(module, ((3,),)) == (1, 2, 3)
+    constant = parse("(map (lam (+ $0 1)) (cons 4 empty))")
+    module = agree(constant, parse_type("list(int)"), grammar, [()], tmp_path)
+    assert exported_outcome(module, ()) == (5,)
