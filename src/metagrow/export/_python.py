@@ -12,6 +12,8 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from types import FunctionType
 from typing import final
 
 from metagrow.export._errors import ExportError
@@ -40,15 +42,49 @@ _SET_BY_EXPORT = frozenset({"STEPS", "DEPTH", "SECONDS", "SIZE"})
 _INDENT = "    "
 
 
+_CODECS: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    "grid": ("metagrow.domains.grids._domain", ("decode_grid", "encode_grid")),
+    "color": ("metagrow.domains.grids._domain", ("decode_color",)),
+}
+"""A domain's own value types: the module whose ``decode_<name>`` (and ``encode_<name>``,
+when the value is not its own JSON form) the exported module copies to read (and write)
+them, as the domain's ``decode`` and ``encode`` do."""
+
+
 def type_tree(t: Type) -> tuple[object, ...]:
     """``t`` as the exported module writes types: ``("list", ("int",))``."""
-    if t in (INT, BOOL, TCon("real")):
+    if t in (INT, BOOL, TCon("real")) or (isinstance(t, TCon) and not t.args and t.name in _CODECS):
         return (str(t),)
     if isinstance(t, TCon) and t.name == "list" and len(t.args) == 1:
         return ("list", type_tree(t.args[0]))
     if t.is_polymorphic():
         raise ExportError(f"the type {t} has type variables: give a concrete type")
     raise ExportError(f"values of type {t} have no plain-Python form in an export yet")
+
+
+def codecs(t: Type) -> tuple[tuple[str, str], ...]:
+    """The (module, function) definitions that read and write the domain types in ``t``."""
+    return tuple(
+        (module, name)
+        for constructor in sorted(set(t.constructors()) & set(_CODECS))
+        for module, names in [_CODECS[constructor]]
+        for name in names
+    )
+
+
+def value_of(p: Primitive) -> tuple[str, str]:
+    """The module and name of the top-level function behind primitive ``p``;
+    ``ExportError`` with one line saying why there is none."""
+    fn = p.value
+    module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
+    if module and qualname.isidentifier():
+        return module, qualname
+    if p.fallback or (callable(fn) and not isinstance(fn, (FunctionType, partial))):
+        raise ExportError(f"primitive {p.name!r} is fitted to one task and has no export form yet")
+    raise ExportError(
+        f"primitive {p.name!r} has no plain-Python form "
+        "(its function is not a top-level function of a module)"
+    )
 
 
 def to_python(
@@ -68,9 +104,15 @@ def to_python(
     its type has no plain-Python form."""
     if any(isinstance(n, Hole) for n in _nodes(expr)):
         raise ExportError("the program has holes")
+    for n in _nodes(expr):
+        p = grammar.primitives.get(n.name) if isinstance(n, Prim) else None
+        if p is not None and p.arity:
+            value_of(p)
     arguments = tuple(type_tree(t) for t in request.arguments())
     returns = type_tree(request.returns())
     gen = _Generator(grammar, _may_recurse(expr, grammar, limits))
+    for module, name in codecs(request):
+        gen.runtime.add(module, name)
     doc = "The program's value; its arguments are applied one at a time."
     body = gen.function("program", (), expr, 0, doc)
     header = _Header(request, grammar.show(expr), limits, title, domain, arguments, returns)
