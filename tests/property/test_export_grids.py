@@ -1,6 +1,7 @@
 """A grid program exported to Python gives the same outputs, and fails on the same inputs,
-as the interpreter (random well-typed programs of the grids domain on ARC training grids),
-and takes and returns the task-file JSON form as ``GridsDomain`` reads and writes it."""
+as the interpreter (random well-typed programs of the grids domain on ARC training grids;
+rules fitted to one task, written as their tables), and takes and returns the task-file
+JSON form as ``GridsDomain`` reads and writes it."""
 
 from __future__ import annotations
 
@@ -19,16 +20,15 @@ from hypothesis import strategies as st
 
 from metagrow import solve
 from metagrow.domains.grids import COLOR, GRID, LGRID, GridsDomain, load_arc_split
+from metagrow.domains.grids._domain import TaskRule
 from metagrow.export import ExportError, export_python, task_examples, to_python, type_tree
 from metagrow.lang import (
     FAIL,
     INT,
-    Example,
     Expr,
     Limits,
     Primitive,
     Program,
-    Task,
     Type,
     arrow,
     parse,
@@ -72,6 +72,7 @@ def load(source: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # a dataclass looks its module up when it is made
     spec.loader.exec_module(module)
     _LOADED[source] = module
     return module
@@ -156,34 +157,59 @@ def test_predict_reads_and_writes_task_json() -> None:
     assert objects.predict([[1, 0, 2]]) == [[[1, 0, 0]], [[0, 0, 2]]]
 
 
-def test_a_fitted_primitive_is_refused_with_one_line() -> None:
-    task = Task(
-        "swap",
-        arrow(GRID, GRID),
-        (Example((GRIDS.decode([[1, 2], [2, 1]], GRID),), GRIDS.decode([[2, 1], [1, 2]], GRID)),),
-        (Example((GRIDS.decode([[2, 2], [1, 1]], GRID),), GRIDS.decode([[1, 1], [2, 2]], GRID)),),
-    )
+FITTED = {
+    "0d3d703e": "rule_cell",
+    "08ed6ac7": "rule_object_order",
+    "178fcbfb": "rule_features2",
+    "025d127b": "rule_tree",
+    "00d62c1b": "rule_objects1",
+    "0520fde7": "stack_lines",
+    "0b148d64": "select_color_window_min_cells",
+    "05269061": "repair_period",
+    "017c7c7b": "extend_period",
+    "0ca9ddb6": "stamp1",
+    "1fad071e": "classify_least_color",
+}
+"""ARC-AGI-1 training tasks and a rule their task grammar fits, one of each kind."""
+
+
+@pytest.mark.parametrize("name", FITTED)
+def test_a_fitted_rule_is_exported_as_its_table(name: str) -> None:
+    task = next(t for t in TRAINING if t.name == name)
     grammar = GRIDS.task_grammar(task, GRAMMAR)
-    fitted = [p for p in grammar.primitives.values() if p.name not in GRAMMAR.primitives]
-    assert fitted, "the task grammar fits a rule to this task"
-    expr = parse(f"(lambda ({fitted[0].name} $0))")
-    with pytest.raises(ExportError, match="is fitted to one task and has no export form yet"):
-        to_python(expr, arrow(GRID, GRID), grammar, LIMITS)
-    lam = Primitive("twice", arrow(GRID, GRID), lambda g: g)
+    assert FITTED[name] in grammar.primitives
+    expr = parse(f"(lam ({FITTED[name]} $0))")
+    source = to_python(expr, arrow(GRID, GRID), grammar, LIMITS)
+    assert f"\nfitted_{FITTED[name]} = TaskRule(" in source
+    module = load(source)
+    program = Program(expr, grammar.primitives)
+    for ex in (*task.train, *task.test):
+        want = program.run(ex.inputs, LIMITS)
+        try:
+            got = module.predict(GRIDS.encode(ex.inputs[0], GRID))
+        except ValueError:
+            got = FAIL
+        assert got == (FAIL if want is FAIL else GRIDS.encode(want, GRID))
+
+
+def test_a_rule_without_a_written_form_is_refused_with_one_line() -> None:
+    fitted = Primitive("rule_odd", arrow(GRID, GRID), TaskRule(lambda g: g), fallback=True)
+    grammar = GRAMMAR.with_primitive(fitted, 0.0)
+    with pytest.raises(ExportError, match="'rule_odd' is fitted to one task and has no export"):
+        to_python(parse("(lam (rule_odd $0))"), arrow(GRID, GRID), grammar, LIMITS)
+    plain = Primitive("same", arrow(GRID, GRID), lambda g: g)
     with pytest.raises(ExportError, match="not a top-level function"):
         to_python(
-            parse("(lambda (twice $0))"),
-            arrow(GRID, GRID),
-            grammar.with_primitive(lam, 0.0),
-            LIMITS,
+            parse("(lam (same $0))"), arrow(GRID, GRID), GRAMMAR.with_primitive(plain, 0.0), LIMITS
         )
 
 
-SOLVED = ("1cf80156", "1e0a9b12", "007bbfb7")
-"""ARC-AGI-1 training tasks that search solves in a second with the base primitives."""
+SOLVED = ("1cf80156", "1e0a9b12", "007bbfb7", "0d3d703e", "0ca9ddb6")
+"""ARC-AGI-1 training tasks that search solves in a second: three with the base
+primitives, two with a rule fitted to the task (``rule_cell``, ``stamp1``)."""
 
 
-@pytest.mark.parametrize("name", SOLVED[:3])
+@pytest.mark.parametrize("name", SOLVED)
 def test_a_solved_arc_task_exports_and_checks_itself(name: str, tmp_path: Path) -> None:
     task = next(t for t in TRAINING if t.name == name)
     report = solve(task, GRIDS, budget=2.0, guide=False)
@@ -192,7 +218,7 @@ def test_a_solved_arc_task_exports_and_checks_itself(name: str, tmp_path: Path) 
         report.result.program,
         task.request,
         GRIDS,
-        GRAMMAR,
+        GRIDS.task_grammar(task, GRAMMAR),
         examples=task_examples(task, GRIDS),
         title=f"ARC {name}",
     )

@@ -16,6 +16,7 @@ from functools import partial
 from types import FunctionType
 from typing import final
 
+from metagrow.export._data import data_source
 from metagrow.export._errors import ExportError
 from metagrow.export._source import Collector
 from metagrow.lang import (
@@ -79,12 +80,27 @@ def value_of(p: Primitive) -> tuple[str, str]:
     module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
     if module and qualname.isidentifier():
         return module, qualname
-    if p.fallback or (callable(fn) and not isinstance(fn, (FunctionType, partial))):
-        raise ExportError(f"primitive {p.name!r} is fitted to one task and has no export form yet")
     raise ExportError(
         f"primitive {p.name!r} has no plain-Python form "
         "(its function is not a top-level function of a module)"
     )
+
+
+def runtime_name(runtime: Collector, p: Primitive) -> str:
+    """The name the exported module calls primitive ``p`` by: its top-level function,
+    copied, or (for a rule fitted to one task: an instance of a top-level class) a
+    module-level ``fitted_<name> = Class(<its table as data>)``."""
+    fn = p.value
+    if isinstance(fn, (FunctionType, partial)) or not callable(fn) or hasattr(fn, "__qualname__"):
+        return runtime.add(*value_of(p))
+    name = "fitted_" + re.sub(r"\W", "_", p.name)
+    try:
+        text = data_source(runtime, fn)
+    except ExportError as err:
+        raise ExportError(
+            f"primitive {p.name!r} is fitted to one task and has no export form yet ({err})"
+        ) from None
+    return runtime.define(name, f"{name} = {text}")
 
 
 def to_python(
@@ -104,10 +120,6 @@ def to_python(
     its type has no plain-Python form."""
     if any(isinstance(n, Hole) for n in _nodes(expr)):
         raise ExportError("the program has holes")
-    for n in _nodes(expr):
-        p = grammar.primitives.get(n.name) if isinstance(n, Prim) else None
-        if p is not None and p.arity:
-            value_of(p)
     arguments = tuple(type_tree(t) for t in request.arguments())
     returns = type_tree(request.returns())
     gen = _Generator(grammar, _may_recurse(expr, grammar, limits))
@@ -262,14 +274,7 @@ class _Generator:
             raise ExportError(f"unknown primitive {name!r}") from None
 
     def function_of(self, p: Primitive) -> str:
-        fn = p.value
-        module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
-        if not module or not qualname.isidentifier() or "<" in qualname:
-            raise ExportError(
-                f"primitive {p.name!r} has no plain-Python form "
-                "(its function is not a top-level function of a module)"
-            )
-        return self.runtime.add(module, qualname)
+        return runtime_name(self.runtime, p)
 
     def wrapper(self, p: Primitive) -> str:
         known = self.wrapper_names.get(p.name)

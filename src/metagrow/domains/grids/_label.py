@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-Mask = npt.NDArray[np.bool_]
+CellMask = npt.NDArray[np.bool_]
 Labels = npt.NDArray[np.int32]
 
 SIDES = ((-1, 0), (1, 0), (0, -1), (0, 1))
@@ -22,7 +22,7 @@ CORNERS = ((-1, -1), (-1, 1), (1, -1), (1, 1))
 
 
 def label_components(
-    mask: Mask, diagonal: bool = False, colors: npt.NDArray[np.uint8] | None = None
+    mask: CellMask, diagonal: bool = False, colors: npt.NDArray[np.uint8] | None = None
 ) -> tuple[Labels, int]:
     """Components of ``mask`` (cells joined by sides, or also corners when ``diagonal``;
     only cells of one colour when ``colors`` are given) numbered 1, 2, ... in reading
@@ -54,11 +54,11 @@ def label_components(
     return labels, len(firsts)
 
 
-def with_holes_filled(mask: Mask) -> Mask:
+def with_holes_filled(mask: CellMask) -> CellMask:
     """``mask`` with the cells outside it that cannot reach the edge through cells
     outside it (by sides) added, as ``ndimage.binary_fill_holes`` does."""
     outside, _ = label_components(~mask)
     edge = np.concatenate([outside[0], outside[-1], outside[:, 0], outside[:, -1]])
     reaches = np.isin(outside, edge[edge > 0])
-    filled: Mask = mask | ~reaches
+    filled: CellMask = mask | ~reaches
     return filled
