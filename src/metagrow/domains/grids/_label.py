@@ -30,28 +30,35 @@ def label_components(
     h, w = mask.shape
     big = h * w
     offsets = (*SIDES, *CORNERS) if diagonal else SIDES
-    current = np.where(mask, np.arange(big, dtype=np.int64).reshape(h, w), big)
-    joined = None
+    index = np.arange(big, dtype=np.int64).reshape(h, w)
+    joined: list[npt.NDArray[np.bool_]] | None = None
     if colors is not None:
         padded_colors = np.pad(colors.astype(np.int16), 1, constant_values=-1)
         joined = [
             padded_colors[1 + dr : 1 + dr + h, 1 + dc : 1 + dc + w] == colors for dr, dc in offsets
         ]
+    # Start each cell at the first cell of its run along the row: one round fewer per cell.
+    starts = mask.copy()
+    starts[:, 1:] &= ~(mask[:, :-1] if joined is None else mask[:, :-1] & joined[2][:, 1:])
+    current = np.maximum.accumulate(np.where(starts, index, 0), axis=1)
+    current[~mask] = big
+    padded = np.full((h + 2, w + 2), big, dtype=np.int64)
     while True:
-        padded = np.pad(current, 1, constant_values=big)
+        padded[1:-1, 1:-1] = current
         low = current.copy()
         for i, (dr, dc) in enumerate(offsets):
             near = padded[1 + dr : 1 + dr + h, 1 + dc : 1 + dc + w]
             np.minimum(low, near if joined is None else np.where(joined[i], near, big), out=low)
-        low = np.where(mask, low, big)
+        low[~mask] = big
         low = np.minimum(low, np.append(low.ravel(), big)[low])
         if np.array_equal(low, current):
             break
         current = low
-    firsts = np.unique(current[mask])
-    labels = np.zeros((h, w), dtype=np.int32)
-    labels[mask] = np.searchsorted(firsts, current[mask]) + 1
-    return labels, len(firsts)
+    roots = np.flatnonzero(current.ravel() == index.ravel())
+    number = np.zeros(big + 1, dtype=np.int32)
+    number[roots] = np.arange(1, len(roots) + 1, dtype=np.int32)
+    labels: Labels = number[current]
+    return labels, len(roots)
 
 
 def with_holes_filled(mask: CellMask) -> CellMask:
