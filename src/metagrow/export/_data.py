@@ -56,7 +56,8 @@ def data_source(runtime: Collector, value: object) -> str:
             raise ExportError(f"it holds the global {reduced}, which has no written form")
         rebuild, args = reduced[0], reduced[1]
         module, qualname = getattr(rebuild, "__module__", ""), getattr(rebuild, "__qualname__", "")
-        return f"{_named(runtime, module, qualname)}{data_source(runtime, tuple(args))}"
+        written = ", ".join(data_source(runtime, a) for a in args)
+        return f"{_named(runtime, module, qualname)}({written})"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         cls = type(value)
         fields = [
