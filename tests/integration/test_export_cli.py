@@ -81,6 +81,7 @@ def test_exported_numeric_and_recursive_programs_answer_as_run_does(tmp_path: Pa
             "(lam (fix1 $0 (lam (lam (if (empty? $0) 0 (+ 1 ($1 (tail $0))))))))",
             ["[4, 5, 6]"],
         ),
+        ("grids", "(lam (objects (overlay (flip_h $0) $0)))", ["[[1, 0, 2], [0, 0, 3]]"]),
     ]
     for domain, program, inputs in cases:
         out = tmp_path / f"{domain}.py"
@@ -106,7 +107,10 @@ def test_exported_numeric_and_recursive_programs_answer_as_run_does(tmp_path: Pa
         (["--model", "no-such-model.json"], "no such file"),
         (["--program", "(lam (+ $0 1))", "--type", "list(int) -> int"], "not --type"),
         (["--program", "(lam (map"], "program ends before a closing ')'"),
-        (["--program", "(lam $0)", "--type", "grid -> grid"], "no plain-Python form"),
+        (
+            ["--program", "(lam $0)", "--type", "digit -> digit", "--domain", "digits"],
+            "no plain-Python form",
+        ),
         (["--program", "(lam $0)", "--examples", "missing.json"], "cannot export"),
     ],
 )

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import final
 
 from metagrow.export._errors import ExportError
+from metagrow.export._primitives import is_function, runtime_name, value_of
 from metagrow.export._source import Collector
 from metagrow.lang import (
     BOOL,
@@ -161,7 +162,10 @@ class Generator:
         return f
 
     def call(self, p: Primitive, args: list[str], block: _Block) -> str:
-        text = self.runtime.inline(*self.function_of(p), args)
+        if is_function(p):
+            text = self.runtime.inline(*value_of(p), args)
+        else:
+            text = f"{runtime_name(self.runtime, p)}({', '.join(args)})"
         returns = p.type.returns()
         if p.lazy or returns in _SCALARS:
             return block.bind(text)
@@ -187,8 +191,7 @@ class Generator:
         time (counted when the last one comes, as a call)."""
         if p.arity == 0:
             return _literal(p)
-        module, name = self.function_of(p)
-        fn = self.runtime.add(module, name)
+        fn = runtime_name(self.runtime, p)
         params = [f"a{i}" for i in range(p.arity)]
         passed = [f"lambda {a}={a}: {a}" if p.lazy else a for a in params]
         text = f"_counted({fn}, {', '.join(passed)})"
@@ -202,16 +205,6 @@ class Generator:
             return self.grammar.primitives[name]
         except KeyError:
             raise ExportError(f"unknown primitive {name!r}") from None
-
-    def function_of(self, p: Primitive) -> tuple[str, str]:
-        fn = p.value
-        module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
-        if not module or not qualname.isidentifier():
-            raise ExportError(
-                f"primitive {p.name!r} has no plain-Python form "
-                "(its function is not a top-level function of a module)"
-            )
-        return module, qualname
 
     def invention(self, e: Invented, block: _Block) -> str:
         known = self.invention_name(e)

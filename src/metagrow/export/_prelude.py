@@ -4,7 +4,11 @@ conversion, ``predict`` and the self-check.
 This module imports only the standard library: ``metagrow export --to python`` copies it
 whole into the exported module (with :mod:`metagrow.lang._guard`), after which the
 exported code sets ``STEPS``, ``DEPTH``, ``SECONDS`` and ``SIZE`` to the domain's limits.
-A type is written as a tree of tuples: ``("int",)``, ``("list", ("int",))``.
+A type is written as a tree of tuples: ``("int",)``, ``("list", ("int",))``. A domain's own
+type (``("grid",)``) is read by the function ``decode_<name>`` and written by
+``encode_<name>`` that the export copies from the domain into the module (see
+``metagrow.export._python.codecs``); without an ``encode_<name>`` the value is its own
+JSON form.
 """
 
 from __future__ import annotations
@@ -137,7 +141,10 @@ def decode(value: Any, t: TypeTree) -> Any:
         if t[1][0] == "int" and all(type(v) is int for v in value):
             return tuple(value)  # the common case, checked at once
         return tuple(decode(v, t[1]) for v in value)
-    raise ValueError(f"values of type {name} cannot be read")
+    reader = _codec("decode", name)
+    if reader is None:
+        raise ValueError(f"values of type {name} cannot be read")
+    return reader(value)
 
 
 def encode(value: Any, t: TypeTree) -> Any:
@@ -149,7 +156,16 @@ def encode(value: Any, t: TypeTree) -> Any:
         return [encode(v, t[1]) for v in value]
     if name == "real" and not isinstance(value, bool):
         return float(value)
-    return value
+    writer = _codec("encode", name)
+    return value if writer is None else writer(value)
+
+
+def _codec(kind: str, name: str) -> Callable[[Any], Any] | None:
+    """The exported module's own ``decode_<name>`` or ``encode_<name>``, if it has one."""
+    if name in ("bool", "int", "real", "list"):
+        return None
+    found: Callable[[Any], Any] | None = globals().get(f"{kind}_{name}")
+    return found
 
 
 def predict_one(

@@ -15,6 +15,7 @@ from typing import final
 
 from metagrow.export._codegen import INDENT, Generator, doc_text
 from metagrow.export._errors import ExportError
+from metagrow.export._primitives import codecs, has_codec
 from metagrow.export._source import Collector
 from metagrow.lang import (
     BOOL,
@@ -37,7 +38,7 @@ _SET_BY_EXPORT = ("STEPS", "DEEP")
 
 def type_tree(t: Type) -> tuple[object, ...]:
     """``t`` as the exported module writes types: ``("list", ("int",))``."""
-    if t in (INT, BOOL, TCon("real")):
+    if t in (INT, BOOL, TCon("real")) or has_codec(t):
         return (str(t),)
     if isinstance(t, TCon) and t.name == "list" and len(t.args) == 1:
         return ("list", type_tree(t.args[0]))
@@ -66,6 +67,8 @@ def to_python(
     arguments = tuple(type_tree(t) for t in request.arguments())
     returns = type_tree(request.returns())
     gen = Generator(grammar, _may_recurse(expr, grammar, limits))
+    for module, name in codecs(request):
+        gen.runtime.add(module, name)
     doc = "The program's value; its arguments are applied one at a time."
     body = gen.function("program", expr, doc)
     header = _Header(request, grammar.show(expr), limits, title, domain, arguments, returns)

@@ -21,6 +21,7 @@ from typing import final
 from metagrow.export._errors import ExportError
 
 _ALLOWED = frozenset(sys.stdlib_module_names) | {"numpy"}
+_DEFINED = "<defined by the export>"
 
 
 @final
@@ -97,6 +98,15 @@ class _Substitute(ast.NodeTransformer):
         return node if found is None else copy.deepcopy(found)
 
 
+def _text(source: str, stmt: ast.stmt) -> str:
+    """The statement's source, with its decorators (``@dataclass`` makes the class)."""
+    decorators = getattr(stmt, "decorator_list", [])
+    if not decorators:
+        return ast.get_source_segment(source, stmt) or ""
+    lines = source.splitlines()[decorators[0].lineno - 1 : stmt.end_lineno]
+    return "\n".join(line[stmt.col_offset :] for line in lines)
+
+
 def _uses(stmt: ast.stmt) -> set[str]:
     return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
 
@@ -129,7 +139,16 @@ class Collector:
         owner = self._names.setdefault(name, module)
         if owner != module:
             raise ExportError(f"{name} is defined in both {owner} and {module}")
-        self._done[key] = ast.get_source_segment(found.source, stmt) or ""
+        self._done[key] = _text(found.source, stmt)
+        return name
+
+    def define(self, name: str, text: str) -> str:
+        """Add ``text``, a statement binding ``name`` to a value built from copied
+        definitions; such statements come after every copied definition."""
+        owner = self._names.setdefault(name, _DEFINED)
+        if owner != _DEFINED:
+            raise ExportError(f"{name} is defined in both {owner} and the export")
+        self._done[(_DEFINED, len(self._done))] = text
         return name
 
     def inline(self, module: str, name: str, args: list[str]) -> str:
@@ -184,7 +203,7 @@ class Collector:
     def definitions(self) -> list[str]:
         """The copied definitions: each module's in its own order (which runs, as the
         module itself does), a module after those it imports from."""
-        rank: dict[str, int] = {}
+        rank: dict[str, int] = {_DEFINED: len(self._done)}
         for module, _ in self._done:
             rank.setdefault(module, len(rank))
         return [self._done[k] for k in sorted(self._done, key=lambda k: (rank[k[0]], k[1]))]

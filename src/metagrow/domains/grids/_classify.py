@@ -16,8 +16,8 @@ from typing import final
 
 import numpy as np
 
-from metagrow.domains.grids import _objects as ob
 from metagrow.domains.grids._grid import Grid
+from metagrow.domains.grids._objects import blobs, objects, objects8
 from metagrow.domains.grids._transforms import background, bounding_box
 
 
@@ -67,9 +67,9 @@ def _shape(g: Grid) -> bytes:
 Property = Callable[[Grid], Hashable]
 PROPERTIES: tuple[tuple[str, Property], ...] = (
     ("colors", _colors),
-    ("objects", lambda g: len(ob.objects(g))),
-    ("objects8", lambda g: len(ob.objects8(g))),
-    ("blobs", lambda g: len(ob.blobs(g))),
+    ("objects", lambda g: len(objects(g))),
+    ("objects8", lambda g: len(objects8(g))),
+    ("blobs", lambda g: len(blobs(g))),
     ("main_color", _main),
     ("least_color", _least),
     ("symmetry", _symmetries),

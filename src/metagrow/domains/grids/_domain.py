@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import final
 
 import numpy as np
@@ -53,7 +54,10 @@ _WEIGHTS = {
 
 
 def decode_grid(value: JSON) -> Grid:
-    """A grid from JSON rows; raises :class:`ValueDecodeError` saying what is wrong."""
+    """A grid from JSON rows; raises :class:`ValueDecodeError` saying what is wrong.
+
+    This and the other codecs below are top-level functions of numpy and the standard
+    library: an exported program copies them to read and write its values."""
     if not isinstance(value, list) or not value:
         raise ValueDecodeError("expected a grid: a non-empty list of rows")
     width = None
@@ -73,14 +77,32 @@ def decode_grid(value: JSON) -> Grid:
     return Grid(np.array(value, dtype=np.uint8))
 
 
-def _total(rule: Callable[[Grid], Grid | None]) -> Callable[[Grid], Grid]:
-    def apply(g: Grid) -> Grid:
-        out = rule(g)
+def encode_grid(value: Grid) -> JSON:
+    """A grid as JSON: a list of rows of ints."""
+    return value.rows()
+
+
+def decode_color(value: JSON) -> int:
+    """A colour 0-9; raises :class:`ValueDecodeError` if it is not one."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 9:
+        raise ValueDecodeError(f"expected a colour 0-9, got {value!r}")
+    return value
+
+
+@final
+@dataclass(frozen=True, slots=True, eq=False)
+class TaskRule:
+    """A rule fitted to one task's examples, as a primitive: it fails on a grid it does
+    not know. Compared by identity, like the function it replaces; an export refuses it
+    (a fitted rule has no export form yet)."""
+
+    rule: Callable[[Grid], Grid | None]
+
+    def __call__(self, g: Grid) -> Grid:
+        out = self.rule(g)
         if out is None:
             raise ValueError("the rule does not know this grid")
         return out
-
-    return apply
 
 
 @final
@@ -132,27 +154,29 @@ class GridsDomain(Domain):
             or find_rule(pairs, tests)
         )
         if exact is not None:
-            return grammar.with_primitive(Primitive(exact.name, _G_G, _total(exact)), top)
+            return grammar.with_primitive(Primitive(exact.name, _G_G, TaskRule(exact)), top)
         by_objects = find_object_rule(pairs, tests, seconds / 2)
         if by_objects is not None and len(by_objects.columns) == 1:
-            return grammar.with_primitive(Primitive(by_objects.name, _G_G, _total(by_objects)), top)
+            return grammar.with_primitive(
+                Primitive(by_objects.name, _G_G, TaskRule(by_objects)), top
+            )
         stamp = find_stamp_rule(pairs, tests)
         if stamp is not None:
-            return grammar.with_primitive(Primitive(stamp.name, _G_G, _total(stamp)), top)
+            return grammar.with_primitive(Primitive(stamp.name, _G_G, TaskRule(stamp)), top)
         if by_objects is not None:
-            fitted = Primitive(by_objects.name, _G_G, _total(by_objects), fallback=True)
+            fitted = Primitive(by_objects.name, _G_G, TaskRule(by_objects), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE)
         by_class = find_class_rule(pairs, tests)
         if by_class is not None:
-            fitted = Primitive(by_class.name, _G_G, _total(by_class), fallback=True)
+            fitted = Primitive(by_class.name, _G_G, TaskRule(by_class), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE)
         subset = find_subset_rule(pairs, tests, seconds=min(_SUBSET_SECONDS, seconds / 2))
         if subset is not None:
-            fitted = Primitive(subset.name, _G_G, _total(subset), fallback=True)
+            fitted = Primitive(subset.name, _G_G, TaskRule(subset), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE)
         tree = fit_tree(pairs) if seconds >= _TREE_SECONDS else None
         if tree is not None:
-            tree_rule = Primitive("rule_tree", _G_G, tree, fallback=True)
+            tree_rule = Primitive("rule_tree", _G_G, TaskRule(tree), fallback=True)
             grammar = grammar.with_primitive(tree_rule, top + _TREE_WEIGHT)
         return grammar
 
@@ -204,9 +228,7 @@ class GridsDomain(Domain):
         if t == GRID:
             return decode_grid(value)
         if t == COLOR:
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 9:
-                raise ValueDecodeError(f"expected a colour 0-9, got {value!r}")
-            return value
+            return decode_color(value)
         if isinstance(t, TCon) and t.name == "list" and len(t.args) == 1:
             if not isinstance(value, list):
                 raise ValueDecodeError("expected a list")
@@ -215,7 +237,7 @@ class GridsDomain(Domain):
 
     def encode(self, value: object, t: Type) -> JSON:
         if isinstance(value, Grid):
-            return value.rows()
+            return encode_grid(value)
         if isinstance(value, tuple):
             return [
                 self.encode(v, t.args[0] if isinstance(t, TCon) and t.args else t) for v in value

@@ -12,6 +12,7 @@ and per-cell and neighbourhood rules with one mechanism.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import final
@@ -191,12 +192,13 @@ def _box(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
 
 
 def _shape(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
-    """A hash of the component's mask inside its bounding box."""
+    """A hash of the component's mask inside its bounding box (the same in every process,
+    so that a table of them can be written down)."""
     out = np.zeros(n, dtype=np.int64)
     for k in range(n):
         rows, cols = np.nonzero(labels == k)
         box = labels[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1] == k
-        out[k] = hash((box.shape, box.tobytes())) & 0xFFFFFF
+        out[k] = zlib.crc32(bytes(box.shape) + box.tobytes()) & 0xFFFFFF
     return out
 
 
@@ -224,6 +226,10 @@ class Family:
     """Whether outputs are kept relative to the cell: "stays as it was" rather than a
     colour, so that a rule learned on some colours applies to others."""
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """A family is known by its name (see :func:`family_named`)."""
+        return family_named, (self.name,)
+
 
 def _role(cells: Cells, offsets: Sequence[tuple[int, int]]) -> Keys:
     """Whether the cell is background, and for each neighbour whether it is background,
@@ -247,7 +253,7 @@ def _role_count(cells: Cells, offsets: Sequence[tuple[int, int]]) -> Keys:
     return _pack((own == bg).astype(np.int64), np.asarray(same), np.asarray(other))
 
 
-_SAME = 10
+SAME = 10
 """A relative rule's output code for "the cell keeps its colour"."""
 
 
@@ -283,6 +289,14 @@ FAMILIES: tuple[Family, ...] = (
 """Feature families from the simplest to the richest."""
 
 
+def family_named(name: str) -> Family:
+    """The feature family called ``name``."""
+    for family in FAMILIES:
+        if family.name == name:
+            return family
+    raise ValueError(f"no cell feature family is called {name!r}")
+
+
 @final
 @dataclass(frozen=True, slots=True)
 class CellRule:
@@ -303,7 +317,7 @@ class CellRule:
         if at is None:
             return None
         out = self.colors[at].reshape(g.shape)
-        return Grid(np.where(out == _SAME, g.cells, out).astype(np.uint8))
+        return Grid(np.where(out == SAME, g.cells, out).astype(np.uint8))
 
 
 def fit_rule(
@@ -331,7 +345,7 @@ def fit_rule(
 def _outputs(family: Family, x: Grid, y: Grid) -> npt.NDArray[np.uint8]:
     out = y.cells.ravel()
     if family.relative:
-        out = np.where(out == x.cells.ravel(), _SAME, out).astype(np.uint8)
+        out = np.where(out == x.cells.ravel(), SAME, out).astype(np.uint8)
     return out
 
 

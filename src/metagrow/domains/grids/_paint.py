@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy import ndimage
 
 from metagrow.domains.grids._grid import Cells, Grid
+from metagrow.domains.grids._label import with_holes_filled
 from metagrow.domains.grids._transforms import background, check_color
 
 
@@ -41,7 +41,7 @@ def holes(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     sides). A box less than 3 cells across has every cell on its edge, so no holes."""
     if min(mask.shape) < 3:
         return np.zeros_like(mask)
-    filled: npt.NDArray[np.bool_] = ndimage.binary_fill_holes(mask)
+    filled = with_holes_filled(mask)
     return filled & ~mask
 
 

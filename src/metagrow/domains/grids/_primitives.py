@@ -2,7 +2,9 @@
 
 Designed from the ARC-AGI-1 training split only: whole-grid transforms, objects as masks,
 counting, painting and a few neighbourhood rules. Colours are their own type so that
-colour arguments are filled only by colour constants and colour measures.
+colour arguments are filled only by colour constants and colour measures. Every value is
+a top-level function (here or in ``_transforms``, ``_objects``, ``_paint``) using numpy
+and the standard library only, so that ``metagrow export --to python`` can copy it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from metagrow.domains.grids import _objects as ob
 from metagrow.domains.grids import _paint as pt
 from metagrow.domains.grids import _transforms as tf
 from metagrow.domains.grids._grid import COLOR, GRID, LGRID, Grid
+from metagrow.domains.grids._transforms import background
 from metagrow.lang import BOOL, INT, Primitive, Type, arrow
 
 Thunk = Callable[[], object]
@@ -37,6 +40,30 @@ def _if(c: Thunk, t: Thunk, e: Thunk) -> object:
 def _ncolors(g: Grid) -> int:
     """Distinct colours other than the background."""
     return int(np.count_nonzero(np.bincount(g.cells.ravel(), minlength=10))) - 1
+
+
+def _bg_color(g: Grid) -> int:
+    return background(g.cells)
+
+
+def _height(g: Grid) -> int:
+    return g.shape[0]
+
+
+def _width(g: Grid) -> int:
+    return g.shape[1]
+
+
+def _count_color(g: Grid, c: int) -> int:
+    return int((g.cells == c).sum())
+
+
+def _greater(a: int, b: int) -> bool:
+    return a > b
+
+
+def _same_color(a: int, b: int) -> bool:
+    return a == b
 
 
 def _least_color(g: Grid) -> int:
@@ -83,7 +110,7 @@ def color_primitives() -> tuple[Primitive, ...]:
         _p("recolor", arrow(GRID, COLOR, COLOR, GRID), tf.recolor),
         _p("paint_fg", GC_G, tf.paint_fg),
         _p("keep", GC_G, tf.keep),
-        _p("bg_color", arrow(GRID, COLOR), lambda g: tf.background(g.cells)),
+        _p("bg_color", arrow(GRID, COLOR), _bg_color),
         _p("main_color", arrow(GRID, COLOR), ob.main_color),
         _p("least_color", arrow(GRID, COLOR), _least_color),
     )
@@ -142,10 +169,10 @@ def paint_primitives() -> tuple[Primitive, ...]:
 def count_primitives() -> tuple[Primitive, ...]:
     return (
         _p("count", arrow(LGRID, INT), ob.count),
-        _p("height", arrow(GRID, INT), lambda g: g.shape[0]),
-        _p("width", arrow(GRID, INT), lambda g: g.shape[1]),
+        _p("height", arrow(GRID, INT), _height),
+        _p("width", arrow(GRID, INT), _width),
         _p("ncolors", arrow(GRID, INT), _ncolors),
-        _p("count_color", arrow(GRID, COLOR, INT), lambda g, c: int((g.cells == c).sum())),
+        _p("count_color", arrow(GRID, COLOR, INT), _count_color),
         _p("cells", arrow(GRID, INT), ob.size),
     )
 
@@ -153,8 +180,8 @@ def count_primitives() -> tuple[Primitive, ...]:
 def control_primitives() -> tuple[Primitive, ...]:
     return (
         Primitive("if", arrow(BOOL, GRID, GRID, GRID), _if, lazy=True),
-        _p("gt?", arrow(INT, INT, BOOL), lambda a, b: a > b),
-        _p("same_color?", arrow(COLOR, COLOR, BOOL), lambda a, b: a == b, commutative=True),
+        _p("gt?", arrow(INT, INT, BOOL), _greater),
+        _p("same_color?", arrow(COLOR, COLOR, BOOL), _same_color, commutative=True),
     )
 
 

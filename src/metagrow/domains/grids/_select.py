@@ -19,8 +19,8 @@ from typing import final
 
 import numpy as np
 
-from metagrow.domains.grids import _objects as ob
 from metagrow.domains.grids._grid import Grid
+from metagrow.domains.grids._objects import blobs, objects, objects8, pieces
 from metagrow.domains.grids._paint import fill_holes
 from metagrow.domains.grids._transforms import background, bounding_box
 
@@ -70,19 +70,19 @@ def _color_masks(g: Grid) -> tuple[Grid, ...]:
 
 def _pieces(g: Grid) -> tuple[Part, ...]:
     try:
-        return tuple(Part(p, 0, 0, frozenset()) for p in ob.pieces(g))
+        return tuple(Part(p, 0, 0, frozenset()) for p in pieces(g))
     except ValueError:
         return ()
 
 
 Decompose = Callable[[Grid], tuple[Part, ...]]
 DECOMPOSITIONS: tuple[tuple[str, Decompose], ...] = (
-    ("object", lambda g: _parts_of(ob.objects(g), g, window=False)),
-    ("object8", lambda g: _parts_of(ob.objects8(g), g, window=False)),
-    ("blob", lambda g: _parts_of(ob.blobs(g), g, window=False)),
-    ("blob_window", lambda g: _parts_of(ob.blobs(g), g, window=True)),
+    ("object", lambda g: _parts_of(objects(g), g, window=False)),
+    ("object8", lambda g: _parts_of(objects8(g), g, window=False)),
+    ("blob", lambda g: _parts_of(blobs(g), g, window=False)),
+    ("blob_window", lambda g: _parts_of(blobs(g), g, window=True)),
     ("color_window", lambda g: _parts_of(_color_masks(g), g, window=True)),
-    ("object_inside", lambda g: _parts_of(ob.objects(g), g, window=False, inside=True)),
+    ("object_inside", lambda g: _parts_of(objects(g), g, window=False, inside=True)),
     ("color_inside", lambda g: _parts_of(_color_masks(g), g, window=False, inside=True)),
     ("piece", _pieces),
 )

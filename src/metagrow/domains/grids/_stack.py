@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from typing import final
 
 import numpy as np
-import numpy.typing as npt
 
-from metagrow.domains.grids._fitted import color_table, table_index
+from metagrow.domains.grids._fitted import Keys, color_table, table_index
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._objects import pieces
 
-Keys = npt.NDArray[np.int64]
 _MAX_PIECES = 9
 """Keys pack four bits per piece into an int64, with the output colour below them."""
 

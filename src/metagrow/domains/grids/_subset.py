@@ -22,22 +22,19 @@ from typing import final
 import numpy as np
 import numpy.typing as npt
 
-from metagrow.domains.grids._fitted import color_table, table_index
+from metagrow.domains.grids._fitted import SAME, Keys, color_table, table_index
 from metagrow.domains.grids._grid import Grid
 from metagrow.domains.grids._tree import raw_features
 
-Keys = npt.NDArray[np.int64]
 _BITS = 10
 """Bits per feature in a packed key: features lie in -1..1022 (object sizes up to 900)."""
-_SAME = 10
-"""A relative table's output code for "the cell keeps its colour"."""
 _MAX_FEATURES = 4
 _MAX_CELLS = 6000
 _SECONDS = 1.5
 """Time for trying subsets; the smallest sizes come first, so a cap only loses big ones."""
 
 
-def _pack(features: npt.NDArray[np.int64], columns: tuple[int, ...]) -> Keys:
+def _pack_columns(features: npt.NDArray[np.int64], columns: tuple[int, ...]) -> Keys:
     key = np.zeros(len(features), dtype=np.int64)
     for j in columns:
         key = (key << _BITS) | (features[:, j] + 1)
@@ -60,12 +57,12 @@ class SubsetRule:
 
     def __call__(self, g: Grid) -> Grid | None:
         """``g`` with each cell looked up; ``None`` if a key was never seen."""
-        at = table_index(self.keys, _pack(raw_features(g.cells), self.columns))
+        at = table_index(self.keys, _pack_columns(raw_features(g.cells), self.columns))
         if at is None:
             return None
         out = self.colors[at].reshape(g.shape)
         if self.relative:
-            out = np.where(out == _SAME, g.cells, out)
+            out = np.where(out == SAME, g.cells, out)
         return Grid(out.astype(np.uint8))
 
 
@@ -81,7 +78,7 @@ def find_subset_rule(
     train = np.concatenate([raw_features(x.cells) for x, _ in pairs])
     test = np.concatenate([raw_features(g.cells) for g in unseen] or [train[:0]])
     out = np.concatenate([y.cells.ravel() for _, y in pairs]).astype(np.int64)
-    outputs = {False: out, True: np.where(out == train[:, 0], _SAME, out)}
+    outputs = {False: out, True: np.where(out == train[:, 0], SAME, out)}
     deadline = time.perf_counter() + seconds
     covering: list[tuple[int, ...]] = [()]
     for _ in range(_MAX_FEATURES):
@@ -91,8 +88,8 @@ def find_subset_rule(
         for columns in _supersets(covering, known, train.shape[1]):
             if time.perf_counter() > deadline:
                 return best
-            keys = _pack(train, columns)
-            if table_index(np.unique(keys), _pack(test, columns)) is None:
+            keys = _pack_columns(train, columns)
+            if table_index(np.unique(keys), _pack_columns(test, columns)) is None:
                 continue  # nor does any superset: test cells it has never seen
             grown.append(columns)
             for relative, colors in outputs.items():

@@ -12,18 +12,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, final
+from typing import final
 
 import numpy as np
 import numpy.typing as npt
 
-from metagrow.domains.grids import _fitted as fx
+from metagrow.domains.grids._fitted import (
+    EDGE,
+    N4,
+    N8,
+    object_sizes,
+    ray,
+    shifted,
+    size_rank,
+    touches_border,
+)
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._objects import component_labels
 from metagrow.domains.grids._transforms import background
-
-if TYPE_CHECKING:
-    from sklearn.tree import DecisionTreeClassifier
 
 Features = npt.NDArray[np.int64]
 _MAX_CELLS = 6000
@@ -38,15 +44,15 @@ def raw_features(cells: Cells) -> Features:
     column, and its distance to the grid's edge (rings)."""
     bg = background(cells)
     columns: list[npt.NDArray[np.int64]] = [cells.astype(np.int64)]
-    columns += fx.shifted(cells, fx.N8)
-    for offsets in (fx.N4, fx.N8):
-        around = sum((n != bg) & (n != fx.EDGE) for n in fx.shifted(cells, offsets))
+    columns += shifted(cells, N8)
+    for offsets in (N4, N8):
+        around = sum((n != bg) & (n != EDGE) for n in shifted(cells, offsets))
         columns.append(np.asarray(around, dtype=np.int64))
     columns += [
-        fx.ray(cells, bg),
-        fx.ray(cells[:, ::-1], bg)[:, ::-1],
-        fx.ray(cells.T, bg).T,
-        fx.ray(cells[::-1].T, bg).T[::-1],
+        ray(cells, bg),
+        ray(cells[:, ::-1], bg)[:, ::-1],
+        ray(cells.T, bg).T,
+        ray(cells[::-1].T, bg).T[::-1],
     ]
     columns += [a.astype(np.int64) for a in (cells[:, ::-1], cells[::-1], cells[::-1, ::-1])]
     r, c = np.indices(cells.shape)
@@ -55,15 +61,15 @@ def raw_features(cells: Cells) -> Features:
     for diagonal, by_color in ((False, True), (True, False)):
         labels = component_labels(cells, diagonal, by_color)
         n = int(labels.max()) + 1
-        for measure in (fx.object_sizes, fx.size_rank, fx.touches_border):
+        for measure in (object_sizes, size_rank, touches_border):
             columns.append(np.append(measure(labels, n), -1)[labels])
-    columns += _lines(cells, bg)
+    columns += _line_colors(cells, bg)
     h, w = cells.shape
     columns.append(np.minimum(np.minimum(r, h - 1 - r), np.minimum(c, w - 1 - c)))
     return np.stack([np.asarray(a).ravel() for a in columns], axis=1)
 
 
-def _lines(cells: Cells, bg: int) -> list[npt.NDArray[np.int64]]:
+def _line_colors(cells: Cells, bg: int) -> list[npt.NDArray[np.int64]]:
     """The set of foreground colours in the cell's row and in its column (as bits), and
     how many colours each holds (background included)."""
     bits = np.where(cells != bg, 1 << cells.astype(np.int64), 0)
@@ -85,15 +91,29 @@ def features(cells: Cells) -> Features:
 
 
 @final
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class TreeRule:
-    """A fitted tree: each cell's output colour from its features."""
+    """A fitted tree as arrays, one entry per node: the children (-1 at a leaf), the
+    feature and threshold of the test (``feature <= threshold`` goes left), and the
+    colour a leaf gives. A cell walks from the root as scikit-learn's ``predict`` does."""
 
-    tree: DecisionTreeClassifier
+    left: npt.NDArray[np.int64]
+    right: npt.NDArray[np.int64]
+    feature: npt.NDArray[np.int64]
+    threshold: npt.NDArray[np.float64]
+    color: npt.NDArray[np.uint8]
 
     def __call__(self, g: Grid) -> Grid:
-        colors = self.tree.predict(features(g.cells))
-        return Grid(np.asarray(colors, dtype=np.uint8).reshape(g.shape))
+        x = features(g.cells)
+        cells = np.arange(len(x))
+        node = np.zeros(len(x), dtype=np.int64)
+        inner = self.left[node] >= 0
+        while inner.any():
+            value = x[cells, np.maximum(self.feature[node], 0)]
+            below = value <= self.threshold[node]
+            node = np.where(inner, np.where(below, self.left[node], self.right[node]), node)
+            inner = self.left[node] >= 0
+        return Grid(self.color[node].reshape(g.shape))
 
 
 def fit_tree(pairs: Sequence[tuple[Grid, Grid]], seed: int = 0) -> TreeRule | None:
@@ -109,4 +129,12 @@ def fit_tree(pairs: Sequence[tuple[Grid, Grid]], seed: int = 0) -> TreeRule | No
     tree = DecisionTreeClassifier(criterion="entropy", random_state=seed).fit(x, y)
     if np.any(tree.predict(x) != y):
         return None
-    return TreeRule(tree)
+    nodes = tree.tree_
+    leaf_class = np.argmax(nodes.value[:, 0, :], axis=1)
+    return TreeRule(
+        nodes.children_left.astype(np.int64),
+        nodes.children_right.astype(np.int64),
+        nodes.feature.astype(np.int64),
+        nodes.threshold.astype(np.float64),
+        np.asarray(tree.classes_[leaf_class], dtype=np.uint8),
+    )

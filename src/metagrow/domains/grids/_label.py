@@ -1,0 +1,71 @@
+"""Connected components with numpy alone: what ``scipy.ndimage.label`` computes for the
+2D masks of ARC grids, so that the primitives (and the programs exported with them)
+need only numpy.
+
+Each cell starts labelled with its own reading-order index; every round takes the
+smallest label among a cell's neighbours and then the label of that label (pointer
+jumping), until nothing changes. A component ends labelled with the index of its first
+cell in reading order, so numbering the distinct labels in order numbers components in
+the order a raster scan first meets them, as ``ndimage.label`` does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+CellMask = npt.NDArray[np.bool_]
+Labels = npt.NDArray[np.int32]
+
+SIDES = ((-1, 0), (1, 0), (0, -1), (0, 1))
+CORNERS = ((-1, -1), (-1, 1), (1, -1), (1, 1))
+
+
+def label_components(
+    mask: CellMask, diagonal: bool = False, colors: npt.NDArray[np.uint8] | None = None
+) -> tuple[Labels, int]:
+    """Components of ``mask`` (cells joined by sides, or also corners when ``diagonal``;
+    only cells of one colour when ``colors`` are given) numbered 1, 2, ... in reading
+    order of their first cell, 0 off the mask; and their count."""
+    h, w = mask.shape
+    big = h * w
+    offsets = (*SIDES, *CORNERS) if diagonal else SIDES
+    index = np.arange(big, dtype=np.int64).reshape(h, w)
+    joined: list[npt.NDArray[np.bool_]] | None = None
+    if colors is not None:
+        padded_colors = np.pad(colors.astype(np.int16), 1, constant_values=-1)
+        joined = [
+            padded_colors[1 + dr : 1 + dr + h, 1 + dc : 1 + dc + w] == colors for dr, dc in offsets
+        ]
+    # Start each cell at the first cell of its run along the row: one round fewer per cell.
+    starts = mask.copy()
+    starts[:, 1:] &= ~(mask[:, :-1] if joined is None else mask[:, :-1] & joined[2][:, 1:])
+    current = np.maximum.accumulate(np.where(starts, index, 0), axis=1)
+    current[~mask] = big
+    padded = np.full((h + 2, w + 2), big, dtype=np.int64)
+    while True:
+        padded[1:-1, 1:-1] = current
+        low = current.copy()
+        for i, (dr, dc) in enumerate(offsets):
+            near = padded[1 + dr : 1 + dr + h, 1 + dc : 1 + dc + w]
+            np.minimum(low, near if joined is None else np.where(joined[i], near, big), out=low)
+        low[~mask] = big
+        low = np.minimum(low, np.append(low.ravel(), big)[low])
+        if np.array_equal(low, current):
+            break
+        current = low
+    roots = np.flatnonzero(current.ravel() == index.ravel())
+    number = np.zeros(big + 1, dtype=np.int32)
+    number[roots] = np.arange(1, len(roots) + 1, dtype=np.int32)
+    labels: Labels = number[current]
+    return labels, len(roots)
+
+
+def with_holes_filled(mask: CellMask) -> CellMask:
+    """``mask`` with the cells outside it that cannot reach the edge through cells
+    outside it (by sides) added, as ``ndimage.binary_fill_holes`` does."""
+    outside, _ = label_components(~mask)
+    edge = np.concatenate([outside[0], outside[-1], outside[:, 0], outside[:, -1]])
+    reaches = np.isin(outside, edge[edge > 0])
+    filled: CellMask = mask | ~reaches
+    return filled

@@ -1,0 +1,34 @@
+"""Connected components in numpy alone give what scipy.ndimage gives, numbering included."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import ndimage
+
+from metagrow.domains.grids._label import label_components, with_holes_filled
+
+_CROSS = ndimage.generate_binary_structure(2, 1)
+_SQUARE = ndimage.generate_binary_structure(2, 2)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_components_and_holes_match_scipy(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for _ in range(150):
+        h, w = rng.integers(1, 31, 2)
+        mask = rng.random((h, w)) < rng.random()
+        for diagonal in (False, True):
+            want, n = ndimage.label(mask, _SQUARE if diagonal else _CROSS)
+            got, k = label_components(mask, diagonal)
+            assert k == n and np.array_equal(got, want)
+        assert np.array_equal(with_holes_filled(mask), ndimage.binary_fill_holes(mask))
+
+
+def test_components_of_one_colour_are_numbered_by_their_first_cell() -> None:
+    colors = np.array([[1, 1, 2], [2, 1, 2], [2, 2, 1]], dtype=np.uint8)
+    mask = np.ones(colors.shape, dtype=np.bool_)
+    by_sides, n = label_components(mask, False, colors)
+    assert n == 4 and by_sides.tolist() == [[1, 1, 2], [3, 1, 2], [3, 3, 4]]
+    by_corners, n = label_components(mask, True, colors)
+    assert n == 2 and by_corners.tolist() == [[1, 1, 2], [2, 1, 2], [2, 2, 1]]
