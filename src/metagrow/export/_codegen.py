@@ -31,7 +31,6 @@ from metagrow.lang import (
     Prim,
     Primitive,
     TCon,
-    TVar,
     Var,
     show,
     spine,
@@ -170,10 +169,10 @@ class Generator:
         if p.lazy or returns in _SCALARS:
             return block.bind(text)
         name = block.bind(text)
-        if isinstance(returns, TVar):
-            block.items.append(f"(len({name}) if type({name}) is tuple else 0)")
-        else:
+        if isinstance(returns, TCon) and returns.name == "list":
             block.items.append(f"len({name})")
+        else:  # a type variable, or a domain's own type: a tuple is charged, as it is run
+            block.items.append(f"(len({name}) if type({name}) is tuple else 0)")
         return name
 
     def thunk(self, e: Expr, block: _Block) -> str:
