@@ -32,3 +32,22 @@ def test_components_of_one_colour_are_numbered_by_their_first_cell() -> None:
     assert n == 4 and by_sides.tolist() == [[1, 1, 2], [3, 1, 2], [3, 3, 4]]
     by_corners, n = label_components(mask, True, colors)
     assert n == 2 and by_corners.tolist() == [[1, 1, 2], [2, 1, 2], [2, 2, 1]]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_interpreter_and_an_export_label_objects_alike(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """component_labels with scipy (the interpreter) and without (an exported module)."""
+    from metagrow.domains.grids import _objects
+
+    rng = np.random.default_rng(seed)
+    grids = [
+        rng.choice(rng.integers(1, 10, 4).astype(np.uint8), size=tuple(rng.integers(1, 16, 2)))
+        for _ in range(120)
+    ]
+    cases = [(g, d, b) for g in grids for d in (False, True) for b in (False, True)]
+    with_scipy = [_objects.component_labels(g, d, b) for g, d, b in cases]
+    monkeypatch.setattr(_objects, "ndimage", None)
+    for (g, d, b), want in zip(cases, with_scipy, strict=True):
+        assert np.array_equal(_objects.component_labels(g, d, b), want), (g, d, b)

@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
-from metagrow.domains.grids._label import with_holes_filled
+from metagrow.domains.grids._label import ndimage, with_holes_filled
 from metagrow.domains.grids._transforms import background, check_color
 
 
@@ -41,8 +41,8 @@ def holes(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     sides). A box less than 3 cells across has every cell on its edge, so no holes."""
     if min(mask.shape) < 3:
         return np.zeros_like(mask)
-    filled = with_holes_filled(mask)
-    return filled & ~mask
+    filled = with_holes_filled(mask) if ndimage is None else ndimage.binary_fill_holes(mask)
+    return np.asarray(filled & ~mask, dtype=np.bool_)
 
 
 def fill_holes(g: Grid, color: int) -> Grid:
