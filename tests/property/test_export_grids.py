@@ -5,8 +5,6 @@ JSON form as ``GridsDomain`` reads and writes it."""
 
 from __future__ import annotations
 
-import ast
-import importlib.util
 import random
 import subprocess
 import sys
@@ -34,6 +32,7 @@ from metagrow.lang import (
     parse,
     sample_program,
 )
+from metagrow.testing import load_exported
 
 GRIDS = GridsDomain()
 GRAMMAR = GRIDS.grammar()
@@ -58,22 +57,7 @@ def load(source: str) -> ModuleType:
     known = _LOADED.get(source)
     if known is not None:
         return known
-    imported = {
-        alias.name.split(".")[0]
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, (ast.Import, ast.ImportFrom))
-        for alias in (
-            node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")]
-        )
-    }
-    assert imported <= set(sys.stdlib_module_names) | {"numpy"}, imported
-    path = _DIR / f"exported_{len(_LOADED)}.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # a dataclass looks its module up when it is made
-    spec.loader.exec_module(module)
+    module = load_exported(source, _DIR, f"exported_{len(_LOADED)}")
     _LOADED[source] = module
     return module
 

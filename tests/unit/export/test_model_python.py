@@ -4,7 +4,6 @@ labels, on rows with zeros, negatives and huge values."""
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import random
 import subprocess
@@ -24,6 +23,7 @@ from metagrow.estimators import ProgramClassifier, ProgramRegressor
 from metagrow.export import ExportError, model_to_python
 from metagrow.fit import FittedProgram
 from metagrow.lang import arrow, parse, sample_program
+from metagrow.testing import load_exported
 
 GRAMMAR = NumericDomain().grammar()
 SPECIAL = (0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 1e-300, -1e-310, 1e10, -1e10, 1e300, -1e300,
@@ -36,14 +36,7 @@ _LOADED = itertools.count()
 def _load(text: str, where: Path) -> ModuleType:
     """The module ``text`` imported from a file of its own (a new name each time, so no
     cached bytecode of an earlier one is run)."""
-    name = f"exported_model_{next(_LOADED)}"
-    path = where / f"{name}.py"
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_exported(text, where, f"exported_model_{next(_LOADED)}")
 
 
 def _rows(seed: int, n: int, k: int) -> np.ndarray:
