@@ -36,6 +36,7 @@ from metagrow.testing import load_exported
 
 GRIDS = GridsDomain()
 GRAMMAR = GRIDS.grammar()
+CODECS = GRIDS.codecs()
 # The domain's step, depth and size limits; time enough that no run stops on the clock.
 LIMITS = Limits(steps=GRIDS.limits().steps, depth=60, size=GRIDS.limits().size, seconds=10.0)
 TRAINING = load_arc_split("training")
@@ -64,7 +65,7 @@ def load(source: str) -> ModuleType:
 
 def exported_outcome(module: ModuleType, request: Type, args: tuple[object, ...]) -> object:
     """The module's output for ``args`` (interpreter values), in the JSON form."""
-    trees = [type_tree(t) for t in request.arguments()]
+    trees = [type_tree(t, CODECS) for t in request.arguments()]
     values = [module.decode(GRIDS.encode(a, t), tree) for a, t, tree in
               zip(args, request.arguments(), trees, strict=True)]  # fmt: skip
     try:
@@ -89,7 +90,7 @@ def test_grid_programs_run_alike(request: Type, depth: int, seed: int, data: st.
     expr = sample_program(GRAMMAR, request, random.Random(seed), depth)
     assume(expr is not None)
     assert expr is not None
-    module = load(to_python(expr, request, GRAMMAR, LIMITS))
+    module = load(to_python(expr, request, GRAMMAR, LIMITS, codecs=CODECS))
     for _ in range(3):
         args = tuple(
             data.draw(st.sampled_from(INPUTS)) if t == GRID else data.draw(st.integers(0, 9))
@@ -108,7 +109,7 @@ def test_sampled_programs_agree_on_arc_grids() -> None:
         expr = sample_program(GRAMMAR, request, random.Random(seed), 1 + seed % 6)
         if expr is None:
             continue
-        module = load(to_python(expr, request, GRAMMAR, LIMITS))
+        module = load(to_python(expr, request, GRAMMAR, LIMITS, codecs=CODECS))
         for _ in range(3):
             args = tuple(
                 rng.choice(INPUTS) if t == GRID else rng.randrange(10) for t in request.arguments()
@@ -123,7 +124,7 @@ def test_sampled_programs_agree_on_arc_grids() -> None:
 def test_predict_reads_and_writes_task_json() -> None:
     expr = parse("(lambda (lambda (overlay (recolor $1 c1 $0) (flip_h $1))))")
     request = arrow(GRID, COLOR, GRID)
-    module = load(to_python(expr, request, GRAMMAR, LIMITS))
+    module = load(to_python(expr, request, GRAMMAR, LIMITS, codecs=CODECS))
     grid = [[1, 0, 0], [0, 2, 0]]
     assert module.predict([grid, 3]) == [[3, 0, 1], [0, 2, 0]]
     args = (GRIDS.decode(grid, GRID), 3)
@@ -137,7 +138,10 @@ def test_predict_reads_and_writes_task_json() -> None:
     ]:
         with pytest.raises(ValueError, match=reason):
             module.predict(bad)
-    objects = load(to_python(parse("(lambda (objects $0))"), arrow(GRID, LGRID), GRAMMAR, LIMITS))
+    request = arrow(GRID, LGRID)
+    objects = load(
+        to_python(parse("(lambda (objects $0))"), request, GRAMMAR, LIMITS, codecs=CODECS)
+    )
     assert objects.predict([[1, 0, 2]]) == [[[1, 0, 0]], [[0, 0, 2]]]
 
 
@@ -163,7 +167,7 @@ def test_a_fitted_rule_is_exported_as_its_table(name: str) -> None:
     grammar = GRIDS.task_grammar(task, GRAMMAR)
     assert FITTED[name] in grammar.primitives
     expr = parse(f"(lam ({FITTED[name]} $0))")
-    source = to_python(expr, arrow(GRID, GRID), grammar, LIMITS)
+    source = to_python(expr, arrow(GRID, GRID), grammar, LIMITS, codecs=CODECS)
     assert f"\nfitted_{FITTED[name]} = TaskRule(" in source
     module = load(source)
     program = Program(expr, grammar.primitives)
@@ -180,12 +184,12 @@ def test_a_rule_without_a_written_form_is_refused_with_one_line() -> None:
     fitted = Primitive("rule_odd", arrow(GRID, GRID), TaskRule(lambda g: g), fallback=True)
     grammar = GRAMMAR.with_primitive(fitted, 0.0)
     with pytest.raises(ExportError, match="'rule_odd' is fitted to one task and has no export"):
-        to_python(parse("(lam (rule_odd $0))"), arrow(GRID, GRID), grammar, LIMITS)
-    plain = Primitive("same", arrow(GRID, GRID), lambda g: g)
+        to_python(parse("(lam (rule_odd $0))"), arrow(GRID, GRID), grammar, LIMITS, codecs=CODECS)
+    plain = GRAMMAR.with_primitive(Primitive("same", arrow(GRID, GRID), lambda g: g), 0.0)
     with pytest.raises(ExportError, match="not a top-level function"):
-        to_python(
-            parse("(lam (same $0))"), arrow(GRID, GRID), GRAMMAR.with_primitive(plain, 0.0), LIMITS
-        )
+        to_python(parse("(lam (same $0))"), arrow(GRID, GRID), plain, LIMITS, codecs=CODECS)
+    with pytest.raises(ExportError, match="values of type grid have no plain-Python form"):
+        to_python(parse("(lam $0)"), arrow(GRID, GRID), GRAMMAR, LIMITS)  # no codecs given
 
 
 SOLVED = ("1cf80156", "1e0a9b12", "007bbfb7", "0d3d703e", "0ca9ddb6")

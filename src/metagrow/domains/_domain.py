@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from metagrow.lang import (
     BOOL,
@@ -83,6 +83,15 @@ class Domain(ABC):
         constructor in it, and some primitive takes or gives each of its argument types
         and its result type (see :func:`unexpressed`)."""
         return set(t.constructors()) <= self.constructors() and unexpressed(self, t) is None
+
+    def codecs(self) -> Mapping[str, Sequence[Callable[..., Any]]]:
+        """For each of the domain's own value types (by name), the plain functions that
+        read it from its task-file JSON form (``decode_<name>``) and, unless the value is
+        its own JSON, write it back (``encode_<name>``). ``metagrow export --to python``
+        copies them into an exported module, which then reads and writes such values as
+        :meth:`decode` and :meth:`encode` do. None by default: ints, booleans, reals and
+        lists of them need none."""
+        return {}
 
     def decode(self, value: JSON, t: Type) -> object:
         """The runtime value for JSON ``value`` of type ``t``; raises :class:`ValueDecodeError`."""

@@ -44,6 +44,7 @@ def export_python(
         examples=examples,
         title=title,
         domain=domain.name,
+        codecs=domain.codecs(),
     )
 
 

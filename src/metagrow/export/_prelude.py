@@ -7,7 +7,7 @@ exported code sets ``STEPS``, ``DEPTH``, ``SECONDS`` and ``SIZE`` to the domain'
 A type is written as a tree of tuples: ``("int",)``, ``("list", ("int",))``. A domain's own
 type (``("grid",)``) is read by the function ``decode_<name>`` and written by
 ``encode_<name>`` that the export copies from the domain into the module (see
-``metagrow.export._python.codecs``); without an ``encode_<name>`` the value is its own
+``Domain.codecs``); without an ``encode_<name>`` the value is its own
 JSON form.
 """
 

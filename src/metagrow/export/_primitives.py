@@ -8,36 +8,40 @@ fitted to one task (an instance of a top-level class holding its table) is writt
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from types import FunctionType
+from typing import Any
 
 from metagrow.export._data import data_source
 from metagrow.export._errors import ExportError
 from metagrow.export._source import Collector
 from metagrow.lang import Primitive, TCon, Type
 
-CODECS: Mapping[str, tuple[str, tuple[str, ...]]] = {
-    "grid": ("metagrow.domains.grids._domain", ("decode_grid", "encode_grid")),
-    "color": ("metagrow.domains.grids._domain", ("decode_color",)),
-}
-"""A domain's own value types: the module whose ``decode_<name>`` (and ``encode_<name>``,
-when the value is not its own JSON form) the exported module copies to read (and write)
-them, as the domain's ``decode`` and ``encode`` do."""
+Codecs = Mapping[str, Sequence[Callable[..., Any]]]
+"""A domain's own value types by name, and the functions that read and write them
+(:meth:`metagrow.domains.Domain.codecs`)."""
 
 
-def has_codec(t: Type) -> bool:
-    return isinstance(t, TCon) and not t.args and t.name in CODECS
+def has_codec(t: Type, codecs: Codecs) -> bool:
+    return isinstance(t, TCon) and not t.args and t.name in codecs
 
 
-def codecs(t: Type) -> tuple[tuple[str, str], ...]:
-    """The (module, function) definitions that read and write the domain types in ``t``."""
-    return tuple(
-        (module, name)
-        for constructor in sorted(set(t.constructors()) & set(CODECS))
-        for module, names in [CODECS[constructor]]
-        for name in names
-    )
+def codec_functions(t: Type, codecs: Codecs) -> tuple[tuple[str, str], ...]:
+    """The (module, function) definitions that read and write the domain types in ``t``;
+    ``ExportError`` (one line) for one not named ``decode_<type>`` / ``encode_<type>``,
+    which is how the exported module finds them."""
+    found = []
+    for constructor in sorted(set(t.constructors()) & set(codecs)):
+        for fn in codecs[constructor]:
+            module, name = getattr(fn, "__module__", ""), getattr(fn, "__qualname__", "")
+            if name not in (f"decode_{constructor}", f"encode_{constructor}") or not module:
+                raise ExportError(
+                    f"the codec {name or fn!r} of type {constructor} must be a top-level "
+                    f"function named decode_{constructor} or encode_{constructor}"
+                )
+            found.append((module, name))
+    return tuple(found)
 
 
 def value_of(p: Primitive) -> tuple[str, str]:

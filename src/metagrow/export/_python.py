@@ -15,7 +15,7 @@ from typing import final
 
 from metagrow.export._codegen import INDENT, Generator, doc_text
 from metagrow.export._errors import ExportError
-from metagrow.export._primitives import codecs, has_codec
+from metagrow.export._primitives import Codecs, codec_functions, has_codec
 from metagrow.export._source import Collector
 from metagrow.lang import (
     BOOL,
@@ -34,14 +34,16 @@ from metagrow.lang import (
 
 _PRELUDE = "metagrow.export._prelude"
 _SET_BY_EXPORT = ("STEPS", "DEEP")
+_NONE: Codecs = {}
 
 
-def type_tree(t: Type) -> tuple[object, ...]:
-    """``t`` as the exported module writes types: ``("list", ("int",))``."""
-    if t in (INT, BOOL, TCon("real")) or has_codec(t):
+def type_tree(t: Type, codecs: Codecs = _NONE) -> tuple[object, ...]:
+    """``t`` as the exported module writes types: ``("list", ("int",))``; a domain's own
+    type (``("grid",)``) needs its ``codecs``."""
+    if t in (INT, BOOL, TCon("real")) or has_codec(t, codecs):
         return (str(t),)
     if isinstance(t, TCon) and t.name == "list" and len(t.args) == 1:
-        return ("list", type_tree(t.args[0]))
+        return ("list", type_tree(t.args[0], codecs))
     if t.is_polymorphic():
         raise ExportError(f"the type {t} has type variables: give a concrete type")
     raise ExportError(f"values of type {t} have no plain-Python form in an export yet")
@@ -56,18 +58,20 @@ def to_python(
     examples: Sequence[Mapping[str, object]] = (),
     title: str = "program",
     domain: str = "",
+    codecs: Codecs = _NONE,
 ) -> str:
     """The source of a module that runs ``expr`` (of type ``request``) without metagrow.
 
     ``examples`` (task-file JSON: ``{"input": ..., "output": ...}``) are what the
-    module's self-check replays. ``ExportError`` with one line if a part of the program or
-    its type has no plain-Python form."""
+    module's self-check replays; ``codecs`` (the domain's :meth:`~Domain.codecs`) read
+    and write its own value types. ``ExportError`` with one line if a part of the program
+    or its type has no plain-Python form."""
     if any(isinstance(n, Hole) for n in _nodes(expr)):
         raise ExportError("the program has holes")
-    arguments = tuple(type_tree(t) for t in request.arguments())
-    returns = type_tree(request.returns())
+    arguments = tuple(type_tree(t, codecs) for t in request.arguments())
+    returns = type_tree(request.returns(), codecs)
     gen = Generator(grammar, _may_recurse(expr, grammar, limits))
-    for module, name in codecs(request):
+    for module, name in codec_functions(request, codecs):
         gen.runtime.add(module, name)
     doc = "The program's value; its arguments are applied one at a time."
     body = gen.function("program", expr, doc)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import final
+from typing import Any, final
 
 import numpy as np
 
@@ -223,6 +223,9 @@ class GridsDomain(Domain):
 
     def limits(self) -> Limits:
         return Limits(steps=20_000, depth=60, size=20_000, seconds=0.5)
+
+    def codecs(self) -> Mapping[str, Sequence[Callable[..., Any]]]:
+        return {"grid": (decode_grid, encode_grid), "color": (decode_color,)}
 
     def decode(self, value: JSON, t: Type) -> object:
         if t == GRID:
