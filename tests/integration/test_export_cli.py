@@ -186,8 +186,8 @@ def test_a_fitted_model_exports_as_python_that_checks_itself_and_predicts_a_csv(
     data.write_text("a,b\n1,2\n3,n/a\n")  # both read a file alike: one line for a gap
     ours, theirs = run_exported(module, str(data)), metagrow("predict", str(model), str(data))
     assert ours.returncode == theirs.returncode == 2
-    assert ours.stderr.strip().endswith("line 3: missing value; fill or drop the row")
-    assert theirs.stderr.strip().endswith("line 3: missing value; fill or drop the row")
+    assert ours.stderr.strip().endswith("row 2 (line 3): missing value; fill or drop the row")
+    assert theirs.stderr.strip().endswith("row 2 (line 3): missing value; fill or drop the row")
 
 
 def test_a_stored_library_exports_as_named_functions(tmp_path: Path) -> None:

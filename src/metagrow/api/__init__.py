@@ -42,7 +42,7 @@ from metagrow.api._stored import (
     stored_program,
     stored_programs,
 )
-from metagrow.domains.numeric._features import read_features
+from metagrow.domains.numeric import read_features
 
 __all__ = [
     "ENGINES",

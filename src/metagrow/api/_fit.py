@@ -20,7 +20,7 @@ import numpy as np
 
 from metagrow.api._expression import expression_text
 from metagrow.domains.numeric import Kind, Table, TableError, read_csv
-from metagrow.domains.numeric._features import class_index
+from metagrow.domains.numeric._classes import class_index
 from metagrow.fit import FittedProgram, Loss, constant_fit, fit_table
 from metagrow.lang import Grammar
 from metagrow.search import SELECTIONS, MinimiseStatus, Selection

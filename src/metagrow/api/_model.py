@@ -12,7 +12,8 @@ from typing import Any, final
 import numpy as np
 
 from metagrow.api._fit import MODEL_FORMAT, MODEL_VERSION
-from metagrow.domains.numeric._features import class_index, read_features
+from metagrow.domains.numeric import read_features
+from metagrow.domains.numeric._classes import class_index
 from metagrow.domains.numeric._vector import FloatArray, NotNumeric
 from metagrow.fit import FittedProgram
 from metagrow.lang import ProgramParseError

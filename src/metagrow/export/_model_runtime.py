@@ -15,11 +15,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-from metagrow.domains.numeric._features import class_index, read_features
-
-FloatArray = npt.NDArray[np.float64]
+from metagrow.domains.numeric._classes import class_index
+from metagrow.domains.numeric._csv import read_features
+from metagrow.domains.numeric._table import FloatArray
 
 
 def table(X: Any, columns: Sequence[str]) -> FloatArray:

@@ -5,7 +5,7 @@ Importing it loads numpy but neither sympy nor scikit-learn, which are imported 
 formula is parsed or a data set is loaded.
 """
 
-from metagrow.domains.numeric._csv import MIN_ROWS, read_csv, read_header, write_csv
+from metagrow.domains.numeric._csv import MIN_ROWS, read_csv, read_features, read_header, write_csv
 from metagrow.domains.numeric._domain import NumericDomain, columns_of, table_as_task, table_task
 from metagrow.domains.numeric._formula import (
     ALLOWED_FUNCTIONS,
@@ -81,6 +81,7 @@ __all__ = [
     "node_count",
     "parse_formula",
     "read_csv",
+    "read_features",
     "read_header",
     "sklearn_suite",
     "sklearn_table",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +69,26 @@ def read_csv(path: str | Path, target: str, kind: Kind | None = None) -> Table:
             )
     y, classes, kind = _target(path, target, cells, kind)
     return Table(path.stem, columns, X, y, kind, target, {"source": str(path)}, classes)
+
+
+def read_features(path: str | Path, columns: Sequence[str]) -> FloatArray:
+    """The named columns of the CSV file ``path`` (in that order; other columns are not
+    read), one row per data row, for predictions: ``metagrow predict``, and the models
+    ``metagrow export`` writes (which copy this function and what it uses). Raises
+    :class:`TableError` (one line) as :func:`read_csv` does, and for a missing column."""
+    path = Path(path)
+    header, body = _read_rows(path)
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise TableError(
+            f"{path}: no column {missing[0]!r}, which the model needs; its columns are "
+            f"{', '.join(header)}"
+        )
+    X = np.empty((len(body), len(columns)), dtype=np.float64)
+    for j, column in enumerate(columns):
+        i = header.index(column)
+        X[:, j] = _numbers(path, column, [(line, row[i]) for line, row in body])
+    return X
 
 
 def read_header(path: str | Path) -> list[str]:
