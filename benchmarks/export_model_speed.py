@@ -12,31 +12,18 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 import numpy as np
+from _timing import median_seconds
 
 from metagrow.api._model import model_of
 from metagrow.estimators import ProgramRegressor
 from metagrow.export import model_to_python
 
 COLUMNS = 10
-
-
-def _median_seconds(call: Callable[[], object], seconds: float) -> float:
-    """Median wall time of one ``call``, over calls for about ``seconds``."""
-    times: list[float] = []
-    started = time.perf_counter()
-    while time.perf_counter() - started < seconds or len(times) < 20:
-        t = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -66,8 +53,8 @@ def main() -> None:
         rows = rng.uniform(-3.0, 3.0, (batch, COLUMNS))
         assert exported.predict(rows) == model.predict(rows)
         with np.errstate(all="ignore"):
-            model_s = _median_seconds(partial(model.predict, rows), args.seconds)
-        exported_s = _median_seconds(partial(exported.predict, rows), args.seconds)
+            model_s = median_seconds(partial(model.predict, rows), args.seconds)
+        exported_s = median_seconds(partial(exported.predict, rows), args.seconds)
         for name, s in (("model_predict", model_s), ("exported", exported_s)):
             result[f"{name}_b{batch}_us_per_row"] = round(s * 1e6 / batch, 3)
             result[f"{name}_b{batch}_rows_s"] = round(batch / s)

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
-from collections.abc import Callable
 from functools import partial
 
 import numpy as np
 import onnxruntime as ort
+from _timing import median_seconds
 
 from metagrow.domains.numeric import VectorProgram
 from metagrow.export._onnx import onnx_model
@@ -32,17 +30,6 @@ PROGRAMS = (
     " (add (tanh (sub $1 $2)) (mul (log (add (square $0) 1.0)) (max $1 (cube $2)))))))))",
 )
 ARITY = 3
-
-
-def _median_seconds(call: Callable[[], object], seconds: float) -> float:
-    """Median wall time of one ``call``, over calls for about ``seconds``."""
-    times: list[float] = []
-    started = time.perf_counter()
-    while time.perf_counter() - started < seconds or len(times) < 20:
-        t = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -67,8 +54,8 @@ def main() -> None:
             X = rng.uniform(-3.0, 3.0, (batch, ARITY))
             columns = [X[:, j] for j in range(ARITY)]
             with np.errstate(all="ignore"):
-                numpy_s = _median_seconds(partial(vp, columns, none), args.seconds)
-            onnx_s = _median_seconds(partial(session.run, None, {"X": X}), args.seconds)
+                numpy_s = median_seconds(partial(vp, columns, none), args.seconds)
+            onnx_s = median_seconds(partial(session.run, None, {"X": X}), args.seconds)
             for name, s in (("numpy", numpy_s), ("onnx", onnx_s)):
                 row[f"{name}_b{batch}_us"] = round(s * 1e6, 2)
                 row[f"{name}_b{batch}_rows_s"] = round(batch / s)
