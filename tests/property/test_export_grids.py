@@ -49,18 +49,12 @@ REQUESTS = (
     arrow(GRID, GRID, GRID),
     arrow(GRID, COLOR, GRID),
 )
-_LOADED: dict[str, ModuleType] = {}
 _DIR = Path(tempfile.mkdtemp(prefix="metagrow-export-grids-"))
 
 
 def load(source: str) -> ModuleType:
     """The exported module, loaded once; it imports only the standard library and numpy."""
-    known = _LOADED.get(source)
-    if known is not None:
-        return known
-    module = load_exported(source, _DIR, f"exported_{len(_LOADED)}")
-    _LOADED[source] = module
-    return module
+    return load_exported(source, _DIR)
 
 
 def exported_outcome(module: ModuleType, request: Type, args: tuple[object, ...]) -> object:

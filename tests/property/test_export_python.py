@@ -18,19 +18,12 @@ from metagrow.lang import FAIL, Expr, Grammar, Limits, Program, Type, arrow, sam
 from metagrow.testing import exported_outcome, load_exported
 
 NUMERIC = NumericDomain()
-_LOADED: dict[str, ModuleType] = {}
 _DIR = Path(tempfile.mkdtemp(prefix="metagrow-export-"))
 
 
 def exported(expr: Expr, request: Type, grammar: Grammar, limits: Limits) -> ModuleType:
     """The exported module of ``expr``, loaded (once per program)."""
-    source = to_python(expr, request, grammar, limits)
-    known = _LOADED.get(source)
-    if known is not None:
-        return known
-    module = load_exported(source, _DIR, f"exported_{len(_LOADED)}")
-    _LOADED[source] = module
-    return module
+    return load_exported(to_python(expr, request, grammar, limits), _DIR)
 
 
 @settings(max_examples=300, deadline=None)

@@ -4,6 +4,8 @@ outcome in the interpreter's terms (a value, or :data:`FAIL`)."""
 from __future__ import annotations
 
 import ast
+import functools
+import hashlib
 import importlib.util
 import sys
 from pathlib import Path
@@ -12,11 +14,13 @@ from types import ModuleType
 from metagrow.lang import FAIL
 
 
-def load_exported(source: str, directory: Path, name: str) -> ModuleType:
-    """The module ``source`` (what ``metagrow export --to python`` writes), written to
-    ``directory/name.py`` and imported from there (registered in ``sys.modules`` under
-    ``name``, as copied dataclasses need). It must import only the standard library and
-    numpy."""
+@functools.cache
+def load_exported(source: str, directory: Path) -> ModuleType:
+    """The module ``source`` (what ``metagrow export --to python`` writes), written to a
+    file in ``directory`` named after a digest of it and imported from there, once per
+    source (registered in ``sys.modules``, as copied dataclasses need). It must import
+    only the standard library and numpy."""
+    name = "exported_" + hashlib.sha256(source.encode()).hexdigest()[:16]
     imported = imported_packages(source)
     assert imported <= set(sys.stdlib_module_names) | {"numpy"}, f"{name} imports {imported}"
     path = directory / f"{name}.py"

@@ -4,12 +4,10 @@ labels, on rows with zeros, negatives and huge values."""
 
 from __future__ import annotations
 
-import itertools
 import random
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -28,15 +26,6 @@ from metagrow.testing import load_exported
 GRAMMAR = NumericDomain().grammar()
 SPECIAL = (0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 1e-300, -1e-310, 1e10, -1e10, 1e300, -1e300,
            700.0, 710.0, -745.0, np.pi, 1e22)  # fmt: skip
-
-
-_LOADED = itertools.count()
-
-
-def _load(text: str, where: Path) -> ModuleType:
-    """The module ``text`` imported from a file of its own (a new name each time, so no
-    cached bytecode of an earlier one is run)."""
-    return load_exported(text, where, f"exported_model_{next(_LOADED)}")
 
 
 def _rows(seed: int, n: int, k: int) -> np.ndarray:
@@ -109,7 +98,7 @@ def test_fitted_models_predict_as_model_predict(
     fitted: dict[str, Model], which: str, tmp_path: Path
 ) -> None:
     model = fitted[which]
-    exported = _load(model_to_python(model), tmp_path)
+    exported = load_exported(model_to_python(model), tmp_path)
     assert model.columns == exported.COLUMNS and model.kind == exported.KIND
     assert model.classes == exported.CLASSES
     for seed in range(3):
@@ -137,7 +126,7 @@ def test_hand_written_models_predict_as_model_predict_nan_and_inf_included(
     kind: str, programs: list[str], classes: list[Any], tmp_path: Path
 ) -> None:
     model = _model(kind, ["u", "v w", "class"], programs, classes)
-    exported = _load(model_to_python(model), tmp_path)
+    exported = load_exported(model_to_python(model), tmp_path)
     X = _rows(7, 300, 3)
     with np.errstate(all="ignore"):
         expected = model.predict(X)
@@ -150,7 +139,7 @@ def test_hand_written_models_predict_as_model_predict_nan_and_inf_included(
 
 def test_rows_as_dicts_are_read_by_column_name(tmp_path: Path) -> None:
     model = _model("regression", ["a", "b"], ["(lam (lam (sub $1 $0)))"], [])
-    exported = _load(model_to_python(model), tmp_path)
+    exported = load_exported(model_to_python(model), tmp_path)
     assert exported.predict([{"b": 1.0, "a": 5.0}, {"a": 0.0, "b": 2.0, "z": 9}]) == [4.0, -2.0]
     with pytest.raises(ValueError, match="no value for the column 'b'"):
         exported.predict([{"a": 1.0}])
@@ -234,7 +223,7 @@ def test_random_programs_predict_as_model_predict_to_the_bit(
     constants = tuple(float(c) for c in rng.normal(0.0, 3.0, n) * rng.choice([1e-3, 1.0, 1e6], n))
     fitted = FittedProgram(program, constants, arity, 0.0, 1)
     model = Model("regression", tuple("abc"[:arity]), "y", (), (fitted,))
-    exported = _load(model_to_python(model), tmp_path)
+    exported = load_exported(model_to_python(model), tmp_path)
     X = _rows(seed, 64, arity)
     with np.errstate(all="ignore"):
         expected = model.predict(X)

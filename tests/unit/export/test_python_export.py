@@ -29,10 +29,6 @@ from metagrow.testing import exported_outcome, load_exported
 LISTS = ListsDomain()
 
 
-def load(source: str, tmp_path: Path) -> ModuleType:
-    return load_exported(source, tmp_path, f"exported_{abs(hash(source))}")
-
-
 def with_invention(grammar: Grammar, body: str, name: str) -> tuple[Grammar, Invented]:
     invention = Invented(parse(body))
     t = infer(invention.body, grammar)
@@ -43,7 +39,7 @@ def with_invention(grammar: Grammar, body: str, name: str) -> tuple[Grammar, Inv
 def agree(
     expr: Expr, request: Type, grammar: Grammar, inputs: list[tuple[object, ...]], tmp_path: Path
 ) -> ModuleType:
-    module = load(to_python(expr, request, grammar, LISTS.limits()), tmp_path)
+    module = load_exported(to_python(expr, request, grammar, LISTS.limits()), tmp_path)
     program = Program(expr, grammar.primitives)
     for args in inputs:
         assert exported_outcome(module, args) == program.run(args, LISTS.limits()), args
