@@ -172,12 +172,6 @@ class Collector:
         substitute = _Substitute(dict(zip(params, given, strict=True)))
         return ast.unparse(substitute.visit(copy.deepcopy(body)))
 
-    def add_all(self, module: str) -> None:
-        """Copy every top-level definition of ``module``, in its own order."""
-        found = _module(module)
-        for name in sorted(found.defines, key=found.order.__getitem__):
-            self.add(module, name)
-
     def _imported(self, found: _Module, name: str) -> str:
         source, original = found.imports[name]
         if source.split(".")[0] == "metagrow":
