@@ -328,10 +328,21 @@ class _Graph:
         if name == "cube":
             return _Value(self.node("Mul", self.node("Mul", xs[0], xs[0]), xs[0]), None, False)
         if name == "if":
-            return _Value(self.node("Where", *xs), None, False)
+            return _Value(self.select(*xs), None, False)
         if name in ("sin", "cos"):
             return _Value(self.sine(xs[0], cosine=name == "cos"), None, False)
         return _Value(self.node(_ELEMENTWISE[name], *xs), None, boolean)
+
+    def select(self, test: str, yes: str, no: str) -> str:
+        """``Where(test, yes, no)`` as numpy's ``where``: onnxruntime's float64 Where gives
+        ``0.0`` where it takes a ``-0.0`` from ``yes`` (one from ``no`` survives), so
+        those rows are multiplied by -1 again."""
+        n = self.number
+        taken = self.node("Where", test, yes, no)
+        zero = self.node("Equal", yes, n(0.0))
+        negative = self.node("Less", self.node("Div", n(1.0), yes), n(0.0))  # 1/-0.0 = -inf
+        lost = self.node("And", test, self.node("And", zero, negative))
+        return self.node("Mul", taken, self.node("Where", lost, n(-1.0), n(1.0)))
 
     def sine(self, x: str, *, cosine: bool) -> str:
         """``sin x`` or ``cos x`` to within an ulp or two of the result. onnxruntime's own

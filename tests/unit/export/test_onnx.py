@@ -304,3 +304,19 @@ def test_random_programs_agree_end_to_end_in_almost_every_case() -> None:
     print(f"\nONNX agrees with VectorProgram on {agree}/{programs} cases")
     assert programs == 200
     assert agree >= 0.95 * programs
+
+
+def test_if_keeps_a_negative_zero_from_either_branch() -> None:
+    """onnxruntime's float64 Where turns a -0.0 it takes from its first branch into 0.0;
+    the graph's ``if`` gives numpy's bits (the case CI once drew at random)."""
+    X = np.array([[-0.0, 0.0], [0.0, -0.0], [-0.0, 5.0], [3.0, -0.0], [np.inf, 1.0]])
+    for body in ("(if (lt $1 1.0) $1 $0)", "(if (lt $0 1.0) $1 $0)"):
+        program = parse(f"(lam (lam {body}))")
+        (y,) = _run(onnx_model(program, 2), X)
+        assert _same_bits(y, _vector(program, 2, X)), (body, y)
+    program = parse(
+        "(lam (lam (if (lt (sub $1 $1) (exp c)) (cube (max $1 $1)) (sqrt (mul $0 $1)))))"
+    )
+    rows = np.array([[-0.0, 0.0]])
+    (y,) = _run(onnx_model(program, 2, constants=[0.0]), rows)
+    assert _same_bits(y, _vector(program, 2, rows, [0.0]))
