@@ -16,7 +16,7 @@ from metagrow.domains import (
     domain_from_spec,
     read_json,
 )
-from metagrow.fit import RegressionEngine
+from metagrow.fit import NeuralEngine, RegressionEngine
 from metagrow.lang import Task, build_grammar
 from metagrow.search import (
     BottomUpEnumerator,
@@ -33,6 +33,7 @@ ENGINES: Mapping[str, Callable[[], Engine]] = {
     "topdown": TopDownEnumerator,
     "evolution": EvolutionEngine,
     "regression": RegressionEngine,
+    "neural": NeuralEngine,
 }
 """Engines by the names ``metagrow solve --engine`` and ``metagrow.solve`` accept."""
 

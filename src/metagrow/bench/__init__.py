@@ -15,7 +15,6 @@ from metagrow.bench._digits import (
     plot_curve,
     run_digits,
 )
-from metagrow.bench._digits_modules import module_from_record, module_record
 from metagrow.bench._recovery import gplearn_sympy, recovered, same_expression
 from metagrow.bench._regression import (
     RegressionReport,
@@ -36,6 +35,7 @@ from metagrow.bench._report import (
     unknown_note,
 )
 from metagrow.bench._run import run_suite, score
+from metagrow.learning import module_from_record, module_record
 
 __all__ = [
     "SYSTEMS",

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import final
 
-from metagrow.bench._digits_modules import module_from_record, module_record
 from metagrow.domains.digits import (
     DEFAULT_SIZES,
     DIGITS,
@@ -42,6 +41,7 @@ from metagrow.fit import (
     predict,
 )
 from metagrow.lang import INT, arrow
+from metagrow.learning import module_from_record, module_record
 from metagrow.store import ModuleRecord, Store
 
 CURVE_TASK = "sum_digits"

@@ -15,7 +15,7 @@ from metagrow.cli._learn_progress import PhaseDisplay
 if TYPE_CHECKING:
     from metagrow.domains import Domain
     from metagrow.lang import GrammarSpec, Task
-    from metagrow.store import Store
+    from metagrow.store import Checkpoint, Store
 
 library_app = typer.Typer(help="Show the library a learning run grew.", no_args_is_help=True)
 
@@ -151,7 +151,9 @@ RunOpt = Annotated[int | None, typer.Option("--run", help="The run to show (defa
 
 @library_app.command("show")
 def library_show(store: StoreOpt = Path("metagrow.db"), run: RunOpt = None) -> None:
-    """The inventions of a run: name, type, body, uses, the tasks they came from."""
+    """The library of a run: its inventions (name, type, body, uses, the tasks they came
+    from) and its trained modules (name, type, architecture, the task that trained it,
+    the tasks whose programs use it)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -160,7 +162,10 @@ def library_show(store: StoreOpt = Path("metagrow.db"), run: RunOpt = None) -> N
     with db:
         run_id, about = _chosen_run(db, store, run)
         records = db.inventions(run_id)
+        point = db.checkpoint(run_id)
     console.print(about, highlight=False, soft_wrap=True)
+    if point.modules:
+        console.print(_modules_table(point, f"modules of run {run_id} in {store}"))
     if not records:
         console.print(f"run {run_id}: the library has no inventions yet", highlight=False)
         return
@@ -173,6 +178,33 @@ def library_show(store: StoreOpt = Path("metagrow.db"), run: RunOpt = None) -> N
             r.name, r.type, r.source, str(r.uses), f"{r.log_weight:.2f}", str(r.iteration), tasks
         )
     console.print(table)
+
+
+def _modules_table(point: Checkpoint, title: str) -> object:
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in ("name", "type", "architecture", "trained on", "iteration", "used by"):
+        table.add_column(col, overflow="fold")
+    for m in point.modules:
+        users = sorted(s.task for s in point.solutions if _names(s.program, m.name))
+        arch = m.architecture
+        sizes = [arch.get("inputs") or f"{arch.get('height')}x{arch.get('width')}"]
+        sizes += [*arch.get("filters", []), *arch.get("hidden", []), arch.get("outputs")]  # type: ignore[misc]
+        table.add_row(
+            m.name,
+            m.type,
+            f"{arch.get('kind')} {'-'.join(map(str, sizes))}",
+            str(m.provenance.get("task", "")),
+            str(m.provenance.get("iteration", "")),
+            ", ".join(users),
+        )
+    return table
+
+
+def _names(program: str, name: str) -> bool:
+    """Whether program text uses the primitive ``name``."""
+    return name in program.replace("(", " ").replace(")", " ").split()
 
 
 @library_app.command("history")

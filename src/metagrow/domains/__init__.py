@@ -23,22 +23,36 @@ from metagrow.domains._taskfile import (
     read_json,
     task_from_json,
 )
+from metagrow.domains._tensor import (
+    PERCEPTUAL,
+    PerceptionError,
+    Tensor,
+    decode_tensor,
+    perceptual_parts,
+    perceptual_shape,
+)
 
 __all__ = [
     "BUILTIN_DOMAINS",
     "JSON",
+    "PERCEPTUAL",
     "Domain",
     "DomainSpecError",
+    "PerceptionError",
     "TaskFileError",
+    "Tensor",
     "ValueDecodeError",
     "ValueShape",
     "declared_type",
     "decode_basic",
+    "decode_tensor",
     "detect_domain",
     "domain_from_spec",
     "encode_basic",
     "json_value_type",
     "load_task",
+    "perceptual_parts",
+    "perceptual_shape",
     "read_json",
     "task_from_json",
 ]

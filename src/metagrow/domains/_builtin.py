@@ -36,6 +36,12 @@ def _digits() -> Domain:
     return DigitsDomain()
 
 
+def _perception() -> Domain:
+    from metagrow.domains.perception import PerceptionDomain
+
+    return PerceptionDomain()
+
+
 def _numeric() -> Domain:
     from metagrow.domains.numeric import NumericDomain
 
@@ -48,10 +54,11 @@ BUILTIN_DOMAINS: Mapping[str, Callable[[], Domain]] = {
     "arc": _grids,
     "digits": _digits,
     "numeric": _numeric,
+    "perception": _perception,
 }
 """Built-in domains by the names the command line and ``metagrow.solve`` accept."""
 
-_DETECTION_ORDER = ("grids", "numeric", "lists")
+_DETECTION_ORDER = ("grids", "perception", "numeric", "lists")
 """Which built-in domains may claim a task file, most specific first; the last one is also
 the fallback, whose loader then says what is wrong with the file."""
 
@@ -107,7 +114,8 @@ def _imported(spec: str) -> Domain:
 
 def detect_domain(data: JSON) -> Domain:
     """The first built-in domain that recognises a task's parsed JSON (``grids`` for ARC's
-    own format or a type naming grids or colours, ``lists`` for ints, booleans and lists);
+    own format or a type naming grids or colours, ``perception`` for a type naming
+    tensors or images, ``lists`` for ints, booleans and lists);
     failing those, the fallback (``lists``), whose loader reports what is wrong."""
     domains = [BUILTIN_DOMAINS[name]() for name in _DETECTION_ORDER]
     return next((d for d in domains if d.recognises(data)), domains[-1])

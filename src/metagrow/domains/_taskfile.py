@@ -91,7 +91,7 @@ def _check_request(request: Type, domain: Domain, source: str) -> Type:
             f"{source}: field 'type': domain {domain.name} cannot express {names(unknown)} "
             f"(it knows {names(domain.constructors())})"
         )
-    part = unexpressed(domain, request)
+    part = None if domain.expresses(request) else unexpressed(domain, request)
     if part is not None:
         raise TaskFileError(
             f"{source}: field 'type': domain {domain.name} cannot express {request}: "

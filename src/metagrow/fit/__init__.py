@@ -12,8 +12,18 @@ from metagrow.fit._constants import (
 )
 from metagrow.fit._engine import RegressionEngine
 from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
-from metagrow.fit._module import MLPSpec, Module, weights_bytes
+from metagrow.fit._forward import forward, load_weights
+from metagrow.fit._library import ModuleFunction, features, library_modules, module_primitive
+from metagrow.fit._module import (
+    Architecture,
+    ConvSpec,
+    MLPSpec,
+    Module,
+    architecture_from_json,
+    weights_bytes,
+)
 from metagrow.fit._monolithic import monolithic_accuracy
+from metagrow.fit._neural import NeuralConfig, NeuralEngine
 from metagrow.fit._objective import TableObjective, table_request
 from metagrow.fit._regression import (
     SIMPLIFIED_OPS,
@@ -39,9 +49,11 @@ __all__ = [
     "CONSTANT_METHODS",
     "SIMPLIFIED_OPS",
     "SLOT",
+    "Architecture",
     "Candidate",
     "Choice",
     "ConstantMethod",
+    "ConvSpec",
     "Featurize",
     "FitResult",
     "FittedProgram",
@@ -49,6 +61,9 @@ __all__ = [
     "MLPSpec",
     "Maybe",
     "Module",
+    "ModuleFunction",
+    "NeuralConfig",
+    "NeuralEngine",
     "Problem",
     "RegressionEngine",
     "SearchConfig",
@@ -61,15 +76,21 @@ __all__ = [
     "TrainConfig",
     "Trained",
     "accuracy",
+    "architecture_from_json",
     "candidate_structures",
     "constant_fit",
     "display",
     "example_loss",
+    "features",
     "fit_constants",
     "fit_table",
     "fit_task",
+    "forward",
+    "library_modules",
+    "load_weights",
     "loss_value",
     "make_table",
+    "module_primitive",
     "monolithic_accuracy",
     "predict",
     "rename",

@@ -75,6 +75,93 @@ class MLPSpec:
 
 @final
 @dataclass(frozen=True, slots=True)
+class ConvSpec:
+    """A small convolutional network for images of ``height`` x ``width`` x ``channels``
+    (read from a flat row in that order): 3x3 convolutions with ``channels_out`` filters
+    each, ReLU and 2x2 max pooling, then ReLU hidden layers ``hidden`` and ``outputs``
+    logits, dropout after each hidden layer while training."""
+
+    height: int
+    width: int
+    channels: int
+    filters: tuple[int, ...]
+    hidden: tuple[int, ...]
+    outputs: int
+    dropout: float = 0.0
+
+    def __post_init__(self) -> None:
+        sizes = (self.height, self.width, self.channels, self.outputs, *self.filters, *self.hidden)
+        if any(n < 1 for n in sizes) or not self.filters:
+            raise ValueError(f"sizes must be positive, with one or more filters: {self}")
+        if min(self.height, self.width) >> len(self.filters) < 1:
+            raise ValueError(
+                f"{len(self.filters)} poolings leave nothing of {self.height}x{self.width}"
+            )
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+
+    @property
+    def inputs(self) -> int:
+        return self.height * self.width * self.channels
+
+    @property
+    def flat(self) -> int:
+        """Features after the last pooling."""
+        k = len(self.filters)
+        return (self.height >> k) * (self.width >> k) * self.filters[-1]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": "cnn",
+            "height": self.height,
+            "width": self.width,
+            "channels": self.channels,
+            "filters": list(self.filters),
+            "hidden": list(self.hidden),
+            "outputs": self.outputs,
+            "dropout": self.dropout,
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, object]) -> ConvSpec:
+        ints = {k: data[k] for k in ("height", "width", "channels", "outputs")}
+        lists = {k: data[k] for k in ("filters", "hidden")}
+        dropout = data.get("dropout", 0.0)
+        if not all(isinstance(v, int) for v in ints.values()):
+            raise ValueError(f"bad cnn architecture {data}")
+        if not all(isinstance(v, list) for v in lists.values()):
+            raise ValueError(f"bad cnn architecture {data}")
+        assert isinstance(dropout, (int, float))
+        return ConvSpec(
+            **{k: int(v) for k, v in ints.items()},  # type: ignore[call-overload]
+            filters=tuple(int(f) for f in lists["filters"]),  # type: ignore[attr-defined]
+            hidden=tuple(int(h) for h in lists["hidden"]),  # type: ignore[attr-defined]
+            dropout=float(dropout),
+        )
+
+    def build(self, generator: torch.Generator) -> torch.nn.Module:
+        """The network, its weights and dropout masks drawn from ``generator``."""
+        from metagrow.fit._conv import ConvNet
+        from metagrow.fit.seeded import build
+
+        return build(lambda: ConvNet(self, generator), generator)
+
+
+Architecture = MLPSpec | ConvSpec
+
+
+def architecture_from_json(data: dict[str, object]) -> Architecture:
+    """The architecture a stored JSON object describes; ``ValueError`` for an unknown kind."""
+    kind = data.get("kind")
+    if kind == "mlp":
+        return MLPSpec.from_json(data)
+    if kind == "cnn":
+        return ConvSpec.from_json(data)
+    raise ValueError(f"unknown architecture kind {kind!r}; expected 'mlp' or 'cnn'")
+
+
+@final
+@dataclass(frozen=True, slots=True)
 class Module:
     """A trainable primitive: a name used in programs, a type ``a -> int`` (the network's
     softmax is a distribution over ``0 .. outputs-1``) or ``a -> bool`` (one logit), an
@@ -82,7 +169,7 @@ class Module:
 
     name: str
     type: Type
-    architecture: MLPSpec
+    architecture: Architecture
     weights: bytes | None = None
 
     def __post_init__(self) -> None:

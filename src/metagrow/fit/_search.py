@@ -36,6 +36,8 @@ class SearchConfig:
     screen_epochs: int = 3
     finalists: int = 2
     seconds: float = 120.0
+    deadline: float | None = None
+    """A cap on the whole fit (structures, screening and finalists), in seconds."""
 
 
 @final
@@ -142,13 +144,22 @@ def fit_task(
         for choice, module, parent in options:
             if time.perf_counter() - start > search.seconds:
                 break
+            if search.deadline is not None and time.perf_counter() - start > search.deadline / 2:
+                break
             screened = attempt(structure, -cost, choice, module, screening, parent)
             if screened is not None:
                 loss = screened.trained.validation_loss
                 choices.append((loss, structure, -cost, choice, module, parent))
     choices.sort(key=lambda c: c[0])
-    for _, structure, log_prior, choice, module, parent in choices[: search.finalists]:
-        attempt(structure, log_prior, choice, module, training, parent)
+    finalists = choices[: search.finalists]
+    for i, (_, structure, log_prior, choice, module, parent) in enumerate(finalists):
+        config = training
+        if search.deadline is not None:
+            share = (search.deadline - (time.perf_counter() - start)) / (len(finalists) - i)
+            if share <= 0:
+                break
+            config = replace(training, seconds=min(training.seconds, share))
+        attempt(structure, log_prior, choice, module, config, parent)
     if not tried:
         raise ValueError(f"{name}: no candidate program could be trained")
     best = min(

@@ -83,6 +83,7 @@ class NeuralGuide(Guide):
                 base.inventions,
                 base.log_variable + float(delta[0, -1]),
                 contexts,
+                base.learned,
             )
         return out
 

@@ -56,6 +56,8 @@ from metagrow.lang._types import (
     canonicalize,
     decanonicalize,
     parse_type,
+    shape_of,
+    shaped,
     substitute_vars,
     tlist,
 )
@@ -122,6 +124,8 @@ __all__ = [
     "parse",
     "parse_type",
     "sample_program",
+    "shape_of",
+    "shaped",
     "shift",
     "show",
     "spine",

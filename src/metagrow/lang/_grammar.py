@@ -43,7 +43,9 @@ class Primitive:
     ``commutative`` one of two arguments gives the same result with them swapped, which
     lets search skip mirrored programs. A ``fallback`` primitive was fitted to one task's
     train examples and generalises poorly: a program using it is an answer of last resort,
-    ranked after every other solution, and finding one does not end the search early.
+    ranked after every other solution, and finding one does not end the search early. A
+    ``learned`` primitive (a trained module) was made by learning, not by the domain: it
+    belongs to the library and travels with it (:class:`~metagrow.lang.GrammarSpec`).
     """
 
     name: str
@@ -52,6 +54,7 @@ class Primitive:
     lazy: bool = False
     commutative: bool = False
     fallback: bool = False
+    learned: bool = False
 
     @property
     def arity(self) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import final
 
 from metagrow.lang._expr import Invented
-from metagrow.lang._grammar import Grammar, Production
+from metagrow.lang._grammar import Grammar, Primitive, Production
 from metagrow.lang._infer import infer
 from metagrow.lang._slots import ROOT, VARIABLE_PARENT, Slot, SlotWeights
 
@@ -52,6 +52,8 @@ class GrammarSpec:
     inventions: tuple[InventionSpec, ...] = ()
     log_variable: float = 0.0
     contexts: tuple[ContextSpec, ...] = ()
+    learned: tuple[Primitive, ...] = ()
+    """Learned primitives (trained modules), added to the base before the inventions."""
 
     def weight_map(self) -> Mapping[str, float]:
         return dict(self.weights)
@@ -63,6 +65,9 @@ def build_grammar(base: Grammar, spec: GrammarSpec) -> Grammar:
     Raises ``ValueError`` (one line) for an invention that does not parse or type-check.
     """
     weights = spec.weight_map()
+    for learned in spec.learned:
+        if learned.name not in base.primitives:
+            base = base.with_primitive(learned)
     productions = [
         Production(p.expr, p.type, weights.get(p.label, p.log_weight), p.label)
         for p in base.productions
@@ -108,4 +113,5 @@ def grammar_spec(grammar: Grammar) -> GrammarSpec:
         ContextSpec(parent, arg, tuple(zip(labels, row.weights, strict=True)), row.log_variable)
         for (parent, arg), row in grammar.contextual.items()
     )
-    return GrammarSpec(weights, inventions, grammar.log_variable, contexts)
+    learned = tuple(p for p in grammar.primitives.values() if p.learned)
+    return GrammarSpec(weights, inventions, grammar.log_variable, contexts, learned)

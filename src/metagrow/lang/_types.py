@@ -57,7 +57,7 @@ class Type:
     def constructors(self) -> Iterator[str]:
         """Names of every constructor in the type, arrows excluded."""
         if isinstance(self, TCon):
-            if self.name != ARROW:
+            if self.name != ARROW and not self.name.isdigit():
                 yield self.name
             for a in self.args:
                 yield from a.constructors()
@@ -85,6 +85,8 @@ class TCon(Type):
             return f"{ls} -> {right}"
         if not self.args:
             return self.name
+        if all(isinstance(a, TCon) and a.name.isdigit() for a in self.args):
+            return f"{self.name}[{','.join(str(a) for a in self.args)}]"
         return f"{self.name}({', '.join(str(a) for a in self.args)})"
 
 
@@ -111,6 +113,24 @@ def arrow(*types: Type) -> Type:
 
 def tlist(t: Type) -> Type:
     return TCon("list", (t,))
+
+
+def shaped(name: str, shape: Sequence[int]) -> Type:
+    """A constructor with a shape, such as ``image[8,8]`` or ``tensor[3]``: each size is
+    a constructor of its own whose name is the number (so shapes unify only when equal)."""
+    if not shape or any(d < 1 for d in shape):
+        raise ValueError(f"a shape needs one or more positive sizes, got {tuple(shape)}")
+    return TCon(name, tuple(TCon(str(d)) for d in shape))
+
+
+def shape_of(t: Type) -> tuple[int, ...] | None:
+    """The sizes of a shaped type (``image[8,8]`` gives ``(8, 8)``), else ``None``."""
+    if not isinstance(t, TCon) or not t.args:
+        return None
+    sizes = [a.name for a in t.args if isinstance(a, TCon) and not a.args]
+    if len(sizes) != len(t.args) or not all(s.isdigit() for s in sizes):
+        return None
+    return tuple(int(s) for s in sizes)
 
 
 INT = TCon("int")
@@ -228,7 +248,7 @@ def decanonicalize(t: Type, back: Sequence[TVar], offset: int) -> Type:
     return t
 
 
-_TOKEN = re.compile(r"\s*(->|[A-Za-z_][A-Za-z0-9_]*|[(),])")
+_TOKEN = re.compile(r"\s*(->|[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[(),\[\]])")
 _TVAR = re.compile(r"t(\d+)$")
 
 
@@ -236,7 +256,8 @@ def parse_type(text: str) -> Type:
     """Parse ``"list(int) -> int"``, ``"(t0 -> bool) -> list(t0) -> list(t0)"``.
 
     Variables are ``t`` followed by digits; every other name is a constructor, with
-    arguments in parentheses (``list(int)``).
+    arguments in parentheses (``list(int)``) or sizes in brackets (``image[8,8]``, see
+    :func:`shaped`).
     """
     tokens = _tokenize(text)
     pos, t = _parse_arrow(tokens, 0, text)
@@ -289,6 +310,8 @@ def _parse_atom(tokens: list[str], pos: int, text: str) -> tuple[int, Type]:
     if m:
         return pos + 1, TVar(int(m.group(1)))
     pos += 1
+    if pos < len(tokens) and tokens[pos] == "[":
+        return _parse_shape(tok, tokens, pos + 1, text)
     if pos < len(tokens) and tokens[pos] == "(":
         args: list[Type] = []
         pos += 1
@@ -302,3 +325,17 @@ def _parse_atom(tokens: list[str], pos: int, text: str) -> tuple[int, Type]:
             break
         return pos, TCon(tok, tuple(args))
     return pos, TCon(tok)
+
+
+def _parse_shape(name: str, tokens: list[str], pos: int, text: str) -> tuple[int, Type]:
+    sizes: list[int] = []
+    while True:
+        if pos >= len(tokens) or not tokens[pos].isdigit() or int(tokens[pos]) < 1:
+            got = tokens[pos] if pos < len(tokens) else "end of text"
+            raise TypeParseError(f"expected a positive size but found {got!r} in type {text!r}")
+        sizes.append(int(tokens[pos]))
+        pos += 1
+        if pos < len(tokens) and tokens[pos] == ",":
+            pos += 1
+            continue
+        return _expect(tokens, pos, "]", text), shaped(name, sizes)

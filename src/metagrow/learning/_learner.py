@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Literal, final
 
 from metagrow.domains import Domain
+from metagrow.fit import ModuleFunction, module_primitive, rename
 from metagrow.guide import (
     Guide,
     GuideConfig,
@@ -37,14 +38,23 @@ from metagrow.lang import (
     InventionSpec,
     Limits,
     Prim,
+    Primitive,
     Task,
     build_grammar,
     grammar_spec,
     log_prior,
 )
+from metagrow.learning._modules import module_from_record, module_record
 from metagrow.library import compress
-from metagrow.search import Backend, Budget, Engine, SolveJob, SolveResult
-from metagrow.store import Checkpoint, GuideRecord, InventionRecord, SolutionRecord, Store
+from metagrow.search import Backend, Budget, Engine, SolveJob, SolveResult, with_learned
+from metagrow.store import (
+    Checkpoint,
+    GuideRecord,
+    InventionRecord,
+    ModuleRecord,
+    SolutionRecord,
+    Store,
+)
 
 
 @final
@@ -184,6 +194,8 @@ class Learner:
             todo = [t for name, t in self.tasks.items() if name not in solutions]
             phase(Phase(iteration, "search", len(todo)))
             found = self._wake(grammar, todo, budgets, on_task, guide)
+            learned = self._claim(found, iteration)
+            grammar = with_learned(grammar, tuple(p for _, p in learned))
             records = [self._found(name, found[name], grammar, iteration) for name in sorted(found)]
             for name in found:
                 solutions[name] = found[name].learnable  # type: ignore[assignment]
@@ -225,7 +237,12 @@ class Learner:
                 library=_library_view(grammar),
                 guide_seconds=guide_seconds,
             )
-            self._commit(run_id, iteration, grammar, solutions, records, budgets, report, trained)
+            modules = [
+                self._module_record(task, p, found[task], run_id, iteration) for task, p in learned
+            ]
+            self._commit(
+                run_id, iteration, grammar, solutions, records, budgets, report, trained, modules
+            )
             if on_iteration is not None:
                 on_iteration(report)
         return run_id
@@ -258,6 +275,41 @@ class Learner:
             rewrite=True,
         )
 
+    def _claim(self, found: dict[str, SolveResult], iteration: int) -> list[tuple[str, Primitive]]:
+        """The modules the found programs trained, each under a name no stored module has
+        (a program whose module is renamed is rewritten to match), by task."""
+        taken = {m.name for m in self.store.modules()}
+        out: list[tuple[str, Primitive]] = []
+        for task in sorted(found):
+            result = found[task]
+            for p in result.learned:
+                name, n = p.name, 2
+                while name in taken:
+                    name, n = f"{p.name}_{n}", n + 1
+                taken.add(name)
+                if name != p.name:
+                    result = _renamed(result, p.name, name)
+                out.append((task, next(q for q in result.learned if q.name == name)))
+            found[task] = result
+        return out
+
+    def _module_record(
+        self, task: str, primitive: Primitive, result: SolveResult, run_id: int, iteration: int
+    ) -> ModuleRecord:
+        assert isinstance(primitive.value, ModuleFunction)
+        solution = result.solutions[0]
+        return module_record(
+            primitive.value.module,
+            {"train_score": round(solution.train_score, 4), "seconds": round(solution.seconds, 2)},
+            {
+                "task": task,
+                "program": str(result.learnable),
+                "run": run_id,
+                "iteration": iteration,
+                "engine": self.engine.name,
+            },
+        )
+
     # -- phases ---------------------------------------------------------------------------
 
     def _wake(
@@ -282,8 +334,11 @@ class Learner:
             for outcome in self.backend.run(job, group):
                 result = outcome.result
                 program = result.learnable if result is not None and result.solved else None
-                # A program using the task's own primitives teaches the library nothing.
-                ok = program is not None and _in_library(program, grammar)
+                # A program using the task's own primitives teaches the library nothing
+                # (modules trained for it do: they join the library).
+                ok = program is not None and _in_library(
+                    program, with_learned(grammar, result.learned if result else ())
+                )
                 if ok:
                     assert result is not None
                     found[outcome.task] = result
@@ -301,6 +356,7 @@ class Learner:
         budgets: Mapping[str, float],
         report: IterationReport,
         guide: GuideData | None = None,
+        modules: Sequence[ModuleRecord] = (),
     ) -> None:
         uses: dict[Expr, set[str]] = {}
         for task, program in solutions.items():
@@ -345,6 +401,7 @@ class Learner:
             budgets=dict(budgets),
             tasks_seen=sorted(self.tasks),
             guide=record,
+            modules=modules,
         )
 
     def _dream(self, grammar: Grammar, solutions: Mapping[str, Expr], iteration: int) -> GuideData:
@@ -395,7 +452,28 @@ def spec_of(point: Checkpoint) -> GrammarSpec:
         weights=tuple(sorted(point.production_weights.items())),
         inventions=tuple(InventionSpec(r.name, r.source, r.log_weight) for r in point.inventions),
         log_variable=point.log_variable,
+        learned=tuple(module_primitive(module_from_record(r)) for r in point.modules),
     )
+
+
+def _renamed(result: SolveResult, old: str, new: str) -> SolveResult:
+    """``result`` with module ``old`` called ``new`` in its programs and learned primitives."""
+    solutions = tuple(
+        replace(
+            s,
+            program=rename(s.program, old, new),
+            structure=None if s.structure is None else rename(s.structure, old, new),
+            learned=tuple(
+                module_primitive(replace(p.value.module, name=new))
+                if p.name == old and isinstance(p.value, ModuleFunction)
+                else p
+                for p in s.learned
+            ),
+        )
+        for s in result.solutions
+    )
+    program = None if result.program is None else rename(result.program, old, new)
+    return replace(result, program=program, solutions=solutions)
 
 
 def _library_view(grammar: Grammar) -> tuple[tuple[str, str, str], ...]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import final
 
-from metagrow.lang import Expr, Grammar, Prim, Task
+from metagrow.lang import Expr, Grammar, Prim, Primitive, Task
 from metagrow.search._budget import Budget, Progress
 
 
@@ -19,7 +19,10 @@ class Solution:
     train examples it gets right, and the time and programs tried until it was found.
     An engine that fits parameters (constants, say) gives the program with them filled in
     and, as ``structure``, the program with its parameter slots: what a library learns
-    from."""
+    from. An engine that trains new primitives for the task (modules) gives them as
+    ``learned``; the program names them. An engine that judges fit statistically (on
+    held-out examples) says with ``accepted`` whether the program counts as a solution;
+    otherwise it does when it gets every train example right."""
 
     program: Expr
     log_prior: float
@@ -27,6 +30,13 @@ class Solution:
     seconds: float
     programs_tried: int
     structure: Expr | None = None
+    learned: tuple[Primitive, ...] = ()
+    accepted: bool | None = None
+
+    @property
+    def fits(self) -> bool:
+        """Whether this is a solution rather than a near miss."""
+        return self.train_score >= 1.0 if self.accepted is None else self.accepted
 
 
 class Engine(ABC):
@@ -54,3 +64,11 @@ def fallbacks_in(program: Expr, grammar: Grammar) -> frozenset[str]:
         for e in program.walk()
         if isinstance(e, Prim) and e.name in prims and prims[e.name].fallback
     )
+
+
+def with_learned(grammar: Grammar, learned: tuple[Primitive, ...]) -> Grammar:
+    """``grammar`` plus the primitives a solution learned (those it lacks)."""
+    for p in learned:
+        if p.name not in grammar.primitives:
+            grammar = grammar.with_primitive(p)
+    return grammar

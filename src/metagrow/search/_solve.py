@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import final
 
-from metagrow.lang import FAIL, Expr, Grammar, Program, Task
+from metagrow.lang import FAIL, Expr, Grammar, Primitive, Program, Task
 from metagrow.search._budget import Budget, Progress
-from metagrow.search._engine import Engine, Solution, fallbacks_in
+from metagrow.search._engine import Engine, Solution, fallbacks_in, with_learned
 
 
 @final
@@ -38,6 +38,12 @@ class SolveResult:
         if self.solutions and self.solutions[0].structure is not None:
             return self.solutions[0].structure
         return self.program
+
+    @property
+    def learned(self) -> tuple[Primitive, ...]:
+        """The primitives the first solution trained for this task (modules), which its
+        program names."""
+        return self.solutions[0].learned if self.solutions else ()
 
 
 class SolveInterrupted(KeyboardInterrupt):
@@ -80,13 +86,13 @@ def solve(
     interrupted = False
     try:
         for order, sol in enumerate(engine.search(task, grammar, budget, progress)):
-            fits = sol.train_score >= 1.0
+            fits = sol.fits
             used = fallbacks_in(sol.program, grammar)
             rank = 2 if not fits else 0 if not used else 3 if used in fallback_sets else 1
             if rank == 3 and len(best) >= attempts:
                 continue  # enough answers already rank above it
             fallback_sets.add(used)
-            answer = _predict(sol.program, task, grammar, budget)
+            answer = _predict(sol.program, task, with_learned(grammar, sol.learned), budget)
             if answer not in best or rank < best[answer][0]:
                 best[answer] = (rank, order, sol)
                 if rank == 0:

@@ -69,6 +69,8 @@ class Checkpoint:
     log_variable: float
     solutions: tuple[SolutionRecord, ...]
     budgets: Mapping[str, float]
+    modules: tuple[ModuleRecord, ...] = ()
+    """The trained modules in the library (those among the production weights)."""
 
 
 _INVENTION_COLUMNS = "name, source, type, log_weight, created_iteration, tasks_json, uses"
@@ -171,6 +173,7 @@ class Store:
         budgets: Mapping[str, float],
         tasks_seen: Sequence[str],
         guide: GuideRecord | None = None,
+        modules: Sequence[ModuleRecord] = (),
     ) -> None:
         """Record a completed iteration in one transaction: it all lands or none of it does.
 
@@ -180,7 +183,8 @@ class Store:
         first seen, and sets the given tasks' budgets (others keep theirs). Raises
         ``ValueError`` unless ``iteration`` is one past the run's last completed iteration,
         or for a rewrite of a task with no solution. A ``guide`` trained in the iteration
-        lands with it.
+        lands with it, and so do the ``modules`` trained in it (``ValueError`` if a name
+        is taken).
         """
         metrics_json = _to_json(metrics, "metrics")
         names = [invention.name for invention in inventions]
@@ -224,6 +228,8 @@ class Store:
             )
             if guide is not None:
                 insert_guide(self._conn, run_id, replace(guide, iteration=iteration))
+            for module in modules:
+                insert_module(self._conn, module, replace=False)
 
     def checkpoint(self, run_id: int) -> Checkpoint:
         """The state after the run's last completed iteration, read in one snapshot; its
@@ -253,6 +259,7 @@ class Store:
                 log_variable=log_variable,
                 solutions=tuple(newest_solutions(self._conn, run_id)),
                 budgets=dict(budgets),
+                modules=tuple(m for m in select_modules(self._conn) if m.name in dict(weights)),
             )
 
     def iterations(self, run_id: int | None = None) -> list[IterationRecord]:

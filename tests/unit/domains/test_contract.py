@@ -22,6 +22,7 @@ from metagrow.domains import (
 from metagrow.domains.digits import TASK_NAMES, load_digit_images, make_task
 from metagrow.domains.lists import ListsDomain, list_primitives
 from metagrow.domains.numeric import FORMULAS, formula_table, table_as_task
+from metagrow.domains.perception import digit_tasks
 from metagrow.lang import INT, Example, Grammar, Primitive, Task, Type, arrow, tlist
 from metagrow.testing import check_domain
 
@@ -33,6 +34,8 @@ def test_every_built_in_domain_passes_the_contract(name: str) -> None:
     if name == "digits":
         images = load_digit_images()
         tasks = [make_task(n, images, 6, test_size=4).task for n in TASK_NAMES]
+    if name == "perception":
+        tasks = list(digit_tasks({"recognise_digit": 6, "sum_digits": 6}, test_size=4))
     if name == "numeric":  # no built-in suite: a few formula tables
         tasks = [table_as_task(formula_table(f, 12, seed=0)) for f in FORMULAS[:6]]
     report = check_domain(domain, tasks)

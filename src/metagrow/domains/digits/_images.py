@@ -35,6 +35,11 @@ class Image:
 
     index: int
 
+    def features(self) -> npt.NDArray[np.float32]:
+        """The image's 64 pixels in ``[0, 1]``: what a module reads."""
+        row: npt.NDArray[np.float32] = _raw()[0][self.index]
+        return row
+
     def __repr__(self) -> str:
         return f"Image({self.index})"
 

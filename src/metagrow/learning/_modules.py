@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from metagrow.fit import MLPSpec, Module
+from metagrow.fit import Module, architecture_from_json
 from metagrow.lang import parse_type
 from metagrow.store import ModuleRecord
 
@@ -30,6 +30,6 @@ def module_from_record(record: ModuleRecord) -> Module:
     return Module(
         record.name,
         parse_type(record.type),
-        MLPSpec.from_json(dict(record.architecture)),
+        architecture_from_json(dict(record.architecture)),
         record.weights,
     )

@@ -1,0 +1,158 @@
+"""Perceptual values: tensors and images, read from task files.
+
+A :class:`Tensor` is an immutable array of floats with a shape, hashable by its contents,
+so that programs, examples and modules' per-batch caches treat it like any other value.
+Types name the shape: ``tensor[3]`` is three floats, ``image[8,8]`` a grey-level image of
+8 rows and 8 columns with values in ``[0, 1]``, ``image[32,32,3]`` a colour image. In a
+task file a value is nested lists of numbers, or ``{"file": "path"}`` naming a ``.npy``
+file or an image file (PNG, JPEG, ...; read with Pillow), relative to the task file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import final
+
+import numpy as np
+import numpy.typing as npt
+
+from metagrow.lang import TCon, Type, shape_of
+
+PERCEPTUAL = frozenset({"tensor", "image"})
+"""The constructors of perceptual types."""
+
+
+class PerceptionError(ValueError):
+    """A perceptual value that cannot be read or has the wrong shape (one line)."""
+
+
+@final
+class Tensor:
+    """An immutable float32 array, equal to another with the same shape and values."""
+
+    __slots__ = ("_array", "_hash")
+
+    def __init__(self, array: npt.ArrayLike) -> None:
+        data = np.array(array, dtype=np.float32)
+        data.setflags(write=False)
+        self._array = data
+        self._hash = hash((data.shape, data.tobytes()))
+
+    @property
+    def array(self) -> npt.NDArray[np.float32]:
+        """The values (read-only)."""
+        return self._array
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self._array.shape)
+
+    def features(self) -> npt.NDArray[np.float32]:
+        """The values as one flat row: what a module reads."""
+        return self._array.reshape(-1)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Tensor)
+            and self._hash == other._hash
+            and self._array.shape == other._array.shape
+            and bool(np.array_equal(self._array, other._array))
+        )
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"Tensor(shape={self.shape}, mean={float(self._array.mean()):.3g})"
+
+    def __reduce__(self) -> tuple[type[Tensor], tuple[npt.NDArray[np.float32]]]:
+        return Tensor, (np.array(self._array),)
+
+
+def perceptual_shape(t: Type) -> tuple[int, ...] | None:
+    """The shape of a ``tensor[...]`` or ``image[...]`` type, else ``None``."""
+    if isinstance(t, TCon) and t.name in PERCEPTUAL:
+        return shape_of(t)
+    return None
+
+
+def perceptual_parts(t: Type) -> list[Type]:
+    """The perceptual types inside ``t`` (arguments, results, list items), in order."""
+    if perceptual_shape(t) is not None:
+        return [t]
+    if isinstance(t, TCon):
+        return [p for a in t.args for p in perceptual_parts(a)]
+    return []
+
+
+def decode_tensor(value: object, t: Type) -> Tensor:
+    """The tensor for task-file ``value`` of perceptual type ``t``: nested lists, or
+    ``{"file": path}`` (relative paths from the current directory; task files rewrite
+    theirs with :func:`anchor_files`)."""
+    shape = perceptual_shape(t)
+    assert isinstance(t, TCon) and shape is not None
+    if isinstance(value, Tensor):
+        array = value.array
+    elif isinstance(value, dict):
+        if set(value) != {"file"} or not isinstance(value["file"], str):
+            raise PerceptionError(f'expected {{"file": "path"}} or nested lists for {t}')
+        array = read_array(Path(value["file"]), shape)
+    elif isinstance(value, list):
+        try:
+            array = np.array(value, dtype=np.float32)
+        except (ValueError, TypeError):
+            raise PerceptionError(f"expected nested lists of numbers for {t}") from None
+    else:
+        raise PerceptionError(f'expected nested lists of numbers or {{"file": "path"}} for {t}')
+    if tuple(array.shape) != shape:
+        raise PerceptionError(
+            f"expected {t} (shape {_shape_text(shape)}), got shape {_shape_text(array.shape)}"
+        )
+    if not np.all(np.isfinite(array)):
+        raise PerceptionError(f"{t} must hold finite numbers")
+    return Tensor(array)
+
+
+def read_array(path: Path, shape: Sequence[int]) -> npt.NDArray[np.float32]:
+    """The array in a ``.npy`` file or an image file; images become floats in ``[0, 1]``
+    (grey-level when ``shape`` has two sizes, colour channels when three)."""
+    if not path.is_file():
+        raise PerceptionError(f"{path}: no such file")
+    if path.suffix.lower() == ".npy":
+        try:
+            return np.asarray(np.load(path, allow_pickle=False), dtype=np.float32)
+        except (OSError, ValueError) as err:
+            raise PerceptionError(f"{path}: not a readable .npy array ({err})") from None
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as opened:
+            channels = shape[2] if len(shape) == 3 else 1
+            image = opened.convert({3: "RGB", 4: "RGBA"}.get(channels, "L"))
+            pixels = np.asarray(image, dtype=np.float32) / 255.0
+    except (OSError, UnidentifiedImageError) as err:
+        raise PerceptionError(f"{path}: not a readable image ({err})") from None
+    if len(shape) == 3 and shape[2] == 1:
+        pixels = pixels[:, :, None]
+    return pixels
+
+
+def anchor_files(value: object, base: Path) -> object:
+    """``value`` (parsed JSON) with every ``{"file": path}`` made relative to ``base``."""
+    if isinstance(value, list):
+        return [anchor_files(v, base) for v in value]
+    if isinstance(value, dict):
+        if set(value) == {"file"} and isinstance(value["file"], str):
+            return {"file": str(base / value["file"])}
+        return {k: anchor_files(v, base) for k, v in value.items()}
+    return value
+
+
+def encode_tensor(value: Tensor) -> object:
+    """A tensor in its task-file form: nested lists of floats."""
+    return value.array.tolist()
+
+
+def _shape_text(shape: Sequence[int]) -> str:
+    return "x".join(str(d) for d in shape) if shape else "a single number"

@@ -1,0 +1,80 @@
+"""Modules run with numpy alone: the forward pass of each architecture on its stored
+weights, for the interpreter (a trained module is an ordinary primitive) and exports.
+
+The weights are read from the safetensors bytes with ``safetensors.numpy``, so running a
+trained module needs no torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from metagrow.fit._module import Architecture, ConvSpec
+
+FloatArray = npt.NDArray[np.float32]
+
+
+def load_weights(weights: bytes) -> dict[str, FloatArray]:
+    """A module's weights as numpy arrays by their torch names."""
+    from safetensors.numpy import load
+
+    return {k: np.asarray(v, dtype=np.float32) for k, v in load(weights).items()}
+
+
+def forward(
+    architecture: Architecture, weights: Mapping[str, FloatArray], x: FloatArray
+) -> FloatArray:
+    """The logits of a batch of flat input rows ``x`` (one row per value)."""
+    if isinstance(architecture, ConvSpec):
+        h, w, c = architecture.height, architecture.width, architecture.channels
+        y = x.reshape(-1, h, w, c).transpose(0, 3, 1, 2)
+        for i in range(len(architecture.filters)):
+            y = _pool(
+                np.maximum(_conv(y, weights[f"convs.{i}.weight"], weights[f"convs.{i}.bias"]), 0)
+            )
+        return _dense(weights, y.reshape(len(y), -1), "dense.")
+    return _dense(weights, x, "")
+
+
+def _dense(weights: Mapping[str, FloatArray], x: FloatArray, prefix: str) -> FloatArray:
+    """Linear layers in the order of their position in a ``Sequential`` (named
+    ``<prefix><index>.weight``), with ReLU between them."""
+    layers = sorted(
+        int(k[len(prefix) : -len(".weight")])
+        for k in weights
+        if k.startswith(prefix) and k.endswith(".weight") and k[len(prefix) : -7].isdigit()
+    )
+    y = x
+    for n, i in enumerate(layers):
+        y = y @ weights[f"{prefix}{i}.weight"].T + weights[f"{prefix}{i}.bias"]
+        if n < len(layers) - 1:
+            y = np.maximum(y, 0)
+    return y.astype(np.float32, copy=False)
+
+
+def _conv(x: FloatArray, weight: FloatArray, bias: FloatArray) -> FloatArray:
+    """3x3 convolution with zero padding 1 (torch's cross-correlation), NCHW."""
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(2, 3))
+    # windows: N, C, H, W, 3, 3; weight: F, C, 3, 3
+    out = np.einsum("nchwij,fcij->nfhw", windows, weight, optimize=True)
+    biased: FloatArray = (out + bias[None, :, None, None]).astype(np.float32, copy=False)
+    return biased
+
+
+def _pool(x: FloatArray) -> FloatArray:
+    """2x2 max pooling, dropping an odd last row or column as torch does."""
+    n, c, h, w = x.shape
+    x = x[:, :, : h // 2 * 2, : w // 2 * 2]
+    pooled: FloatArray = x.reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
+    return pooled
+
+
+def answers(logits: FloatArray, boolean: bool) -> Sequence[object]:
+    """Each row's most likely output: ``logit > 0`` for a bool, else the argmax."""
+    if boolean:
+        return [bool(v > 0) for v in logits[:, 0].tolist()]
+    return [int(i) for i in logits.argmax(axis=1).tolist()]
