@@ -12,6 +12,7 @@ from metagrow.fit._constants import (
 )
 from metagrow.fit._engine import RegressionEngine
 from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
+from metagrow.fit._evolve import EvolveConfig, Trainer, evolve_program
 from metagrow.fit._module import MLPSpec, Module, weights_bytes
 from metagrow.fit._monolithic import monolithic_accuracy
 from metagrow.fit._objective import TableObjective, table_request
@@ -42,6 +43,7 @@ __all__ = [
     "Candidate",
     "Choice",
     "ConstantMethod",
+    "EvolveConfig",
     "Featurize",
     "FitResult",
     "FittedProgram",
@@ -60,10 +62,12 @@ __all__ = [
     "TableObjective",
     "TrainConfig",
     "Trained",
+    "Trainer",
     "accuracy",
     "candidate_structures",
     "constant_fit",
     "display",
+    "evolve_program",
     "example_loss",
     "fit_constants",
     "fit_table",
