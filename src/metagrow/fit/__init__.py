@@ -12,6 +12,7 @@ from metagrow.fit._constants import (
 )
 from metagrow.fit._engine import RegressionEngine
 from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
+from metagrow.fit._evolve import EvolveConfig, Trainer, evolve_program
 from metagrow.fit._forward import forward, load_weights
 from metagrow.fit._library import ModuleFunction, features, library_modules, module_primitive
 from metagrow.fit._module import (
@@ -54,6 +55,7 @@ __all__ = [
     "Choice",
     "ConstantMethod",
     "ConvSpec",
+    "EvolveConfig",
     "Featurize",
     "FitResult",
     "FittedProgram",
@@ -75,11 +77,13 @@ __all__ = [
     "TableObjective",
     "TrainConfig",
     "Trained",
+    "Trainer",
     "accuracy",
     "architecture_from_json",
     "candidate_structures",
     "constant_fit",
     "display",
+    "evolve_program",
     "example_loss",
     "features",
     "fit_constants",

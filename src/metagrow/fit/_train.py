@@ -93,7 +93,7 @@ def example_loss(output: Soft, target: object, t: Type) -> torch.Tensor:
     return -torch.log(output[target].clamp_min(_EPS))
 
 
-def _batch_loss(
+def batch_loss(
     program: SoftProgram,
     modules: Sequence[Module],
     nets: Sequence[torch.nn.Module],
@@ -149,9 +149,7 @@ def train_program(
         for net in nets:
             net.eval()
         with torch.no_grad():
-            return float(
-                _batch_loss(soft, plain, nets, problem.validation, problem, config.support)
-            )
+            return float(batch_loss(soft, plain, nets, problem.validation, problem, config.support))
 
     best = validation_loss()
     epochs = 0
@@ -167,7 +165,7 @@ def train_program(
             for net, (_, trainable) in zip(nets, modules, strict=True):
                 net.train(trainable)
             for i in range(0, len(order), config.batch_size):
-                loss = _batch_loss(
+                loss = batch_loss(
                     soft, plain, nets, order[i : i + config.batch_size], problem, config.support
                 )
                 optimiser.zero_grad()
