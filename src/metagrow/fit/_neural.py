@@ -167,7 +167,7 @@ def _split(
         return tuple(examples), tuple(examples)
     order = list(examples)
     random.Random(f"{seed}:split").shuffle(order)
-    n = max(1, round(len(order) * share))
+    n = max(round(len(order) * share), min(5, len(order) // 2))
     return tuple(order[n:]), tuple(order[:n])
 
 

@@ -64,6 +64,8 @@ class Trained:
     validation_loss: float
     epochs: int
     seconds: float
+    validation_error: float = 0.0
+    """The standard error of the mean validation loss (how far to trust a difference)."""
 
 
 @final
@@ -101,6 +103,19 @@ def batch_loss(
     problem: Problem,
     support: int,
 ) -> torch.Tensor:
+    """The mean loss of ``batch``'s examples."""
+    return example_losses(program, modules, nets, batch, problem, support).mean()
+
+
+def example_losses(
+    program: SoftProgram,
+    modules: Sequence[Module],
+    nets: Sequence[torch.nn.Module],
+    batch: Sequence[Example],
+    problem: Problem,
+    support: int,
+) -> torch.Tensor:
+    """Each example's loss, each module run once over every value the batch shows it."""
     import torch
 
     arg_types = problem.request.arguments()
@@ -119,7 +134,7 @@ def batch_loss(
         args = [soft_input(v, t, support) for v, t in zip(ex.inputs, arg_types, strict=True)]
         output = program.run(args, functions)
         losses.append(example_loss(output, ex.output, problem.request.returns()))
-    return torch.stack(losses).mean()
+    return torch.stack(losses)
 
 
 def train_program(
@@ -181,8 +196,13 @@ def train_program(
                 break
         for net, state in zip(nets, best_state, strict=True):
             net.load_state_dict(state)
+    for net in nets:
+        net.eval()
+    with torch.no_grad():
+        losses = example_losses(soft, plain, nets, problem.validation, problem, config.support)
+    error = float(losses.std() / math.sqrt(len(losses))) if len(losses) > 1 else 0.0
     trained = tuple(m.with_net(net) if t else m for net, (m, t) in zip(nets, modules, strict=True))
-    return Trained(program, trained, best, epochs, time.perf_counter() - start)
+    return Trained(program, trained, best, epochs, time.perf_counter() - start, error)
 
 
 def predict(
