@@ -12,6 +12,7 @@ from metagrow.fit._constants import (
 )
 from metagrow.fit._engine import RegressionEngine
 from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
+from metagrow.fit._grow import GrowthConfig, deepen, widen
 from metagrow.fit._module import MLPSpec, Module, weights_bytes
 from metagrow.fit._monolithic import monolithic_accuracy
 from metagrow.fit._objective import TableObjective, table_request
@@ -45,6 +46,7 @@ __all__ = [
     "Featurize",
     "FitResult",
     "FittedProgram",
+    "GrowthConfig",
     "Loss",
     "MLPSpec",
     "Maybe",
@@ -63,6 +65,7 @@ __all__ = [
     "accuracy",
     "candidate_structures",
     "constant_fit",
+    "deepen",
     "display",
     "example_loss",
     "fit_constants",
@@ -77,4 +80,5 @@ __all__ = [
     "table_request",
     "train_program",
     "weights_bytes",
+    "widen",
 ]

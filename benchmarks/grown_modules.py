@@ -1,0 +1,138 @@
+"""Grown modules against fixed hidden sizes: test accuracy and parameter counts.
+
+Usage: python benchmarks/grown_modules.py [--seeds 0 1 2] [--json OUT]
+For ``recognise_digit`` (100 and 1000 labelled images, program ``(lam (net $0))``) and
+``sum_digits`` (100 labelled lists, program ``(lam (sum (map (lam (net $0)) $0)))``),
+a fresh module of each fixed hidden size and one grown from (8,) (cap 128 units, 2 hidden
+layers) is trained by ``train_program``; prints the median over seeds of the test
+accuracy and of the parameter count, as a Markdown table (target: grown modules reach
+the accuracy of the best fixed size with no more parameters).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import statistics
+import time
+from collections import Counter
+from pathlib import Path
+
+import torch
+
+from metagrow.domains.digits import (
+    DIGITS,
+    IMAGE,
+    PIXELS,
+    DigitsDomain,
+    load_digit_images,
+    make_task,
+)
+from metagrow.fit import (
+    GrowthConfig,
+    MLPSpec,
+    Module,
+    Problem,
+    TrainConfig,
+    accuracy,
+    predict,
+    train_program,
+)
+from metagrow.lang import INT, arrow, parse
+
+SETTINGS = (
+    ("recognise_digit", 100, "(lam (net $0))"),
+    ("recognise_digit", 1000, "(lam (net $0))"),
+    ("sum_digits", 100, "(lam (sum (map (lam (net $0)) $0)))"),
+)
+FIXED = ((8,), (16,), (32,), (64,), (128,), (64, 64))
+START = (8,)
+GROWTH = GrowthConfig(max_hidden=128, max_layers=2, factor=2.0, patience=3, noise=0.01)
+TRAINING = TrainConfig(max_epochs=100, patience=8)
+DROPOUT = 0.1
+
+
+def parameters(spec: MLPSpec) -> int:
+    widths = [spec.inputs, *spec.hidden, spec.outputs]
+    return sum((a + 1) * b for a, b in itertools.pairwise(widths))
+
+
+def run_one(
+    task_name: str, labelled: int, program: str, hidden: tuple[int, ...], grow: bool, seed: int
+) -> dict[str, object]:
+    images = load_digit_images(0)
+    task = make_task(task_name, images, labelled, test_size=500, seed=seed)
+    problem = Problem(task.task.request, task.task.train, task.validation, images.features)
+    module = Module("net", arrow(IMAGE, INT), MLPSpec(PIXELS, hidden, DIGITS, DROPOUT))
+    expr = parse(program)
+    trained = train_program(
+        expr, [(module, True)], problem, TRAINING, seed, growth=GROWTH if grow else None
+    )
+    predictions = predict(
+        expr,
+        DigitsDomain().grammar().primitives,
+        trained.modules,
+        task.task.request,
+        [ex.inputs for ex in task.task.test],
+        images.features,
+    )
+    spec = trained.modules[0].architecture
+    return {
+        "accuracy": accuracy(predictions, task.task.test),
+        "parameters": parameters(spec),
+        "hidden": list(spec.hidden),
+        "epochs": trained.epochs,
+        "seconds": trained.seconds,
+        "growth": list(trained.growth),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    start = time.perf_counter()
+    rows: list[dict[str, object]] = []
+    arms = [(h, False) for h in FIXED] + [(START, True)]
+    for task_name, labelled, program in SETTINGS:
+        for hidden, grow in arms:
+            runs = [run_one(task_name, labelled, program, hidden, grow, s) for s in args.seeds]
+            name = f"grown from {hidden}" if grow else str(hidden)
+            row = {
+                "task": task_name,
+                "labelled": labelled,
+                "module": name,
+                "accuracy": statistics.median(float(str(r["accuracy"])) for r in runs),
+                "parameters": statistics.median(int(str(r["parameters"])) for r in runs),
+                "runs": runs,
+            }
+            rows.append(row)
+            finals = Counter(str(tuple(r["hidden"])) for r in runs)  # type: ignore[call-overload]
+            print(
+                f"  {task_name} n={labelled} {name}: acc {row['accuracy']:.3f} "
+                f"params {row['parameters']} final {dict(finals)} "
+                f"epochs {[r['epochs'] for r in runs]}",
+                flush=True,
+            )
+    print()
+    print("| task | labelled | module | test accuracy | parameters | final architectures |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        runs = row["runs"]
+        assert isinstance(runs, list)
+        finals = ", ".join(str(tuple(r["hidden"])) for r in runs)
+        print(
+            f"| {row['task']} | {row['labelled']} | {row['module']} | "
+            f"{row['accuracy']:.3f} | {row['parameters']:.0f} | {finals} |"
+        )
+    print(f"\nseeds {args.seeds}, medians; {time.perf_counter() - start:.0f} s")
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"seeds": args.seeds, "rows": rows}, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
