@@ -48,7 +48,11 @@ SETTINGS = (
 )
 FIXED = ((8,), (16,), (32,), (64,), (128,), (64, 64))
 START = (8,)
-GROWTH = GrowthConfig(max_hidden=128, max_layers=2, factor=2.0, patience=3, noise=0.01)
+GROWN = {
+    "copy": GrowthConfig(max_hidden=128, max_layers=2, units="copy"),
+    "random": GrowthConfig(max_hidden=128, max_layers=2, units="random"),
+}
+"""Grown arms: Net2WiderNet copies, or new random units with zero outgoing weights."""
 TRAINING = TrainConfig(max_epochs=100, patience=8)
 DROPOUT = 0.1
 
@@ -59,16 +63,19 @@ def parameters(spec: MLPSpec) -> int:
 
 
 def run_one(
-    task_name: str, labelled: int, program: str, hidden: tuple[int, ...], grow: bool, seed: int
+    task_name: str,
+    labelled: int,
+    program: str,
+    hidden: tuple[int, ...],
+    growth: GrowthConfig | None,
+    seed: int,
 ) -> dict[str, object]:
     images = load_digit_images(0)
     task = make_task(task_name, images, labelled, test_size=500, seed=seed)
     problem = Problem(task.task.request, task.task.train, task.validation, images.features)
     module = Module("net", arrow(IMAGE, INT), MLPSpec(PIXELS, hidden, DIGITS, DROPOUT))
     expr = parse(program)
-    trained = train_program(
-        expr, [(module, True)], problem, TRAINING, seed, growth=GROWTH if grow else None
-    )
+    trained = train_program(expr, [(module, True)], problem, TRAINING, seed, growth=growth)
     predictions = predict(
         expr,
         DigitsDomain().grammar().primitives,
@@ -96,11 +103,13 @@ def main() -> None:
     torch.set_num_threads(1)
     start = time.perf_counter()
     rows: list[dict[str, object]] = []
-    arms = [(h, False) for h in FIXED] + [(START, True)]
+    arms: list[tuple[str, tuple[int, ...], GrowthConfig | None]] = [
+        (str(h), h, None) for h in FIXED
+    ]
+    arms += [(f"grown from {START} ({units})", START, g) for units, g in GROWN.items()]
     for task_name, labelled, program in SETTINGS:
-        for hidden, grow in arms:
-            runs = [run_one(task_name, labelled, program, hidden, grow, s) for s in args.seeds]
-            name = f"grown from {hidden}" if grow else str(hidden)
+        for name, hidden, growth in arms:
+            runs = [run_one(task_name, labelled, program, hidden, growth, s) for s in args.seeds]
             row = {
                 "task": task_name,
                 "labelled": labelled,

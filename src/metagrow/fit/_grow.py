@@ -320,16 +320,23 @@ def grow_nets(
 class Grower:
     """The growth of one training run's modules: counts epochs whose validation loss is
     not ``tolerance`` (relative) below the best since the last growth, and after
-    ``patience`` of them grows every trainable module one step."""
+    ``patience`` of them grows every trainable module one step. It also keeps each
+    architecture's best weights, so that a grown architecture is kept only when it beat
+    every smaller one by ``tolerance``."""
 
     def __init__(self, config: GrowthConfig, modules: Sequence[tuple[Module, bool]], seed: int):
         self.config, self.modules, self.seed = config, modules, seed
         self.best, self.stale = math.inf, 0
         self.events: list[str] = []
+        self.bests: dict[int, tuple[float, list[dict[str, torch.Tensor]]]] = {}
 
     def grew(self, epoch: int, loss: float, nets: list[torch.nn.Module]) -> bool:
         """Whether the networks in ``nets`` grew (replaced in the list) after ``epoch``
         ended with validation ``loss``."""
+        states = [net.state_dict() for net in nets]
+        size = _size(states)
+        if loss < self.bests.get(size, (math.inf, []))[0]:
+            self.bests[size] = (loss, [{k: v.clone() for k, v in s.items()} for s in states])
         if loss < self.best * (1 - self.config.tolerance):
             self.best, self.stale = loss, 0
             return False
@@ -340,6 +347,22 @@ class Grower:
         self.events += [f"epoch {epoch}: {event}" for event in grown]
         self.best, self.stale = min(self.best, loss), 0
         return bool(grown)
+
+    def kept(
+        self, loss: float, states: list[dict[str, torch.Tensor]]
+    ) -> tuple[float, list[dict[str, torch.Tensor]]]:
+        """The validation loss and weights to keep, given the best ones: the best of the
+        smallest architecture whose best loss is within ``tolerance`` of the lowest."""
+        lowest = min([loss, *(best for best, _ in self.bests.values())])
+        for size in sorted(self.bests):
+            best, best_states = self.bests[size]
+            if best * (1 - self.config.tolerance) <= lowest:
+                return (loss, states) if size == _size(states) else (best, best_states)
+        return loss, states
+
+
+def _size(states: Sequence[State]) -> int:
+    return sum(v.numel() for state in states for v in state.values())
 
 
 def restore(

@@ -200,6 +200,8 @@ def train_program(
                 )
             if stale >= config.patience or time.perf_counter() - start > config.seconds:
                 break
+        if grower is not None:
+            best, best_state = grower.kept(best, best_state)
         restore(plain, nets, best_state, seed)
     events = tuple(grower.events) if grower is not None else ()
     trained = tuple(carrying(m, net) if t else m for net, (m, t) in zip(nets, modules, strict=True))

@@ -22,7 +22,7 @@ from metagrow.fit import (
     weights_bytes,
     widen,
 )
-from metagrow.fit._grow import next_step
+from metagrow.fit._grow import Grower, next_step
 from metagrow.lang import INT, arrow, parse
 
 IMAGES = load_digit_images(0)
@@ -185,3 +185,18 @@ def test_a_frozen_module_never_grows() -> None:
         growth=GrowthConfig(patience=1, tolerance=0.5),
     )
     assert result.growth == () and result.modules == (frozen,)
+
+
+def test_a_grown_architecture_is_kept_only_when_it_beats_the_smaller_one() -> None:
+    grower = Grower(GrowthConfig(patience=2, tolerance=0.01), [(TINY, True)], seed=0)
+    nets = [TINY.build(0)]
+    small = [{k: v.clone() for k, v in nets[0].state_dict().items()}]
+    assert not grower.grew(1, 1.0, nets) and not grower.grew(2, 1.0, nets)
+    assert grower.grew(3, 1.0, nets) and grower.events == ["epoch 3: net widened (4,) -> (8,)"]
+    assert nets[0][0].out_features == 8
+    assert not grower.grew(4, 0.995, nets)  # better, but by less than the tolerance
+    big = [nets[0].state_dict()]
+    loss, states = grower.kept(0.995, big)
+    assert loss == 1.0 and all(torch.equal(states[0][k], small[0][k]) for k in small[0])
+    assert not grower.grew(5, 0.9, nets)
+    assert grower.kept(0.9, big) == (0.9, big)
