@@ -3,10 +3,11 @@
 Usage: python benchmarks/grown_modules.py [--seeds 0 1 2] [--json OUT]
 For ``recognise_digit`` (100 and 1000 labelled images, program ``(lam (net $0))``) and
 ``sum_digits`` (100 labelled lists, program ``(lam (sum (map (lam (net $0)) $0)))``),
-a fresh module of each fixed hidden size and one grown from (8,) (cap 128 units, 2 hidden
-layers) is trained by ``train_program``; prints the median over seeds of the test
-accuracy and of the parameter count, as a Markdown table (target: grown modules reach
-the accuracy of the best fixed size with no more parameters).
+a fresh module of each fixed hidden size and modules grown from (8,) (cap 128 units and
+2 hidden layers, or widening only) are trained by ``train_program``; prints the medians
+over seeds of the test accuracy, the parameter count and the training seconds as a
+Markdown table (target: grown modules reach the accuracy of the best fixed size with no
+more parameters).
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ START = (8,)
 GROWN = {
     "copy": GrowthConfig(max_hidden=128, max_layers=2, units="copy"),
     "random": GrowthConfig(max_hidden=128, max_layers=2, units="random"),
+    "random, 1 layer": GrowthConfig(max_hidden=128, max_layers=1, units="random"),
 }
-"""Grown arms: Net2WiderNet copies, or new random units with zero outgoing weights."""
+"""Grown arms: Net2WiderNet copies or new random units with zero outgoing weights, up to
+128 units and 2 hidden layers; and random units widening only."""
 TRAINING = TrainConfig(max_epochs=100, patience=8)
 DROPOUT = 0.1
 
@@ -116,6 +119,7 @@ def main() -> None:
                 "module": name,
                 "accuracy": statistics.median(float(str(r["accuracy"])) for r in runs),
                 "parameters": statistics.median(int(str(r["parameters"])) for r in runs),
+                "seconds": statistics.median(float(str(r["seconds"])) for r in runs),
                 "runs": runs,
             }
             rows.append(row)
@@ -127,15 +131,15 @@ def main() -> None:
                 flush=True,
             )
     print()
-    print("| task | labelled | module | test accuracy | parameters | final architectures |")
-    print("|---|---|---|---|---|---|")
+    print("| task | labelled | module | test accuracy | parameters | seconds | final hidden |")
+    print("|---|---|---|---|---|---|---|")
     for row in rows:
         runs = row["runs"]
         assert isinstance(runs, list)
         finals = ", ".join(str(tuple(r["hidden"])) for r in runs)
         print(
             f"| {row['task']} | {row['labelled']} | {row['module']} | "
-            f"{row['accuracy']:.3f} | {row['parameters']:.0f} | {finals} |"
+            f"{row['accuracy']:.3f} | {row['parameters']:.0f} | {row['seconds']:.1f} | {finals} |"
         )
     print(f"\nseeds {args.seeds}, medians; {time.perf_counter() - start:.0f} s")
     if args.json is not None:

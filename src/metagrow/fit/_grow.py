@@ -1,16 +1,22 @@
 """Grown architectures: a module's hidden layers widen or deepen while it trains.
 
-Growth preserves the network's function (Net2Net): *widening* a hidden layer copies
+Growth preserves the network's function. *Widening* a hidden layer either copies
 randomly chosen units and divides their outgoing weights by how many copies each unit
-now has; *deepening* inserts an identity ``Linear`` + ReLU after a hidden layer's ReLU,
-which changes nothing because a ReLU's outputs are already non-negative. Dropout (one
-rate for every hidden layer in :class:`MLPSpec`) follows each hidden layer as usual; it
-is the identity in evaluation mode, where the outputs are equal.
+now has (Net2WiderNet, ``units="copy"``; optional seeded noise on the copies' incoming
+weights breaks their symmetry), or adds randomly initialised units whose outgoing weights
+are zero (``units="random"``). *Deepening* inserts an identity ``Linear`` + ReLU after a
+hidden layer's ReLU (Net2DeeperNet), which changes nothing because a ReLU's outputs are
+already non-negative. Dropout (one rate for every hidden layer in :class:`MLPSpec`)
+follows each hidden layer as usual; it is the identity in evaluation mode, where the
+outputs are equal.
 
 During training (``train_program(..., growth=GrowthConfig(...))``) each trainable module
-grows one step whenever the validation loss has not improved for ``patience`` epochs:
-first every hidden layer narrower than ``max_hidden`` widens by ``factor``; once all are
-at the cap, a layer as wide as the last one is inserted after it, up to ``max_layers``.
+grows one step whenever the validation loss has not dropped by ``tolerance`` (relative)
+for ``patience`` epochs: first every hidden layer narrower than ``max_hidden`` widens by
+``factor``; once all are at the cap, a layer as wide as the last one is inserted after
+it, up to ``max_layers``. Training ends as without growth (the training patience runs
+out, or the epochs or seconds), keeping the weights of the smallest architecture whose
+best validation loss no larger one beat by ``tolerance``.
 """
 
 from __future__ import annotations
@@ -37,12 +43,13 @@ outgoing weights start at zero."""
 @final
 @dataclass(frozen=True, slots=True)
 class GrowthConfig:
-    """When and how far modules grow: after ``patience`` epochs without a better
-    validation loss, widen each hidden layer by ``factor`` (at least one unit) up to
-    ``max_hidden`` units, then add hidden layers up to ``max_layers``. ``noise`` is the
-    scale, relative to the layer's mean absolute weight, of seeded Gaussian noise added
-    to the incoming weights of copied units to break their symmetry (0 keeps the
-    function exactly)."""
+    """When and how far modules grow: after ``patience`` epochs whose validation loss is
+    not ``tolerance`` (relative) below the best, widen each hidden layer by ``factor`` (at
+    least one unit) up to ``max_hidden`` units, then add hidden layers up to
+    ``max_layers``. ``units`` is how widening makes new units (see :data:`Units`);
+    ``noise`` is the scale, relative to the layer's mean absolute weight, of seeded
+    Gaussian noise on the incoming weights of copied units (0 keeps the function exactly;
+    unused by random units, which keep it exactly anyway)."""
 
     max_hidden: int = 128
     max_layers: int = 2
