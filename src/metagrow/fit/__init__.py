@@ -14,6 +14,7 @@ from metagrow.fit._engine import RegressionEngine
 from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
 from metagrow.fit._evolve import EvolveConfig, Trainer, evolve_program
 from metagrow.fit._forward import forward, load_weights
+from metagrow.fit._grow import GrowthConfig, deepen, widen
 from metagrow.fit._library import ModuleFunction, features, library_modules, module_primitive
 from metagrow.fit._module import (
     Architecture,
@@ -59,6 +60,7 @@ __all__ = [
     "Featurize",
     "FitResult",
     "FittedProgram",
+    "GrowthConfig",
     "Loss",
     "MLPSpec",
     "Maybe",
@@ -82,6 +84,7 @@ __all__ = [
     "architecture_from_json",
     "candidate_structures",
     "constant_fit",
+    "deepen",
     "display",
     "evolve_program",
     "example_loss",
@@ -102,4 +105,5 @@ __all__ = [
     "table_request",
     "train_program",
     "weights_bytes",
+    "widen",
 ]

@@ -22,6 +22,7 @@ from metagrow.fit._evaluate import (
     soft_input,
     values_of_type,
 )
+from metagrow.fit._grow import Grower, GrowthConfig, carrying, restore
 from metagrow.fit._module import Module
 from metagrow.fit._soft import Soft, make_table
 from metagrow.lang import BOOL, FAIL, Example, Expr, Primitive, Program, Type
@@ -57,7 +58,7 @@ class TrainConfig:
 @dataclass(frozen=True, slots=True)
 class Trained:
     """A program with its modules after training: their weights, the best validation
-    loss, and how many epochs ran."""
+    loss, how many epochs ran, and what grew when (with a growth config)."""
 
     program: Expr
     modules: tuple[Module, ...]
@@ -66,6 +67,7 @@ class Trained:
     seconds: float
     validation_error: float = 0.0
     """The standard error of the mean validation loss (how far to trust a difference)."""
+    growth: tuple[str, ...] = ()
 
 
 @final
@@ -143,12 +145,21 @@ def train_program(
     problem: Problem,
     config: TrainConfig,
     seed: int,
+    *,
+    growth: GrowthConfig | None = None,
 ) -> Trained:
     """Train the modules marked trainable (fresh ones from ``seed``, trained ones from
     their weights) through ``program``; the others stay frozen. With nothing trainable
-    this only measures the validation loss."""
+    this only measures the validation loss. With ``growth``, trainable modules grow (see
+    :mod:`metagrow.fit._grow`) when the validation loss stalls, and the returned modules
+    carry the architecture of their best weights."""
     import torch
 
+    if growth is not None and growth.patience > config.patience:
+        raise ValueError(
+            f"growth patience {growth.patience} exceeds the training patience "
+            f"{config.patience}, so nothing would grow; lower it or raise TrainConfig.patience"
+        )
     start = time.perf_counter()
     table = make_table(config.support)
     soft = SoftProgram(program, table, frozenset(m.name for m, _ in modules))
@@ -168,14 +179,16 @@ def train_program(
 
     best = validation_loss()
     epochs = 0
+    grower = Grower(growth, modules, seed) if growth is not None else None
     if params and config.max_epochs:
         finetuning = any(m.trained for m, t in modules if t)
-        optimiser = torch.optim.Adam(params, lr=config.finetune_lr if finetuning else config.lr)
+        lr = config.finetune_lr if finetuning else config.lr
+        optimiser = torch.optim.Adam(params, lr=lr)
         best_state = [{k: v.clone() for k, v in net.state_dict().items()} for net in nets]
         order = list(problem.train)
         rng = random.Random(seed)
         stale = 0
-        for epochs in range(1, config.max_epochs + 1):  # noqa: B007 - epochs is reported
+        for epochs in range(1, config.max_epochs + 1):
             rng.shuffle(order)
             for net, (_, trainable) in zip(nets, modules, strict=True):
                 net.train(trainable)
@@ -192,17 +205,26 @@ def train_program(
                 best_state = [{k: v.clone() for k, v in n.state_dict().items()} for n in nets]
             else:
                 stale += 1
+            if grower is not None and grower.grew(epochs, current, nets):
+                stale = 0
+                trainable_nets = [n for n, (_, t) in zip(nets, modules, strict=True) if t]
+                optimiser = torch.optim.Adam(
+                    [p for n in trainable_nets for p in n.parameters()], lr=lr
+                )
             if stale >= config.patience or time.perf_counter() - start > config.seconds:
                 break
-        for net, state in zip(nets, best_state, strict=True):
-            net.load_state_dict(state)
+        if grower is not None:
+            best, best_state = grower.kept(best, best_state)
+        restore(plain, nets, best_state, seed)
     for net in nets:
         net.eval()
     with torch.no_grad():
         losses = example_losses(soft, plain, nets, problem.validation, problem, config.support)
     error = float(losses.std() / math.sqrt(len(losses))) if len(losses) > 1 else 0.0
-    trained = tuple(m.with_net(net) if t else m for net, (m, t) in zip(nets, modules, strict=True))
-    return Trained(program, trained, best, epochs, time.perf_counter() - start, error)
+    events = tuple(grower.events) if grower is not None else ()
+    trained = tuple(carrying(m, net) if t else m for net, (m, t) in zip(nets, modules, strict=True))
+    seconds = time.perf_counter() - start
+    return Trained(program, trained, best, epochs, seconds, error, events)
 
 
 def predict(
