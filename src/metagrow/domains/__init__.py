@@ -25,6 +25,7 @@ from metagrow.domains._taskfile import (
 )
 from metagrow.domains._tensor import (
     PERCEPTUAL,
+    SYMMETRIES,
     PerceptionError,
     Tensor,
     decode_tensor,
@@ -36,6 +37,7 @@ __all__ = [
     "BUILTIN_DOMAINS",
     "JSON",
     "PERCEPTUAL",
+    "SYMMETRIES",
     "Domain",
     "DomainSpecError",
     "PerceptionError",

@@ -10,7 +10,7 @@ file or an image file (PNG, JPEG, ...; read with Pillow), relative to the task f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import final
 
@@ -21,6 +21,16 @@ from metagrow.lang import TCon, Type, shape_of
 
 PERCEPTUAL = frozenset({"tensor", "image"})
 """The constructors of perceptual types."""
+
+
+SYMMETRIES: Mapping[str, Callable[[npt.NDArray[np.float32]], npt.NDArray[np.float32]]] = {
+    "flip_horizontal": lambda a: a[:, ::-1] if a.ndim >= 2 else a[::-1],
+    "flip_vertical": lambda a: a[::-1],
+    "rotate_180": lambda a: a[::-1, ::-1] if a.ndim >= 2 else a[::-1],
+    "transpose": lambda a: np.swapaxes(a, 0, 1) if a.ndim >= 2 else a,
+    "reverse": lambda a: a[::-1],
+}
+"""Symmetries of a tensor's values (rows first), by the names task files use."""
 
 
 class PerceptionError(ValueError):

@@ -10,6 +10,7 @@ from metagrow.fit._constants import (
     fit_constants,
     loss_value,
 )
+from metagrow.fit._constraints import ConstraintError, Constraints, auxiliary_loss, task_constraints
 from metagrow.fit._engine import RegressionEngine
 from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
 from metagrow.fit._evolve import EvolveConfig, Trainer, evolve_program
@@ -55,6 +56,8 @@ __all__ = [
     "Candidate",
     "Choice",
     "ConstantMethod",
+    "ConstraintError",
+    "Constraints",
     "ConvSpec",
     "EvolveConfig",
     "Featurize",
@@ -82,6 +85,7 @@ __all__ = [
     "Trainer",
     "accuracy",
     "architecture_from_json",
+    "auxiliary_loss",
     "candidate_structures",
     "constant_fit",
     "deepen",
@@ -103,6 +107,7 @@ __all__ = [
     "rename",
     "soft_input",
     "table_request",
+    "task_constraints",
     "train_program",
     "weights_bytes",
     "widen",

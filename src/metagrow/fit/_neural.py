@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import final
 
 from metagrow.domains import perceptual_parts, perceptual_shape
+from metagrow.fit._constraints import task_constraints
 from metagrow.fit._library import features, library_modules, module_primitive
 from metagrow.fit._module import Architecture, ConvSpec, MLPSpec, Module
 from metagrow.fit._search import SearchConfig, fit_task
@@ -55,7 +56,7 @@ class NeuralConfig:
     filters: tuple[int, ...] = (8, 16)
     cnn_from: int = 16
     dropout: float = 0.1
-    training: TrainConfig = field(default_factory=TrainConfig)
+    training: TrainConfig = field(default_factory=lambda: TrainConfig(epoch_steps=5))
     search: SearchConfig = field(default_factory=SearchConfig)
 
     def __post_init__(self) -> None:
@@ -107,7 +108,8 @@ class NeuralEngine(Engine):
     ) -> Solution | None:
         cfg = self.config
         fit, held = _split(task.train, cfg.validation, self.seed)
-        problem = Problem(task.request, fit, held, features)
+        constraints = task_constraints(task.metadata).split(cfg.validation, self.seed)
+        problem = Problem(task.request, fit, held, features, constraints)
         library = library_modules(grammar)
         symbols = _without_modules(grammar)
         seconds = max(progress.remaining(), 0.1)

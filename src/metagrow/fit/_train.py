@@ -12,9 +12,10 @@ import math
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, final
 
+from metagrow.fit._constraints import Constraints, auxiliary_loss, held_loss
 from metagrow.fit._evaluate import (
     Featurize,
     SoftProgram,
@@ -46,10 +47,16 @@ class TrainConfig:
     finetune_lr: float = 1e-3
     support: int = 50
     seconds: float = 60.0
+    epoch_steps: int = 1
+    """The fewest optimiser steps an epoch takes: a small train set is gone through
+    several times per epoch, so that early stopping does not end training after a few
+    steps."""
 
     def __post_init__(self) -> None:
         if self.max_epochs < 0 or self.patience < 1 or self.batch_size < 1:
             raise ValueError(f"epochs, patience and batch size must be positive: {self}")
+        if self.epoch_steps < 1:
+            raise ValueError(f"epoch_steps must be at least 1, got {self.epoch_steps}")
         if self.support < 10:
             raise ValueError(f"support must be at least 10, got {self.support}")
 
@@ -73,13 +80,15 @@ class Trained:
 @final
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """What training needs besides the program: the request type, the examples, and how
-    module arguments become network inputs."""
+    """What training needs besides the program: the request type, the examples, how
+    module arguments become network inputs, and constraints on the modules' outputs."""
 
     request: Type
     train: tuple[Example, ...]
     validation: tuple[Example, ...]
     featurize: Featurize
+    constraints: Constraints = field(default_factory=Constraints)
+    """What the task says about its modules' outputs inside the program (auxiliary losses)."""
 
 
 def example_loss(output: Soft, target: object, t: Type) -> torch.Tensor:
@@ -175,7 +184,9 @@ def train_program(
         for net in nets:
             net.eval()
         with torch.no_grad():
-            return float(batch_loss(soft, plain, nets, problem.validation, problem, config.support))
+            loss = batch_loss(soft, plain, nets, problem.validation, problem, config.support)
+            held = held_loss(problem.constraints, plain, nets, problem.featurize)
+            return float(loss if held is None else loss + held)
 
     best = validation_loss()
     epochs = 0
@@ -185,7 +196,8 @@ def train_program(
         lr = config.finetune_lr if finetuning else config.lr
         optimiser = torch.optim.Adam(params, lr=lr)
         best_state = [{k: v.clone() for k, v in net.state_dict().items()} for net in nets]
-        order = list(problem.train)
+        rounds = -(-config.epoch_steps * config.batch_size // max(1, len(problem.train)))
+        order = list(problem.train) * max(1, rounds)
         rng = random.Random(seed)
         stale = 0
         for epochs in range(1, config.max_epochs + 1):
@@ -193,9 +205,14 @@ def train_program(
             for net, (_, trainable) in zip(nets, modules, strict=True):
                 net.train(trainable)
             for i in range(0, len(order), config.batch_size):
-                loss = batch_loss(
-                    soft, plain, nets, order[i : i + config.batch_size], problem, config.support
-                )
+                chunk = order[i : i + config.batch_size]
+                loss = batch_loss(soft, plain, nets, chunk, problem, config.support)
+                if problem.constraints:
+                    seen = [_seen(m, chunk, problem.request) for m in plain]
+                    extra = auxiliary_loss(
+                        problem.constraints, modules, nets, seen, problem.featurize
+                    )
+                    loss = loss if extra is None else loss + extra
                 optimiser.zero_grad()
                 loss.backward()  # type: ignore[no-untyped-call]
                 optimiser.step()
@@ -225,6 +242,18 @@ def train_program(
     trained = tuple(carrying(m, net) if t else m for net, (m, t) in zip(nets, modules, strict=True))
     seconds = time.perf_counter() - start
     return Trained(program, trained, best, epochs, seconds, error, events)
+
+
+def _seen(module: Module, batch: Sequence[Example], request: Type) -> list[object]:
+    """Distinct values of ``module``'s input type in ``batch`` (at most 64)."""
+    wanted = module.type.arguments()[0]
+    values = dict.fromkeys(
+        v
+        for ex in batch
+        for value, t in zip(ex.inputs, request.arguments(), strict=True)
+        for v in values_of_type(value, t, wanted)
+    )
+    return list(values)[:64]
 
 
 def predict(

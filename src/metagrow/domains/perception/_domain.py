@@ -8,11 +8,13 @@ from typing import ClassVar, final
 from metagrow.domains._domain import JSON, Domain, ValueDecodeError, decode_basic, encode_basic
 from metagrow.domains._tensor import (
     PERCEPTUAL,
+    SYMMETRIES,
     PerceptionError,
     Tensor,
     anchor_files,
     decode_tensor,
     encode_tensor,
+    perceptual_parts,
     perceptual_shape,
 )
 from metagrow.domains.digits import digit_primitives
@@ -63,6 +65,44 @@ class PerceptionDomain(Domain):
         data = anchor_files(read_json(path), path.parent)
         return self.task_from_json(data, str(path), path.stem)
 
+    def task_from_json(self, data: JSON, source: str, name: str = "task") -> Task:
+        """The typed task format, plus what a task may say about its module's output:
+        ``inner`` labels (``[{"input": value, "output": label}]``: the module's output on
+        perceptual values) and ``properties`` (``{"invariant": [symmetry, ...],
+        "monotone": [{"feature": i, "direction": "increasing"}], "weight": w}``)."""
+        from metagrow.domains._taskfile import TaskFileError, task_from_json
+
+        task = task_from_json(data, self, source=source, default_name=name)
+        extra = dict(task.metadata)
+        try:
+            if "inner" in extra:
+                extra["inner"] = self._inner(extra["inner"], task.request)
+            if "properties" in extra:
+                _check_properties(extra["properties"])
+        except (ValueDecodeError, ValueError) as err:
+            raise TaskFileError(f"{source}: field {err}") from None
+        return Task(task.name, task.request, task.train, task.test, extra)
+
+    def _inner(self, raw: JSON, request: Type) -> tuple[tuple[object, object], ...]:
+        parts = perceptual_parts(request)
+        if not parts:
+            raise ValueError("'inner': the task has no perceptual value to label")
+        if not isinstance(raw, list):
+            raise ValueError('\'inner\' must be a list of {"input": value, "output": label}')
+        out = []
+        for i, item in enumerate(raw):
+            where = f"'inner[{i}]"
+            if not isinstance(item, dict) or set(item) != {"input", "output"}:
+                raise ValueError(f"{where}' must be an object with 'input' and 'output'")
+            label = item["output"]
+            if not isinstance(label, (bool, int)) or (not isinstance(label, bool) and label < 0):
+                raise ValueError(f"{where}.output' must be a class number (>= 0) or a bool")
+            try:
+                out.append((decode_tensor(item["input"], parts[0]), label))
+            except PerceptionError as err:
+                raise ValueError(f"{where}.input': {err}") from None
+        return tuple(out)
+
     def decode(self, value: JSON, t: Type) -> object:
         if perceptual_shape(t) is not None:
             try:
@@ -81,3 +121,29 @@ class PerceptionDomain(Domain):
         if isinstance(value, tuple):
             return [self.encode(v, t) for v in value]
         return encode_basic(value)
+
+
+def _check_properties(raw: JSON) -> None:
+    if not isinstance(raw, dict) or not set(raw) <= {"invariant", "monotone", "weight"}:
+        raise ValueError("'properties' must be an object with 'invariant', 'monotone', 'weight'")
+    invariant = raw.get("invariant", [])
+    if not isinstance(invariant, list) or any(s not in SYMMETRIES for s in invariant):
+        raise ValueError(f"'properties.invariant' must list symmetries of {', '.join(SYMMETRIES)}")
+    monotone = raw.get("monotone", [])
+    ok = isinstance(monotone, list) and all(
+        isinstance(m, dict)
+        and isinstance(m.get("feature"), int)
+        and not isinstance(m.get("feature"), bool)
+        and m["feature"] >= 0
+        and m.get("direction", "increasing") in ("increasing", "decreasing")
+        and set(m) <= {"feature", "direction"}
+        for m in monotone
+    )
+    if not ok:
+        raise ValueError(
+            '\'properties.monotone\' must be a list of {"feature": index, "direction": '
+            '"increasing" or "decreasing"}'
+        )
+    weight = raw.get("weight", 1.0)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+        raise ValueError("'properties.weight' must be a number >= 0")
