@@ -131,9 +131,9 @@ def read_task(
         return dom, dom.read_task(Path(task))
     if isinstance(task, (str, Path)):
         path = Path(task)
-        data: JSON = read_json(path)
-        source, name = str(path), path.stem
-    elif isinstance(task, Mapping):
+        dom = detect_domain(read_json(path))
+        return dom, dom.read_task(path)
+    if isinstance(task, Mapping):
         data, source, name = dict(task), "task", str(task.get("name", "task"))
     else:
         raise TaskFileError(f"expected a Task, a task dict or a path, got {type(task).__name__}")

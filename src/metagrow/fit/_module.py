@@ -171,6 +171,8 @@ class Module:
     type: Type
     architecture: Architecture
     weights: bytes | None = None
+    parent: str | None = None
+    """The library module this one was fine-tuned from, if any."""
 
     def __post_init__(self) -> None:
         args, result = self.type.arguments(), self.type.returns()
@@ -201,7 +203,7 @@ class Module:
 
     def fresh(self, name: str) -> Module:
         """An untrained module of the same type and architecture."""
-        return replace(self, name=name, weights=None)
+        return replace(self, name=name, weights=None, parent=None)
 
 
 def weights_bytes(net: torch.nn.Module) -> bytes:

@@ -46,12 +46,14 @@ _NAME = re.compile(r"[^A-Za-z0-9_]")
 @dataclass(frozen=True, slots=True)
 class NeuralConfig:
     """How the engine splits a task and trains: the share of train examples held out for
-    validation, the validation accuracy that makes a program a solution, the hidden
+    validation, the validation accuracy that makes a program a solution (when, also, its
+    lower bound beats answering the commonest train output, so that a few lucky
+    validation examples do not make one), the hidden
     layers of fresh modules (convolutional filters for images of ``cnn_from`` pixels a
     side or more), and how training runs (its time limits are scaled to the budget)."""
 
     validation: float = 0.2
-    accept: float = 0.8
+    accept: float = 0.5
     hidden: tuple[int, ...] = (128,)
     filters: tuple[int, ...] = (8, 16)
     cnn_from: int = 16
@@ -145,7 +147,7 @@ class NeuralEngine(Engine):
             seconds=progress.elapsed,
             programs_tried=progress.programs_tried,
             learned=learned,
-            accepted=valid >= cfg.accept,
+            accepted=valid >= cfg.accept and _lower_bound(valid, len(held)) > _constant(fit, held),
         )
 
 
@@ -158,6 +160,25 @@ def _accuracy(
 ) -> float:
     inputs = [ex.inputs for ex in examples]
     return accuracy(predict(program, primitives, modules, request, inputs, features), examples)
+
+
+def _constant(fit: Sequence[Example], held: Sequence[Example]) -> float:
+    """The validation accuracy of always answering the commonest fitting output."""
+    outputs = [repr(ex.output) for ex in fit]
+    if not outputs or not held:
+        return 0.0
+    commonest = max(set(outputs), key=outputs.count)
+    return sum(repr(ex.output) == commonest for ex in held) / len(held)
+
+
+def _lower_bound(accuracy: float, n: int, z: float = 1.64) -> float:
+    """The Wilson score lower bound (one-sided 95 %) of an accuracy measured on ``n``
+    examples."""
+    if n == 0:
+        return 0.0
+    centre = accuracy + z * z / (2 * n)
+    spread = z * math.sqrt(accuracy * (1 - accuracy) / n + z * z / (4 * n * n))
+    return (centre - spread) / (1 + z * z / n)
 
 
 def _split(

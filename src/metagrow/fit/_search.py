@@ -138,7 +138,7 @@ def fit_task(
     for i in order[: search.train_structures]:
         structure, cost = structures[i]
         options: list[tuple[Choice, Module, str | None]] = [
-            ("finetune", replace(m, name=new_name), m.name) for m in reusable
+            ("finetune", replace(m, name=new_name, parent=m.name), m.name) for m in reusable
         ]
         options.append(("fresh", slot.fresh(new_name), None))
         for choice, module, parent in options:

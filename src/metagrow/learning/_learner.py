@@ -307,6 +307,7 @@ class Learner:
                 "run": run_id,
                 "iteration": iteration,
                 "engine": self.engine.name,
+                "parent": primitive.value.module.parent,
             },
         )
 

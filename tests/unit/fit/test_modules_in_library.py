@@ -131,8 +131,11 @@ def test_the_neural_engine_trains_a_module_and_a_later_task_reuses_it() -> None:
     task = _sums(1, 12)
     second = solve(task, library, engine, Budget(20))
     assert second.solved, second
-    assert str(second.program) == "(lam (sum (map (lam (net_which_largest $0)) $0)))"
-    assert not second.learned  # the library module, frozen
+    frozen = "(lam (sum (map (lam (net_which_largest $0)) $0)))"
+    tuned = "(lam (sum (map (lam (net_sum_of_largest $0)) $0)))"
+    assert str(second.program) in (frozen, tuned)
+    # the library module frozen, or a copy of it fine-tuned for this task
+    assert not second.learned or second.learned[0].value.module.parent == "net_which_largest"  # type: ignore[attr-defined]
     assert _accuracy(second, task) >= 0.9
     alone = solve(task, grammar, engine, Budget(20))
     assert _accuracy(second, task) > _accuracy(alone, task)
