@@ -195,7 +195,8 @@ def _modules_table(point: Checkpoint, title: str) -> object:
             m.name,
             m.type,
             f"{arch.get('kind')} {'-'.join(map(str, sizes))}",
-            str(m.provenance.get("task", "")),
+            str(m.provenance.get("task", ""))
+            + (f" (fine-tuned {m.provenance['parent']})" if m.provenance.get("parent") else ""),
             str(m.provenance.get("iteration", "")),
             ", ".join(users),
         )
