@@ -121,6 +121,7 @@ class NeuralEngine(Engine):
             structures=replace(structures, seconds=min(structures.seconds, 0.15 * seconds)),
             seconds=min(cfg.search.seconds, 0.5 * seconds),
             deadline=0.9 * seconds,
+            compose=True,
         )
         training = replace(cfg.training, seconds=min(cfg.training.seconds, 0.4 * seconds))
         slot = _slot(task, value, cfg)

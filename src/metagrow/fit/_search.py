@@ -10,11 +10,18 @@ few of those in full, within a time budget.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, final
 
-from metagrow.fit._candidates import SLOT, StructureConfig, candidate_structures, rename
+from metagrow.fit._candidates import (
+    SLOT,
+    StructureConfig,
+    candidate_structures,
+    primitive_names,
+    rename,
+)
+from metagrow.fit._library import module_primitive
 from metagrow.fit._module import Module
 from metagrow.fit._soft import SoftError, make_table
 from metagrow.fit._train import Problem, TrainConfig, Trained, train_program
@@ -38,6 +45,9 @@ class SearchConfig:
     seconds: float = 120.0
     deadline: float | None = None
     """A cap on the whole fit (structures, screening and finalists), in seconds."""
+    compose: bool = False
+    """Whether structures may also use the library's modules, frozen, beside the slot:
+    several modules in one program."""
 
 
 @final
@@ -90,12 +100,17 @@ def fit_task(
     ``name``; a trained module is named ``net_<name>``."""
     start = time.perf_counter()
     reusable = [m for m in library if m.type == slot.type and m.trained]
+    soft = frozenset(make_table(training.support))
+    parts = {m.name: m for m in library if m.trained} if search.compose else {}
+    for part in parts.values():
+        if part.name not in grammar.primitives:
+            grammar = grammar.with_primitive(module_primitive(part))
     structures = candidate_structures(
         grammar,
         slot,
         problem.request,
         [ex.inputs for ex in problem.train],
-        frozenset(make_table(training.support)),
+        soft | set(parts),
         search.structures,
         seed,
     )
@@ -113,8 +128,12 @@ def fit_task(
         parent: str | None = None,
     ) -> Candidate | None:
         program = rename(structure, SLOT, module.name)
+        used = primitive_names(structure)
+        others = [(m, False) for name, m in parts.items() if name in used and name != module.name]
         try:
-            trained = train_program(program, [(module, choice != "frozen")], problem, config, seed)
+            trained = train_program(
+                program, [(module, choice != "frozen"), *others], problem, config, seed
+            )
         except SoftError:
             return None
         source = {"frozen": module.name, "finetune": parent, "fresh": None}[choice]
@@ -126,11 +145,22 @@ def fit_task(
         for module in reusable:
             attempt(structure, -cost, "frozen", module, training)
     frozen_loss = {c.program: c.trained.validation_loss for c in tried}
+    quick_loss = _glimpse(structures, slot.fresh(new_name), attempt, training, search, start)
     order = sorted(
         range(len(structures)),
-        key=lambda i: min(
-            (frozen_loss.get(rename(structures[i][0], SLOT, m.name), 1e9) for m in reusable),
-            default=float(i),
+        key=lambda i: (
+            min(
+                [
+                    *(
+                        frozen_loss.get(rename(structures[i][0], SLOT, m.name), 1e9)
+                        for m in reusable
+                    ),
+                    quick_loss.get(i, 1e9),
+                ],
+                default=float(i),
+            )
+            if reusable or quick_loss
+            else float(i)
         ),
     )
     choices: list[tuple[float, Expr, float, Choice, Module, str | None]] = []
@@ -178,3 +208,29 @@ def _simplest_close_to_best(tried: Sequence[Candidate]) -> Candidate:
         close,
         key=lambda c: (_CHOICE_ORDER[c.choice], -c.log_prior, c.trained.validation_loss),
     )
+
+
+def _glimpse(
+    structures: Sequence[tuple[Expr, float]],
+    fresh: Module,
+    attempt: Callable[..., Candidate | None],
+    training: TrainConfig,
+    search: SearchConfig,
+    start: float,
+) -> dict[int, float]:
+    """With ``compose``, every structure's validation loss after one epoch of a fresh
+    module (within a third of the deadline), so that a structure whose slot holds a new
+    concept beside library modules is ranked by how it trains, not only by how the
+    library's modules do frozen in it."""
+    if not search.compose:
+        return {}
+    cap = (search.deadline or search.seconds) / 3
+    quick = replace(training, max_epochs=1)
+    out: dict[int, float] = {}
+    for i, (structure, cost) in enumerate(structures):
+        if time.perf_counter() - start > cap:
+            break
+        seen = attempt(structure, -cost, "fresh", fresh, quick)
+        if seen is not None:
+            out[i] = seen.trained.validation_loss
+    return out
