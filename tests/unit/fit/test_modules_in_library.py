@@ -189,3 +189,28 @@ def test_a_program_combines_a_library_module_with_a_new_one() -> None:
     program = str(result.program)
     assert "net_which_largest $1" in program and "net_largest_plus_smallest $0" in program
     assert _accuracy(result, task) >= 0.85
+
+
+def test_images_of_sixteen_pixels_a_side_get_a_trained_cnn_that_numpy_runs() -> None:
+    rng = np.random.default_rng(0)
+
+    def example() -> Example:
+        quadrant = int(rng.integers(4))
+        image = rng.random((16, 16)) * 0.3
+        r, c = divmod(quadrant, 2)
+        image[r * 8 + 2 : r * 8 + 6, c * 8 + 2 : c * 8 + 6] = 1.0
+        return Example((Tensor(image),), quadrant)
+
+    task = Task(
+        "bright quadrant",
+        arrow(shaped("image", (16, 16)), INT),
+        tuple(example() for _ in range(80)),
+        tuple(example() for _ in range(40)),
+    )
+    engine = NeuralEngine(NeuralConfig(hidden=(16,), filters=(4,)))
+    result = solve(task, PerceptionDomain().grammar(), engine, Budget(20))
+    assert result.solved and str(result.program) == "(lam (net_bright_quadrant $0))"
+    (module,) = [p.value.module for p in result.learned]  # type: ignore[attr-defined]
+    assert isinstance(module.architecture, ConvSpec)
+    assert module.architecture.filters == (4,) and module.architecture.outputs == 10
+    assert _accuracy(result, task) >= 0.95
