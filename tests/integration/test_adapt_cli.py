@@ -62,7 +62,7 @@ def test_adapt_stores_a_new_module_that_shares_the_trunk(
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("adapted digits to recognise_digit (100 examples) in ")
-    assert float(lines[0].split(" in ")[1].removesuffix(" s")) < 1.0
+    assert float(lines[0].split(" in ")[1].removesuffix(" s")) < 5.0  # < 1 s: test_adapt.py
     assert lines[1].startswith("train accuracy: ")
     assert lines[2].startswith("test accuracy: ") and "(200 examples)" in lines[2]
     assert float(lines[2].split()[2]) > 0.8
@@ -137,6 +137,10 @@ def test_mistakes_are_one_line(setup: tuple[Path, Path, Path], tmp_path: Path) -
         "no such store",
     )
     assert not (tmp_path / "none.db").exists()
+    _one_line_error(
+        metagrow("adapt", *store, "--module", "digits", str(tmp_path / "missing.json")),
+        "missing.json",
+    )
     vectors = tmp_path / "vectors.json"
     vectors.write_text(json.dumps({
         "name": "v", "type": "tensor[3] -> int",

@@ -28,7 +28,9 @@ def adapt_command(
     name: Annotated[
         str | None, typer.Option(help="The new module's name (default: <module>_<task>).")
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the fit.")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Seed, recorded with the module (the convex fit draws nothing).")
+    ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Fit a new last layer on a stored module's frozen features to the task's train
@@ -54,6 +56,8 @@ def adapt_command(
                 )
             values = [ex.inputs[0] for ex in task.train]
             labels = [cast("int | bool", ex.output) for ex in task.train]
+            import scipy.optimize  # noqa: F401  (loaded before the clock: it times the fit)
+
             start = time.perf_counter()
             adapted = adapt_head(trunk, values, labels, new_name, seed=seed, config=HeadConfig())
             seconds = time.perf_counter() - start
