@@ -18,16 +18,19 @@ from metagrow.fit import (
     HeadSpec,
     MLPSpec,
     Module,
+    Problem,
+    TrainConfig,
     adapt_head,
     architecture_from_json,
     features,
     forward,
     load_weights,
     module_primitive,
+    train_program,
     trunk_features,
 )
 from metagrow.fit._adapt import last_layer
-from metagrow.lang import BOOL, INT, arrow, shaped
+from metagrow.lang import BOOL, INT, Example, arrow, parse, shaped
 from metagrow.learning import module_from_record, module_record
 from metagrow.store import ModuleRecord
 from metagrow.testing import timed
@@ -251,3 +254,44 @@ def test_an_adapted_module_is_a_library_primitive_on_tensors_of_other_shapes() -
     primitive = module_primitive(adapted)
     assert primitive.name == "quadrant" and primitive.type == arrow(vector, INT)
     assert primitive.value(values[0]) in range(4)
+
+
+def test_an_adapted_module_fine_tunes_inside_a_program() -> None:
+    values, labels, test_x, test_y = _digits()
+    few = _per_class(labels, 10)
+    adapted = adapt_head(_trunk(), [values[i] for i in few], [labels[i] for i in few], "net",
+                         seed=0, config=CONFIG)  # fmt: skip
+    examples = tuple(Example((values[i],), labels[i]) for i in range(300))
+    problem = Problem(adapted.type, examples[:250], examples[250:], features)
+    trained = train_program(
+        parse("(lam (net $0))"), [(adapted, True)], problem, TrainConfig(max_epochs=3), 0
+    )
+    (tuned,) = trained.modules
+    assert tuned.architecture == adapted.architecture and tuned.weights != adapted.weights
+    assert tuned.weights is not None
+    net = tuned.build(0)
+    net.eval()
+    x = features(test_x[:20])
+    with torch.no_grad():
+        want = net(torch.from_numpy(x)).numpy()
+    got = forward(tuned.architecture, load_weights(tuned.weights), x)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+    assert _accuracy(tuned, test_x, test_y) > 0.8  # type: ignore[arg-type]
+
+
+def test_a_conv_module_and_a_conv_head_keep_their_architecture_through_training() -> None:
+    values, labels, _, _ = _digits()
+    conv = Module("net", arrow(DIGIT_IMAGE, INT), ConvSpec(8, 8, 1, (4,), (16,), 10))
+    examples = tuple(Example((values[i],), labels[i]) for i in range(60))
+    problem = Problem(conv.type, examples[:50], examples[50:], features)
+    program = parse("(lam (net $0))")
+    (trained,) = train_program(
+        program, [(conv, True)], problem, TrainConfig(max_epochs=2), 0
+    ).modules
+    assert trained.architecture == conv.architecture
+    trained.build(0)
+    head = adapt_head(trained, values[:60], [y % 3 for y in labels[:60]], "net", seed=0,
+                      config=CONFIG)  # fmt: skip
+    (tuned,) = train_program(program, [(head, True)], problem, TrainConfig(max_epochs=2), 0).modules
+    assert tuned.architecture == head.architecture
+    tuned.build(0)
