@@ -97,7 +97,7 @@ def test_adapt_prints_one_json_object_and_adapts_to_a_bool(
     copy.write_bytes(db.read_bytes())
     done = metagrow(
         "adapt", "--store", str(copy), "--module", "digits", str(nine), "--name", "nine",
-        "--json",
+        "--balanced", "--json",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
@@ -109,7 +109,7 @@ def test_adapt_prints_one_json_object_and_adapts_to_a_bool(
     }  # fmt: skip
     with Store(copy) as store:
         record = store.module("nine")
-        assert record is not None
+        assert record is not None and record.training["balanced"] is True
         weights = load_weights(record.weights)
         assert set(weights) == {"2.weight", "2.bias"} and weights["2.weight"].shape == (1, 64)
 

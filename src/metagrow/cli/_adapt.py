@@ -31,6 +31,10 @@ def adapt_command(
     seed: Annotated[
         int, typer.Option(help="Seed, recorded with the module (the convex fit draws nothing).")
     ] = 0,
+    balanced: Annotated[
+        bool,
+        typer.Option("--balanced", help="Weigh each class the same, however few examples it has."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Fit a new last layer on a stored module's frozen features to the task's train
@@ -59,7 +63,9 @@ def adapt_command(
             import scipy.optimize  # noqa: F401  (loaded before the clock: it times the fit)
 
             start = time.perf_counter()
-            adapted = adapt_head(trunk, values, labels, new_name, seed=seed, config=HeadConfig())
+            adapted = adapt_head(
+                trunk, values, labels, new_name, seed=seed, config=HeadConfig(balanced=balanced)
+            )
             seconds = time.perf_counter() - start
             train = _accuracy(adapted, task.train)
             tested = [ex for ex in task.test if ex.has_output]
@@ -67,7 +73,7 @@ def adapt_command(
             record = module_record(
                 adapted,
                 {"train_accuracy": train, "test_accuracy": test, "seconds": round(seconds, 3),
-                 "examples": len(values)},
+                 "examples": len(values), "balanced": balanced},
                 {"adapted_from": module, "task": task.name, "domain": "perception", "seed": seed},
                 trunk=db.module,
             )  # fmt: skip

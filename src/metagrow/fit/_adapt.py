@@ -27,10 +27,13 @@ from metagrow.lang import BOOL, INT, arrow
 @dataclass(frozen=True, slots=True)
 class HeadConfig:
     """How a head is fitted: the L2 penalty on its weights (``l2 / 2 * |W|^2`` added to
-    the mean log-loss; the bias is not penalised) and at most ``max_iter`` L-BFGS steps."""
+    the mean log-loss; the bias is not penalised), at most ``max_iter`` L-BFGS steps, and
+    whether each class weighs the same in the loss however many examples it has
+    (``balanced``: each example weighted by ``n / (classes * examples of its class)``)."""
 
     l2: float = 1e-3
     max_iter: int = 500
+    balanced: bool = False
 
     def __post_init__(self) -> None:
         if self.l2 < 0 or self.max_iter < 1:
@@ -155,15 +158,21 @@ def _fit_logistic(
         else (y[:, None] == np.asarray(classes)[None, :]).astype(np.float64)
     )
 
+    weight = np.full((n, 1), 1.0 / n)
+    if config.balanced:
+        present, counts = np.unique(y, return_inverse=False, return_counts=True)
+        share = dict(zip(present.tolist(), counts.tolist(), strict=True))
+        weight = np.asarray([[1.0 / (len(share) * share[v])] for v in y.tolist()])
+
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         w, b = theta[: k * d].reshape(k, d), theta[k * d :]
         z = x @ w.T + b
         if binary:
-            value = -(target * log_expit(z) + (1 - target) * log_expit(-z)).sum() / n
-            residual = (expit(z) - target) / n
+            value = -(weight * (target * log_expit(z) + (1 - target) * log_expit(-z))).sum()
+            residual = weight * (expit(z) - target)
         else:
-            value = (logsumexp(z, axis=1) - (z * target).sum(axis=1)).sum() / n
-            residual = (softmax(z, axis=1) - target) / n
+            value = (weight[:, 0] * (logsumexp(z, axis=1) - (z * target).sum(axis=1))).sum()
+            residual = weight * (softmax(z, axis=1) - target)
         value += 0.5 * config.l2 * float((w * w).sum())
         grad_w = residual.T @ x + config.l2 * w
         return float(value), np.concatenate([grad_w.ravel(), residual.sum(axis=0)])

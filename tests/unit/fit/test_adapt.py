@@ -295,3 +295,16 @@ def test_a_conv_module_and_a_conv_head_keep_their_architecture_through_training(
     (tuned,) = train_program(program, [(head, True)], problem, TrainConfig(max_epochs=2), 0).modules
     assert tuned.architecture == head.architecture
     tuned.build(0)
+
+
+def test_a_balanced_head_finds_more_of_a_rare_category() -> None:
+    values, labels, test_x, test_y = _digits()
+    few = _per_class(labels, 10)
+    nine = [labels[i] == 9 for i in few]
+    nines = [x for x, y in zip(test_x, test_y, strict=True) if y == 9]
+    found = []
+    for balanced in (False, True):
+        head = adapt_head(_trunk(), [values[i] for i in few], nine, "is_nine", seed=0,
+                          config=HeadConfig(balanced=balanced))  # fmt: skip
+        found.append(_accuracy(head, nines, [True] * len(nines)))  # type: ignore[list-item]
+    assert found[1] > found[0]
