@@ -4,12 +4,14 @@ library conditioned by the stored guide."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from metagrow.domains import Domain
+from metagrow.fit import module_primitive
 from metagrow.guide import Guide, GuideData, load_guide
 from metagrow.lang import GrammarSpec, Task, build_grammar
-from metagrow.learning import spec_of
+from metagrow.learning import module_from_record, spec_of
 from metagrow.store import GuideRecord, Store, StoreError
 
 
@@ -21,10 +23,29 @@ def open_store(path: Path) -> Store:
 
 
 def stored_library(path: Path, domain: str) -> GrammarSpec | None:
-    """The library of the newest run of ``domain`` in the store at ``path``."""
+    """The library of the newest run of ``domain`` in the store at ``path``, joined by
+    the modules adapted for ``domain`` (``metagrow adapt``), each adapted module's trunk
+    weights found in the store by name."""
     with open_store(path) as db:
         run_id = db.find_run(domain, {})
-        return None if run_id is None else spec_of(db.checkpoint(run_id))
+        point = None if run_id is None else db.checkpoint(run_id)
+        records = [] if point is None else list(point.modules)
+        known = {r.name for r in records}
+        records += [
+            r
+            for r in db.modules()
+            if "adapted_from" in r.provenance
+            and r.provenance.get("domain") == domain
+            and r.name not in known
+        ]
+        if point is None and not records:
+            return None
+        try:
+            learned = [module_primitive(module_from_record(r, trunk=db.module)) for r in records]
+        except ValueError as err:
+            raise StoreError(f"{path}: {err}") from None
+    spec = GrammarSpec() if point is None else spec_of(replace(point, modules=()))
+    return replace(spec, learned=tuple(learned))
 
 
 def stored_record(path: Path, domain: str) -> GuideRecord | None:

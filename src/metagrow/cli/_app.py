@@ -47,6 +47,7 @@ def _options(
 
 
 def _register_subcommands() -> None:
+    from metagrow.cli._adapt import adapt_command
     from metagrow.cli._bench import bench_app
     from metagrow.cli._bench_arc import bench_arc
     from metagrow.cli._bench_digits import bench_digits
@@ -67,6 +68,7 @@ def _register_subcommands() -> None:
     app.command("learn")(learn_command)
     app.command("fit")(fit_command)
     app.command("predict")(predict_command)
+    app.command("adapt")(adapt_command)
     app.command("export")(export_command)
     app.command("serve")(serve_command)
     app.add_typer(library_app, name="library")

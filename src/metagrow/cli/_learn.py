@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -188,19 +189,27 @@ def _modules_table(point: Checkpoint, title: str) -> object:
         table.add_column(col, overflow="fold")
     for m in point.modules:
         users = sorted(s.task for s in point.solutions if _names(s.program, m.name))
-        arch = m.architecture
-        sizes = [arch.get("inputs") or f"{arch.get('height')}x{arch.get('width')}"]
-        sizes += [*arch.get("filters", []), *arch.get("hidden", []), arch.get("outputs")]  # type: ignore[misc]
         table.add_row(
             m.name,
             m.type,
-            f"{arch.get('kind')} {'-'.join(map(str, sizes))}",
+            _architecture_text(m.architecture),
             str(m.provenance.get("task", ""))
             + (f" (fine-tuned {m.provenance['parent']})" if m.provenance.get("parent") else ""),
             str(m.provenance.get("iteration", "")),
             ", ".join(users),
         )
     return table
+
+
+def _architecture_text(arch: Mapping[str, object]) -> str:
+    """``mlp 64-128-10``, ``cnn 16x16-8-16-64-10``, ``head 10 on net_x``."""
+    if arch.get("kind") == "head":
+        return f"head {arch.get('outputs')} on {arch.get('trunk_name')}"
+    sizes = [arch.get("inputs") or f"{arch.get('height')}x{arch.get('width')}"]
+    for key in ("filters", "hidden"):
+        layers = arch.get(key, [])
+        sizes += layers if isinstance(layers, list) else []
+    return f"{arch.get('kind')} {'-'.join(map(str, [*sizes, arch.get('outputs')]))}"
 
 
 def _names(program: str, name: str) -> bool:

@@ -2,6 +2,14 @@
 programs (soft evaluation), search over structure and module choices, and the monolithic
 baseline. torch is imported only when a network is built or trained."""
 
+from metagrow.fit._adapt import (
+    HeadConfig,
+    adapt_head,
+    has_trunk,
+    head_weights,
+    join_trunk,
+    trunk_shared,
+)
 from metagrow.fit._candidates import SLOT, StructureConfig, candidate_structures, rename
 from metagrow.fit._constants import (
     CONSTANT_METHODS,
@@ -14,12 +22,13 @@ from metagrow.fit._constraints import ConstraintError, Constraints, auxiliary_lo
 from metagrow.fit._engine import RegressionEngine
 from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
 from metagrow.fit._evolve import EvolveConfig, Trainer, evolve_program
-from metagrow.fit._forward import forward, load_weights
+from metagrow.fit._forward import forward, load_weights, trunk_features
 from metagrow.fit._grow import GrowthConfig, deepen, widen
 from metagrow.fit._library import ModuleFunction, features, library_modules, module_primitive
 from metagrow.fit._module import (
     Architecture,
     ConvSpec,
+    HeadSpec,
     MLPSpec,
     Module,
     architecture_from_json,
@@ -64,6 +73,8 @@ __all__ = [
     "FitResult",
     "FittedProgram",
     "GrowthConfig",
+    "HeadConfig",
+    "HeadSpec",
     "Loss",
     "MLPSpec",
     "Maybe",
@@ -84,6 +95,7 @@ __all__ = [
     "Trained",
     "Trainer",
     "accuracy",
+    "adapt_head",
     "architecture_from_json",
     "auxiliary_loss",
     "candidate_structures",
@@ -97,6 +109,9 @@ __all__ = [
     "fit_table",
     "fit_task",
     "forward",
+    "has_trunk",
+    "head_weights",
+    "join_trunk",
     "library_modules",
     "load_weights",
     "loss_value",
@@ -109,6 +124,8 @@ __all__ = [
     "table_request",
     "task_constraints",
     "train_program",
+    "trunk_features",
+    "trunk_shared",
     "weights_bytes",
     "widen",
 ]

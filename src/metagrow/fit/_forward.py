@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from metagrow.fit._module import Architecture, ConvSpec
+from metagrow.fit._module import Architecture, ConvSpec, HeadSpec
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -28,6 +28,27 @@ def forward(
     architecture: Architecture, weights: Mapping[str, FloatArray], x: FloatArray
 ) -> FloatArray:
     """The logits of a batch of flat input rows ``x`` (one row per value)."""
+    y, last = _trunk(architecture, weights, x)
+    logits = y @ weights[f"{last}.weight"].T + weights[f"{last}.bias"]
+    return logits.astype(np.float32, copy=False)
+
+
+def trunk_features(
+    architecture: Architecture, weights: Mapping[str, FloatArray], x: FloatArray
+) -> FloatArray:
+    """What the last Linear layer reads for each row of ``x``: the last hidden layer's
+    output (after its ReLU), or the pooled convolutions or the inputs when there is no
+    hidden layer."""
+    return _trunk(architecture, weights, x)[0]
+
+
+def _trunk(
+    architecture: Architecture, weights: Mapping[str, FloatArray], x: FloatArray
+) -> tuple[FloatArray, str]:
+    """The trunk's output for ``x`` and the name of the last Linear layer."""
+    if isinstance(architecture, HeadSpec):
+        architecture = architecture.network
+    y, prefix = x, ""
     if isinstance(architecture, ConvSpec):
         h, w, c = architecture.height, architecture.width, architecture.channels
         y = x.reshape(-1, h, w, c).transpose(0, 3, 1, 2)
@@ -35,24 +56,17 @@ def forward(
             y = _pool(
                 np.maximum(_conv(y, weights[f"convs.{i}.weight"], weights[f"convs.{i}.bias"]), 0)
             )
-        return _dense(weights, y.reshape(len(y), -1), "dense.")
-    return _dense(weights, x, "")
-
-
-def _dense(weights: Mapping[str, FloatArray], x: FloatArray, prefix: str) -> FloatArray:
-    """Linear layers in the order of their position in a ``Sequential`` (named
-    ``<prefix><index>.weight``), with ReLU between them."""
+        y, prefix = y.reshape(len(y), -1), "dense."
+    # Linear layers in the order of their position in a ``Sequential`` (named
+    # ``<prefix><index>.weight``), with ReLU between them.
     layers = sorted(
         int(k[len(prefix) : -len(".weight")])
         for k in weights
         if k.startswith(prefix) and k.endswith(".weight") and k[len(prefix) : -7].isdigit()
     )
-    y = x
-    for n, i in enumerate(layers):
-        y = y @ weights[f"{prefix}{i}.weight"].T + weights[f"{prefix}{i}.bias"]
-        if n < len(layers) - 1:
-            y = np.maximum(y, 0)
-    return y.astype(np.float32, copy=False)
+    for i in layers[:-1]:
+        y = np.maximum(y @ weights[f"{prefix}{i}.weight"].T + weights[f"{prefix}{i}.bias"], 0)
+    return y.astype(np.float32, copy=False), f"{prefix}{layers[-1]}"
 
 
 def _conv(x: FloatArray, weight: FloatArray, bias: FloatArray) -> FloatArray:

@@ -277,8 +277,8 @@ def spec_of(net: torch.nn.Module, dropout: float) -> MLPSpec:
 
 
 def carrying(module: Module, net: torch.nn.Module) -> Module:
-    """``module`` with ``net``'s architecture (an MLP's may have grown) and current
-    weights."""
+    """``module`` with ``net``'s architecture (an MLP's may have grown; no other grows)
+    and current weights."""
     if not isinstance(module.architecture, MLPSpec):
         return module.with_net(net)
     spec = spec_of(net, module.architecture.dropout)

@@ -147,7 +147,60 @@ class ConvSpec:
         return build(lambda: ConvNet(self, generator), generator)
 
 
-Architecture = MLPSpec | ConvSpec
+@final
+@dataclass(frozen=True, slots=True)
+class HeadSpec:
+    """A new last layer on another module's trunk: the network of ``trunk`` (the
+    architecture of the module named ``trunk_name``) with its last Linear layer replaced
+    by one of ``outputs`` logits. The layers keep the trunk's names, so the trunk's
+    weights load as they are; a store keeps only the new layer's (see
+    :func:`metagrow.fit.adapt_head`)."""
+
+    trunk: MLPSpec | ConvSpec
+    trunk_name: str
+    outputs: int
+
+    def __post_init__(self) -> None:
+        if self.outputs < 1 or not self.trunk_name:
+            raise ValueError(f"a head needs a trunk name and positive outputs, got {self}")
+
+    @property
+    def inputs(self) -> int:
+        return self.trunk.inputs
+
+    @property
+    def dropout(self) -> float:
+        return self.trunk.dropout
+
+    @property
+    def network(self) -> MLPSpec | ConvSpec:
+        """The trunk's architecture with this head's outputs: the network this builds."""
+        return replace(self.trunk, outputs=self.outputs)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": "head",
+            "trunk": self.trunk.to_json(),
+            "trunk_name": self.trunk_name,
+            "outputs": self.outputs,
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, object]) -> HeadSpec:
+        trunk, name, outputs = data.get("trunk"), data.get("trunk_name"), data.get("outputs")
+        if not (isinstance(trunk, dict) and isinstance(name, str) and isinstance(outputs, int)):
+            raise ValueError(f"bad head architecture {data}")
+        spec = architecture_from_json(trunk)
+        if isinstance(spec, HeadSpec):
+            raise ValueError(f"a head's trunk is an MLP or a CNN, got a head: {data}")
+        return HeadSpec(spec, name, outputs)
+
+    def build(self, generator: torch.Generator) -> torch.nn.Module:
+        """The network, its weights and dropout masks drawn from ``generator``."""
+        return self.network.build(generator)
+
+
+Architecture = MLPSpec | ConvSpec | HeadSpec
 
 
 def architecture_from_json(data: dict[str, object]) -> Architecture:
@@ -157,7 +210,9 @@ def architecture_from_json(data: dict[str, object]) -> Architecture:
         return MLPSpec.from_json(data)
     if kind == "cnn":
         return ConvSpec.from_json(data)
-    raise ValueError(f"unknown architecture kind {kind!r}; expected 'mlp' or 'cnn'")
+    if kind == "head":
+        return HeadSpec.from_json(data)
+    raise ValueError(f"unknown architecture kind {kind!r}; expected 'mlp', 'cnn' or 'head'")
 
 
 @final

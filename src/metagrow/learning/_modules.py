@@ -1,35 +1,74 @@
-"""Converting between fitted modules and store records (the store holds no torch)."""
+"""Converting between fitted modules and store records (the store holds no torch).
+
+An adapted module (a :class:`~metagrow.fit.HeadSpec`) shares its trunk's weights: given
+a way to look the trunk up, its record keeps only the head's tensors and the trunk's
+name, and loading it finds the trunk the same way.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from metagrow.fit import Module, architecture_from_json
+from metagrow.fit import (
+    HeadSpec,
+    Module,
+    architecture_from_json,
+    has_trunk,
+    head_weights,
+    join_trunk,
+    trunk_shared,
+)
 from metagrow.lang import parse_type
 from metagrow.store import ModuleRecord
 
+TrunkLookup = Callable[[str], ModuleRecord | None]
+"""The stored module of a name, or ``None`` (``Store.module``)."""
+
 
 def module_record(
-    module: Module, training: Mapping[str, object], provenance: Mapping[str, object]
+    module: Module,
+    training: Mapping[str, object],
+    provenance: Mapping[str, object],
+    *,
+    trunk: TrunkLookup | None = None,
 ) -> ModuleRecord:
-    """The store record of a trained module."""
+    """The store record of a trained module. For an adapted module whose trunk ``trunk``
+    finds with the very weights it uses, only the head's tensors; otherwise (no lookup,
+    trunk missing, trunk fine-tuned since) all of them, so the record stands alone."""
     if module.weights is None:
         raise ValueError(f"module {module.name!r} is untrained; only trained modules are stored")
+    weights = module.weights
+    if isinstance(module.architecture, HeadSpec) and trunk is not None:
+        found = trunk(module.architecture.trunk_name)
+        if found is not None and trunk_shared(module, found.weights):
+            weights = head_weights(module)
     return ModuleRecord(
         module.name,
         str(module.type),
         module.architecture.to_json(),
-        module.weights,
+        weights,
         training,
         provenance,
     )
 
 
-def module_from_record(record: ModuleRecord) -> Module:
-    """The module a store record describes, weights included."""
-    return Module(
-        record.name,
-        parse_type(record.type),
-        architecture_from_json(dict(record.architecture)),
-        record.weights,
-    )
+def module_from_record(record: ModuleRecord, *, trunk: TrunkLookup | None = None) -> Module:
+    """The module a store record describes, weights included; an adapted module's trunk
+    weights come from ``trunk`` when the record holds only its head. ``ValueError`` (one
+    line) when that trunk cannot be found or is not the network the head was fitted on."""
+    architecture = architecture_from_json(dict(record.architecture))
+    weights = record.weights
+    if isinstance(architecture, HeadSpec) and not has_trunk(architecture, weights):
+        name = architecture.trunk_name
+        found = None if trunk is None else trunk(name)
+        if found is None:
+            raise ValueError(
+                f"module {record.name!r} adapts module {name!r}, which is not in the store"
+            )
+        if architecture_from_json(dict(found.architecture)) != architecture.trunk:
+            raise ValueError(
+                f"module {record.name!r} adapts module {name!r}, "
+                "but the stored one has another architecture"
+            )
+        weights = join_trunk(architecture, weights, found.weights)
+    return Module(record.name, parse_type(record.type), architecture, weights)
