@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import final
+from typing import Literal, final
 
 from metagrow.domains.digits import (
     DEFAULT_SIZES,
@@ -28,6 +28,7 @@ from metagrow.domains.digits import (
     make_task,
 )
 from metagrow.fit import (
+    ConvSpec,
     FitResult,
     MLPSpec,
     Module,
@@ -47,6 +48,8 @@ from metagrow.store import ModuleRecord, Store
 CURVE_TASK = "sum_digits"
 DIGIT_SLOT = Module("net", arrow(IMAGE, INT), MLPSpec(PIXELS, (128,), DIGITS, 0.1))
 """The architecture of a fresh module: an MLP from 64 pixels to 10 digit classes."""
+CNN_SLOT = Module("net", arrow(IMAGE, INT), ConvSpec(8, 8, 1, (32,), (128,), DIGITS, 0.1))
+"""The other choice: a small CNN (32 3x3 filters, 2x2 pooling, 128 hidden units)."""
 
 Progress = Callable[[str], None]
 
@@ -63,6 +66,8 @@ class DigitsConfig:
     search: SearchConfig = field(default_factory=SearchConfig)
     training: TrainConfig = field(default_factory=TrainConfig)
     seed: int = 0
+    architecture: Literal["mlp", "cnn"] = "mlp"
+    """The architecture of fresh modules: :data:`DIGIT_SLOT` or :data:`CNN_SLOT`."""
 
     @staticmethod
     def quick(seed: int = 0) -> DigitsConfig:
@@ -126,6 +131,7 @@ class DigitsReport:
     curve: Mapping[str, tuple[tuple[int, float], ...]]
     seconds: float
     seed: int
+    architecture: str = "mlp"
 
     def to_json(self) -> dict[str, object]:
         from metagrow.bench._report import git_commit, machine
@@ -138,6 +144,7 @@ class DigitsReport:
             },
             "seconds": round(self.seconds, 1),
             "seed": self.seed,
+            "architecture": self.architecture,
             "commit": git_commit(),
             "machine": machine(),
         }
@@ -168,7 +175,7 @@ def _fit(
         task.name,
         _problem(task, images),
         DigitsDomain().grammar(),
-        DIGIT_SLOT,
+        CNN_SLOT if config.architecture == "cnn" else DIGIT_SLOT,
         library,
         config.search,
         config.training,
@@ -233,7 +240,8 @@ def run_digits(
         )
         say(f"{task.name}: accuracy {acc:.3f} (no reuse {baseline_acc:.3f}, monolithic {mono:.3f})")
     curve = _curve(config, images, records, library_at.get(CURVE_TASK, tuple(library)), say)
-    return DigitsReport(tuple(records), curve, time.perf_counter() - start, config.seed)
+    seconds = time.perf_counter() - start
+    return DigitsReport(tuple(records), curve, seconds, config.seed, config.architecture)
 
 
 def _record(

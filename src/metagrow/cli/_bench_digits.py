@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -27,6 +28,9 @@ def bench_digits(
     quick: Annotated[
         bool, typer.Option("--quick", help="A tiny run (few examples and epochs) to smoke-test.")
     ] = False,
+    architecture: Annotated[
+        str, typer.Option(help="Fresh modules: mlp (64-128-10) or cnn (32 filters, 128 hidden).")
+    ] = "mlp",
 ) -> None:
     """Recognise digits, count, sum, check order and take the max of digit images; report
     accuracy with lifelong module reuse, without reuse, and for one monolithic network."""
@@ -42,7 +46,10 @@ def bench_digits(
     for path in (json_out, plot):
         if path is not None and path.parent != Path() and path.parent.is_file():
             fail(f"{path}: {path.parent} is a file, not a directory")
+    if architecture not in ("mlp", "cnn"):
+        fail(f"--architecture must be mlp or cnn, got {architecture!r}")
     config = DigitsConfig.quick(seed) if quick else DigitsConfig(seed=seed)
+    config = replace(config, architecture="cnn" if architecture == "cnn" else "mlp")
     console = Console(stderr=True)
     try:
         opened = Store(store) if store is not None else None

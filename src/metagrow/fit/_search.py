@@ -198,15 +198,15 @@ def fit_task(
 
 def _simplest_close_to_best(tried: Sequence[Candidate]) -> Candidate:
     """The one-standard-error rule: of the candidates whose validation loss is within one
-    standard error of the lowest, the simplest (a frozen module before a fine-tuned one
-    before a fresh one, then the likeliest program), so that a few validation examples
-    do not pick an elaborate program by chance."""
+    standard error of the lowest, the simplest (the likeliest program, then a frozen
+    module before a fine-tuned one before a fresh one), so that a few validation
+    examples do not pick an elaborate program by chance."""
     lowest = min(tried, key=lambda c: c.trained.validation_loss)
     bound = lowest.trained.validation_loss + lowest.trained.validation_error
     close = [c for c in tried if c.trained.validation_loss <= bound]
     return min(
         close,
-        key=lambda c: (_CHOICE_ORDER[c.choice], -c.log_prior, c.trained.validation_loss),
+        key=lambda c: (-c.log_prior, _CHOICE_ORDER[c.choice], c.trained.validation_loss),
     )
 
 
