@@ -4,8 +4,9 @@ several fractions of its data.
 
 Three methods see the same examples, epochs and early stopping. **reuse**: program
 search (``fit_task``) with the library of modules learned on the sequence's earlier
-tasks, one slot per output type (``image -> bool`` and ``image -> int``; a module of the
-other type enters a slot with its trained hidden layer and a fresh output layer).
+tasks, once with an ``image -> bool`` slot and once with an ``image -> int`` slot (a
+module of the other type enters a slot with its trained hidden layer and a fresh output
+layer), keeping the candidate of either with the best validation evidence.
 **standalone**: a fresh network per task (HOUDINI's SA). **finetune**: the same network
 started from the previous task's fine-tuned network wherever shapes match, all weights
 trained (HOUDINI's low-level transfer). Earlier tasks are learned on their largest
@@ -17,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import final
 
@@ -33,7 +34,7 @@ from metagrow.domains.digits import (
     load_digit_images,
 )
 from metagrow.fit import (
-    FitResult,
+    Candidate,
     MLPSpec,
     Module,
     Problem,
@@ -44,7 +45,7 @@ from metagrow.fit import (
     fit_task,
     predict,
 )
-from metagrow.lang import BOOL, INT, arrow
+from metagrow.lang import BOOL, INT, Example, Expr, arrow
 
 SLOTS = (
     Module("net", arrow(IMAGE, BOOL), MLPSpec(PIXELS, (128,), 1, 0.1)),
@@ -72,7 +73,8 @@ Progress = Callable[[str], None]
 @dataclass(frozen=True, slots=True)
 class LifelongConfig:
     """One run: the sequences, the data fractions measured per task, test examples per
-    task, search and training limits, and the seed."""
+    task, search and training limits, and the seed. Each candidate is screened for at
+    least ``screen_steps`` minibatches (so more epochs when a task has few examples)."""
 
     sequences: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(SEQUENCES))
     fractions: tuple[float, ...] = FRACTIONS
@@ -80,15 +82,16 @@ class LifelongConfig:
     search: SearchConfig = field(
         default_factory=lambda: SearchConfig(
             StructureConfig(max_structures=10, seconds=3.0),
-            train_structures=2,
+            train_structures=3,
             screen_epochs=2,
             finalists=2,
             seconds=30.0,
         )
     )
     training: TrainConfig = field(
-        default_factory=lambda: TrainConfig(max_epochs=40, patience=5, seconds=30.0)
+        default_factory=lambda: TrainConfig(max_epochs=40, patience=6, batch_size=8, seconds=30.0)
     )
+    screen_steps: int = 40
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -115,6 +118,7 @@ class LifelongConfig:
                 seconds=10.0,
             ),
             training=TrainConfig(max_epochs=4, patience=2),
+            screen_steps=2,
             seed=seed,
         )
 
@@ -186,6 +190,21 @@ class LifelongReport:
         return "\n".join(lines) + "\n"
 
 
+@final
+@dataclass(frozen=True, slots=True)
+class Reused:
+    """The reuse method's answer for one task and fraction: the program chosen, its test
+    accuracy, the library modules it uses, and the module it trained (if any)."""
+
+    program: Expr
+    accuracy: float
+    used: tuple[str, ...]
+    trained: Module | None
+
+
+_CHOICE_ORDER = {"frozen": 0, "finetune": 1, "fresh": 2}
+
+
 def _digest(module: Module) -> str:
     return hashlib.sha256(module.weights or b"").hexdigest()[:16]
 
@@ -199,7 +218,7 @@ class _Runner:
         self.config, self.images, self.say = config, images, say
         self.grammar = DigitsDomain().grammar()
         self.tasks: dict[tuple[str, float], DigitTask] = {}
-        self.reused: dict[tuple[object, ...], tuple[FitResult, float, tuple[str, ...]]] = {}
+        self.reused: dict[tuple[object, ...], Reused] = {}
         self.baselines: dict[tuple[object, ...], Standalone] = {}
 
     def task(self, name: str, fraction: float) -> DigitTask:
@@ -210,21 +229,26 @@ class _Runner:
             )
         return self.tasks[key]
 
-    def reuse(
-        self, name: str, fraction: float, library: Sequence[Module]
-    ) -> tuple[FitResult, float, tuple[str, ...]]:
-        """The best program over every slot whose type is the task's output type or a
-        library module's, its test accuracy and the library modules it uses."""
+    def reuse(self, name: str, fraction: float, library: Sequence[Module]) -> Reused:
+        """Search with both slots (the library's modules of the other type adapted) and
+        keep the candidate most probable given the validation examples: the least
+        summed validation loss plus program description length, so that with few
+        examples the simpler program wins."""
         key = (name, fraction, tuple((m.name, _digest(m)) for m in library))
         if key in self.reused:
             return self.reused[key]
         task = self.task(name, fraction)
-        wanted = {task.task.request.returns()} | {m.type.returns() for m in library}
-        problem = Problem(task.task.request, task.task.train, task.validation, self.images.features)
-        best: tuple[FitResult, dict[str, str]] | None = None
+        request = task.task.request
+        problem = Problem(request, task.task.train, task.validation, self.images.features)
+        batches = -(-len(task.task.train) // self.config.training.batch_size)
+        search = replace(
+            self.config.search,
+            screen_epochs=max(
+                self.config.search.screen_epochs, -(-self.config.screen_steps // batches)
+            ),
+        )
+        scored: list[tuple[tuple[float, int], Candidate, Mapping[str, str]]] = []
         for slot in SLOTS:
-            if slot.type.returns() not in wanted:
-                continue
             usable, origin = slot_library(library, slot, self.config.seed)
             try:
                 result = fit_task(
@@ -233,31 +257,39 @@ class _Runner:
                     self.grammar,
                     slot,
                     usable,
-                    self.config.search,
+                    search,
                     self.config.training,
                     self.config.seed,
                 )
-            except ValueError:
+            except ValueError:  # no structure of the task's type uses this slot
                 continue
-            loss = result.best.trained.validation_loss
-            if best is None or loss < best[0].best.trained.validation_loss:
-                best = (result, dict(origin))
-        if best is None:
+            for c in result.candidates:
+                evidence = len(task.validation) * c.trained.validation_loss - c.log_prior
+                scored.append(((evidence, _CHOICE_ORDER[c.choice]), c, origin))
+        if not scored:
             raise ValueError(f"{name}: no program with a module could be trained")
-        result, origin = best
-        source = result.best.source
-        used = () if source is None else (origin.get(source, source),)
-        test = task.task.test
+        _, best, origin = min(scored, key=lambda s: s[0])
+        used = () if best.source is None else (origin.get(best.source, best.source),)
+        self.reused[key] = Reused(
+            best.program,
+            self._accuracy(best.program, best.trained.modules, task, task.task.test),
+            used,
+            None if best.choice == "frozen" else best.trained.modules[0],
+        )
+        return self.reused[key]
+
+    def _accuracy(
+        self, program: Expr, modules: Sequence[Module], task: DigitTask, examples: Sequence[Example]
+    ) -> float:
         predictions = predict(
-            result.program,
+            program,
             self.grammar.primitives,
-            result.modules,
+            modules,
             task.task.request,
-            [ex.inputs for ex in test],
+            [ex.inputs for ex in examples],
             self.images.features,
         )
-        self.reused[key] = (result, accuracy(predictions, test), used)
-        return self.reused[key]
+        return accuracy(predictions, examples)
 
     def standalone(self, name: str, fraction: float, start: bytes | None) -> Standalone:
         """A standalone network for the task, from ``start``'s weights if given."""
@@ -297,7 +329,7 @@ def run_lifelong(config: LifelongConfig, progress: Progress | None = None) -> Li
             for fraction in fractions:
                 task = runner.task(name, fraction)
                 say(f"{seq_name} {name} {fraction:.0%} ({task.train_size} examples)")
-                result, acc, used = runner.reuse(name, fraction, library)
+                reused = runner.reuse(name, fraction, library)
                 alone = runner.standalone(name, fraction, None)
                 tuned = runner.standalone(name, fraction, previous) if previous else alone
                 records.append(
@@ -305,20 +337,20 @@ def run_lifelong(config: LifelongConfig, progress: Progress | None = None) -> Li
                         name,
                         fraction,
                         task.train_size,
-                        acc,
+                        reused.accuracy,
                         alone.accuracy,
                         tuned.accuracy,
-                        used,
-                        str(result.program),
+                        reused.used,
+                        str(reused.program),
                     )
                 )
                 say(
-                    f"{seq_name} {name} {fraction:.0%}: reuse {acc:.3f} standalone "
-                    f"{alone.accuracy:.3f} finetune {tuned.accuracy:.3f}  {result.program}"
+                    f"{seq_name} {name} {fraction:.0%}: reuse {reused.accuracy:.3f} standalone "
+                    f"{alone.accuracy:.3f} finetune {tuned.accuracy:.3f}  {reused.program}"
                 )
                 if fraction == fractions[-1]:
                     carried = tuned
-                    module = result.new_module
+                    module = reused.trained
                     if module is not None:
                         library = [m for m in library if m.name != module.name] + [module]
             assert carried is not None
