@@ -44,6 +44,7 @@ from metagrow.fit import (
     accuracy,
     fit_task,
     predict,
+    train_program,
 )
 from metagrow.lang import BOOL, INT, Example, Expr, arrow
 
@@ -74,7 +75,8 @@ Progress = Callable[[str], None]
 class LifelongConfig:
     """One run: the sequences, the data fractions measured per task, test examples per
     task, search and training limits, and the seed. Each candidate is screened for at
-    least ``screen_steps`` minibatches (so more epochs when a task has few examples)."""
+    least ``screen_steps`` minibatches (so more epochs when a task has few examples);
+    the ``rescore`` best by validation evidence are compared on all labelled examples."""
 
     sequences: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(SEQUENCES))
     fractions: tuple[float, ...] = FRACTIONS
@@ -92,6 +94,7 @@ class LifelongConfig:
         default_factory=lambda: TrainConfig(max_epochs=40, patience=6, batch_size=8, seconds=30.0)
     )
     screen_steps: int = 40
+    rescore: int = 12
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -231,9 +234,10 @@ class _Runner:
 
     def reuse(self, name: str, fraction: float, library: Sequence[Module]) -> Reused:
         """Search with both slots (the library's modules of the other type adapted) and
-        keep the candidate most probable given the validation examples: the least
-        summed validation loss plus program description length, so that with few
-        examples the simpler program wins."""
+        keep the most probable candidate: the least summed loss plus description length,
+        first over the validation examples, then, for the ``rescore`` best, over the
+        fitting examples too (a few validation examples can all share one answer that a
+        wrong program predicts; the fitting examples expose it)."""
         key = (name, fraction, tuple((m.name, _digest(m)) for m in library))
         if key in self.reused:
             return self.reused[key]
@@ -268,7 +272,12 @@ class _Runner:
                 scored.append(((evidence, _CHOICE_ORDER[c.choice]), c, origin))
         if not scored:
             raise ValueError(f"{name}: no program with a module could be trained")
-        _, best, origin = min(scored, key=lambda s: s[0])
+        scored.sort(key=lambda s: s[0])
+        rescored = [
+            ((evidence + len(problem.train) * self._fit_loss(c, problem), order), c, origin)
+            for (evidence, order), c, origin in scored[: self.config.rescore]
+        ]
+        _, best, origin = min(rescored, key=lambda s: s[0])
         used = () if best.source is None else (origin.get(best.source, best.source),)
         self.reused[key] = Reused(
             best.program,
@@ -277,6 +286,15 @@ class _Runner:
             None if best.choice == "frozen" else best.trained.modules[0],
         )
         return self.reused[key]
+
+    def _fit_loss(self, candidate: Candidate, problem: Problem) -> float:
+        """Mean loss of ``candidate``'s trained program on the fitting examples."""
+        on_fit = replace(problem, validation=problem.train)
+        modules = [(m, False) for m in candidate.trained.modules]
+        measured = replace(self.config.training, max_epochs=0)
+        return train_program(
+            candidate.program, modules, on_fit, measured, self.config.seed
+        ).validation_loss
 
     def _accuracy(
         self, program: Expr, modules: Sequence[Module], task: DigitTask, examples: Sequence[Example]
