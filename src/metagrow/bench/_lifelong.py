@@ -397,6 +397,8 @@ def plot_lifelong(report: LifelongReport, path: Path) -> None:
         for method, label in labels.items():
             ax.plot(xs, [getattr(r, method) for r in points], marker="o", label=label)
         ax.set_xscale("log")
+        ax.set_xticks(xs, [f"{x:g}" for x in xs])
+        ax.minorticks_off()
         ax.set_xlabel("% of training data")
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
