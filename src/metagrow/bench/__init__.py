@@ -15,6 +15,15 @@ from metagrow.bench._digits import (
     plot_curve,
     run_digits,
 )
+from metagrow.bench._lifelong import (
+    SEQUENCES,
+    LifelongConfig,
+    LifelongRecord,
+    LifelongReport,
+    plot_lifelong,
+    run_lifelong,
+)
+from metagrow.bench._lifelong_tasks import lifelong_task, task_kind, train_size
 from metagrow.bench._recovery import gplearn_sympy, recovered, same_expression
 from metagrow.bench._regression import (
     RegressionReport,
@@ -38,6 +47,7 @@ from metagrow.bench._run import run_suite, score
 from metagrow.learning import module_from_record, module_record
 
 __all__ = [
+    "SEQUENCES",
     "SYSTEMS",
     "ArcReport",
     "ArcTaskRecord",
@@ -45,6 +55,9 @@ __all__ = [
     "DigitsConfig",
     "DigitsReport",
     "DigitsTaskRecord",
+    "LifelongConfig",
+    "LifelongRecord",
+    "LifelongReport",
     "RegressionReport",
     "RegressionTask",
     "SuiteInterrupted",
@@ -56,14 +69,17 @@ __all__ = [
     "gplearn_missing",
     "gplearn_sympy",
     "known",
+    "lifelong_task",
     "machine",
     "module_from_record",
     "module_record",
     "plot_curve",
+    "plot_lifelong",
     "recovered",
     "regression_tasks",
     "run_arc",
     "run_digits",
+    "run_lifelong",
     "run_regression",
     "run_suite",
     "run_task",
@@ -71,5 +87,7 @@ __all__ = [
     "score",
     "score_arc",
     "submission_entry",
+    "task_kind",
+    "train_size",
     "unknown_note",
 ]

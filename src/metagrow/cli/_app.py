@@ -51,6 +51,7 @@ def _register_subcommands() -> None:
     from metagrow.cli._bench import bench_app
     from metagrow.cli._bench_arc import bench_arc
     from metagrow.cli._bench_digits import bench_digits
+    from metagrow.cli._bench_lifelong import bench_lifelong
     from metagrow.cli._bench_regression import bench_regression
     from metagrow.cli._domain_app import domain_app
     from metagrow.cli._export import export_command
@@ -62,6 +63,7 @@ def _register_subcommands() -> None:
 
     bench_app.command("arc")(bench_arc)
     bench_app.command("digits")(bench_digits)
+    bench_app.command("lifelong")(bench_lifelong)
     bench_app.command("regression")(bench_regression)
     app.add_typer(bench_app, name="bench")
     app.command("run")(run_command)
