@@ -13,12 +13,18 @@ the best weights restored.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, final
 
-from metagrow.fit import Featurize, MLPSpec, Module, TrainConfig, weights_bytes
+from metagrow.fit import (
+    Featurize,
+    MLPSpec,
+    Module,
+    TrainConfig,
+    train_early_stopping,
+    weights_bytes,
+)
 from metagrow.lang import BOOL, Example, TCon, Type
 
 if TYPE_CHECKING:
@@ -124,36 +130,15 @@ def train_standalone(
         return F.cross_entropy(out, y)
 
     held = encode(validation)
-    optimiser = torch.optim.Adam(
-        net.parameters(), lr=config.finetune_lr if start is not None else config.lr
+    epochs = train_early_stopping(
+        net,
+        train,
+        lambda chunk: loss_of(encode(chunk)),
+        lambda: loss_of(held),
+        config,
+        config.finetune_lr if start is not None else config.lr,
+        seed,
     )
-    rng = random.Random(seed)
-    order = list(train)
-    net.eval()
-    with torch.no_grad():
-        best = float(loss_of(held))
-    best_state = {k: v.clone() for k, v in net.state_dict().items()}
-    stale, epochs = 0, 0
-    for epochs in range(1, config.max_epochs + 1):  # noqa: B007 - epochs is reported
-        rng.shuffle(order)
-        net.train()
-        for i in range(0, len(order), config.batch_size):
-            loss = loss_of(encode(order[i : i + config.batch_size]))
-            optimiser.zero_grad()
-            loss.backward()  # type: ignore[no-untyped-call]
-            optimiser.step()
-        net.eval()
-        with torch.no_grad():
-            current = float(loss_of(held))
-        if current < best - 1e-4:
-            best, stale = current, 0
-            best_state = {k: v.clone() for k, v in net.state_dict().items()}
-        else:
-            stale += 1
-            if stale >= config.patience:
-                break
-    net.load_state_dict(best_state)
-    net.eval()
     pixels, owner, y = encode(test)
     with torch.no_grad():
         out = net(pixels, owner, y.shape[0])

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from metagrow.cli._errors import fail, interrupted
+from metagrow.cli._runs import write_report
 
 
 def bench_digits(
@@ -70,13 +71,12 @@ def bench_digits(
         if opened is not None:
             opened.close()
     _print_table(report)
+    if json_out is not None:
+        write_report(json_out, json.dumps(report.to_json(), indent=1) + "\n")
     try:
         plot_curve(report, plot)
-        if json_out is not None:
-            json_out.parent.mkdir(parents=True, exist_ok=True)
-            json_out.write_text(json.dumps(report.to_json(), indent=1) + "\n")
     except OSError as err:
-        fail(f"cannot write the report ({err.strerror}: {err.filename})")
+        fail(f"cannot write the plot ({err.strerror}: {err.filename})")
 
 
 def _print_table(report: object) -> None:

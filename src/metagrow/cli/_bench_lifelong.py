@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from metagrow.cli._errors import fail, interrupted
+from metagrow.cli._runs import write_report
 
 
 def bench_lifelong(
@@ -52,13 +53,12 @@ def bench_lifelong(
     except KeyboardInterrupt:
         interrupted("nothing written (the lifelong report needs every sequence)")
     _print_table(report)
+    if json_out is not None:
+        write_report(json_out, json.dumps(report.to_json(), indent=1) + "\n")
     try:
         plot_lifelong(report, plot)
-        if json_out is not None:
-            json_out.parent.mkdir(parents=True, exist_ok=True)
-            json_out.write_text(json.dumps(report.to_json(), indent=1) + "\n")
     except OSError as err:
-        fail(f"cannot write the report ({err.strerror}: {err.filename})")
+        fail(f"cannot write the plot ({err.strerror}: {err.filename})")
 
 
 def _print_table(report: object) -> None:

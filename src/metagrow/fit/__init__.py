@@ -19,6 +19,7 @@ from metagrow.fit._constants import (
     loss_value,
 )
 from metagrow.fit._constraints import ConstraintError, Constraints, auxiliary_loss, task_constraints
+from metagrow.fit._early import train_early_stopping
 from metagrow.fit._engine import RegressionEngine
 from metagrow.fit._evaluate import Featurize, SoftProgram, soft_input
 from metagrow.fit._evolve import EvolveConfig, Trainer, evolve_program
@@ -123,6 +124,7 @@ __all__ = [
     "soft_input",
     "table_request",
     "task_constraints",
+    "train_early_stopping",
     "train_program",
     "trunk_features",
     "trunk_shared",

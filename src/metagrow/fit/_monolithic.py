@@ -8,12 +8,12 @@ examples, early stopping and seed.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
+from metagrow.fit._early import train_early_stopping
 from metagrow.fit._evaluate import Featurize
 from metagrow.fit._module import MLPSpec
 from metagrow.fit._train import Problem, TrainConfig
@@ -95,7 +95,6 @@ def monolithic_accuracy(
     net = MLPSpec(x_train.shape[1], (hidden,), outputs, 0.1).build(
         torch.Generator().manual_seed(seed)
     )
-    optimiser = torch.optim.Adam(net.parameters(), lr=config.lr)
 
     def loss_of(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         out = net(x)
@@ -103,31 +102,16 @@ def monolithic_accuracy(
             return torch.nn.functional.binary_cross_entropy_with_logits(out[:, 0], y)
         return torch.nn.functional.cross_entropy(out, y)
 
-    rng = random.Random(seed)
-    order = list(range(len(problem.train)))
-    best, stale = float("inf"), 0
-    best_state = {k: v.clone() for k, v in net.state_dict().items()}
-    for _ in range(config.max_epochs):
-        rng.shuffle(order)
-        net.train()
-        for i in range(0, len(order), config.batch_size):
-            rows = order[i : i + config.batch_size]
-            loss = loss_of(x_train[rows], y_train[rows])
-            optimiser.zero_grad()
-            loss.backward()  # type: ignore[no-untyped-call]
-            optimiser.step()
-        net.eval()
-        with torch.no_grad():
-            current = float(loss_of(x_val, y_val))
-        if current < best - 1e-4:
-            best, stale = current, 0
-            best_state = {k: v.clone() for k, v in net.state_dict().items()}
-        else:
-            stale += 1
-            if stale >= config.patience:
-                break
-    net.load_state_dict(best_state)
-    net.eval()
+    train_early_stopping(
+        net,
+        range(len(problem.train)),
+        lambda rows: loss_of(x_train[list(rows)], y_train[list(rows)]),
+        lambda: loss_of(x_val, y_val),
+        config,
+        config.lr,
+        seed,
+        keep_initial=False,
+    )
     with torch.no_grad():
         out = net(matrix(test))
         predicted = (out[:, 0] > 0).float() if is_bool else out.argmax(dim=1)
