@@ -29,14 +29,27 @@ def forward(
 ) -> FloatArray:
     """The logits of a batch of flat input rows ``x`` (one row per value)."""
     if isinstance(architecture, ConvSpec):
-        h, w, c = architecture.height, architecture.width, architecture.channels
-        y = x.reshape(-1, h, w, c).transpose(0, 3, 1, 2)
-        for i in range(len(architecture.filters)):
-            y = _pool(
-                np.maximum(_conv(y, weights[f"convs.{i}.weight"], weights[f"convs.{i}.bias"]), 0)
-            )
-        return _dense(weights, y.reshape(len(y), -1), "dense.")
+        a = architecture
+        return forward_conv(weights, x, (a.height, a.width, a.channels), len(a.filters))
+    return forward_dense(weights, x)
+
+
+def forward_dense(weights: Mapping[str, FloatArray], x: FloatArray) -> FloatArray:
+    """An MLP's logits for a batch of flat rows ``x``."""
     return _dense(weights, x, "")
+
+
+def forward_conv(
+    weights: Mapping[str, FloatArray], x: FloatArray, image: tuple[int, int, int], convs: int
+) -> FloatArray:
+    """A CNN's logits for a batch of flat rows ``x``, each an ``image`` (height, width,
+    channels) read by ``convs`` convolutions. Like :func:`forward_dense`, a plain function
+    of numpy that ``metagrow export`` copies into a module."""
+    h, w, c = image
+    y = x.reshape(-1, h, w, c).transpose(0, 3, 1, 2)
+    for i in range(convs):
+        y = _pool(np.maximum(_conv(y, weights[f"convs.{i}.weight"], weights[f"convs.{i}.bias"]), 0))
+    return _dense(weights, y.reshape(len(y), -1), "dense.")
 
 
 def _dense(weights: Mapping[str, FloatArray], x: FloatArray, prefix: str) -> FloatArray:
