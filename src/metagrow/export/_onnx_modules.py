@@ -253,7 +253,8 @@ class _Graph:
         if name in _BINARY:
             self._exact(name, args, 2)
             a, b = self._aligned(args[0], args[1])
-            return _V(self.node(_BINARY[name], a.name, b.name), _RETURNS[name], a.depth)
+            depth = max(a.depth, b.depth)
+            return _V(self.node(_BINARY[name], a.name, b.name), _RETURNS[name], depth)
         if name == "not":
             self._exact(name, args, 1)
             return replace(args[0], name=self.node("Not", args[0].name), item=BOOL)
@@ -282,14 +283,18 @@ class _Graph:
         return (lifted, high) if low is a else (high, lifted)
 
     def spread(self, v: _V, like: _V) -> str:
-        """Scalar ``v`` on every item of list ``like`` (``like.depth + 1`` batch axes)."""
+        """``v`` on every item of list ``like`` (``like.depth + 1`` batch axes)."""
         depth = like.depth + 1
         if v.depth == depth:
             return v.name
         name = v.name
         if v.depth > 0:
             name = self.node("Unsqueeze", name, self.ints(list(range(v.depth, depth))))
-        return self.node("Expand", name, self.node("Shape", like.name, start=0, end=depth))
+        shape = self.node("Shape", like.name, start=0, end=depth)
+        inner = len(shape_of(v.item) or ()) if isinstance(v.item, TCon) else 0
+        if inner and not v.listy:  # a tensor's own axes broadcast from size 1
+            shape = self.node("Concat", shape, self.ints([1] * inner), axis=0)
+        return self.node("Expand", name, shape)
 
     # --- lists --------------------------------------------------------------------------
     def list_call(self, name: str, f: Expr, xs: _V, env: list[_V]) -> _V:
