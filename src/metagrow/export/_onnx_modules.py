@@ -261,6 +261,11 @@ class _Graph:
         if name in ("sum", "length"):
             self._exact(name, args, 1)
             return self.reduce(name, args[0])
+        if name in ("map", "filter"):
+            raise _fail(
+                f"{name!r} is given its function and list in a form the graph cannot follow "
+                f"(it can: ({name} (lam ...) LIST))"
+            )
         raise _fail(
             f"primitive {name!r} has no ONNX form (modules, map, filter, sum, length, "
             "+, eq?, gt?, le?, not, 0 and 1 do)"
