@@ -90,7 +90,7 @@ def export_command(
 ) -> None:
     """Export a program or a fitted model as code that runs without metagrow."""
     from metagrow.api import ModelError
-    from metagrow.export import ExportError, write_export
+    from metagrow.export import ExportError, weights_path, write_export
 
     try:
         if to not in FORMS:
@@ -99,6 +99,7 @@ def export_command(
             raise UsageError("give one of --program, --task, --model or --library")
         if to == "onnx" and output is None:
             raise UsageError("--to onnx writes a binary file: give it with -o")
+        weights = b""
         if library:
             data: str | bytes = _library_export(store, domain, to)
             said = "a Python module of the library; call(NAME, *args) runs one"
@@ -112,7 +113,7 @@ def export_command(
             )
         else:
             source = _program_source(program, task, store, domain, type_text, examples)
-            data = _program_export(source, to)
+            data, weights = _program_export(source, to, beside=output is not None)
             said = _what(source, to)
     except (UsageError, ProgramParseError, ProgramTypeError, TypeParseError) as err:
         fail(str(err))
@@ -123,6 +124,9 @@ def export_command(
         sys.stdout.write(data)
         return
     write_export(data, output)
+    if weights:
+        write_export(weights, weights_path(output))
+        said += f"; its modules' weights are in {weights_path(output).name} beside it"
     print(f"wrote {output}: {said}", file=sys.stderr)
 
 
@@ -164,20 +168,33 @@ def _program_source(
     return _Source(expr, request, dom, grammar, title, shown)
 
 
-def _program_export(source: _Source, to: str) -> str | bytes:
-    from metagrow.export import export_python, onnx_model
+def _program_export(source: _Source, to: str, *, beside: bool) -> tuple[str | bytes, bytes]:
+    """The exported program, and the ``.npz`` file of its modules' weights (empty when
+    they are written in, always so when the module is printed: not ``beside`` a file)."""
+    from metagrow.export import (
+        INLINE_FLOATS,
+        export_program,
+        module_onnx_model,
+        onnx_model,
+        uses_modules,
+    )
 
     if to == "onnx":
-        graph = onnx_model(source.expr, len(source.request.arguments()))
-        return bytes(graph.SerializeToString())
-    return export_python(
+        if uses_modules(source.expr, source.request, source.grammar):
+            graph = module_onnx_model(source.expr, source.request, source.grammar)
+        else:
+            graph = onnx_model(source.expr, len(source.request.arguments()))
+        return bytes(graph.SerializeToString()), b""
+    done = export_program(
         source.expr,
         source.request,
         source.domain,
         source.grammar,
         examples=[dict(e) for e in source.examples],
         title=source.title,
+        inline_below=INLINE_FLOATS if beside else None,
     )
+    return done.source, done.weights
 
 
 def _model_export(name: str, store: Path | None, to: str) -> str | bytes:

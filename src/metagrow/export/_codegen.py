@@ -18,8 +18,10 @@ from collections.abc import Mapping
 from typing import final
 
 from metagrow.export._errors import ExportError
+from metagrow.export._modules import ModuleWriter
 from metagrow.export._primitives import is_function, runtime_name, value_of
 from metagrow.export._source import Collector
+from metagrow.fit import ModuleFunction
 from metagrow.lang import (
     BOOL,
     INT,
@@ -74,10 +76,11 @@ class _Block:
 class Generator:
     """Turns expressions into Python text, gathering what they need on the way."""
 
-    def __init__(self, grammar: Grammar, depth: bool) -> None:
+    def __init__(self, grammar: Grammar, depth: bool, modules: ModuleWriter | None = None) -> None:
         self.grammar = grammar
         self.depth = depth  # whether lambdas count the depth of calls
         self.runtime = Collector()
+        self.modules = modules or ModuleWriter(side=False)
         self.inventions: dict[Expr, str] = {}  # invention -> its function's name
         self.invention_defs: list[str] = []
         self.labels: Mapping[Expr, str] = grammar.invention_names()
@@ -161,10 +164,10 @@ class Generator:
         return f
 
     def call(self, p: Primitive, args: list[str], block: _Block) -> str:
-        if is_function(p):
+        if is_function(p) and not isinstance(p.value, ModuleFunction):
             text = self.runtime.inline(*value_of(p), args)
         else:
-            text = f"{runtime_name(self.runtime, p)}({', '.join(args)})"
+            text = f"{self.runtime_name(p)}({', '.join(args)})"
         returns = p.type.returns()
         if p.lazy or returns in _SCALARS:
             return block.bind(text)
@@ -190,7 +193,7 @@ class Generator:
         time (counted when the last one comes, as a call)."""
         if p.arity == 0:
             return _literal(p)
-        fn = runtime_name(self.runtime, p)
+        fn = self.runtime_name(p)
         params = [f"a{i}" for i in range(p.arity)]
         passed = [f"lambda {a}={a}: {a}" if p.lazy else a for a in params]
         text = f"_counted({fn}, {', '.join(passed)})"
@@ -199,6 +202,12 @@ class Generator:
         return text
 
     # --- primitives and inventions ---------------------------------------------------
+    def runtime_name(self, p: Primitive) -> str:
+        """What the module calls ``p`` by: a trained module's function, or the runtime's."""
+        if isinstance(p.value, ModuleFunction):
+            return self.modules.function(self.runtime, p.value.module)
+        return runtime_name(self.runtime, p)
+
     def primitive(self, name: str) -> Primitive:
         try:
             return self.grammar.primitives[name]

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from metagrow.domains import JSON, Domain
-from metagrow.export._python import to_python
+from metagrow.export._modules import INLINE_FLOATS
+from metagrow.export._python import PythonExport, python_export, to_python
 from metagrow.lang import Expr, Grammar, Task, Type
 
 
@@ -46,6 +47,38 @@ def export_python(
         domain=domain.name,
         codecs=domain.codecs(),
     )
+
+
+def export_program(
+    expr: Expr,
+    request: Type,
+    domain: Domain,
+    grammar: Grammar,
+    *,
+    examples: Sequence[dict[str, JSON]] = (),
+    title: str = "program",
+    inline_below: int | None = INLINE_FLOATS,
+) -> PythonExport:
+    """As :func:`export_python`, with the weights of the program's trained modules in a
+    side ``.npz`` file when they hold ``inline_below`` numbers or more (see
+    :func:`metagrow.export.python_export`)."""
+    return python_export(
+        expr,
+        request,
+        grammar,
+        domain.limits(),
+        examples=examples,
+        title=title,
+        domain=domain.name,
+        codecs=domain.codecs(),
+        inline_below=inline_below,
+    )
+
+
+def weights_path(module: Path) -> Path:
+    """Where the ``.npz`` file of an exported module's weights goes: beside it, named
+    like it (the module reads it from there)."""
+    return module.with_suffix(".npz")
 
 
 def write_export(text: str | bytes, output: Path) -> None:

@@ -7,7 +7,8 @@ exported code sets ``STEPS``, ``DEPTH``, ``SECONDS`` and ``SIZE`` to the domain'
 A type is written as a tree of tuples: ``("int",)``, ``("list", ("int",))``. A domain's own
 type (``("grid",)``) is read by the function ``decode_<name>`` and written by
 ``encode_<name>`` that the export copies from the domain into the module (see
-``Domain.codecs``); without an ``encode_<name>`` the value is its own
+``Domain.codecs``); a shaped type, ``("image", (8, 8))``, is read by
+``decode_image(value, (8, 8))``. Without an ``encode_<name>`` the value is its own
 JSON form.
 """
 
@@ -144,7 +145,7 @@ def decode(value: Any, t: TypeTree) -> Any:
     reader = _codec("decode", name)
     if reader is None:
         raise ValueError(f"values of type {name} cannot be read")
-    return reader(value)
+    return reader(value, *t[1:])  # a shaped type's reader is given its shape
 
 
 def encode(value: Any, t: TypeTree) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 from metagrow.export._data import data_source
 from metagrow.export._errors import ExportError
 from metagrow.export._source import Collector
-from metagrow.lang import Primitive, TCon, Type
+from metagrow.lang import Primitive, TCon, Type, shape_of
 
 Codecs = Mapping[str, Sequence[Callable[..., Any]]]
 """A domain's own value types by name, and the functions that read and write them
@@ -24,7 +24,9 @@ Codecs = Mapping[str, Sequence[Callable[..., Any]]]
 
 
 def has_codec(t: Type, codecs: Codecs) -> bool:
-    return isinstance(t, TCon) and not t.args and t.name in codecs
+    """Whether ``t`` is one of the domain's own types: a name such as ``grid``, or a
+    shaped one such as ``image[8,8]``."""
+    return isinstance(t, TCon) and t.name in codecs and (not t.args or shape_of(t) is not None)
 
 
 def codec_functions(t: Type, codecs: Codecs) -> tuple[tuple[str, str], ...]:

@@ -15,6 +15,7 @@ from typing import final
 
 from metagrow.export._codegen import INDENT, Generator, doc_text
 from metagrow.export._errors import ExportError
+from metagrow.export._modules import INLINE_FLOATS, ModuleWriter, program_modules, weight_count
 from metagrow.export._primitives import Codecs, codec_functions, has_codec
 from metagrow.export._source import Collector
 from metagrow.lang import (
@@ -29,24 +30,40 @@ from metagrow.lang import (
     Prim,
     TCon,
     Type,
+    shape_of,
     show,
 )
 
 _PRELUDE = "metagrow.export._prelude"
 _SET_BY_EXPORT = ("STEPS", "DEEP")
+_WEIGHTS_BESIDE = "; its modules' weights are read from THIS.npz beside it"
 _NONE: Codecs = {}
 
 
 def type_tree(t: Type, codecs: Codecs = _NONE) -> tuple[object, ...]:
     """``t`` as the exported module writes types: ``("list", ("int",))``; a domain's own
     type (``("grid",)``) needs its ``codecs``."""
-    if t in (INT, BOOL, TCon("real")) or has_codec(t, codecs):
+    if has_codec(t, codecs):
+        assert isinstance(t, TCon)
+        shape = shape_of(t)  # a shaped type (``image[8,8]``) is read knowing its shape
+        return (t.name,) if shape is None else (t.name, shape)
+    if t in (INT, BOOL, TCon("real")):
         return (str(t),)
     if isinstance(t, TCon) and t.name == "list" and len(t.args) == 1:
         return ("list", type_tree(t.args[0], codecs))
     if t.is_polymorphic():
         raise ExportError(f"the type {t} has type variables: give a concrete type")
     raise ExportError(f"values of type {t} have no plain-Python form in an export yet")
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class PythonExport:
+    """An exported module's source, and the ``.npz`` file of its modules' weights that
+    goes beside it (``OUT.npz`` for ``OUT.py``; empty when they are written inline)."""
+
+    source: str
+    weights: bytes = b""
 
 
 def to_python(
@@ -60,23 +77,57 @@ def to_python(
     domain: str = "",
     codecs: Codecs = _NONE,
 ) -> str:
-    """The source of a module that runs ``expr`` (of type ``request``) without metagrow.
+    """The source of a module that runs ``expr`` (of type ``request``) without metagrow,
+    the weights of its trained modules written in (see :func:`python_export` for a side
+    file).
 
     ``examples`` (task-file JSON: ``{"input": ..., "output": ...}``) are what the
     module's self-check replays; ``codecs`` (the domain's :meth:`~Domain.codecs`) read
     and write its own value types. ``ExportError`` with one line if a part of the program
     or its type has no plain-Python form."""
+    done = python_export(
+        expr,
+        request,
+        grammar,
+        limits,
+        examples=examples,
+        title=title,
+        domain=domain,
+        codecs=codecs,
+        inline_below=None,
+    )
+    return done.source
+
+
+def python_export(
+    expr: Expr,
+    request: Type,
+    grammar: Grammar,
+    limits: Limits,
+    *,
+    examples: Sequence[Mapping[str, object]] = (),
+    title: str = "program",
+    domain: str = "",
+    codecs: Codecs = _NONE,
+    inline_below: int | None = INLINE_FLOATS,
+) -> PythonExport:
+    """As :func:`to_python`, with the weights of the program's trained modules in a side
+    ``.npz`` file when they hold ``inline_below`` numbers or more in all (``None``:
+    always written in)."""
     if any(isinstance(n, Hole) for n in _nodes(expr)):
         raise ExportError("the program has holes")
     arguments = tuple(type_tree(t, codecs) for t in request.arguments())
     returns = type_tree(request.returns(), codecs)
-    gen = Generator(grammar, _may_recurse(expr, grammar, limits))
+    used = program_modules(expr, grammar)
+    side = inline_below is not None and bool(used) and weight_count(used) >= inline_below
+    writer = ModuleWriter(side)
+    gen = Generator(grammar, _may_recurse(expr, grammar, limits), writer)
     for module, name in codec_functions(request, codecs):
         gen.runtime.add(module, name)
     doc = "The program's value; its arguments are applied one at a time."
     body = gen.function("program", expr, doc)
     header = _Header(request, grammar.show(expr), limits, title, domain, arguments, returns)
-    return _module(gen, body, header, examples)
+    return PythonExport(_module(gen, body, header, examples), writer.npz())
 
 
 def _nodes(e: Expr) -> list[Expr]:
@@ -129,7 +180,8 @@ def _module(
     doc = (
         f'"""{doc_text(h.title)}: a program learned by metagrow, exported as plain Python.\n\n'
         f"Type: {request}\nProgram: {doc_text(text)}\n\n"
-        f"It needs the standard library{' and numpy' if numpy else ''}, never metagrow.\n"
+        f"It needs the standard library{' and numpy' if numpy else ''}, never metagrow"
+        f"{_WEIGHTS_BESIDE if gen.modules.arrays else ''}.\n"
         "predict(x) takes one input in the task-file JSON form (several arguments: a list\n"
         "of them) and returns the output in that form, or raises RunFailed (a ValueError)\n"
         "with the reason. `python THIS.py` replays the examples it was exported with;\n"

@@ -266,3 +266,9 @@ def weights_bytes(net: torch.nn.Module) -> bytes:
     from safetensors.torch import save
 
     return save({k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()})
+
+
+def network_of(architecture: Architecture) -> MLPSpec | ConvSpec:
+    """The network an architecture builds: a head's is its trunk's with the head's
+    outputs (the same layer names), the others their own."""
+    return architecture.network if isinstance(architecture, HeadSpec) else architecture

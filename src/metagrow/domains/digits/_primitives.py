@@ -32,11 +32,15 @@ def _chain(
     return all(relation(a)(b) for a, b in pairwise(xs))
 
 
+def _le(a: int, b: int) -> bool:
+    return a <= b
+
+
 def digit_primitives() -> tuple[Primitive, ...]:
     """The digits domain's base library, in a fixed order."""
     borrowed = {p.name: p for p in list_primitives()}
     own = (
-        Primitive("le?", arrow(INT, INT, BOOL), lambda a, b: a <= b),
+        Primitive("le?", arrow(INT, INT, BOOL), _le),
         Primitive("chain?", arrow(arrow(T0, T0, BOOL), tlist(T0), BOOL), _chain),
     )
     return (*(borrowed[name] for name in LIST_NAMES), *own)

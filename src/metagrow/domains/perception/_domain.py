@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import ClassVar, final
+from typing import Any, ClassVar, final
 
 from metagrow.domains._domain import JSON, Domain, ValueDecodeError, decode_basic, encode_basic
 from metagrow.domains._tensor import (
@@ -18,6 +19,7 @@ from metagrow.domains._tensor import (
     perceptual_shape,
 )
 from metagrow.domains.digits import digit_primitives
+from metagrow.domains.perception import _codecs
 from metagrow.lang import Grammar, Task, TCon, Type
 
 _WEIGHTS = {"fold": -3.0}
@@ -102,6 +104,14 @@ class PerceptionDomain(Domain):
             except PerceptionError as err:
                 raise ValueError(f"{where}.input': {err}") from None
         return tuple(out)
+
+    def codecs(self) -> Mapping[str, Sequence[Callable[..., Any]]]:
+        """Tensors and images in an exported module: numpy arrays (see ``_codecs.py``)."""
+        c = _codecs
+        return {
+            "tensor": (c.decode_tensor, c.encode_tensor),
+            "image": (c.decode_image, c.encode_image),
+        }
 
     def decode(self, value: JSON, t: Type) -> object:
         if perceptual_shape(t) is not None:
