@@ -189,3 +189,31 @@ def test_a_head_whose_trunk_is_gone_says_so_in_one_line(
     )
     with pytest.raises(StoreError, match="which is not in the store"):
         api.stored_library(lone, "perception")
+
+
+def test_learn_takes_adapted_modules_into_its_library_and_resumes_with_them(
+    setup: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    db, ten, _ = setup
+    copy = tmp_path / "m.db"
+    copy.write_bytes(db.read_bytes())
+    assert metagrow("adapt", "--store", str(copy), "--module", "digits", str(ten)).returncode == 0
+    folder = tmp_path / "tasks"
+    write_task_files(digit_tasks({"sum_digits": 30}, test_size=20, seed=1), folder)
+
+    def learn(iterations: int) -> None:
+        done = metagrow(
+            "learn", "--domain", "perception", "--tasks", str(folder), "--iterations",
+            str(iterations), "--budget", "10", "--jobs", "1", "--no-guide", "--store", str(copy),
+            timeout=180,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+
+    learn(1)
+    learn(2)  # resumes: the library's head module is rebuilt with its trunk from the store
+    with Store(copy) as store:
+        (run,) = store.runs()
+        point = store.checkpoint(int(run["id"]))  # type: ignore[call-overload]
+    assert point.iteration == 1
+    assert "digits_recognise_digit" in {m.name for m in point.modules}
+    assert "digits_recognise_digit" in point.production_weights

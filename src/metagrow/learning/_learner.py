@@ -44,7 +44,7 @@ from metagrow.lang import (
     grammar_spec,
     log_prior,
 )
-from metagrow.learning._modules import module_from_record, module_record
+from metagrow.learning._modules import TrunkLookup, module_from_record, module_record
 from metagrow.library import compress
 from metagrow.search import Backend, Budget, Engine, SolveJob, SolveResult, with_learned
 from metagrow.store import (
@@ -431,8 +431,17 @@ class Learner:
         return load_guide(GuideData(record.architecture, record.weights, record.training))
 
     def _grammar(self, point: Checkpoint) -> Grammar:
-        """The library after the checkpoint (the domain's own grammar before any)."""
-        return build_grammar(self.domain.grammar(), spec_of(point))
+        """The library after the checkpoint (the domain's own grammar before any), joined
+        by the modules adapted for this domain in the store (``metagrow adapt``) that it
+        does not have yet."""
+        grammar = build_grammar(self.domain.grammar(), spec_of(point, self.store.module))
+        for record in self.store.modules():
+            adapted = record.provenance.get("adapted_from") is not None
+            ours = record.provenance.get("domain") == self.domain.name
+            if adapted and ours and record.name not in grammar.primitives:
+                module = module_from_record(record, trunk=self.store.module)
+                grammar = grammar.with_primitive(module_primitive(module))
+        return grammar
 
     def _solutions(self, point: Checkpoint, grammar: Grammar) -> dict[str, Expr]:
         out: dict[str, Expr] = {}
@@ -447,13 +456,14 @@ def _in_library(program: Expr, grammar: Grammar) -> bool:
     return all(n.name in grammar.primitives for n in program.walk() if isinstance(n, Prim))
 
 
-def spec_of(point: Checkpoint) -> GrammarSpec:
-    """The grammar a checkpoint describes, as data for :func:`build_grammar`."""
+def spec_of(point: Checkpoint, trunk: TrunkLookup | None = None) -> GrammarSpec:
+    """The grammar a checkpoint describes, as data for :func:`build_grammar`; ``trunk``
+    finds the trunk of a module stored as a head alone (``metagrow adapt``)."""
     return GrammarSpec(
         weights=tuple(sorted(point.production_weights.items())),
         inventions=tuple(InventionSpec(r.name, r.source, r.log_weight) for r in point.inventions),
         log_variable=point.log_variable,
-        learned=tuple(module_primitive(module_from_record(r)) for r in point.modules),
+        learned=tuple(module_primitive(module_from_record(r, trunk=trunk)) for r in point.modules),
     )
 
 
