@@ -7,7 +7,7 @@ from pathlib import Path
 
 from metagrow.domains import JSON, Domain
 from metagrow.export._modules import INLINE_FLOATS
-from metagrow.export._python import PythonExport, python_export, to_python
+from metagrow.export._python import PythonExport, python_export
 from metagrow.lang import Expr, Grammar, Task, Type
 
 
@@ -37,16 +37,10 @@ def export_python(
 ) -> str:
     """The source of a standalone module running ``expr`` as ``domain``'s interpreter runs
     it (see :func:`metagrow.export.to_python`)."""
-    return to_python(
-        expr,
-        request,
-        grammar,
-        domain.limits(),
-        examples=examples,
-        title=title,
-        domain=domain.name,
-        codecs=domain.codecs(),
+    done = export_program(
+        expr, request, domain, grammar, examples=examples, title=title, inline_below=None
     )
+    return done.source
 
 
 def export_program(
