@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from metagrow.fit import NeuralEngine
 from metagrow.lang import Grammar, Task
 from metagrow.search import (
     BottomUpEnumerator,
@@ -32,7 +33,12 @@ def evolution() -> Engine:
     return EvolutionEngine(seed=0)
 
 
-ENGINES: list[Callable[[], Engine]] = [TopDownEnumerator, BottomUpEnumerator, evolution]
+ENGINES: list[Callable[[], Engine]] = [
+    TopDownEnumerator,
+    BottomUpEnumerator,
+    evolution,
+    NeuralEngine,  # tasks without perceptual values: its symbolic engine
+]
 CHECKS = [
     check_engine_finds_known_programs,
     check_engine_respects_budget,
