@@ -7,8 +7,9 @@ Usage: python benchmarks/export_modules_speed.py [--lists N] [--rounds R]
 Times per list, best of R interleaved rounds, one thread everywhere: the interpreter
 (``Program.run``; its module remembers answers by value, so each round starts with a
 fresh module and every image is new to it), the exported module's ``run`` (numpy arrays
-in) and ``predict`` (JSON nested lists in), and onnxruntime on one list a call and on all
-N lists in one call. Prints one JSON line per module.
+in) and ``predict`` (JSON nested lists in), onnxruntime on one list a call and on all N
+lists in one call, and the same in torch (the module's network in evaluation mode, then
+argmax and sum). Prints one JSON line per module.
 """
 
 from __future__ import annotations
@@ -95,6 +96,19 @@ def measure(architecture: MLPSpec | ConvSpec, lists: int, rounds: int) -> dict[s
             for t in tensors:
                 program.run(t, limits)
 
+        net = module.build(0)
+        net.eval()
+        flat = torch.from_numpy(batch.reshape(lists, 5, 64))
+
+        def torch_one_list() -> list[int]:
+            with torch.no_grad():
+                return [int(net(flat[i]).argmax(1).sum()) for i in range(lists)]
+
+        def torch_all_lists() -> list[int]:
+            with torch.no_grad():
+                return net(flat.reshape(-1, 64)).argmax(1).reshape(lists, 5).sum(1).tolist()
+
+        assert torch_one_list() == want and torch_all_lists() == want
         warm = Program(expr, grammar(module).primitives)
         runners: dict[str, Callable[[], object]] = {
             "interpreter": interpreter_cold,
@@ -105,6 +119,8 @@ def measure(architecture: MLPSpec | ConvSpec, lists: int, rounds: int) -> dict[s
                 session.run(["y"], {"x": batch[i : i + 1]}) for i in range(lists)
             ],
             "onnx_all_lists": lambda: session.run(["y"], {"x": batch}),
+            "torch_one_list": torch_one_list,
+            "torch_all_lists": torch_all_lists,
         }
         for _ in range(rounds):
             for name, fn in runners.items():
@@ -117,6 +133,8 @@ def measure(architecture: MLPSpec | ConvSpec, lists: int, rounds: int) -> dict[s
         "us_per_list": {k: round(v, 1) for k, v in best.items()},
         "speedup_run": round(best["interpreter"] / best["exported_run"], 2),
         "speedup_predict": round(best["interpreter"] / best["exported_predict"], 2),
+        "onnx_vs_torch_one_list": round(best["torch_one_list"] / best["onnx_one_list"], 2),
+        "onnx_vs_torch_all_lists": round(best["torch_all_lists"] / best["onnx_all_lists"], 2),
     }
     return out
 
