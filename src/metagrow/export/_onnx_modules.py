@@ -54,8 +54,6 @@ _BINARY: Final = {"+": "Add", "eq?": "Equal", "gt?": "Greater", "le?": "LessOrEq
 _RETURNS: Final = {"+": INT, "eq?": BOOL, "gt?": BOOL, "le?": BOOL}
 _WHY_NOT: Final = {
     "max": "it fails on an empty list, and a graph cannot fail",
-    "fold": "it runs along a list one item after another (an ONNX Loop, not written yet)",
-    "chain?": "it runs along a list one item after another (an ONNX Loop, not written yet)",
 }
 
 
@@ -214,6 +212,8 @@ class _Graph:
             raise _fail(f"primitive {head.name!r} has no ONNX form: {_WHY_NOT[head.name]}")
         if isinstance(head, Prim) and head.name in ("map", "filter") and len(args) == 2:
             return self.list_call(head.name, args[0], self.value(args[1], env), env)
+        if isinstance(head, Prim) and head.name == "fold" and len(args) == 3:
+            return self.fold(self.value(args[0], env), self.value(args[1], env), args[2], env)
         return self.call(head, [self.value(a, env) for a in args], env)
 
     def call(self, f: Expr, args: list[_V], env: list[_V]) -> _V:
@@ -261,14 +261,17 @@ class _Graph:
         if name in ("sum", "length"):
             self._exact(name, args, 1)
             return self.reduce(name, args[0])
-        if name in ("map", "filter"):
+        if name in ("map", "filter", "fold"):
+            form = (
+                "(fold LIST INIT (lam (lam ...)))" if name == "fold" else f"({name} (lam ...) LIST)"
+            )
             raise _fail(
                 f"{name!r} is given its function and list in a form the graph cannot follow "
-                f"(it can: ({name} (lam ...) LIST))"
+                f"(it can: {form})"
             )
         raise _fail(
             f"primitive {name!r} has no ONNX form (modules, map, filter, sum, length, "
-            "+, eq?, gt?, le?, not, 0 and 1 do)"
+            "fold, +, eq?, gt?, le?, not, 0 and 1 do)"
         )
 
     def _exact(self, name: str, args: list[_V], arity: int) -> None:
@@ -315,6 +318,80 @@ class _Graph:
             return _V(spread, out.item, xs.depth, True, xs.mask)
         kept = spread if xs.mask is None else self.node("And", xs.mask, spread)
         return replace(xs, mask=kept)
+
+    def fold(self, xs: _V, init: _V, f: Expr, env: list[_V]) -> _V:
+        """``fold xs init f`` from the right, as the interpreter: an ONNX Loop over the list
+        axis whose body is ``f`` applied to item ``L-1-i`` and the accumulator (one per
+        batch row), for every row at once; an item a ``filter`` dropped leaves it as is."""
+        import onnx
+
+        if not xs.listy:
+            raise _fail("'fold' needs a list")
+        if init.listy:
+            raise _fail("a fold whose accumulator is a list (its length may change item by item)")
+        ref = max((xs, init, *env), key=lambda v: v.depth)
+        depth = ref.depth
+        items = self.lifted(xs, ref, depth)
+        count = self.node("Squeeze", self.node("Shape", items.name, start=depth, end=depth + 1))
+        last = self.node("Sub", count, self.constant(np.asarray(1, dtype=np.int64)))
+        start = self.at(init, ref, depth)
+        step, acc = f"{start}_step", f"{start}_acc"
+        outer, self.nodes = self.nodes, []
+        index = self.node("Sub", last, step)
+        item = _V(self.node("Gather", items.name, index, axis=depth), xs.item, depth)
+        carried = _V(acc, init.item, depth)
+        out = self.call(f, [item, carried], env)
+        if out.listy or out.item != init.item:
+            raise _fail("a fold's function gives a value of another type than its accumulator")
+        new = self.at(out, carried, depth)
+        if items.mask is not None:
+            kept = self.node("Gather", items.mask, index, axis=depth)
+            if inner := _rank(init.item):
+                kept = self.node("Unsqueeze", kept, self.ints(list(range(depth, depth + inner))))
+            new = self.node("Where", kept, new, acc)
+        self.nodes.append(onnx.helper.make_node("Identity", [f"{start}_go"], [f"{start}_goes"]))
+        self.nodes.append(onnx.helper.make_node("Identity", [new], [f"{start}_next"]))
+        element = _element(init.item)
+        body = onnx.helper.make_graph(
+            self.nodes,
+            f"fold_{start}",
+            [
+                onnx.helper.make_tensor_value_info(step, _int64(), []),
+                onnx.helper.make_tensor_value_info(f"{start}_go", onnx.TensorProto.BOOL, []),
+                onnx.helper.make_tensor_value_info(acc, element, None),
+            ],
+            [
+                onnx.helper.make_tensor_value_info(f"{start}_goes", onnx.TensorProto.BOOL, []),
+                onnx.helper.make_tensor_value_info(f"{start}_next", element, None),
+            ],
+        )
+        self.nodes = outer
+        return _V(self.node("Loop", count, "", start, body=body), init.item, depth)
+
+    def at(self, v: _V, like: _V, depth: int) -> str:
+        """``v`` (not a list) on every row of ``like``'s first ``depth`` batch axes."""
+        name = v.name
+        if 0 < v.depth < depth:
+            name = self.node("Unsqueeze", name, self.ints(list(range(v.depth, depth))))
+        rows = self.node("Shape", like.name, start=0, end=depth)
+        if inner := _rank(v.item):  # a tensor's own axes broadcast from size 1
+            rows = self.node("Concat", rows, self.ints([1] * inner), axis=0)
+        return self.node("Expand", name, rows)
+
+    def lifted(self, xs: _V, like: _V, depth: int) -> _V:
+        """List ``xs`` (and its mask) on every row of ``like``'s first ``depth`` axes."""
+        if xs.depth == depth:
+            return xs
+        axes = self.ints(list(range(xs.depth, depth)))
+        rows = self.node("Shape", like.name, start=0, end=depth)
+        name = self.node("Unsqueeze", xs.name, axes)
+        ones = self.ints([1] * (1 + _rank(xs.item)))
+        name = self.node("Expand", name, self.node("Concat", rows, ones, axis=0))
+        mask = xs.mask
+        if mask is not None:
+            mask = self.node("Unsqueeze", mask, axes)
+            mask = self.node("Expand", mask, self.node("Concat", rows, self.ints([1]), axis=0))
+        return replace(xs, name=name, depth=depth, mask=mask)
 
     def reduce(self, name: str, xs: _V) -> _V:
         if not xs.listy:
@@ -379,6 +456,11 @@ class _Graph:
         batch = self.node("Shape", x.name, start=0, end=x.depth)
         back = self.node("Reshape", out, batch, allowzero=1)  # a batch may have no items
         return _V(back, module.type.returns(), x.depth)
+
+
+def _rank(t: Type) -> int:
+    """The number of a value's own axes: a tensor's or image's, none for an int or bool."""
+    return len(shape_of(t) or ()) if isinstance(t, TCon) and t.name in _PERCEPTUAL else 0
 
 
 def _int64() -> int:
