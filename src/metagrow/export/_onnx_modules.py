@@ -309,6 +309,7 @@ class _Graph:
         """``map f xs`` or ``filter f xs``: ``f`` applied to every item at once."""
         if not xs.listy:
             raise _fail(f"{name!r} needs a list")
+        xs = self.lifted(xs, env)  # f may read an item of an enclosing map
         item = _V(xs.name, xs.item, xs.depth + 1)
         out = self.call(f, [item], env)
         if out.listy:
@@ -329,12 +330,11 @@ class _Graph:
             raise _fail("'fold' needs a list")
         if init.listy:
             raise _fail("a fold whose accumulator is a list (its length may change item by item)")
-        ref = max((xs, init, *env), key=lambda v: v.depth)
-        depth = ref.depth
-        items = self.lifted(xs, ref, depth)
+        items = self.lifted(xs, [init, *env])
+        depth = items.depth
         count = self.node("Squeeze", self.node("Shape", items.name, start=depth, end=depth + 1))
         last = self.node("Sub", count, self.constant(np.asarray(1, dtype=np.int64)))
-        start = self.at(init, ref, depth)
+        start = self.at(init, items, depth)
         step, acc = f"{start}_step", f"{start}_acc"
         outer, self.nodes = self.nodes, []
         index = self.node("Sub", last, step)
@@ -378,8 +378,11 @@ class _Graph:
             rows = self.node("Concat", rows, self.ints([1] * inner), axis=0)
         return self.node("Expand", name, rows)
 
-    def lifted(self, xs: _V, like: _V, depth: int) -> _V:
-        """List ``xs`` (and its mask) on every row of ``like``'s first ``depth`` axes."""
+    def lifted(self, xs: _V, others: list[_V]) -> _V:
+        """List ``xs`` (and its mask) on every row of the deepest of ``others``, when it
+        has more batch axes (a list from outside the ``map`` that reads the list)."""
+        like = max((xs, *others), key=lambda v: v.depth)
+        depth = like.depth
         if xs.depth == depth:
             return xs
         axes = self.ints(list(range(xs.depth, depth)))
