@@ -212,6 +212,8 @@ class _Graph:
             raise _fail(f"primitive {head.name!r} has no ONNX form: {_WHY_NOT[head.name]}")
         if isinstance(head, Prim) and head.name in ("map", "filter") and len(args) == 2:
             return self.list_call(head.name, args[0], self.value(args[1], env), env)
+        if isinstance(head, Prim) and head.name == "chain?" and len(args) == 2:
+            return self.chain(args[0], self.value(args[1], env), env)
         if isinstance(head, Prim) and head.name == "fold" and len(args) == 3:
             return self.fold(self.value(args[0], env), self.value(args[1], env), args[2], env)
         return self.call(head, [self.value(a, env) for a in args], env)
@@ -261,7 +263,7 @@ class _Graph:
         if name in ("sum", "length"):
             self._exact(name, args, 1)
             return self.reduce(name, args[0])
-        if name in ("map", "filter", "fold"):
+        if name in ("map", "filter", "fold", "chain?"):
             form = (
                 "(fold LIST INIT (lam (lam ...)))" if name == "fold" else f"({name} (lam ...) LIST)"
             )
@@ -271,7 +273,7 @@ class _Graph:
             )
         raise _fail(
             f"primitive {name!r} has no ONNX form (modules, map, filter, sum, length, "
-            "fold, +, eq?, gt?, le?, not, 0 and 1 do)"
+            "fold, chain?, +, eq?, gt?, le?, not, 0 and 1 do)"
         )
 
     def _exact(self, name: str, args: list[_V], arity: int) -> None:
@@ -367,6 +369,58 @@ class _Graph:
         )
         self.nodes = outer
         return _V(self.node("Loop", count, "", start, body=body), init.item, depth)
+
+    def chain(self, rel: Expr, xs: _V, env: list[_V]) -> _V:
+        """``chain? rel xs``: ``rel`` on every pair of neighbours at once (the list but its
+        last item beside the list but its first), true where no pair fails; the items a
+        ``filter`` kept are first moved to the front, in order."""
+        if not xs.listy:
+            raise _fail("'chain?' needs a list")
+        items = self.lifted(xs, env)
+        if items.mask is not None:
+            items = self.compacted(items)
+        d = items.depth
+        end = self.ints([np.iinfo(np.int64).max])
+        firsts = self.node("Slice", items.name, self.ints([0]), self.ints([-1]), self.ints([d]))
+        seconds = self.node("Slice", items.name, self.ints([1]), end, self.ints([d]))
+        ok = self.call(rel, [_V(firsts, items.item, d + 1), _V(seconds, items.item, d + 1)], env)
+        if ok.listy or ok.item != BOOL:
+            raise _fail("'chain?' is given a relation that does not give a bool")
+        bad = self.node("Not", self.spread(ok, _V(firsts, items.item, d, True)))
+        if items.mask is not None:  # pair k is in the list when item k + 1 is
+            kept = self.node("Slice", items.mask, self.ints([1]), end, self.ints([d]))
+            bad = self.node("And", bad, kept)
+        count = self.node(
+            "ReduceSum", self.node("Cast", bad, to=_int64()), self.ints([d]), keepdims=0
+        )
+        return _V(self.node("Equal", count, self.constant(np.asarray(0, np.int64))), BOOL, d)
+
+    def compacted(self, xs: _V) -> _V:
+        """Masked list ``xs`` with its kept items first, in order, and a mask of the
+        first ``n`` (``n`` the number kept), for each row."""
+        import onnx
+
+        assert xs.mask is not None
+        d = xs.depth
+        size = self.node("Shape", xs.name, start=d, end=d + 1)
+        positions = self.node(
+            "Range", self.constant(np.asarray(0, np.int64)), self.node("Squeeze", size),
+            self.constant(np.asarray(1, np.int64)),
+        )  # fmt: skip
+        keys = self.node("Where", xs.mask, positions, self.node("Add", positions, size))
+        order = f"{keys}_order"  # the indices of the smallest keys, smallest first
+        self.nodes.append(
+            onnx.helper.make_node(
+                "TopK", [keys, size], [f"{keys}_sorted", order], axis=d, largest=0, sorted=1
+            )
+        )
+        inner = _rank(xs.item)
+        if inner:
+            order = self.node("Unsqueeze", order, self.ints(list(range(d + 1, d + 1 + inner))))
+            order = self.node("Expand", order, self.node("Shape", xs.name))
+        front = self.node("GatherElements", xs.name, order, axis=d)
+        count = self.node("ReduceSum", self.node("Cast", xs.mask, to=_int64()), self.ints([d]))
+        return replace(xs, name=front, mask=self.node("Less", positions, count))
 
     def at(self, v: _V, like: _V, depth: int) -> str:
         """``v`` (not a list) on every row of ``like``'s first ``depth`` batch axes."""
