@@ -350,7 +350,11 @@ class _Graph:
             kept = self.node("Gather", items.mask, index, axis=depth)
             if inner := _rank(init.item):
                 kept = self.node("Unsqueeze", kept, self.ints(list(range(depth, depth + inner))))
-            new = self.node("Where", kept, new, acc)
+            if init.item == BOOL:  # onnxruntime has no Where for bools
+                stays = self.node("And", self.node("Not", kept), acc)
+                new = self.node("Or", self.node("And", kept, new), stays)
+            else:
+                new = self.node("Where", kept, new, acc)
         self.nodes.append(onnx.helper.make_node("Identity", [f"{start}_go"], [f"{start}_goes"]))
         self.nodes.append(onnx.helper.make_node("Identity", [new], [f"{start}_next"]))
         element = _element(init.item)
