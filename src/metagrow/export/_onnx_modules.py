@@ -1,5 +1,5 @@
 """Programs with trained modules as ONNX graphs: modules over tensors and images, and maps,
-filters and sums over lists of them (issue 22).
+filters, sums, folds and chains over lists of them (issue 22).
 
 Each argument is an input of the graph with a batch axis first: ``x`` (or ``x0``, ``x1``,
 ... for several) is float32 ``[N, *shape]`` for a ``tensor[...]`` or ``image[...]``,
@@ -9,11 +9,14 @@ module is the numpy forward pass of ``fit/_forward.py`` written as ONNX ops (Mat
 Relu; Conv, MaxPool for a CNN) on its weights, followed by ArgMax (an int) or ``> 0`` (a
 bool), applied to every value of a batch at once. ``map`` applies its function to every item
 at once (the list axis is one more batch axis), ``filter`` keeps a mask beside the list
-that ``sum`` and ``length`` respect. The output ``y`` is the program's value for each row.
+that ``sum``, ``length``, ``fold`` and ``chain?`` respect. ``fold`` is a Loop over the list
+axis from its last item, its body the lambda's body compiled by the same code for every
+row at once; ``chain?`` applies its relation to all neighbour pairs at once. The output
+``y`` is the program's value for each row.
 
 What a graph cannot do gets one line: ``max`` (it fails on an empty list, and a graph
-cannot fail), ``fold`` and ``chain?`` (they run along a list one item after another),
-a filtered list as the result, lists of lists. A graph has no run limits.
+cannot fail), a fold whose accumulator is a list, a filtered list as the result, lists of
+lists. A graph has no run limits.
 """
 
 from __future__ import annotations
