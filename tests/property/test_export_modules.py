@@ -186,6 +186,76 @@ def test_onnx_runs_module_programs_as_the_interpreter_or_says_why_not(
             assert np.array_equal(got[i], want), (str(expr), length, got[i], want)
 
 
+@st.composite
+def drawn_folds(draw: st.DrawFn) -> tuple[Type, Expr]:
+    """A program ``(lam (fold XS INIT (lam (lam BODY))))`` or ``(lam (chain? (lam (lam
+    BODY)) XS))`` over a list argument, its parts drawn from the grammar: ``XS`` a list
+    (often mapped or filtered) of items ``item``, ``BODY`` reading the item, the
+    accumulator (or the pair) and the argument, which can hold more folds."""
+    grammar = _grammar()
+    items = draw(st.sampled_from((IMAGE, VECTOR)))
+    item = draw(st.sampled_from((items, INT, BOOL)))
+    rng = random.Random(draw(st.integers(0, 2**32 - 1)))
+    depth = draw(st.integers(1, 4))
+    outer = (tlist(items),)
+    chain, filtered = draw(st.booleans()), draw(st.booleans())
+    result = BOOL if chain else draw(st.sampled_from((INT, BOOL, items)))
+    for _ in range(50):
+        xs = sample_program(grammar, tlist(item), rng, depth, outer)
+        init = sample_program(grammar, result, rng, depth, outer)
+        body = sample_program(grammar, result, rng, depth, (result, item, *outer))
+        if chain:
+            body = sample_program(grammar, BOOL, rng, depth, (item, item, *outer))
+        if xs is None or init is None or body is None:
+            continue
+        xs_, body_ = grammar.show(xs), grammar.show(body)
+        keep = sample_program(grammar, BOOL, rng, depth, (item, *outer)) if filtered else None
+        if keep is not None:  # items dropped: the fold skips them, chain? closes the gaps
+            xs_ = f"(filter (lam {grammar.show(keep)}) {xs_})"
+        text = (
+            f"(lam (chain? (lam (lam {body_})) {xs_}))"
+            if chain
+            else f"(lam (fold {xs_} {grammar.show(init)} (lam (lam {body_}))))"
+        )
+        return arrow(tlist(items), result), grammar.parse(text)
+    assume(False)
+    raise AssertionError
+
+
+_NOT_FOLDS = ("accumulator is a list", "'max'", "list of lists", "a function is the program's")
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), seed=st.integers(0, 2**32 - 1))
+def test_onnx_runs_folds_and_chains_as_the_interpreter(data: st.DataObject, seed: int) -> None:
+    """Folds (an ONNX Loop) and ``chain?`` (all neighbour pairs at once) give the
+    interpreter's value on every row, over filtered lists too; a refusal is never for
+    the fold or the chain itself, but a list accumulator or another part."""
+    import onnxruntime as ort
+
+    grammar = _grammar()
+    request, expr = data.draw(drawn_folds())
+    try:
+        model = module_onnx_model(expr, request, grammar)
+    except ExportError as err:
+        assert any(why in str(err) for why in _NOT_FOLDS), str(err)
+        event("refused")
+        return
+    event("exported to ONNX")
+    event("a filter" if "filter" in grammar.show(expr) else "no filter")
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    program = Program(expr, grammar.primitives)
+    rng = np.random.default_rng(seed)
+    for length in (0, 1, 3):
+        rows, feeds = _onnx_batch(request, rng, 4, length)
+        got = session.run(["y"], feeds)[0]
+        for i, args in enumerate(rows):
+            want = program.run(args, LIMITS)
+            assert want is not FAIL, (str(expr), "the interpreter fails where the graph gives")
+            want = want.array if isinstance(want, Tensor) else np.asarray(want)
+            assert np.array_equal(got[i], want), (str(expr), length, got[i], want)
+
+
 def test_onnx_forward_of_each_module_equals_numpy_within_float_tolerance() -> None:
     """Each module in a graph: the same answers as the interpreter on 200 random values,
     and the graph's logits within 1e-5 of numpy's (the answers are argmax or ``> 0``)."""

@@ -1,5 +1,5 @@
 """Programs with trained modules as ONNX graphs: modules over tensors and images, and maps,
-filters and sums over lists of them (issue 22).
+filters, sums, folds and chains over lists of them (issue 22).
 
 Each argument is an input of the graph with a batch axis first: ``x`` (or ``x0``, ``x1``,
 ... for several) is float32 ``[N, *shape]`` for a ``tensor[...]`` or ``image[...]``,
@@ -9,11 +9,14 @@ module is the numpy forward pass of ``fit/_forward.py`` written as ONNX ops (Mat
 Relu; Conv, MaxPool for a CNN) on its weights, followed by ArgMax (an int) or ``> 0`` (a
 bool), applied to every value of a batch at once. ``map`` applies its function to every item
 at once (the list axis is one more batch axis), ``filter`` keeps a mask beside the list
-that ``sum`` and ``length`` respect. The output ``y`` is the program's value for each row.
+that ``sum``, ``length``, ``fold`` and ``chain?`` respect. ``fold`` is a Loop over the list
+axis from its last item, its body the lambda's body compiled by the same code for every
+row at once; ``chain?`` applies its relation to all neighbour pairs at once. The output
+``y`` is the program's value for each row.
 
 What a graph cannot do gets one line: ``max`` (it fails on an empty list, and a graph
-cannot fail), ``fold`` and ``chain?`` (they run along a list one item after another),
-a filtered list as the result, lists of lists. A graph has no run limits.
+cannot fail), a fold whose accumulator is a list, a filtered list as the result, lists of
+lists. A graph has no run limits.
 """
 
 from __future__ import annotations
@@ -54,8 +57,6 @@ _BINARY: Final = {"+": "Add", "eq?": "Equal", "gt?": "Greater", "le?": "LessOrEq
 _RETURNS: Final = {"+": INT, "eq?": BOOL, "gt?": BOOL, "le?": BOOL}
 _WHY_NOT: Final = {
     "max": "it fails on an empty list, and a graph cannot fail",
-    "fold": "it runs along a list one item after another (an ONNX Loop, not written yet)",
-    "chain?": "it runs along a list one item after another (an ONNX Loop, not written yet)",
 }
 
 
@@ -214,6 +215,10 @@ class _Graph:
             raise _fail(f"primitive {head.name!r} has no ONNX form: {_WHY_NOT[head.name]}")
         if isinstance(head, Prim) and head.name in ("map", "filter") and len(args) == 2:
             return self.list_call(head.name, args[0], self.value(args[1], env), env)
+        if isinstance(head, Prim) and head.name == "chain?" and len(args) == 2:
+            return self.chain(args[0], self.value(args[1], env), env)
+        if isinstance(head, Prim) and head.name == "fold" and len(args) == 3:
+            return self.fold(self.value(args[0], env), self.value(args[1], env), args[2], env)
         return self.call(head, [self.value(a, env) for a in args], env)
 
     def call(self, f: Expr, args: list[_V], env: list[_V]) -> _V:
@@ -261,14 +266,17 @@ class _Graph:
         if name in ("sum", "length"):
             self._exact(name, args, 1)
             return self.reduce(name, args[0])
-        if name in ("map", "filter"):
+        if name in ("map", "filter", "fold", "chain?"):
+            form = (
+                "(fold LIST INIT (lam (lam ...)))" if name == "fold" else f"({name} (lam ...) LIST)"
+            )
             raise _fail(
                 f"{name!r} is given its function and list in a form the graph cannot follow "
-                f"(it can: ({name} (lam ...) LIST))"
+                f"(it can: {form})"
             )
         raise _fail(
             f"primitive {name!r} has no ONNX form (modules, map, filter, sum, length, "
-            "+, eq?, gt?, le?, not, 0 and 1 do)"
+            "fold, chain?, +, eq?, gt?, le?, not, 0 and 1 do)"
         )
 
     def _exact(self, name: str, args: list[_V], arity: int) -> None:
@@ -306,6 +314,7 @@ class _Graph:
         """``map f xs`` or ``filter f xs``: ``f`` applied to every item at once."""
         if not xs.listy:
             raise _fail(f"{name!r} needs a list")
+        xs = self.lifted(xs, env)  # f may read an item of an enclosing map
         item = _V(xs.name, xs.item, xs.depth + 1)
         out = self.call(f, [item], env)
         if out.listy:
@@ -315,6 +324,138 @@ class _Graph:
             return _V(spread, out.item, xs.depth, True, xs.mask)
         kept = spread if xs.mask is None else self.node("And", xs.mask, spread)
         return replace(xs, mask=kept)
+
+    def fold(self, xs: _V, init: _V, f: Expr, env: list[_V]) -> _V:
+        """``fold xs init f`` from the right, as the interpreter: an ONNX Loop over the list
+        axis whose body is ``f`` applied to item ``L-1-i`` and the accumulator (one per
+        batch row), for every row at once; an item a ``filter`` dropped leaves it as is."""
+        import onnx
+
+        if not xs.listy:
+            raise _fail("'fold' needs a list")
+        if init.listy:
+            raise _fail("a fold whose accumulator is a list (its length may change item by item)")
+        items = self.lifted(xs, [init, *env])
+        depth = items.depth
+        count = self.node("Squeeze", self.node("Shape", items.name, start=depth, end=depth + 1))
+        last = self.node("Sub", count, self.constant(np.asarray(1, dtype=np.int64)))
+        start = self.at(init, items, depth)
+        step, acc = f"{start}_step", f"{start}_acc"
+        outer, self.nodes = self.nodes, []
+        index = self.node("Sub", last, step)
+        item = _V(self.node("Gather", items.name, index, axis=depth), xs.item, depth)
+        carried = _V(acc, init.item, depth)
+        out = self.call(f, [item, carried], env)
+        if out.listy or out.item != init.item:
+            raise _fail("a fold's function gives a value of another type than its accumulator")
+        new = self.at(out, carried, depth)
+        if items.mask is not None:
+            kept = self.node("Gather", items.mask, index, axis=depth)
+            if inner := _rank(init.item):
+                kept = self.node("Unsqueeze", kept, self.ints(list(range(depth, depth + inner))))
+            if init.item == BOOL:  # onnxruntime has no Where for bools
+                stays = self.node("And", self.node("Not", kept), acc)
+                new = self.node("Or", self.node("And", kept, new), stays)
+            else:
+                new = self.node("Where", kept, new, acc)
+        self.nodes.append(onnx.helper.make_node("Identity", [f"{start}_go"], [f"{start}_goes"]))
+        self.nodes.append(onnx.helper.make_node("Identity", [new], [f"{start}_next"]))
+        element = _element(init.item)
+        body = onnx.helper.make_graph(
+            self.nodes,
+            f"fold_{start}",
+            [
+                onnx.helper.make_tensor_value_info(step, _int64(), []),
+                onnx.helper.make_tensor_value_info(f"{start}_go", onnx.TensorProto.BOOL, []),
+                onnx.helper.make_tensor_value_info(acc, element, None),
+            ],
+            [
+                onnx.helper.make_tensor_value_info(f"{start}_goes", onnx.TensorProto.BOOL, []),
+                onnx.helper.make_tensor_value_info(f"{start}_next", element, None),
+            ],
+        )
+        self.nodes = outer
+        return _V(self.node("Loop", count, "", start, body=body), init.item, depth)
+
+    def chain(self, rel: Expr, xs: _V, env: list[_V]) -> _V:
+        """``chain? rel xs``: ``rel`` on every pair of neighbours at once (the list but its
+        last item beside the list but its first), true where no pair fails; the items a
+        ``filter`` kept are first moved to the front, in order."""
+        if not xs.listy:
+            raise _fail("'chain?' needs a list")
+        items = self.lifted(xs, env)
+        if items.mask is not None:
+            items = self.compacted(items)
+        d = items.depth
+        end = self.ints([np.iinfo(np.int64).max])
+        firsts = self.node("Slice", items.name, self.ints([0]), self.ints([-1]), self.ints([d]))
+        seconds = self.node("Slice", items.name, self.ints([1]), end, self.ints([d]))
+        ok = self.call(rel, [_V(firsts, items.item, d + 1), _V(seconds, items.item, d + 1)], env)
+        if ok.listy or ok.item != BOOL:
+            raise _fail("'chain?' is given a relation that does not give a bool")
+        bad = self.node("Not", self.spread(ok, _V(firsts, items.item, d, True)))
+        if items.mask is not None:  # pair k is in the list when item k + 1 is
+            kept = self.node("Slice", items.mask, self.ints([1]), end, self.ints([d]))
+            bad = self.node("And", bad, kept)
+        count = self.node(
+            "ReduceSum", self.node("Cast", bad, to=_int64()), self.ints([d]), keepdims=0
+        )
+        return _V(self.node("Equal", count, self.constant(np.asarray(0, np.int64))), BOOL, d)
+
+    def compacted(self, xs: _V) -> _V:
+        """Masked list ``xs`` with its kept items first, in order, and a mask of the
+        first ``n`` (``n`` the number kept), for each row."""
+        import onnx
+
+        assert xs.mask is not None
+        d = xs.depth
+        size = self.node("Shape", xs.name, start=d, end=d + 1)
+        positions = self.node(
+            "Range", self.constant(np.asarray(0, np.int64)), self.node("Squeeze", size),
+            self.constant(np.asarray(1, np.int64)),
+        )  # fmt: skip
+        keys = self.node("Where", xs.mask, positions, self.node("Add", positions, size))
+        order = f"{keys}_order"  # the indices of the smallest keys, smallest first
+        self.nodes.append(
+            onnx.helper.make_node(
+                "TopK", [keys, size], [f"{keys}_sorted", order], axis=d, largest=0, sorted=1
+            )
+        )
+        inner = _rank(xs.item)
+        if inner:
+            order = self.node("Unsqueeze", order, self.ints(list(range(d + 1, d + 1 + inner))))
+            order = self.node("Expand", order, self.node("Shape", xs.name))
+        front = self.node("GatherElements", xs.name, order, axis=d)
+        count = self.node("ReduceSum", self.node("Cast", xs.mask, to=_int64()), self.ints([d]))
+        return replace(xs, name=front, mask=self.node("Less", positions, count))
+
+    def at(self, v: _V, like: _V, depth: int) -> str:
+        """``v`` (not a list) on every row of ``like``'s first ``depth`` batch axes."""
+        name = v.name
+        if 0 < v.depth < depth:
+            name = self.node("Unsqueeze", name, self.ints(list(range(v.depth, depth))))
+        rows = self.node("Shape", like.name, start=0, end=depth)
+        if inner := _rank(v.item):  # a tensor's own axes broadcast from size 1
+            rows = self.node("Concat", rows, self.ints([1] * inner), axis=0)
+        return self.node("Expand", name, rows)
+
+    def lifted(self, xs: _V, others: list[_V]) -> _V:
+        """List ``xs`` (and its mask) on every row of the deepest of ``others``, when it
+        has more batch axes (a list from outside the ``map`` that reads the list)."""
+        like = max((xs, *others), key=lambda v: v.depth)
+        depth = like.depth
+        if xs.depth == depth:
+            return xs
+        axes = self.ints(list(range(xs.depth, depth)))
+        rows = self.node("Shape", like.name, start=0, end=depth)
+        name = self.node("Unsqueeze", xs.name, axes)
+        ones = self.ints([1] * (1 + _rank(xs.item)))
+        name = self.node("Expand", name, self.node("Concat", rows, ones, axis=0))
+        mask = xs.mask
+        if mask is not None:
+            mask = self.node("Unsqueeze", mask, axes)
+            mask = self.node("Expand", mask, self.node("Concat", rows, self.ints([1]), axis=0))
+        return replace(xs, name=name, depth=depth, mask=mask)
 
     def reduce(self, name: str, xs: _V) -> _V:
         if not xs.listy:
@@ -379,6 +520,11 @@ class _Graph:
         batch = self.node("Shape", x.name, start=0, end=x.depth)
         back = self.node("Reshape", out, batch, allowzero=1)  # a batch may have no items
         return _V(back, module.type.returns(), x.depth)
+
+
+def _rank(t: Type) -> int:
+    """The number of a value's own axes: a tensor's or image's, none for an int or bool."""
+    return len(shape_of(t) or ()) if isinstance(t, TCon) and t.name in _PERCEPTUAL else 0
 
 
 def _int64() -> int:
