@@ -291,3 +291,28 @@ def test_serve_errors_are_one_line(db: Path, tmp_path: Path) -> None:
                    "print('fastapi' in sys.modules, file=sys.stderr))")  # fmt: skip
     assert helped.returncode == 0
     assert helped.stderr.strip() == "False"
+
+
+def test_programs_with_modules_serve_tensors_and_read_no_files(tmp_path: Path) -> None:
+    """A perception run whose program uses a trained module: nested-list inputs are
+    answered as the interpreter answers them; a ``{"file": ...}`` input is refused."""
+    from metagrow.domains import Tensor
+    from metagrow.fit import MLPSpec, Module, ModuleFunction
+    from metagrow.learning import module_record
+
+    module = Module("m", parse_type("tensor[4] -> int"), MLPSpec(4, (8,), 4))
+    module = module.with_net(module.build(0))
+    db = tmp_path / "p.db"
+    with Store(db) as store:
+        run = store.start_run("perception", {"suite": "p"})
+        store.commit_iteration(
+            run, 0, metrics={}, inventions=[], production_weights={"m": 0.0},
+            log_variable=0.0, solutions=[solution("sum_m", "(lam (sum (map (lam (m $0)) $0)))")],
+            budgets={}, tasks_seen=["sum_m"], modules=[module_record(module, {}, {})],
+        )  # fmt: skip
+    vectors = [[0.1, 0.9, 0.3, 0.2], [0.8, 0.1, 0.0, 0.4], [0.2, 0.2, 0.7, 0.1]]
+    want = sum(int(ModuleFunction(module)(Tensor(v))) for v in vectors)  # type: ignore[call-overload]
+    with TestClient(make_app(served_from(db))) as c:
+        assert predict(c, "sum_m", [vectors, []]) == (200, {"outputs": [want, 0]})
+        code, body = predict(c, "sum_m", [[{"file": "/etc/passwd"}]])
+        assert code == 422 and "the server reads no files" in one_line(body)

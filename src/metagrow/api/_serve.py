@@ -127,6 +127,11 @@ class ServedProgram(Served):
         else:
             values = value
         assert isinstance(values, list)
+        if _names_a_file(values):
+            raise InputError(
+                f'inputs[{i}]: the server reads no files ({{"file": ...}}); send the values '
+                "themselves (an image or tensor as nested lists of numbers)"
+            )
         decoded = []
         for k, (v, t) in enumerate(zip(values, types, strict=True)):
             try:
@@ -351,3 +356,13 @@ def app_from_environment() -> FastAPI:
     """The app for the store named by :data:`STORE_VARIABLE`: what each worker process of
     ``metagrow serve --workers N`` builds (uvicorn imports it by name)."""
     return make_app(served_from(Path(os.environ[STORE_VARIABLE])))
+
+
+def _names_a_file(value: JSON) -> bool:
+    """Whether a JSON value holds a ``{"file": ...}`` reference anywhere (task files may
+    name image files; a request to the server may not make it read its own files)."""
+    if isinstance(value, list):
+        return any(_names_a_file(v) for v in value)
+    if isinstance(value, dict):
+        return "file" in value or any(_names_a_file(v) for v in value.values())
+    return False
