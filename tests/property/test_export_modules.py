@@ -339,3 +339,20 @@ def test_a_png_input_gets_one_line_and_no_pillow() -> None:
     assert module.predict([[0.5] * 6] * 6) == Program(
         grammar.parse("(lam (digit $0))"), grammar.primitives
     ).run((Tensor(np.full((6, 6), 0.5)),), LIMITS)
+
+
+def test_an_onnx_module_graph_is_the_same_file_every_time() -> None:
+    from metagrow.domains.perception import DIGIT_IMAGE, PerceptionDomain
+    from metagrow.export import module_onnx_model
+    from metagrow.fit import MLPSpec, Module, module_primitive
+    from metagrow.lang import INT, arrow, tlist
+
+    module = Module("digit", arrow(DIGIT_IMAGE, INT), MLPSpec(64, (16, 8), 10))
+    module = module.with_net(module.build(0))
+    grammar = PerceptionDomain().grammar().with_primitive(module_primitive(module))
+    expr = grammar.parse("(lam (sum (map (lam (digit $0)) $0)))")
+    request = arrow(tlist(DIGIT_IMAGE), INT)
+    first = module_onnx_model(expr, request, grammar).SerializeToString()
+    assert all(
+        module_onnx_model(expr, request, grammar).SerializeToString() == first for _ in range(5)
+    )

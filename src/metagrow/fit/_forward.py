@@ -18,10 +18,12 @@ FloatArray = npt.NDArray[np.float32]
 
 
 def load_weights(weights: bytes) -> dict[str, FloatArray]:
-    """A module's weights as numpy arrays by their torch names."""
+    """A module's weights as numpy arrays by their torch names, in name order (so that
+    what is built from them, an exported graph say, is the same file every time)."""
     from safetensors.numpy import load
 
-    return {k: np.asarray(v, dtype=np.float32) for k, v in load(weights).items()}
+    loaded = load(weights)
+    return {k: np.asarray(loaded[k], dtype=np.float32) for k in sorted(loaded)}
 
 
 def forward(
