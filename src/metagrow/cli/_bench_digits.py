@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Annotated
 import typer
 
 from metagrow.cli._errors import fail, interrupted
-from metagrow.cli._runs import write_report
+from metagrow.cli._runs import write_outputs
 
 
 def bench_digits(
@@ -71,12 +70,7 @@ def bench_digits(
         if opened is not None:
             opened.close()
     _print_table(report)
-    if json_out is not None:
-        write_report(json_out, json.dumps(report.to_json(), indent=1) + "\n")
-    try:
-        plot_curve(report, plot)
-    except OSError as err:
-        fail(f"cannot write the plot ({err.strerror}: {err.filename})")
+    write_outputs(report.to_json(), json_out, lambda: plot_curve(report, plot))
 
 
 def _print_table(report: object) -> None:

@@ -3,7 +3,6 @@ standalone and a fine-tuned network, on several fractions of each task's data.""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,7 @@ from typing import Annotated
 import typer
 
 from metagrow.cli._errors import fail, interrupted
-from metagrow.cli._runs import write_report
+from metagrow.cli._runs import write_outputs
 
 
 def bench_lifelong(
@@ -53,12 +52,7 @@ def bench_lifelong(
     except KeyboardInterrupt:
         interrupted("nothing written (the lifelong report needs every sequence)")
     _print_table(report)
-    if json_out is not None:
-        write_report(json_out, json.dumps(report.to_json(), indent=1) + "\n")
-    try:
-        plot_lifelong(report, plot)
-    except OSError as err:
-        fail(f"cannot write the plot ({err.strerror}: {err.filename})")
+    write_outputs(report.to_json(), json_out, lambda: plot_lifelong(report, plot))
 
 
 def _print_table(report: object) -> None:

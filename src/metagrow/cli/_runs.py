@@ -3,10 +3,11 @@ options, choosing a backend, and a progress bar with a running score."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -71,6 +72,19 @@ def write_report(path: Path, text: str) -> None:
         path.write_text(text)
     except OSError as err:
         fail(f"{path}: cannot write ({err.strerror})")
+
+
+def write_outputs(
+    data: Mapping[str, object], json_out: Path | None, plot: Callable[[], None]
+) -> None:
+    """A bench's JSON report (if asked for) and its plot; one line and exit if either
+    cannot be written."""
+    if json_out is not None:
+        write_report(json_out, json.dumps(data, indent=1) + "\n")
+    try:
+        plot()
+    except OSError as err:
+        fail(f"cannot write the plot ({err.strerror}: {err.filename})")
 
 
 def check_run_options(budget: float, jobs: int, limit: int, memory: int | None) -> None:
