@@ -13,6 +13,7 @@ plain-Python runtime module.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Mapping
 from typing import final
@@ -53,11 +54,31 @@ class _Block:
         self.lines: list[str] = []
         self.steps = 0  # charged at the start
         self.items: list[str] = []  # list results, charged at the end
+        self.binds: list[tuple[str, str]] = []  # the lines, while each is ``name = call``
 
     def bind(self, text: str) -> str:
         name = self.gen.fresh("t")
         self.lines.append(f"{name} = {text}")
+        self.binds.append((name, text))
         return name
+
+    def statements(self, *lines: str) -> None:
+        """Lines that are not one call bound to a name (a loop, a charge)."""
+        self.lines += lines
+        self.binds = []
+
+    def expression(self, value: str) -> str | None:
+        """The body as one expression giving ``value``, running its calls in the same
+        order, when it defines nothing, charges no items and is only bound calls."""
+        if self.defs or self.items or len(self.binds) != len(self.lines):
+            return None
+        text = value
+        for name, call in reversed(self.binds):
+            word = re.compile(rf"\b{name}\b")
+            if len(word.findall(text)) != 1:
+                return None
+            text = word.sub(f"({call})".replace("\\", "\\\\"), text)
+        return ast.unparse(ast.parse(text, mode="eval"))
 
     def body(self, value: str) -> list[str]:
         """The body's lines, returning ``value``."""
@@ -148,11 +169,15 @@ class Generator:
             p = self.primitive(head.name)
             if 0 < p.arity <= len(args):
                 block.steps += 1
-                if p.lazy:
-                    texts = [self.thunk(a, block) for a in args[: p.arity]]
-                else:
-                    texts = [self.value(a, block) for a in args[: p.arity]]
-                done = self.call(p, texts, block)
+                done = self.loop(p, args[: p.arity], block)
+                if done is None and p.lazy:
+                    done = self.lazy(p, args[: p.arity], block)
+                if done is None:
+                    if p.lazy:
+                        texts = [self.thunk(a, block) for a in args[: p.arity]]
+                    else:
+                        texts = [self.value(a, block) for a in args[: p.arity]]
+                    done = self.call(p, texts, block)
                 return self.apply(done, args[p.arity :], block)
         return self.apply(self.value(head, block), args, block)
 
@@ -168,15 +193,93 @@ class Generator:
             text = self.runtime.inline(*value_of(p), args)
         else:
             text = f"{self.runtime_name(p)}({', '.join(args)})"
+        return self.charged(p, block.bind(text), block)
+
+    def charged(self, p: Primitive, name: str, block: _Block) -> str:
+        """``name``, the value of a call of ``p``, with the items of a list it gives
+        charged at the block's end."""
         returns = p.type.returns()
         if p.lazy or returns in _SCALARS:
-            return block.bind(text)
-        name = block.bind(text)
+            return name
         if isinstance(returns, TCon) and returns.name == "list":
             block.items.append(f"len({name})")
         else:  # a type variable, or a domain's own type: a tuple is charged, as it is run
             block.items.append(f"(len({name}) if type({name}) is tuple else 0)")
         return name
+
+    def inner(self, e: Expr, depth: int) -> tuple[str, int] | None:
+        """``e`` in scope of ``depth`` variables as one expression, and the steps it
+        takes (the same on every run), if it can be written so."""
+        inner = _Block(self, depth)
+        text = inner.expression(self.value(e, inner))
+        return None if text is None else (text, inner.steps)
+
+    def loop(self, p: Primitive, args: tuple[Expr, ...], block: _Block) -> str | None:
+        """A ``map``, ``filter`` or ``fold`` of a lambda written as a loop over the list,
+        the lambda's body in place; the steps its calls would take, a fixed number per
+        item, are charged before the loop (as a body charges its calls at its start)."""
+        kind = _LOOPS.get(value_of(p)) if is_function(p) else None
+        if kind is None or self.depth:  # with recursion, each call counts its depth
+            return None
+        d = block.depth
+        fn = args[2] if kind == "fold" else args[0]
+        if not isinstance(fn, Lam):
+            return None
+        if kind == "fold":  # f(x)(acc): two calls of lambdas, then the body's
+            if not isinstance(fn.body, Lam):
+                return None
+            found = self.inner(fn.body.body, d + 2)
+            per_item = None if found is None else (found[0], found[1] + 2)
+        else:
+            found = self.inner(fn.body, d + 1)
+            per_item = None if found is None else (found[0], found[1] + 1)
+        if per_item is None:
+            return None
+        text, steps = per_item
+        if kind == "fold":
+            xs, init = self.value(args[0], block), self.value(args[1], block)
+        else:
+            xs = self.value(args[1], block)
+        out, x, acc = self.fresh("t"), f"v{d}", f"v{d + 1}"
+        lines = [
+            f"if {xs}:",
+            f"{INDENT}_steps -= {steps} * len({xs})",
+            f"{INDENT}if _steps <= 0:",
+            f"{INDENT * 2}_refill()",
+        ]
+        if kind == "map":
+            lines.append(f"{out} = tuple([{text} for {x} in {xs}])")
+        elif kind == "filter":
+            lines.append(f"{out} = tuple([{x} for {x} in {xs} if {text}])")
+        else:
+            lines += [
+                f"{acc} = {init}",
+                f"for {x} in reversed({xs}):",
+                f"{INDENT}{acc} = {text}",
+                f"{out} = {acc}",
+            ]
+        block.statements(*lines)
+        return self.charged(p, out, block)
+
+    def lazy(self, p: Primitive, args: tuple[Expr, ...], block: _Block) -> str | None:
+        """A lazy primitive whose function is one ``return`` expression, written in place
+        with its arguments' expressions for their thunks' calls, when the steps they take
+        do not depend on which are run: those always run, or either branch of an ``if``
+        taking as many steps as the other, are charged at the block's start."""
+        if not is_function(p):
+            return None
+        template = self.runtime.template(*value_of(p), p.arity)
+        found = [self.inner(a, block.depth) for a in args]
+        if template is None or any(f is None for f in found):
+            return None
+        params, body = template
+        given = {q: f for q, f in zip(params, found, strict=True) if f is not None}
+        charge = _lazy_charge(body, {q: s for q, (_, s) in given.items()})
+        if charge is None:
+            return None
+        text = ast.unparse(_Unthunk({q: t for q, (t, _) in given.items()}).visit(body))
+        block.steps += charge
+        return block.bind(text)
 
     def thunk(self, e: Expr, block: _Block) -> str:
         """A lazy argument: a function of no arguments computing ``e`` when called."""
@@ -237,6 +340,67 @@ class Generator:
         else:
             self.invention_defs.append(self.function(name, e.body, doc))
         return name
+
+
+_LOOPS = {
+    ("metagrow.domains.lists._runtime", "each"): "map",
+    ("metagrow.domains.lists._runtime", "keep"): "filter",
+    ("metagrow.domains.lists._runtime", "fold"): "fold",
+}
+"""The primitives written as a loop when their function is a lambda: what each does is
+the runtime function's own code (``tuple(map(f, xs))``, ``tuple(filter(f, xs))``, and
+``f(x)(acc)`` over the reversed list)."""
+
+
+def _thunk_call(node: ast.expr, steps: Mapping[str, object]) -> str | None:
+    """The parameter ``node`` calls, if it is a thunk's call ``a()``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.args:
+        return node.func.id if node.func.id in steps and not node.keywords else None
+    return None
+
+
+def _lazy_charge(body: ast.expr, steps: Mapping[str, int]) -> int | None:
+    """The steps a lazy primitive's ``return`` expression takes calling its thunks (each
+    once, taking ``steps``), if the same whichever run; else ``None``."""
+    total, seen = 0, 0
+    pending: list[tuple[ast.expr, bool]] = [(body, False)]
+    while pending:
+        node, maybe = pending.pop()
+        name = _thunk_call(node, steps)
+        if name is not None:
+            seen += 1
+            if maybe and steps[name]:
+                return None
+            total += steps[name]
+            continue
+        if isinstance(node, ast.Name) and node.id in steps:
+            return None  # a thunk not simply called
+        if isinstance(node, ast.IfExp):
+            a, b = _thunk_call(node.body, steps), _thunk_call(node.orelse, steps)
+            if not maybe and a is not None and b is not None and steps[a] == steps[b]:
+                total, seen = total + steps[a], seen + 2
+                pending.append((node.test, False))
+                continue
+            pending += [(node.test, maybe), (node.body, True), (node.orelse, True)]
+            continue
+        if isinstance(node, ast.BoolOp):
+            pending += [(node.values[0], maybe), *((v, True) for v in node.values[1:])]
+            continue
+        pending += [(c, maybe) for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
+    return total if seen == len(steps) else None
+
+
+class _Unthunk(ast.NodeTransformer):
+    """Puts each thunk's expression in place of its call."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self.texts = texts
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        name = _thunk_call(node, self.texts)
+        if name is None:
+            return self.generic_visit(node)  # type: ignore[return-value]
+        return ast.parse(self.texts[name], mode="eval").body
 
 
 def _def(name: str, params: str, doc: str, lines: list[str]) -> str:

@@ -42,10 +42,11 @@ class RunFailed(ValueError):
 
 
 def _begin() -> None:
+    """A run's first chunk of steps (the budget is positive, the clock just read)."""
     global _steps, _left, _depth, _deadline
-    _left, _steps, _depth = STEPS, 0, 0
     _deadline = time.perf_counter() + SECONDS
-    _refill()
+    _steps = min(GUARD_CHUNK, STEPS)
+    _left, _depth = STEPS - _steps, 0
 
 
 def _refill() -> None:
@@ -94,7 +95,7 @@ def run(program: Callable[[], Any], args: Sequence[Any], returns: TypeTree | Non
     :class:`RunFailed` with the reason if it raises or reaches a limit. ``returns``, the
     type of the value, saves scanning it for its size."""
     global _steps
-    limit = sys.getrecursionlimit()
+    limit = sys.getrecursionlimit() if DEEP else 0
     try:
         _begin()
         if DEEP:
@@ -103,7 +104,7 @@ def run(program: Callable[[], Any], args: Sequence[Any], returns: TypeTree | Non
         for a in args:
             _steps -= 1
             value = value(a)
-        if _size(value, returns) > SIZE:
+        if isinstance(value, (tuple, list)) and _size(value, returns) > SIZE:
             raise RunLimit("result too large")
     except RunLimit as err:
         raise RunFailed(f"{err} reached") from None

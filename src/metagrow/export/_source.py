@@ -172,6 +172,20 @@ class Collector:
         substitute = _Substitute(dict(zip(params, given, strict=True)))
         return ast.unparse(substitute.visit(copy.deepcopy(body)))
 
+    def template(self, module: str, name: str, arity: int) -> tuple[list[str], ast.expr] | None:
+        """The parameters and ``return`` expression of ``name`` (from ``module``) when that
+        is all its body is, with the definitions it uses copied; else ``None``."""
+        found = _module(module)
+        stmt = found.defines.get(name)
+        template = _template(stmt, arity) if isinstance(stmt, ast.FunctionDef) else None
+        if template is None:
+            return None
+        params, body = template
+        for used in sorted(_uses(ast.Return(body)) - set(params)):
+            if used in found.defines or used in found.imports:
+                self.add(module, used)
+        return params, copy.deepcopy(body)
+
     def _imported(self, found: _Module, name: str) -> str:
         source, original = found.imports[name]
         if source.split(".")[0] == "metagrow":
