@@ -248,9 +248,9 @@ class Generator:
             f"{INDENT * 2}_refill()",
         ]
         if kind == "map":
-            lines.append(f"{out} = tuple([{text} for {x} in {xs}])")
+            lines.append(f"{out} = tuple([({text}) for {x} in {xs}])")
         elif kind == "filter":
-            lines.append(f"{out} = tuple([{x} for {x} in {xs} if {text}])")
+            lines.append(f"{out} = tuple([{x} for {x} in {xs} if ({text})])")
         else:
             lines += [
                 f"{acc} = {init}",
