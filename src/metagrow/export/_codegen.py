@@ -262,24 +262,27 @@ class Generator:
         return self.charged(p, out, block)
 
     def lazy(self, p: Primitive, args: tuple[Expr, ...], block: _Block) -> str | None:
-        """A lazy primitive whose function is one ``return`` expression, written in place
-        with its arguments' expressions for their thunks' calls, when the steps they take
-        do not depend on which are run: those always run, or either branch of an ``if``
-        taking as many steps as the other, are charged at the block's start."""
+        """A lazy primitive whose function is one ``return`` expression, written in place.
+        An argument becomes its expression in place of its thunk's call when the steps it
+        takes are charged at the block's start: it always runs, or it takes none, or it is
+        a branch of an ``if`` taking as many steps as the other; any other stays a thunk."""
         if not is_function(p):
             return None
         template = self.runtime.template(*value_of(p), p.arity)
-        found = [self.inner(a, block.depth) for a in args]
-        if template is None or any(f is None for f in found):
+        if template is None:
             return None
         params, body = template
-        given = {q: f for q, f in zip(params, found, strict=True) if f is not None}
-        charge = _lazy_charge(body, {q: s for q, (_, s) in given.items()})
-        if charge is None:
+        found = dict(zip(params, (self.inner(a, block.depth) for a in args), strict=True))
+        decided = _lazy_charge(body, {q: None if f is None else f[1] for q, f in found.items()})
+        if decided is None:
             return None
-        text = ast.unparse(_Unthunk({q: t for q, (t, _) in given.items()}).visit(body))
+        charge, kept = decided
+        texts = {}
+        for q, a in zip(params, args, strict=True):
+            f = found[q]
+            texts[q] = f"{self.thunk(a, block)}()" if q in kept or f is None else f[0]
         block.steps += charge
-        return block.bind(text)
+        return block.bind(ast.unparse(_Unthunk(texts).visit(body)))
 
     def thunk(self, e: Expr, block: _Block) -> str:
         """A lazy argument: a function of no arguments computing ``e`` when called."""
@@ -359,35 +362,43 @@ def _thunk_call(node: ast.expr, steps: Mapping[str, object]) -> str | None:
     return None
 
 
-def _lazy_charge(body: ast.expr, steps: Mapping[str, int]) -> int | None:
-    """The steps a lazy primitive's ``return`` expression takes calling its thunks (each
-    once, taking ``steps``), if the same whichever run; else ``None``."""
-    total, seen = 0, 0
+def _lazy_charge(body: ast.expr, steps: Mapping[str, int | None]) -> tuple[int, set[str]] | None:
+    """The steps a lazy primitive's ``return`` expression takes calling its thunks
+    (``steps`` each, ``None`` for one that stays a thunk) that are the same on every run,
+    and the thunks that must stay thunks (run or not, they take steps); ``None`` if a thunk
+    is not called exactly once."""
+    total, kept, calls = 0, set(), dict.fromkeys(steps, 0)
     pending: list[tuple[ast.expr, bool]] = [(body, False)]
     while pending:
         node, maybe = pending.pop()
         name = _thunk_call(node, steps)
         if name is not None:
-            seen += 1
-            if maybe and steps[name]:
-                return None
-            total += steps[name]
+            calls[name] += 1
+            n = steps[name]
+            if n is None or (maybe and n):
+                kept.add(name)
+            else:
+                total += n
             continue
         if isinstance(node, ast.Name) and node.id in steps:
             return None  # a thunk not simply called
         if isinstance(node, ast.IfExp):
             a, b = _thunk_call(node.body, steps), _thunk_call(node.orelse, steps)
-            if not maybe and a is not None and b is not None and steps[a] == steps[b]:
-                total, seen = total + steps[a], seen + 2
-                pending.append((node.test, False))
-                continue
+            if not maybe and a is not None and b is not None and a != b:
+                n, m = steps[a], steps[b]
+                if n is not None and n == m:
+                    total += n
+                    calls[a] += 1
+                    calls[b] += 1
+                    pending.append((node.test, False))
+                    continue
             pending += [(node.test, maybe), (node.body, True), (node.orelse, True)]
             continue
         if isinstance(node, ast.BoolOp):
             pending += [(node.values[0], maybe), *((v, True) for v in node.values[1:])]
             continue
         pending += [(c, maybe) for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
-    return total if seen == len(steps) else None
+    return (total, kept) if all(c == 1 for c in calls.values()) else None
 
 
 class _Unthunk(ast.NodeTransformer):
