@@ -2,13 +2,17 @@
 
 A function body is generated in evaluation order, one call a statement (``t1 = keep(f2,
 v0)``), so that the exported code runs the calls in the interpreter's order. The
-interpreter counts a step for each call and application and one per item of a list a
-call returns; a body charges the steps of its calls at its start, in one subtraction,
-and the items of its lists at its end: the same total, so a run keeps to the same step
-budget (only a run ending within a few steps of the limit may end on the other side). A
-primitive whose function is one ``return`` expression is written in place (``v1 > 1``
-for ``gt?``); the others are called by name, their definitions copied from the domain's
-plain-Python runtime module.
+interpreter counts a step for each call and application, checking the budget, and one per
+item of a list a call returns, without a check; a body charges the calls of a stretch in
+one subtraction and check (see :class:`_Block`), and the items right after their call, so
+that a run fails by steps exactly where the interpreter's does (an error of the program's
+own in the stretch may then be reported as the step limit). A primitive whose function is
+one ``return`` expression, or checks its arguments and returns one, is written in place
+(``v1 > 1`` for ``gt?``); ``map``, ``filter`` and ``fold`` of a lambda become loops with
+its body in place, their calls charged before the loop; ``if`` and the other lazy
+primitives are written in place with the expressions of the branches whose steps do not
+depend on the run. The others are called by name, their definitions copied from the
+domain's plain-Python runtime module.
 """
 
 from __future__ import annotations
@@ -44,17 +48,55 @@ _SCALARS = (INT, BOOL, TCon("real"))
 
 
 @final
+class _Charge:
+    """The steps of the calls of one stretch of a body, charged (and checked) before it."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def lines(self) -> list[str]:
+        return [f"_steps -= {self.n}", "if _steps <= 0:", f"{INDENT}_refill()"] if self.n else []
+
+
+@final
 class _Block:
-    """The statements of one function body, and the steps it charges."""
+    """The statements of one function body, and the steps it charges.
+
+    The interpreter charges a step before each call and checks the budget; it charges the
+    items of a list a call gives after it, without a check. A body charges the calls of a
+    stretch in one subtraction and check at the stretch's start; a stretch ends after a
+    call that gives a list (its items charged right after it) or that may run other code
+    (a lambda, a thunk), so that the budget is checked at the same totals as the
+    interpreter's last check in each stretch, and a run fails by steps exactly when the
+    interpreter's does."""
 
     def __init__(self, generator: Generator, depth: int) -> None:
         self.gen = generator
         self.depth = depth  # variables in scope: v0 .. v{depth-1}
         self.defs: list[str] = []  # nested functions (lambdas, thunks), defined first
-        self.lines: list[str] = []
-        self.steps = 0  # charged at the start
-        self.items: list[str] = []  # list results, charged at the end
+        self.lines: list[str | _Charge] = []
+        self.first = _Charge()  # the first stretch's, at the start
+        self.current = self.first
+        self.ended = False  # whether the next call begins a stretch
+        self.plain = True  # no list items, no other code run: one expression may do
         self.binds: list[tuple[str, str]] = []  # the lines, while each is ``name = call``
+
+    @property
+    def steps(self) -> int:
+        """The steps charged at the start."""
+        return self.first.n
+
+    def charge(self, n: int) -> None:
+        """Charge ``n`` calls made from here on."""
+        if self.ended:
+            self.current, self.ended = _Charge(), False
+            self.lines.append(self.current)
+            self.binds = []
+        self.current.n += n
+
+    def end(self) -> None:
+        """The stretch ends: list items were charged, or other code may have run."""
+        self.ended, self.plain = True, False
 
     def bind(self, text: str) -> str:
         name = self.gen.fresh("t")
@@ -69,8 +111,9 @@ class _Block:
 
     def expression(self, value: str) -> str | None:
         """The body as one expression giving ``value``, running its calls in the same
-        order, when it defines nothing, charges no items and is only bound calls."""
-        if self.defs or self.items or len(self.binds) != len(self.lines):
+        order, when it defines nothing, charges no items, runs no other code and is only
+        bound calls."""
+        if self.defs or not self.plain or len(self.binds) != len(self.lines):
             return None
         text = value
         for name, call in reversed(self.binds):
@@ -82,15 +125,15 @@ class _Block:
 
     def body(self, value: str) -> list[str]:
         """The body's lines, returning ``value``."""
-        out = list(self.defs)
-        if self.steps:
-            out += [f"_steps -= {self.steps}", "if _steps <= 0:", f"{INDENT}_refill()"]
-        lines = list(self.lines)
-        if self.items:
-            lines.append(f"_steps -= {' + '.join(self.items)}")
-        elif lines and lines[-1].startswith(f"{value} = "):
+        lines: list[str] = []
+        for line in self.lines:
+            lines += line.lines() if isinstance(line, _Charge) else [line]
+        if lines and lines[-1].startswith(f"{value} = "):
             value = lines.pop()[len(value) + 3 :]  # return the last call's value directly
-        return [*out, *lines, f"return {value}"]
+        return [*self.defs, *self.first.lines(), *lines, f"return {value}"]
+
+    def charges(self) -> bool:
+        return bool(self.steps) or any(isinstance(line, _Charge) for line in self.lines)
 
 
 @final
@@ -116,14 +159,14 @@ class Generator:
         """A ``def`` of no arguments giving ``body``'s value (charging no step itself)."""
         block = _Block(self, 0)
         value = self.value(body, block)
-        counts = ["global _steps"] if block.steps or block.items else []
+        counts = ["global _steps"] if block.charges() or not block.plain else []
         return _def(name, "", doc, [*counts, *block.body(value)])
 
     def lam(self, e: Lam, outer: int, name: str = "", doc: str = "") -> str:
         """A lambda as a ``def`` counting its call as a step (and a level of depth)."""
         name = name or self.fresh("f")
         block = _Block(self, outer + 1)
-        block.steps = 1
+        block.charge(1)
         value = self.value(e.body, block)
         lines = block.body(value)
         if not self.depth:
@@ -168,7 +211,7 @@ class Generator:
         if isinstance(head, Prim):
             p = self.primitive(head.name)
             if 0 < p.arity <= len(args):
-                block.steps += 1
+                block.charge(1)
                 done = self.loop(p, args[: p.arity], block)
                 if done is None and p.lazy:
                     done = self.lazy(p, args[: p.arity], block)
@@ -184,8 +227,9 @@ class Generator:
     def apply(self, f: str, args: tuple[Expr, ...], block: _Block) -> str:
         """``f`` applied to ``args`` one at a time, a step each."""
         for a in args:
-            block.steps += 1
+            block.charge(1)
             f = block.bind(f"{f}({self.value(a, block)})")
+            block.end()  # the function applied runs code of its own
         return f
 
     def call(self, p: Primitive, args: list[str], block: _Block) -> str:
@@ -197,14 +241,18 @@ class Generator:
 
     def charged(self, p: Primitive, name: str, block: _Block) -> str:
         """``name``, the value of a call of ``p``, with the items of a list it gives
-        charged at the block's end."""
+        charged right after it (ending the stretch, as a call that may run a function
+        given to it does)."""
         returns = p.type.returns()
+        if p.lazy or any(a.is_arrow() for a in p.type.arguments()):
+            block.end()
         if p.lazy or returns in _SCALARS:
             return name
         if isinstance(returns, TCon) and returns.name == "list":
-            block.items.append(f"len({name})")
+            block.statements(f"_steps -= len({name})")
         else:  # a type variable, or a domain's own type: a tuple is charged, as it is run
-            block.items.append(f"(len({name}) if type({name}) is tuple else 0)")
+            block.statements(f"if type({name}) is tuple:", f"{INDENT}_steps -= len({name})")
+        block.end()
         return name
 
     def inner(self, e: Expr, depth: int) -> tuple[str, int] | None:
@@ -281,8 +329,11 @@ class Generator:
         for q, a in zip(params, args, strict=True):
             f = found[q]
             texts[q] = f"{self.thunk(a, block)}()" if q in kept or f is None else f[0]
-        block.steps += charge
-        return block.bind(ast.unparse(_Unthunk(texts).visit(body)))
+        block.charge(charge)
+        done = block.bind(ast.unparse(_Unthunk(texts).visit(body)))
+        if kept:
+            block.end()  # a thunk kept runs code of its own
+        return done
 
     def thunk(self, e: Expr, block: _Block) -> str:
         """A lazy argument: a function of no arguments computing ``e`` when called."""
@@ -324,7 +375,9 @@ class Generator:
         known = self.invention_name(e)
         if isinstance(e.body, Lam):
             return known
-        return block.bind(f"{known}()")
+        done = block.bind(f"{known}()")
+        block.end()  # the invention's body runs
+        return done
 
     def invention_name(self, e: Invented) -> str:
         """The name of the function ``e`` becomes (defined on first use)."""
