@@ -2,17 +2,22 @@
 
 A function body is generated in evaluation order, one call a statement (``t1 = keep(f2,
 v0)``), so that the exported code runs the calls in the interpreter's order. The
-interpreter counts a step for each call and application and one per item of a list a
-call returns; a body charges the steps of its calls at its start, in one subtraction,
-and the items of its lists at its end: the same total, so a run keeps to the same step
-budget (only a run ending within a few steps of the limit may end on the other side). A
-primitive whose function is one ``return`` expression is written in place (``v1 > 1``
-for ``gt?``); the others are called by name, their definitions copied from the domain's
-plain-Python runtime module.
+interpreter counts a step for each call and application, checking the budget, and one per
+item of a list a call returns, without a check; a body charges the calls of a stretch in
+one subtraction and check (see :class:`_Block`), and the items right after their call, so
+that a run fails by steps exactly where the interpreter's does (an error of the program's
+own in the stretch may then be reported as the step limit). A primitive whose function is
+one ``return`` expression, or checks its arguments and returns one, is written in place
+(``v1 > 1`` for ``gt?``); ``map``, ``filter`` and ``fold`` of a lambda become loops with
+its body in place, their calls charged before the loop; ``if`` and the other lazy
+primitives are written in place with the expressions of the branches whose steps do not
+depend on the run. The others are called by name, their definitions copied from the
+domain's plain-Python runtime module.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Mapping
 from typing import final
@@ -43,33 +48,92 @@ _SCALARS = (INT, BOOL, TCon("real"))
 
 
 @final
+class _Charge:
+    """The steps of the calls of one stretch of a body, charged (and checked) before it."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def lines(self) -> list[str]:
+        return [f"_steps -= {self.n}", "if _steps <= 0:", f"{INDENT}_refill()"] if self.n else []
+
+
+@final
 class _Block:
-    """The statements of one function body, and the steps it charges."""
+    """The statements of one function body, and the steps it charges.
+
+    The interpreter charges a step before each call and checks the budget; it charges the
+    items of a list a call gives after it, without a check. A body charges the calls of a
+    stretch in one subtraction and check at the stretch's start; a stretch ends after a
+    call that gives a list (its items charged right after it) or that may run other code
+    (a lambda, a thunk), so that the budget is checked at the same totals as the
+    interpreter's last check in each stretch, and a run fails by steps exactly when the
+    interpreter's does."""
 
     def __init__(self, generator: Generator, depth: int) -> None:
         self.gen = generator
         self.depth = depth  # variables in scope: v0 .. v{depth-1}
         self.defs: list[str] = []  # nested functions (lambdas, thunks), defined first
-        self.lines: list[str] = []
-        self.steps = 0  # charged at the start
-        self.items: list[str] = []  # list results, charged at the end
+        self.lines: list[str | _Charge] = []
+        self.first = _Charge()  # the first stretch's, at the start
+        self.current = self.first
+        self.ended = False  # whether the next call begins a stretch
+        self.plain = True  # no list items, no other code run: one expression may do
+        self.binds: list[tuple[str, str]] = []  # the lines, while each is ``name = call``
+
+    @property
+    def steps(self) -> int:
+        """The steps charged at the start."""
+        return self.first.n
+
+    def charge(self, n: int) -> None:
+        """Charge ``n`` calls made from here on."""
+        if self.ended:
+            self.current, self.ended = _Charge(), False
+            self.lines.append(self.current)
+            self.binds = []
+        self.current.n += n
+
+    def end(self) -> None:
+        """The stretch ends: list items were charged, or other code may have run."""
+        self.ended, self.plain = True, False
 
     def bind(self, text: str) -> str:
         name = self.gen.fresh("t")
         self.lines.append(f"{name} = {text}")
+        self.binds.append((name, text))
         return name
+
+    def statements(self, *lines: str) -> None:
+        """Lines that are not one call bound to a name (a loop, a charge)."""
+        self.lines += lines
+        self.binds = []
+
+    def expression(self, value: str) -> str | None:
+        """The body as one expression giving ``value``, running its calls in the same
+        order, when it defines nothing, charges no items, runs no other code and is only
+        bound calls."""
+        if self.defs or not self.plain or len(self.binds) != len(self.lines):
+            return None
+        text = value
+        for name, call in reversed(self.binds):
+            word = re.compile(rf"\b{name}\b")
+            if len(word.findall(text)) != 1:
+                return None
+            text = word.sub(f"({call})".replace("\\", "\\\\"), text)
+        return ast.unparse(ast.parse(text, mode="eval"))
 
     def body(self, value: str) -> list[str]:
         """The body's lines, returning ``value``."""
-        out = list(self.defs)
-        if self.steps:
-            out += [f"_steps -= {self.steps}", "if _steps <= 0:", f"{INDENT}_refill()"]
-        lines = list(self.lines)
-        if self.items:
-            lines.append(f"_steps -= {' + '.join(self.items)}")
-        elif lines and lines[-1].startswith(f"{value} = "):
+        lines: list[str] = []
+        for line in self.lines:
+            lines += line.lines() if isinstance(line, _Charge) else [line]
+        if lines and lines[-1].startswith(f"{value} = "):
             value = lines.pop()[len(value) + 3 :]  # return the last call's value directly
-        return [*out, *lines, f"return {value}"]
+        return [*self.defs, *self.first.lines(), *lines, f"return {value}"]
+
+    def charges(self) -> bool:
+        return bool(self.steps) or any(isinstance(line, _Charge) for line in self.lines)
 
 
 @final
@@ -95,14 +159,14 @@ class Generator:
         """A ``def`` of no arguments giving ``body``'s value (charging no step itself)."""
         block = _Block(self, 0)
         value = self.value(body, block)
-        counts = ["global _steps"] if block.steps or block.items else []
+        counts = ["global _steps"] if block.charges() or not block.plain else []
         return _def(name, "", doc, [*counts, *block.body(value)])
 
     def lam(self, e: Lam, outer: int, name: str = "", doc: str = "") -> str:
         """A lambda as a ``def`` counting its call as a step (and a level of depth)."""
         name = name or self.fresh("f")
         block = _Block(self, outer + 1)
-        block.steps = 1
+        block.charge(1)
         value = self.value(e.body, block)
         lines = block.body(value)
         if not self.depth:
@@ -147,20 +211,25 @@ class Generator:
         if isinstance(head, Prim):
             p = self.primitive(head.name)
             if 0 < p.arity <= len(args):
-                block.steps += 1
-                if p.lazy:
-                    texts = [self.thunk(a, block) for a in args[: p.arity]]
-                else:
-                    texts = [self.value(a, block) for a in args[: p.arity]]
-                done = self.call(p, texts, block)
+                block.charge(1)
+                done = self.loop(p, args[: p.arity], block)
+                if done is None and p.lazy:
+                    done = self.lazy(p, args[: p.arity], block)
+                if done is None:
+                    if p.lazy:
+                        texts = [self.thunk(a, block) for a in args[: p.arity]]
+                    else:
+                        texts = [self.value(a, block) for a in args[: p.arity]]
+                    done = self.call(p, texts, block)
                 return self.apply(done, args[p.arity :], block)
         return self.apply(self.value(head, block), args, block)
 
     def apply(self, f: str, args: tuple[Expr, ...], block: _Block) -> str:
         """``f`` applied to ``args`` one at a time, a step each."""
         for a in args:
-            block.steps += 1
+            block.charge(1)
             f = block.bind(f"{f}({self.value(a, block)})")
+            block.end()  # the function applied runs code of its own
         return f
 
     def call(self, p: Primitive, args: list[str], block: _Block) -> str:
@@ -168,15 +237,103 @@ class Generator:
             text = self.runtime.inline(*value_of(p), args)
         else:
             text = f"{self.runtime_name(p)}({', '.join(args)})"
+        return self.charged(p, block.bind(text), block)
+
+    def charged(self, p: Primitive, name: str, block: _Block) -> str:
+        """``name``, the value of a call of ``p``, with the items of a list it gives
+        charged right after it (ending the stretch, as a call that may run a function
+        given to it does)."""
         returns = p.type.returns()
+        if p.lazy or any(a.is_arrow() for a in p.type.arguments()):
+            block.end()
         if p.lazy or returns in _SCALARS:
-            return block.bind(text)
-        name = block.bind(text)
+            return name
         if isinstance(returns, TCon) and returns.name == "list":
-            block.items.append(f"len({name})")
+            block.statements(f"_steps -= len({name})")
         else:  # a type variable, or a domain's own type: a tuple is charged, as it is run
-            block.items.append(f"(len({name}) if type({name}) is tuple else 0)")
+            block.statements(f"if type({name}) is tuple:", f"{INDENT}_steps -= len({name})")
+        block.end()
         return name
+
+    def inner(self, e: Expr, depth: int) -> tuple[str, int] | None:
+        """``e`` in scope of ``depth`` variables as one expression, and the steps it
+        takes (the same on every run), if it can be written so."""
+        inner = _Block(self, depth)
+        text = inner.expression(self.value(e, inner))
+        return None if text is None else (text, inner.steps)
+
+    def loop(self, p: Primitive, args: tuple[Expr, ...], block: _Block) -> str | None:
+        """A ``map``, ``filter`` or ``fold`` of a lambda written as a loop over the list,
+        the lambda's body in place; the steps its calls would take, a fixed number per
+        item, are charged before the loop (as a body charges its calls at its start)."""
+        kind = _LOOPS.get(value_of(p)) if is_function(p) else None
+        if kind is None or self.depth:  # with recursion, each call counts its depth
+            return None
+        d = block.depth
+        fn = args[2] if kind == "fold" else args[0]
+        if not isinstance(fn, Lam):
+            return None
+        if kind == "fold":  # f(x)(acc): two calls of lambdas, then the body's
+            if not isinstance(fn.body, Lam):
+                return None
+            found = self.inner(fn.body.body, d + 2)
+            per_item = None if found is None else (found[0], found[1] + 2)
+        else:
+            found = self.inner(fn.body, d + 1)
+            per_item = None if found is None else (found[0], found[1] + 1)
+        if per_item is None:
+            return None
+        text, steps = per_item
+        if kind == "fold":
+            xs, init = self.value(args[0], block), self.value(args[1], block)
+        else:
+            xs = self.value(args[1], block)
+        out, x, acc = self.fresh("t"), f"v{d}", f"v{d + 1}"
+        lines = [
+            f"if {xs}:",
+            f"{INDENT}_steps -= {steps} * len({xs})",
+            f"{INDENT}if _steps <= 0:",
+            f"{INDENT * 2}_refill()",
+        ]
+        if kind == "map":
+            lines.append(f"{out} = tuple([({text}) for {x} in {xs}])")
+        elif kind == "filter":
+            lines.append(f"{out} = tuple([{x} for {x} in {xs} if ({text})])")
+        else:
+            lines += [
+                f"{acc} = {init}",
+                f"for {x} in reversed({xs}):",
+                f"{INDENT}{acc} = {text}",
+                f"{out} = {acc}",
+            ]
+        block.statements(*lines)
+        return self.charged(p, out, block)
+
+    def lazy(self, p: Primitive, args: tuple[Expr, ...], block: _Block) -> str | None:
+        """A lazy primitive whose function is one ``return`` expression, written in place.
+        An argument becomes its expression in place of its thunk's call when the steps it
+        takes are charged at the block's start: it always runs, or it takes none, or it is
+        a branch of an ``if`` taking as many steps as the other; any other stays a thunk."""
+        if not is_function(p):
+            return None
+        template = self.runtime.template(*value_of(p), p.arity)
+        if template is None:
+            return None
+        params, body = template
+        found = dict(zip(params, (self.inner(a, block.depth) for a in args), strict=True))
+        decided = _lazy_charge(body, {q: None if f is None else f[1] for q, f in found.items()})
+        if decided is None:
+            return None
+        charge, kept = decided
+        texts = {}
+        for q, a in zip(params, args, strict=True):
+            f = found[q]
+            texts[q] = f"{self.thunk(a, block)}()" if q in kept or f is None else f[0]
+        block.charge(charge)
+        done = block.bind(ast.unparse(_Unthunk(texts).visit(body)))
+        if kept:
+            block.end()  # a thunk kept runs code of its own
+        return done
 
     def thunk(self, e: Expr, block: _Block) -> str:
         """A lazy argument: a function of no arguments computing ``e`` when called."""
@@ -218,7 +375,9 @@ class Generator:
         known = self.invention_name(e)
         if isinstance(e.body, Lam):
             return known
-        return block.bind(f"{known}()")
+        done = block.bind(f"{known}()")
+        block.end()  # the invention's body runs
+        return done
 
     def invention_name(self, e: Invented) -> str:
         """The name of the function ``e`` becomes (defined on first use)."""
@@ -237,6 +396,75 @@ class Generator:
         else:
             self.invention_defs.append(self.function(name, e.body, doc))
         return name
+
+
+_LOOPS = {
+    ("metagrow.domains.lists._runtime", "each"): "map",
+    ("metagrow.domains.lists._runtime", "keep"): "filter",
+    ("metagrow.domains.lists._runtime", "fold"): "fold",
+}
+"""The primitives written as a loop when their function is a lambda: what each does is
+the runtime function's own code (``tuple(map(f, xs))``, ``tuple(filter(f, xs))``, and
+``f(x)(acc)`` over the reversed list)."""
+
+
+def _thunk_call(node: ast.expr, steps: Mapping[str, object]) -> str | None:
+    """The parameter ``node`` calls, if it is a thunk's call ``a()``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.args:
+        return node.func.id if node.func.id in steps and not node.keywords else None
+    return None
+
+
+def _lazy_charge(body: ast.expr, steps: Mapping[str, int | None]) -> tuple[int, set[str]] | None:
+    """The steps a lazy primitive's ``return`` expression takes calling its thunks
+    (``steps`` each, ``None`` for one that stays a thunk) that are the same on every run,
+    and the thunks that must stay thunks (run or not, they take steps); ``None`` if a thunk
+    is not called exactly once."""
+    total, kept, calls = 0, set(), dict.fromkeys(steps, 0)
+    pending: list[tuple[ast.expr, bool]] = [(body, False)]
+    while pending:
+        node, maybe = pending.pop()
+        name = _thunk_call(node, steps)
+        if name is not None:
+            calls[name] += 1
+            n = steps[name]
+            if n is None or (maybe and n):
+                kept.add(name)
+            else:
+                total += n
+            continue
+        if isinstance(node, ast.Name) and node.id in steps:
+            return None  # a thunk not simply called
+        if isinstance(node, ast.IfExp):
+            a, b = _thunk_call(node.body, steps), _thunk_call(node.orelse, steps)
+            if not maybe and a is not None and b is not None and a != b:
+                n, m = steps[a], steps[b]
+                if n is not None and n == m:
+                    total += n
+                    calls[a] += 1
+                    calls[b] += 1
+                    pending.append((node.test, False))
+                    continue
+            pending += [(node.test, maybe), (node.body, True), (node.orelse, True)]
+            continue
+        if isinstance(node, ast.BoolOp):
+            pending += [(node.values[0], maybe), *((v, True) for v in node.values[1:])]
+            continue
+        pending += [(c, maybe) for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
+    return (total, kept) if all(c == 1 for c in calls.values()) else None
+
+
+class _Unthunk(ast.NodeTransformer):
+    """Puts each thunk's expression in place of its call."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self.texts = texts
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        name = _thunk_call(node, self.texts)
+        if name is None:
+            return self.generic_visit(node)  # type: ignore[return-value]
+        return ast.parse(self.texts[name], mode="eval").body
 
 
 def _def(name: str, params: str, doc: str, lines: list[str]) -> str:

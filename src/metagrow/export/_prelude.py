@@ -41,13 +41,6 @@ class RunFailed(ValueError):
     """The program fails on this input (an error of its own, or a limit reached)."""
 
 
-def _begin() -> None:
-    global _steps, _left, _depth, _deadline
-    _left, _steps, _depth = STEPS, 0, 0
-    _deadline = time.perf_counter() + SECONDS
-    _refill()
-
-
 def _refill() -> None:
     """Called when the current chunk of steps runs out: check the budget and the clock."""
     global _steps, _left
@@ -93,17 +86,25 @@ def run(program: Callable[[], Any], args: Sequence[Any], returns: TypeTree | Non
     """The value of ``program()`` applied to ``args`` one at a time, under the limits;
     :class:`RunFailed` with the reason if it raises or reaches a limit. ``returns``, the
     type of the value, saves scanning it for its size."""
-    global _steps
-    limit = sys.getrecursionlimit()
+    global _steps, _left, _depth, _deadline
+    limit = sys.getrecursionlimit() if DEEP else 0
     try:
-        _begin()
+        _deadline = time.perf_counter() + SECONDS
+        _steps = GUARD_CHUNK if STEPS > GUARD_CHUNK else STEPS  # the first chunk
+        _left, _depth = STEPS - _steps, 0
         if DEEP:
             sys.setrecursionlimit(max(limit, 40 * DEPTH + 1000))
         value = program()
         for a in args:
             _steps -= 1
             value = value(a)
-        if _size(value, returns) > SIZE:
+        if type(value) is tuple and returns and returns[0] == "list" and returns[1][0] != "list":
+            size = 1 + len(value)  # a list of atoms: no need to look inside
+        elif isinstance(value, (tuple, list)):
+            size = _size(value, returns)
+        else:
+            size = 1
+        if size > SIZE:
             raise RunLimit("result too large")
     except RunLimit as err:
         raise RunFailed(f"{err} reached") from None

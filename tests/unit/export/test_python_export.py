@@ -15,6 +15,7 @@ from metagrow.lang import (
     Expr,
     Grammar,
     Invented,
+    Limits,
     Primitive,
     Production,
     Program,
@@ -27,6 +28,7 @@ from metagrow.lang import (
 from metagrow.testing import exported_outcome, load_exported
 
 LISTS = ListsDomain()
+LIST_TO_LIST = parse_type("list(int) -> list(int)")
 
 
 def with_invention(grammar: Grammar, body: str, name: str) -> tuple[Grammar, Invented]:
@@ -122,3 +124,44 @@ def test_a_program_of_no_arguments_and_a_constant_invention_count_their_steps(
     constant = parse("(map (lam (+ $0 1)) (cons 4 empty))")
     module = agree(constant, parse_type("list(int)"), grammar, [()], tmp_path)
     assert exported_outcome(module, ()) == (5,)
+
+
+LOOPS = [
+    "(lam (map (lam (+ $0 1)) (filter (lam (gt? $0 1)) $0)))",
+    "(lam (fold $0 0 (lam (lam (+ $0 $1)))))",
+    "(lam (map (lam (if (even? $0) (* $0 $0) (- 0 $0))) $0))",
+    "(lam (filter (lam (if (gt? $0 2) false true)) $0))",
+    "(lam (length (filter (lam (eq? (mod $0 3) 0)) $0)))",
+    "(lam (fix1 $0 (lam (lam (if (empty? $0) 0 (+ (head $0) ($1 (tail $0))))))))",
+]
+
+
+@pytest.mark.parametrize("text", LOOPS)
+def test_loops_written_in_place_fail_at_the_same_step_limit(text: str, tmp_path: Path) -> None:
+    """map/filter/fold of a lambda become loops charged before they run, and ``if``,
+    ``checked_int`` and ``mod`` are written in place: every step limit around the run's
+    cost fails the same runs as the interpreter."""
+    grammar, expr = LISTS.grammar(), parse(text)
+    request = infer(expr, grammar)
+    program = Program(expr, grammar.primitives)
+    xs = tuple(range(-3, 6))
+    outcomes = []
+    for steps in range(1, 160):
+        limits = Limits(steps=steps, depth=100, size=20_000, seconds=1.0)
+        module = load_exported(to_python(expr, request, grammar, limits), tmp_path)
+        want = program.run((xs,), limits)
+        assert exported_outcome(module, (xs,)) == want, steps
+        outcomes.append(want is FAIL)
+    assert outcomes[0] and not outcomes[-1]  # the limits span the run's cost
+
+
+def test_checks_written_in_place_fail_with_the_primitives_own_message(tmp_path: Path) -> None:
+    grammar = LISTS.grammar()
+    squares = agree(parse("(lam (map (lam (* $0 $0)) $0))"), LIST_TO_LIST, grammar, [], tmp_path)
+    assert exported_outcome(squares, ((2, 3),)) == (4, 9)
+    with pytest.raises(squares.RunFailed, match="integer too large"):
+        squares.run(squares.program, ((2, 1 << 40),))
+    modulo = agree(parse("(lam (mod 1 $0))"), parse_type("int -> int"), grammar, [], tmp_path)
+    assert exported_outcome(modulo, (4,)) == 1
+    with pytest.raises(modulo.RunFailed, match="mod by zero"):
+        modulo.run(modulo.program, (0,))
