@@ -11,7 +11,7 @@ from metagrow.domains import Domain
 from metagrow.fit import module_primitive
 from metagrow.guide import Guide, GuideData, load_guide
 from metagrow.lang import GrammarSpec, Task, build_grammar
-from metagrow.learning import module_from_record, spec_of
+from metagrow.learning import adapted_modules, spec_of
 from metagrow.store import GuideRecord, Store, StoreError
 
 
@@ -29,23 +29,14 @@ def stored_library(path: Path, domain: str) -> GrammarSpec | None:
     with open_store(path) as db:
         run_id = db.find_run(domain, {})
         point = None if run_id is None else db.checkpoint(run_id)
-        records = [] if point is None else list(point.modules)
-        known = {r.name for r in records}
-        records += [
-            r
-            for r in db.modules()
-            if "adapted_from" in r.provenance
-            and r.provenance.get("domain") == domain
-            and r.name not in known
-        ]
-        if point is None and not records:
-            return None
         try:
-            learned = [module_primitive(module_from_record(r, trunk=db.module)) for r in records]
+            spec = GrammarSpec() if point is None else spec_of(point, db.module)
+            adapted = adapted_modules(db, domain, {p.name for p in spec.learned})
         except ValueError as err:
             raise StoreError(f"{path}: {err}") from None
-    spec = GrammarSpec() if point is None else spec_of(replace(point, modules=()))
-    return replace(spec, learned=tuple(learned))
+    if point is None and not adapted:
+        return None
+    return replace(spec, learned=(*spec.learned, *map(module_primitive, adapted)))
 
 
 def stored_record(path: Path, domain: str) -> GuideRecord | None:

@@ -37,6 +37,7 @@ from metagrow.lang._spec import (
     InventionSpec,
     build_grammar,
     grammar_spec,
+    with_learned,
 )
 from metagrow.lang._task import MISSING, Example, Task
 from metagrow.lang._types import (
@@ -133,4 +134,5 @@ __all__ = [
     "substitute_vars",
     "tlist",
     "value_size",
+    "with_learned",
 ]

@@ -8,7 +8,7 @@ A spec may also carry contextual weights (:class:`ContextSpec`, one per slot).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import final
 
@@ -59,15 +59,21 @@ class GrammarSpec:
         return dict(self.weights)
 
 
+def with_learned(grammar: Grammar, learned: Iterable[Primitive]) -> Grammar:
+    """``grammar`` plus the learned primitives (trained modules) it lacks."""
+    for p in learned:
+        if p.name not in grammar.primitives:
+            grammar = grammar.with_primitive(p)
+    return grammar
+
+
 def build_grammar(base: Grammar, spec: GrammarSpec) -> Grammar:
     """``base`` with the spec's inventions added and its weights applied.
 
     Raises ``ValueError`` (one line) for an invention that does not parse or type-check.
     """
     weights = spec.weight_map()
-    for learned in spec.learned:
-        if learned.name not in base.primitives:
-            base = base.with_primitive(learned)
+    base = with_learned(base, spec.learned)
     productions = [
         Production(p.expr, p.type, weights.get(p.label, p.log_weight), p.label)
         for p in base.productions

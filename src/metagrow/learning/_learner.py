@@ -43,10 +43,16 @@ from metagrow.lang import (
     build_grammar,
     grammar_spec,
     log_prior,
+    with_learned,
 )
-from metagrow.learning._modules import TrunkLookup, module_from_record, module_record
+from metagrow.learning._modules import (
+    TrunkLookup,
+    adapted_modules,
+    module_from_record,
+    module_record,
+)
 from metagrow.library import compress
-from metagrow.search import Backend, Budget, Engine, SolveJob, SolveResult, with_learned
+from metagrow.search import Backend, Budget, Engine, SolveJob, SolveResult
 from metagrow.store import (
     Checkpoint,
     GuideRecord,
@@ -435,13 +441,8 @@ class Learner:
         by the modules adapted for this domain in the store (``metagrow adapt``) that it
         does not have yet."""
         grammar = build_grammar(self.domain.grammar(), spec_of(point, self.store.module))
-        for record in self.store.modules():
-            adapted = record.provenance.get("adapted_from") is not None
-            ours = record.provenance.get("domain") == self.domain.name
-            if adapted and ours and record.name not in grammar.primitives:
-                module = module_from_record(record, trunk=self.store.module)
-                grammar = grammar.with_primitive(module_primitive(module))
-        return grammar
+        adapted = adapted_modules(self.store, self.domain.name, grammar.primitives)
+        return with_learned(grammar, map(module_primitive, adapted))
 
     def _solutions(self, point: Checkpoint, grammar: Grammar) -> dict[str, Expr]:
         out: dict[str, Expr] = {}

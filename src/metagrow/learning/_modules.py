@@ -7,7 +7,7 @@ name, and loading it finds the trunk the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 
 from metagrow.fit import (
     HeadSpec,
@@ -19,7 +19,7 @@ from metagrow.fit import (
     trunk_shared,
 )
 from metagrow.lang import parse_type
-from metagrow.store import ModuleRecord
+from metagrow.store import ModuleRecord, Store
 
 TrunkLookup = Callable[[str], ModuleRecord | None]
 """The stored module of a name, or ``None`` (``Store.module``)."""
@@ -72,3 +72,16 @@ def module_from_record(record: ModuleRecord, *, trunk: TrunkLookup | None = None
             )
         weights = join_trunk(architecture, weights, found.weights)
     return Module(record.name, parse_type(record.type), architecture, weights)
+
+
+def adapted_modules(store: Store, domain: str, known: Container[str] = ()) -> list[Module]:
+    """The modules ``metagrow adapt`` stored for ``domain`` (each with its trunk, found in
+    ``store``), but those named in ``known``; ``ValueError`` (one line) if a trunk cannot
+    be found."""
+    return [
+        module_from_record(record, trunk=store.module)
+        for record in store.modules()
+        if record.provenance.get("adapted_from") is not None
+        and record.provenance.get("domain") == domain
+        and record.name not in known
+    ]

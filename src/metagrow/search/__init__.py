@@ -10,7 +10,7 @@ from metagrow.search._backend import (
 from metagrow.search._bottomup import BottomUpEnumerator
 from metagrow.search._budget import Budget, Progress
 from metagrow.search._check import ExampleChecker
-from metagrow.search._engine import Engine, Solution, with_learned
+from metagrow.search._engine import Engine, Solution
 from metagrow.search._evolution import EvolutionConfig, EvolutionEngine
 from metagrow.search._front import SELECTIONS, Front, Objective, Scored, Selection
 from metagrow.search._minimise import MinimiseConfig, MinimiseStatus, Report, minimise
@@ -46,5 +46,4 @@ __all__ = [
     "minimise",
     "solve",
     "solve_in_domain",
-    "with_learned",
 ]

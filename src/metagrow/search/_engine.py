@@ -64,11 +64,3 @@ def fallbacks_in(program: Expr, grammar: Grammar) -> frozenset[str]:
         for e in program.walk()
         if isinstance(e, Prim) and e.name in prims and prims[e.name].fallback
     )
-
-
-def with_learned(grammar: Grammar, learned: tuple[Primitive, ...]) -> Grammar:
-    """``grammar`` plus the primitives a solution learned (those it lacks)."""
-    for p in learned:
-        if p.name not in grammar.primitives:
-            grammar = grammar.with_primitive(p)
-    return grammar

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import final
 
-from metagrow.lang import FAIL, Expr, Grammar, Primitive, Program, Task
+from metagrow.lang import FAIL, Expr, Grammar, Primitive, Program, Task, with_learned
 from metagrow.search._budget import Budget, Progress
-from metagrow.search._engine import Engine, Solution, fallbacks_in, with_learned
+from metagrow.search._engine import Engine, Solution, fallbacks_in
 
 
 @final
