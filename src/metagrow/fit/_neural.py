@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import final
 
@@ -28,14 +28,13 @@ from metagrow.lang import (
     BOOL,
     INT,
     Example,
-    Expr,
     Grammar,
-    Primitive,
     Task,
     TCon,
     Type,
     arrow,
     log_prior,
+    with_learned,
 )
 from metagrow.search import BottomUpEnumerator, Budget, Engine, Progress, Solution
 
@@ -113,7 +112,6 @@ class NeuralEngine(Engine):
         constraints = task_constraints(task.metadata).split(cfg.validation, self.seed)
         problem = Problem(task.request, fit, held, features, constraints)
         library = library_modules(grammar)
-        symbols = _without_modules(grammar)
         seconds = max(progress.remaining(), 0.1)
         structures = cfg.search.structures
         search = replace(
@@ -127,40 +125,28 @@ class NeuralEngine(Engine):
         slot = _slot(task, value, cfg)
         name = _fresh_name(task.name, grammar)
         try:
-            result = fit_task(name, problem, symbols, slot, library, search, training, self.seed)
+            result = fit_task(name, problem, grammar, slot, library, search, training, self.seed)
         except ValueError:
             return None
         progress.programs_tried = len(result.candidates)
-        modules = result.modules
-        primitives = symbols.primitives
         examples = (*fit, *held)
-        score = _accuracy(result.program, primitives, modules, task.request, examples)
-        valid = _accuracy(result.program, primitives, modules, task.request, held)
+        inputs = [ex.inputs for ex in examples]
+        answers = predict(
+            result.program, grammar.primitives, result.modules, task.request, inputs, features
+        )
+        score = accuracy(answers, examples)
+        valid = accuracy(answers[len(fit) :], held)
         new = result.new_module
         learned = () if new is None else (module_primitive(new),)
-        full = grammar
-        for p in learned:
-            full = full.with_primitive(p)
         return Solution(
             program=result.program,
-            log_prior=log_prior(result.program, task.request, full),
+            log_prior=log_prior(result.program, task.request, with_learned(grammar, learned)),
             train_score=score,
             seconds=progress.elapsed,
             programs_tried=progress.programs_tried,
             learned=learned,
             accepted=valid >= cfg.accept and _lower_bound(valid, len(held)) > _constant(fit, held),
         )
-
-
-def _accuracy(
-    program: Expr,
-    primitives: Mapping[str, Primitive],
-    modules: Sequence[Module],
-    request: Type,
-    examples: Sequence[Example],
-) -> float:
-    inputs = [ex.inputs for ex in examples]
-    return accuracy(predict(program, primitives, modules, request, inputs, features), examples)
 
 
 def _constant(fit: Sequence[Example], held: Sequence[Example]) -> float:
@@ -193,18 +179,6 @@ def _split(
     random.Random(f"{seed}:split").shuffle(order)
     n = max(round(len(order) * share), min(5, len(order) // 2))
     return tuple(order[n:]), tuple(order[:n])
-
-
-def _without_modules(grammar: Grammar) -> Grammar:
-    """The grammar's symbolic part: structures have a slot where modules go."""
-    names = {m.name for m in library_modules(grammar)}
-    if not names:
-        return grammar
-    return Grammar(
-        {k: p for k, p in grammar.primitives.items() if k not in names},
-        tuple(p for p in grammar.productions if p.label not in names),
-        grammar.log_variable,
-    )
 
 
 def _slot(task: Task, value: Type, cfg: NeuralConfig) -> Module:
