@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import final
 
-from metagrow.fit._evaluate import values_of_type
+from metagrow.fit._evaluate import module_inputs
 from metagrow.fit._module import Module
 from metagrow.lang import (
     BOOL,
@@ -120,15 +120,7 @@ def _random_slots(
     slot: Module, request: Type, probes: Sequence[tuple[object, ...]], rounds: int, seed: int
 ) -> list[dict[object, object]]:
     """Seeded random answers of the slot on every value it could see in the probes."""
-    wanted = slot.type.arguments()[0]
-    values = list(
-        dict.fromkeys(
-            v
-            for args in probes
-            for value, t in zip(args, request.arguments(), strict=True)
-            for v in values_of_type(value, t, wanted)
-        )
-    )
+    values = module_inputs(slot, probes, request)
     is_bool = slot.type.returns() == BOOL
     outputs = slot.architecture.outputs
     tables: list[dict[object, object]] = []

@@ -4,7 +4,7 @@ module applied once per batch to every input it can see.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, final
 
 import numpy as np
@@ -119,6 +119,22 @@ def values_of_type(value: object, t: Type, wanted: Type) -> Iterator[object]:
     elif isinstance(t, TCon) and t.name == "list" and isinstance(value, tuple):
         for v in value:
             yield from values_of_type(v, t.args[0], wanted)
+
+
+def module_inputs(
+    module: Module, inputs: Iterable[Sequence[object]], request: Type
+) -> list[object]:
+    """The distinct values of ``module``'s input type (first seen first) in ``inputs``,
+    each the arguments of one task input of type ``request``."""
+    wanted = module.type.arguments()[0]
+    return list(
+        dict.fromkeys(
+            v
+            for args in inputs
+            for value, t in zip(args, request.arguments(), strict=True)
+            for v in values_of_type(value, t, wanted)
+        )
+    )
 
 
 def module_outputs(

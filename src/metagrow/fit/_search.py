@@ -146,23 +146,15 @@ def fit_task(
             attempt(structure, -cost, "frozen", module, training)
     frozen_loss = {c.program: c.trained.validation_loss for c in tried}
     quick_loss = _glimpse(structures, slot.fresh(new_name), attempt, training, search, start)
-    order = sorted(
-        range(len(structures)),
-        key=lambda i: (
-            min(
-                [
-                    *(
-                        frozen_loss.get(rename(structures[i][0], SLOT, m.name), 1e9)
-                        for m in reusable
-                    ),
-                    quick_loss.get(i, 1e9),
-                ],
-                default=float(i),
-            )
-            if reusable or quick_loss
-            else float(i)
-        ),
-    )
+
+    def rank(i: int) -> float:
+        """How well structure ``i`` did so far (its prior order when nothing was tried)."""
+        if not reusable and not quick_loss:
+            return float(i)
+        frozen = (frozen_loss.get(rename(structures[i][0], SLOT, m.name), 1e9) for m in reusable)
+        return min([*frozen, quick_loss.get(i, 1e9)])
+
+    order = sorted(range(len(structures)), key=rank)
     choices: list[tuple[float, Expr, float, Choice, Module, str | None]] = []
     screening = replace(training, max_epochs=search.screen_epochs)
     for i in order[: search.train_structures]:

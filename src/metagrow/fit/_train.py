@@ -19,9 +19,9 @@ from metagrow.fit._constraints import Constraints, auxiliary_loss, held_loss
 from metagrow.fit._evaluate import (
     Featurize,
     SoftProgram,
+    module_inputs,
     module_outputs,
     soft_input,
-    values_of_type,
 )
 from metagrow.fit._grow import Grower, GrowthConfig, carrying, restore
 from metagrow.fit._module import Module
@@ -132,13 +132,7 @@ def example_losses(
     arg_types = problem.request.arguments()
     functions: dict[str, Callable[[Soft], Soft]] = {}
     for module, net in zip(modules, nets, strict=True):
-        wanted = module.type.arguments()[0]
-        seen = [
-            v
-            for ex in batch
-            for value, t in zip(ex.inputs, arg_types, strict=True)
-            for v in values_of_type(value, t, wanted)
-        ]
+        seen = module_inputs(module, (ex.inputs for ex in batch), problem.request)
         functions[module.name] = module_outputs(module, net, seen, problem.featurize, support)
     losses = []
     for ex in batch:
@@ -180,15 +174,17 @@ def train_program(
             params += list(net.parameters())
     plain = [m for m, _ in modules]
 
-    def validation_loss() -> float:
+    def validation() -> tuple[float, torch.Tensor]:
+        """The validation loss (with held-out inner labels) and each example's loss."""
         for net in nets:
             net.eval()
         with torch.no_grad():
-            loss = batch_loss(soft, plain, nets, problem.validation, problem, config.support)
+            losses = example_losses(soft, plain, nets, problem.validation, problem, config.support)
             held = held_loss(problem.constraints, plain, nets, problem.featurize)
-            return float(loss if held is None else loss + held)
+            loss = losses.mean()
+            return float(loss if held is None else loss + held), losses
 
-    best = validation_loss()
+    best, best_losses = validation()
     epochs = 0
     grower = Grower(growth, modules, seed) if growth is not None else None
     if params and config.max_epochs:
@@ -216,9 +212,9 @@ def train_program(
                 optimiser.zero_grad()
                 loss.backward()  # type: ignore[no-untyped-call]
                 optimiser.step()
-            current = validation_loss()
+            current, losses = validation()
             if current < best - 1e-4:
-                best, stale = current, 0
+                best, best_losses, stale = current, losses, 0
                 best_state = [{k: v.clone() for k, v in n.state_dict().items()} for n in nets]
             else:
                 stale += 1
@@ -233,11 +229,12 @@ def train_program(
         if grower is not None:
             best, best_state = grower.kept(best, best_state)
         restore(plain, nets, best_state, seed)
+        if grower is not None:  # it may keep a smaller architecture's weights
+            best_losses = validation()[1]
     for net in nets:
         net.eval()
-    with torch.no_grad():
-        losses = example_losses(soft, plain, nets, problem.validation, problem, config.support)
-    error = float(losses.std() / math.sqrt(len(losses))) if len(losses) > 1 else 0.0
+    n = len(best_losses)
+    error = float(best_losses.std() / math.sqrt(n)) if n > 1 else 0.0
     events = tuple(grower.events) if grower is not None else ()
     trained = tuple(carrying(m, net) if t else m for net, (m, t) in zip(nets, modules, strict=True))
     seconds = time.perf_counter() - start
@@ -246,14 +243,7 @@ def train_program(
 
 def _seen(module: Module, batch: Sequence[Example], request: Type) -> list[object]:
     """Distinct values of ``module``'s input type in ``batch`` (at most 64)."""
-    wanted = module.type.arguments()[0]
-    values = dict.fromkeys(
-        v
-        for ex in batch
-        for value, t in zip(ex.inputs, request.arguments(), strict=True)
-        for v in values_of_type(value, t, wanted)
-    )
-    return list(values)[:64]
+    return module_inputs(module, (ex.inputs for ex in batch), request)[:64]
 
 
 def predict(
@@ -269,17 +259,8 @@ def predict(
     import torch
 
     prims = dict(primitives)
-    arg_types = request.arguments()
     for module in modules:
-        wanted = module.type.arguments()[0]
-        seen = list(
-            dict.fromkeys(
-                v
-                for args in inputs
-                for value, t in zip(args, arg_types, strict=True)
-                for v in values_of_type(value, t, wanted)
-            )
-        )
+        seen = module_inputs(module, inputs, request)
         net = module.build(0)
         net.eval()
         with torch.no_grad():
