@@ -13,7 +13,7 @@ import typer
 from metagrow.cli._errors import UsageError, fail
 
 if TYPE_CHECKING:
-    from metagrow.fit import Module
+    from metagrow.fit import Module, ModuleFunction
     from metagrow.lang import Example, Task
     from metagrow.store import Store
 
@@ -43,7 +43,7 @@ def adapt_command(
     from metagrow import api
     from metagrow.domains import TaskFileError
     from metagrow.domains.perception import PerceptionDomain
-    from metagrow.fit import HeadConfig, adapt_head
+    from metagrow.fit import HeadConfig, ModuleFunction, adapt_head
     from metagrow.learning import module_record
     from metagrow.store import StoreError
 
@@ -67,9 +67,10 @@ def adapt_command(
                 trunk, values, labels, new_name, seed=seed, config=HeadConfig(balanced=balanced)
             )
             seconds = time.perf_counter() - start
-            train = _accuracy(adapted, task.train)
+            run = ModuleFunction(adapted)
+            train = _accuracy(run, task.train)
             tested = [ex for ex in task.test if ex.has_output]
-            test = _accuracy(adapted, tested) if tested else None
+            test = _accuracy(run, tested) if tested else None
             record = module_record(
                 adapted,
                 {"train_accuracy": train, "test_accuracy": test, "seconds": round(seconds, 3),
@@ -105,15 +106,8 @@ def _check_task(task: Task) -> None:
     from metagrow.lang import BOOL, INT
 
     args = task.request.arguments()
-    if (
-        len(args) != 1
-        or perceptual_shape(args[0]) is None
-        or task.request.returns()
-        not in (
-            INT,
-            BOOL,
-        )
-    ):
+    one_value = len(args) == 1 and perceptual_shape(args[0]) is not None
+    if not one_value or task.request.returns() not in (INT, BOOL):
         raise UsageError(
             f"task {task.name!r} has type {task.request}; adapt needs one tensor or image to "
             "an int or a bool, e.g. image[8,8] -> int"
@@ -139,9 +133,7 @@ def _check_input(module: Module, task: Task) -> None:
         )
 
 
-def _accuracy(module: Module, examples: tuple[Example, ...] | list[Example]) -> float:
-    from metagrow.fit import ModuleFunction
-
-    answers = ModuleFunction(module).batch([ex.inputs[0] for ex in examples])
+def _accuracy(run: ModuleFunction, examples: tuple[Example, ...] | list[Example]) -> float:
+    answers = run.batch([ex.inputs[0] for ex in examples])
     right = sum(a == ex.output for a, ex in zip(answers, examples, strict=True))
     return round(right / len(examples), 4)
