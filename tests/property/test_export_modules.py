@@ -334,7 +334,7 @@ def test_a_png_input_gets_one_line_and_no_pillow() -> None:
     module = _exported(grammar.parse("(lam (digit $0))"), arrow(IMAGE, INT), grammar)
     with pytest.raises(ValueError, match=r"not image files \(they need Pillow"):
         module.predict({"file": "seven.png"})
-    with pytest.raises(ValueError, match=r"expected image\[6,6\], got an array of shape"):
+    with pytest.raises(ValueError, match=r"expected image\[6,6\] \(shape 6x6\), got shape 5x6"):
         module.predict([[0.0] * 6] * 5)
     assert module.predict([[0.5] * 6] * 6) == Program(
         grammar.parse("(lam (digit $0))"), grammar.primitives

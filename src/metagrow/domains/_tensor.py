@@ -102,31 +102,52 @@ def decode_tensor(value: object, t: Type) -> Tensor:
     theirs with :func:`anchor_files`)."""
     shape = perceptual_shape(t)
     assert isinstance(t, TCon) and shape is not None
-    if isinstance(value, Tensor):
-        array = value.array
+    given = value.array if isinstance(value, Tensor) else value
+    try:
+        return Tensor(perceptual_array(given, shape, t.name, read_array))
+    except ValueError as err:
+        raise PerceptionError(str(err)) from None
+
+
+def perceptual_array(
+    value: object,
+    shape: Sequence[int],
+    kind: str,
+    read_file: Callable[[str, Sequence[int]], npt.NDArray[np.float32]],
+) -> npt.NDArray[np.float32]:
+    """The read-only float32 array of ``shape`` that ``value`` holds: an array, nested
+    lists, or ``{"file": path}`` read by ``read_file``; ``ValueError`` with one line
+    otherwise. A plain function of numpy: exported modules copy it (with a reader of
+    ``.npy`` files only) to read the same values with the same messages."""
+    named = f"{kind}[{','.join(str(d) for d in shape)}]"
+    if isinstance(value, np.ndarray):
+        array = np.asarray(value, dtype=np.float32)
     elif isinstance(value, dict):
-        if set(value) != {"file"} or not isinstance(value["file"], str):
-            raise PerceptionError(f'expected {{"file": "path"}} or nested lists for {t}')
-        array = read_array(Path(value["file"]), shape)
+        path = value.get("file")
+        if set(value) != {"file"} or not isinstance(path, str):
+            raise ValueError(f'expected {{"file": "path"}} or nested lists for {named}')
+        array = read_file(path, shape)
     elif isinstance(value, list):
         try:
             array = np.array(value, dtype=np.float32)
         except (ValueError, TypeError):
-            raise PerceptionError(f"expected nested lists of numbers for {t}") from None
+            raise ValueError(f"expected nested lists of numbers for {named}") from None
     else:
-        raise PerceptionError(f'expected nested lists of numbers or {{"file": "path"}} for {t}')
-    if tuple(array.shape) != shape:
-        raise PerceptionError(
-            f"expected {t} (shape {_shape_text(shape)}), got shape {_shape_text(array.shape)}"
-        )
+        raise ValueError(f'expected nested lists of numbers or {{"file": "path"}} for {named}')
+    if tuple(array.shape) != tuple(shape):
+        want = "x".join(str(d) for d in shape)
+        got = "x".join(str(d) for d in array.shape) or "a single number"
+        raise ValueError(f"expected {named} (shape {want}), got shape {got}")
     if not np.all(np.isfinite(array)):
-        raise PerceptionError(f"{t} must hold finite numbers")
-    return Tensor(array)
+        raise ValueError(f"{named} must hold finite numbers")
+    array.setflags(write=False)
+    return array
 
 
-def read_array(path: Path, shape: Sequence[int]) -> npt.NDArray[np.float32]:
+def read_array(name: str, shape: Sequence[int]) -> npt.NDArray[np.float32]:
     """The array in a ``.npy`` file or an image file; images become floats in ``[0, 1]``
     (grey-level when ``shape`` has two sizes, colour channels when three)."""
+    path = Path(name)
     if not path.is_file():
         raise PerceptionError(f"{path}: no such file")
     if path.suffix.lower() == ".npy":
@@ -162,7 +183,3 @@ def anchor_files(value: object, base: Path) -> object:
 def encode_tensor(value: Tensor) -> object:
     """A tensor in its task-file form: nested lists of floats."""
     return value.array.tolist()
-
-
-def _shape_text(shape: Sequence[int]) -> str:
-    return "x".join(str(d) for d in shape) if shape else "a single number"

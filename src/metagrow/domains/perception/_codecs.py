@@ -15,17 +15,19 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from metagrow.domains._tensor import perceptual_array
+
 Array = npt.NDArray[np.float32]
 
 
 def decode_tensor(value: object, shape: Sequence[int]) -> Array:
     """A ``tensor[...]`` of ``shape`` from its task-file JSON form."""
-    return read_perceptual(value, shape, "tensor")
+    return perceptual_array(value, shape, "tensor", read_npy)
 
 
 def decode_image(value: object, shape: Sequence[int]) -> Array:
     """An ``image[...]`` of ``shape`` from its task-file JSON form."""
-    return read_perceptual(value, shape, "image")
+    return perceptual_array(value, shape, "image", read_npy)
 
 
 def encode_tensor(value: Array) -> object:
@@ -38,33 +40,15 @@ def encode_image(value: Array) -> object:
     return value.tolist()
 
 
-def read_perceptual(value: object, shape: Sequence[int], kind: str) -> Array:
-    """The read-only float32 array of ``shape`` that ``value`` (nested lists, or ``{"file":
-    path}`` naming a ``.npy`` file) holds; ``ValueError`` with one line if it holds none."""
-    named = f"{kind}[{','.join(str(d) for d in shape)}]"
-    if isinstance(value, dict):
-        path = value.get("file")
-        if set(value) != {"file"} or not isinstance(path, str):
-            raise ValueError(f'expected {{"file": "path"}} or nested lists for {named}')
-        if not path.lower().endswith(".npy"):
-            raise ValueError(
-                f"{path}: an exported module reads .npy files and nested lists, not image "
-                "files (they need Pillow, which it does not import)"
-            )
-        try:
-            array = np.asarray(np.load(path, allow_pickle=False), dtype=np.float32)
-        except (OSError, ValueError) as err:
-            raise ValueError(f"{path}: not a readable .npy array ({err})") from None
-    elif isinstance(value, list):
-        try:
-            array = np.array(value, dtype=np.float32)
-        except (ValueError, TypeError):
-            raise ValueError(f"expected nested lists of numbers for {named}") from None
-    else:
-        raise ValueError(f'expected nested lists of numbers or {{"file": "path"}} for {named}')
-    if tuple(array.shape) != tuple(shape):
-        raise ValueError(f"expected {named}, got an array of shape {tuple(array.shape)}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{named} must hold finite numbers")
-    array.setflags(write=False)
-    return array
+def read_npy(path: str, shape: Sequence[int]) -> Array:
+    """The array in a ``.npy`` file; ``ValueError`` for any other file (an image file needs
+    Pillow, which an exported module does not import)."""
+    if not path.lower().endswith(".npy"):
+        raise ValueError(
+            f"{path}: an exported module reads .npy files and nested lists, not image "
+            "files (they need Pillow, which it does not import)"
+        )
+    try:
+        return np.asarray(np.load(path, allow_pickle=False), dtype=np.float32)
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{path}: not a readable .npy array ({err})") from None
