@@ -150,7 +150,7 @@ def test_a_task_file_picks_its_domain_by_what_it_holds() -> None:
 def test_domain_suites_are_the_domains_own() -> None:
     lists = ListsDomain()
     assert lists.splits()[0] == "train" and lists.suite_name("train") == "lists/train"
-    assert len(lists.suite("heldout")) == 97
+    assert len(lists.suite("heldout")) == 114
     with pytest.raises(ValueError, match="splits"):
         lists.suite("nope")
     assert _Minimal().splits() == ()

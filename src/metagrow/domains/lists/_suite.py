@@ -22,6 +22,11 @@ from metagrow.domains.lists._suite_basic import (
     order_family,
 )
 from metagrow.domains.lists._suite_compound import compose_family, recursion_family
+from metagrow.domains.lists._suite_deep import (
+    composition_family,
+    position_family,
+    whole_list_family,
+)
 from metagrow.domains.lists._suite_spec import Args, Family, Spec
 from metagrow.domains.lists._suite_structure import build_family, index_family
 from metagrow.lang import Task
@@ -48,6 +53,9 @@ def suite_families() -> tuple[Family, ...]:
         build_family(),
         compose_family(),
         recursion_family(),
+        composition_family(),
+        position_family(),
+        whole_list_family(),
     )
 
 
