@@ -1,6 +1,7 @@
 """metagrow from Python: :func:`solve`, :func:`learn` and :func:`fit_csv` do what
 ``metagrow solve``, ``metagrow learn`` and ``metagrow fit`` do, and take the same options."""
 
+from metagrow.api._backends import BACKENDS, make_backend
 from metagrow.api._expression import expression_text
 from metagrow.api._fit import (
     FitInterrupted,
@@ -45,6 +46,7 @@ from metagrow.api._stored import (
 from metagrow.domains.numeric import read_features
 
 __all__ = [
+    "BACKENDS",
     "ENGINES",
     "FILL_TYPES",
     "FitInterrupted",
@@ -64,6 +66,7 @@ __all__ = [
     "folder_tasks",
     "learn",
     "loaded_guide",
+    "make_backend",
     "model_of",
     "open_store",
     "predict_csv",

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import final
 
+from metagrow.api._backends import make_backend
 from metagrow.api._solve import ENGINES
 from metagrow.domains import Domain, TaskFileError, domain_from_spec
 from metagrow.lang import Task
 from metagrow.learning import IterationReport, LearnConfig, Learner, Phase
-from metagrow.search import Backend, ProcessPoolBackend, SerialBackend
+from metagrow.search import Backend
 from metagrow.store import Store
 
 
@@ -108,12 +108,16 @@ def learn(
     on_iteration: Callable[[IterationReport], None] | None = None,
     on_task: Callable[[str, bool], None] | None = None,
     on_phase: Callable[[Phase], None] | None = None,
+    backend: str | Backend = "pool",
+    ray_address: str | None = None,
 ) -> LearnReport:
     """Learn a library over ``tasks`` (a list of tasks, a folder of task files, or
     ``None`` for ``domain``'s built-in suite ``split``), as ``metagrow learn`` does:
     search, compress, train the guide, checkpoint each iteration to ``store``. Calling it
     again with the same settings resumes the run. ``on_start`` hears which run it is and
     why (the line ``metagrow learn`` prints first); the other callbacks hear progress.
+    ``backend`` runs the searches: ``pool``, ``serial``, ``ray`` (joining the cluster at
+    ``ray_address``; see :func:`make_backend`) or a :class:`Backend` of your own.
     Bad input raises ``ValueError`` (or ``StoreError``) with one line."""
     check_learn_options(budget, iterations, jobs, limit, pseudo_count, guide_seconds, programs)
     dom = domain_from_spec(domain) if isinstance(domain, str) else domain
@@ -132,8 +136,8 @@ def learn(
         dom.name, suite, iterations, budget, engine, pseudo_count=pseudo_count, guide=guide,
         guide_seconds=guide_seconds, programs=programs,
     )  # fmt: skip
-    workers = jobs or os.cpu_count() or 1
-    backend: Backend = SerialBackend() if workers == 1 else ProcessPoolBackend(workers)
+    if isinstance(backend, str):
+        backend, _ = make_backend(backend, jobs, ray_address)
     reports: list[IterationReport] = []
 
     def record(r: IterationReport) -> None:

@@ -31,6 +31,7 @@ class TaskRecord:
     error: str | None = None
     first_seconds: float | None = None  # time to the first solution, when solved
     first_programs: int | None = None  # programs tried up to the first solution, when solved
+    node: str | None = None  # the cluster node that ran it (the ray backend), else None
 
 
 @final

@@ -19,7 +19,7 @@ def score(task: Task, outcome: TaskOutcome) -> TaskRecord:
     if result is None:
         return TaskRecord(
             task.name, False, False if scored else None, False if scored else None,
-            outcome.seconds, 0, None, outcome.error,
+            outcome.seconds, 0, None, outcome.error, node=outcome.node,
         )  # fmt: skip
     pairs = [(ex, p) for ex, p in zip(task.test, result.predictions, strict=True) if ex.has_output]
     return TaskRecord(
@@ -32,6 +32,7 @@ def score(task: Task, outcome: TaskOutcome) -> TaskRecord:
         program=None if result.program is None else str(result.program),
         first_seconds=result.first_solution_seconds,
         first_programs=result.solutions[0].programs_tried if result.solutions else None,
+        node=outcome.node,
     )
 
 

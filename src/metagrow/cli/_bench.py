@@ -12,6 +12,7 @@ import typer
 from metagrow.cli._choices import DOMAIN_HELP, ENGINES, pick, pick_domain
 from metagrow.cli._errors import UsageError, fail
 from metagrow.cli._runs import (
+    BackendOpt,
     BudgetOpt,
     EngineOpt,
     GuideOpt,
@@ -20,6 +21,7 @@ from metagrow.cli._runs import (
     LimitOpt,
     MarkdownOpt,
     MemoryOpt,
+    RayAddressOpt,
     StoreOpt,
     backend_for,
     check_outputs,
@@ -48,6 +50,8 @@ def bench_lists(
     engine: EngineOpt = None,
     budget: BudgetOpt = 10.0,
     jobs: JobsOpt = 0,
+    backend: BackendOpt = "pool",
+    ray_address: RayAddressOpt = None,
     limit: LimitOpt = 0,
     store: StoreOpt = None,
     memory: MemoryOpt = None,
@@ -78,7 +82,7 @@ def bench_lists(
         fail(str(err))
     if limit:
         task_list = task_list[:limit]
-    backend, workers = backend_for(jobs)
+    runner, workers = backend_for(jobs, backend, ray_address)
     library = own = None
     if store is not None:
         from metagrow.cli._guide import stored_libraries
@@ -95,7 +99,7 @@ def bench_lists(
             step(bool(record.test_correct))
 
         try:
-            report = run_suite(suite, task_list, job, backend, workers, advance)
+            report = run_suite(suite, task_list, job, runner, workers, advance)
         except SuiteInterrupted as err:
             stop = err
             assert isinstance(err.report, BenchReport)

@@ -12,6 +12,7 @@ import typer
 from metagrow.cli._choices import ENGINES, pick
 from metagrow.cli._errors import UsageError, fail
 from metagrow.cli._runs import (
+    BackendOpt,
     BudgetOpt,
     EngineOpt,
     GuideOpt,
@@ -20,6 +21,7 @@ from metagrow.cli._runs import (
     LimitOpt,
     MarkdownOpt,
     MemoryOpt,
+    RayAddressOpt,
     StoreOpt,
     backend_for,
     check_outputs,
@@ -43,6 +45,8 @@ def bench_arc(
     limit: LimitOpt = 0,
     budget: BudgetOpt = 10.0,
     jobs: JobsOpt = 0,
+    backend: BackendOpt = "pool",
+    ray_address: RayAddressOpt = None,
     engine: EngineOpt = None,
     memory: MemoryOpt = None,
     store: StoreOpt = None,
@@ -76,7 +80,7 @@ def bench_arc(
         fail(str(err))
     if limit:
         task_list = task_list[:limit]
-    backend, workers = backend_for(jobs)
+    runner, workers = backend_for(jobs, backend, ray_address)
     library = own = None
     if store is not None:
         from metagrow.cli._guide import stored_libraries
@@ -94,7 +98,7 @@ def bench_arc(
             step(record.score or 0.0)
 
         try:
-            report, predictions = run_arc(suite, task_list, job, backend, workers, advance)
+            report, predictions = run_arc(suite, task_list, job, runner, workers, advance)
         except SuiteInterrupted as err:
             stop = err
             assert isinstance(err.report, ArcReport) and err.submission is not None

@@ -12,6 +12,7 @@ import typer
 from metagrow.cli._choices import DOMAIN_HELP, ENGINES, pick, pick_domain
 from metagrow.cli._errors import UsageError, fail
 from metagrow.cli._learn_progress import PhaseDisplay
+from metagrow.cli._runs import BackendOpt, RayAddressOpt, backend_for
 
 if TYPE_CHECKING:
     from metagrow.domains import Domain
@@ -38,6 +39,8 @@ def learn_command(
     iterations: Annotated[int, typer.Option(help="Wake/abstraction iterations in all.")] = 3,
     budget: Annotated[float, typer.Option(help="Seconds per task in the first iteration.")] = 10.0,
     jobs: Annotated[int, typer.Option(help="Worker processes (default: all cores).")] = 0,
+    backend: BackendOpt = "pool",
+    ray_address: RayAddressOpt = None,
     engine: Annotated[
         str | None,
         typer.Option(help=f"Engine: {', '.join(ENGINES)} (default: the domain's own)."),
@@ -79,6 +82,7 @@ def learn_command(
         pick(ENGINES, engine, "engine")
     except (ValueError, StoreError) as err:
         fail(str(err))
+    runner, _ = backend_for(jobs, backend, ray_address)
     console = Console(stderr=True)
     out = Console(width=None if sys.stdout.isatty() else 160)
 
@@ -108,7 +112,7 @@ def learn_command(
                 tasks, dom, split=split, limit=limit,
                 iterations=iterations, budget=budget, programs=programs, jobs=jobs,
                 engine=engine, pseudo_count=pseudo_count, guide=guide,
-                guide_seconds=guide_seconds, store=store,
+                guide_seconds=guide_seconds, store=store, backend=runner,
                 on_start=on_start,
                 on_iteration=on_iteration, on_task=display.task, on_phase=display.phase,
             )  # fmt: skip

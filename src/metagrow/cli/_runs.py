@@ -4,7 +4,6 @@ options, choosing a backend, and a progress bar with a running score."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -34,6 +33,20 @@ StoreOpt = Annotated[
 ]
 GuideOpt = Annotated[
     bool, typer.Option("--guide/--no-guide", help="Use the store's guide, if it has one.")
+]
+BackendOpt = Annotated[
+    str,
+    typer.Option(
+        help="Where tasks run: pool (worker processes here), serial (this process) or ray "
+        "(a Ray cluster: pip install 'metagrow[ray]')."
+    ),
+]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="With --backend ray: the cluster to join (default: $RAY_ADDRESS, else a local "
+        "Ray started for this run)."
+    ),
 ]
 JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")]
 MarkdownOpt = Annotated[
@@ -97,12 +110,17 @@ def check_run_options(budget: float, jobs: int, limit: int, memory: int | None) 
         raise UsageError(str(err)) from None
 
 
-def backend_for(jobs: int) -> tuple[Backend, int]:
-    """A process pool of ``jobs`` workers (all cores for 0), or in-process for one."""
-    from metagrow.search import ProcessPoolBackend, SerialBackend
+def backend_for(
+    jobs: int, backend: str = "pool", ray_address: str | None = None
+) -> tuple[Backend, int]:
+    """The ``--backend`` of ``jobs`` workers (all cores for 0) and its worker count; one
+    line and exit for a backend that cannot run (``api.make_backend``)."""
+    from metagrow import api
 
-    workers = jobs or os.cpu_count() or 1
-    return (SerialBackend() if workers == 1 else ProcessPoolBackend(workers)), workers
+    try:
+        return api.make_backend(backend, jobs, ray_address)
+    except ValueError as err:
+        fail(str(err))
 
 
 @contextmanager

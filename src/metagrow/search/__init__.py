@@ -15,6 +15,7 @@ from metagrow.search._evolution import EvolutionConfig, EvolutionEngine
 from metagrow.search._front import SELECTIONS, Front, Objective, Scored, Selection
 from metagrow.search._minimise import MinimiseConfig, MinimiseStatus, Report, minimise
 from metagrow.search._pool import ProcessPoolBackend
+from metagrow.search._ray import RayBackend
 from metagrow.search._solve import SolveInterrupted, SolveResult, solve
 from metagrow.search._topdown import TopDownEnumerator
 
@@ -33,6 +34,7 @@ __all__ = [
     "Objective",
     "ProcessPoolBackend",
     "Progress",
+    "RayBackend",
     "Report",
     "Scored",
     "Selection",

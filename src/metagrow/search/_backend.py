@@ -72,7 +72,8 @@ class TaskOutcome:
     """What became of one task: its result, or a one-line ``error`` saying why there is none.
 
     ``index`` is the task's position in the input sequence and ``seconds`` the wall time the
-    caller observed for it.
+    caller observed for it; ``node`` names the machine that ran it, for a backend that
+    spreads tasks over several (``None`` otherwise).
     """
 
     index: int
@@ -80,6 +81,7 @@ class TaskOutcome:
     result: SolveResult | None
     error: str | None
     seconds: float
+    node: str | None = None
 
 
 class Backend(ABC):
