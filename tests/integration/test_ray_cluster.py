@@ -3,11 +3,14 @@
 run across both with ``--backend ray``; the second node's busy workers are killed mid-run,
 and still every task completes and ``learn`` grows the library the process pool grows.
 
-``ray stop --force`` at the end stops every Ray process of this user on the machine.
+At the end the cluster's own processes are killed (those naming its temp dirs or port,
+and their children), not with ``ray stop``, which would also stop the local Ray another
+test module may be using at the same time (``pytest -n 2``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -18,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,9 +78,46 @@ def cluster() -> Iterator[Cluster]:
              f"--dashboard-agent-listen-port={_free_port()}")  # fmt: skip
         yield Cluster(address, second_dir, env)
     finally:
-        subprocess.run([RAY, "stop", "--force"], env=env, capture_output=True, timeout=120)
+        _stop(head_dir, second_dir, f":{port} ")
+        assert not _processes(head_dir, second_dir, f":{port} "), "Ray processes left running"
         shutil.rmtree(head_dir, ignore_errors=True)
         shutil.rmtree(second_dir, ignore_errors=True)
+
+
+def _parents() -> dict[int, int]:
+    """Every process's parent, by process id."""
+    parents = {}
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                stat = (p / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(p.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    return parents
+
+
+def _processes(*marks: str) -> set[int]:
+    """The processes whose command line holds one of ``marks``, and their descendants."""
+    parents = _parents()
+    found = {p for p in parents if any(m in _cmdline(p) for m in marks)}
+    found.discard(os.getpid())
+    grew = True
+    while grew:
+        children = {p for p, parent in parents.items() if parent in found} - found
+        found |= children
+        grew = bool(children)
+    return found
+
+
+def _stop(*marks: str) -> None:
+    """SIGKILL the cluster's processes until none is left (for up to 20 s)."""
+    deadline = time.monotonic() + 20
+    while (pids := _processes(*marks)) and time.monotonic() < deadline:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
 
 
 def _cmdline(pid: int) -> str:
@@ -89,18 +130,12 @@ def _cmdline(pid: int) -> str:
 def _busy_workers(temp_dir: str) -> list[int]:
     """The worker processes of the node whose raylet runs in ``temp_dir`` that are
     solving a task right now (Ray retitles a worker after the function it runs)."""
-    pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
-    raylets = {p for p in pids if "raylet/raylet" in _cmdline(p) and temp_dir in _cmdline(p)}
-    busy = []
-    for p in pids:
-        try:
-            stat = Path(f"/proc/{p}/stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent in raylets and _cmdline(p).startswith("ray::_solve"):
-            busy.append(p)
-    return busy
+    parents = _parents()
+    raylets = {p for p in parents if "raylet/raylet" in _cmdline(p) and temp_dir in _cmdline(p)}
+    return [
+        p for p, parent in parents.items()
+        if parent in raylets and _cmdline(p).startswith("ray::_solve")
+    ]  # fmt: skip
 
 
 class Killer(threading.Thread):

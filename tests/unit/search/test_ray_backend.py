@@ -31,7 +31,13 @@ def local_ray() -> Iterator[None]:
     """One local Ray of two CPUs for the module, stopped at its end. Workers cannot import
     this test module, so the engine below travels by value."""
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="WARNING")
+    ray.init(
+        address="local",
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        logging_level="WARNING",
+    )
     try:
         yield
     finally:
