@@ -212,3 +212,14 @@ def test_learn_on_two_nodes_with_killed_workers_grows_the_pools_library(
     on_pool, _ = _metagrow(cluster, *common, "--jobs", "2", "--store", str(tmp_path / "pool.db"))
     assert "new inventions: f0" in on_pool
     assert _learned(on_ray) == _learned(on_pool)
+
+
+def test_bench_regression_fits_on_the_cluster(cluster: Cluster, tmp_path: Path) -> None:
+    out = tmp_path / "regression.json"
+    _metagrow(
+        cluster, "bench", "regression", "--suite", "formulas", "--limit", "2", "--budget", "1",
+        "--systems", "metagrow,linear", "--jobs", "2", "--backend", "ray",
+        "--ray-address", cluster.address, "--json", str(out),
+    )  # fmt: skip
+    records = json.loads(out.read_text())["tasks"]
+    assert len(records) == 4 and all(r["error"] is None for r in records), records

@@ -15,7 +15,7 @@ import multiprocessing
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, final
 
@@ -264,9 +264,12 @@ def run_regression(
     notes: Sequence[str] = (),
     check_seconds: float = CHECK_SECONDS,
     on_task: Callable[[tuple[SystemRecord, ...]], None] | None = None,
+    backend: Literal["pool", "ray"] = "pool",
 ) -> RegressionReport:
-    """Run every task in ``jobs`` processes (in this one for ``jobs=1``); records come back
-    in task order. Ctrl-C raises :class:`SuiteInterrupted` with the tasks finished."""
+    """Run every task in ``jobs`` processes (in this one for ``jobs=1``), or ``jobs`` at a
+    time as Ray tasks with ``backend="ray"`` (the cluster in ``RAY_ADDRESS``, else a local
+    Ray); records come back in task order. Ctrl-C raises :class:`SuiteInterrupted` with
+    the tasks finished."""
     start = time.perf_counter()
     done: dict[int, tuple[SystemRecord, ...]] = {}
 
@@ -284,11 +287,11 @@ def run_regression(
 
     args = (tuple(systems), budget, seed, check_seconds)
     try:
-        if jobs <= 1:
+        if jobs <= 1 and backend == "pool":
             for i, task in enumerate(tasks):
                 finish(i, run_task(task, *args))
         else:
-            _run_pool(tasks, args, jobs, finish)
+            _run_pool(tasks, args, jobs, finish, backend)
     except KeyboardInterrupt:
         raise SuiteInterrupted(replace(report(), planned=len(tasks)), len(tasks)) from None
     return report()
@@ -309,19 +312,28 @@ def _run_pool(
     args: tuple[Any, ...],
     jobs: int,
     finish: Callable[[int, tuple[SystemRecord, ...]], None],
+    backend: Literal["pool", "ray"] = "pool",
 ) -> None:
-    pool = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_limit_memory
-    )
+    """At most ``jobs`` tasks at a time in worker processes or Ray tasks."""
+    pool: Executor
+    if backend == "ray":
+        from metagrow.search import RayExecutor
+
+        pool = RayExecutor(memory_mb=WORKER_MEMORY_MB)
+    else:
+        pool = ProcessPoolExecutor(
+            jobs, mp_context=multiprocessing.get_context("fork"), initializer=_limit_memory
+        )
+    todo = list(enumerate(tasks))[::-1]
+    futures: dict[Future[tuple[SystemRecord, ...]], int] = {}
     try:
-        futures: dict[Future[tuple[SystemRecord, ...]], int] = {
-            pool.submit(run_task, task, *args): i for i, task in enumerate(tasks)
-        }
-        pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        while todo or futures:
+            while todo and len(futures) < jobs:
+                i, task = todo.pop()
+                futures[pool.submit(run_task, task, *args)] = i
+            finished, _ = wait(futures, return_when=FIRST_COMPLETED)
             for future in finished:
-                finish(futures[future], future.result())
+                finish(futures.pop(future), future.result())
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         for child in multiprocessing.active_children():

@@ -11,9 +11,12 @@ import typer
 
 from metagrow.cli._errors import UsageError, fail, interrupted
 from metagrow.cli._runs import (
+    BackendOpt,
     JsonOpt,
     LimitOpt,
     MarkdownOpt,
+    RayAddressOpt,
+    backend_for,
     check_outputs,
     check_run_options,
     write_report,
@@ -30,6 +33,8 @@ SYSTEM_NAMES = ("metagrow", "gplearn", "linear", "hgb")
 def bench_regression(
     budget: Annotated[float, typer.Option(help="Seconds per task per system.")] = 60.0,
     jobs: Annotated[int, typer.Option(help="Worker processes, one task each at a time.")] = 1,
+    backend: BackendOpt = "pool",
+    ray_address: RayAddressOpt = None,
     limit: LimitOpt = 0,
     suite: Annotated[str, typer.Option(help="formulas, sklearn or all.")] = "all",
     systems: Annotated[
@@ -51,6 +56,10 @@ def bench_regression(
             raise UsageError(f"--suite must be one of {', '.join(SUITES)}, got {suite!r}")
         if seed < 0:
             raise UsageError(f"--seed must be non-negative, got {seed}")
+        if backend != "pool" or ray_address is not None:
+            backend_for(jobs, backend, ray_address)  # a bad choice or no Ray: one line
+        if backend == "serial":
+            jobs = 1
         chosen = [s.strip() for s in systems.split(",") if s.strip()]
         unknown = [s for s in chosen if s not in SYSTEM_NAMES]
         if unknown or not chosen:
@@ -91,7 +100,7 @@ def bench_regression(
     try:
         report = run_regression(
             tasks, cast("list[System]", chosen), budget=budget, jobs=jobs, seed=seed, suite=suite,
-            notes=notes, on_task=progress,
+            notes=notes, on_task=progress, backend="ray" if backend == "ray" else "pool",
         )  # fmt: skip
     except SuiteInterrupted as err:
         stop = err

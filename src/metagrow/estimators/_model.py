@@ -20,10 +20,12 @@ from metagrow.estimators._front import FrontEntry, default_names
 from metagrow.estimators._serial import model_dict, restore
 from metagrow.fit import CONSTANT_METHODS, ConstantMethod, FittedProgram, TableFit, fit_table
 from metagrow.fit._constants import Loss
-from metagrow.search import SELECTIONS, MinimiseConfig, Selection
+from metagrow.search import SELECTIONS, MinimiseConfig, Selection, cluster_cpus
 
 if TYPE_CHECKING:
     import sympy
+
+    from metagrow.fit._islands import IslandBackend
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
@@ -42,7 +44,8 @@ class ProgramEstimator(BaseEstimator):  # type: ignore[misc]
     front (PySR's rules), ``constants`` fits each program's constants (Levenberg-Marquardt
     or CMA-ES), ``population`` programs on each of ``islands``, ``parsimony`` the log-loss
     one more node must gain; with ``n_jobs`` above 1 the islands evolve in that many
-    worker processes (-1: one per CPU)."""
+    worker processes (-1: one per CPU), or as Ray tasks with ``backend="ray"`` (the
+    cluster in ``RAY_ADDRESS``, else a local Ray; -1: one per CPU of the cluster)."""
 
     _kind: ClassVar[str] = ""
     """``"regression"`` or ``"classification"``: the ``kind`` of the model's dict."""
@@ -56,6 +59,7 @@ class ProgramEstimator(BaseEstimator):  # type: ignore[misc]
         "islands": [Interval(Integral, 1, None, closed="left")],
         "parsimony": [Interval(Real, 0, None, closed="left")],
         "n_jobs": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1}), None],
+        "backend": [StrOptions({"pool", "ray"})],
         "random_state": ["random_state"],
     }
 
@@ -70,6 +74,7 @@ class ProgramEstimator(BaseEstimator):  # type: ignore[misc]
         islands: int = 2,
         parsimony: float = 0.05,
         n_jobs: int | None = 1,
+        backend: IslandBackend = "pool",
         random_state: int | np.random.RandomState | None = None,
     ) -> None:
         self.max_evaluations = max_evaluations
@@ -80,6 +85,7 @@ class ProgramEstimator(BaseEstimator):  # type: ignore[misc]
         self.islands = islands
         self.parsimony = parsimony
         self.n_jobs = n_jobs
+        self.backend = backend
         self.random_state = random_state
 
     def to_dict(self) -> dict[str, Any]:
@@ -125,13 +131,14 @@ class ProgramEstimator(BaseEstimator):  # type: ignore[misc]
                 config=self._config(),
                 constants=self.constants,
                 jobs=self._jobs(),
+                backend=self.backend,
             )
             fits.append(fit)
         return fits
 
     def _jobs(self) -> int:
         if self.n_jobs == -1:
-            return os.cpu_count() or 1
+            return cluster_cpus() if self.backend == "ray" else os.cpu_count() or 1
         return int(self.n_jobs or 1)
 
     def _names(self) -> tuple[str, ...]:

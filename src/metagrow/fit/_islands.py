@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from typing import final
+from typing import Literal, final
 
 import numpy as np
 
@@ -23,6 +23,9 @@ from metagrow.fit._constants import ConstantMethod, Loss
 from metagrow.fit._objective import SOLVED_RELATIVE_MSE, TableObjective, table_request
 from metagrow.lang import Expr, Grammar, GrammarSpec, build_grammar, grammar_spec
 from metagrow.search import Front, MinimiseConfig, MinimiseStatus, Report, minimise
+
+IslandBackend = Literal["pool", "ray"]
+"""Where islands evolve: worker processes of this machine, or Ray tasks."""
 
 EPOCHS = 8
 """How many times the workers' islands exchange migrants over a whole run."""
@@ -74,19 +77,19 @@ def parallel_islands(
     constants: ConstantMethod,
     report: Report | None,
     start: tuple[Expr, ...] = (),
+    backend: IslandBackend = "pool",
 ) -> MinimiseStatus:
     """Evolve on ``jobs`` worker processes from ``start`` programs (and the grammar's
-    cheapest); the merged front of all of them."""
+    cheapest); the merged front of all of them. The workers are processes of this machine
+    (``backend="pool"``) or Ray tasks (``"ray"``: the cluster in ``RAY_ADDRESS``, else a
+    local Ray); the result is the same."""
     started = time.perf_counter()
     spec = None if grammar is None else grammar_spec(grammar)
     per_epoch = max(1, evaluations // (jobs * EPOCHS))
     populations: list[tuple[Expr, ...]] = [() for _ in range(jobs)]
     front, done, solved_epochs = Front(), 0, 0
     exact = SOLVED_RELATIVE_MSE * float(np.var(y)) if loss == "mse" else -1.0
-    context = multiprocessing.get_context(
-        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    )
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    with _executor(backend, jobs) as pool:
         for epoch in range(EPOCHS):
             left = seconds - (time.perf_counter() - started)
             if left <= 0 or done >= evaluations:
@@ -124,3 +127,14 @@ def parallel_islands(
             if solved_epochs > 1:
                 break  # fits exactly, and one more epoch looked for simpler programs
     return MinimiseStatus(done, time.perf_counter() - started, front)
+
+
+def _executor(backend: IslandBackend, jobs: int) -> Executor:
+    if backend == "ray":
+        from metagrow.search import RayExecutor
+
+        return RayExecutor()
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    return ProcessPoolExecutor(jobs, mp_context=context)

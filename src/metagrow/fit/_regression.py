@@ -47,6 +47,8 @@ ENUMERATION_SHARE = 0.25
 if TYPE_CHECKING:
     import sympy
 
+    from metagrow.fit._islands import IslandBackend
+
 
 @final
 @dataclass(frozen=True, slots=True)
@@ -151,12 +153,13 @@ def fit_table(
     jobs: int = 1,
     enumeration: bool = True,
     start: Sequence[Expr] = (),
+    backend: IslandBackend = "pool",
 ) -> TableFit:
     """Search for programs over the columns of ``X`` that predict ``y``: first small
     programs bottom-up (:mod:`._enumerate`, with ``enumeration``; at most a quarter of
     the time), then evolution from the closest of them, from a linear model and from
     ``start`` programs; with ``jobs`` above 1, islands evolve in that many worker
-    processes (:mod:`._islands`)."""
+    processes, or Ray tasks with ``backend="ray"`` (:mod:`._islands`)."""
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     started = time.perf_counter()
@@ -189,6 +192,7 @@ def fit_table(
             constants=constants,
             report=report,
             start=starts,
+            backend=backend,
         )
         return _fit_of(merged, X.shape[1], y, loss, started)
     grammar = grammar or NumericDomain().grammar()

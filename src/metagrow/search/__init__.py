@@ -15,7 +15,7 @@ from metagrow.search._evolution import EvolutionConfig, EvolutionEngine
 from metagrow.search._front import SELECTIONS, Front, Objective, Scored, Selection
 from metagrow.search._minimise import MinimiseConfig, MinimiseStatus, Report, minimise
 from metagrow.search._pool import ProcessPoolBackend
-from metagrow.search._ray import RayBackend
+from metagrow.search._ray import RayBackend, RayExecutor, cluster_cpus
 from metagrow.search._solve import SolveInterrupted, SolveResult, solve
 from metagrow.search._topdown import TopDownEnumerator
 
@@ -35,6 +35,7 @@ __all__ = [
     "ProcessPoolBackend",
     "Progress",
     "RayBackend",
+    "RayExecutor",
     "Report",
     "Scored",
     "Selection",
@@ -45,6 +46,7 @@ __all__ = [
     "SolveResult",
     "TaskOutcome",
     "TopDownEnumerator",
+    "cluster_cpus",
     "minimise",
     "solve",
     "solve_in_domain",

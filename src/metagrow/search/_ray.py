@@ -17,14 +17,17 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import replace
 from types import FrameType, ModuleType
-from typing import Any, final
+from typing import Any, TypeVar, final
 
 from metagrow.lang import Task
 from metagrow.search._backend import Backend, SolveJob, TaskOutcome, describe, run_one
+
+_T = TypeVar("_T")
 
 INSTALL_HINT = "the ray backend needs Ray: pip install 'metagrow[ray]'"
 """The line a user sees when Ray is not installed."""
@@ -92,16 +95,7 @@ class RayBackend(Backend):
     def connect(self) -> ModuleType:
         """Join the cluster (or start the local Ray) unless this process already has;
         the ``ray`` module."""
-        ray = import_ray()
-        if not ray.is_initialized():
-            address = self.address or os.environ.get("RAY_ADDRESS") or "local"
-            options: dict[str, Any] = {"log_to_driver": False, "logging_level": "WARNING"}
-            if address == "local":
-                options["include_dashboard"] = False
-                if self.jobs is not None:
-                    options["num_cpus"] = self.jobs
-            ray.init(address=address, **{**options, **self.init})
-        return ray
+        return connect(self.address, self.jobs, self.init)
 
     def run(self, job: SolveJob, tasks: Sequence[Task]) -> Iterator[TaskOutcome]:
         if not tasks:
@@ -147,6 +141,69 @@ class RayBackend(Backend):
         finally:
             for ref in running:
                 ray.cancel(ref, force=True)
+
+
+def connect(
+    address: str | None = None, cpus: int | None = None, init: Mapping[str, Any] | None = None
+) -> ModuleType:
+    """The ``ray`` module, this process joined to the cluster at ``address`` (else
+    ``RAY_ADDRESS``, else a local Ray of ``cpus`` CPUs it starts) unless it already is."""
+    ray = import_ray()
+    if not ray.is_initialized():
+        address = address or os.environ.get("RAY_ADDRESS") or "local"
+        options: dict[str, Any] = {"log_to_driver": False, "logging_level": "WARNING"}
+        if address == "local":
+            options["include_dashboard"] = False
+            if cpus is not None:
+                options["num_cpus"] = cpus
+        ray.init(address=address, **{**options, **(init or {})})
+    return ray
+
+
+def cluster_cpus(address: str | None = None) -> int:
+    """How many CPUs the Ray cluster has (joining it, or starting a local Ray, first)."""
+    ray = connect(address)
+    return max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+
+@final
+class RayExecutor(Executor):
+    """A :class:`concurrent.futures.Executor` whose calls run as Ray tasks of one CPU on
+    the cluster at ``address`` (as :func:`connect` finds it): for work that is not a
+    :class:`SolveJob`, such as islands of evolution. ``fn`` must be importable on the
+    workers (a module-level function of an installed package); a call whose worker or
+    node is lost is retried up to ``retries`` times; ``memory_mb`` caps what each call
+    may add to its worker's address space."""
+
+    def __init__(
+        self, address: str | None = None, retries: int = 3, memory_mb: int | None = None
+    ) -> None:
+        self.address = address
+        self.retries = retries
+        self.memory_mb = memory_mb
+        self._refs: list[Any] = []
+
+    def submit(self, fn: Callable[..., _T], /, *args: Any, **kwargs: Any) -> Future[_T]:
+        ray = connect(self.address)
+        remote = ray.remote(_call).options(num_cpus=1, max_retries=self.retries)
+        ref = remote.remote(fn, args, kwargs, self.memory_mb)
+        self._refs.append(ref)
+        future: Future[_T] = ref.future()
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if cancel_futures and self._refs:
+            ray = import_ray()
+            for ref in self._refs:
+                ray.cancel(ref, force=True)
+        self._refs = []
+
+
+def _call(
+    fn: Callable[..., _T], args: tuple[Any, ...], kwargs: dict[str, Any], memory_mb: int | None
+) -> _T:
+    with _memory_cap(memory_mb):
+        return fn(*args, **kwargs)
 
 
 def _collect(ray: ModuleType, ref: Any, index: int, name: str, started: float) -> TaskOutcome:

@@ -3,14 +3,17 @@ crashes, hangs or allocates too much to that task, as the process pool does."""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
 from metagrow.domains.lists import ListsDomain
+from metagrow.estimators import ProgramRegressor
 from metagrow.lang import Example, Grammar, Task, parse_type
 from metagrow.search import (
     BottomUpEnumerator,
@@ -18,6 +21,7 @@ from metagrow.search import (
     Engine,
     Progress,
     RayBackend,
+    RayExecutor,
     Solution,
     SolveJob,
 )
@@ -90,3 +94,23 @@ def test_a_task_that_hangs_crashes_or_hogs_memory_costs_only_itself() -> None:
     assert "exceeded" in (outcomes["hang"].error or ""), outcomes["hang"]
     assert outcomes["hog"].error == "MemoryError", outcomes["hog"]
     assert "died" in (outcomes["die"].error or ""), outcomes["die"]
+
+
+def test_islands_on_ray_give_the_model_of_the_pool() -> None:
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(150, 12))
+    y = X @ rng.normal(size=12) + 0.1 * rng.normal(size=150)
+    fits = [
+        ProgramRegressor(max_evaluations=400, n_jobs=2, backend=b, random_state=4).fit(X, y)
+        for b in ("pool", "ray")
+    ]
+    assert fits[0].to_dict()["programs"] == fits[1].to_dict()["programs"]
+    assert fits[1].score(X, y) > 0.99
+
+
+def test_the_ray_executor_runs_calls_and_reports_their_errors() -> None:
+    with RayExecutor() as pool:
+        assert pool.submit(math.factorial, 10).result() == 3_628_800
+        failed = pool.submit(math.sqrt, -1.0)
+        with pytest.raises(ValueError, match="math domain error"):
+            failed.result()
