@@ -48,3 +48,13 @@ def test_the_command_line_without_ray_prints_one_line_and_fails(tmp_path: Path) 
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "pip install 'metagrow[ray]'" in lines[0], done.stderr
+
+
+def test_ray_is_imported_only_when_the_ray_backend_runs() -> None:
+    code = (
+        "import sys; import metagrow.api, metagrow.search, metagrow.estimators, metagrow.cli; "
+        "from metagrow.search import RayBackend; RayBackend(2); print('ray' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": SRC}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
