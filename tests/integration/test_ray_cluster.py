@@ -177,7 +177,17 @@ def _metagrow(cluster: Cluster, *args: str, kill: bool = False) -> tuple[str, in
     return done.stdout, killer.killed
 
 
-def test_a_bench_runs_on_both_nodes_and_loses_no_task_to_killed_workers(
+def test_the_two_node_cluster_loses_no_task_and_answers_as_the_pool(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    """One test, so that ``pytest -n 2`` starts the cluster once rather than once per
+    worker that runs a test of this module."""
+    bench_runs_on_both_nodes_and_loses_no_task_to_killed_workers(cluster, tmp_path)
+    learn_on_two_nodes_with_killed_workers_grows_the_pools_library(cluster, tmp_path)
+    bench_regression_fits_on_the_cluster(cluster, tmp_path)
+
+
+def bench_runs_on_both_nodes_and_loses_no_task_to_killed_workers(
     cluster: Cluster, tmp_path: Path
 ) -> None:
     out = tmp_path / "bench.json"
@@ -199,7 +209,7 @@ def _learned(stdout: str) -> list[str]:
     return [re.sub(r", \d+ s;", ";", line) for line in lines]
 
 
-def test_learn_on_two_nodes_with_killed_workers_grows_the_pools_library(
+def learn_on_two_nodes_with_killed_workers_grows_the_pools_library(
     cluster: Cluster, tmp_path: Path
 ) -> None:
     common = ["learn", "--split", "train", "--limit", "10", "--iterations", "1",
@@ -214,7 +224,7 @@ def test_learn_on_two_nodes_with_killed_workers_grows_the_pools_library(
     assert _learned(on_ray) == _learned(on_pool)
 
 
-def test_bench_regression_fits_on_the_cluster(cluster: Cluster, tmp_path: Path) -> None:
+def bench_regression_fits_on_the_cluster(cluster: Cluster, tmp_path: Path) -> None:
     out = tmp_path / "regression.json"
     _metagrow(
         cluster, "bench", "regression", "--suite", "formulas", "--limit", "2", "--budget", "1",
