@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -161,7 +162,9 @@ def main() -> None:
             if proc is not None:
                 proc.terminate()
                 proc.wait(30)
-    print("OK" if ok else "FAILED")
+    if ok:
+        shutil.rmtree(work, ignore_errors=True)
+    print("OK" if ok else f"FAILED (Spark and Ray logs in {work})")
     sys.exit(0 if ok else 1)
 
 
