@@ -80,31 +80,35 @@ def _label_by_color8(c: Cells, colors: npt.NDArray[np.uint8]) -> npt.NDArray[np.
     return result
 
 
-def _components(c: Cells, diagonal: bool, by_color: bool) -> Grids:
-    """Connected non-background cells (of one colour when ``by_color``), in reading order."""
-    labels = component_labels(c, diagonal, by_color)
-    bg = background(c)
-    return tuple(
-        Grid(np.where(labels == k, c, bg).astype(np.uint8)) for k in range(int(labels.max()) + 1)
-    )
+def _components(g: Grid, diagonal: bool, by_color: bool) -> Grids:
+    """Connected non-background cells (of one colour when ``by_color``), in reading order:
+    all drawn at once, one plane per component of a stack filled with the background."""
+    c = g.cells
+    bg = g.background()
+    labels = component_labels(c, diagonal, by_color, bg)
+    on = labels >= 0
+    rows, cols = np.nonzero(on)
+    planes = np.full((int(labels.max()) + 1, *c.shape), bg, dtype=np.uint8)
+    planes[labels[rows, cols], rows, cols] = c[rows, cols]
+    return tuple(Grid.made(plane) for plane in planes)
 
 
 @lru_cache(maxsize=4096)
 def objects(g: Grid) -> Grids:
     """Single-colour objects, cells joined by their sides."""
-    return _components(g.cells, diagonal=False, by_color=True)
+    return _components(g, diagonal=False, by_color=True)
 
 
 @lru_cache(maxsize=4096)
 def objects8(g: Grid) -> Grids:
     """Single-colour objects, cells joined by sides or corners."""
-    return _components(g.cells, diagonal=True, by_color=True)
+    return _components(g, diagonal=True, by_color=True)
 
 
 @lru_cache(maxsize=4096)
 def blobs(g: Grid) -> Grids:
     """Multicolour objects: non-background cells joined by sides or corners."""
-    return _components(g.cells, diagonal=True, by_color=False)
+    return _components(g, diagonal=True, by_color=False)
 
 
 def pieces(g: Grid) -> Grids:
@@ -170,13 +174,12 @@ def _spans(is_line: Cells) -> list[tuple[int, int]]:
 
 def size(g: Grid) -> int:
     """How many cells are not background."""
-    c = g.cells
-    return int((c != background(c)).sum())
+    return int(g.cells.size - g.counts().max())
 
 
 def main_color(g: Grid) -> int:
     """The most common colour other than the background."""
-    counts = np.bincount(g.cells.ravel(), minlength=10)
+    counts = g.counts().copy()
     counts[counts.argmax()] = 0
     if not counts.any():
         raise ValueError("a grid of one colour has no foreground")
@@ -185,14 +188,14 @@ def main_color(g: Grid) -> int:
 
 def _shape_key(g: Grid) -> bytes:
     c = g.cells
-    top, bottom, left, right = bounding_box(c != background(c))
-    mask: bytes = (c[top:bottom, left:right] != background(c)).tobytes()
+    top, bottom, left, right = bounding_box(c != g.background())
+    mask: bytes = (c[top:bottom, left:right] != g.background()).tobytes()
     return bytes((bottom - top, right - left)) + mask
 
 
 def _content_key(g: Grid) -> bytes:
     c = g.cells
-    top, bottom, left, right = bounding_box(c != background(c))
+    top, bottom, left, right = bounding_box(c != g.background())
     content: bytes = c[top:bottom, left:right].tobytes()
     return bytes((bottom - top, right - left)) + content
 
@@ -257,9 +260,9 @@ def merge(gs: Grids) -> Grid:
         if g.shape != first.shape:
             raise ValueError("objects of different shapes")
         top = g.cells
-        on = top != background(top)
+        on = top != g.background()
         c[on] = top[on]
-    return Grid(c)
+    return Grid.made(c)
 
 
 # -- object-centric decomposition -----------------------------------------------------------
@@ -269,7 +272,7 @@ def per_object(f: Callable[[Grid], object], g: Grid) -> Grid:
     """Each multicolour object cut out to its bounding box, changed by ``f`` and put back
     where it was on an empty background; ``f`` must keep the box's shape."""
     c = g.cells
-    bg = background(c)
+    bg = g.background()
     out = np.full_like(c, bg)
     for obj in blobs(g):
         mask = obj.cells != bg
