@@ -15,12 +15,11 @@ import numpy as np
 import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
-from metagrow.domains.grids._label import label_components, ndimage
+from metagrow.domains.grids._label import CROSS, label_components, ndimage
 from metagrow.domains.grids._transforms import background, bounding_box
 
 Grids = tuple[Grid, ...]
 
-_CROSS = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=np.bool_)
 _SQUARE = np.ones((3, 3), dtype=np.bool_)
 # Corners and sides within each plane of a stack of masks, nothing across planes.
 _PLANAR_SQUARE = np.stack([np.zeros_like(_SQUARE), _SQUARE, np.zeros_like(_SQUARE)])
@@ -44,7 +43,7 @@ def component_labels(
     colors = np.flatnonzero(np.bincount(c.ravel()))
     colors = colors[colors != bg].astype(c.dtype)
     if not by_color or len(colors) <= 1:
-        labels, _ = ndimage.label(c != bg, _SQUARE if diagonal else _CROSS)
+        labels, _ = ndimage.label(c != bg, _SQUARE if diagonal else CROSS)
     elif not diagonal:
         labels = _label_by_color4(c, bg)
     else:
@@ -62,7 +61,7 @@ def _label_by_color4(c: Cells, bg: int) -> npt.NDArray[np.int32]:
     fine[::2, ::2] = fg
     fine[::2, 1::2] = fg[:, 1:] & (c[:, 1:] == c[:, :-1])
     fine[1::2, ::2] = fg[1:] & (c[1:] == c[:-1])
-    labels, _ = ndimage.label(fine, _CROSS)
+    labels, _ = ndimage.label(fine, CROSS)
     cells: npt.NDArray[np.int32] = labels[::2, ::2]
     return cells
 

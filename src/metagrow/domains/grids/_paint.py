@@ -8,10 +8,8 @@ import numpy as np
 import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
-from metagrow.domains.grids._label import ndimage, with_holes_filled
+from metagrow.domains.grids._label import CROSS, ndimage, with_holes_filled
 from metagrow.domains.grids._transforms import check_color
-
-_CROSS = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=np.bool_)
 
 
 def overlay(base: Grid, top: Grid) -> Grid:
@@ -47,7 +45,7 @@ def holes(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
         return np.zeros_like(mask)
     if ndimage is None:
         return np.asarray(with_holes_filled(mask) & ~mask, dtype=np.bool_)
-    outside, n = ndimage.label(~mask, _CROSS)
+    outside, n = ndimage.label(~mask, CROSS)
     reaches = np.zeros(n + 1, dtype=np.bool_)
     reaches[0] = True
     for edge in (outside[0], outside[-1], outside[:, 0], outside[:, -1]):
