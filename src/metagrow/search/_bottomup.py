@@ -128,10 +128,14 @@ class _Bank:
         if vec in seen:
             return False
         seen.add(vec)
+        self.kept(cost, t).append((expr, vec))
+        return True
+
+    def kept(self, cost: int, t: Type) -> list[Entry]:
+        """The list of kept programs of ``cost`` and type ``t``, to append to."""
         while len(self.by_cost) <= cost:
             self.by_cost.append({})
-        self.by_cost[cost].setdefault(t, []).append((expr, vec))
-        return True
+        return self.by_cost[cost].setdefault(t, [])
 
 
 @final
@@ -240,6 +244,7 @@ class _Search:
                     yield rule.result, rule.expr, vec
                 continue
             seen = bank.seen.setdefault(rule.result, set())
+            kept = bank.kept(cost, rule.result)
             for split in compositions(left, len(rule.args)):
                 if rule.commutative and split[0] > split[1]:
                     continue  # the mirrored split builds the same values
@@ -255,10 +260,14 @@ class _Search:
                 for combo in combos:
                     self._count()
                     out = self._apply(ctx, rule, combo)
-                    if out is None or out in seen:
+                    if out is None:
                         continue
+                    known = len(seen)
+                    seen.add(out)  # one hash of the values, where a test and an add take two
+                    if len(seen) == known:
+                        continue  # a cheaper program has these values
                     expr = (rule.expr, tuple(e for e, _ in combo))
-                    bank.add(cost, rule.result, expr, out)
+                    kept.append((expr, out))
                     self.kept += 1
                     yield rule.result, expr, out
 

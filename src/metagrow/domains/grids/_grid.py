@@ -46,13 +46,15 @@ class Grid:
         self._bg: int | None = None
 
     @staticmethod
-    def made(cells: Cells) -> Grid:
+    def made(cells: Cells, counts: Counts | None = None) -> Grid:
         """A grid of ``cells`` that a primitive has just made: a ``uint8`` array of 1 to
-        30 rows and columns that nothing else writes to (not checked)."""
+        30 rows and columns that nothing else writes to, and its colour counts if known
+        (neither is checked)."""
         g = object.__new__(Grid)
         cells.flags.writeable = False
         g.cells = cells
-        g._key = g._hash = g._counts = g._bg = None
+        g._counts = counts
+        g._key = g._hash = g._bg = None
         return g
 
     @staticmethod

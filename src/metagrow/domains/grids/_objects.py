@@ -37,26 +37,37 @@ def component_labels(
     tests/unit/domains/test_grid_morphology.py checks the result against a flood fill on
     every ARC-AGI-1 grid."""
     bg = background(c) if bg is None else bg
+    fg = c != bg
     if ndimage is None:
-        found, _ = label_components(c != bg, diagonal, c if by_color else None)
+        found, _ = label_components(fg, diagonal, c if by_color else None)
         return found.astype(np.int64) - 1
-    colors = np.flatnonzero(np.bincount(c.ravel()))
-    colors = colors[colors != bg].astype(c.dtype)
-    if not by_color or len(colors) <= 1:
-        labels, _ = ndimage.label(c != bg, _SQUARE if diagonal else CROSS)
+    if not by_color or not _colors_touch(c, fg, diagonal):
+        labels, _ = ndimage.label(fg, _SQUARE if diagonal else CROSS)
     elif not diagonal:
-        labels = _label_by_color4(c, bg)
+        labels = _label_by_color4(c, fg)
     else:
-        return _label_by_color8(c, colors)
-    numbers: npt.NDArray[np.int64] = labels.astype(np.int64) - 1
+        colors = np.flatnonzero(np.bincount(c.ravel()))
+        return _label_by_color8(c, colors[colors != bg].astype(c.dtype))
+    numbers: npt.NDArray[np.int64] = np.subtract(labels, 1, dtype=np.int64)
     return numbers
 
 
-def _label_by_color4(c: Cells, bg: int) -> npt.NDArray[np.int32]:
+def _colors_touch(c: Cells, fg: npt.NDArray[np.bool_], diagonal: bool) -> bool:
+    """Whether two non-background cells of different colours touch by a side (or, when
+    ``diagonal``, a corner): if none do, every component has one colour already."""
+    h, w = c.shape
+    for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)) if diagonal else ((0, 1), (1, 0)):
+        a = slice(dr, h), slice(max(dc, 0), w + min(dc, 0))
+        b = slice(0, h - dr), slice(max(-dc, 0), w + min(-dc, 0))
+        if (fg[a] & fg[b] & (c[a] != c[b])).any():
+            return True
+    return False
+
+
+def _label_by_color4(c: Cells, fg: npt.NDArray[np.bool_]) -> npt.NDArray[np.int32]:
     """Single-colour components by sides, labelled on a grid twice as fine whose cells
     between two neighbours are set only when both have the same (non-background) colour."""
     h, w = c.shape
-    fg = c != bg
     fine = np.zeros((2 * h - 1, 2 * w - 1), dtype=np.bool_)
     fine[::2, ::2] = fg
     fine[::2, 1::2] = fg[:, 1:] & (c[:, 1:] == c[:, :-1])
@@ -84,12 +95,16 @@ def _components(g: Grid, diagonal: bool, by_color: bool) -> Grids:
     all drawn at once, one plane per component of a stack filled with the background."""
     c = g.cells
     bg = g.background()
-    labels = component_labels(c, diagonal, by_color, bg)
-    on = labels >= 0
-    rows, cols = np.nonzero(on)
-    planes = np.full((int(labels.max()) + 1, *c.shape), bg, dtype=np.uint8)
-    planes[labels[rows, cols], rows, cols] = c[rows, cols]
-    return tuple(Grid.made(plane) for plane in planes)
+    labels = component_labels(c, diagonal, by_color, bg).ravel()
+    n, size = int(labels.max()) + 1, c.size
+    at = np.flatnonzero(labels >= 0)
+    which, colors = labels[at], c.ravel()[at]
+    planes = np.full(n * size, bg, dtype=np.uint8)
+    planes[which * size + at] = colors
+    counts = np.bincount(which * 10 + colors, minlength=10 * n).reshape(n, 10)
+    counts[:, bg] += size - counts.sum(axis=1)
+    counts.flags.writeable = False
+    return tuple(map(Grid.made, planes.reshape(n, *c.shape), counts))
 
 
 @lru_cache(maxsize=4096)
