@@ -98,14 +98,22 @@ class Grid:
     def __hash__(self) -> int:
         h = self._hash
         if h is None:
+            key = self._key
+            if key is None:
+                key = self._key = self.cells.tobytes()
             rows, cols = self.cells.shape
-            h = self._hash = hash((rows, cols, self.key()))
+            h = self._hash = hash(key) ^ (rows << 5 | cols)
         return h
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Grid):
             return NotImplemented
-        return self.cells.shape == other.cells.shape and self.key() == other.key()
+        a, b = self._key, other._key
+        if a is None:
+            a = self.key()
+        if b is None:
+            b = other.key()
+        return a == b and self.cells.shape == other.cells.shape
 
     def __repr__(self) -> str:
         return f"Grid({self.rows()})"
