@@ -97,7 +97,7 @@ def _components(g: Grid, diagonal: bool, by_color: bool) -> Grids:
     bg = g.background()
     labels = component_labels(c, diagonal, by_color, bg).ravel()
     n, size = int(labels.max()) + 1, c.size
-    at = np.flatnonzero(labels >= 0)
+    at = (labels >= 0).nonzero()[0]
     which, colors = labels[at], c.ravel()[at]
     planes = np.full(n * size, bg, dtype=np.uint8)
     planes[which * size + at] = colors

@@ -67,10 +67,10 @@ def antitranspose(g: Grid) -> Grid:
 
 def bounding_box(mask: Cells) -> tuple[int, int, int, int]:
     """Top, bottom (exclusive), left, right (exclusive) of the true cells of ``mask``."""
-    rows = np.flatnonzero(mask.any(axis=1))
-    cols = np.flatnonzero(mask.any(axis=0))
+    rows = np.nonzero(mask.any(axis=1))[0]
     if not rows.size:
         raise ValueError("nothing to crop to")
+    cols = np.nonzero(mask.any(axis=0))[0]
     return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 
