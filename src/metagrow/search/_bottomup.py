@@ -15,6 +15,7 @@ lambda applied to a value outside its rows is run by the interpreter.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import operator
 from collections.abc import Callable, Iterator, Sequence
@@ -84,6 +85,11 @@ class BottomUpEnumerator(Engine):
         if budget.memory_mb is not None:
             max_bank = min(max_bank, budget.memory_mb * 2**20 // _BYTES_PER_KEPT)
         search = _Search(task, grammar, budget, progress, max_bank)
+        # The banks hold millions of values and no reference cycles: the cyclic collector
+        # would go through them all again and again (a fifth of the search's time), so it
+        # is off until they are freed.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             for cost in range(1, self.max_cost + 1):
                 for expr in search.level(cost):
@@ -91,6 +97,10 @@ class BottomUpEnumerator(Engine):
                     yield Solution(expr, prior, 1.0, progress.elapsed, progress.programs_tried)
         except Stop:
             pass
+        finally:
+            search.free()
+            if collecting:
+                gc.enable()
         if not search.solved:
             for hits, _, recipe in search.near:
                 expr = lambdas(build(recipe), search.n_args)
@@ -118,10 +128,14 @@ class _Bank:
         if vec in seen:
             return False
         seen.add(vec)
+        self.kept(cost, t).append((expr, vec))
+        return True
+
+    def kept(self, cost: int, t: Type) -> list[Entry]:
+        """The list of kept programs of ``cost`` and type ``t``, to append to."""
         while len(self.by_cost) <= cost:
             self.by_cost.append({})
-        self.by_cost[cost].setdefault(t, []).append((expr, vec))
-        return True
+        return self.by_cost[cost].setdefault(t, [])
 
 
 @final
@@ -170,6 +184,13 @@ class _Search:
         self.allowance = Allowance()
         self.ret = task.request.returns()
         self.fallbacks = any(p.fallback for p in grammar.primitives.values())
+
+    def free(self) -> None:
+        """Drop every kept program but the near misses."""
+        self.main.bank = _Bank(0)
+        self.lambda_contexts.clear()
+        self.lambda_fns.clear()
+        self.lambda_pools.clear()
 
     # -- levels -------------------------------------------------------------------------
 
@@ -223,6 +244,7 @@ class _Search:
                     yield rule.result, rule.expr, vec
                 continue
             seen = bank.seen.setdefault(rule.result, set())
+            kept = bank.kept(cost, rule.result)
             for split in compositions(left, len(rule.args)):
                 if rule.commutative and split[0] > split[1]:
                     continue  # the mirrored split builds the same values
@@ -238,10 +260,14 @@ class _Search:
                 for combo in combos:
                     self._count()
                     out = self._apply(ctx, rule, combo)
-                    if out is None or out in seen:
+                    if out is None:
                         continue
+                    known = len(seen)
+                    seen.add(out)  # one hash of the values, where a test and an add take two
+                    if len(seen) == known:
+                        continue  # a cheaper program has these values
                     expr = (rule.expr, tuple(e for e, _ in combo))
-                    bank.add(cost, rule.result, expr, out)
+                    kept.append((expr, out))
                     self.kept += 1
                     yield rule.result, expr, out
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 from itertools import islice
 
 from metagrow.domains.lists import ListsDomain
@@ -125,3 +126,17 @@ def test_near_misses_give_attempts_when_nothing_fits(lists: ListsDomain) -> None
     assert task.test[0].output in result.predictions[0]
     near = list(BottomUpEnumerator().search(task, lists.grammar(), Budget(1.0, programs=20_000)))
     assert near and all(s.train_score == (len(task.train) - 1) / len(task.train) for s in near[:1])
+
+
+def test_the_cyclic_collector_is_off_only_while_searching(lists: ListsDomain) -> None:
+    """The banks are many values and no cycles: the collector is off while the search
+    holds them, and back on once it ends, however it ends."""
+    task = make_task("(lam (reverse $0))")
+    assert gc.isenabled()
+    solutions = BottomUpEnumerator().search(task, lists.grammar(), Budget(10))
+    next(solutions)
+    assert not gc.isenabled()
+    solutions.close()  # a caller that stops at the first solution
+    assert gc.isenabled()
+    list(BottomUpEnumerator().search(make_task("(lam (sort $0))"), lists.grammar(), Budget(0.3)))
+    assert gc.isenabled()

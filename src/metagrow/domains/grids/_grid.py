@@ -17,6 +17,7 @@ MAX_SIDE: Final = 30
 """ARC grids have 1 to 30 rows and columns; results outside that fail the example."""
 
 Cells = npt.NDArray[np.uint8]
+Counts = npt.NDArray[np.intp]
 
 
 @final
@@ -24,10 +25,12 @@ class Grid:
     """A read-only ``uint8`` array of shape (rows, columns); equal grids hash equally.
 
     Search keeps one program per distinct tuple of values, so grids must be hashable
-    values: the array is frozen and the hash (of shape and bytes) is computed once.
+    values: the array is frozen. Most grids a search makes are thrown away unseen, so
+    the content key (shape and bytes), the hash and the colour counts are each computed
+    the first time something asks for them, and kept.
     """
 
-    __slots__ = ("_bytes", "_hash", "cells")
+    __slots__ = ("_bg", "_counts", "_hash", "_key", "cells")
 
     def __init__(self, cells: Cells) -> None:
         h, w = cells.shape
@@ -37,8 +40,22 @@ class Grid:
             cells = cells.astype(np.uint8)
         cells.flags.writeable = False
         self.cells = cells
-        self._bytes = cells.tobytes()
-        self._hash = hash((h, w, self._bytes))
+        self._key: bytes | None = None
+        self._hash: int | None = None
+        self._counts: Counts | None = None
+        self._bg: int | None = None
+
+    @staticmethod
+    def made(cells: Cells, counts: Counts | None = None) -> Grid:
+        """A grid of ``cells`` that a primitive has just made: a ``uint8`` array of 1 to
+        30 rows and columns that nothing else writes to, and its colour counts if known
+        (neither is checked)."""
+        g = object.__new__(Grid)
+        cells.flags.writeable = False
+        g.cells = cells
+        g._counts = counts
+        g._key = g._hash = g._bg = None
+        return g
 
     @staticmethod
     def of(rows: Sequence[Sequence[int]]) -> Grid:
@@ -50,22 +67,53 @@ class Grid:
         h, w = self.cells.shape
         return int(h), int(w)
 
+    def counts(self) -> Counts:
+        """How many cells have each colour 0-9 (read-only)."""
+        counts = self._counts
+        if counts is None:
+            counts = np.bincount(self.cells.ravel(), minlength=10)
+            counts.flags.writeable = False
+            self._counts = counts
+        return counts
+
+    def background(self) -> int:
+        """The most common colour (the smallest one on ties, so black wins a draw)."""
+        bg = self._bg
+        if bg is None:
+            bg = self._bg = int(self.counts().argmax())
+        return bg
+
     def rows(self) -> list[list[int]]:
         """The grid as JSON: a list of rows of ints."""
         out: list[list[int]] = self.cells.tolist()
         return out
 
+    def key(self) -> bytes:
+        """The cells' bytes in reading order (with the shape, they say what the grid is)."""
+        key = self._key
+        if key is None:
+            key = self._key = self.cells.tobytes()
+        return key
+
     def __hash__(self) -> int:
-        return self._hash
+        h = self._hash
+        if h is None:
+            key = self._key
+            if key is None:
+                key = self._key = self.cells.tobytes()
+            rows, cols = self.cells.shape
+            h = self._hash = hash(key) ^ (rows << 5 | cols)
+        return h
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Grid):
             return NotImplemented
-        return (
-            self._hash == other._hash
-            and self._bytes == other._bytes
-            and self.cells.shape == other.cells.shape
-        )
+        a, b = self._key, other._key
+        if a is None:
+            a = self.key()
+        if b is None:
+            b = other.key()
+        return a == b and self.cells.shape == other.cells.shape
 
     def __repr__(self) -> str:
         return f"Grid({self.rows()})"

@@ -32,6 +32,8 @@ CellMask = npt.NDArray[np.bool_]
 Labels = npt.NDArray[np.int32]
 
 SIDES = ((-1, 0), (1, 0), (0, -1), (0, 1))
+CROSS = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=np.bool_)
+"""Neighbours by sides, as ``ndimage.label`` takes them."""
 CORNERS = ((-1, -1), (-1, 1), (1, -1), (1, 1))
 
 

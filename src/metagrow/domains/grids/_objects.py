@@ -15,12 +15,11 @@ import numpy as np
 import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
-from metagrow.domains.grids._label import label_components, ndimage
+from metagrow.domains.grids._label import CROSS, label_components, ndimage
 from metagrow.domains.grids._transforms import background, bounding_box
 
 Grids = tuple[Grid, ...]
 
-_CROSS = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=np.bool_)
 _SQUARE = np.ones((3, 3), dtype=np.bool_)
 # Corners and sides within each plane of a stack of masks, nothing across planes.
 _PLANAR_SQUARE = np.stack([np.zeros_like(_SQUARE), _SQUARE, np.zeros_like(_SQUARE)])
@@ -38,31 +37,42 @@ def component_labels(
     tests/unit/domains/test_grid_morphology.py checks the result against a flood fill on
     every ARC-AGI-1 grid."""
     bg = background(c) if bg is None else bg
+    fg = c != bg
     if ndimage is None:
-        found, _ = label_components(c != bg, diagonal, c if by_color else None)
+        found, _ = label_components(fg, diagonal, c if by_color else None)
         return found.astype(np.int64) - 1
-    colors = np.flatnonzero(np.bincount(c.ravel()))
-    colors = colors[colors != bg].astype(c.dtype)
-    if not by_color or len(colors) <= 1:
-        labels, _ = ndimage.label(c != bg, _SQUARE if diagonal else _CROSS)
+    if not by_color or not _colors_touch(c, fg, diagonal):
+        labels, _ = ndimage.label(fg, _SQUARE if diagonal else CROSS)
     elif not diagonal:
-        labels = _label_by_color4(c, bg)
+        labels = _label_by_color4(c, fg)
     else:
-        return _label_by_color8(c, colors)
-    numbers: npt.NDArray[np.int64] = labels.astype(np.int64) - 1
+        colors = np.flatnonzero(np.bincount(c.ravel()))
+        return _label_by_color8(c, colors[colors != bg].astype(c.dtype))
+    numbers: npt.NDArray[np.int64] = np.subtract(labels, 1, dtype=np.int64)
     return numbers
 
 
-def _label_by_color4(c: Cells, bg: int) -> npt.NDArray[np.int32]:
+def _colors_touch(c: Cells, fg: npt.NDArray[np.bool_], diagonal: bool) -> bool:
+    """Whether two non-background cells of different colours touch by a side (or, when
+    ``diagonal``, a corner): if none do, every component has one colour already."""
+    h, w = c.shape
+    for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)) if diagonal else ((0, 1), (1, 0)):
+        a = slice(dr, h), slice(max(dc, 0), w + min(dc, 0))
+        b = slice(0, h - dr), slice(max(-dc, 0), w + min(-dc, 0))
+        if (fg[a] & fg[b] & (c[a] != c[b])).any():
+            return True
+    return False
+
+
+def _label_by_color4(c: Cells, fg: npt.NDArray[np.bool_]) -> npt.NDArray[np.int32]:
     """Single-colour components by sides, labelled on a grid twice as fine whose cells
     between two neighbours are set only when both have the same (non-background) colour."""
     h, w = c.shape
-    fg = c != bg
     fine = np.zeros((2 * h - 1, 2 * w - 1), dtype=np.bool_)
     fine[::2, ::2] = fg
     fine[::2, 1::2] = fg[:, 1:] & (c[:, 1:] == c[:, :-1])
     fine[1::2, ::2] = fg[1:] & (c[1:] == c[:-1])
-    labels, _ = ndimage.label(fine, _CROSS)
+    labels, _ = ndimage.label(fine, CROSS)
     cells: npt.NDArray[np.int32] = labels[::2, ::2]
     return cells
 
@@ -80,31 +90,39 @@ def _label_by_color8(c: Cells, colors: npt.NDArray[np.uint8]) -> npt.NDArray[np.
     return result
 
 
-def _components(c: Cells, diagonal: bool, by_color: bool) -> Grids:
-    """Connected non-background cells (of one colour when ``by_color``), in reading order."""
-    labels = component_labels(c, diagonal, by_color)
-    bg = background(c)
-    return tuple(
-        Grid(np.where(labels == k, c, bg).astype(np.uint8)) for k in range(int(labels.max()) + 1)
-    )
+def _components(g: Grid, diagonal: bool, by_color: bool) -> Grids:
+    """Connected non-background cells (of one colour when ``by_color``), in reading order:
+    all drawn at once, one plane per component of a stack filled with the background."""
+    c = g.cells
+    bg = g.background()
+    labels = component_labels(c, diagonal, by_color, bg).ravel()
+    n, size = int(labels.max()) + 1, c.size
+    at = (labels >= 0).nonzero()[0]
+    which, colors = labels[at], c.ravel()[at]
+    planes = np.full(n * size, bg, dtype=np.uint8)
+    planes[which * size + at] = colors
+    counts = np.bincount(which * 10 + colors, minlength=10 * n).reshape(n, 10)
+    counts[:, bg] += size - counts.sum(axis=1)
+    counts.flags.writeable = False
+    return tuple(map(Grid.made, planes.reshape(n, *c.shape), counts))
 
 
 @lru_cache(maxsize=4096)
 def objects(g: Grid) -> Grids:
     """Single-colour objects, cells joined by their sides."""
-    return _components(g.cells, diagonal=False, by_color=True)
+    return _components(g, diagonal=False, by_color=True)
 
 
 @lru_cache(maxsize=4096)
 def objects8(g: Grid) -> Grids:
     """Single-colour objects, cells joined by sides or corners."""
-    return _components(g.cells, diagonal=True, by_color=True)
+    return _components(g, diagonal=True, by_color=True)
 
 
 @lru_cache(maxsize=4096)
 def blobs(g: Grid) -> Grids:
     """Multicolour objects: non-background cells joined by sides or corners."""
-    return _components(g.cells, diagonal=True, by_color=False)
+    return _components(g, diagonal=True, by_color=False)
 
 
 def pieces(g: Grid) -> Grids:
@@ -170,13 +188,12 @@ def _spans(is_line: Cells) -> list[tuple[int, int]]:
 
 def size(g: Grid) -> int:
     """How many cells are not background."""
-    c = g.cells
-    return int((c != background(c)).sum())
+    return int(g.cells.size - g.counts().max())
 
 
 def main_color(g: Grid) -> int:
     """The most common colour other than the background."""
-    counts = np.bincount(g.cells.ravel(), minlength=10)
+    counts = g.counts().copy()
     counts[counts.argmax()] = 0
     if not counts.any():
         raise ValueError("a grid of one colour has no foreground")
@@ -185,14 +202,14 @@ def main_color(g: Grid) -> int:
 
 def _shape_key(g: Grid) -> bytes:
     c = g.cells
-    top, bottom, left, right = bounding_box(c != background(c))
-    mask: bytes = (c[top:bottom, left:right] != background(c)).tobytes()
+    top, bottom, left, right = bounding_box(c != g.background())
+    mask: bytes = (c[top:bottom, left:right] != g.background()).tobytes()
     return bytes((bottom - top, right - left)) + mask
 
 
 def _content_key(g: Grid) -> bytes:
     c = g.cells
-    top, bottom, left, right = bounding_box(c != background(c))
+    top, bottom, left, right = bounding_box(c != g.background())
     content: bytes = c[top:bottom, left:right].tobytes()
     return bytes((bottom - top, right - left)) + content
 
@@ -257,9 +274,9 @@ def merge(gs: Grids) -> Grid:
         if g.shape != first.shape:
             raise ValueError("objects of different shapes")
         top = g.cells
-        on = top != background(top)
+        on = top != g.background()
         c[on] = top[on]
-    return Grid(c)
+    return Grid.made(c)
 
 
 # -- object-centric decomposition -----------------------------------------------------------
@@ -269,7 +286,7 @@ def per_object(f: Callable[[Grid], object], g: Grid) -> Grid:
     """Each multicolour object cut out to its bounding box, changed by ``f`` and put back
     where it was on an empty background; ``f`` must keep the box's shape."""
     c = g.cells
-    bg = background(c)
+    bg = g.background()
     out = np.full_like(c, bg)
     for obj in blobs(g):
         mask = obj.cells != bg

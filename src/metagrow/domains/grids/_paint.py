@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
-from metagrow.domains.grids._label import ndimage, with_holes_filled
-from metagrow.domains.grids._transforms import background, check_color
+from metagrow.domains.grids._label import CROSS, ndimage, with_holes_filled
+from metagrow.domains.grids._transforms import check_color
 
 
 def overlay(base: Grid, top: Grid) -> Grid:
@@ -15,7 +17,7 @@ def overlay(base: Grid, top: Grid) -> Grid:
     if base.shape != top.shape:
         raise ValueError("grids of different shapes")
     t = top.cells
-    return Grid(np.where(t != background(t), t, base.cells))
+    return Grid.made(np.where(t != top.background(), t, base.cells))
 
 
 def _grow4(m: Cells) -> Cells:
@@ -41,22 +43,41 @@ def holes(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     sides). A box less than 3 cells across has every cell on its edge, so no holes."""
     if min(mask.shape) < 3:
         return np.zeros_like(mask)
-    filled = with_holes_filled(mask) if ndimage is None else ndimage.binary_fill_holes(mask)
-    return np.asarray(filled & ~mask, dtype=np.bool_)
+    if ndimage is None:
+        return np.asarray(with_holes_filled(mask) & ~mask, dtype=np.bool_)
+    outside, n = ndimage.label(~mask, CROSS)
+    reaches = np.zeros(n + 1, dtype=np.bool_)
+    reaches[0] = True
+    for edge in (outside[0], outside[-1], outside[:, 0], outside[:, -1]):
+        reaches[edge] = True
+    found: npt.NDArray[np.bool_] = ~reaches[outside]
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _background_holes(g: Grid) -> npt.NDArray[np.bool_] | None:
+    """The holes of ``g``'s non-background cells, None if there are none (one search fills
+    a grid's holes in every colour)."""
+    found = holes(g.cells != g.background())
+    found.flags.writeable = False
+    return found if found.any() else None
 
 
 def fill_holes(g: Grid, color: int) -> Grid:
     """Background cells that cannot reach the border through background become ``color``."""
-    c = g.cells
-    return Grid(np.where(holes(c != background(c)), np.uint8(check_color(color)), c))
+    color = check_color(color)
+    found = _background_holes(g)
+    if found is None:
+        return g
+    return Grid.made(np.where(found, np.uint8(color), g.cells))
 
 
 def surround(g: Grid, color: int) -> Grid:
     """Background cells touching (by side or corner) a non-background cell become ``color``."""
     c = g.cells
-    fg = c != background(c)
+    fg = c != g.background()
     ring = _grow8(fg) & ~fg
-    return Grid(np.where(ring, np.uint8(check_color(color)), c))
+    return Grid.made(np.where(ring, np.uint8(check_color(color)), c))
 
 
 def border(g: Grid, color: int) -> Grid:
@@ -64,31 +85,46 @@ def border(g: Grid, color: int) -> Grid:
     c = g.cells.copy()
     color = check_color(color)
     c[0], c[-1], c[:, 0], c[:, -1] = color, color, color, color
-    return Grid(c)
+    return Grid.made(c)
 
 
-def _connect_rows(c: Cells, bg: int, out: Cells) -> None:
-    for i, row in enumerate(c.tolist()):
-        last = -1
-        for j, v in enumerate(row):
-            if v == bg:
-                continue
-            if last >= 0 and row[last] == v and j - last > 1:
-                out[i, last + 1 : j] = v
-            last = j
+def _drawn(c: Cells, bg: int) -> tuple[npt.NDArray[np.bool_], Cells]:
+    """Where lines are drawn down the columns of ``c`` (background cells whose nearest
+    non-background cells above and below have one colour), and the colour above each cell."""
+    h, w = c.shape
+    fg = c != bg
+    at = np.arange(h)[:, None]
+    above = np.maximum.accumulate(np.where(fg, at, -1), axis=0)
+    below = np.minimum.accumulate(np.where(fg, at, h)[::-1], axis=0)[::-1]
+    cols = np.arange(w)
+    color = c[np.maximum(above, 0), cols]
+    drawn = ~fg & (above >= 0) & (below < h) & (color == c[np.minimum(below, h - 1), cols])
+    return drawn, color
+
+
+def _drawn_diagonally(c: Cells, bg: int) -> tuple[npt.NDArray[np.bool_], Cells]:
+    """:func:`_drawn` along the diagonals running down to the right: each row shifted right
+    by its index from the bottom, so that the diagonals become columns."""
+    h, w = c.shape
+    rows = np.arange(h)[:, None]
+    cols = np.arange(w) + (h - 1) - rows
+    sheared = np.full((h, w + h - 1), bg, dtype=c.dtype)
+    sheared[rows, cols] = c
+    drawn, color = _drawn(sheared, bg)
+    return drawn[rows, cols], color[rows, cols]
 
 
 def _connected(g: Grid, rows: bool, cols: bool) -> Grid:
     c = g.cells
-    bg = background(c)
-    out = c.copy()
+    bg = g.background()
+    out = c
     if rows:
-        _connect_rows(c, bg, out)
+        drawn, color = _drawn(c.T, bg)
+        out = np.where(drawn.T, color.T, out)
     if cols:
-        turned = out.T.copy()
-        _connect_rows(c.T, bg, turned)
-        out = turned.T
-    return Grid(out)
+        drawn, color = _drawn(c, bg)
+        out = np.where(drawn, color, out)
+    return Grid.made(out)
 
 
 def connect(g: Grid) -> Grid:
@@ -108,68 +144,52 @@ def connect_v(g: Grid) -> Grid:
 
 
 def connect_diag(g: Grid) -> Grid:
-    """Like :func:`connect`, along both diagonals."""
+    """Like :func:`connect`, along both diagonals (those running down to the left last)."""
     c = g.cells
-    bg = background(c)
-    out = c.copy()
-    h, w = c.shape
-    for flipped in (False, True):
-        src = c[:, ::-1] if flipped else c
-        dst = out[:, ::-1] if flipped else out
-        for k in range(-h + 1, w):
-            line = np.diagonal(src, k)
-            if np.count_nonzero(line != bg) < 2:
-                continue
-            drawn = line[None, :].copy()
-            _connect_rows(line[None, :], bg, drawn)
-            rows = np.arange(len(line)) + max(-k, 0)
-            cols = np.arange(len(line)) + max(k, 0)
-            dst[rows, cols] = np.where(drawn[0] != bg, drawn[0], dst[rows, cols])
-    return Grid(out)
+    bg = g.background()
+    drawn, color = _drawn_diagonally(c, bg)
+    out = np.where(drawn, color, c)
+    drawn, color = _drawn_diagonally(c[:, ::-1], bg)
+    return Grid.made(np.where(drawn[:, ::-1], color[:, ::-1], out))
 
 
 def _mirror_axis(known: Cells, c: Cells) -> int | None:
     """The column-sum ``s`` (column ``j`` mirrors ``s - j``) under which the most known
-    cells have a known partner, all of them agreeing; None if no axis fits."""
+    cells have a known partner, all of them agreeing (the first such ``s`` on ties); None
+    if no axis fits. Every axis is tried at once: a plane per ``s`` of each cell's partner."""
     w = c.shape[1]
-    best, best_pairs = None, 0
-    for s in range(w // 2, 2 * w - 2 - w // 2 + 1):
-        lo, hi = max(0, s - (w - 1)), min(w - 1, s)
-        if hi <= lo:
-            continue
-        js = np.arange(lo, hi + 1)
-        a, b = c[:, js], c[:, s - js]
-        both = known[:, js] & known[:, s - js]
-        if (a[both] != b[both]).any():
-            continue
-        pairs = int(both.sum())
-        if pairs > best_pairs:
-            best, best_pairs = s, pairs
-    return best
+    axes = np.arange(w // 2, 2 * w - 2 - w // 2 + 1)
+    partner = axes[:, None] - np.arange(w)
+    inside = (partner >= 0) & (partner < w)
+    partner = np.where(inside, partner, 0)
+    both = known[:, partner] & known[:, None, :] & inside
+    clash = (both & (c[:, partner] != c[:, None, :])).any(axis=(0, 2))
+    pairs = np.where(clash | (inside.sum(axis=1) < 2), 0, both.sum(axis=(0, 2)))
+    best = int(pairs.argmax())
+    return int(axes[best]) if pairs[best] > 0 else None
 
 
 def _fill_mirror(c: Cells, unknown: Cells) -> bool:
-    """Fill unknown cells from their left-right mirror image; whether any was filled."""
+    """Fill unknown cells from their left-right mirror image (in place); whether any was."""
     s = _mirror_axis(~unknown, c)
     if s is None:
         return False
     w = c.shape[1]
-    filled = False
-    for j in range(w):
-        k = s - j
-        if not 0 <= k < w:
-            continue
-        take = unknown[:, j] & ~unknown[:, k]
-        if take.any():
-            c[take, j] = c[take, k]
-            unknown[take, j] = False
-            filled = True
-    return filled
+    js = np.arange(max(0, s - (w - 1)), min(w - 1, s) + 1)
+    take = unknown[:, js] & ~unknown[:, s - js]
+    if not take.any():
+        return False
+    rows, at = np.nonzero(take)
+    c[rows, js[at]] = c[rows, s - js[at]]
+    unknown[rows, js[at]] = False
+    return True
 
 
 def symmetrize(g: Grid, color: int) -> Grid:
     """Cells of ``color`` (a patch over a symmetric picture) restored from their mirror
     images: left-right, top-bottom and, for square grids, across the diagonal."""
+    if not 0 <= color <= 9 or not g.counts()[color]:
+        return g
     c = g.cells.copy()
     unknown = c == color
     for _ in range(4):

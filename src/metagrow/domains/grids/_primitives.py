@@ -17,7 +17,6 @@ from metagrow.domains.grids import _objects as ob
 from metagrow.domains.grids import _paint as pt
 from metagrow.domains.grids import _transforms as tf
 from metagrow.domains.grids._grid import COLOR, GRID, LGRID, Grid
-from metagrow.domains.grids._transforms import background
 from metagrow.lang import BOOL, INT, Primitive, Type, arrow
 
 Thunk = Callable[[], object]
@@ -39,11 +38,11 @@ def _if(c: Thunk, t: Thunk, e: Thunk) -> object:
 
 def _ncolors(g: Grid) -> int:
     """Distinct colours other than the background."""
-    return int(np.count_nonzero(np.bincount(g.cells.ravel(), minlength=10))) - 1
+    return int(np.count_nonzero(g.counts())) - 1
 
 
 def _bg_color(g: Grid) -> int:
-    return background(g.cells)
+    return g.background()
 
 
 def _height(g: Grid) -> int:
@@ -55,7 +54,7 @@ def _width(g: Grid) -> int:
 
 
 def _count_color(g: Grid, c: int) -> int:
-    return int((g.cells == c).sum())
+    return int(g.counts()[c]) if 0 <= c <= 9 else 0
 
 
 def _greater(a: int, b: int) -> bool:
@@ -67,7 +66,7 @@ def _same_color(a: int, b: int) -> bool:
 
 
 def _least_color(g: Grid) -> int:
-    counts = np.bincount(g.cells.ravel(), minlength=10).astype(np.int64)
+    counts = g.counts().astype(np.int64)
     counts[counts == 0] = 1 << 20
     return int(counts.argmin())
 

@@ -85,16 +85,29 @@ def find_subset_rule(
         best: SubsetRule | None = None
         known = set(covering)
         grown = []
+        packed: tuple[int, ...] | None = None
         for columns in _supersets(covering, known, train.shape[1]):
             if time.perf_counter() > deadline:
                 return best
-            keys = _pack_columns(train, columns)
-            if table_index(np.unique(keys), _pack_columns(test, columns)) is None:
+            *base, j = columns
+            if packed != tuple(base):  # supersets of one subset come one after another
+                packed = tuple(base)
+                train_base, test_base = _pack_columns(train, packed), _pack_columns(test, packed)
+            keys = (train_base << _BITS) | (train[:, j] + 1)
+            order = np.argsort(keys)
+            ordered = keys[order]
+            if table_index(ordered, (test_base << _BITS) | (test[:, j] + 1)) is None:
                 continue  # nor does any superset: test cells it has never seen
             grown.append(columns)
+            repeated = ordered[1:] == ordered[:-1]
+            distinct = len(keys) - int(np.count_nonzero(repeated))
             for relative, colors in outputs.items():
-                table = color_table(keys, colors)
-                if table is not None and (best is None or len(table[0]) < len(best.keys)):
+                by_key = colors[order]
+                if (repeated & (by_key[1:] != by_key[:-1])).any():
+                    continue  # a key with two colours
+                if best is None or distinct < len(best.keys):
+                    table = color_table(keys, colors)
+                    assert table is not None
                     best = SubsetRule(columns, table[0], table[1], relative)
         if best is not None:
             return best

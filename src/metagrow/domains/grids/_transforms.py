@@ -33,33 +33,33 @@ def _factor(k: int) -> int:
 
 def rot90(g: Grid) -> Grid:
     """A quarter turn clockwise."""
-    return Grid(g.cells.T[:, ::-1])
+    return Grid.made(g.cells.T[:, ::-1])
 
 
 def rot180(g: Grid) -> Grid:
-    return Grid(g.cells[::-1, ::-1])
+    return Grid.made(g.cells[::-1, ::-1])
 
 
 def rot270(g: Grid) -> Grid:
-    return Grid(g.cells.T[::-1])
+    return Grid.made(g.cells.T[::-1])
 
 
 def flip_h(g: Grid) -> Grid:
     """Mirror left to right."""
-    return Grid(g.cells[:, ::-1])
+    return Grid.made(g.cells[:, ::-1])
 
 
 def flip_v(g: Grid) -> Grid:
     """Mirror top to bottom."""
-    return Grid(g.cells[::-1])
+    return Grid.made(g.cells[::-1])
 
 
 def transpose(g: Grid) -> Grid:
-    return Grid(g.cells.T)
+    return Grid.made(g.cells.T)
 
 
 def antitranspose(g: Grid) -> Grid:
-    return Grid(g.cells[::-1, ::-1].T)
+    return Grid.made(g.cells[::-1, ::-1].T)
 
 
 # -- sizes --------------------------------------------------------------------------------
@@ -67,18 +67,18 @@ def antitranspose(g: Grid) -> Grid:
 
 def bounding_box(mask: Cells) -> tuple[int, int, int, int]:
     """Top, bottom (exclusive), left, right (exclusive) of the true cells of ``mask``."""
-    rows = np.flatnonzero(mask.any(axis=1))
-    cols = np.flatnonzero(mask.any(axis=0))
+    rows = np.nonzero(mask.any(axis=1))[0]
     if not rows.size:
         raise ValueError("nothing to crop to")
+    cols = np.nonzero(mask.any(axis=0))[0]
     return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 
 def crop(g: Grid) -> Grid:
     """The smallest rectangle holding every cell that is not the background."""
     c = g.cells
-    top, bottom, left, right = bounding_box(c != background(c))
-    return Grid(c[top:bottom, left:right])
+    top, bottom, left, right = bounding_box(c != g.background())
+    return Grid.made(c[top:bottom, left:right])
 
 
 def upscale(g: Grid, k: int) -> Grid:
@@ -95,7 +95,7 @@ def downscale(g: Grid, k: int) -> Grid:
         raise ValueError(f"a {h}x{w} grid does not split into {k}x{k} blocks")
     blocks = g.cells.reshape(h // k, k, w // k, k).transpose(0, 2, 1, 3).reshape(h // k, w // k, -1)
     counts = (blocks[..., None] == np.arange(10, dtype=np.uint8)).sum(axis=2)
-    return Grid(counts.argmax(axis=2).astype(np.uint8))
+    return Grid.made(counts.argmax(axis=2).astype(np.uint8))
 
 
 def tile(g: Grid, n: int, m: int) -> Grid:
@@ -158,7 +158,7 @@ def dedup(g: Grid) -> Grid:
     c = c[keep_rows]
     keep_cols = np.ones(c.shape[1], dtype=bool)
     keep_cols[1:] = (c[:, 1:] != c[:, :-1]).any(axis=0)
-    return Grid(c[:, keep_cols])
+    return Grid.made(c[:, keep_cols])
 
 
 def kron(a: Grid, b: Grid) -> Grid:
@@ -173,12 +173,12 @@ def kron(a: Grid, b: Grid) -> Grid:
 
 def canvas(h: int, w: int, color: int) -> Grid:
     """A ``h`` by ``w`` grid of one colour."""
-    return Grid(np.full((_factor(h), _factor(w)), check_color(color), dtype=np.uint8))
+    return Grid.made(np.full((_factor(h), _factor(w)), check_color(color), dtype=np.uint8))
 
 
 def fill(g: Grid, color: int) -> Grid:
     """A grid of ``g``'s shape in one colour."""
-    return Grid(np.full(g.shape, check_color(color), dtype=np.uint8))
+    return Grid.made(np.full(g.cells.shape, check_color(color), dtype=np.uint8))
 
 
 # -- colours ------------------------------------------------------------------------------
@@ -186,20 +186,23 @@ def fill(g: Grid, color: int) -> Grid:
 
 def recolor(g: Grid, old: int, new: int) -> Grid:
     """Every cell of colour ``old`` becomes ``new``."""
+    new = check_color(new)
+    if old == new or not 0 <= old <= 9 or not g.counts()[old]:
+        return g
     c = g.cells
-    return Grid(np.where(c == old, np.uint8(check_color(new)), c))
+    return Grid.made(np.where(c == old, np.uint8(new), c))
 
 
 def paint_fg(g: Grid, color: int) -> Grid:
     """Every cell that is not background becomes ``color``."""
     c = g.cells
-    return Grid(np.where(c != background(c), np.uint8(check_color(color)), c))
+    return Grid.made(np.where(c != g.background(), np.uint8(check_color(color)), c))
 
 
 def keep(g: Grid, color: int) -> Grid:
     """Cells of ``color`` stay; all others become background."""
     c = g.cells
-    return Grid(np.where(c == color, c, np.uint8(background(c))))
+    return Grid.made(np.where(c == color, c, np.uint8(g.background())))
 
 
 # -- gravity ------------------------------------------------------------------------------
@@ -209,9 +212,9 @@ def _fall(g: Grid, axis: int, forward: bool) -> Grid:
     """Non-background cells slide along ``axis`` to its far end (``forward``) or its
     start, keeping their order."""
     c = g.cells
-    fg = c != background(c)
+    fg = c != g.background()
     order = np.argsort(fg if forward else ~fg, axis=axis, kind="stable")
-    return Grid(np.take_along_axis(c, order, axis=axis))
+    return Grid.made(np.take_along_axis(c, order, axis=axis))
 
 
 def fall_down(g: Grid) -> Grid:
@@ -241,7 +244,7 @@ def _on(a: Grid, b: Grid) -> tuple[Cells, Cells]:
 
 
 def _lit(mask: Cells, color: int) -> Grid:
-    return Grid(np.where(mask, np.uint8(check_color(color)), np.uint8(0)))
+    return Grid.made(np.where(mask, np.uint8(check_color(color)), np.uint8(0)))
 
 
 def cell_and(a: Grid, b: Grid, color: int) -> Grid:
