@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import final
 
-from metagrow.api._library import stored_libraries
+from metagrow.api._engines import ENGINES
 from metagrow.domains import (
     JSON,
     Domain,
@@ -16,26 +16,8 @@ from metagrow.domains import (
     domain_from_spec,
     read_json,
 )
-from metagrow.fit import NeuralEngine, RegressionEngine
 from metagrow.lang import Task, build_grammar
-from metagrow.search import (
-    BottomUpEnumerator,
-    Budget,
-    Engine,
-    EvolutionEngine,
-    SolveResult,
-    TopDownEnumerator,
-    solve_in_domain,
-)
-
-ENGINES: Mapping[str, Callable[[], Engine]] = {
-    "bottomup": BottomUpEnumerator,
-    "topdown": TopDownEnumerator,
-    "evolution": EvolutionEngine,
-    "regression": RegressionEngine,
-    "neural": NeuralEngine,
-}
-"""Engines by the names ``metagrow solve --engine`` and ``metagrow.solve`` accept."""
+from metagrow.search import Budget, Engine, SolveResult, solve_in_domain
 
 
 @final
@@ -95,6 +77,8 @@ def solve(
         raise ValueError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
     grammar = dom.grammar()
     if store is not None:
+        from metagrow.api._library import stored_libraries
+
         library, own = stored_libraries(Path(store), dom, [loaded], guide)
         library = library if own is None else own[loaded.name]
         grammar = grammar if library is None else build_grammar(grammar, library)

@@ -14,7 +14,6 @@ from metagrow.cli._errors import CommandGroup, UsageError, fail, interrupted, ru
 from metagrow.cli._runs import EngineOpt, check_budget
 from metagrow.cli._tasks import read_task
 from metagrow.domains import TaskFileError
-from metagrow.search import Budget, SolveInterrupted, solve_in_domain
 
 app = typer.Typer(
     name="metagrow",
@@ -98,6 +97,7 @@ def solve_command(
 ) -> None:
     """Search for a program that maps every train input to its output; predict the tests."""
     from metagrow import api
+    from metagrow.search import SolveInterrupted
     from metagrow.store import StoreError
 
     try:
@@ -178,6 +178,7 @@ def demo_command(
     from rich.table import Table
 
     from metagrow.domains.lists import examples_folder
+    from metagrow.search import Budget, solve_in_domain
 
     folder = examples_folder() if folder is None else folder
     try:
