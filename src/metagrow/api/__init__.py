@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from metagrow.api._library import (
         loaded_guide,
         open_store,
+        ship_library,
         stored_libraries,
         stored_library,
         stored_record,
@@ -66,7 +67,8 @@ _HOMES = {
         "suite_tasks", "which_run",
     ),
     "metagrow.api._library": (
-        "loaded_guide", "open_store", "stored_libraries", "stored_library", "stored_record",
+        "loaded_guide", "open_store", "ship_library", "stored_libraries", "stored_library",
+        "stored_record",
     ),
     "metagrow.api._model": ("Model", "ModelError", "model_of", "predict_csv", "read_model"),
     "metagrow.api._solve": ("SolveReport", "read_task", "report", "solve"),
@@ -105,6 +107,7 @@ __all__ = [
     "read_table",
     "read_task",
     "report",
+    "ship_library",
     "solve",
     "stored_libraries",
     "stored_library",

@@ -17,6 +17,7 @@ from metagrow.domains import (
     read_json,
 )
 from metagrow.lang import Task, build_grammar
+from metagrow.library import shipped_library
 from metagrow.search import Budget, Engine, SolveResult, solve_in_domain
 
 
@@ -56,6 +57,7 @@ def solve(
     engine: Engine | str | None = None,
     memory: int | None = None,
     guide: bool = True,
+    library: bool = True,
 ) -> SolveReport:
     """Search for a program mapping every train input of ``task`` to its output and
     predict its test outputs, as ``metagrow solve`` does.
@@ -64,9 +66,10 @@ def solve(
     path of a task file. ``domain`` is a :class:`~metagrow.domains.Domain`, a built-in
     name or ``package.module:ClassName``; by default it is detected from the task's JSON
     (for a ``Task``, from its type). ``store`` searches
-    with the library (and guide, unless ``guide=False``) learned in that store. Bad input
-    raises ``ValueError`` (``TaskFileError``, ``DomainSpecError``, ``StoreError``...)
-    with one line.
+    with the library (and guide, unless ``guide=False``) learned in that store; without
+    one, the domain's shipped library (:func:`metagrow.library.shipped_library`) is used
+    unless ``library=False``. Bad input raises ``ValueError`` (``TaskFileError``,
+    ``DomainSpecError``, ``StoreError``, ``ShippedLibraryError``...) with one line.
     """
     dom, loaded = read_task(task, domain)
     if not budget > 0:
@@ -79,9 +82,12 @@ def solve(
     if store is not None:
         from metagrow.api._library import stored_libraries
 
-        library, own = stored_libraries(Path(store), dom, [loaded], guide)
-        library = library if own is None else own[loaded.name]
-        grammar = grammar if library is None else build_grammar(grammar, library)
+        stored, own = stored_libraries(Path(store), dom, [loaded], guide)
+        stored = stored if own is None else own[loaded.name]
+        grammar = grammar if stored is None else build_grammar(grammar, stored)
+    elif library:
+        shipped = shipped_library(dom)
+        grammar = grammar if shipped is None else build_grammar(grammar, shipped)
     limits = Budget(budget, run_limits=dom.limits(), memory_mb=memory)
     result = solve_in_domain(loaded, dom, grammar, eng, limits, attempts)
     return report(result, dom, loaded)

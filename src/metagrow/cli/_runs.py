@@ -35,6 +35,14 @@ StoreOpt = Annotated[
 GuideOpt = Annotated[
     bool, typer.Option("--guide/--no-guide", help="Use the store's guide, if it has one.")
 ]
+LibraryOpt = Annotated[
+    bool,
+    typer.Option(
+        "--library/--no-library",
+        help="Search with the library shipped with the domain (learned on its training "
+        "tasks; docs/arc.md); --store brings its own instead.",
+    ),
+]
 JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")]
 MarkdownOpt = Annotated[
     Path | None, typer.Option("--markdown", help="Write a Markdown table here.")
@@ -42,6 +50,8 @@ MarkdownOpt = Annotated[
 
 if TYPE_CHECKING:
     from metagrow.bench import SuiteInterrupted
+    from metagrow.domains import Domain
+    from metagrow.lang import GrammarSpec
     from metagrow.search import Backend
 
 
@@ -95,6 +105,17 @@ def check_run_options(budget: float, jobs: int, limit: int, memory: int | None) 
         api.check_run_options(budget, jobs, limit, memory)
     except ValueError as err:
         raise UsageError(str(err)) from None
+
+
+def shipped_for(domain: Domain, use: bool) -> GrammarSpec | None:
+    """The library shipped with ``domain`` when ``use`` (``--library``), or ``None``; one
+    line and exit when it no longer matches the domain's grammar."""
+    from metagrow.library import ShippedLibraryError, shipped_library
+
+    try:
+        return shipped_library(domain) if use else None
+    except ShippedLibraryError as err:
+        fail(str(err))
 
 
 def backend_for(jobs: int) -> tuple[Backend, int]:
