@@ -14,7 +14,7 @@ import metagrow
 from metagrow.domains import Domain
 from metagrow.domains.lists import ListsDomain
 from metagrow.lang import Grammar, GrammarSpec, Invented, InventionSpec
-from metagrow.library import write_library
+from metagrow.library import read_library, write_library
 
 BODY = "(lam (map (lam (+ (* $0 (+ $0 3)) 5)) (reverse (sort $0))))"
 TASK = {
@@ -117,3 +117,37 @@ def test_the_python_api_uses_the_shipped_library_unless_told_not_to(tmp_path: Pa
     assert any(isinstance(node, Invented) for node in found.walk())
     bare = metagrow.solve(TASK, _Shipping(tmp_path), budget=0.5, library=False).result.program
     assert bare is None or not any(isinstance(node, Invented) for node in bare.walk())
+
+
+def test_library_ship_writes_a_learn_runs_library_that_solve_then_uses(tmp_path: Path) -> None:
+    from cli_run import metagrow as run_cli
+    from stores import make_store
+
+    db = make_store(tmp_path / "s.db")
+    out = tmp_path / "library.json"
+    done = run_cli("library", "ship", "--store", str(db), "--domain", "lists", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        f"wrote the lists library of run 2 in {db} (new, 4 tasks solved, 1 iteration) to {out}\n"
+    )
+    data = json.loads(out.read_text())
+    assert [(i["name"], i["type"]) for i in data["inventions"]] == [
+        ("f0", "list(int) -> list(int)")
+    ]
+    assert data["about"] | {"store": "s.db"} == data["about"] and data["about"]["run"] == 2
+    assert read_library(out, "lists", ListsDomain().grammar()).inventions[0].source == (
+        "(lam (map (lam (+ $0 1)) $0))"
+    )
+    older = run_cli("library", "ship", "--store", str(db), "--domain", "lists", "--run", "1",
+                    "-o", str(out))  # fmt: skip
+    assert older.returncode == 0 and json.loads(out.read_text())["inventions"] == []
+    bare = run_cli("library", "ship", "--store", str(db), "--domain", "lists", "--no-weights",
+                   "-o", str(out))  # fmt: skip
+    assert bare.returncode == 0 and json.loads(out.read_text())["weights"] == {}
+    assert json.loads(out.read_text())["about"]["weights"] == "the domain's own"
+    missing = run_cli("library", "ship", "--store", str(db), "--domain", "grids", "-o", str(out))
+    assert missing.returncode == 2
+    assert missing.stderr == (
+        f"metagrow: error: {db}: no run of domain grids; learn one with "
+        f"`metagrow learn --domain grids --store {db}`\n"
+    )

@@ -76,12 +76,19 @@ def stored_libraries(
 
 
 def ship_library(
-    path: Path, domain: Domain, run: int | None = None, output: Path | None = None
+    path: Path,
+    domain: Domain,
+    run: int | None = None,
+    output: Path | None = None,
+    weights: bool = True,
 ) -> tuple[Path, dict[str, object]]:
     """Write the library of a learning run of ``domain`` in the store at ``path`` (the
     newest, or ``run``) as the library the domain ships (``output``: its
     :meth:`~metagrow.domains.Domain.library_file` by default); where it went and what the
-    file says about its origin. ``StoreError`` or ``ValueError`` with one line."""
+    file says about its origin. With ``weights`` false, only the inventions are shipped
+    (at the weight of a primitive the domain does not weight) and the domain keeps its
+    own production weights instead of the run's, which are re-estimated from the
+    solutions' usage alone. ``StoreError`` or ``ValueError`` with one line."""
     target = domain.library_file() if output is None else output
     if target is None:
         raise ValueError(f"domain {domain.name} ships no library; name a file with --output")
@@ -99,6 +106,10 @@ def ship_library(
             spec = spec_of(point, db.module)
         except ValueError as err:
             raise StoreError(f"{path}: {err}") from None
+    base = domain.grammar()
+    if not weights:
+        inventions = tuple(replace(i, log_weight=0.0) for i in spec.inventions)
+        spec = GrammarSpec(inventions=inventions, log_variable=base.log_variable)
     config = runs[chosen]["config"]
     assert isinstance(config, dict)
     about: dict[str, object] = {
@@ -108,6 +119,7 @@ def ship_library(
         "suite": config.get("suite"),
         "budget": config.get("budget"),
         "solved": len(point.solutions),
+        "weights": "learned" if weights else "the domain's own",
     }
-    write_library(target, domain.name, domain.grammar(), spec, about)
+    write_library(target, domain.name, base, spec, about)
     return target, about

@@ -21,6 +21,14 @@ def library_ship(
         Path | None,
         typer.Option("--output", "-o", help="Write here (default: the file the domain ships)."),
     ] = None,
+    weights: Annotated[
+        bool,
+        typer.Option(
+            "--weights/--no-weights",
+            help="Ship the run's production weights (re-estimated from usage); --no-weights "
+            "ships the inventions alone and keeps the domain's own weights.",
+        ),
+    ] = True,
 ) -> None:
     """Write the library of a learning run as the library a domain ships with metagrow,
     which `solve` and `bench` then search with unless --no-library."""
@@ -29,11 +37,12 @@ def library_ship(
 
     try:
         dom = pick_domain(domain)
-        target, about = api.ship_library(store, dom, run, output)
+        target, about = api.ship_library(store, dom, run, output, weights)
     except (UsageError, ValueError, StoreError) as err:
         fail(str(err))
+    iterations = about["iterations"]
     print(
-        f"wrote the {dom.name} library of run {about['run']} in {store} "
-        f"({about['suite']}, {about['solved']} tasks solved, {about['iterations']} "
-        f"iterations) to {target}"
+        f"wrote the {dom.name} library of run {about['run']} in {store} ({about['suite']}, "
+        f"{about['solved']} tasks solved, {iterations} iteration"
+        f"{'' if iterations == 1 else 's'}) to {target}"
     )
