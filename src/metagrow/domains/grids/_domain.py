@@ -120,7 +120,7 @@ class GridsDomain(Domain):
         return self._grammar
 
     def library_file(self) -> Path:
-        """The library `metagrow learn` grew on ARC-AGI-1's training split (docs/arc.md)."""
+        """Where a library learned on ARC-AGI-1's training split ships (none yet: docs/arc.md)."""
         return Path(__file__).with_name("library.json")
 
     def task_grammar(self, task: Task, grammar: Grammar, seconds: float = 5.0) -> Grammar:
