@@ -109,7 +109,9 @@ def ship_library(
     base = domain.grammar()
     if not weights:
         inventions = tuple(replace(i, log_weight=0.0) for i in spec.inventions)
-        spec = GrammarSpec(inventions=inventions, log_variable=base.log_variable)
+        spec = GrammarSpec(
+            inventions=inventions, log_variable=base.log_variable, learned=spec.learned
+        )
     config = runs[chosen]["config"]
     assert isinstance(config, dict)
     about: dict[str, object] = {

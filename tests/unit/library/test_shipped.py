@@ -77,12 +77,35 @@ def test_a_file_of_another_domain_or_format_is_refused(tmp_path: Path) -> None:
     assert "this metagrow reads 1" in _refusal(tmp_path, {"version": 99})
 
 
-def test_a_library_of_trained_modules_is_not_shipped() -> None:
-    from metagrow.lang import Primitive, parse_type
+def test_a_trained_module_ships_as_a_safetensors_file_beside_the_library(
+    tmp_path: Path,
+) -> None:
+    torch = pytest.importorskip("torch")
+    from metagrow.domains.perception import PerceptionDomain
+    from metagrow.fit import MLPSpec, Module, ModuleFunction, module_primitive
+    from metagrow.lang import INT, arrow, parse_type
 
-    module = Primitive("net_a", parse_type("int -> int"), lambda x: x, learned=True)
-    with pytest.raises(ValueError, match="trained modules \\(net_a\\)"):
-        library_json("lists", _base(), GrammarSpec(learned=(module,)), {})
+    fresh = Module("net_a", arrow(parse_type("image[8,8]"), INT), MLPSpec(64, (8,), 10))
+    module = fresh.with_net(fresh.build(3))
+    base = PerceptionDomain().grammar()
+    spec = GrammarSpec(
+        inventions=(InventionSpec("f0", "(lam (+ (net_a $0) 1))", 0.5),),
+        learned=(module_primitive(module),),
+    )
+    path = tmp_path / "library.json"
+    write_library(path, "perception", base, spec, {})
+    assert (tmp_path / "library.net_a.safetensors").read_bytes() == module.weights
+    entry = json.loads(path.read_text())["modules"][0]
+    assert (entry["name"], entry["type"]) == ("net_a", "image[8,8] -> int")
+    back = read_library(path, "perception", base)
+    assert back.inventions == spec.inventions
+    value = back.learned[0].value
+    assert isinstance(value, ModuleFunction) and value.module == module
+    x = torch.rand(2, 64)
+    assert torch.equal(value.module.build(0)(x), module.build(1)(x))
+    (tmp_path / "library.net_a.safetensors").unlink()
+    with pytest.raises(ShippedLibraryError, match="cannot read a module's weights"):
+        read_library(path, "perception", base)
 
 
 @pytest.mark.parametrize("domain", [GridsDomain(), ListsDomain()], ids=lambda d: d.name)
