@@ -9,23 +9,20 @@ command line is ``metagrow`` (``metagrow --help``). From Python::
     print(result.program, result.predictions)
 
 ``metagrow.solve`` and ``metagrow.learn`` take the options of ``metagrow solve`` and
-``metagrow learn`` (imported on first use, so that ``import metagrow`` stays light). The
-packages below are the layers: ``lang`` (types, programs, interpreter), ``domains``,
-``search``, ``library``, ``guide``, ``learning``, ``store``, ``bench`` and ``api``.
+``metagrow learn`` (imported on first use, as is ``__version__``, so that ``import
+metagrow`` stays light). The packages below are the layers: ``lang`` (types, programs,
+interpreter), ``domains``, ``search``, ``library``, ``guide``, ``learning``, ``store``,
+``bench`` and ``api``.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from metagrow.api import LearnReport, SolveReport, learn, solve
 
-try:
-    __version__ = version("metagrow")
-except PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0+unknown"
+    __version__: str
 
 _API = ("LearnReport", "SolveReport", "learn", "solve")
 
@@ -37,4 +34,13 @@ def __getattr__(name: str) -> object:
         from metagrow import api
 
         return getattr(api, name)
+    if name == "__version__":  # read from the installed metadata on first use
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("metagrow")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            found = "0+unknown"
+        globals()["__version__"] = found
+        return found
     raise AttributeError(f"module 'metagrow' has no attribute {name!r}")

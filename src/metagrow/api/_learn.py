@@ -6,15 +6,17 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import final
+from typing import TYPE_CHECKING, final
 
 from metagrow.api._backends import make_backend
-from metagrow.api._solve import ENGINES
+from metagrow.api._engines import ENGINES
 from metagrow.domains import Domain, TaskFileError, domain_from_spec
 from metagrow.lang import Task
-from metagrow.learning import IterationReport, LearnConfig, Learner, Phase
 from metagrow.search import Backend
 from metagrow.store import Store
+
+if TYPE_CHECKING:  # the learner (and its fitting code) is imported when a run starts
+    from metagrow.learning import IterationReport, Phase
 
 
 @final
@@ -119,6 +121,8 @@ def learn(
     ``backend`` runs the searches: ``pool``, ``serial``, ``ray`` (joining the cluster at
     ``ray_address``; see :func:`make_backend`) or a :class:`Backend` of your own.
     Bad input raises ``ValueError`` (or ``StoreError``) with one line."""
+    from metagrow.learning import LearnConfig, Learner
+
     check_learn_options(budget, iterations, jobs, limit, pseudo_count, guide_seconds, programs)
     dom = domain_from_spec(domain) if isinstance(domain, str) else domain
     engine = engine or dom.default_engine

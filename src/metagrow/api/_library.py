@@ -1,5 +1,6 @@
 """What a store gives a search: the newest learned library of a domain, and each task's
-library conditioned by the stored guide."""
+library conditioned by the stored guide; and a run's library written as the one a domain
+ships (``metagrow library ship``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from metagrow.fit import module_primitive
 from metagrow.guide import Guide, GuideData, load_guide
 from metagrow.lang import GrammarSpec, Task, build_grammar
 from metagrow.learning import adapted_modules, spec_of
+from metagrow.library import write_library
 from metagrow.store import GuideRecord, Store, StoreError
 
 
@@ -71,3 +73,55 @@ def stored_libraries(
     base = dom.grammar()
     grammar = base if library is None else build_grammar(base, library)
     return library, trained.specs_for(tasks, grammar)
+
+
+def ship_library(
+    path: Path,
+    domain: Domain,
+    run: int | None = None,
+    output: Path | None = None,
+    weights: bool = True,
+) -> tuple[Path, dict[str, object]]:
+    """Write the library of a learning run of ``domain`` in the store at ``path`` (the
+    newest, or ``run``) as the library the domain ships (``output``: its
+    :meth:`~metagrow.domains.Domain.library_file` by default); where it went and what the
+    file says about its origin. With ``weights`` false, only the inventions are shipped
+    (at the weight of a primitive the domain does not weight) and the domain keeps its
+    own production weights instead of the run's, which are re-estimated from the
+    solutions' usage alone. ``StoreError`` or ``ValueError`` with one line."""
+    target = domain.library_file() if output is None else output
+    if target is None:
+        raise ValueError(f"domain {domain.name} ships no library; name a file with --output")
+    with open_store(path) as db:
+        runs = {int(str(r["id"])): r for r in db.runs() if r["domain"] == domain.name}
+        chosen = max(runs, default=None) if run is None else run
+        if chosen is None or chosen not in runs:
+            which = "no run" if chosen is None else f"no run {chosen}"
+            raise StoreError(f"{path}: {which} of domain {domain.name}; learn one with "
+                             f"`metagrow learn --domain {domain.name} --store {path}`")  # fmt: skip
+        point = db.checkpoint(chosen)
+        if point.iteration < 0:
+            raise StoreError(f"{path}: run {chosen} has no completed iteration yet")
+        try:
+            spec = spec_of(point, db.module)
+        except ValueError as err:
+            raise StoreError(f"{path}: {err}") from None
+    base = domain.grammar()
+    if not weights:
+        inventions = tuple(replace(i, log_weight=0.0) for i in spec.inventions)
+        spec = GrammarSpec(
+            inventions=inventions, log_variable=base.log_variable, learned=spec.learned
+        )
+    config = runs[chosen]["config"]
+    assert isinstance(config, dict)
+    about: dict[str, object] = {
+        "store": path.name,
+        "run": chosen,
+        "iterations": point.iteration + 1,
+        "suite": config.get("suite"),
+        "budget": config.get("budget"),
+        "solved": len(point.solutions),
+        "weights": "learned" if weights else "the domain's own",
+    }
+    write_library(target, domain.name, base, spec, about)
+    return target, about

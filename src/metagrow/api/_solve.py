@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import final
 
-from metagrow.api._library import stored_libraries
+from metagrow.api._engines import ENGINES
 from metagrow.domains import (
     JSON,
     Domain,
@@ -16,26 +16,9 @@ from metagrow.domains import (
     domain_from_spec,
     read_json,
 )
-from metagrow.fit import NeuralEngine, RegressionEngine
 from metagrow.lang import Task, build_grammar
-from metagrow.search import (
-    BottomUpEnumerator,
-    Budget,
-    Engine,
-    EvolutionEngine,
-    SolveResult,
-    TopDownEnumerator,
-    solve_in_domain,
-)
-
-ENGINES: Mapping[str, Callable[[], Engine]] = {
-    "bottomup": BottomUpEnumerator,
-    "topdown": TopDownEnumerator,
-    "evolution": EvolutionEngine,
-    "regression": RegressionEngine,
-    "neural": NeuralEngine,
-}
-"""Engines by the names ``metagrow solve --engine`` and ``metagrow.solve`` accept."""
+from metagrow.library import shipped_library
+from metagrow.search import Budget, Engine, SolveResult, solve_in_domain
 
 
 @final
@@ -74,6 +57,7 @@ def solve(
     engine: Engine | str | None = None,
     memory: int | None = None,
     guide: bool = True,
+    library: bool = True,
 ) -> SolveReport:
     """Search for a program mapping every train input of ``task`` to its output and
     predict its test outputs, as ``metagrow solve`` does.
@@ -82,9 +66,10 @@ def solve(
     path of a task file. ``domain`` is a :class:`~metagrow.domains.Domain`, a built-in
     name or ``package.module:ClassName``; by default it is detected from the task's JSON
     (for a ``Task``, from its type). ``store`` searches
-    with the library (and guide, unless ``guide=False``) learned in that store. Bad input
-    raises ``ValueError`` (``TaskFileError``, ``DomainSpecError``, ``StoreError``...)
-    with one line.
+    with the library (and guide, unless ``guide=False``) learned in that store; without
+    one, the domain's shipped library (:func:`metagrow.library.shipped_library`) is used
+    unless ``library=False``. Bad input raises ``ValueError`` (``TaskFileError``,
+    ``DomainSpecError``, ``StoreError``, ``ShippedLibraryError``...) with one line.
     """
     dom, loaded = read_task(task, domain)
     if not budget > 0:
@@ -95,9 +80,14 @@ def solve(
         raise ValueError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
     grammar = dom.grammar()
     if store is not None:
-        library, own = stored_libraries(Path(store), dom, [loaded], guide)
-        library = library if own is None else own[loaded.name]
-        grammar = grammar if library is None else build_grammar(grammar, library)
+        from metagrow.api._library import stored_libraries
+
+        stored, own = stored_libraries(Path(store), dom, [loaded], guide)
+        stored = stored if own is None else own[loaded.name]
+        grammar = grammar if stored is None else build_grammar(grammar, stored)
+    elif library:
+        shipped = shipped_library(dom)
+        grammar = grammar if shipped is None else build_grammar(grammar, shipped)
     limits = Budget(budget, run_limits=dom.limits(), memory_mb=memory)
     result = solve_in_domain(loaded, dom, grammar, eng, limits, attempts)
     return report(result, dom, loaded)

@@ -11,10 +11,9 @@ import typer
 
 from metagrow.cli._choices import DOMAIN_HELP, ENGINES, pick, pick_domain
 from metagrow.cli._errors import CommandGroup, UsageError, fail, interrupted, run
-from metagrow.cli._runs import EngineOpt, check_budget
+from metagrow.cli._runs import EngineOpt, LibraryOpt, check_budget
 from metagrow.cli._tasks import read_task
 from metagrow.domains import TaskFileError
-from metagrow.search import Budget, SolveInterrupted, solve_in_domain
 
 app = typer.Typer(
     name="metagrow",
@@ -60,6 +59,7 @@ def _register_subcommands() -> None:
     from metagrow.cli._learn import learn_command, library_app
     from metagrow.cli._run import run_command
     from metagrow.cli._serve import serve_command
+    from metagrow.cli._ship import library_ship
 
     bench_app.command("arc")(bench_arc)
     bench_app.command("digits")(bench_digits)
@@ -73,6 +73,7 @@ def _register_subcommands() -> None:
     app.command("adapt")(adapt_command)
     app.command("export")(export_command)
     app.command("serve")(serve_command)
+    library_app.command("ship")(library_ship)
     app.add_typer(library_app, name="library")
     app.add_typer(guide_app, name="guide")
     app.add_typer(domain_app, name="domain")
@@ -95,9 +96,12 @@ def solve_command(
     guide: Annotated[
         bool, typer.Option("--guide/--no-guide", help="Use the store's guide, if it has one.")
     ] = True,
+    library: LibraryOpt = True,
 ) -> None:
     """Search for a program that maps every train input to its output; predict the tests."""
     from metagrow import api
+    from metagrow.library import ShippedLibraryError
+    from metagrow.search import SolveInterrupted
     from metagrow.store import StoreError
 
     try:
@@ -113,8 +117,8 @@ def solve_command(
     stop: SolveInterrupted | None = None
     try:
         record = api.solve(task, dom, budget, attempts, store, engine=eng, memory=memory,
-                           guide=guide).to_json()  # fmt: skip
-    except StoreError as err:
+                           guide=guide, library=library).to_json()  # fmt: skip
+    except (StoreError, ShippedLibraryError) as err:
         fail(str(err))
     except SolveInterrupted as err:
         stop, record = err, api.report(err.result, dom, task).to_json()
@@ -178,6 +182,7 @@ def demo_command(
     from rich.table import Table
 
     from metagrow.domains.lists import examples_folder
+    from metagrow.search import Budget, solve_in_domain
 
     folder = examples_folder() if folder is None else folder
     try:

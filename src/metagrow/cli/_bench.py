@@ -18,6 +18,7 @@ from metagrow.cli._runs import (
     GuideOpt,
     JobsOpt,
     JsonOpt,
+    LibraryOpt,
     LimitOpt,
     MarkdownOpt,
     MemoryOpt,
@@ -26,6 +27,7 @@ from metagrow.cli._runs import (
     backend_for,
     check_outputs,
     check_run_options,
+    shipped_for,
     stopped,
     suite_progress,
     write_report,
@@ -56,6 +58,7 @@ def bench_lists(
     store: StoreOpt = None,
     memory: MemoryOpt = None,
     guide: GuideOpt = True,
+    library: LibraryOpt = True,
     json_out: JsonOpt = None,
     markdown_out: MarkdownOpt = None,
 ) -> None:
@@ -83,15 +86,18 @@ def bench_lists(
     if limit:
         task_list = task_list[:limit]
     runner, workers = backend_for(jobs, backend, ray_address)
-    library = own = None
+    spec = own = None
     if store is not None:
         from metagrow.cli._guide import stored_libraries
 
-        library, own = stored_libraries(store, dom, task_list, guide)
+        spec, own = stored_libraries(store, dom, task_list, guide)
         if own is not None:
             suite += " and its guide"
+    else:
+        spec = shipped_for(dom, library)
+        suite += "" if spec is None else " with the shipped library"
     limits = Budget(budget, run_limits=dom.limits(), memory_mb=memory)
-    job = SolveJob(dom, eng, limits, library=library, task_libraries=own)
+    job = SolveJob(dom, eng, limits, library=spec, task_libraries=own)
     stop: SuiteInterrupted | None = None
     with suite_progress(suite, len(task_list), "solved", "{:g}") as step:
 

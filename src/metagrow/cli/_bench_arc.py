@@ -18,6 +18,7 @@ from metagrow.cli._runs import (
     GuideOpt,
     JobsOpt,
     JsonOpt,
+    LibraryOpt,
     LimitOpt,
     MarkdownOpt,
     MemoryOpt,
@@ -26,6 +27,7 @@ from metagrow.cli._runs import (
     backend_for,
     check_outputs,
     check_run_options,
+    shipped_for,
     stopped,
     suite_progress,
     write_report,
@@ -51,6 +53,7 @@ def bench_arc(
     memory: MemoryOpt = None,
     store: StoreOpt = None,
     guide: GuideOpt = True,
+    library: LibraryOpt = True,
     json_out: JsonOpt = None,
     submission: Annotated[
         Path | None, typer.Option(help="Write the predictions here in ARC Prize format.")
@@ -81,16 +84,19 @@ def bench_arc(
     if limit:
         task_list = task_list[:limit]
     runner, workers = backend_for(jobs, backend, ray_address)
-    library = own = None
+    spec = own = None
     if store is not None:
         from metagrow.cli._guide import stored_libraries
 
-        library, own = stored_libraries(store, domain, task_list, guide)
+        spec, own = stored_libraries(store, domain, task_list, guide)
         suite += f" with library from {store}"
         if own is not None:
             suite += " and its guide"
+    else:
+        spec = shipped_for(domain, library)
+        suite += "" if spec is None else " with the shipped library"
     limits = Budget(budget, run_limits=domain.limits(), memory_mb=memory)
-    job = SolveJob(domain, eng, limits, library=library, task_libraries=own)
+    job = SolveJob(domain, eng, limits, library=spec, task_libraries=own)
     stop: SuiteInterrupted | None = None
     with suite_progress(suite, len(task_list), "score", "{:.2f}") as step:
 

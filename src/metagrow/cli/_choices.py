@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from metagrow import api
+from metagrow.api._engines import ENGINES as _ENGINES
 from metagrow.cli._errors import UsageError
 from metagrow.domains import BUILTIN_DOMAINS, Domain, DomainSpecError, domain_from_spec
-from metagrow.search import Engine
+
+if TYPE_CHECKING:
+    from metagrow.search import Engine
 
 T = TypeVar("T")
 
@@ -16,7 +18,7 @@ DOMAIN_HELP = (
     f"Domain: {', '.join(BUILTIN_DOMAINS)}, or your own as package.module:ClassName "
     "(imported from the current directory first)."
 )
-ENGINES: Mapping[str, Callable[[], Engine]] = api.ENGINES
+ENGINES: Mapping[str, Callable[[], Engine]] = _ENGINES
 
 
 def pick_domain(spec: str) -> Domain:

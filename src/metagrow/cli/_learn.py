@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from metagrow.lang import GrammarSpec, Task
     from metagrow.store import Checkpoint, Store
 
-library_app = typer.Typer(help="Show the library a learning run grew.", no_args_is_help=True)
+library_app = typer.Typer(
+    help="Show the library a learning run grew, or ship it with a domain.", no_args_is_help=True
+)
 
 StoreOpt = Annotated[Path, typer.Option("--store", help="The SQLite store file.")]
 

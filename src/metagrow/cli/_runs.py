@@ -48,6 +48,14 @@ RayAddressOpt = Annotated[
         "Ray started for this run)."
     ),
 ]
+LibraryOpt = Annotated[
+    bool,
+    typer.Option(
+        "--library/--no-library",
+        help="Search with the library shipped with the domain (learned on its training "
+        "tasks; docs/arc.md); --store brings its own instead.",
+    ),
+]
 JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")]
 MarkdownOpt = Annotated[
     Path | None, typer.Option("--markdown", help="Write a Markdown table here.")
@@ -55,6 +63,8 @@ MarkdownOpt = Annotated[
 
 if TYPE_CHECKING:
     from metagrow.bench import SuiteInterrupted
+    from metagrow.domains import Domain
+    from metagrow.lang import GrammarSpec
     from metagrow.search import Backend
 
 
@@ -108,6 +118,17 @@ def check_run_options(budget: float, jobs: int, limit: int, memory: int | None) 
         api.check_run_options(budget, jobs, limit, memory)
     except ValueError as err:
         raise UsageError(str(err)) from None
+
+
+def shipped_for(domain: Domain, use: bool) -> GrammarSpec | None:
+    """The library shipped with ``domain`` when ``use`` (``--library``), or ``None``; one
+    line and exit when it no longer matches the domain's grammar."""
+    from metagrow.library import ShippedLibraryError, shipped_library
+
+    try:
+        return shipped_library(domain) if use else None
+    except ShippedLibraryError as err:
+        fail(str(err))
 
 
 def backend_for(

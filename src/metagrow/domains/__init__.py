@@ -1,5 +1,10 @@
 """Domains: primitive sets as plug-ins, how their values are read and written, and how a
-domain is picked by name, by import string or from a task file."""
+domain is picked by name, by import string or from a task file.
+
+The tensor values of the perception domain are imported on first use (they load numpy,
+which a list task or ``metagrow --help`` does not need)."""
+
+from typing import TYPE_CHECKING
 
 from metagrow.domains._builtin import (
     BUILTIN_DOMAINS,
@@ -23,15 +28,22 @@ from metagrow.domains._taskfile import (
     read_json,
     task_from_json,
 )
-from metagrow.domains._tensor import (
-    PERCEPTUAL,
-    SYMMETRIES,
-    PerceptionError,
-    Tensor,
-    decode_tensor,
-    perceptual_parts,
-    perceptual_shape,
-)
+
+if TYPE_CHECKING:
+    from metagrow.domains._tensor import (
+        PERCEPTUAL,
+        SYMMETRIES,
+        PerceptionError,
+        Tensor,
+        decode_tensor,
+        perceptual_parts,
+        perceptual_shape,
+    )
+
+_TENSOR = (
+    "PERCEPTUAL", "SYMMETRIES", "PerceptionError", "Tensor", "decode_tensor",
+    "perceptual_parts", "perceptual_shape",
+)  # fmt: skip
 
 __all__ = [
     "BUILTIN_DOMAINS",
@@ -58,3 +70,13 @@ __all__ = [
     "read_json",
     "task_from_json",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _TENSOR:
+        raise AttributeError(f"module 'metagrow.domains' has no attribute {name!r}")
+    from metagrow.domains import _tensor
+
+    value = getattr(_tensor, name)
+    globals()[name] = value
+    return value

@@ -117,5 +117,8 @@ def detect_domain(data: JSON) -> Domain:
     own format or a type naming grids or colours, ``perception`` for a type naming
     tensors or images, ``lists`` for ints, booleans and lists);
     failing those, the fallback (``lists``), whose loader reports what is wrong."""
-    domains = [BUILTIN_DOMAINS[name]() for name in _DETECTION_ORDER]
-    return next((d for d in domains if d.recognises(data)), domains[-1])
+    for name in _DETECTION_ORDER:  # built one at a time: each imports its own code
+        domain = BUILTIN_DOMAINS[name]()
+        if domain.recognises(data):
+            return domain
+    return domain

@@ -74,6 +74,12 @@ class Domain(ABC):
         primitives are the task's own: they never enter a learned library."""
         return grammar
 
+    def library_file(self) -> Path | None:
+        """Where the library learned on this domain's own training tasks ships with it (a
+        JSON file ``metagrow library ship`` writes, read by :mod:`metagrow.library`), for
+        ``solve`` and ``bench`` to search with unless ``--no-library``; none by default."""
+        return None
+
     def limits(self) -> Limits:
         """Bounds for running one program on one input in this domain."""
         return Limits()

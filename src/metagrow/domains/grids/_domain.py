@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, final
 
 import numpy as np
@@ -117,6 +118,10 @@ class GridsDomain(Domain):
 
     def grammar(self) -> Grammar:
         return self._grammar
+
+    def library_file(self) -> Path:
+        """Where a library learned on ARC-AGI-1's training split ships (none yet: docs/arc.md)."""
+        return Path(__file__).with_name("library.json")
 
     def task_grammar(self, task: Task, grammar: Grammar, seconds: float = 5.0) -> Grammar:
         """Adds primitives read off the task's examples: the first that fits of

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import final
 
 from metagrow.domains._domain import JSON, Domain
@@ -30,6 +31,10 @@ class ListsDomain(Domain):
 
     def grammar(self) -> Grammar:
         return self._grammar
+
+    def library_file(self) -> Path:
+        """The library `metagrow learn` grew on the suite's train split (docs/list-suite.md)."""
+        return Path(__file__).with_name("library.json")
 
     def constructors(self) -> frozenset[str]:
         return frozenset({"int", "bool", "list"})
