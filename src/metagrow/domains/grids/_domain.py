@@ -17,6 +17,7 @@ from metagrow.domains._domain import (
     encode_basic,
 )
 from metagrow.domains.grids._classify import find_class_rule
+from metagrow.domains.grids._compose import find_compositions
 from metagrow.domains.grids._extend import find_extension
 from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
@@ -37,6 +38,8 @@ _RARE = -2.5
 _G_G = arrow(GRID, GRID)
 _TREE_WEIGHT = 3 * _RARE
 _SUBSET_SECONDS = 1.5
+_COMPOSE_SHARE = 0.5
+"""Composition search gets at most this share of the time for reading rules."""
 _TREE_SECONDS = 2.0
 """The tree is fitted only with this much time for reading rules: importing scikit-learn
 alone can take a second or two, and the tree is rarely right."""
@@ -155,6 +158,17 @@ class GridsDomain(Domain):
         )
         if exact is not None:
             return grammar.with_primitive(Primitive(exact.name, _G_G, TaskRule(exact)), top)
+        composed = find_compositions(pairs, tests, _COMPOSE_SHARE * seconds)
+        if composed.exact:
+            for rank, rule in enumerate(composed.exact):
+                grammar = grammar.with_primitive(
+                    Primitive(rule.name, _G_G, TaskRule(rule)), top - rank
+                )
+            return grammar
+        for rank, stacked in enumerate(composed.assembled):
+            fitted = Primitive(stacked.name, _G_G, TaskRule(stacked), fallback=True)
+            grammar = grammar.with_primitive(fitted, top + _RARE - rank)
+        seconds = max(seconds - composed.seconds, 0.0)
         by_objects = find_object_rule(pairs, tests, seconds / 2)
         if by_objects is not None and len(by_objects.columns) == 1:
             return grammar.with_primitive(
