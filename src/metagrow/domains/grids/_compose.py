@@ -19,7 +19,8 @@ from typing import final
 import numpy as np
 
 from metagrow.domains.grids._assemble import Stack, assemble
-from metagrow.domains.grids._compose_ops import Chain, Op, operations
+from metagrow.domains.grids._compose_ops import Chain, Op
+from metagrow.domains.grids._compose_table import operations
 from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
 
 MAX_DEPTH = 3

@@ -2,21 +2,20 @@
 array to another, or to ``None`` where it does not apply (a factor that does not divide,
 nothing to crop, a result beyond 30 by 30). They never raise.
 
-The table is built per task (:func:`operations`): colours, scale factors and tilings are
-read off the task's grids, so that only operations that could matter are tried.
+The table of them for one task is ``_compose_table.operations``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import final
 
 import numpy as np
+import numpy.typing as npt
 
 from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
-from metagrow.domains.grids._objects import component_labels
-from metagrow.domains.grids._paint import connect, connect_h, connect_v, holes
+from metagrow.domains.grids._paint import holes
 from metagrow.domains.grids._transforms import background
 
 Apply = Callable[[Cells], Cells | None]
@@ -75,7 +74,7 @@ def _fits(a: Cells) -> Cells | None:
 
 # -- geometry ---------------------------------------------------------------------------------
 
-_SYMMETRIES: tuple[tuple[str, Apply], ...] = (
+SYMMETRIES: tuple[tuple[str, Apply], ...] = (
     ("rot90", lambda a: a.T[:, ::-1]),
     ("rot180", lambda a: a[::-1, ::-1]),
     ("rot270", lambda a: a.T[::-1]),
@@ -86,7 +85,7 @@ _SYMMETRIES: tuple[tuple[str, Apply], ...] = (
 )
 
 
-def _box(mask: Cells) -> tuple[int, int, int, int] | None:
+def box_of(mask: npt.NDArray[np.bool_]) -> tuple[int, int, int, int] | None:
     rows = np.flatnonzero(mask.any(axis=1))
     if not rows.size:
         return None
@@ -96,26 +95,26 @@ def _box(mask: Cells) -> tuple[int, int, int, int] | None:
 
 def crop(a: Cells) -> Cells | None:
     """The smallest window holding every cell that is not the background."""
-    box = _box(a != background(a))
+    box = box_of(a != background(a))
     if box is None:
         return None
     top, bottom, left, right = box
     return a[top:bottom, left:right]
 
 
-def _left(a: Cells) -> Cells | None:
+def left(a: Cells) -> Cells | None:
     return a[:, : a.shape[1] // 2] if a.shape[1] > 1 else None
 
 
-def _right(a: Cells) -> Cells | None:
+def right(a: Cells) -> Cells | None:
     return a[:, a.shape[1] - a.shape[1] // 2 :] if a.shape[1] > 1 else None
 
 
-def _top(a: Cells) -> Cells | None:
+def top(a: Cells) -> Cells | None:
     return a[: a.shape[0] // 2] if a.shape[0] > 1 else None
 
 
-def _bottom(a: Cells) -> Cells | None:
+def bottom(a: Cells) -> Cells | None:
     return a[a.shape[0] - a.shape[0] // 2 :] if a.shape[0] > 1 else None
 
 
@@ -139,11 +138,11 @@ def squeeze(a: Cells) -> Cells | None:
     return kept
 
 
-def _tiled(n: int, m: int) -> Apply:
+def tiled(n: int, m: int) -> Apply:
     return lambda a: _fits(np.tile(a, (n, m)))
 
 
-def _mirrored(across: bool, down: bool) -> Apply:
+def mirrored(across: bool, down: bool) -> Apply:
     def mirrored(a: Cells) -> Cells | None:
         if across:
             a = np.hstack((a, a[:, ::-1]))
@@ -154,11 +153,11 @@ def _mirrored(across: bool, down: bool) -> Apply:
     return mirrored
 
 
-def _upscale(k: int) -> Apply:
+def upscale(k: int) -> Apply:
     return lambda a: _fits(np.repeat(np.repeat(a, k, axis=0), k, axis=1))
 
 
-def _downscale(k: int) -> Apply:
+def downscale(k: int) -> Apply:
     def down(a: Cells) -> Cells | None:
         h, w = a.shape
         if h % k or w % k:
@@ -184,7 +183,7 @@ def self_kron(a: Cells) -> Cells | None:
 # -- colour -----------------------------------------------------------------------------------
 
 
-def _keep(color: int) -> Apply:
+def keep(color: int) -> Apply:
     def keep(a: Cells) -> Cells | None:
         on = a == color
         if not on.any():
@@ -194,7 +193,7 @@ def _keep(color: int) -> Apply:
     return keep
 
 
-def _erase(color: int) -> Apply:
+def erase(color: int) -> Apply:
     def erase(a: Cells) -> Cells | None:
         bg = background(a)
         on = a == color
@@ -205,7 +204,7 @@ def _erase(color: int) -> Apply:
     return erase
 
 
-def _paint(color: int) -> Apply:
+def paint(color: int) -> Apply:
     def paint(a: Cells) -> Cells | None:
         fg = a != background(a)
         return np.where(fg, np.uint8(color), a) if fg.any() else None
@@ -213,7 +212,7 @@ def _paint(color: int) -> Apply:
     return paint
 
 
-def _fill_holes(color: int) -> Apply:
+def fill_holes(color: int) -> Apply:
     def fill(a: Cells) -> Cells | None:
         inside = holes(a != background(a))
         return np.where(inside, np.uint8(color), a) if inside.any() else None
@@ -221,7 +220,7 @@ def _fill_holes(color: int) -> Apply:
     return fill
 
 
-def _outline(color: int) -> Apply:
+def outline(color: int) -> Apply:
     def outline(a: Cells) -> Cells | None:
         fg = a != background(a)
         tall = fg.copy()
@@ -254,36 +253,9 @@ def majority(a: Cells) -> Cells:
     return np.full((1, 1), counts.argmax() if counts.any() else bg, dtype=np.uint8)
 
 
-# -- objects ----------------------------------------------------------------------------------
-
-
-def _pick_object(diagonal: bool, by_color: bool, largest: bool, window: bool) -> Apply:
-    """The largest (or smallest) object cropped to its box: alone on the background, or
-    with whatever else the input shows in that box (``window``)."""
-
-    def pick(a: Cells) -> Cells | None:
-        labels = component_labels(a, diagonal, by_color)
-        n = int(labels.max()) + 1
-        if n < 2:
-            return None
-        sizes = np.bincount(labels[labels >= 0], minlength=n)
-        best = sizes.argmax() if largest else sizes.argmin()
-        if (sizes == sizes[best]).sum() > 1:
-            return None
-        mask = labels == best
-        box = _box(mask)
-        assert box is not None
-        top, bottom, left, right = box
-        if window:
-            return a[top:bottom, left:right]
-        return np.where(mask, a, np.uint8(background(a)))[top:bottom, left:right]
-
-    return pick
-
-
-def _color_window(color: int) -> Apply:
+def color_window(color: int) -> Apply:
     def window(a: Cells) -> Cells | None:
-        box = _box(a == color)
+        box = box_of(a == color)
         if box is None:
             return None
         top, bottom, left, right = box
@@ -292,7 +264,7 @@ def _color_window(color: int) -> Apply:
     return window
 
 
-def _gravity(axis: int, forward: bool) -> Apply:
+def gravity(axis: int, forward: bool) -> Apply:
     def fall(a: Cells) -> Cells:
         fg = a != background(a)
         order = np.argsort(fg if forward else ~fg, axis=axis, kind="stable")
@@ -301,72 +273,5 @@ def _gravity(axis: int, forward: bool) -> Apply:
     return fall
 
 
-def _on_grid(f: Callable[[Grid], Grid]) -> Apply:
+def on_grid(f: Callable[[Grid], Grid]) -> Apply:
     return lambda a: f(Grid(a)).cells
-
-
-# -- the table --------------------------------------------------------------------------------
-
-
-def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ...]:
-    """The operations worth chaining for a task whose grids are ``grids`` (inputs of train
-    and test) and train outputs ``outputs``: colours filtered by the colours inputs show,
-    painted with those outputs show, scaled by the factors between their sizes."""
-    in_colors = sorted(set().union(*(np.unique(a).tolist() for a in grids)))
-    out_colors = sorted(set().union(*(np.unique(a).tolist() for a in outputs)))
-    ops = [Op(name, f) for name, f in _SYMMETRIES]
-    ops += [
-        Op("crop", crop),
-        Op("lefthalf", _left),
-        Op("righthalf", _right),
-        Op("tophalf", _top),
-        Op("bottomhalf", _bottom),
-        Op("dedup", dedup, 2),
-        Op("squeeze", squeeze, 2),
-        Op("tile1x2", _tiled(1, 2), 2),
-        Op("tile2x1", _tiled(2, 1), 2),
-        Op("tile2x2", _tiled(2, 2), 2),
-        Op("mirrorh", _mirrored(True, False), 2),
-        Op("mirrorv", _mirrored(False, True), 2),
-        Op("mirror4", _mirrored(True, True), 2),
-        Op("selfkron", self_kron, 3),
-        Op("invert", invert, 2),
-        Op("majority", majority, 3),
-        Op("falldown", _gravity(0, True), 2),
-        Op("fallup", _gravity(0, False), 2),
-        Op("fallleft", _gravity(1, False), 2),
-        Op("fallright", _gravity(1, True), 2),
-        Op("connect", _on_grid(connect), 2),
-        Op("connecth", _on_grid(connect_h), 2),
-        Op("connectv", _on_grid(connect_v), 2),
-    ]
-    for diagonal, by_color, tag in (
-        (False, True, "obj"),
-        (True, True, "obj8"),
-        (True, False, "blob"),
-    ):
-        for largest in (True, False):
-            for window in (False, True):
-                name = f"{'largest' if largest else 'smallest'}{tag}{'win' if window else ''}"
-                ops.append(Op(name, _pick_object(diagonal, by_color, largest, window), 2))
-    for k in _factors(grids, outputs):
-        ops += [Op(f"up{k}", _upscale(k), 2), Op(f"down{k}", _downscale(k), 2)]
-    for c in in_colors:
-        ops += [Op(f"keep{c}", _keep(c), 2), Op(f"erase{c}", _erase(c), 2)]
-        ops.append(Op(f"window{c}", _color_window(c), 2))
-    for c in out_colors:
-        ops += [Op(f"paint{c}", _paint(c), 2), Op(f"holes{c}", _fill_holes(c), 2)]
-        ops.append(Op(f"outline{c}", _outline(c), 3))
-    return tuple(ops)
-
-
-def _factors(grids: Sequence[Cells], outputs: Sequence[Cells]) -> list[int]:
-    """Whole ratios, 2 to 5, between the sides of train inputs (first in ``grids``) and
-    their outputs, either way; always 2 and 3."""
-    found = {2, 3}
-    for x, y in zip(grids, outputs, strict=False):
-        for big, small in ((y.shape, x.shape), (x.shape, y.shape)):
-            for b, s in zip(big, small, strict=True):
-                if b % s == 0 and 2 <= b // s <= 5:
-                    found.add(b // s)
-    return sorted(found)
