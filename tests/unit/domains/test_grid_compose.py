@@ -11,6 +11,7 @@ from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids._arc import load_arc_split
 from metagrow.domains.grids._compose import find_compositions
 from metagrow.lang import Example, Task, arrow
+from metagrow.search import BottomUpEnumerator, Budget, solve_in_domain
 
 
 def _sprite(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
@@ -62,20 +63,36 @@ def test_pieces_are_stacked_when_no_chain_fits() -> None:
     assert rule(test_x) == test_y
 
 
-def test_the_two_rules_give_different_test_answers() -> None:
+def _ambiguous_turn() -> tuple[list[tuple[Grid, Grid]], Grid]:
     """Train inputs symmetric top to bottom cannot tell a quarter turn from a transpose;
-    the test input can, so the two attempts differ."""
+    the test input can."""
     rng = np.random.default_rng(3)
     pairs = []
     for _ in range(3):
         half = _sprite(rng, 2, 5)
         x = np.vstack((half, half[::-1]))
         pairs.append((Grid(x), Grid(np.ascontiguousarray(x.T[:, ::-1]))))
-    test_x = Grid(_sprite(rng, 4, 5))
+    return pairs, Grid(_sprite(rng, 4, 5))
+
+
+def test_the_two_rules_give_different_test_answers() -> None:
+    pairs, test_x = _ambiguous_turn()
     found = find_compositions(pairs, [test_x], 2.0)
     assert len(found.exact) == 2
     first, second = (rule(test_x) for rule in found.exact)
     assert first is not None and second is not None and first != second
+
+
+def test_the_two_attempts_of_a_solved_task_are_the_two_rules_answers() -> None:
+    pairs, test_x = _ambiguous_turn()
+    train = tuple(Example((x,), y) for x, y in pairs)
+    task = Task("turn", arrow(GRID, GRID), train, (Example((test_x,)),))
+    grids = GridsDomain()
+    found = find_compositions(pairs, [test_x], 2.0)
+    budget = Budget(4.0, run_limits=grids.limits())
+    result = solve_in_domain(task, grids, grids.grammar(), BottomUpEnumerator(), budget, 2)
+    assert result.solved
+    assert set(result.predictions[0]) == {rule(test_x) for rule in found.exact}
 
 
 def test_the_time_bound_is_kept_on_big_grids() -> None:

@@ -136,6 +136,7 @@ class _Search:
         return Chain(tuple(reversed(ops)), colors)
 
     def _check(self, index: int) -> None:
+        """Records the candidate at ``index`` as a fit or a piece if it is one."""
         arrays = self.nodes[index].arrays
         train = arrays[: self.n_train]
         if tuple(a.shape for a in train) != self.shapes:
@@ -149,38 +150,51 @@ class _Search:
         elif len(self.pieces) < MAX_PIECES:
             self.pieces.append(index)
 
-    def grow(self, depth: int, deadline: float) -> bool:
-        """Adds every distinct candidate one operation deeper than ``depth - 1``; False if
-        the deadline or the cap on candidates stopped it."""
+    def grow(self, depth: int, deadline: float, last: bool) -> bool:
+        """Adds every distinct candidate one operation deeper than ``depth - 1`` (on the
+        ``last`` level, only those of the outputs' shapes: nothing grows from them);
+        False if the deadline or the cap on candidates stopped it."""
         frontier = [i for i, n in enumerate(self.nodes) if n.depth == depth - 1]
         frontier.sort(key=lambda i: self.nodes[i].cost)
         for parent in frontier:
             if time.perf_counter() > deadline or len(self.nodes) >= MAX_CANDIDATES:
                 return False
-            self._expand(parent, depth)
+            self._expand(parent, depth, last)
         return True
 
-    def _expand(self, parent: int, depth: int) -> None:
+    def _expand(self, parent: int, depth: int, last: bool) -> None:
         node = self.nodes[parent]
         for k, op in enumerate(self.ops):
             self.tried += 1
-            out = []
-            for a in node.arrays:
-                got = op.apply(a)
-                if got is None:
-                    break
-                h, w = got.shape
-                if not (1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE):
-                    break
-                out.append(got)
-            else:
-                key = _key(out)
-                if key in self.seen:
-                    continue
-                self.seen.add(key)
-                arrays = tuple(np.ascontiguousarray(a) for a in out)
-                self.nodes.append(_Node(arrays, parent, k, depth, node.cost + op.cost))
-                self._check(len(self.nodes) - 1)
+            out = self._apply(op, node.arrays, last)
+            if out is None:
+                continue
+            key = _key(out)
+            if key in self.seen:
+                continue
+            self.seen.add(key)
+            arrays = tuple(np.ascontiguousarray(a) for a in out)
+            self.nodes.append(_Node(arrays, parent, k, depth, node.cost + op.cost))
+            before = len(self.fits) + len(self.pieces)
+            self._check(len(self.nodes) - 1)
+            if last and len(self.fits) + len(self.pieces) == before:
+                self.nodes.pop()
+
+    def _apply(self, op: Op, arrays: Sequence[Cells], shaped: bool) -> list[Cells] | None:
+        """``op`` on every array; None if it fails on one, or (``shaped``) if a train
+        array's result does not have its output's shape."""
+        out = []
+        for i, a in enumerate(arrays):
+            got = op.apply(a)
+            if got is None:
+                return None
+            h, w = got.shape
+            if not (1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE):
+                return None
+            if shaped and i < self.n_train and got.shape != self.shapes[i]:
+                return None
+            out.append(got)
+        return out
 
 
 def find_compositions(
@@ -195,7 +209,7 @@ def find_compositions(
     targets = [y.cells for _, y in pairs]
     search = _Search(inputs, targets, operations(inputs, targets))
     for depth in range(1, MAX_DEPTH + 1):
-        if search.fits or not search.grow(depth, growing):
+        if search.fits or not search.grow(depth, growing, depth == MAX_DEPTH):
             break
     exact = _best_fits(search)
     assembled: tuple[AssembledRule, ...] = ()
