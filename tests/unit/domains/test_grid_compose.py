@@ -153,3 +153,22 @@ def test_an_assembly_joins_the_task_grammar_as_a_fallback() -> None:
     added = [p for name, p in grammar.primitives.items() if name.startswith("assemble_")]
     assert added and all(p.fallback for p in added)
     assert added[0].value(test_x) == test_y
+
+
+def test_chains_that_fit_one_cell_outputs_are_only_fallbacks() -> None:
+    """A 1x1 output leaves too little to check a chain against: the fit is weak."""
+    rng = np.random.default_rng(5)
+    pairs = []
+    for color in (2, 3, 4):
+        x = np.where(rng.random((5, 5)) < 0.5, color, 0).astype(np.uint8)
+        x[0, 0] = 1
+        pairs.append((Grid(x), Grid(np.full((1, 1), color, dtype=np.uint8))))
+    test_x = Grid(np.where(rng.random((5, 5)) < 0.5, 2, 0).astype(np.uint8))
+    found = find_compositions(pairs, [test_x], 1.0)
+    assert found.exact and found.weak
+    train = tuple(Example((x,), y) for x, y in pairs)
+    task = Task("main colour", arrow(GRID, GRID), train, (Example((test_x,)),))
+    grids = GridsDomain()
+    grammar = grids.task_grammar(task, grids.grammar(), seconds=2.0)
+    added = [p for name, p in grammar.primitives.items() if name.startswith("compose_")]
+    assert added and all(p.fallback for p in added)

@@ -86,31 +86,40 @@ def assemble(
     deadline: float,
 ) -> tuple[Stack, ...]:
     """Up to two stacks that reproduce every target, with different answers on the test
-    inputs: the greedy one, then the greedy one that may not start as the first did."""
+    inputs. Pieces of one operation are tried first, then of up to two, then all (deep
+    pieces fit the train outputs by accident more often); at each stage the greedy
+    stack, then the greedy one that may not start as the first did."""
     if not pieces or not targets:
         return ()
     n_train = len(targets)
     table = _Pieces([arrays[:n_train] for arrays, _ in pieces], targets)
+    depths = np.array([len(chain.ops) for _, chain in pieces])
     found: list[Stack] = []
     answers: list[bytes] = []
-    banned: set[int] = set()
-    for _ in range(2):
-        chosen = _greedy(table, targets, banned, deadline)
-        if chosen is None:
-            break
-        layers, fill = chosen
-        banned.add(layers[0])
-        answer = _answer(pieces, layers, fill, n_train, n_test)
-        if answer is None or answer in answers:
-            continue
-        answers.append(answer)
-        found.append(Stack(tuple(pieces[k][1] for k in layers), fill))
+    for depth in sorted(set(depths.tolist())):
+        allowed = depths <= depth
+        first = allowed.copy()
+        for _ in range(2):
+            chosen = _greedy(table, targets, allowed, first, deadline)
+            if chosen is None:
+                break
+            layers, fill = chosen
+            first[layers[0]] = False
+            answer = _answer(pieces, layers, fill, n_train, n_test)
+            if answer is None or answer in answers:
+                continue
+            answers.append(answer)
+            found.append(Stack(tuple(pieces[k][1] for k in layers), fill))
+            if len(found) == 2:
+                return tuple(found)
     return tuple(found)
 
 
 def _greedy(
-    table: _Pieces, targets: Sequence[Cells], banned: set[int], deadline: float
+    table: _Pieces, targets: Sequence[Cells], allowed: Mask, first: Mask, deadline: float
 ) -> tuple[list[int], int] | None:
+    """Layers chosen greedily among ``allowed`` pieces (the top one among ``first``),
+    and the fill colour; None if no stack explains every target."""
     free = [np.ones(t.shape, dtype=bool) for t in targets]
     layers: list[int] = []
     while len(layers) < MAX_LAYERS and time.perf_counter() < deadline:
@@ -118,9 +127,7 @@ def _greedy(
         if fill is not None and layers:
             return layers, fill
         gain, wrong = table.scores(free)
-        gain[wrong] = 0
-        if layers == [] and banned:
-            gain[list(banned)] = 0
+        gain[wrong | ~(allowed if layers else first)] = 0
         best = int(gain.argmax())
         if gain[best] == 0:
             return None

@@ -27,6 +27,8 @@ MAX_DEPTH = 3
 MAX_CANDIDATES = 12_000
 """Candidates kept at most (each holds one array per train and test input)."""
 MAX_PIECES = 3_000
+MIN_OUTPUT_CELLS = 4
+"""Fits to train outputs all smaller than this are weak (see :class:`Found`)."""
 ASSEMBLY_SHARE = 0.3
 """The share of the time kept for assembling pieces when no chain fits."""
 
@@ -64,12 +66,16 @@ class AssembledRule:
 @dataclass(frozen=True, slots=True)
 class Found:
     """What the search found: exact rules (best first, each with a different answer on
-    the test inputs), assembled rules likewise, and how many candidates it made."""
+    the test inputs), assembled rules likewise, and how many candidates it made.
+    ``weak`` when the train outputs are too small to trust a chain that fits them (on
+    the training split, chains that pick one cell of a colour fit 1x1 outputs by
+    accident as often as not)."""
 
     exact: tuple[ComposedRule, ...]
     assembled: tuple[AssembledRule, ...]
     candidates: int
     seconds: float
+    weak: bool = False
 
 
 @dataclass(slots=True)
@@ -220,7 +226,8 @@ def find_compositions(
             AssembledRule(s, f"assemble_{len(s.layers)}" + ("_alt" if n else ""))
             for n, s in enumerate(stacks)
         )
-    return Found(exact, assembled, search.tried, time.perf_counter() - start)
+    weak = all(t.size < MIN_OUTPUT_CELLS for t in targets)
+    return Found(exact, assembled, search.tried, time.perf_counter() - start, weak)
 
 
 def _best_fits(search: _Search) -> tuple[ComposedRule, ...]:

@@ -253,6 +253,24 @@ def majority(a: Cells) -> Cells:
     return np.full((1, 1), counts.argmax() if counts.any() else bg, dtype=np.uint8)
 
 
+def minority(a: Cells) -> Cells:
+    """One cell of the least common colour the grid shows."""
+    counts = np.bincount(a.ravel(), minlength=10)
+    counts[counts == 0] = a.size + 1
+    return np.full((1, 1), counts.argmin(), dtype=np.uint8)
+
+
+def frame(color: int) -> Apply:
+    """The outermost rows and columns painted ``color``."""
+
+    def framed(a: Cells) -> Cells:
+        out = a.copy()
+        out[0], out[-1], out[:, 0], out[:, -1] = color, color, color, color
+        return out
+
+    return framed
+
+
 def color_window(color: int) -> Apply:
     def window(a: Cells) -> Cells | None:
         box = box_of(a == color)

@@ -24,11 +24,13 @@ from metagrow.domains.grids._compose_ops import (
     downscale,
     erase,
     fill_holes,
+    frame,
     gravity,
     invert,
     keep,
     left,
     majority,
+    minority,
     mirrored,
     on_grid,
     outline,
@@ -101,12 +103,15 @@ def _pick_object(segments: _Segments, largest: bool, window: bool) -> Apply:
     return pick
 
 
-def _drop_object(segments: _Segments, largest: bool) -> Apply:
-    """The largest (or smallest) object painted over with the background."""
+def _drop_object(segments: _Segments, largest: bool, others: bool) -> Apply:
+    """The largest (or smallest) object painted over with the background, or every
+    other object (``others``)."""
 
     def drop(a: Cells) -> Cells | None:
         mask = _the_object(segments, a, largest)
-        return None if mask is None else np.where(mask, np.uint8(background(a)), a)
+        if mask is None:
+            return None
+        return np.where(mask != others, np.uint8(background(a)), a)
 
     return drop
 
@@ -142,7 +147,8 @@ def object_ops() -> list[Op]:
             which = "largest" if largest else "smallest"
             ops.append(Op(f"{which}{tag}", _pick_object(segments, largest, False), 2))
             ops.append(Op(f"{which}{tag}win", _pick_object(segments, largest, True), 2))
-            ops.append(Op(f"drop{which}{tag}", _drop_object(segments, largest), 3))
+            ops.append(Op(f"drop{which}{tag}", _drop_object(segments, largest, False), 3))
+            ops.append(Op(f"only{which}{tag}", _drop_object(segments, largest, True), 3))
     return ops
 
 
@@ -170,6 +176,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         Op("selfkron", self_kron, 3),
         Op("invert", invert, 2),
         Op("majority", majority, 3),
+        Op("minority", minority, 3),
         Op("falldown", gravity(0, True), 2),
         Op("fallup", gravity(0, False), 2),
         Op("fallleft", gravity(1, False), 2),
@@ -189,6 +196,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     for c in out_colors:
         ops += [Op(f"paint{c}", paint(c), 2), Op(f"holes{c}", fill_holes(c), 2)]
         ops.append(Op(f"outline{c}", outline(c), 3))
+        ops.append(Op(f"frame{c}", frame(c), 3))
     return tuple(ops)
 
 

@@ -17,7 +17,7 @@ from metagrow.domains._domain import (
     encode_basic,
 )
 from metagrow.domains.grids._classify import find_class_rule
-from metagrow.domains.grids._compose import find_compositions
+from metagrow.domains.grids._compose import AssembledRule, ComposedRule, find_compositions
 from metagrow.domains.grids._extend import find_extension
 from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
@@ -159,14 +159,15 @@ class GridsDomain(Domain):
         if exact is not None:
             return grammar.with_primitive(Primitive(exact.name, _G_G, TaskRule(exact)), top)
         composed = find_compositions(pairs, tests, _COMPOSE_SHARE * seconds)
-        if composed.exact:
+        if composed.exact and not composed.weak:
             for rank, rule in enumerate(composed.exact):
                 grammar = grammar.with_primitive(
                     Primitive(rule.name, _G_G, TaskRule(rule)), top - rank
                 )
             return grammar
-        for rank, stacked in enumerate(composed.assembled):
-            fitted = Primitive(stacked.name, _G_G, TaskRule(stacked), fallback=True)
+        weaker: list[ComposedRule | AssembledRule] = [*composed.exact, *composed.assembled]
+        for rank, fit in enumerate(weaker):
+            fitted = Primitive(fit.name, _G_G, TaskRule(fit), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE - rank)
         seconds = max(seconds - composed.seconds, 0.0)
         by_objects = find_object_rule(pairs, tests, seconds / 2)
