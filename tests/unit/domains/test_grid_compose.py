@@ -10,6 +10,7 @@ import numpy as np
 from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids._arc import load_arc_split
 from metagrow.domains.grids._compose import find_compositions
+from metagrow.domains.grids._compose_table import operations
 from metagrow.lang import Example, Task, arrow
 from metagrow.search import BottomUpEnumerator, Budget, solve_in_domain
 
@@ -172,3 +173,20 @@ def test_chains_that_fit_one_cell_outputs_are_only_fallbacks() -> None:
     grammar = grids.task_grammar(task, grids.grammar(), seconds=2.0)
     added = [p for name, p in grammar.primitives.items() if name.startswith("compose_")]
     assert added and all(p.fallback for p in added)
+
+
+def test_every_operation_takes_odd_grids_without_raising() -> None:
+    rng = np.random.default_rng(1)
+    odd = [
+        np.zeros((1, 1), dtype=np.uint8),
+        np.array([[3, 0, 3, 3]], dtype=np.uint8),
+        np.array([[1], [2], [0]], dtype=np.uint8),
+        np.full((30, 30), 7, dtype=np.uint8),
+        rng.integers(0, 10, (30, 29)).astype(np.uint8),
+        np.where(rng.random((7, 5)) < 0.3, 4, 0).astype(np.uint8),
+    ]
+    outputs = [np.zeros((2, 3), dtype=np.uint8), np.full((4, 4), 9, dtype=np.uint8)]
+    for op in operations(odd, outputs):
+        for a in odd:
+            got = op.apply(a)
+            assert got is None or (got.dtype == np.uint8 and min(got.shape) >= 1), op.name

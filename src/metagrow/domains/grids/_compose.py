@@ -191,7 +191,7 @@ class _Search:
         array's result does not have its output's shape."""
         out = []
         for i, a in enumerate(arrays):
-            got = op.apply(a)
+            got = op(a)
             if got is None:
                 return None
             h, w = got.shape

@@ -30,6 +30,14 @@ class Op:
     apply: Apply
     cost: int = 1
 
+    def __call__(self, a: Cells) -> Cells | None:
+        """The result on ``a``; None where the operation does not apply (an operation
+        that raises on an odd grid counts as not applying)."""
+        try:
+            return self.apply(a)
+        except (ValueError, IndexError):
+            return None
+
 
 @final
 @dataclass(frozen=True, slots=True)
@@ -52,7 +60,7 @@ class Chain:
     def run(self, a: Cells) -> Cells | None:
         """The chain's result on ``a``; ``None`` where an operation does not apply."""
         for op in self.ops:
-            got = op.apply(a)
+            got = op(a)
             if got is None:
                 return None
             a = got
