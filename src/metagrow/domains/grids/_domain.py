@@ -129,12 +129,17 @@ class GridsDomain(Domain):
         pieces of the input at each cell (``_stack``); ``extend_period``, the input's
         pattern continued over a bigger canvas (``_extend``); ``rule_<family>``, the simplest
         cell table of one feature family that maps every same-shape train input to its
-        output and knows every test input (``_fitted``); ``rule_objects1``, each object
-        changed by an action chosen by one of its properties (``_objrule``); and
-        ``stamp1``, a pattern each seed colour paints around its cells (``_stamp``).
+        output and knows every test input (``_fitted``); ``compose_<operations>``, the
+        shallowest chain of whole-grid operations that maps every train input to its
+        output, and the next one with a different test answer (``_compose``);
+        ``rule_objects1``, each object changed by an action chosen by one of its
+        properties (``_objrule``); and ``stamp1``, a pattern each seed colour paints
+        around its cells (``_stamp``).
 
         Failing those, fallbacks (their programs rank after searched ones):
-        ``rule_objects2``, the same over two properties; ``classify_<property>``, one of
+        ``assemble_<layers>``, the output stacked from pieces made by such chains, and
+        chains that fit outputs of under four cells (``_compose``, ``_assemble``);
+        ``rule_objects2``, ``rule_objects1`` over two properties; ``classify_<property>``, one of
         a few fixed outputs chosen by a property of the whole input (``_classify``);
         ``rule_features<k>``, the shortest table over the fewest cell features
         (``_subset``); and ``rule_tree``, a decision tree over all of them, which often
@@ -169,7 +174,6 @@ class GridsDomain(Domain):
         for rank, fit in enumerate(weaker):
             fitted = Primitive(fit.name, _G_G, TaskRule(fit), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE - rank)
-        seconds = max(seconds - composed.seconds, 0.0)
         by_objects = find_object_rule(pairs, tests, seconds / 2)
         if by_objects is not None and len(by_objects.columns) == 1:
             return grammar.with_primitive(
