@@ -1,7 +1,8 @@
 """Piece assembly: an output stacked from several candidates, each right on part of it.
 
 A piece is a candidate (``_compose``) whose train arrays have the train outputs' shapes.
-Its cells of its own background colour are transparent; the others claim their cells.
+Its black cells are transparent (or, failing a stack that way, its cells of its own
+background colour); the others claim their cells.
 Layers stack top first: a cell takes the colour of the first layer that claims it, and
 cells no layer claims take one fill colour. Layers are chosen greedily: each time, the
 piece that claims the most still-unclaimed cells of the train outputs rightly and none
@@ -29,10 +30,12 @@ Mask = npt.NDArray[np.bool_]
 @final
 @dataclass(frozen=True, slots=True)
 class Stack:
-    """Layers (chains run on the input), top first, over cells of colour ``fill``."""
+    """Layers (chains run on the input), top first, over cells of colour ``fill``;
+    a layer's black cells are transparent, or its background's (``by_background``)."""
 
     layers: tuple[Chain, ...]
     fill: int
+    by_background: bool = False
 
     def run(self, a: Cells) -> Cells | None:
         """The stacked output for input ``a``; None if a layer fails or shapes differ."""
@@ -40,15 +43,15 @@ class Stack:
         if any(o is None for o in outs) or len({o.shape for o in outs if o is not None}) != 1:
             return None
         layers = [o for o in outs if o is not None]
-        return paint(layers, self.fill)
+        return paint(layers, self.fill, self.by_background)
 
 
-def paint(layers: Sequence[Cells], fill: int) -> Cells:
+def paint(layers: Sequence[Cells], fill: int, by_background: bool) -> Cells:
     """``layers`` (of one shape) stacked top first over ``fill``."""
     out = np.full(layers[0].shape, fill, dtype=np.uint8)
     free = np.ones(layers[0].shape, dtype=bool)
     for layer in layers:
-        claim = free & (layer != background(layer))
+        claim = free & (layer != (background(layer) if by_background else 0))
         out[claim] = layer[claim]
         free &= ~claim
     return out
@@ -58,12 +61,16 @@ def paint(layers: Sequence[Cells], fill: int) -> Cells:
 class _Pieces:
     """Every piece's train arrays stacked per pair, with what they claim and get right."""
 
-    def __init__(self, arrays: Sequence[Sequence[Cells]], targets: Sequence[Cells]) -> None:
+    def __init__(
+        self, arrays: Sequence[Sequence[Cells]], targets: Sequence[Cells], by_background: bool
+    ) -> None:
         self.claims: list[Mask] = []
         self.right: list[Mask] = []
         for i, target in enumerate(targets):
             stacked = np.stack([a[i] for a in arrays])
-            bgs = np.array([background(a[i]) for a in arrays], dtype=np.uint8)
+            bgs = np.zeros(len(arrays), dtype=np.uint8)
+            if by_background:
+                bgs[:] = [background(a[i]) for a in arrays]
             claim = stacked != bgs[:, None, None]
             self.claims.append(claim)
             self.right.append(claim & (stacked == target))
@@ -88,30 +95,34 @@ def assemble(
     """Up to two stacks that reproduce every target, with different answers on the test
     inputs. Pieces of one operation are tried first, then of up to two, then all (deep
     pieces fit the train outputs by accident more often); at each stage the greedy
-    stack, then the greedy one that may not start as the first did."""
+    stack, then the greedy one that may not start as the first did. Black is transparent
+    first, each piece's background next: on the training split the two stack 24 tasks
+    (21 right), backgrounds alone 14 (13)."""
     if not pieces or not targets:
         return ()
     n_train = len(targets)
-    table = _Pieces([arrays[:n_train] for arrays, _ in pieces], targets)
     depths = np.array([len(chain.ops) for _, chain in pieces])
     found: list[Stack] = []
     answers: list[bytes] = []
-    for depth in sorted(set(depths.tolist())):
-        allowed = depths <= depth
-        first = allowed.copy()
-        for _ in range(2):
-            chosen = _greedy(table, targets, allowed, first, deadline)
-            if chosen is None:
-                break
-            layers, fill = chosen
-            first[layers[0]] = False
-            answer = _answer(pieces, layers, fill, n_train, n_test)
-            if answer is None or answer in answers:
-                continue
-            answers.append(answer)
-            found.append(Stack(tuple(pieces[k][1] for k in layers), fill))
-            if len(found) == 2:
-                return tuple(found)
+    for by_background in (False, True):
+        table = _Pieces([arrays[:n_train] for arrays, _ in pieces], targets, by_background)
+        for depth in sorted(set(depths.tolist())):
+            allowed = depths <= depth
+            first = allowed.copy()
+            for _ in range(2):
+                chosen = _greedy(table, targets, allowed, first, deadline)
+                if chosen is None:
+                    break
+                layers, fill = chosen
+                first[layers[0]] = False
+                stack = Stack(tuple(pieces[k][1] for k in layers), fill, by_background)
+                answer = _answer(pieces, stack, layers, n_train, n_test)
+                if answer is None or answer in answers:
+                    continue
+                answers.append(answer)
+                found.append(stack)
+                if len(found) == 2:
+                    return tuple(found)
     return tuple(found)
 
 
@@ -149,8 +160,8 @@ def _fill(targets: Sequence[Cells], free: Sequence[Mask]) -> int | None:
 
 def _answer(
     pieces: Sequence[tuple[Sequence[Cells], Chain]],
+    stack: Stack,
     layers: Sequence[int],
-    fill: int,
     n_train: int,
     n_test: int,
 ) -> bytes | None:
@@ -161,6 +172,6 @@ def _answer(
         arrays = [pieces[k][0][j] for k in layers]
         if len({a.shape for a in arrays}) != 1:
             return None
-        got = paint(arrays, fill)
+        got = paint(arrays, stack.fill, stack.by_background)
         out += bytes(got.shape) + got.tobytes()
     return out
