@@ -18,6 +18,7 @@ from metagrow.domains._domain import (
     encode_basic,
 )
 from metagrow.domains.grids._classify import find_class_rule
+from metagrow.domains.grids._compose import AssembledRule, ComposedRule, find_compositions
 from metagrow.domains.grids._extend import find_extension
 from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
@@ -38,6 +39,8 @@ _RARE = -2.5
 _G_G = arrow(GRID, GRID)
 _TREE_WEIGHT = 3 * _RARE
 _SUBSET_SECONDS = 1.5
+_COMPOSE_SHARE = 0.5
+"""Composition search gets at most this share of the time for reading rules."""
 _TREE_SECONDS = 2.0
 """The tree is fitted only with this much time for reading rules: importing scikit-learn
 alone can take a second or two, and the tree is rarely right."""
@@ -131,12 +134,17 @@ class GridsDomain(Domain):
         pieces of the input at each cell (``_stack``); ``extend_period``, the input's
         pattern continued over a bigger canvas (``_extend``); ``rule_<family>``, the simplest
         cell table of one feature family that maps every same-shape train input to its
-        output and knows every test input (``_fitted``); ``rule_objects1``, each object
-        changed by an action chosen by one of its properties (``_objrule``); and
-        ``stamp1``, a pattern each seed colour paints around its cells (``_stamp``).
+        output and knows every test input (``_fitted``); ``compose_<operations>``, the
+        shallowest chain of whole-grid operations that maps every train input to its
+        output, and the next one with a different test answer (``_compose``);
+        ``rule_objects1``, each object changed by an action chosen by one of its
+        properties (``_objrule``); and ``stamp1``, a pattern each seed colour paints
+        around its cells (``_stamp``).
 
         Failing those, fallbacks (their programs rank after searched ones):
-        ``rule_objects2``, the same over two properties; ``classify_<property>``, one of
+        ``assemble_<layers>``, the output stacked from pieces made by such chains, and
+        chains that fit outputs of under four cells (``_compose``, ``_assemble``);
+        ``rule_objects2``, ``rule_objects1`` over two properties; ``classify_<property>``, one of
         a few fixed outputs chosen by a property of the whole input (``_classify``);
         ``rule_features<k>``, the shortest table over the fewest cell features
         (``_subset``); and ``rule_tree``, a decision tree over all of them, which often
@@ -160,6 +168,17 @@ class GridsDomain(Domain):
         )
         if exact is not None:
             return grammar.with_primitive(Primitive(exact.name, _G_G, TaskRule(exact)), top)
+        composed = find_compositions(pairs, tests, _COMPOSE_SHARE * seconds)
+        if composed.exact and not composed.weak:
+            for rank, rule in enumerate(composed.exact):
+                grammar = grammar.with_primitive(
+                    Primitive(rule.name, _G_G, TaskRule(rule)), top - rank
+                )
+            return grammar
+        weaker: list[ComposedRule | AssembledRule] = [*composed.exact, *composed.assembled]
+        for rank, fit in enumerate(weaker):
+            fitted = Primitive(fit.name, _G_G, TaskRule(fit), fallback=True)
+            grammar = grammar.with_primitive(fitted, top + _RARE - rank)
         by_objects = find_object_rule(pairs, tests, seconds / 2)
         if by_objects is not None and len(by_objects.columns) == 1:
             return grammar.with_primitive(

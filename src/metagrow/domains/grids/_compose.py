@@ -1,0 +1,258 @@
+"""Composition search: chains of whole-grid operations read off a task's examples.
+
+A *candidate* is what one chain of operations (``_compose_ops``) makes of every train
+and test input at once. Chains grow breadth first, one operation more per level, from the
+inputs themselves; a candidate equal in value to one already seen (every array the same)
+is dropped, so each distinct vector of grids is grown once. A candidate that equals every
+train output, or does so after one colour mapping read off the train pairs, is an exact
+fit; the shallowest and cheapest fits win. When none fits, candidates of the outputs'
+shapes become the pieces that ``_assemble`` stacks into an output.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import final
+
+import numpy as np
+
+from metagrow.domains.grids._assemble import Stack, assemble
+from metagrow.domains.grids._compose_ops import Chain, Op
+from metagrow.domains.grids._compose_table import operations
+from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
+
+MAX_DEPTH = 3
+MAX_CANDIDATES = 12_000
+"""Candidates kept at most (each holds one array per train and test input)."""
+MAX_PIECES = 3_000
+MIN_OUTPUT_CELLS = 4
+"""Fits to train outputs all smaller than this are weak (see :class:`Found`)."""
+ASSEMBLY_SHARE = 0.3
+"""The share of the time kept for assembling pieces when no chain fits."""
+
+
+@final
+@dataclass(frozen=True, slots=True, eq=False)
+class ComposedRule:
+    """A rule that runs one chain on the input grid (see :class:`Chain`)."""
+
+    chain: Chain
+    name: str
+    _memo: dict[Grid, Grid | None] = field(default_factory=dict, repr=False)
+
+    def __call__(self, g: Grid) -> Grid | None:
+        if g not in self._memo:
+            got = self.chain.run(g.cells)
+            self._memo[g] = None if got is None else Grid(np.ascontiguousarray(got))
+        return self._memo[g]
+
+
+@final
+@dataclass(frozen=True, slots=True, eq=False)
+class AssembledRule:
+    """A rule that stacks what several chains make of the input (see ``_assemble``)."""
+
+    stack: Stack
+    name: str
+
+    def __call__(self, g: Grid) -> Grid | None:
+        got = self.stack.run(g.cells)
+        return None if got is None else Grid(got)
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What the search found: exact rules (best first, each with a different answer on
+    the test inputs), assembled rules likewise, and how many candidates it made.
+    ``weak`` when the train outputs are too small to trust a chain that fits them (on
+    the training split, chains that pick one cell of a colour fit 1x1 outputs by
+    accident as often as not)."""
+
+    exact: tuple[ComposedRule, ...]
+    assembled: tuple[AssembledRule, ...]
+    candidates: int
+    seconds: float
+    weak: bool = False
+
+
+@dataclass(slots=True)
+class _Node:
+    arrays: tuple[Cells, ...]
+    parent: int
+    op: int
+    depth: int
+    cost: int
+
+
+def _key(arrays: Sequence[Cells]) -> int:
+    return hash(tuple((a.shape, a.tobytes()) for a in arrays))
+
+
+def _color_map(
+    train: Sequence[Cells], targets: Sequence[Cells], test: Sequence[Cells]
+) -> tuple[int, ...] | None:
+    """The one colour mapping that turns every train array into its target and knows
+    every colour of the test arrays; None if there is none, it changes nothing, or a
+    colour it changes is changed in only one pair (a mapping read off one pair is a
+    coincidence as often as not on the training split)."""
+    per_pair = [
+        np.unique(a.ravel().astype(np.int16) * 10 + t.ravel())
+        for a, t in zip(train, targets, strict=True)
+    ]
+    codes, support = np.unique(np.concatenate(per_pair), return_counts=True)
+    sources, colors = codes // 10, codes % 10
+    if len(np.unique(sources)) != len(sources):
+        return None
+    changed = sources != colors
+    if not changed.any() or (support[changed] < 2).any():
+        return None
+    table = np.full(10, -1, dtype=np.int16)
+    table[sources] = colors
+    if any((table[np.unique(a)] < 0).any() for a in test):
+        return None
+    return tuple(int(v) for v in table)
+
+
+@final
+class _Search:
+    """Breadth-first growth of distinct candidates, recording exact fits and pieces."""
+
+    def __init__(
+        self, inputs: Sequence[Cells], targets: Sequence[Cells], ops: Sequence[Op]
+    ) -> None:
+        self.targets = list(targets)
+        self.n_train = len(targets)
+        self.ops = ops
+        self.shapes = tuple(t.shape for t in targets)
+        self.nodes: list[_Node] = [_Node(tuple(inputs), -1, -1, 0, 0)]
+        self.seen = {_key(inputs)}
+        self.fits: list[tuple[int, tuple[int, ...] | None]] = []
+        self.pieces: list[int] = []
+        self.tried = 0
+        self._check(0)
+
+    def chain(self, index: int, colors: tuple[int, ...] | None = None) -> Chain:
+        ops: list[Op] = []
+        while self.nodes[index].parent >= 0:
+            ops.append(self.ops[self.nodes[index].op])
+            index = self.nodes[index].parent
+        return Chain(tuple(reversed(ops)), colors)
+
+    def _check(self, index: int) -> None:
+        """Records the candidate at ``index`` as a fit or a piece if it is one."""
+        arrays = self.nodes[index].arrays
+        train = arrays[: self.n_train]
+        if tuple(a.shape for a in train) != self.shapes:
+            return
+        if all(np.array_equal(a, t) for a, t in zip(train, self.targets, strict=True)):
+            self.fits.append((index, None))
+            return
+        colors = _color_map(train, self.targets, arrays[self.n_train :])
+        if colors is not None:
+            self.fits.append((index, colors))
+        elif len(self.pieces) < MAX_PIECES:
+            self.pieces.append(index)
+
+    def grow(self, depth: int, deadline: float, last: bool) -> bool:
+        """Adds every distinct candidate one operation deeper than ``depth - 1`` (on the
+        ``last`` level, only those of the outputs' shapes: nothing grows from them);
+        False if the deadline or the cap on candidates stopped it."""
+        frontier = [i for i, n in enumerate(self.nodes) if n.depth == depth - 1]
+        frontier.sort(key=lambda i: self.nodes[i].cost)
+        for parent in frontier:
+            if time.perf_counter() > deadline or len(self.nodes) >= MAX_CANDIDATES:
+                return False
+            self._expand(parent, depth, last)
+        return True
+
+    def _expand(self, parent: int, depth: int, last: bool) -> None:
+        node = self.nodes[parent]
+        for k, op in enumerate(self.ops):
+            self.tried += 1
+            out = self._apply(op, node.arrays, last)
+            if out is None:
+                continue
+            key = _key(out)
+            if key in self.seen:
+                continue
+            self.seen.add(key)
+            arrays = tuple(np.ascontiguousarray(a) for a in out)
+            self.nodes.append(_Node(arrays, parent, k, depth, node.cost + op.cost))
+            before = len(self.fits) + len(self.pieces)
+            self._check(len(self.nodes) - 1)
+            if last and len(self.fits) + len(self.pieces) == before:
+                self.nodes.pop()
+
+    def _apply(self, op: Op, arrays: Sequence[Cells], shaped: bool) -> list[Cells] | None:
+        """``op`` on every array; None if it fails on one, or (``shaped``) if a train
+        array's result does not have its output's shape."""
+        out = []
+        for i, a in enumerate(arrays):
+            got = op(a)
+            if got is None:
+                return None
+            h, w = got.shape
+            if not (1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE):
+                return None
+            if shaped and i < self.n_train and got.shape != self.shapes[i]:
+                return None
+            out.append(got)
+        return out
+
+
+def find_compositions(
+    pairs: Sequence[tuple[Grid, Grid]], tests: Sequence[Grid], seconds: float
+) -> Found:
+    """Chains of operations that fit ``pairs``, found within ``seconds``: the best exact
+    fits (up to two, with different test answers), else up to two stacks of pieces."""
+    start = time.perf_counter()
+    deadline = start + seconds
+    growing = start + (1 - ASSEMBLY_SHARE) * seconds
+    inputs = [x.cells for x, _ in pairs] + [g.cells for g in tests]
+    targets = [y.cells for _, y in pairs]
+    search = _Search(inputs, targets, operations(inputs, targets))
+    for depth in range(1, MAX_DEPTH + 1):
+        if search.fits or not search.grow(depth, growing, depth == MAX_DEPTH):
+            break
+    exact = _best_fits(search)
+    assembled: tuple[AssembledRule, ...] = ()
+    if not exact and pairs:
+        pieces = [(search.nodes[i].arrays, search.chain(i)) for i in search.pieces]
+        stacks = assemble(pieces, targets, len(tests), deadline)
+        assembled = tuple(
+            AssembledRule(s, f"assemble_{len(s.layers)}" + ("_alt" if n else ""))
+            for n, s in enumerate(stacks)
+        )
+    weak = all(t.size < MIN_OUTPUT_CELLS for t in targets)
+    return Found(exact, assembled, search.tried, time.perf_counter() - start, weak)
+
+
+def _best_fits(search: _Search) -> tuple[ComposedRule, ...]:
+    """The best fit, then the best whose test arrays differ from it."""
+    ranked = sorted(
+        search.fits,
+        key=lambda f: (
+            search.nodes[f[0]].depth,
+            search.nodes[f[0]].cost + (f[1] is not None),
+            f[0],
+        ),
+    )
+    rules: list[ComposedRule] = []
+    answers: list[int] = []
+    for index, colors in ranked:
+        test = search.nodes[index].arrays[search.n_train :]
+        if colors is not None:
+            table = np.array(colors, dtype=np.int16).astype(np.uint8)
+            test = tuple(table[a] for a in test)
+        answer = _key(test)
+        if answer in answers:
+            continue
+        answers.append(answer)
+        chain = search.chain(index, colors)
+        rules.append(ComposedRule(chain, f"compose_{chain.label}"))
+        if len(rules) == 2:
+            break
+    return tuple(rules)

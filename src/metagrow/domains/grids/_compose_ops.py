@@ -1,0 +1,303 @@
+"""The whole-grid operations that composition search chains: each maps a raw ``uint8``
+array to another, or to ``None`` where it does not apply (a factor that does not divide,
+nothing to crop, a result beyond 30 by 30). They never raise.
+
+The table of them for one task is ``_compose_table.operations``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import final
+
+import numpy as np
+import numpy.typing as npt
+
+from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
+from metagrow.domains.grids._paint import holes
+from metagrow.domains.grids._transforms import background
+
+Apply = Callable[[Cells], Cells | None]
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One named operation and its cost (1 for the commonest, more for rarer ones)."""
+
+    name: str
+    apply: Apply
+    cost: int = 1
+
+    def __call__(self, a: Cells) -> Cells | None:
+        """The result on ``a``; None where the operation does not apply (an operation
+        that raises on an odd grid counts as not applying)."""
+        try:
+            return self.apply(a)
+        except (ValueError, IndexError):
+            return None
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """Operations applied in order, then an optional colour map (``colors[c]`` is the
+    colour that ``c`` becomes, -1 for a colour the examples never showed)."""
+
+    ops: tuple[Op, ...]
+    colors: tuple[int, ...] | None = None
+
+    @property
+    def cost(self) -> int:
+        return sum(op.cost for op in self.ops) + (1 if self.colors else 0)
+
+    @property
+    def label(self) -> str:
+        names = [op.name for op in self.ops] or ["id"]
+        return "_".join(names + (["recolor"] if self.colors else []))
+
+    def run(self, a: Cells) -> Cells | None:
+        """The chain's result on ``a``; ``None`` where an operation does not apply."""
+        for op in self.ops:
+            got = op(a)
+            if got is None:
+                return None
+            a = got
+        h, w = a.shape
+        if not (1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE):
+            return None
+        if self.colors is not None:
+            table = np.array(self.colors, dtype=np.int16)[a]
+            if (table < 0).any():
+                return None
+            a = table.astype(np.uint8)
+        return a
+
+
+def _fits(a: Cells) -> Cells | None:
+    h, w = a.shape
+    return a if 1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE else None
+
+
+# -- geometry ---------------------------------------------------------------------------------
+
+SYMMETRIES: tuple[tuple[str, Apply], ...] = (
+    ("rot90", lambda a: a.T[:, ::-1]),
+    ("rot180", lambda a: a[::-1, ::-1]),
+    ("rot270", lambda a: a.T[::-1]),
+    ("fliph", lambda a: a[:, ::-1]),
+    ("flipv", lambda a: a[::-1]),
+    ("transpose", lambda a: a.T),
+    ("antitranspose", lambda a: a[::-1, ::-1].T),
+)
+
+
+def box_of(mask: npt.NDArray[np.bool_]) -> tuple[int, int, int, int] | None:
+    rows = np.flatnonzero(mask.any(axis=1))
+    if not rows.size:
+        return None
+    cols = np.flatnonzero(mask.any(axis=0))
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+def crop(a: Cells) -> Cells | None:
+    """The smallest window holding every cell that is not the background."""
+    box = box_of(a != background(a))
+    if box is None:
+        return None
+    top, bottom, left, right = box
+    return a[top:bottom, left:right]
+
+
+def left(a: Cells) -> Cells | None:
+    return a[:, : a.shape[1] // 2] if a.shape[1] > 1 else None
+
+
+def right(a: Cells) -> Cells | None:
+    return a[:, a.shape[1] - a.shape[1] // 2 :] if a.shape[1] > 1 else None
+
+
+def top(a: Cells) -> Cells | None:
+    return a[: a.shape[0] // 2] if a.shape[0] > 1 else None
+
+
+def bottom(a: Cells) -> Cells | None:
+    return a[a.shape[0] - a.shape[0] // 2 :] if a.shape[0] > 1 else None
+
+
+def dedup(a: Cells) -> Cells:
+    """Runs of equal adjacent rows, then columns, kept once."""
+    rows = np.ones(a.shape[0], dtype=bool)
+    rows[1:] = (a[1:] != a[:-1]).any(axis=1)
+    a = a[rows]
+    cols = np.ones(a.shape[1], dtype=bool)
+    cols[1:] = (a[:, 1:] != a[:, :-1]).any(axis=0)
+    return a[:, cols]
+
+
+def squeeze(a: Cells) -> Cells | None:
+    """Rows and columns of background alone removed."""
+    fg = a != background(a)
+    rows, cols = fg.any(axis=1), fg.any(axis=0)
+    if not rows.any():
+        return None
+    kept: Cells = a[rows][:, cols]
+    return kept
+
+
+def tiled(n: int, m: int) -> Apply:
+    return lambda a: _fits(np.tile(a, (n, m)))
+
+
+def mirrored(across: bool, down: bool) -> Apply:
+    def mirrored(a: Cells) -> Cells | None:
+        if across:
+            a = np.hstack((a, a[:, ::-1]))
+        if down:
+            a = np.vstack((a, a[::-1]))
+        return _fits(a)
+
+    return mirrored
+
+
+def upscale(k: int) -> Apply:
+    return lambda a: _fits(np.repeat(np.repeat(a, k, axis=0), k, axis=1))
+
+
+def downscale(k: int) -> Apply:
+    def down(a: Cells) -> Cells | None:
+        h, w = a.shape
+        if h % k or w % k:
+            return None
+        blocks = a.reshape(h // k, k, w // k, k)
+        if not (blocks == blocks[:, :1, :, :1]).all():
+            return None
+        return a[::k, ::k]
+
+    return down
+
+
+def self_kron(a: Cells) -> Cells | None:
+    """A copy of the grid in place of each foreground cell, background elsewhere."""
+    h, w = a.shape
+    if h * h > MAX_SIDE or w * w > MAX_SIDE:
+        return None
+    bg = background(a)
+    on = np.repeat(np.repeat(a != bg, h, axis=0), w, axis=1)
+    return np.where(on, np.tile(a, (h, w)), np.uint8(bg))
+
+
+# -- colour -----------------------------------------------------------------------------------
+
+
+def keep(color: int) -> Apply:
+    def keep(a: Cells) -> Cells | None:
+        on = a == color
+        if not on.any():
+            return None
+        return np.where(on, a, np.uint8(background(a)))
+
+    return keep
+
+
+def erase(color: int) -> Apply:
+    def erase(a: Cells) -> Cells | None:
+        bg = background(a)
+        on = a == color
+        if bg == color or not on.any():
+            return None
+        return np.where(on, np.uint8(bg), a)
+
+    return erase
+
+
+def paint(color: int) -> Apply:
+    def paint(a: Cells) -> Cells | None:
+        fg = a != background(a)
+        return np.where(fg, np.uint8(color), a) if fg.any() else None
+
+    return paint
+
+
+def fill_holes(color: int) -> Apply:
+    def fill(a: Cells) -> Cells | None:
+        inside = holes(a != background(a))
+        return np.where(inside, np.uint8(color), a) if inside.any() else None
+
+    return fill
+
+
+def outline(color: int) -> Apply:
+    def outline(a: Cells) -> Cells | None:
+        fg = a != background(a)
+        tall = fg.copy()
+        tall[1:] |= fg[:-1]
+        tall[:-1] |= fg[1:]
+        ring = tall.copy()
+        ring[:, 1:] |= tall[:, :-1]
+        ring[:, :-1] |= tall[:, 1:]
+        ring &= ~fg
+        return np.where(ring, np.uint8(color), a) if ring.any() else None
+
+    return outline
+
+
+def invert(a: Cells) -> Cells | None:
+    """Background and the one foreground colour swapped."""
+    counts = np.bincount(a.ravel(), minlength=10)
+    present = np.flatnonzero(counts)
+    if len(present) != 2:
+        return None
+    low, high = present
+    return np.where(a == low, high, low).astype(np.uint8)
+
+
+def majority(a: Cells) -> Cells:
+    """One cell of the commonest foreground colour (the background if there is none)."""
+    counts = np.bincount(a.ravel(), minlength=10)
+    bg = int(counts.argmax())
+    counts[bg] = 0
+    return np.full((1, 1), counts.argmax() if counts.any() else bg, dtype=np.uint8)
+
+
+def minority(a: Cells) -> Cells:
+    """One cell of the least common colour the grid shows."""
+    counts = np.bincount(a.ravel(), minlength=10)
+    counts[counts == 0] = a.size + 1
+    return np.full((1, 1), counts.argmin(), dtype=np.uint8)
+
+
+def frame(color: int) -> Apply:
+    """The outermost rows and columns painted ``color``."""
+
+    def framed(a: Cells) -> Cells:
+        out = a.copy()
+        out[0], out[-1], out[:, 0], out[:, -1] = color, color, color, color
+        return out
+
+    return framed
+
+
+def color_window(color: int) -> Apply:
+    def window(a: Cells) -> Cells | None:
+        box = box_of(a == color)
+        if box is None:
+            return None
+        top, bottom, left, right = box
+        return a[top:bottom, left:right]
+
+    return window
+
+
+def gravity(axis: int, forward: bool) -> Apply:
+    def fall(a: Cells) -> Cells:
+        fg = a != background(a)
+        order = np.argsort(fg if forward else ~fg, axis=axis, kind="stable")
+        return np.take_along_axis(a, order, axis=axis)
+
+    return fall
+
+
+def on_grid(f: Callable[[Grid], Grid]) -> Apply:
+    return lambda a: f(Grid(a)).cells

@@ -1,0 +1,212 @@
+"""The operations composition search chains for one task (:func:`operations`), with the
+object operations: the largest or smallest object of a segmentation cut out (alone, or
+with the window of the input it spans) or painted over, and lines carried from each cell
+to the grid's edge. Colours, scale factors and tilings are read off the task's grids, so
+that only operations that could matter are tried."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import final
+
+import numpy as np
+import numpy.typing as npt
+
+from metagrow.domains.grids._compose_ops import (
+    SYMMETRIES,
+    Apply,
+    Op,
+    bottom,
+    box_of,
+    color_window,
+    crop,
+    dedup,
+    downscale,
+    erase,
+    fill_holes,
+    frame,
+    gravity,
+    invert,
+    keep,
+    left,
+    majority,
+    minority,
+    mirrored,
+    on_grid,
+    outline,
+    paint,
+    right,
+    self_kron,
+    squeeze,
+    tiled,
+    top,
+    upscale,
+)
+from metagrow.domains.grids._grid import Cells
+from metagrow.domains.grids._objects import component_labels
+from metagrow.domains.grids._paint import connect, connect_h, connect_v
+from metagrow.domains.grids._transforms import background
+
+Labels = npt.NDArray[np.int64]
+Sizes = npt.NDArray[np.intp]
+Mask = npt.NDArray[np.bool_]
+
+
+@final
+class _Segments:
+    """Objects of one segmentation, labelled once per distinct array (several
+    operations ask for the same labels of the same candidate)."""
+
+    def __init__(self, diagonal: bool, by_color: bool) -> None:
+        self.diagonal, self.by_color = diagonal, by_color
+        self._memo: dict[tuple[tuple[int, ...], bytes], tuple[Labels, Sizes]] = {}
+
+    def __call__(self, a: Cells) -> tuple[Labels, Sizes]:
+        key = (a.shape, a.tobytes())
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) > 4096:
+                self._memo.clear()
+            labels = component_labels(a, self.diagonal, self.by_color)
+            sizes = np.bincount(labels[labels >= 0], minlength=int(labels.max()) + 1)
+            found = self._memo[key] = (labels, sizes)
+        return found
+
+
+def _the_object(segments: _Segments, a: Cells, largest: bool) -> Mask | None:
+    """The mask of the one largest (or smallest) of at least two objects."""
+    labels, sizes = segments(a)
+    if len(sizes) < 2:
+        return None
+    best = sizes.argmax() if largest else sizes.argmin()
+    if (sizes == sizes[best]).sum() > 1:
+        return None
+    mask: Mask = labels == best
+    return mask
+
+
+def _pick_object(segments: _Segments, largest: bool, window: bool) -> Apply:
+    """The largest (or smallest) object cropped to its box: alone on the background, or
+    with whatever else the input shows in that box (``window``)."""
+
+    def pick(a: Cells) -> Cells | None:
+        mask = _the_object(segments, a, largest)
+        if mask is None:
+            return None
+        box = box_of(mask)
+        assert box is not None
+        top, bottom, left, right = box
+        if window:
+            return a[top:bottom, left:right]
+        return np.where(mask, a, np.uint8(background(a)))[top:bottom, left:right]
+
+    return pick
+
+
+def _drop_object(segments: _Segments, largest: bool, others: bool) -> Apply:
+    """The largest (or smallest) object painted over with the background, or every
+    other object (``others``)."""
+
+    def drop(a: Cells) -> Cells | None:
+        mask = _the_object(segments, a, largest)
+        if mask is None:
+            return None
+        return np.where(mask != others, np.uint8(background(a)), a)
+
+    return drop
+
+
+def rays(turn: int) -> Apply:
+    """Each foreground cell's colour carried down its column over the background (the
+    grid turned ``turn`` quarter turns first, and back after)."""
+
+    def rays(a: Cells) -> Cells | None:
+        t = np.rot90(a, turn)
+        bg = background(t)
+        fg = t != bg
+        rows = np.where(fg, np.arange(t.shape[0])[:, None], -1)
+        last = np.maximum.accumulate(rows, axis=0)
+        carried = t[np.maximum(last, 0), np.arange(t.shape[1])]
+        out = np.where(fg, t, np.where(last >= 0, carried, np.uint8(bg)))
+        return np.rot90(out, -turn)
+
+    return rays
+
+
+def object_ops() -> list[Op]:
+    """Cut out or paint over the largest or smallest object, for single-colour objects
+    by sides or by corners and multicolour ones by corners."""
+    ops = []
+    for diagonal, by_color, tag in (
+        (False, True, "obj"),
+        (True, True, "obj8"),
+        (True, False, "blob"),
+    ):
+        segments = _Segments(diagonal, by_color)
+        for largest in (True, False):
+            which = "largest" if largest else "smallest"
+            ops.append(Op(f"{which}{tag}", _pick_object(segments, largest, False), 2))
+            ops.append(Op(f"{which}{tag}win", _pick_object(segments, largest, True), 2))
+            ops.append(Op(f"drop{which}{tag}", _drop_object(segments, largest, False), 3))
+            ops.append(Op(f"only{which}{tag}", _drop_object(segments, largest, True), 3))
+    return ops
+
+
+def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ...]:
+    """The operations worth chaining for a task whose grids are ``grids`` (inputs of train
+    and test) and train outputs ``outputs``: colours filtered by the colours inputs show,
+    painted with those outputs show, scaled by the factors between their sizes."""
+    in_colors = sorted(set().union(*(np.unique(a).tolist() for a in grids)))
+    out_colors = sorted(set().union(*(np.unique(a).tolist() for a in outputs)))
+    ops = [Op(name, f) for name, f in SYMMETRIES]
+    ops += [
+        Op("crop", crop),
+        Op("lefthalf", left),
+        Op("righthalf", right),
+        Op("tophalf", top),
+        Op("bottomhalf", bottom),
+        Op("dedup", dedup, 2),
+        Op("squeeze", squeeze, 2),
+        Op("tile1x2", tiled(1, 2), 2),
+        Op("tile2x1", tiled(2, 1), 2),
+        Op("tile2x2", tiled(2, 2), 2),
+        Op("mirrorh", mirrored(True, False), 2),
+        Op("mirrorv", mirrored(False, True), 2),
+        Op("mirror4", mirrored(True, True), 2),
+        Op("selfkron", self_kron, 3),
+        Op("invert", invert, 2),
+        Op("majority", majority, 3),
+        Op("minority", minority, 3),
+        Op("falldown", gravity(0, True), 2),
+        Op("fallup", gravity(0, False), 2),
+        Op("fallleft", gravity(1, False), 2),
+        Op("fallright", gravity(1, True), 2),
+        Op("connect", on_grid(connect), 2),
+        Op("connecth", on_grid(connect_h), 2),
+        Op("connectv", on_grid(connect_v), 2),
+    ]
+    for direction, turn in (("down", 0), ("right", 1), ("up", 2), ("left", 3)):
+        ops.append(Op(f"rays{direction}", rays(turn), 2))
+    ops += object_ops()
+    for k in _factors(grids, outputs):
+        ops += [Op(f"up{k}", upscale(k), 2), Op(f"down{k}", downscale(k), 2)]
+    for c in in_colors:
+        ops += [Op(f"keep{c}", keep(c), 2), Op(f"erase{c}", erase(c), 2)]
+        ops.append(Op(f"window{c}", color_window(c), 2))
+    for c in out_colors:
+        ops += [Op(f"paint{c}", paint(c), 2), Op(f"holes{c}", fill_holes(c), 2)]
+        ops.append(Op(f"outline{c}", outline(c), 3))
+        ops.append(Op(f"frame{c}", frame(c), 3))
+    return tuple(ops)
+
+
+def _factors(grids: Sequence[Cells], outputs: Sequence[Cells]) -> list[int]:
+    """Whole ratios, 2 to 5, between the sides of train inputs (first in ``grids``) and
+    their outputs, either way; always 2 and 3."""
+    found = {2, 3}
+    for x, y in zip(grids, outputs, strict=False):
+        for big, small in ((y.shape, x.shape), (x.shape, y.shape)):
+            for b, s in zip(big, small, strict=True):
+                if b % s == 0 and 2 <= b // s <= 5:
+                    found.add(b // s)
+    return sorted(found)

@@ -1,0 +1,192 @@
+"""Composition search and piece assembly: chains of whole-grid operations read off a
+task's examples, and outputs stacked from several candidates."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from metagrow.domains.grids import GRID, Grid, GridsDomain
+from metagrow.domains.grids._arc import load_arc_split
+from metagrow.domains.grids._compose import find_compositions
+from metagrow.domains.grids._compose_table import operations
+from metagrow.lang import Example, Task, arrow
+from metagrow.search import BottomUpEnumerator, Budget, solve_in_domain
+
+
+def _sprite(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    return np.where(rng.random((h, w)) < 0.6, rng.integers(1, 5, (h, w)), 0).astype(np.uint8)
+
+
+def _crop_then_flip(seed: int) -> tuple[Grid, Grid]:
+    """A sprite placed on a 10x10 canvas; the output is the sprite, mirrored."""
+    rng = np.random.default_rng(seed)
+    sprite = _sprite(rng, 3, 4)
+    sprite[0, 0] = sprite[-1, -1] = sprite[0, -1] = sprite[-1, 0] = 6  # a full box
+    x = np.zeros((10, 10), dtype=np.uint8)
+    r, c = rng.integers(0, 6, 2)
+    x[r : r + 3, c : c + 4] = sprite
+    return Grid(x), Grid(sprite[:, ::-1].copy())
+
+
+def _shadow(seed: int) -> tuple[Grid, Grid]:
+    """Cells in the top half; the output adds their mirror image in the bottom half, in
+    grey, under the original cells: two pieces stacked, neither right alone."""
+    rng = np.random.default_rng(seed)
+    x = np.zeros((6, 6), dtype=np.uint8)
+    x[:3] = np.where(rng.random((3, 6)) < 0.4, rng.integers(1, 3, (3, 6)), 0)
+    y = np.where(x != 0, x, np.where(x[::-1] != 0, 5, 0)).astype(np.uint8)
+    return Grid(x), Grid(y)
+
+
+def test_a_depth_two_chain_is_found_and_carries_over() -> None:
+    pairs = [_crop_then_flip(seed) for seed in range(3)]
+    test_x, test_y = _crop_then_flip(10)
+    found = find_compositions(pairs, [test_x], 2.0)
+    assert found.exact, "crop then mirror fits every pair"
+    best = found.exact[0]
+    assert len(best.chain.ops) == 2 and "crop" in best.name
+    assert all(best(x) == y for x, y in pairs)
+    assert best(test_x) == test_y
+    assert found.candidates > 0
+
+
+def test_pieces_are_stacked_when_no_chain_fits() -> None:
+    pairs = [_shadow(seed) for seed in range(3)]
+    test_x, test_y = _shadow(7)
+    found = find_compositions(pairs, [test_x], 2.0)
+    assert not found.exact
+    assert found.assembled, "the input over its grey mirror image explains every pair"
+    rule = found.assembled[0]
+    assert rule.name.startswith("assemble_") and len(rule.stack.layers) >= 2
+    assert all(rule(x) == y for x, y in pairs)
+    assert rule(test_x) == test_y
+
+
+def _ambiguous_turn() -> tuple[list[tuple[Grid, Grid]], Grid]:
+    """Train inputs symmetric top to bottom cannot tell a quarter turn from a transpose;
+    the test input can."""
+    rng = np.random.default_rng(3)
+    pairs = []
+    for _ in range(3):
+        half = _sprite(rng, 2, 5)
+        x = np.vstack((half, half[::-1]))
+        pairs.append((Grid(x), Grid(np.ascontiguousarray(x.T[:, ::-1]))))
+    return pairs, Grid(_sprite(rng, 4, 5))
+
+
+def test_the_two_rules_give_different_test_answers() -> None:
+    pairs, test_x = _ambiguous_turn()
+    found = find_compositions(pairs, [test_x], 2.0)
+    assert len(found.exact) == 2
+    first, second = (rule(test_x) for rule in found.exact)
+    assert first is not None and second is not None and first != second
+
+
+def test_the_two_attempts_of_a_solved_task_are_the_two_rules_answers() -> None:
+    pairs, test_x = _ambiguous_turn()
+    train = tuple(Example((x,), y) for x, y in pairs)
+    task = Task("turn", arrow(GRID, GRID), train, (Example((test_x,)),))
+    grids = GridsDomain()
+    found = find_compositions(pairs, [test_x], 2.0)
+    budget = Budget(4.0, run_limits=grids.limits())
+    result = solve_in_domain(task, grids, grids.grammar(), BottomUpEnumerator(), budget, 2)
+    assert result.solved
+    assert set(result.predictions[0]) == {rule(test_x) for rule in found.exact}
+
+
+def test_the_time_bound_is_kept_on_big_grids() -> None:
+    rng = np.random.default_rng(0)
+    pairs = [
+        (
+            Grid(rng.integers(0, 10, (30, 30)).astype(np.uint8)),
+            Grid(rng.integers(0, 10, (29, 30)).astype(np.uint8)),
+        )
+        for _ in range(4)
+    ]
+    start = time.perf_counter()
+    found = find_compositions(pairs, [pairs[0][0]], 0.2)
+    assert time.perf_counter() - start < 0.2 * 1.5
+    assert not found.exact and not found.assembled
+
+
+def test_odd_grids_never_raise() -> None:
+    one = Grid(np.zeros((1, 1), dtype=np.uint8))
+    line = Grid(np.array([[1, 0, 2]], dtype=np.uint8))
+    found = find_compositions([(one, line), (line, one)], [one, line], 0.3)
+    for rule in (*found.exact, *found.assembled):
+        rule(one)
+
+
+def _arc_task(name: str) -> Task:
+    return next(t for t in load_arc_split("training") if t.name == name)
+
+
+def test_a_composition_joins_the_task_grammar_of_a_real_task() -> None:
+    """ARC training task 445eab21: the colour of the biggest frame, as a 2x2 square: no
+    earlier rule reads it, a chain of two operations does."""
+    task = _arc_task("445eab21")
+    grids = GridsDomain()
+    grammar = grids.task_grammar(task, grids.grammar(), seconds=4.0)
+    added = [p for name, p in grammar.primitives.items() if name.startswith("compose_")]
+    assert added and not added[0].fallback
+    test = task.test[0]
+    assert added[0].value(test.inputs[0]) == test.output
+
+
+def _settled(seed: int) -> tuple[Grid, Grid]:
+    """The output shows, in grey under the input's cells, where they would settle if
+    they fell: no cell table reads it, two stacked pieces do."""
+    rng = np.random.default_rng(seed)
+    x = np.where(rng.random((6, 6)) < 0.3, rng.integers(1, 3, (6, 6)), 0).astype(np.uint8)
+    fell = np.take_along_axis(x, np.argsort(x != 0, axis=0, kind="stable"), axis=0)
+    return Grid(x), Grid(np.where(x != 0, x, np.where(fell != 0, 5, 0)).astype(np.uint8))
+
+
+def test_an_assembly_joins_the_task_grammar_as_a_fallback() -> None:
+    pairs = [_settled(seed) for seed in range(3)]
+    test_x, test_y = _settled(9)
+    train = tuple(Example((x,), y) for x, y in pairs)
+    task = Task("settled", arrow(GRID, GRID), train, (Example((test_x,)),))
+    grids = GridsDomain()
+    grammar = grids.task_grammar(task, grids.grammar(), seconds=4.0)
+    added = [p for name, p in grammar.primitives.items() if name.startswith("assemble_")]
+    assert added and all(p.fallback for p in added)
+    assert added[0].value(test_x) == test_y
+
+
+def test_chains_that_fit_one_cell_outputs_are_only_fallbacks() -> None:
+    """A 1x1 output leaves too little to check a chain against: the fit is weak."""
+    rng = np.random.default_rng(5)
+    pairs = []
+    for color in (2, 3, 4):
+        x = np.where(rng.random((5, 5)) < 0.5, color, 0).astype(np.uint8)
+        x[0, 0] = 1
+        pairs.append((Grid(x), Grid(np.full((1, 1), color, dtype=np.uint8))))
+    test_x = Grid(np.where(rng.random((5, 5)) < 0.5, 2, 0).astype(np.uint8))
+    found = find_compositions(pairs, [test_x], 1.0)
+    assert found.exact and found.weak
+    train = tuple(Example((x,), y) for x, y in pairs)
+    task = Task("main colour", arrow(GRID, GRID), train, (Example((test_x,)),))
+    grids = GridsDomain()
+    grammar = grids.task_grammar(task, grids.grammar(), seconds=2.0)
+    added = [p for name, p in grammar.primitives.items() if name.startswith("compose_")]
+    assert added and all(p.fallback for p in added)
+
+
+def test_every_operation_takes_odd_grids_without_raising() -> None:
+    rng = np.random.default_rng(1)
+    odd = [
+        np.zeros((1, 1), dtype=np.uint8),
+        np.array([[3, 0, 3, 3]], dtype=np.uint8),
+        np.array([[1], [2], [0]], dtype=np.uint8),
+        np.full((30, 30), 7, dtype=np.uint8),
+        rng.integers(0, 10, (30, 29)).astype(np.uint8),
+        np.where(rng.random((7, 5)) < 0.3, 4, 0).astype(np.uint8),
+    ]
+    outputs = [np.zeros((2, 3), dtype=np.uint8), np.full((4, 4), 9, dtype=np.uint8)]
+    for op in operations(odd, outputs):
+        for a in odd:
+            got = op.apply(a)
+            assert got is None or (got.dtype == np.uint8 and min(got.shape) >= 1), op.name
