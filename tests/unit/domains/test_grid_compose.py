@@ -190,3 +190,10 @@ def test_every_operation_takes_odd_grids_without_raising() -> None:
         for a in odd:
             got = op.apply(a)
             assert got is None or (got.dtype == np.uint8 and min(got.shape) >= 1), op.name
+
+
+def test_one_pair_is_too_little_to_read_a_chain_off() -> None:
+    x, y = _crop_then_flip(0)
+    assert find_compositions([(x, y)], [x], 1.0) == find_compositions([], [x], 1.0)
+    assert not find_compositions([(x, y)], [x], 1.0).exact
+    assert find_compositions([(x, y), _crop_then_flip(1)], [x], 1.0).exact
