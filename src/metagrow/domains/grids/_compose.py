@@ -41,7 +41,7 @@ class ComposedRule:
 
     chain: Chain
     name: str
-    _memo: dict[Grid, Grid | None] = field(default_factory=dict, repr=False)
+    _memo: dict[Grid, Grid | None] = field(default_factory=dict, init=False, repr=False)
 
     def __call__(self, g: Grid) -> Grid | None:
         if g not in self._memo:

@@ -8,8 +8,8 @@ The table of them for one task is ``_compose_table.operations``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import final
+from dataclasses import dataclass, field
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
@@ -24,11 +24,22 @@ Apply = Callable[[Cells], Cells | None]
 @final
 @dataclass(frozen=True, slots=True)
 class Op:
-    """One named operation and its cost (1 for the commonest, more for rarer ones)."""
+    """One named operation and its cost (1 for the commonest, more for rarer ones).
+
+    ``make`` is the operation itself, or, given ``params``, the top-level function that
+    makes it from them (``Op("tile1x2", tiled, 2, (1, 2))``): an exported program writes
+    an operation as those fields, so every one of them is a top-level definition or data.
+    """
 
     name: str
-    apply: Apply
+    make: Callable[..., Any]
     cost: int = 1
+    params: tuple[object, ...] = ()
+    apply: Apply = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        op = self.make(*self.params) if self.params else self.make
+        object.__setattr__(self, "apply", op)
 
     def __call__(self, a: Cells) -> Cells | None:
         """The result on ``a``; None where the operation does not apply (an operation
@@ -82,14 +93,43 @@ def _fits(a: Cells) -> Cells | None:
 
 # -- geometry ---------------------------------------------------------------------------------
 
+
+def rot90(a: Cells) -> Cells:
+    return a.T[:, ::-1]
+
+
+def rot180(a: Cells) -> Cells:
+    return a[::-1, ::-1]
+
+
+def rot270(a: Cells) -> Cells:
+    return a.T[::-1]
+
+
+def flip_h(a: Cells) -> Cells:
+    return a[:, ::-1]
+
+
+def flip_v(a: Cells) -> Cells:
+    return a[::-1]
+
+
+def transpose(a: Cells) -> Cells:
+    return a.T
+
+
+def antitranspose(a: Cells) -> Cells:
+    return a[::-1, ::-1].T
+
+
 SYMMETRIES: tuple[tuple[str, Apply], ...] = (
-    ("rot90", lambda a: a.T[:, ::-1]),
-    ("rot180", lambda a: a[::-1, ::-1]),
-    ("rot270", lambda a: a.T[::-1]),
-    ("fliph", lambda a: a[:, ::-1]),
-    ("flipv", lambda a: a[::-1]),
-    ("transpose", lambda a: a.T),
-    ("antitranspose", lambda a: a[::-1, ::-1].T),
+    ("rot90", rot90),
+    ("rot180", rot180),
+    ("rot270", rot270),
+    ("fliph", flip_h),
+    ("flipv", flip_v),
+    ("transpose", transpose),
+    ("antitranspose", antitranspose),
 )
 
 

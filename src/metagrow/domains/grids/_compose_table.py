@@ -7,6 +7,7 @@ that only operations that could matter are tried."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import final
 
 import numpy as np
@@ -53,13 +54,16 @@ Mask = npt.NDArray[np.bool_]
 
 
 @final
+@dataclass(frozen=True, slots=True, eq=False)
 class _Segments:
     """Objects of one segmentation, labelled once per distinct array (several
     operations ask for the same labels of the same candidate)."""
 
-    def __init__(self, diagonal: bool, by_color: bool) -> None:
-        self.diagonal, self.by_color = diagonal, by_color
-        self._memo: dict[tuple[tuple[int, ...], bytes], tuple[Labels, Sizes]] = {}
+    diagonal: bool
+    by_color: bool
+    _memo: dict[tuple[tuple[int, ...], bytes], tuple[Labels, Sizes]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def __call__(self, a: Cells) -> tuple[Labels, Sizes]:
         key = (a.shape, a.tobytes())
@@ -145,10 +149,10 @@ def object_ops() -> list[Op]:
         segments = _Segments(diagonal, by_color)
         for largest in (True, False):
             which = "largest" if largest else "smallest"
-            ops.append(Op(f"{which}{tag}", _pick_object(segments, largest, False), 2))
-            ops.append(Op(f"{which}{tag}win", _pick_object(segments, largest, True), 2))
-            ops.append(Op(f"drop{which}{tag}", _drop_object(segments, largest, False), 3))
-            ops.append(Op(f"only{which}{tag}", _drop_object(segments, largest, True), 3))
+            ops.append(Op(f"{which}{tag}", _pick_object, 2, (segments, largest, False)))
+            ops.append(Op(f"{which}{tag}win", _pick_object, 2, (segments, largest, True)))
+            ops.append(Op(f"drop{which}{tag}", _drop_object, 3, (segments, largest, False)))
+            ops.append(Op(f"only{which}{tag}", _drop_object, 3, (segments, largest, True)))
     return ops
 
 
@@ -167,36 +171,36 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         Op("bottomhalf", bottom),
         Op("dedup", dedup, 2),
         Op("squeeze", squeeze, 2),
-        Op("tile1x2", tiled(1, 2), 2),
-        Op("tile2x1", tiled(2, 1), 2),
-        Op("tile2x2", tiled(2, 2), 2),
-        Op("mirrorh", mirrored(True, False), 2),
-        Op("mirrorv", mirrored(False, True), 2),
-        Op("mirror4", mirrored(True, True), 2),
+        Op("tile1x2", tiled, 2, (1, 2)),
+        Op("tile2x1", tiled, 2, (2, 1)),
+        Op("tile2x2", tiled, 2, (2, 2)),
+        Op("mirrorh", mirrored, 2, (True, False)),
+        Op("mirrorv", mirrored, 2, (False, True)),
+        Op("mirror4", mirrored, 2, (True, True)),
         Op("selfkron", self_kron, 3),
         Op("invert", invert, 2),
         Op("majority", majority, 3),
         Op("minority", minority, 3),
-        Op("falldown", gravity(0, True), 2),
-        Op("fallup", gravity(0, False), 2),
-        Op("fallleft", gravity(1, False), 2),
-        Op("fallright", gravity(1, True), 2),
-        Op("connect", on_grid(connect), 2),
-        Op("connecth", on_grid(connect_h), 2),
-        Op("connectv", on_grid(connect_v), 2),
+        Op("falldown", gravity, 2, (0, True)),
+        Op("fallup", gravity, 2, (0, False)),
+        Op("fallleft", gravity, 2, (1, False)),
+        Op("fallright", gravity, 2, (1, True)),
+        Op("connect", on_grid, 2, (connect,)),
+        Op("connecth", on_grid, 2, (connect_h,)),
+        Op("connectv", on_grid, 2, (connect_v,)),
     ]
     for direction, turn in (("down", 0), ("right", 1), ("up", 2), ("left", 3)):
-        ops.append(Op(f"rays{direction}", rays(turn), 2))
+        ops.append(Op(f"rays{direction}", rays, 2, (turn,)))
     ops += object_ops()
     for k in _factors(grids, outputs):
-        ops += [Op(f"up{k}", upscale(k), 2), Op(f"down{k}", downscale(k), 2)]
+        ops += [Op(f"up{k}", upscale, 2, (k,)), Op(f"down{k}", downscale, 2, (k,))]
     for c in in_colors:
-        ops += [Op(f"keep{c}", keep(c), 2), Op(f"erase{c}", erase(c), 2)]
-        ops.append(Op(f"window{c}", color_window(c), 2))
+        ops += [Op(f"keep{c}", keep, 2, (c,)), Op(f"erase{c}", erase, 2, (c,))]
+        ops.append(Op(f"window{c}", color_window, 2, (c,)))
     for c in out_colors:
-        ops += [Op(f"paint{c}", paint(c), 2), Op(f"holes{c}", fill_holes(c), 2)]
-        ops.append(Op(f"outline{c}", outline(c), 3))
-        ops.append(Op(f"frame{c}", frame(c), 3))
+        ops += [Op(f"paint{c}", paint, 2, (c,)), Op(f"holes{c}", fill_holes, 2, (c,))]
+        ops.append(Op(f"outline{c}", outline, 3, (c,)))
+        ops.append(Op(f"frame{c}", frame, 3, (c,)))
     return tuple(ops)
 
 
