@@ -71,7 +71,9 @@ def test_solve_searches_with_the_shipped_invention(tmp_path: Path) -> None:
     done = _solve(tmp_path, "--budget", "5")
     assert done.returncode == 0, done.stderr
     record = json.loads(done.stdout)
-    assert record["solved"] and record["predictions"] == [[[15, 9]]]
+    # the first attempt is the invention's answer; a second may follow, from the search
+    # going on briefly for a different answer
+    assert record["solved"] and record["predictions"][0][0] == [15, 9]
     assert f"#{BODY}" in record["program"]
 
 
