@@ -10,13 +10,11 @@ from typing import Annotated
 import typer
 
 from metagrow.cli._errors import fail, interrupted
-from metagrow.cli._runs import write_outputs
+from metagrow.cli._runs import JsonOpt, write_outputs
 
 
 def bench_lifelong(
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="Write the JSON report here.")
-    ] = None,
+    json_out: JsonOpt = None,
     plot: Annotated[
         Path, typer.Option(help="Write each sequence's last-task learning curve (PNG) here.")
     ] = Path("bench-out/lifelong-curve.png"),
