@@ -15,13 +15,13 @@ fitted in < 1 s).
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import time
 from pathlib import Path
 
 import torch
+from _timing import write_json
 
 from metagrow.domains.digits import DIGITS, IMAGE, PIXELS, DigitImages, Image, load_digit_images
 from metagrow.fit import (
@@ -167,9 +167,7 @@ def main() -> None:
                 f"{r['ratio']:.3f} |"
             )
     print(f"\nseeds {args.seeds}; {time.perf_counter() - start:.0f} s")
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"seeds": args.seeds, "rows": rows}, indent=1) + "\n")
+    write_json(args.json, {"seeds": args.seeds, "rows": rows})
 
 
 if __name__ == "__main__":

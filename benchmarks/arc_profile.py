@@ -31,6 +31,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from _timing import write_json
+
 from metagrow.domains import domain_from_spec
 from metagrow.search import Budget, solve
 
@@ -131,9 +133,7 @@ def main() -> None:
     print(f"\ntop {args.top} functions by own time:")
     for own, calls, cumulative, where in sorted(rows, reverse=True)[: args.top]:
         print(f"  {own:8.2f} s own  {cumulative:8.2f} s cum  {calls:>10} calls  {where}")
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=1) + "\n")
+    write_json(args.json, report)
 
 
 def _first_file(split: str) -> Path:

@@ -8,8 +8,9 @@ curve and the wall time (target: sum_digits >= 0.90 with 100 lists, whole run < 
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
+
+from _timing import write_json
 
 from metagrow.bench import DigitsConfig, plot_curve, run_digits
 
@@ -32,8 +33,7 @@ def main() -> None:
         print(f"sum_digits curve {method}: {points}")
     print(f"seconds {report.seconds:.1f}")
     plot_curve(report, args.plot)
-    if args.json is not None:
-        args.json.write_text(json.dumps(report.to_json(), indent=1) + "\n")
+    write_json(args.json, report.to_json())
 
 
 if __name__ == "__main__":

@@ -14,13 +14,13 @@ method evolves until the time cap.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import torch
+from _timing import write_json
 
 from metagrow.domains.digits import (
     DIGITS,
@@ -122,10 +122,8 @@ def main() -> None:
                     f"| {r['seconds']:.1f} | {r['steps']} | {r['evaluations']} |",
                     flush=True,
                 )
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        report = {"seconds_cap": args.seconds, "population": POPULATION, "rows": rows}
-        args.json.write_text(json.dumps(report, indent=1) + "\n")
+    report = {"seconds_cap": args.seconds, "population": POPULATION, "rows": rows}
+    write_json(args.json, report)
 
 
 if __name__ == "__main__":

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import statistics
 import time
 from collections import Counter
 from pathlib import Path
 
 import torch
+from _timing import write_json
 
 from metagrow.domains.digits import (
     DIGITS,
@@ -142,9 +142,7 @@ def main() -> None:
             f"{row['accuracy']:.3f} | {row['parameters']:.0f} | {row['seconds']:.1f} | {finals} |"
         )
     print(f"\nseeds {args.seeds}, medians; {time.perf_counter() - start:.0f} s")
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"seeds": args.seeds, "rows": rows}, indent=1) + "\n")
+    write_json(args.json, {"seeds": args.seeds, "rows": rows})
 
 
 if __name__ == "__main__":

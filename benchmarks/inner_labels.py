@@ -14,11 +14,12 @@ program found.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import time
 from pathlib import Path
+
+from _timing import write_json
 
 from metagrow.domains import Tensor
 from metagrow.domains.digits import load_digit_images
@@ -83,9 +84,7 @@ def main() -> None:
                 flush=True,
             )
     print(f"seconds {time.perf_counter() - started:.0f}")
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"runs": rows}, indent=1) + "\n")
+    write_json(args.json, {"runs": rows})
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ above it on counting tasks at 10 % of the data; whole run < 900 s on 2 cores).
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
+
+from _timing import write_json
 
 from metagrow.bench import LifelongConfig, plot_lifelong, run_lifelong
 
@@ -35,8 +36,7 @@ def main() -> None:
     print(report.markdown())
     print(f"seconds {report.seconds:.1f}")
     plot_lifelong(report, args.plot)
-    if args.json is not None:
-        args.json.write_text(json.dumps(report.to_json(), indent=1) + "\n")
+    write_json(args.json, report.to_json())
     if args.markdown is not None:
         args.markdown.write_text(report.markdown())
 
