@@ -48,6 +48,7 @@ class ArcTaskRecord:
     programs_tried: int
     program: str | None
     error: str | None = None
+    node: str | None = None  # the cluster node that ran it (the ray backend), else None
 
 
 @final
@@ -123,7 +124,7 @@ def score_arc(task: Task, outcome: TaskOutcome) -> ArcTaskRecord:
     if result is None:
         return ArcTaskRecord(
             task.name, len(known), 0 if known else None, 0.0 if known else None, False,
-            outcome.seconds, 0, None, outcome.error,
+            outcome.seconds, 0, None, outcome.error, node=outcome.node,
         )  # fmt: skip
     correct = sum(
         ex.output in preds[:ATTEMPTS]
@@ -139,6 +140,7 @@ def score_arc(task: Task, outcome: TaskOutcome) -> ArcTaskRecord:
         seconds=round(outcome.seconds, 4),
         programs_tried=result.programs_tried,
         program=None if result.program is None else str(result.program),
+        node=outcome.node,
     )
 
 
