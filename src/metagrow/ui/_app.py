@@ -15,16 +15,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from metagrow.store import StoreError
 from metagrow.ui import _svg
-from metagrow.ui._data import RunView, run_view, suite_tasks, version
+from metagrow.ui._data import NotFound, RunView, run_view, suite_tasks, version
 from metagrow.ui._draw import pretty
 from metagrow.ui._run import examples, first_input, run_text
 
 PAGES = (("/", "Overview"), ("/library", "Library"), ("/runs", "Runs"), ("/tasks", "Tasks"),
          ("/playground", "Playground"))  # fmt: skip
-
-
-class NotFound(LookupError):
-    """A page about something the store does not have: its message is the one line shown."""
 
 
 def make_app(store: Path) -> FastAPI:

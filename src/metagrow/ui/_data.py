@@ -39,6 +39,11 @@ from metagrow.store import (
     StoreError,
 )
 
+
+class NotFound(LookupError):
+    """A page about something the store does not have: its message is the one line shown."""
+
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -194,7 +199,7 @@ _VIEWS: Cache[tuple[str, int, int], RunView] = Cache(4)
 
 def run_view(path: Path, run_id: int | None) -> tuple[list[RunInfo], RunView | None]:
     """The store's runs and the view of run ``run_id`` (the newest if ``None``; ``None``
-    if the store has no runs); ``StoreError`` for a run it does not have."""
+    if the store has no runs); :class:`NotFound` for a run it does not have."""
     with Store(path, read_only=True) as db:
         runs = [_info(r) for r in db.runs()]
         if not runs:
@@ -202,7 +207,7 @@ def run_view(path: Path, run_id: int | None) -> tuple[list[RunInfo], RunView | N
         chosen = runs[-1] if run_id is None else next((r for r in runs if r.id == run_id), None)
         if chosen is None:
             listed = ", ".join(str(r.id) for r in runs)
-            raise StoreError(f"no run {run_id}; the store's runs are {listed}")
+            raise NotFound(f"no run {run_id}; the store's runs are {listed}")
         key = (str(path.resolve()), chosen.id, chosen.iterations)
         return runs, _VIEWS.get(key, lambda: _read_view(db, chosen))
 

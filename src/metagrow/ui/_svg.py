@@ -97,7 +97,7 @@ def _axes(x_max: float | None, y_max: float, y_label: str, x_label: str) -> str:
     if x_max is not None:
         out.append(f'<text x="{right}" y="{bottom + 14}" text-anchor="end">{_num(x_max)}</text>')
     if y_label:
-        out.append(f'<text x="{PAD + 4}" y="{PAD / 2 + 8}">{escape(y_label)}</text>')
+        out.append(f'<text x="{PAD + 6}" y="{PAD / 2 + 8}" class="muted">{escape(y_label)}</text>')
     if x_label:
         out.append(
             f'<text x="{(PAD + right) / 2}" y="{bottom + 28}" text-anchor="middle">'
