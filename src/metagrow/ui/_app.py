@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from metagrow.store import StoreError
 from metagrow.ui import _svg
-from metagrow.ui._data import NotFound, RunView, run_view, suite_tasks, version
+from metagrow.ui._data import NotFound, RunView, run_view, suite_tasks, version, version_of
 from metagrow.ui._draw import pretty
 from metagrow.ui._run import examples, first_input, run_text
 
@@ -39,6 +39,7 @@ def make_app(store: Path) -> FastAPI:
         more = context.pop("build")(view) if "build" in context else {}
         html = env.get_template(name).render(
             store=store, runs=runs, view=view, pages=PAGES, path=request.url.path,
+            version=version_of(runs),
             run_query=f"?run={view.info.id}" if view is not None and run is not None else "",
             **context, **more,
         )  # fmt: skip
@@ -105,7 +106,14 @@ def make_app(store: Path) -> FastAPI:
 
 def _error(env: Environment, store: Path, message: str, status: int) -> HTMLResponse:
     html = env.get_template("error.html").render(
-        store=store, runs=[], view=None, pages=PAGES, path="", run_query="", message=message
+        store=store,
+        runs=[],
+        view=None,
+        pages=PAGES,
+        path="",
+        run_query="",
+        message=message,
+        version="",
     )
     return HTMLResponse(html, status)
 

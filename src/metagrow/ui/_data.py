@@ -102,7 +102,11 @@ def _info(r: Mapping[str, object]) -> RunInfo:
 
 def version(path: Path) -> str:
     """A text that changes whenever the store gains a run or an iteration."""
-    runs = runs_of(path)
+    return version_of(runs_of(path))
+
+
+def version_of(runs: list[RunInfo]) -> str:
+    """:func:`version` from the runs already read."""
     return f"{len(runs)}.{sum(r.iterations for r in runs)}"
 
 

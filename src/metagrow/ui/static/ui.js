@@ -26,14 +26,15 @@
       });
     });
   });
-  // Live: poll the store's version and reload when it gains a run or an iteration.
+  // Live: poll the store's version and reload when it differs from the one the page shows.
   var live = document.getElementById("autorefresh");
   if (!live) { return; }
   var key = "metagrow-ui-live";
-  var seen = null;
+  var shown = document.body.getAttribute("data-version");
   live.checked = window.localStorage.getItem(key) === "1";
   live.addEventListener("change", function () {
     window.localStorage.setItem(key, live.checked ? "1" : "0");
+    poll();
   });
   function poll() {
     if (!live.checked) { return; }
@@ -41,8 +42,7 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (!data) { return; }
-        if (seen !== null && data.version !== seen) { window.location.reload(); }
-        seen = data.version;
+        if (shown && data.version !== shown) { window.location.reload(); }
       })
       .catch(function () { /* the server is restarting: try again next time */ });
   }
