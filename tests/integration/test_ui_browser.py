@@ -220,7 +220,7 @@ def test_arc_tasks_are_coloured_grids(browser: object, tmp_path: Path) -> None:
     db = tmp_path / "arc.db"
     learn(db, "--domain", "grids", "--split", "training", "--limit", "3", "--iterations", "1")
     for url in serve(db):
-        tab = Tab(browser, VIEWPORTS["desktop"], tmp_path, "arc")
+        tab = Tab(browser, VIEWPORTS["desktop"], tmp_path, "desktop")
         page = tab.page
         page.goto(f"{url}/tasks/007bbfb7")
         assert page.locator("h1").inner_text().startswith("007bbfb7")
