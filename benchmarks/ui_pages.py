@@ -69,8 +69,7 @@ def write_store(db: Path, folder: Path, n_tasks: int, n_inventions: int) -> str:
         run = store.start_run("lists", {"suite": str(folder.resolve()), "budget": 1.0})
         for it in range(3):
             solutions = [
-                SolutionRecord(name, f"(lam (f{(k % n_inventions) // 10 * 10} $0))",
-                               -5.0, 0.3, 500, it)  # fmt: skip
+                SolutionRecord(name, f"(lam (f{k % n_inventions // 10 * 10} $0))", -5, 0.3, 500, it)
                 for k, name in enumerate(names)
                 if k % 2 == 0 and k % 3 == it
             ]

@@ -21,6 +21,7 @@ from metagrow.lang import (
     Grammar,
     GrammarSpec,
     ProgramParseError,
+    ProgramTypeError,
     Task,
     Type,
     build_grammar,
@@ -164,12 +165,14 @@ class RunView:
     def inlined(self) -> dict[str, str]:
         """Each current invention's body with the inventions it uses inlined (beta-reduced)."""
         out: dict[str, str] = {}
+        try:
+            grammar = self.grammar
+        except (StoreError, ValueError):  # a domain this metagrow does not have, or cannot build
+            return out
         for i in self.inventions:
             if i.current:
                 try:
-                    out[i.record.name] = show(
-                        inline_inventions(self.grammar.parse(i.record.source))
-                    )
+                    out[i.record.name] = show(inline_inventions(grammar.parse(i.record.source)))
                 except (ProgramParseError, ValueError):
                     continue
         return out
@@ -187,15 +190,29 @@ class RunView:
             return db.solution_history(self.info.id, task)
 
     def program(self, text: str, task: Task | None = None) -> tuple[Expr, Type, Grammar]:
-        """``text`` parsed in the run's grammar (with ``task``'s own primitives, such as
-        constants read off its examples), its type with type variables filled as stored
-        programs' are, and the grammar; ``ProgramParseError``, ``ProgramTypeError`` or
-        ``ValueError`` with one line if it cannot be run."""
+        """``text`` parsed in the run's grammar (or, if it names primitives the domain reads
+        off ``task``'s examples, such as a constant, in the task's own grammar), its type
+        with type variables filled as stored programs' are, and the grammar;
+        ``ProgramParseError``, ``ProgramTypeError`` or ``ValueError`` with one line if it
+        cannot be run."""
         grammar = self.grammar
-        if task is not None:
-            grammar = self.domain.task_grammar(task, grammar, seconds=1.0)
-        expr = grammar.parse(text)
-        return expr, _concrete(infer(expr, grammar), self.domain), grammar
+        try:
+            expr = grammar.parse(text)
+            request = infer(expr, grammar)
+        except (ProgramParseError, ProgramTypeError):
+            if task is None:
+                raise
+            grammar = self._task_grammars.get(task.name, lambda: self._task_grammar(task))
+            expr = grammar.parse(text)
+            request = infer(expr, grammar)
+        return expr, _concrete(request, self.domain), grammar
+
+    def _task_grammar(self, task: Task) -> Grammar:
+        return self.domain.task_grammar(task, self.grammar, seconds=1.0)
+
+    @cached_property
+    def _task_grammars(self) -> Cache[str, Grammar]:
+        return Cache(32)
 
 
 _VIEWS: Cache[tuple[str, int, int], RunView] = Cache(4)
@@ -256,7 +273,11 @@ def suite_tasks(view: RunView) -> dict[str, Task]:
     them: a built-in suite of its domain, or a folder of task files that still exists;
     empty for tasks given from Python or a folder that is gone (then only names show)."""
     suite = _LIMIT.sub("", view.info.suite)
-    return _TASKS.get((view.info.domain, suite), lambda: _load_suite(view.domain, suite))
+    try:
+        domain = view.domain
+    except StoreError:  # a domain this metagrow does not have: names only
+        return {}
+    return _TASKS.get((view.info.domain, suite), lambda: _load_suite(domain, suite))
 
 
 def _load_suite(domain: Domain, suite: str) -> dict[str, Task]:

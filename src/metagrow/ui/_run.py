@@ -12,6 +12,7 @@ from typing import final
 
 from metagrow.domains import Domain
 from metagrow.lang import FAIL, Example, Program, ProgramParseError, ProgramTypeError, Task, Type
+from metagrow.store import StoreError
 from metagrow.ui._data import RunView
 from metagrow.ui._draw import text_html, value_html
 
@@ -45,7 +46,7 @@ def examples(view: RunView, task: Task, program: str | None, test: bool) -> list
         try:
             expr, _, grammar = view.program(program, task)
             compiled = Program(expr, grammar.primitives)
-        except (ProgramParseError, ProgramTypeError, ValueError) as err:
+        except (ProgramParseError, ProgramTypeError, ValueError, StoreError) as err:
             problem = f"the stored program cannot be rebuilt ({_line(err)})"
     deadline = time.perf_counter() + PAGE_SECONDS
     shown = []
@@ -121,7 +122,7 @@ def run_text(view: RunView, program: str, given: str, task: Task | None) -> Outc
         return Outcome(error=f"not a program: {_line(err)}")
     except ProgramTypeError as err:
         return Outcome(error=f"ill-typed: {_line(err)}")
-    except ValueError as err:
+    except (ValueError, StoreError) as err:
         return Outcome(error=_line(err))
     types = request.arguments()
     try:

@@ -189,3 +189,22 @@ def test_the_command_fails_in_one_line_for_a_store_it_cannot_show(tmp_path: Path
         f"`metagrow learn --store {missing}`"
     ]
     assert not missing.exists()
+
+
+def test_a_run_of_a_domain_this_metagrow_lacks_shows_names_and_programs(tmp_path: Path) -> None:
+    from metagrow.store import InventionRecord, SolutionRecord
+
+    db = tmp_path / "plugin.db"
+    with Store(db) as w:
+        run_id = w.start_run("someone.elses:Domain", {"suite": "theirs"})
+        inv = InventionRecord("f0", "(lam (frob $0))", "thing -> thing", 0.0, 0, ("t1",))
+        w.commit_iteration(run_id, 0, metrics={"solved": 1, "tasks": 1}, inventions=[inv],
+                           production_weights={}, log_variable=0.0,
+                           solutions=[SolutionRecord("t1", "(lam (f0 $0))", -1.0, 0.1, 5, 0)],
+                           budgets={}, tasks_seen=["t1"])  # fmt: skip
+    client = TestClient(make_app(db))
+    for page in ("/", "/library", "/library/f0", "/runs", "/tasks", "/tasks/t1"):
+        assert client.get(page).status_code == 200, page
+    assert "(lam (f0 $0))" in client.get("/tasks/t1").text
+    error = run(client, "(lam (f0 $0))", "1")
+    assert "not a built-in domain" in error
