@@ -4,6 +4,7 @@ the command runs."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -41,6 +42,9 @@ def ui_command(
     except StoreError as err:
         fail(str(err))
     _check_free(host, port)
+    from metagrow.ui._data import warm
+
+    threading.Thread(target=warm, args=(store,), name="warm", daemon=True).start()
     print(
         f"showing {store} ({len(runs)} run(s)) at http://{host}:{port}; Ctrl-C stops",
         flush=True,

@@ -290,3 +290,15 @@ def _load_suite(domain: Domain, suite: str) -> dict[str, Task]:
     except ValueError:  # a task file changed since the run read it
         return {}
     return {}
+
+
+def warm(path: Path) -> None:
+    """Read the newest run, build its grammar and read its tasks ahead of the first visit
+    (reading an ARC split takes about a second); any problem is left for a page to report."""
+    try:
+        _, view = run_view(path, None)
+        if view is not None:
+            suite_tasks(view)
+            _ = view.inlined  # builds the grammar and the inlined bodies
+    except (StoreError, NotFound, ValueError, OSError):
+        return

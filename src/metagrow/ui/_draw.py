@@ -8,9 +8,10 @@ from __future__ import annotations
 import base64
 import io
 import json
+import math
 from html import escape
 
-from metagrow.lang import TCon, Type, shape_of
+from metagrow.lang import TCon, Type
 
 PALETTE = (
     "#000000", "#0074d9", "#ff4136", "#2ecc40", "#ffdc00",
@@ -22,19 +23,25 @@ MAX_TEXT = 400
 """The most characters of a value shown as text."""
 
 
-def value_html(value: object, t: Type, truth: object = None) -> str:
+def value_html(value: object, t: Type, truth: object = None, runtime: object = None) -> str:
     """``value`` (in its task-file JSON form) drawn as its type ``t`` says; a grid with a
-    same-shaped ``truth`` marks the cells that differ from it."""
+    same-shaped ``truth`` marks the cells that differ from it. An ``image`` whose JSON form
+    is not its pixels (a reference such as a row number) is drawn from the ``runtime``
+    value's ``features()`` (its pixels, row by row, in [0, 1]) when it has them."""
     if _is(t, "grid") and _is_rows(value):
         return grid_html(value, truth if _is_rows(truth) else None)  # type: ignore[arg-type]
     if _is(t, "color") and isinstance(value, int) and 0 <= value <= 9:
         return f'<span class="swatch c{value}" title="colour {value}"></span>'
-    if _is(t, "image") and shape_of(t) is not None:
-        png = _png(value)
+    if _is(t, "image"):
+        png = _png(value) or _png(_pixels(runtime))
         if png is not None:
             return f'<img class="image" alt="image {escape(str(t))}" src="{png}">'
     if _is(t, "list") and isinstance(t, TCon) and isinstance(value, list) and _drawn(t.args[0]):
-        items = "".join(f'<div class="item">{value_html(v, t.args[0])}</div>' for v in value)
+        parts = runtime if isinstance(runtime, tuple) and len(runtime) == len(value) else ()
+        items = "".join(
+            f'<div class="item">{value_html(v, t.args[0], runtime=r)}</div>'
+            for v, r in zip(value, parts or [None] * len(value), strict=True)
+        )
         return f'<div class="items">{items}</div>'
     return text_html(value)
 
@@ -52,7 +59,22 @@ def _is(t: Type, name: str) -> bool:
 
 def _drawn(t: Type) -> bool:
     """Whether values of ``t`` are drawn as pictures (so a list of them is a row)."""
-    return _is(t, "grid") or _is(t, "color") or (_is(t, "image") and shape_of(t) is not None)
+    return _is(t, "grid") or _is(t, "color") or _is(t, "image")
+
+
+def _pixels(runtime: object) -> object:
+    """A runtime image's pixels as a square array, from its ``features()``; else ``None``."""
+    features = getattr(runtime, "features", None)
+    if not callable(features):
+        return None
+    import numpy as np
+
+    try:
+        flat = np.asarray(features(), dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        return None
+    side = math.isqrt(flat.size)
+    return flat.reshape(side, side) if side * side == flat.size and side > 0 else None
 
 
 def _is_rows(value: object) -> bool:
@@ -88,6 +110,8 @@ def grid_html(rows: list[list[int]], truth: list[list[int]] | None = None) -> st
 
 def _png(value: object) -> str | None:
     """A nested list of numbers in [0, 1] (rows, or rows of RGB(A) pixels) as a PNG data URI."""
+    if value is None or isinstance(value, int | float | str):
+        return None
     import numpy as np
     from PIL import Image
 

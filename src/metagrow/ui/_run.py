@@ -53,10 +53,11 @@ def examples(view: RunView, task: Task, program: str | None, test: bool) -> list
     for ex in task.test if test else task.train:
         truth = _encode(domain, ex.output, out_type) if ex.has_output else None
         inputs = tuple(
-            value_html(_encode(domain, v, t), t) for v, t in zip(ex.inputs, arg_types, strict=True)
+            value_html(_encode(domain, v, t), t, runtime=v)
+            for v, t in zip(ex.inputs, arg_types, strict=True)
         )
         predicted, correct = _predict(domain, compiled, ex, out_type, truth, deadline, problem)
-        expected = None if truth is None else value_html(truth, out_type)
+        expected = None if truth is None else value_html(truth, out_type, runtime=ex.output)
         shown.append(Shown(inputs, expected, predicted, correct))
     return shown
 
@@ -77,7 +78,7 @@ def _predict(
         return _error(f"failed: {compiled.last_error}"), False if truth is not None else None
     encoded = _encode(domain, value, out_type)
     correct = None if truth is None else encoded == truth
-    return value_html(encoded, out_type, truth), correct
+    return value_html(encoded, out_type, truth, runtime=value), correct
 
 
 def _encode(domain: Domain, value: object, t: Type) -> object:
@@ -150,7 +151,8 @@ def run_text(view: RunView, program: str, given: str, task: Task | None) -> Outc
         return Outcome(str(request), error=f"the program failed: {compiled.last_error}")
     out_type = request.returns()
     encoded = _encode(view.domain, result, out_type)
-    return Outcome(str(request), output=value_html(encoded, out_type) + _as_json(encoded))
+    html = value_html(encoded, out_type, runtime=result)
+    return Outcome(str(request), output=html + _as_json(encoded))
 
 
 def _as_json(value: object) -> str:

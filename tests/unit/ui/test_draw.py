@@ -70,3 +70,19 @@ def test_charts_and_graph_are_svg_with_links() -> None:
         for n, y in re.findall(r'data-name="(\w+)"><rect x="[\d.]+" y="([\d.]+)"', graph)
     }
     assert ys["f0"] < ys["f1"] < ys["f2"]  # layered by how deeply each builds on others
+
+
+class _Referenced:
+    """An image whose JSON form is a reference (a row number), with its pixels at hand."""
+
+    def features(self) -> list[float]:
+        return [0.0, 0.5, 1.0, 0.25]
+
+
+def test_an_image_given_by_reference_is_drawn_from_its_pixels() -> None:
+    html = value_html(3, parse_type("image"), runtime=_Referenced())
+    assert 'src="data:image/png;base64,' in html
+    row = value_html([3, 4], parse_type("list(image)"), runtime=(_Referenced(), _Referenced()))
+    assert row.count("<img") == 2
+    assert "<img" not in value_html(3, parse_type("image"))  # no pixels: the reference
+    assert "<img" not in value_html(3, parse_type("int"), runtime=_Referenced())  # by type only
