@@ -176,7 +176,8 @@ def _runs(view: RunView | None) -> dict[str, object]:
         new.append((float(it.iteration), float(len(newly) if isinstance(newly, list) else 0)))
         total = float(str(m.get("seconds", 0.0)))
         guide = float(str(m.get("guide_seconds") or 0.0))
-        bars.append((str(it.iteration), {"search and compression": total - guide, "guide": guide}))
+        phases = {"search and compression": total - guide}
+        bars.append((str(it.iteration), phases | ({"guide": guide} if guide else {})))
     losses: dict[str, list[tuple[float, float]]] = {}
     for i, record in sorted(guide_at.items()):
         for key in ("loss_first", "loss_last", "validation_loss"):
