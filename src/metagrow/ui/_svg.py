@@ -119,12 +119,14 @@ def _num(v: float) -> str:
 
 
 NODE_W, NODE_H, GAP_X, GAP_Y = 64, 26, 12, 46
+PER_ROW = 14
+"""The most boxes side by side; a wider layer continues on the next row."""
 
 
 def invention_graph(uses: Mapping[str, Sequence[str]], href: str = "/library/{name}") -> str:
     """Inventions as boxes in layers by how deeply they build on one another (those that
-    use no other invention at the top), an arrow from each to the ones it uses; each box
-    links to ``href`` with its name filled in."""
+    use no other invention at the top, a wide layer wrapped over several rows), an arrow
+    from each to the ones it uses; each box links to ``href`` with its name filled in."""
     if not uses:
         return '<p class="muted">No inventions yet.</p>'
     depth: dict[str, int] = {}
@@ -138,14 +140,17 @@ def invention_graph(uses: Mapping[str, Sequence[str]], href: str = "/library/{na
     layers: dict[int, list[str]] = {}
     for name in uses:
         layers.setdefault(depth_of(name), []).append(name)
-    widest = max(len(names) for names in layers.values())
-    width = max(widest * (NODE_W + GAP_X) + GAP_X, 200)
-    height = len(layers) * (NODE_H + GAP_Y) + GAP_Y - NODE_H
+    rows = [(names[i : i + PER_ROW], i > 0) for _, names in sorted(layers.items())
+            for i in range(0, len(names), PER_ROW)]  # fmt: skip
+    slot = NODE_W + GAP_X
+    width = max(max(len(row) for row, _ in rows) * slot + GAP_X + slot / 2, 200)
+    height = len(rows) * (NODE_H + GAP_Y) + GAP_Y - NODE_H
     where: dict[str, tuple[float, float]] = {}
-    for level, names in sorted(layers.items()):
-        offset = (width - len(names) * (NODE_W + GAP_X) + GAP_X) / 2
-        for k, name in enumerate(names):
-            where[name] = (offset + k * (NODE_W + GAP_X), GAP_Y / 2 + level * (NODE_H + GAP_Y))
+    for r, (row, continued) in enumerate(rows):
+        # a continued row sits half a box along, so that arrows pass between its boxes
+        offset = (width - len(row) * slot + GAP_X) / 2 + (slot / 2 if continued else 0)
+        for k, name in enumerate(row):
+            where[name] = (offset + k * slot, GAP_Y / 2 + r * (NODE_H + GAP_Y))
     edges, nodes = [], []
     for name, used in uses.items():
         x, y = where[name]

@@ -86,3 +86,10 @@ def test_an_image_given_by_reference_is_drawn_from_its_pixels() -> None:
     assert row.count("<img") == 2
     assert "<img" not in value_html(3, parse_type("image"))  # no pixels: the reference
     assert "<img" not in value_html(3, parse_type("int"), runtime=_Referenced())  # by type only
+
+
+def test_a_wide_layer_of_the_graph_wraps_onto_rows() -> None:
+    graph = invention_graph({f"f{i}": () for i in range(30)})
+    width = float(re.search(r'<svg width="([\d.]+)"', graph).group(1))  # type: ignore[union-attr]
+    assert width < 1200
+    assert len(set(re.findall(r'<rect x="[\d.]+" y="([\d.]+)"', graph))) == 3  # 14 + 14 + 2
