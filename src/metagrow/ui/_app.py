@@ -5,11 +5,13 @@ as it needs FastAPI and Jinja2 (the ``ui`` extra)."""
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -18,6 +20,9 @@ from metagrow.ui import _svg
 from metagrow.ui._data import NotFound, RunView, run_view, suite_tasks, version, version_of
 from metagrow.ui._draw import pretty
 from metagrow.ui._run import examples, first_input, run_text
+
+Build = Callable[[RunView | None], dict[str, object]]
+"""What a page shows beyond the header, made from the run's view (``None``: no runs)."""
 
 PAGES = (("/", "Overview"), ("/library", "Library"), ("/runs", "Runs"), ("/tasks", "Tasks"),
          ("/playground", "Playground"))  # fmt: skip
@@ -34,9 +39,13 @@ def make_app(store: Path) -> FastAPI:
     )
     static = resources.files("metagrow.ui") / "static"
 
-    def page(request: Request, name: str, run: int | None, **context: Any) -> HTMLResponse:
+    def page(
+        request: Request, name: str, run: int | None, build: Build, **context: Any
+    ) -> HTMLResponse:
+        """Template ``name`` over run ``run`` (the newest if ``None``), with what ``build``
+        makes of the run's view."""
         runs, view = run_view(store, run)
-        more = context.pop("build")(view) if "build" in context else {}
+        more = build(view)
         html = env.get_template(name).render(
             store=store, runs=runs, view=view, pages=PAGES, path=request.url.path,
             version=version_of(runs),
@@ -52,6 +61,12 @@ def make_app(store: Path) -> FastAPI:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, err: NotFound) -> HTMLResponse:
         return _error(env, store, str(err), 404)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_query(request: Request, err: RequestValidationError) -> HTMLResponse:
+        first = err.errors()[0] if err.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "query") or "the request"
+        return _error(env, store, f"{where}: {first.get('msg', 'invalid')}", 400)
 
     @app.get("/", response_class=HTMLResponse)
     def overview(request: Request, run: int | None = None) -> HTMLResponse:

@@ -208,3 +208,9 @@ def test_a_run_of_a_domain_this_metagrow_lacks_shows_names_and_programs(tmp_path
     assert "(lam (f0 $0))" in client.get("/tasks/t1").text
     error = run(client, "(lam (f0 $0))", "1")
     assert "not a built-in domain" in error
+
+
+def test_a_malformed_query_is_an_error_page_not_json(client: TestClient) -> None:
+    r = client.get("/library?run=abc")
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+    assert "run: Input should be a valid integer" in text(r.text)
