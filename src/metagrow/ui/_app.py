@@ -169,7 +169,9 @@ def _invention(view: RunView | None, name: str) -> dict[str, object]:
     if found is None:
         raise NotFound(f"run {v.info.id} has no invention {name!r}; see /library")
     used_by = [i.record.name for i in v.inventions if name in i.uses_names]
+    finished = {it.iteration: it.finished_at for it in v.iterations}
     return {
+        "learned_at": finished.get(found.added, ""),
         "inv": found,
         "body": pretty(found.record.source),
         "inlined": pretty(v.inlined.get(name, "")),
