@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,serve,onnx,ray]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,serve,ui,onnx,ray]'
 	touch $(STAMP)
 
 DEMO_DB := demo.db
@@ -20,7 +20,15 @@ demo: $(STAMP)
 	$(BIN)/metagrow learn --split train --iterations 3 --budget 2 --guide-seconds 30 --store $(DEMO_DB)
 	$(BIN)/metagrow library show --store $(DEMO_DB)
 
-test: $(STAMP)
+# The browser tests of `metagrow ui` drive Debian's chromium through Playwright (whose own
+# `playwright install` downloads a browser); install it when missing, as root or via sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+		{ $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 tests
 
 lint: $(STAMP)

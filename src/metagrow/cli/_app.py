@@ -60,6 +60,7 @@ def _register_subcommands() -> None:
     from metagrow.cli._run import run_command
     from metagrow.cli._serve import serve_command
     from metagrow.cli._ship import library_ship
+    from metagrow.cli._ui import ui_command
 
     bench_app.command("arc")(bench_arc)
     bench_app.command("digits")(bench_digits)
@@ -73,6 +74,7 @@ def _register_subcommands() -> None:
     app.command("adapt")(adapt_command)
     app.command("export")(export_command)
     app.command("serve")(serve_command)
+    app.command("ui")(ui_command)
     library_app.command("ship")(library_ship)
     app.add_typer(library_app, name="library")
     app.add_typer(guide_app, name="guide")

@@ -48,3 +48,13 @@ def newest_guide(conn: sqlite3.Connection, run_id: int) -> GuideRecord | None:
         return None
     iteration, architecture, weights, training = row
     return GuideRecord(iteration, json.loads(architecture), bytes(weights), json.loads(training))
+
+
+def guide_trainings(conn: sqlite3.Connection, run_id: int) -> list[tuple[int, dict[str, object]]]:
+    """Each stored guide's training record of ``run_id`` with its iteration, oldest first
+    (the weights are not read)."""
+    rows = conn.execute(
+        "SELECT iteration, training_json FROM guides WHERE run_id = ? ORDER BY iteration",
+        (run_id,),
+    ).fetchall()
+    return [(int(iteration), json.loads(training)) for iteration, training in rows]

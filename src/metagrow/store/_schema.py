@@ -180,6 +180,43 @@ def connect(path: Path, name: str) -> sqlite3.Connection:
     return conn
 
 
+def connect_read_only(path: Path, name: str) -> sqlite3.Connection:
+    """Open the existing store at ``path`` for reading only (SQLite's ``mode=ro``): it is
+    never created, migrated or written, so a reader never blocks the writer of a WAL-mode
+    file and always sees its last committed transaction. ``StoreError`` naming the file as
+    ``name`` if it is missing, not a store, or not at this metagrow's schema version."""
+    if not path.is_file():
+        raise StoreError(f"{name}: no such store; create one with `metagrow learn --store {name}`")
+    if not _looks_like_sqlite(path):
+        raise StoreError(f"{name}: not a metagrow store (file is not a database)")
+    try:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=30.0
+        )
+    except sqlite3.Error as err:
+        raise StoreError(f"{name}: {_describe_open_error(err)}") from None
+    try:
+        found = _checked(stored_version(conn), SCHEMA_VERSION)
+    except StoreError as err:
+        conn.close()
+        raise StoreError(f"{name}: {err}") from None
+    except sqlite3.Error as err:
+        conn.close()
+        raise StoreError(f"{name}: {_describe_open_error(err)}") from None
+    if found != SCHEMA_VERSION:
+        conn.close()
+        message = (
+            "is empty"
+            if found == 0
+            else f"is at schema version {found}, older than {SCHEMA_VERSION}"
+        )
+        raise StoreError(
+            f"{name}: {message}; open it once for writing (`metagrow library show --store "
+            f"{name}` upgrades it)"
+        )
+    return conn
+
+
 def stored_version(conn: sqlite3.Connection) -> int | None:
     """The file's schema version: 0 for an empty database, ``None`` if it is some other
     database (tables but no ``schema_version``). Raises ``StoreError`` if the version table

@@ -19,10 +19,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, final
 
-from metagrow.store._guides import GuideRecord, insert_guide, newest_guide
+from metagrow.store._guides import GuideRecord, guide_trainings, insert_guide, newest_guide
 from metagrow.store._models import insert_model, model_names, select_model
 from metagrow.store._modules import ModuleRecord, insert_module, select_modules
-from metagrow.store._schema import SCHEMA_VERSION, StoreError, connect, one_line
+from metagrow.store._schema import (
+    SCHEMA_VERSION,
+    StoreError,
+    connect,
+    connect_read_only,
+    one_line,
+)
 from metagrow.store._solutions import (
     SolutionRecord,
     StoredSolution,
@@ -83,14 +89,17 @@ class Store:
     modules and fitted models by name.
 
     Opening creates the file (or migrates an older schema); every write is one transaction.
+    With ``read_only`` the file must exist at this schema version and is never written
+    (a write raises ``StoreError``), so it can be read while another process learns into it.
     """
 
     SCHEMA_VERSION: ClassVar[int] = SCHEMA_VERSION
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
         self._name = str(path)
-        self._conn = connect(self.path, self._name)
+        opener = connect_read_only if read_only else connect
+        self._conn = opener(self.path, self._name)
 
     def close(self) -> None:
         """Close the file; further calls fail. Closing twice is harmless."""
@@ -338,6 +347,13 @@ class Store:
         with self._errors():
             self._require_run(run_id)
             return newest_guide(self._conn, run_id)
+
+    def guide_trainings(self, run_id: int) -> list[tuple[int, dict[str, object]]]:
+        """The training record of each guide ``run_id`` stored, with its iteration, oldest
+        first: how the guide's training went from iteration to iteration."""
+        with self._errors():
+            self._require_run(run_id)
+            return guide_trainings(self._conn, run_id)
 
     def put_module(self, record: ModuleRecord, *, replace: bool = False) -> None:
         """Store a trained module in one transaction; ``ValueError`` if its name is taken

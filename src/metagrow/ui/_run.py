@@ -1,0 +1,170 @@
+"""Running programs for the pages: a task's stored program on its examples (the
+predictions the task page shows) and a typed-in program on a typed-in input (the
+playground). Every run is bounded by the domain's limits and the whole page by a deadline;
+input is parsed as JSON and programs as S-expressions, nothing is evaluated as Python."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import final
+
+from metagrow.domains import Domain
+from metagrow.lang import FAIL, Example, Program, ProgramParseError, ProgramTypeError, Task, Type
+from metagrow.store import StoreError
+from metagrow.ui._data import RunView
+from metagrow.ui._draw import text_html, value_html
+
+PAGE_SECONDS = 2.0
+"""The most time one page spends running programs."""
+MAX_PROGRAM = 20_000
+MAX_INPUT = 200_000
+"""The longest program text and input JSON text the playground takes (characters)."""
+
+
+@final
+@dataclass(frozen=True)
+class Shown:
+    """One example as the task page draws it: inputs, expected output, the program's
+    output (or why there is none), and whether they agree (``None``: no truth known)."""
+
+    inputs: tuple[str, ...]
+    expected: str | None
+    predicted: str
+    correct: bool | None
+
+
+def examples(view: RunView, task: Task, program: str | None, test: bool) -> list[Shown]:
+    """The task's train (or test) examples drawn by type, each with the prediction of
+    ``program`` (the task's stored program) when there is one."""
+    domain, request = view.domain, task.request
+    arg_types, out_type = request.arguments(), request.returns()
+    compiled: Program | None = None
+    problem = ""
+    if program is not None:
+        try:
+            expr, _, grammar = view.program(program, task)
+            compiled = Program(expr, grammar.primitives)
+        except (ProgramParseError, ProgramTypeError, ValueError, StoreError) as err:
+            problem = f"the stored program cannot be rebuilt ({_line(err)})"
+    deadline = time.perf_counter() + PAGE_SECONDS
+    shown = []
+    for ex in task.test if test else task.train:
+        truth = _encode(domain, ex.output, out_type) if ex.has_output else None
+        inputs = tuple(
+            value_html(_encode(domain, v, t), t, runtime=v)
+            for v, t in zip(ex.inputs, arg_types, strict=True)
+        )
+        predicted, correct = _predict(domain, compiled, ex, out_type, truth, deadline, problem)
+        expected = None if truth is None else value_html(truth, out_type, runtime=ex.output)
+        shown.append(Shown(inputs, expected, predicted, correct))
+    return shown
+
+
+def _predict(
+    domain: Domain,
+    compiled: Program | None,
+    ex: Example,
+    out_type: Type,
+    truth: object,
+    deadline: float,
+    problem: str,
+) -> tuple[str, bool | None]:
+    if compiled is None:
+        return _error(problem or "no program found"), None
+    value = compiled.run(ex.inputs, domain.limits(), deadline)
+    if value is FAIL:
+        return _error(f"failed: {compiled.last_error}"), False if truth is not None else None
+    encoded = _encode(domain, value, out_type)
+    correct = None if truth is None else encoded == truth
+    return value_html(encoded, out_type, truth, runtime=value), correct
+
+
+def _encode(domain: Domain, value: object, t: Type) -> object:
+    try:
+        return domain.encode(value, t)
+    except Exception:  # a domain's encoder on a value it did not expect: show its repr
+        return repr(value)
+
+
+def _error(message: str) -> str:
+    return f'<span class="error">{_escape(message)}</span>'
+
+
+def _escape(text: str) -> str:
+    from html import escape
+
+    return escape(text)
+
+
+@final
+@dataclass(frozen=True)
+class Outcome:
+    """What the playground shows: the program's type and its output drawn by type, or
+    one error line."""
+
+    type: str = ""
+    output: str = ""
+    error: str = ""
+
+
+def run_text(view: RunView, program: str, given: str, task: Task | None) -> Outcome:
+    """Parse ``program`` in the run's grammar, check its type, read ``given`` (JSON: the
+    value, or a list of the values of a program of several arguments) and run it under
+    the domain's limits."""
+    if len(program) > MAX_PROGRAM:
+        return Outcome(error=f"the program is over {MAX_PROGRAM} characters")
+    if len(given) > MAX_INPUT:
+        return Outcome(error=f"the input is over {MAX_INPUT} characters")
+    try:
+        expr, request, grammar = view.program(program, task)
+    except ProgramParseError as err:
+        return Outcome(error=f"not a program: {_line(err)}")
+    except ProgramTypeError as err:
+        return Outcome(error=f"ill-typed: {_line(err)}")
+    except (ValueError, StoreError) as err:
+        return Outcome(error=_line(err))
+    types = request.arguments()
+    try:
+        value = json.loads(given) if given.strip() else None
+    except json.JSONDecodeError as err:
+        return Outcome(
+            str(request), error=f"the input is not JSON: {err.msg} at column {err.colno}"
+        )
+    if len(types) > 1 and not (isinstance(value, list) and len(value) == len(types)):
+        listed = ", ".join(map(str, types))
+        return Outcome(str(request), error=f"the program takes {len(types)} arguments "
+                       f"({listed}); give the input as a JSON list of them")  # fmt: skip
+    values = value if len(types) > 1 else [value] if types else []
+    assert isinstance(values, list)
+    args = []
+    for k, (v, t) in enumerate(zip(values, types, strict=True)):
+        try:
+            args.append(view.domain.decode(v, t))
+        except Exception as err:  # a decoder's one-line reason, whatever it raised
+            where = "the input" if len(types) == 1 else f"argument {k + 1}"
+            return Outcome(str(request), error=f"{where} is not a {t}: {_line(err)}")
+    compiled = Program(expr, grammar.primitives)
+    result = compiled.run(args, view.domain.limits(), time.perf_counter() + PAGE_SECONDS)
+    if result is FAIL:
+        return Outcome(str(request), error=f"the program failed: {compiled.last_error}")
+    out_type = request.returns()
+    encoded = _encode(view.domain, result, out_type)
+    html = value_html(encoded, out_type, runtime=result)
+    return Outcome(str(request), output=html + _as_json(encoded))
+
+
+def _as_json(value: object) -> str:
+    return f"<details><summary>JSON</summary>{text_html(value)}</details>"
+
+
+def first_input(view: RunView, task: Task) -> str:
+    """The task's first train input as playground JSON."""
+    ex, types = task.train[0], task.request.arguments()
+    values = [_encode(view.domain, v, t) for v, t in zip(ex.inputs, types, strict=True)]
+    return json.dumps(values[0] if len(values) == 1 else values)
+
+
+def _line(err: BaseException) -> str:
+    return " ".join(str(err).split()) or type(err).__name__

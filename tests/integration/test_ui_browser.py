@@ -1,0 +1,234 @@
+"""`metagrow ui` in a real browser: headless Chromium (Debian's package, which `make test`
+installs) driven by Playwright against `metagrow ui` serving stores made by short real
+`metagrow learn` runs. Every page is opened at 1280x800 and at a phone's 390x844, its
+content checked and a screenshot saved; the browser's console must stay free of errors.
+
+Set ``METAGROW_UI_SCREENSHOTS=DIR`` to keep the screenshots in ``DIR`` as well (the
+README's comes from ``METAGROW_UI_SCREENSHOTS=docs/img``)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cli_run import metagrow
+
+playwright = pytest.importorskip("playwright.sync_api", reason="needs the dev extra (playwright)")
+
+VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
+CHROMIUM = ("chromium", "chromium-browser")
+
+
+def chromium() -> str:
+    for name in CHROMIUM:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail("no chromium on PATH; install Debian's (apt-get install chromium; make test does)")
+
+
+def learn(db: Path, *more: str) -> None:
+    proc = metagrow(
+        "learn", "--no-guide", "--programs", "3000", "--jobs", "1", "--store", str(db), *more
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def quick_lists(db: Path, iterations: int) -> None:
+    learn(db, "--limit", "12", "--iterations", str(iterations))
+
+
+@pytest.fixture(scope="module")
+def lists_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("ui-lists") / "lists.db"
+    quick_lists(db, 2)
+    return db
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def serve(db: Path) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "metagrow", "ui", "--store", str(db), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/version", timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    raise AssertionError(
+                        f"metagrow ui did not start: {proc.communicate()}"
+                    ) from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def lists_url(lists_store: Path) -> Iterator[str]:
+    yield from serve(lists_store)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+class Tab:
+    """A page at one viewport that records console errors and uncaught exceptions."""
+
+    def __init__(self, browser: object, size: tuple[int, int], shots: Path, label: str) -> None:
+        width, height = size
+        self.page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.shots, self.label = shots, label
+        self.keep = os.environ.get("METAGROW_UI_SCREENSHOTS")
+
+    def shot(self, name: str) -> None:
+        path = self.shots / f"ui-{name}-{self.label}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        if self.keep:
+            Path(self.keep).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, Path(self.keep) / path.name)
+
+    def fits(self) -> None:
+        """Nothing sticks out sideways: wide tables scroll inside their own boxes."""
+        overflow = self.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, f"{self.page.url} is {overflow}px wider than the window"
+
+
+@pytest.mark.parametrize("size", VIEWPORTS.keys())
+def test_every_page_and_the_click_path(
+    browser: object, lists_url: str, tmp_path: Path, size: str
+) -> None:
+    tab = Tab(browser, VIEWPORTS[size], tmp_path, size)
+    page = tab.page
+
+    page.goto(f"{lists_url}/")
+    assert page.locator("h1").inner_text() == "Overview"
+    assert "tasks solved" in page.locator(".cards").inner_text()
+    assert page.locator("figure.chart svg circle").count() == 2  # two iterations
+    tab.fits()
+    tab.shot("overview")
+
+    page.goto(f"{lists_url}/runs")
+    assert page.locator("#iterations tbody tr").count() == 2
+    assert page.locator("figure.chart").count() == 3  # solved, time, guide (none here)
+    tab.fits()
+    tab.shot("runs")
+
+    page.goto(f"{lists_url}/tasks")
+    assert page.locator("#tasks tbody tr").count() == 12
+    page.fill("input[type=search]", "concat")
+    assert page.locator("#tasks tbody tr:not([hidden])").count() == 2
+    tab.fits()
+    tab.shot("tasks")
+
+    page.goto(f"{lists_url}/library")
+    names = page.locator("a.inv").all_inner_texts()
+    assert names[:2] == ["f0", "f1"], names
+    assert page.locator(".graph a.node").count() >= 2
+    tab.fits()
+    tab.shot("library")
+
+    # library -> invention -> task
+    page.locator("a.inv", has_text="f0").click()
+    page.wait_for_url("**/library/f0")
+    assert page.locator("h1").inner_text().startswith("f0")
+    task = page.locator("a.task").first
+    name = task.inner_text()
+    task.click()
+    page.wait_for_url(f"**/tasks/{name}")
+    assert page.locator("h1").inner_text().startswith(name)
+    assert page.locator("table.examples tbody tr.right").count() >= 1
+    assert page.locator("table.examples tbody tr.wrong").count() == 0
+    tab.fits()
+    tab.shot("task")
+
+    # the playground: a program of our own, then one that is ill-typed
+    page.goto(f"{lists_url}/playground")
+    page.fill("#program", "(lam (length $0))")
+    page.fill("#input", "[3, 1, 4, 1, 5]")
+    page.click("#run")
+    page.wait_for_selector("#output")
+    assert page.locator("#output code.value").first.inner_text() == "5"
+    assert page.locator("#type").inner_text() == "list(int) -> int"
+    tab.shot("playground")
+    page.fill("#program", "(lam (length 7))")
+    page.click("#run")
+    page.wait_for_selector("#error")
+    assert page.locator("#error").inner_text().startswith("ill-typed:")
+    # picking a solved task fills in its program and first input, and runs it
+    page.select_option("#pick", index=1)
+    page.wait_for_selector("#output")
+    assert page.locator("#program").input_value() != "(lam (length 7))"
+    tab.fits()
+
+    assert tab.errors == [], tab.errors
+    page.close()
+
+
+def test_live_pages_follow_learn_writing_the_store(browser: object, tmp_path: Path) -> None:
+    db = tmp_path / "live.db"
+    quick_lists(db, 1)
+    for url in serve(db):
+        tab = Tab(browser, VIEWPORTS["desktop"], tmp_path, "live")
+        page = tab.page
+        page.goto(f"{url}/runs")
+        assert page.locator("#iterations tbody tr").count() == 1
+        page.check("#autorefresh")
+        quick_lists(db, 3)  # resumes the run: two more iterations, written while we look
+        page.wait_for_function(
+            "document.querySelectorAll('#iterations tbody tr').length === 3", timeout=20_000
+        )
+        assert page.locator("#autorefresh").is_checked()  # the choice survives the reload
+        assert tab.errors == [], tab.errors
+
+
+def test_arc_tasks_are_coloured_grids(browser: object, tmp_path: Path) -> None:
+    db = tmp_path / "arc.db"
+    learn(db, "--domain", "grids", "--split", "training", "--limit", "3", "--iterations", "1")
+    for url in serve(db):
+        tab = Tab(browser, VIEWPORTS["desktop"], tmp_path, "desktop")
+        page = tab.page
+        page.goto(f"{url}/tasks/007bbfb7")
+        assert page.locator("h1").inner_text().startswith("007bbfb7")
+        grids = page.locator("table.examples table.grid")
+        assert grids.count() >= 15  # 5 train pairs with predictions, the test input and truth
+        orange = page.evaluate(
+            "getComputedStyle(document.querySelector('table.grid td.c7')).backgroundColor"
+        )
+        assert orange == "rgb(255, 133, 27)"  # colour 7 is ARC's orange
+        tab.shot("arc-task")
+        assert tab.errors == [], tab.errors
