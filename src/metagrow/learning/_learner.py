@@ -15,6 +15,7 @@ from each task's newest program.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -58,6 +59,7 @@ from metagrow.store import (
     GuideRecord,
     InventionRecord,
     ModuleRecord,
+    PredictionRecord,
     SolutionRecord,
     Store,
 )
@@ -199,7 +201,7 @@ class Learner:
             start = time.perf_counter()
             todo = [t for name, t in self.tasks.items() if name not in solutions]
             phase(Phase(iteration, "search", len(todo)))
-            found = self._wake(grammar, todo, budgets, on_task, guide)
+            found, predicted = self._wake(grammar, todo, budgets, on_task, guide)
             learned = self._claim(found, iteration)
             grammar = with_learned(grammar, tuple(p for _, p in learned))
             records = [self._found(name, found[name], grammar, iteration) for name in sorted(found)]
@@ -247,8 +249,9 @@ class Learner:
                 self._module_record(task, p, found[task], run_id, iteration) for task, p in learned
             ]
             self._commit(
-                run_id, iteration, grammar, solutions, records, budgets, report, trained, modules
-            )
+                run_id, iteration, grammar, solutions, records, budgets, report, trained, modules,
+                predicted,
+            )  # fmt: skip
             if on_iteration is not None:
                 on_iteration(report)
         return run_id
@@ -326,20 +329,25 @@ class Learner:
         budgets: Mapping[str, float],
         on_task: Callable[[str, bool], None] | None,
         guide: Guide | None = None,
-    ) -> dict[str, SolveResult]:
+    ) -> tuple[dict[str, SolveResult], list[PredictionRecord]]:
         """Search every task in ``todo`` with the current library (its weights conditioned
-        on each task by ``guide``, if given), grouped by budget."""
+        on each task by ``guide``, if given), grouped by budget: the tasks solved, and what
+        every search (solved or not) predicted for its task's test inputs."""
         spec = grammar_spec(grammar)
         own = None if guide is None else guide.specs_for(todo, grammar)
         found: dict[str, SolveResult] = {}
+        predicted: list[PredictionRecord] = []
         groups: dict[float, list[Task]] = {}
         for t in todo:
             groups.setdefault(budgets[t.name], []).append(t)
         for seconds, group in sorted(groups.items()):
             budget = self.config.task_budget(seconds, self.domain.limits())
-            job = SolveJob(self.domain, self.engine, budget, 1, spec, task_libraries=own)
+            attempts = self._attempts()
+            job = SolveJob(self.domain, self.engine, budget, attempts, spec, task_libraries=own)
             for outcome in self.backend.run(job, group):
                 result = outcome.result
+                if result is not None:
+                    predicted.extend(self._predicted(self.tasks[outcome.task], result))
                 program = result.learnable if result is not None and result.solved else None
                 # A program using the task's own primitives teaches the library nothing
                 # (modules trained for it do: they join the library).
@@ -351,7 +359,32 @@ class Learner:
                     found[outcome.task] = result
                 if on_task is not None:
                     on_task(outcome.task, ok)
-        return found
+        return found, predicted
+
+    def _attempts(self) -> int:
+        """Two attempts per test input, as ARC scores them, unless the run caps the programs
+        each search tries: the search for a second attempt is bounded by time, so a run
+        that must repeat exactly asks for one (its program is the same either way)."""
+        return 2 if self.config.programs is None else 1
+
+    def _predicted(self, task: Task, result: SolveResult) -> list[PredictionRecord]:
+        """The search's attempts for ``task``'s test inputs in the domain's JSON encoding
+        (an attempt the encoder cannot write as JSON is left out); none if it made none."""
+        if not any(result.predictions):
+            return []
+        out_type = task.request.returns()
+        attempts = []
+        for values in result.predictions:
+            encoded: list[object] = []
+            for value in values:
+                try:
+                    json_value = None if value is None else self.domain.encode(value, out_type)
+                    json.dumps(json_value, allow_nan=False)
+                except Exception:  # a domain's encoder on a value it did not expect
+                    continue
+                encoded.append(json_value)
+            attempts.append(tuple(encoded))
+        return [PredictionRecord(task.name, tuple(attempts))]
 
     def _commit(
         self,
@@ -364,6 +397,7 @@ class Learner:
         report: IterationReport,
         guide: GuideData | None = None,
         modules: Sequence[ModuleRecord] = (),
+        predictions: Sequence[PredictionRecord] = (),
     ) -> None:
         uses: dict[Expr, set[str]] = {}
         for task, program in solutions.items():
@@ -409,6 +443,7 @@ class Learner:
             tasks_seen=sorted(self.tasks),
             guide=record,
             modules=modules,
+            predictions=predictions,
         )
 
     def _dream(self, grammar: Grammar, solutions: Mapping[str, Expr], iteration: int) -> GuideData:

@@ -2,6 +2,7 @@
 
 from metagrow.store._guides import GuideRecord
 from metagrow.store._modules import ModuleRecord
+from metagrow.store._predictions import PredictionRecord
 from metagrow.store._schema import StoreError
 from metagrow.store._solutions import SolutionRecord, StoredSolution
 from metagrow.store._store import (
@@ -17,6 +18,7 @@ __all__ = [
     "InventionRecord",
     "IterationRecord",
     "ModuleRecord",
+    "PredictionRecord",
     "SolutionRecord",
     "Store",
     "StoreError",

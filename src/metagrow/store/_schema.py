@@ -144,7 +144,24 @@ _V4: tuple[str, ...] = (
 """Version 4: fitted models (a regressor or classifier over a table) by name, each as the
 JSON text of its ``metagrow-model`` dict; no other table changes."""
 
-MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4))
+_V5: tuple[str, ...] = (
+    """CREATE TABLE predictions (
+        run_id INTEGER NOT NULL,
+        task TEXT NOT NULL,
+        iteration INTEGER NOT NULL,
+        test_index INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        value_json TEXT NOT NULL,
+        PRIMARY KEY (run_id, task, iteration, test_index, attempt),
+        FOREIGN KEY (run_id, iteration) REFERENCES iterations(run_id, iteration)
+    )""",
+)
+"""Version 5: what each iteration's search predicted for a task's test inputs, solved or
+not: up to two attempts per test input, best first, each the JSON text of the value in
+the domain's encoding (``null`` where every program failed on that input). Older files
+gain the empty table: their runs show no stored predictions."""
+
+MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5))
 """Every schema version in order; append a ``(version, statements)`` pair to add one."""
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

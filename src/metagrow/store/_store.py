@@ -22,6 +22,7 @@ from typing import Any, ClassVar, final
 from metagrow.store._guides import GuideRecord, guide_trainings, insert_guide, newest_guide
 from metagrow.store._models import insert_model, model_names, select_model
 from metagrow.store._modules import ModuleRecord, insert_module, select_modules
+from metagrow.store._predictions import PredictionRecord, insert_predictions, newest_predictions
 from metagrow.store._schema import (
     SCHEMA_VERSION,
     StoreError,
@@ -85,7 +86,8 @@ _INVENTION_COLUMNS = "name, source, type, log_weight, created_iteration, tasks_j
 @final
 class Store:
     """A metagrow store file: runs, their per-iteration library snapshots and metrics,
-    every solution found and its rewrites, tasks seen and curriculum budgets; trained
+    every solution found and its rewrites, each search's predictions for its task's test
+    inputs, tasks seen and curriculum budgets; trained
     modules and fitted models by name.
 
     Opening creates the file (or migrates an older schema); every write is one transaction.
@@ -183,6 +185,7 @@ class Store:
         tasks_seen: Sequence[str],
         guide: GuideRecord | None = None,
         modules: Sequence[ModuleRecord] = (),
+        predictions: Sequence[PredictionRecord] = (),
     ) -> None:
         """Record a completed iteration in one transaction: it all lands or none of it does.
 
@@ -193,7 +196,8 @@ class Store:
         ``ValueError`` unless ``iteration`` is one past the run's last completed iteration,
         or for a rewrite of a task with no solution. A ``guide`` trained in the iteration
         lands with it, and so do the ``modules`` trained in it (``ValueError`` if a name
-        is taken).
+        is taken) and the ``predictions`` its searches made (``ValueError`` if one is not
+        JSON, or a task has two).
         """
         metrics_json = _to_json(metrics, "metrics")
         names = [invention.name for invention in inventions]
@@ -201,6 +205,10 @@ class Store:
         if duplicates:
             raise ValueError(f"invention names must be unique, got {', '.join(duplicates)} twice")
         _check_numbers(log_variable, production_weights, inventions, solutions, budgets)
+        predicted = [p.task for p in predictions]
+        twice = sorted({task for task in predicted if predicted.count(task) > 1})
+        if twice:
+            raise ValueError(f"one prediction record per task, got {', '.join(twice)} twice")
         with self._transaction():
             last = self._last_iteration(run_id)
             if iteration != last + 1:
@@ -239,6 +247,8 @@ class Store:
                 insert_guide(self._conn, run_id, replace(guide, iteration=iteration))
             for module in modules:
                 insert_module(self._conn, module, replace=False)
+            for record in predictions:
+                insert_predictions(self._conn, run_id, iteration, record)
 
     def checkpoint(self, run_id: int) -> Checkpoint:
         """The state after the run's last completed iteration, read in one snapshot; its
@@ -323,6 +333,13 @@ class Store:
         with self._errors():
             self._require_run(run_id)
             return solution_rows(self._conn, run_id, task)
+
+    def predictions(self, run_id: int, task: str | None = None) -> dict[str, PredictionRecord]:
+        """What the newest search of each task of ``run_id`` (of ``task`` only, if given)
+        predicted for its test inputs, by task; tasks never predicted are absent."""
+        with self._errors():
+            self._require_run(run_id)
+            return newest_predictions(self._conn, run_id, task)
 
     def tasks_seen(self, run_id: int) -> dict[str, int]:
         """Every task the run has seen, with the iteration that first saw it."""

@@ -232,14 +232,16 @@ def _task(store: Path, view: RunView | None, name: str) -> dict[str, object]:
     solution = v.solutions.get(name)
     task = known.get(name)
     program = None if solution is None else solution.program
+    stored = v.predicted(store, name)
     return {
         "name": name,
         "task": task,
         "solution": solution,
         "pretty_program": None if program is None else pretty(program),
         "history": v.history(store, name),
+        "predicted": stored,
         "train": [] if task is None else examples(v, task, program, test=False),
-        "test": [] if task is None else examples(v, task, program, test=True),
+        "test": [] if task is None else examples(v, task, program, test=True, stored=stored),
         "uses": sorted(n for n in v.users if name in v.users[n]),
     }
 

@@ -34,6 +34,7 @@ from metagrow.store import (
     InventionRecord,
     IterationRecord,
     ModuleRecord,
+    PredictionRecord,
     SolutionRecord,
     Store,
     StoredSolution,
@@ -188,6 +189,12 @@ class RunView:
     def history(self, path: Path, task: str) -> list[StoredSolution]:
         with Store(path, read_only=True) as db:
             return db.solution_history(self.info.id, task)
+
+    def predicted(self, path: Path, task: str) -> PredictionRecord | None:
+        """What the task's newest search predicted for its test inputs, if the run stored
+        it (runs written before schema version 5 did not)."""
+        with Store(path, read_only=True) as db:
+            return db.predictions(self.info.id, task).get(task)
 
     def program(self, text: str, task: Task | None = None) -> tuple[Expr, Type, Grammar]:
         """``text`` parsed in the run's grammar (or, if it names primitives the domain reads

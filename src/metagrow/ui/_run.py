@@ -1,18 +1,20 @@
 """Running programs for the pages: a task's stored program on its examples (the
-predictions the task page shows) and a typed-in program on a typed-in input (the
-playground). Every run is bounded by the domain's limits and the whole page by a deadline;
-input is parsed as JSON and programs as S-expressions, nothing is evaluated as Python."""
+predictions the task page shows where the run stored no attempts of its search) and a
+typed-in program on a typed-in input (the playground). Every run is bounded by the
+domain's limits and the whole page by a deadline; input is parsed as JSON and programs as
+S-expressions, nothing is evaluated as Python."""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import final
 
 from metagrow.domains import Domain
 from metagrow.lang import FAIL, Example, Program, ProgramParseError, ProgramTypeError, Task, Type
-from metagrow.store import StoreError
+from metagrow.store import PredictionRecord, StoreError
 from metagrow.ui._data import RunView
 from metagrow.ui._draw import text_html, value_html
 
@@ -26,20 +28,41 @@ MAX_INPUT = 200_000
 @final
 @dataclass(frozen=True)
 class Shown:
-    """One example as the task page draws it: inputs, expected output, the program's
-    output (or why there is none), and whether they agree (``None``: no truth known)."""
+    """One example as the task page draws it: inputs, expected output, the predictions
+    (the program's output, or a search's attempts, best first; each drawn, or why there
+    is none), and whether each agrees with the truth (``None``: no truth known)."""
 
     inputs: tuple[str, ...]
     expected: str | None
-    predicted: str
-    correct: bool | None
+    predicted: tuple[str, ...]
+    marks: tuple[bool | None, ...]
+
+    @property
+    def correct(self) -> bool | None:
+        """Whether some prediction is right (as ARC scores two attempts)."""
+        if not self.marks or all(m is None for m in self.marks):
+            return None
+        return any(self.marks)
 
 
-def examples(view: RunView, task: Task, program: str | None, test: bool) -> list[Shown]:
+def examples(
+    view: RunView,
+    task: Task,
+    program: str | None,
+    test: bool,
+    stored: PredictionRecord | None = None,
+) -> list[Shown]:
     """The task's train (or test) examples drawn by type, each with the prediction of
-    ``program`` (the task's stored program) when there is one."""
+    ``program`` (the task's stored program) when there is one; test examples with the
+    ``stored`` attempts of the task's search instead, when they are given for each."""
     domain, request = view.domain, task.request
     arg_types, out_type = request.arguments(), request.returns()
+    if test and stored is not None and len(stored.attempts) == len(task.test):
+        drawn = []
+        for ex, attempts in zip(task.test, stored.attempts, strict=True):
+            inputs, expected = _drawn_inputs(domain, ex, arg_types, out_type)
+            drawn.append(Shown(inputs, expected, *_attempts(domain, ex, out_type, attempts)))
+        return drawn
     compiled: Program | None = None
     problem = ""
     if program is not None:
@@ -51,15 +74,54 @@ def examples(view: RunView, task: Task, program: str | None, test: bool) -> list
     deadline = time.perf_counter() + PAGE_SECONDS
     shown = []
     for ex in task.test if test else task.train:
+        inputs, expected = _drawn_inputs(domain, ex, arg_types, out_type)
         truth = _encode(domain, ex.output, out_type) if ex.has_output else None
-        inputs = tuple(
-            value_html(_encode(domain, v, t), t, runtime=v)
-            for v, t in zip(ex.inputs, arg_types, strict=True)
-        )
         predicted, correct = _predict(domain, compiled, ex, out_type, truth, deadline, problem)
-        expected = None if truth is None else value_html(truth, out_type, runtime=ex.output)
-        shown.append(Shown(inputs, expected, predicted, correct))
+        shown.append(Shown(inputs, expected, (predicted,), (correct,)))
     return shown
+
+
+def _drawn_inputs(
+    domain: Domain, ex: Example, arg_types: Sequence[Type], out_type: Type
+) -> tuple[tuple[str, ...], str | None]:
+    """An example's inputs and its expected output (``None`` if held back), drawn."""
+    inputs = tuple(
+        value_html(_encode(domain, v, t), t, runtime=v)
+        for v, t in zip(ex.inputs, arg_types, strict=True)
+    )
+    if not ex.has_output:
+        return inputs, None
+    return inputs, value_html(_encode(domain, ex.output, out_type), out_type, runtime=ex.output)
+
+
+def _attempts(
+    domain: Domain, ex: Example, out_type: Type, attempts: Sequence[object]
+) -> tuple[tuple[str, ...], tuple[bool | None, ...]]:
+    """A test input's stored attempts (JSON values) drawn, each marked right or wrong
+    when the truth is known; a grid attempt of the truth's shape has its differing cells
+    marked."""
+    truth = _json_form(_encode(domain, ex.output, out_type)) if ex.has_output else None
+    drawn, marks = [], []
+    for value in attempts:
+        if value is None:
+            drawn.append(_error("every program failed on this input"))
+            marks.append(False if truth is not None else None)
+            continue
+        try:
+            runtime = domain.decode(value, out_type)
+        except Exception:  # a value the decoder does not take: drawn from its JSON alone
+            runtime = None
+        drawn.append(value_html(value, out_type, truth, runtime=runtime))
+        marks.append(None if truth is None else value == truth)
+    return tuple(drawn), tuple(marks)
+
+
+def _json_form(value: object) -> object:
+    """``value`` as JSON reads it back (tuples as lists), to compare with stored JSON."""
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError):
+        return value
 
 
 def _predict(

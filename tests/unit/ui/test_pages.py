@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ui_store import TestClient
 
-from metagrow.store import Store, StoreError
+from metagrow.store import PredictionRecord, Store, StoreError
 from metagrow.ui import make_app
 
 
@@ -214,3 +214,59 @@ def test_a_malformed_query_is_an_error_page_not_json(client: TestClient) -> None
     r = client.get("/library?run=abc")
     assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
     assert "run: Input should be a valid integer" in text(r.text)
+
+
+def example_rows(page: str, table: str) -> list[str]:
+    """The rows of the page's examples table ``table`` (``train`` or ``test``)."""
+    body = page.split(f'id="{table}"', 1)[1].split("</table></div>", 1)[0]
+    return body.split("<tr class=")[1:]
+
+
+def test_task_page_shows_both_stored_attempts_each_marked(client: TestClient) -> None:
+    page = client.get("/tasks/any-gt-5").text
+    rows = example_rows(page, "test")
+    assert [r.split(">", 1)[0] for r in rows] == ['"right"'] * 4  # either attempt is right
+    marks = [re.findall(r'<td class="attempt ?(\w*)">', r) for r in rows]
+    assert marks == [["right", ""], ["right", "wrong"], ["wrong", "right"], ["right", ""]]
+    assert "<th>attempt 1</th><th>attempt 2</th>" in page
+    assert "Attempts as the search in iteration 0 predicted them" in text(page)
+
+
+def test_an_unsolved_task_shows_the_search_s_best_guesses(client: TestClient) -> None:
+    page = client.get("/tasks/count-down").text
+    assert "the attempts below are the search's best guesses in iteration 0" in text(page)
+    rows = example_rows(page, "test")
+    assert [r.split(">", 1)[0] for r in rows] == ['"right"', '"right"', '"wrong"', '"wrong"']
+    assert "every program failed on this input" in rows[2]
+    assert "[6, 5]" in rows[1] and "[8, 7]" in rows[3]
+
+
+def test_without_stored_attempts_the_stored_program_predicts(client: TestClient) -> None:
+    page = client.get("/tasks/cons-5").text
+    assert "The stored program's output (this run stored no attempts" in text(page)
+    rows = example_rows(page, "test")
+    assert len(rows) == 4 and all(r.startswith('"wrong"') for r in rows)
+    assert all(r.count("none</span></td>") == 1 for r in rows)  # no second attempt
+    assert "[4, 4, 4, 7, 7, 9, 6, 1, 3]" in rows[0]  # (cons 4 $0) run on the test input
+
+
+def test_grid_attempts_mark_the_cells_that_differ_from_the_truth(tmp_path: Path) -> None:
+    folder = tmp_path / "tasks"
+    folder.mkdir()
+    (folder / "swap.json").write_text(
+        '{"train": [{"input": [[1, 2]], "output": [[2, 1]]}],'
+        ' "test": [{"input": [[3, 4]], "output": [[4, 3]]}]}'
+    )
+    path = tmp_path / "grids.db"
+    with Store(path) as w:
+        run_id = w.start_run("grids", {"suite": str(folder)})
+        guesses = PredictionRecord("swap", (([[4, 4]], [[4, 3]]),))
+        w.commit_iteration(run_id, 0, metrics={"solved": 0, "tasks": 1}, inventions=[],
+                           production_weights={}, log_variable=0.0, solutions=[], budgets={},
+                           tasks_seen=["swap"], predictions=[guesses])  # fmt: skip
+    with TestClient(make_app(path)) as c:
+        page = c.get("/tasks/swap").text
+    (row,) = example_rows(page, "test")
+    first, second = row.split('<td class="attempt')[1:]
+    assert 'data-differ="1"' in first and first.count('class="c4 x"') == 1
+    assert 'data-differ="0"' in second and " x" not in second

@@ -1,13 +1,14 @@
 """A store written through the store's own API: a lists run on the built-in train suite
 (so the pages can read the tasks' examples again), two iterations, two inventions (``f1``
-built on ``f0``), a right program, a wrong one and a guide's training record."""
+built on ``f0``), a right program, a wrong one and a guide's training record; the search's
+attempts for ``any-gt-5`` (solved) and ``count-down`` (not solved), none for ``cons-5``."""
 
 from __future__ import annotations
 
 import warnings
 from pathlib import Path
 
-from metagrow.store import GuideRecord, InventionRecord, SolutionRecord, Store
+from metagrow.store import GuideRecord, InventionRecord, PredictionRecord, SolutionRecord, Store
 
 with warnings.catch_warnings():  # starlette's advice to move to httpx2
     warnings.simplefilter("ignore")
@@ -20,6 +21,13 @@ F0 = InventionRecord(
     ("all-gt-2",), 1,
 )  # fmt: skip
 F1 = InventionRecord("f1", "(f0 4)", "(t0 -> int) -> t0 -> bool", 1.6, 0, ("any-gt-5",), 2)
+
+# any-gt-5's test truths are false, true, true, false: every row has a right attempt, the
+# second and third a wrong one too. count-down's are [1, 0], [5, ..., 0], [0], [8, ..., 0].
+ATTEMPTS = (
+    PredictionRecord("any-gt-5", ((False,), (True, False), (False, True), (False,))),
+    PredictionRecord("count-down", (([1, 0],), ([5, 4, 3, 2, 1, 0], [6, 5]), (None,), ([8, 7],))),
+)
 
 
 def write_store(path: Path) -> Path:
@@ -36,7 +44,7 @@ def write_store(path: Path) -> Path:
                 SolutionRecord("cons-5", "(lam (cons 4 $0))", -6.0, 0.2, 80, 0),  # wrong
             ],
             budgets={"any-gt-5": 1.0, "cons-5": 1.0, "count-down": 1.5},
-            tasks_seen=["any-gt-5", "cons-5", "count-down"],
+            tasks_seen=["any-gt-5", "cons-5", "count-down"], predictions=ATTEMPTS,
         )  # fmt: skip
         commit_second(db, run)
     return path
