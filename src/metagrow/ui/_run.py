@@ -134,7 +134,7 @@ def _predict(
     problem: str,
 ) -> tuple[str, bool | None]:
     if compiled is None:
-        return _error(problem or "no program found"), None
+        return (_error(problem) if problem else '<span class="muted">no program found</span>'), None
     value = compiled.run(ex.inputs, domain.limits(), deadline)
     if value is FAIL:
         return _error(f"failed: {compiled.last_error}"), False if truth is not None else None
