@@ -33,11 +33,10 @@ class SolveResult:
     seconds: float
     programs_tried: int
     solutions: tuple[Solution, ...]
-
-    @property
-    def first_solution(self) -> Solution | None:
-        """The solution found first (``solutions`` are ranked by answer, not by time)."""
-        return min(self.solutions, key=lambda s: s.seconds) if self.solutions else None
+    first_solution: Solution | None = None
+    """The solution found first (of those ranked with ``solutions[0]``: not using a
+    fallback, if any), which ``solutions`` (by answer, each given by its likeliest
+    program) may not hold."""
 
     @property
     def first_solution_seconds(self) -> float | None:
@@ -99,6 +98,7 @@ def solve(
     best: dict[tuple[object, ...], tuple[int, int, Solution]] = {}  # answer: rank, order
     mass: dict[tuple[object, ...], float] = {}  # searched answers: log of summed posterior
     counted: set[Expr] = set()
+    firsts: dict[int, Solution] = {}  # the first solution of each rank
     fallback_sets: set[frozenset[str]] = set()
     strong: list[list[object]] = [[] for _ in task.test]  # searched solutions' values per input
     stop_at: float | None = None
@@ -114,6 +114,8 @@ def solve(
                 continue  # found again (by another engine of a portfolio)
             fallback_sets.add(used)
             answer = _predict(sol.program, task, with_learned(grammar, sol.learned), budget)
+            if rank != 2:
+                firsts.setdefault(rank, sol)
             if rank == 0:
                 counted.add(sol.program)
                 mass[answer] = _log_add(mass.get(answer, -math.inf), sol.log_prior)
@@ -149,6 +151,7 @@ def solve(
         seconds=progress.elapsed,
         programs_tried=progress.programs_tried,
         solutions=tuple(kept),
+        first_solution=firsts[min(firsts)] if firsts else None,
     )
     if interrupted:
         raise SolveInterrupted(result)
