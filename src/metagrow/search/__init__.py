@@ -17,7 +17,7 @@ from metagrow.search._minimise import MinimiseConfig, MinimiseStatus, Report, mi
 from metagrow.search._pool import ProcessPoolBackend
 from metagrow.search._portfolio import PortfolioEngine, Stage
 from metagrow.search._ray import RayBackend, RayExecutor, cluster_cpus
-from metagrow.search._solve import SolveInterrupted, SolveResult, solve
+from metagrow.search._solve import Ranking, SolveInterrupted, SolveResult, solve
 from metagrow.search._topdown import TopDownEnumerator
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "PortfolioEngine",
     "ProcessPoolBackend",
     "Progress",
+    "Ranking",
     "RayBackend",
     "RayExecutor",
     "Report",
