@@ -82,10 +82,11 @@ def solve(
     to ``attempts`` distinct answers can be given for each test input; ranking as
     ``found``, it stops early once every test input has them. Ranking by ``posterior``
     (see :data:`Ranking`), it goes on for the whole of that time, since more programs
-    for an answer already found can still move it up; the program given is then the
-    likeliest found for the first answer. Solutions that use a ``fallback``
-    primitive rank after all others and do not cut the search short; of those, only the
-    first with each set of fallbacks ranks ahead of near misses. When nothing fits,
+    for an answer already found can still move it up. Either way an answer's program
+    (``program`` for the first) is the likeliest found for it. Solutions that use a
+    ``fallback`` primitive rank after all others and do not cut the search short; of
+    those, only the first with each set of fallbacks ranks ahead of near misses. When
+    nothing fits,
     an engine's near misses (``train_score`` below 1) still give attempts, but the task
     is not solved. Ctrl-C raises :class:`SolveInterrupted` with the result so far.
     """
