@@ -22,6 +22,12 @@ def _topdown() -> Engine:
     return TopDownEnumerator()
 
 
+def _portfolio() -> Engine:
+    from metagrow.search import PortfolioEngine
+
+    return PortfolioEngine()
+
+
 def _evolution() -> Engine:
     from metagrow.search import EvolutionEngine
 
@@ -43,6 +49,7 @@ def _neural() -> Engine:
 ENGINES: Mapping[str, Callable[[], Engine]] = {
     "bottomup": _bottomup,
     "topdown": _topdown,
+    "portfolio": _portfolio,
     "evolution": _evolution,
     "regression": _regression,
     "neural": _neural,

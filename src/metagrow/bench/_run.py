@@ -22,6 +22,7 @@ def score(task: Task, outcome: TaskOutcome) -> TaskRecord:
             outcome.seconds, 0, None, outcome.error, node=outcome.node,
         )  # fmt: skip
     pairs = [(ex, p) for ex, p in zip(task.test, result.predictions, strict=True) if ex.has_output]
+    first = result.first_solution
     return TaskRecord(
         task=task.name,
         solved=result.solved,
@@ -31,7 +32,7 @@ def score(task: Task, outcome: TaskOutcome) -> TaskRecord:
         programs_tried=result.programs_tried,
         program=None if result.program is None else str(result.program),
         first_seconds=result.first_solution_seconds,
-        first_programs=result.solutions[0].programs_tried if result.solutions else None,
+        first_programs=None if first is None else first.programs_tried,
         node=outcome.node,
     )
 

@@ -20,8 +20,8 @@ from metagrow.cli._errors import UsageError, fail, interrupted
 EngineOpt = Annotated[
     str | None,
     typer.Option(
-        help=f"Search engine: {', '.join(ENGINES)} (default: the domain's own: bottomup, "
-        "regression for numeric)."
+        help=f"Search engine: {', '.join(ENGINES)} (default: the domain's own: portfolio "
+        "for lists, regression for numeric, bottomup for most others)."
     ),
 ]
 BudgetOpt = Annotated[float, typer.Option(help="Seconds per task.")]

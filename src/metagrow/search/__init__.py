@@ -15,8 +15,9 @@ from metagrow.search._evolution import EvolutionConfig, EvolutionEngine
 from metagrow.search._front import SELECTIONS, Front, Objective, Scored, Selection
 from metagrow.search._minimise import MinimiseConfig, MinimiseStatus, Report, minimise
 from metagrow.search._pool import ProcessPoolBackend
+from metagrow.search._portfolio import PortfolioEngine, Stage
 from metagrow.search._ray import RayBackend, RayExecutor, cluster_cpus
-from metagrow.search._solve import SolveInterrupted, SolveResult, solve
+from metagrow.search._solve import Ranking, SolveInterrupted, SolveResult, solve
 from metagrow.search._topdown import TopDownEnumerator
 
 __all__ = [
@@ -32,8 +33,10 @@ __all__ = [
     "MinimiseConfig",
     "MinimiseStatus",
     "Objective",
+    "PortfolioEngine",
     "ProcessPoolBackend",
     "Progress",
+    "Ranking",
     "RayBackend",
     "RayExecutor",
     "Report",
@@ -44,6 +47,7 @@ __all__ = [
     "SolveInterrupted",
     "SolveJob",
     "SolveResult",
+    "Stage",
     "TaskOutcome",
     "TopDownEnumerator",
     "cluster_cpus",

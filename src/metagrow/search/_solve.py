@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import final
+from typing import Literal, final
 
 from metagrow.lang import FAIL, Expr, Grammar, Primitive, Program, Task, with_learned
 from metagrow.search._budget import Budget, Progress
 from metagrow.search._engine import Engine, Solution, fallbacks_in
+
+Ranking = Literal["found", "posterior"]
+"""How answers that fit every train example are ordered into attempts: as the engine
+found them (``found``: best first as the engine sees it), or by the posterior summed
+over the programs that give each one (``posterior``: the grammar's prior, a library's
+and a guide's weights included, over the distinct programs found)."""
 
 
 @final
@@ -26,10 +33,15 @@ class SolveResult:
     seconds: float
     programs_tried: int
     solutions: tuple[Solution, ...]
+    first_solution: Solution | None = None
+    """The solution found first (of those ranked with ``solutions[0]``: not using a
+    fallback, if any), which ``solutions`` (by answer, each given by its likeliest
+    program) may not hold."""
 
     @property
     def first_solution_seconds(self) -> float | None:
-        return self.solutions[0].seconds if self.solutions else None
+        first = self.first_solution
+        return None if first is None else first.seconds
 
     @property
     def learnable(self) -> Expr | None:
@@ -61,15 +73,20 @@ def solve(
     engine: Engine,
     budget: Budget,
     attempts: int = 2,
+    ranking: Ranking = "found",
 ) -> SolveResult:
     """Search for programs fitting ``task`` and predict its test outputs.
 
     After the first solution, the search goes on briefly (half the time it took, at
     least 0.2 s, within the budget) for solutions that predict differently, so that up
-    to ``attempts`` distinct answers can be given for each test input; it stops early
-    once every test input has them. Solutions that use a ``fallback``
-    primitive rank after all others and do not cut the search short; of those, only the
-    first with each set of fallbacks ranks ahead of near misses. When nothing fits,
+    to ``attempts`` distinct answers can be given for each test input; ranking as
+    ``found``, it stops early once every test input has them. Ranking by ``posterior``
+    (see :data:`Ranking`), it goes on for the whole of that time, since more programs
+    for an answer already found can still move it up. Either way an answer's program
+    (``program`` for the first) is the likeliest found for it. Solutions that use a
+    ``fallback`` primitive rank after all others and do not cut the search short; of
+    those, only the first with each set of fallbacks ranks ahead of near misses. When
+    nothing fits,
     an engine's near misses (``train_score`` below 1) still give attempts, but the task
     is not solved. Ctrl-C raises :class:`SolveInterrupted` with the result so far.
     """
@@ -80,6 +97,9 @@ def solve(
     # fallback primitives; near misses; other fallback solutions (compositions around a
     # fallback, which rarely mean anything).
     best: dict[tuple[object, ...], tuple[int, int, Solution]] = {}  # answer: rank, order
+    mass: dict[tuple[object, ...], float] = {}  # searched answers: log of summed posterior
+    counted: set[Expr] = set()
+    firsts: dict[int, Solution] = {}  # the first solution of each rank
     fallback_sets: set[frozenset[str]] = set()
     strong: list[list[object]] = [[] for _ in task.test]  # searched solutions' values per input
     stop_at: float | None = None
@@ -91,22 +111,38 @@ def solve(
             rank = 2 if not fits else 0 if not used else 3 if used in fallback_sets else 1
             if rank == 3 and len(best) >= attempts:
                 continue  # enough answers already rank above it
+            if rank == 0 and sol.program in counted:
+                continue  # found again (by another engine of a portfolio)
             fallback_sets.add(used)
             answer = _predict(sol.program, task, with_learned(grammar, sol.learned), budget)
+            if rank != 2:
+                firsts.setdefault(rank, sol)
+            if rank == 0:
+                counted.add(sol.program)
+                mass[answer] = _log_add(mass.get(answer, -math.inf), sol.log_prior)
             if answer not in best or rank < best[answer][0]:
                 best[answer] = (rank, order, sol)
                 if rank == 0:
                     for values, value in zip(strong, answer, strict=True):
                         _add_distinct(values, value)
-            if all(len(values) >= attempts for values in strong):
+            elif rank == 0 == best[answer][0] and sol.log_prior > best[answer][2].log_prior:
+                best[answer] = (0, best[answer][1], sol)  # the likeliest program speaks for it
+            if ranking == "found" and all(len(values) >= attempts for values in strong):
                 break  # every test input has enough distinct answers (or there is no test)
             if stop_at is None and rank == 0:
                 stop_at = progress.started + sol.seconds + max(0.2, 0.5 * sol.seconds)
                 progress.deadline = min(progress.deadline, stop_at)
     except KeyboardInterrupt:
         interrupted = True  # what was found so far is the result
-    ranked = [answer for answer, _ in sorted(best.items(), key=lambda item: item[1][:2])]
-    kept = [sol for rank, _, sol in sorted(best.values(), key=lambda v: v[:2]) if rank != 2]
+
+    def key(item: tuple[tuple[object, ...], tuple[int, int, Solution]]) -> tuple[float, ...]:
+        answer, (rank, order, _) = item
+        by_mass = rank == 0 and ranking == "posterior"
+        return (rank, -mass.get(answer, 0.0) if by_mass else 0.0, order)
+
+    ordered = sorted(best.items(), key=key)
+    ranked = [answer for answer, _ in ordered]
+    kept = [sol for _, (rank, _, sol) in ordered if rank != 2]
     predictions = tuple(_attempts([a[i] for a in ranked], attempts) for i in range(len(task.test)))
     result = SolveResult(
         task=task.name,
@@ -116,10 +152,17 @@ def solve(
         seconds=progress.elapsed,
         programs_tried=progress.programs_tried,
         solutions=tuple(kept),
+        first_solution=firsts[min(firsts)] if firsts else None,
     )
     if interrupted:
         raise SolveInterrupted(result)
     return result
+
+
+def _log_add(a: float, b: float) -> float:
+    """``log(exp(a) + exp(b))`` without underflow."""
+    hi, lo = (a, b) if a >= b else (b, a)
+    return hi if lo == -math.inf else hi + math.log1p(math.exp(lo - hi))
 
 
 def _add_distinct(values: list[object], value: object) -> None:

@@ -15,6 +15,7 @@ from metagrow.search import (
     Budget,
     Engine,
     EvolutionEngine,
+    PortfolioEngine,
     Progress,
     Solution,
     TopDownEnumerator,
@@ -36,6 +37,7 @@ def evolution() -> Engine:
 ENGINES: list[Callable[[], Engine]] = [
     TopDownEnumerator,
     BottomUpEnumerator,
+    PortfolioEngine,
     evolution,
     NeuralEngine,  # tasks without perceptual values: its symbolic engine
 ]

@@ -25,6 +25,8 @@ class ListsDomain(Domain):
 
     name = "lists"
     values = "int-lists"
+    default_engine = "portfolio"
+    """Bottom-up under the library's weights, then under equal weights (docs/portfolio.md)."""
 
     def __init__(self) -> None:
         self._grammar = Grammar.uniform(list_primitives(), _WEIGHTS)
