@@ -1,6 +1,7 @@
 """Learning across tasks: the resumable lifelong loop."""
 
-from metagrow.learning._learner import IterationReport, LearnConfig, Learner, Phase, spec_of
+from metagrow.learning._config import IterationReport, LearnConfig, Phase
+from metagrow.learning._learner import Learner, spec_of
 from metagrow.learning._modules import adapted_modules, module_from_record, module_record
 
 __all__ = [
