@@ -10,7 +10,14 @@ Function arguments of higher-order primitives (``map``, ``filter``, ``fold``, ..
 lambdas whose bodies are enumerated the same way in their own context: one row per
 (example, argument value) pair, the argument values being those of that type found in
 the example's inputs. Two bodies are the same lambda when they agree on every row. A
-lambda applied to a value outside its rows is run by the interpreter.
+lambda applied to a value outside its rows is run by the interpreter. A body may fail on
+some rows of its context (``(index $0 $1)`` past the end of the list): it is kept, with
+:data:`FAILED` on those rows, and a call that reaches one of them fails.
+
+A ``map`` or ``filter`` of a kept list whose result would be the output is also searched
+from the output (:mod:`._directed`): its lambda's values on the list's elements are known,
+so its body is looked for among the kept bodies, a few levels ahead of the main context.
+Those solutions are held back until the main context has built every cheaper program.
 """
 
 from __future__ import annotations
@@ -34,8 +41,9 @@ from metagrow.lang import (
     log_prior,
 )
 from metagrow.search._budget import Budget, Progress
+from metagrow.search._directed import Spec, invertible, spec
 from metagrow.search._engine import Engine, Solution, fallbacks_in
-from metagrow.search._lambdas import CALL_ALLOWANCE, Allowance, Slow, Stop, lookup
+from metagrow.search._lambdas import CALL_ALLOWANCE, FAILED, Allowance, Slow, Stop, lookup
 from metagrow.search._rules import Rule, Signature, compositions, probes, rules, universe
 
 Vec = tuple[object, ...]
@@ -54,6 +62,11 @@ banks within the budget."""
 
 _NEAR = 4
 """Near misses kept, for a search that ends without a solution (partial credit)."""
+_AHEAD = 2
+"""How many levels further than the main context needs the search from the output grows
+lambda bodies (a lambda level costs about what the main level of the same cost does)."""
+_MAX_LIST_COST = 4
+"""The search from the output maps and filters the kept lists up to this cost."""
 
 
 @final
@@ -98,9 +111,14 @@ class BottomUpEnumerator(Engine):
         except Stop:
             pass
         finally:
+            held = search.held_back()
             search.free()
             if collecting:
                 gc.enable()
+        for expr in held:  # found from the output, past the levels the budget allowed
+            search.solved = search.solved or not fallbacks_in(expr, grammar)
+            prior = log_prior(expr, task.request, grammar)
+            yield Solution(expr, prior, 1.0, progress.elapsed, progress.programs_tried)
         if not search.solved:
             for hits, _, recipe in search.near:
                 expr = lambdas(build(recipe), search.n_args)
@@ -150,6 +168,8 @@ class _Context:
         self.env = env
         self.example = example
         self.bank = _Bank(len(env))
+        self.partial: set[int] = set()  # ids of kept values with FAILED rows
+        self.row_of: dict[tuple[int, object], int] | None = None  # (example, $0): row
 
 
 class _Search:
@@ -184,6 +204,12 @@ class _Search:
         self.allowance = Allowance()
         self.ret = task.request.returns()
         self.fallbacks = any(p.fallback for p in grammar.primitives.values())
+        self.invertible = [
+            (r, k) for r in self.rules if (k := invertible(r)) and r.result == self.ret
+        ]
+        self.directed_done: set[tuple[int, int, int]] = set()  # (rule, list cost, body cost)
+        self.specs: dict[tuple[str, int], Spec | None] = {}  # by kind and id of the list value
+        self.ahead: list[tuple[int, int, Expr]] = []  # (cost, order, program) held back
 
     def free(self) -> None:
         """Drop every kept program but the near misses."""
@@ -196,7 +222,9 @@ class _Search:
 
     def level(self, cost: int) -> Iterator[Expr]:
         """Build every main-context program of exactly ``cost``, yielding each solution
-        as soon as it is built."""
+        as soon as it is built (and those found from the output that cost no more)."""
+        self._directed(cost - 3 + _AHEAD)
+        yield from self._release(cost)
         for t, expr, vec in self._grow(self.main, cost, self.rules):
             if t != self.ret:
                 continue
@@ -209,6 +237,80 @@ class _Search:
             elif self.n_train > 1 and not self.solved:  # near misses matter only until then
                 self._near_miss(sum(map(operator.eq, train, self.target)), cost, expr)
         self.main.bank.done = cost
+
+    def _release(self, cost: int) -> Iterator[Expr]:
+        """Solutions found from the output that cost at most ``cost``, cheapest first."""
+        self.ahead.sort(key=operator.itemgetter(0, 1))
+        while self.ahead and self.ahead[0][0] <= cost:
+            program = self.ahead.pop(0)[2]
+            self.solved = self.solved or not fallbacks_in(program, self.grammar)
+            yield program
+
+    def held_back(self) -> list[Expr]:
+        """The solutions found from the output not yet released, cheapest first."""
+        self.ahead.sort(key=operator.itemgetter(0, 1))
+        held = [p for _, _, p in self.ahead]
+        self.ahead.clear()
+        return held
+
+    # -- from the output ------------------------------------------------------------------
+
+    def _directed(self, bodies: int) -> None:
+        """Hold back the ``map``/``filter`` solutions over kept lists (of cost at most
+        :data:`_MAX_LIST_COST`) whose lambda body costs at most ``bodies``, found from the
+        output, cheapest first. A (list cost, body cost) pair is searched once, when the
+        list's level is complete."""
+        pairs = [
+            (rule.cost + 1 + xs_cost + body, r, xs_cost, body)
+            for r, (rule, _) in enumerate(self.invertible)
+            for xs_cost in range(1, min(self.main.bank.done, _MAX_LIST_COST) + 1)
+            for body in range(1, bodies + 1)
+            if (r, xs_cost, body) not in self.directed_done
+        ]
+        for cost, r, xs_cost, body in sorted(pairs):
+            self.directed_done.add((r, xs_cost, body))
+            rule, kind = self.invertible[r]
+            for program in self._match(rule, kind, xs_cost, body):
+                self.ahead.append((cost, len(self.ahead), program))
+
+    def _match(self, rule: Rule, kind: str, xs_cost: int, body: int) -> Iterator[Expr]:
+        sig, xs_type = rule.args
+        assert isinstance(sig, Signature) and isinstance(xs_type, Type)
+        lams = self._lambdas(self.main, sig, body + 1)
+        if not lams:
+            return
+        lctx = self.lambda_contexts[sig.params]
+        for xs, xs_vec in self.main.bank.at(xs_cost, xs_type):
+            self._count()
+            want = self._spec(kind, xs_vec, lctx)
+            if want is None:
+                continue
+            pick, wants = want.pick, want.wants
+            for lam, vec in lams:
+                if pick(vec) != wants:
+                    continue
+                program = lambdas(build((rule.expr, (lam, xs))), self.n_args)
+                if want.complete or self._fits(program):
+                    yield program
+
+    def _spec(self, kind: str, xs: Vec, lctx: _Context) -> Spec | None:
+        key = (kind, id(xs))
+        if key not in self.specs:
+            if lctx.row_of is None:
+                lctx.row_of = {}
+                for row, (env, i) in enumerate(zip(lctx.env, lctx.example, strict=True)):
+                    if i < self.n_train:
+                        lctx.row_of.setdefault((i, env[0]), row)
+            self.specs[key] = spec(kind, xs[: self.n_train], self.target, lctx.row_of)
+        return self.specs[key]
+
+    def _fits(self, program: Expr) -> bool:
+        run = Program(program, self.grammar.primitives)
+        limits = self.budget.run_limits
+        return all(
+            run.run(self.inputs[i], limits, self.progress.deadline) == self.target[i]
+            for i in range(self.n_train)
+        )
 
     def _near_miss(self, hits: int, cost: int, expr: Recipe) -> None:
         """Keep the cheapest programs right on the most train examples (at least half),
@@ -269,6 +371,8 @@ class _Search:
                     expr = (rule.expr, tuple(e for e, _ in combo))
                     kept.append((expr, out))
                     self.kept += 1
+                    if ctx is not self.main and FAILED in out:
+                        ctx.partial.add(id(out))
                     yield rule.result, expr, out
 
     def _pool(self, ctx: _Context, arg: Type | Signature, cost: int) -> list[Entry]:
@@ -289,6 +393,8 @@ class _Search:
     # -- applying rules -------------------------------------------------------------------
 
     def _apply(self, ctx: _Context, rule: Rule, combo: tuple[Entry, ...]) -> Vec | None:
+        if ctx.partial and any(id(v) in ctx.partial for _, v in combo):
+            return _by_row(ctx.bank.rows, rule, combo)
         fn = rule.fn
         try:
             if rule.lazy:
@@ -302,7 +408,9 @@ class _Search:
                 return tuple(map(fn, combo[0][1], combo[1][1]))
             return tuple(map(fn, *(v for _, v in combo)))
         except Exception:
-            return None
+            # In a lambda's context, a body may fail on some rows and still be right on
+            # the values the lambda is called with.
+            return None if ctx is self.main else _by_row(ctx.bank.rows, rule, combo)
 
     def _apply_higher(self, ctx: _Context, rule: Rule, combo: tuple[Entry, ...]) -> Vec:
         columns: list[Sequence[object]] = []
@@ -401,5 +509,31 @@ def build(recipe: Recipe) -> Expr:
     return expr
 
 
+def _by_row(rows: int, rule: Rule, combo: tuple[Entry, ...]) -> Vec | None:
+    """``rule`` applied row by row, :data:`FAILED` where it fails or an argument it needs
+    does; ``None`` when it fails everywhere."""
+    cols = [v for _, v in combo]
+    out: list[object] = []
+    for r in range(rows):
+        args = [c[r] for c in cols]
+        try:
+            if rule.lazy:
+                out.append(rule.fn(*map(_thunk, args)))
+            elif any(a is FAILED for a in args):
+                out.append(FAILED)
+            else:
+                out.append(rule.fn(*args))
+        except Exception:
+            out.append(FAILED)
+    if all(v is FAILED for v in out):
+        return None
+    return tuple(out)
+
+
 def _thunk(v: object) -> Callable[[], object]:
-    return lambda: v
+    def force() -> object:
+        if v is FAILED:
+            raise ValueError("a failed row")
+        return v
+
+    return force

@@ -18,6 +18,20 @@ _MISS = object()
 
 
 @final
+class _Failed:
+    """What a lambda body gives on a row where it fails (``(index $0 $1)`` with ``$0`` past
+    the end): the body is kept, and a call that reaches that row fails."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "FAILED"
+
+
+FAILED: object = _Failed()
+
+
+@final
 class Slow:
     """The interpreter's version of a lambda on one example, for values off its table
     (whose answers then join the table)."""
@@ -75,6 +89,8 @@ def lookup(
                 v = table[x] = slow(x)
                 return v
             allowance.spend(1)
+            if v is FAILED:
+                raise ValueError("the lambda fails on this value")
             return v
 
         return one
@@ -89,6 +105,8 @@ def lookup(
                     v = table[x, y] = slow(x, y)
                     return v
                 allowance.spend(1)
+                if v is FAILED:
+                    raise ValueError("the lambda fails on this value")
                 return v
 
             return inner

@@ -81,11 +81,15 @@ def universe(request: Type, grammar: Grammar) -> frozenset[Type]:
 
 def probes(t: Type, types: Sequence[Type], inputs: Sequence[object]) -> list[object]:
     """Values of type ``t`` to run lambda bodies on: those in an example's inputs (at most
-    16), or a few small ones when the inputs hold none."""
+    16), then for ints the positions in its lists (a map over the indices calls a lambda
+    on those), or a few small ones when the inputs hold none."""
     found: list[object] = []
     for it, v in zip(types, inputs, strict=True):
         _collect(t, it, v, found)
     unique = list(dict.fromkeys(found))[:16]
+    if t == INT:
+        longest = max((len(v) for v in inputs if isinstance(v, tuple)), default=0)
+        unique.extend(i for i in range(min(longest, _MAX_POSITIONS)) if i not in unique)
     if unique:
         return unique
     if t == BOOL:
@@ -93,6 +97,9 @@ def probes(t: Type, types: Sequence[Type], inputs: Sequence[object]) -> list[obj
     if t == INT:
         return [0, 1, 2]
     return []
+
+
+_MAX_POSITIONS = 12
 
 
 def _collect(want: Type, t: Type, value: object, out: list[object]) -> None:
