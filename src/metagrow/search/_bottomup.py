@@ -62,7 +62,7 @@ banks within the budget."""
 
 _NEAR = 4
 """Near misses kept, for a search that ends without a solution (partial credit)."""
-_AHEAD = 2
+_AHEAD = 1
 """How many levels further than the main context needs the search from the output grows
 lambda bodies (a lambda level costs about what the main level of the same cost does)."""
 _MAX_LIST_COST = 4
@@ -135,6 +135,7 @@ class _Bank:
         self.by_cost: list[dict[Type, list[Entry]]] = [{}]
         self.seen: dict[Type, set[Vec]] = {}
         self.done = 0  # levels completed
+        self.next: set[Type] = set()  # types already built at level done + 1
 
     def at(self, cost: int, t: Type) -> list[Entry]:
         if cost >= len(self.by_cost):
@@ -276,15 +277,16 @@ class _Search:
     def _match(self, rule: Rule, kind: str, xs_cost: int, body: int) -> Iterator[Expr]:
         sig, xs_type = rule.args
         assert isinstance(sig, Signature) and isinstance(xs_type, Type)
-        lams = self._lambdas(self.main, sig, body + 1)
-        if not lams:
+        lists = self.main.bank.at(xs_cost, xs_type)
+        lctx = self._lambda_context(sig.params) if lists else None
+        if lctx is None:
             return
-        lctx = self.lambda_contexts[sig.params]
-        for xs, xs_vec in self.main.bank.at(xs_cost, xs_type):
+        wanted = [(xs, want) for xs, vec in lists if (want := self._spec(kind, vec, lctx))]
+        if not wanted:
+            return  # no lambda body to grow for
+        lams = self._lambdas(self.main, sig, body + 1)
+        for xs, want in wanted:
             self._count()
-            want = self._spec(kind, xs_vec, lctx)
-            if want is None:
-                continue
             pick, wants = want.pick, want.wants
             for lam, vec in lams:
                 if pick(vec) != wants:
@@ -438,13 +440,33 @@ class _Search:
         pool = self.lambda_pools.get(key)
         if pool is None:
             bank = lctx.bank
-            while bank.done < body_cost:
-                for _ in self._grow(lctx, bank.done + 1, self.first_order):
-                    pass
-                bank.done += 1
+            while bank.done < body_cost - 1:
+                self._grow_lambda_level(lctx, None)
+            if bank.done < body_cost:  # the frontier level: only the bodies asked for
+                self._grow_lambda_level(lctx, sig.result)
             pool = [(_wrap(e, len(sig.params)), v) for e, v in bank.at(body_cost, sig.result)]
             self.lambda_pools[key] = pool
         return pool
+
+    def _grow_lambda_level(self, lctx: _Context, only: Type | None) -> None:
+        """Build the next level of a lambda context's bodies, or only its bodies of type
+        ``only`` (the others may be built later: they need only the levels below)."""
+        bank = lctx.bank
+        level = bank.done + 1
+        if level == 1:
+            only = None  # the variables, of every type, come first
+        rules = [
+            r
+            for r in self.first_order
+            if r.result not in bank.next and (only is None or r.result == only)
+        ]
+        for _ in self._grow(lctx, level, rules):
+            pass
+        if only is None:
+            bank.done = level
+            bank.next = set()
+        else:
+            bank.next.add(only)
 
     def _lambda_context(self, params: tuple[Type, ...]) -> _Context | None:
         if params in self.lambda_contexts:

@@ -173,4 +173,35 @@ def implementation(
             raise ValueError(program.last_error)
         return v
 
-    return call, False
+    if any(a.is_arrow() for a in prod.type.arguments()):
+        return call, False
+    return _remembered(call), False
+
+
+_REMEMBERED = 1 << 15
+"""Answers an invention of value arguments keeps (it forgets them all when full)."""
+
+
+def _remembered(call: Callable[..., object]) -> Callable[..., object]:
+    """``call`` answering again from memory: in a lambda's context, the rows of one
+    example share most argument values, and the interpreter is slow."""
+    known: dict[tuple[object, ...], tuple[bool, object]] = {}
+
+    def remembered(*args: object) -> object:
+        try:
+            ok, v = known[args]
+        except KeyError:
+            try:
+                ok, v = True, call(*args)
+            except ValueError as err:
+                ok, v = False, str(err)
+            if len(known) >= _REMEMBERED:
+                known.clear()
+            known[args] = ok, v
+        except TypeError:  # an unhashable argument
+            return call(*args)
+        if not ok:
+            raise ValueError(v)
+        return v
+
+    return remembered

@@ -13,7 +13,7 @@ from metagrow.search import BottomUpEnumerator, Budget, Progress, solve
 from metagrow.search._bottomup import _Search, build
 from metagrow.search._directed import spec
 from metagrow.search._lambdas import FAILED
-from metagrow.search._rules import Signature, probes
+from metagrow.search._rules import Signature, _remembered, probes
 
 INPUTS = [(3, 1, 4), (1, 5, 9, 2), (6, 0), (5, 3, 5, 8), (2, 7, 1), (4, 4, 0, 9, 1)]
 
@@ -34,20 +34,20 @@ def nodes(expr: Expr) -> int:
 
 
 @pytest.mark.parametrize(
-    "source",
+    ("source", "programs"),
     [
-        "(lam (map (lam (* $0 (index $0 $1))) (range (length $0))))",  # times its position
-        "(lam (filter (lam (gt? (index $0 $1) (head $1))) (range (length $0))))",
-        "(lam (filter (lam (eq? (mod $0 3) 0)) $0))",
+        ("(lam (map (lam (* $0 (index $0 $1))) (range (length $0))))", 150_000),  # by position
+        ("(lam (filter (lam (gt? (index $0 $1) (head $1))) (range (length $0))))", 400_000),
+        ("(lam (filter (lam (eq? (mod $0 3) 0)) $0))", 150_000),
     ],
 )
 def test_reaches_maps_and_filters_of_positions_and_deeper_bodies(
-    lists: ListsDomain, source: str
+    lists: ListsDomain, source: str, programs: int
 ) -> None:
     task = make_task(source)
     # A program budget, not seconds, so that a busy machine cannot fail the test; the
     # main context alone needs far more programs than this to reach these.
-    budget = Budget(60, programs=150_000, run_limits=lists.limits())
+    budget = Budget(60, programs=programs, run_limits=lists.limits())
     result = solve(task, lists.grammar(), BottomUpEnumerator(), budget)
     assert result.solved, source
     assert result.program is not None
@@ -154,3 +154,23 @@ def test_an_unsolvable_task_ends_within_its_budget(lists: ListsDomain) -> None:
     result = solve(task, lists.grammar(), BottomUpEnumerator(), Budget(1.0))
     assert not result.solved
     assert time.perf_counter() - start < 3.0
+
+
+def test_an_invention_answers_again_from_memory_and_fails_again() -> None:
+    calls: list[tuple[object, ...]] = []
+
+    def position(i: int, xs: tuple[int, ...]) -> int:
+        calls.append((i, xs))
+        if not 0 <= i < len(xs):
+            raise ValueError("past the end")
+        return xs[i]
+
+    remembered = _remembered(position)
+    assert [remembered(1, (4, 5)) for _ in range(3)] == [5, 5, 5]
+    for _ in range(2):
+        with pytest.raises(ValueError, match="past the end"):
+            remembered(2, (4, 5))
+    assert calls == [(1, (4, 5)), (2, (4, 5))]
+    assert remembered(0, [7]) == 7  # an unhashable argument: asked every time
+    assert remembered(0, [7]) == 7
+    assert len(calls) == 4
