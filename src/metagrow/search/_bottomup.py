@@ -9,19 +9,24 @@ examples but predict differently, which gives distinct second attempts.
 Function arguments of higher-order primitives (``map``, ``filter``, ``fold``, ...) are
 lambdas whose bodies are enumerated the same way in their own context: one row per
 (example, argument value) pair, the argument values being those of that type found in
-the example's inputs. Two bodies are the same lambda when they agree on every row. A
-lambda applied to a value outside its rows is run by the interpreter. A body may fail on
+the example's inputs (and, for ints, the positions in its lists). Two bodies are the
+same lambda when they agree on every row. A lambda applied to a value outside its rows is
+run by the interpreter. A lambda's body may itself call ``map``, ``filter``, ``fold``,
+...: the inner lambda is enumerated in a context of its own whose rows extend each row of
+the outer lambda's context (so the outer lambda's parameters are leaves of its body);
+bodies two lambdas deep make no higher-order calls. A body may fail on
 some rows of its context (``(index $0 $1)`` past the end of the list): it is kept, with
 :data:`FAILED` on those rows, and a call that reaches one of them fails.
 
 A ``map`` or ``filter`` of a kept list whose result would be the output is also searched
 from the output (:mod:`._directed`): its lambda's values on the list's elements are known,
-so its body is looked for among the kept bodies, a few levels ahead of the main context.
+so its body is looked for among the kept bodies, a level ahead of the main context.
 Those solutions are held back until the main context has built every cheaper program.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import itertools
 import operator
@@ -33,6 +38,7 @@ from metagrow.lang import (
     Expr,
     Grammar,
     Lam,
+    Limits,
     Program,
     Task,
     Type,
@@ -65,6 +71,13 @@ _NEAR = 4
 _AHEAD = 1
 """How many levels further than the main context needs the search from the output grows
 lambda bodies (a lambda level costs about what the main level of the same cost does)."""
+_MAX_DEPTH = 2
+"""Lambdas in lambdas, not deeper: the main context is at depth 0, and bodies at depth 2
+make no higher-order calls."""
+_NESTED_COST = 0
+"""What a higher-order production costs more inside a lambda's body than elsewhere."""
+_NESTED_ROWS = 1024
+"""About how many rows a lambda context inside a lambda context has at most."""
 _MAX_LIST_COST = 4
 """The search from the output maps and filters the kept lists up to this cost."""
 
@@ -162,12 +175,26 @@ class _Context:
     """Where programs are evaluated: rows of variable values, and the variables' types.
 
     ``env[r]`` lists the values of ``$0, $1, ...`` on row ``r``; ``example[r]`` says which
-    example the row belongs to."""
+    example the row belongs to. A lambda's context extends each row of its ``parent`` (the
+    context of the program the lambda is an argument in) with the lambda's parameters:
+    ``parent_row[r]`` is the row it extends."""
 
-    def __init__(self, types: tuple[Type, ...], env: list[tuple[object, ...]], example: list[int]):
+    def __init__(
+        self,
+        types: tuple[Type, ...],
+        env: list[tuple[object, ...]],
+        example: list[int],
+        parent: _Context | None = None,
+        parent_row: list[int] | None = None,
+    ) -> None:
         self.types = types
         self.env = env
         self.example = example
+        self.parent = parent
+        self.parent_row = parent_row if parent_row is not None else list(range(len(env)))
+        self.depth: int = 0 if parent is None else parent.depth + 1
+        self.children: dict[tuple[Type, ...], _Context | None] = {}  # lambda contexts
+        self.pools: dict[tuple[Signature, int], list[Entry]] = {}  # lambdas, by cost
         self.bank = _Bank(len(env))
         self.partial: set[int] = set()  # ids of kept values with FAILED rows
         self.row_of: dict[tuple[int, object], int] | None = None  # (example, $0): row
@@ -199,9 +226,14 @@ class _Search:
         self.arg_types = task.request.arguments()
         self.rules = rules(grammar, self.universe, budget.run_limits)
         self.first_order = [r for r in self.rules if not r.higher]
-        self.lambda_contexts: dict[tuple[Type, ...], _Context] = {}
+        # In a lambda's body a higher-order call costs more: its own lambda is searched
+        # in a context of (rows of the outer lambda) x (its own parameters' values).
+        self.nested = [
+            dataclasses.replace(r, cost=r.cost + _NESTED_COST) if r.higher else r
+            for r in self.rules
+        ]
+        self.lambda_contexts = self.main.children
         self.lambda_fns: dict[int, list[Callable[..., object]]] = {}  # by id of the recipe
-        self.lambda_pools: dict[tuple[Signature, int], list[Entry]] = {}
         self.allowance = Allowance()
         self.ret = task.request.returns()
         self.fallbacks = any(p.fallback for p in grammar.primitives.values())
@@ -215,9 +247,9 @@ class _Search:
     def free(self) -> None:
         """Drop every kept program but the near misses."""
         self.main.bank = _Bank(0)
-        self.lambda_contexts.clear()
+        self.main.children.clear()
+        self.main.pools.clear()
         self.lambda_fns.clear()
-        self.lambda_pools.clear()
 
     # -- levels -------------------------------------------------------------------------
 
@@ -278,7 +310,7 @@ class _Search:
         sig, xs_type = rule.args
         assert isinstance(sig, Signature) and isinstance(xs_type, Type)
         lists = self.main.bank.at(xs_cost, xs_type)
-        lctx = self._lambda_context(sig.params) if lists else None
+        lctx = self._lambda_context(self.main, sig.params) if lists else None
         if lctx is None:
             return
         wanted = [(xs, want) for xs, vec in lists if (want := self._spec(kind, vec, lctx))]
@@ -395,49 +427,72 @@ class _Search:
     # -- applying rules -------------------------------------------------------------------
 
     def _apply(self, ctx: _Context, rule: Rule, combo: tuple[Entry, ...]) -> Vec | None:
+        cols = self._columns(ctx, rule, combo) if rule.higher else [v for _, v in combo]
         if ctx.partial and any(id(v) in ctx.partial for _, v in combo):
-            return _by_row(ctx.bank.rows, rule, combo)
+            return self._by_row(ctx.bank.rows, rule, cols)
         fn = rule.fn
         try:
             if rule.lazy:
-                cols = [v for _, v in combo]
                 return tuple(fn(*(_thunk(c[r]) for c in cols)) for r in range(ctx.bank.rows))
             if rule.higher:
-                return self._apply_higher(ctx, rule, combo)
-            if len(combo) == 1:
-                return tuple(map(fn, combo[0][1]))
-            if len(combo) == 2:
-                return tuple(map(fn, combo[0][1], combo[1][1]))
-            return tuple(map(fn, *(v for _, v in combo)))
+                return tuple(fn(*args) for args in zip(*cols, strict=True))
+            if len(cols) == 1:
+                return tuple(map(fn, cols[0]))
+            if len(cols) == 2:
+                return tuple(map(fn, cols[0], cols[1]))
+            return tuple(map(fn, *cols))
         except Exception:
             # In a lambda's context, a body may fail on some rows and still be right on
             # the values the lambda is called with.
-            return None if ctx is self.main else _by_row(ctx.bank.rows, rule, combo)
+            return None if ctx is self.main else self._by_row(ctx.bank.rows, rule, cols)
 
-    def _apply_higher(self, ctx: _Context, rule: Rule, combo: tuple[Entry, ...]) -> Vec:
+    def _columns(
+        self, ctx: _Context, rule: Rule, combo: tuple[Entry, ...]
+    ) -> list[Sequence[object]]:
+        """The arguments of a higher-order rule on each row: lambdas as functions."""
         columns: list[Sequence[object]] = []
         for arg, (expr, vec) in zip(rule.args, combo, strict=True):
             if isinstance(arg, Signature):
-                columns.append(self._functions(expr, vec, arg.params))
+                columns.append(self._functions(ctx, expr, vec, arg.params))
             else:
                 columns.append(vec)
-        self.allowance.left = CALL_ALLOWANCE
-        return tuple(rule.fn(*args) for args in zip(*columns, strict=True))
+        self.allowance.left = CALL_ALLOWANCE * max(1, ctx.bank.rows // self.main.bank.rows)
+        return columns
+
+    def _by_row(self, rows: int, rule: Rule, cols: Sequence[Sequence[object]]) -> Vec | None:
+        """``rule`` applied row by row, :data:`FAILED` where it fails or an argument it
+        needs does; ``None`` when it fails everywhere."""
+        out: list[object] = []
+        fn = rule.fn
+        for r in range(rows):
+            args = [c[r] for c in cols]
+            self.allowance.left = CALL_ALLOWANCE
+            try:
+                if rule.lazy:
+                    out.append(fn(*map(_thunk, args)))
+                elif any(a is FAILED for a in args):
+                    out.append(FAILED)
+                else:
+                    out.append(fn(*args))
+            except Exception:
+                out.append(FAILED)
+        if all(v is FAILED for v in out):
+            return None
+        return tuple(out)
 
     # -- lambdas ----------------------------------------------------------------------------
 
     def _lambdas(self, ctx: _Context, sig: Signature, cost: int) -> list[Entry]:
-        """Lambdas of ``sig`` costing ``cost`` (one per lambda node plus the body)."""
-        if ctx is not self.main:
-            return []
+        """Lambdas of ``sig`` costing ``cost`` (one per lambda node plus the body), as
+        arguments in ``ctx``."""
         body_cost = cost - len(sig.params)
-        if body_cost < 1:
+        if body_cost < 1 or ctx.depth >= _MAX_DEPTH:
             return []
-        lctx = self._lambda_context(sig.params)
+        lctx = self._lambda_context(ctx, sig.params)
         if lctx is None:
             return []
         key = (sig, cost)
-        pool = self.lambda_pools.get(key)
+        pool = ctx.pools.get(key)
         if pool is None:
             bank = lctx.bank
             while bank.done < body_cost - 1:
@@ -445,7 +500,7 @@ class _Search:
             if bank.done < body_cost:  # the frontier level: only the bodies asked for
                 self._grow_lambda_level(lctx, sig.result)
             pool = [(_wrap(e, len(sig.params)), v) for e, v in bank.at(body_cost, sig.result)]
-            self.lambda_pools[key] = pool
+            ctx.pools[key] = pool
         return pool
 
     def _grow_lambda_level(self, lctx: _Context, only: Type | None) -> None:
@@ -457,7 +512,7 @@ class _Search:
             only = None  # the variables, of every type, come first
         rules = [
             r
-            for r in self.first_order
+            for r in (self.nested if lctx.depth < _MAX_DEPTH else self.first_order)
             if r.result not in bank.next and (only is None or r.result == only)
         ]
         for _ in self._grow(lctx, level, rules):
@@ -468,46 +523,75 @@ class _Search:
         else:
             bank.next.add(only)
 
-    def _lambda_context(self, params: tuple[Type, ...]) -> _Context | None:
-        if params in self.lambda_contexts:
-            return self.lambda_contexts[params]
+    def _lambda_context(self, parent: _Context, params: tuple[Type, ...]) -> _Context | None:
+        """The rows a lambda of ``params`` inside ``parent`` is evaluated on: each parent
+        row with the values of the parameters' types in its example's inputs."""
+        if params in parent.children:
+            return parent.children[params]
         env: list[tuple[object, ...]] = []
         example: list[int] = []
-        for i, inputs in enumerate(self.main.env):
+        parent_row: list[int] = []
+        per_row = 64 if parent is self.main else max(2, _NESTED_ROWS // parent.bank.rows)
+        for row, values in enumerate(parent.env):
+            i = parent.example[row]
             choices = [probes(p, self.arg_types, self.inputs[i]) for p in params]
-            for values in itertools.islice(itertools.product(*choices), 64):
-                env.append((*reversed(values), *inputs))  # innermost parameter is $0
+            for chosen in itertools.islice(itertools.product(*choices), per_row):
+                env.append((*reversed(chosen), *values))  # innermost parameter is $0
                 example.append(i)
-        if not env:
-            self.lambda_contexts[params] = None  # type: ignore[assignment]
-            return None
-        ctx = _Context((*reversed(params), *self.main.types), env, example)
-        self.lambda_contexts[params] = ctx
+                parent_row.append(row)
+        ctx = None
+        if env:
+            ctx = _Context((*reversed(params), *parent.types), env, example, parent, parent_row)
+        parent.children[params] = ctx
         return ctx
 
     def _functions(
-        self, lam: Recipe, vec: Vec, params: tuple[Type, ...]
+        self, ctx: _Context, lam: Recipe, vec: Vec, params: tuple[Type, ...]
     ) -> list[Callable[..., object]]:
-        """The lambda as a Python function on each main row: a table lookup on the rows
-        its body was evaluated on, the interpreter elsewhere."""
-        known = self.lambda_fns.get(id(lam))
+        """The lambda as a Python function on each row of ``ctx``: a table lookup on the
+        rows its body was evaluated on, the interpreter elsewhere."""
+        main = ctx is self.main
+        known = self.lambda_fns.get(id(lam)) if main else None
         if known is not None:
             return known
-        lctx = self.lambda_contexts[params]
+        lctx = ctx.children[params]
         assert lctx is not None
         n = len(params)
-        tables: list[dict[object, object]] = [{} for _ in self.inputs]
-        for env, i, v in zip(lctx.env, lctx.example, vec, strict=True):
+        tables: list[dict[object, object]] = [{} for _ in ctx.env]
+        for env, row, v in zip(lctx.env, lctx.parent_row, vec, strict=True):
             key = env[0] if n == 1 else tuple(reversed(env[:n]))
-            tables[i][key] = v
-        program = Program(lambdas(build(lam), self.n_args), self.grammar.primitives)
+            tables[row][key] = v
+        program = _Compiled(lambdas(build(lam), len(ctx.types)), self.grammar)
         limits = self.budget.run_limits
         fns = [
-            lookup(tables[i], n, Slow(program, inputs, limits, self.progress), self.allowance)
-            for i, inputs in enumerate(self.inputs)
+            lookup(
+                table,
+                n,
+                Slow(program, tuple(reversed(values)), limits, self.progress),
+                self.allowance,
+            )
+            for table, values in zip(tables, ctx.env, strict=True)
         ]
-        self.lambda_fns[id(lam)] = fns
+        if main:
+            self.lambda_fns[id(lam)] = fns
         return fns
+
+
+@final
+class _Compiled:
+    """A lambda's program, compiled when first run off its table."""
+
+    __slots__ = ("expr", "grammar", "program")
+
+    def __init__(self, expr: Expr, grammar: Grammar) -> None:
+        self.expr = expr
+        self.grammar = grammar
+        self.program: Program | None = None
+
+    def run(self, inputs: tuple[object, ...], limits: Limits, deadline: float) -> object:
+        if self.program is None:
+            self.program = Program(self.expr, self.grammar.primitives)
+        return self.program.run(inputs, limits, deadline)
 
 
 def _wrap(body: Recipe, params: int) -> Recipe:
@@ -529,27 +613,6 @@ def build(recipe: Recipe) -> Expr:
     for a in args:
         expr = App(expr, build(a))
     return expr
-
-
-def _by_row(rows: int, rule: Rule, combo: tuple[Entry, ...]) -> Vec | None:
-    """``rule`` applied row by row, :data:`FAILED` where it fails or an argument it needs
-    does; ``None`` when it fails everywhere."""
-    cols = [v for _, v in combo]
-    out: list[object] = []
-    for r in range(rows):
-        args = [c[r] for c in cols]
-        try:
-            if rule.lazy:
-                out.append(rule.fn(*map(_thunk, args)))
-            elif any(a is FAILED for a in args):
-                out.append(FAILED)
-            else:
-                out.append(rule.fn(*args))
-        except Exception:
-            out.append(FAILED)
-    if all(v is FAILED for v in out):
-        return None
-    return tuple(out)
 
 
 def _thunk(v: object) -> Callable[[], object]:

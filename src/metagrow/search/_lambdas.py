@@ -4,9 +4,9 @@ evaluated on, and the interpreter (under a work allowance) for values off the ta
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import final
+from typing import Protocol, final
 
-from metagrow.lang import Limits, Program
+from metagrow.lang import Limits
 from metagrow.search._budget import Progress
 
 
@@ -31,6 +31,12 @@ class _Failed:
 FAILED: object = _Failed()
 
 
+class Runs(Protocol):
+    """A program to run (:class:`~metagrow.lang.Program`, or one compiled when first run)."""
+
+    def run(self, inputs: tuple[object, ...], limits: Limits, deadline: float) -> object: ...
+
+
 @final
 class Slow:
     """The interpreter's version of a lambda on one example, for values off its table
@@ -39,7 +45,7 @@ class Slow:
     __slots__ = ("inputs", "limits", "program", "progress")
 
     def __init__(
-        self, program: Program, inputs: tuple[object, ...], limits: Limits, progress: Progress
+        self, program: Runs, inputs: tuple[object, ...], limits: Limits, progress: Progress
     ) -> None:
         self.program = program
         self.inputs = inputs

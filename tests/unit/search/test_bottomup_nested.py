@@ -10,7 +10,7 @@ import pytest
 from metagrow.domains.lists import ListsDomain
 from metagrow.lang import INT, App, Example, Expr, Lam, Program, Task, parse, parse_type
 from metagrow.search import BottomUpEnumerator, Budget, Progress, solve
-from metagrow.search._bottomup import _Search, build
+from metagrow.search._bottomup import Vec, _Bank, _Search, build
 from metagrow.search._directed import spec
 from metagrow.search._lambdas import FAILED
 from metagrow.search._rules import Signature, _remembered, probes
@@ -174,3 +174,48 @@ def test_an_invention_answers_again_from_memory_and_fails_again() -> None:
     assert remembered(0, [7]) == 7  # an unhashable argument: asked every time
     assert remembered(0, [7]) == 7
     assert len(calls) == 4
+
+
+def _bodies(bank: object) -> dict[str, Vec]:
+    assert isinstance(bank, _Bank)
+    return {
+        str(build(e)): v for level in bank.by_cost for entries in level.values() for e, v in entries
+    }
+
+
+def test_lambda_bodies_call_higher_order_primitives_in_their_own_context(
+    lists: ListsDomain,
+) -> None:
+    # For each element x, the elements greater than x: a filter inside a map's lambda,
+    # whose own lambda reads the outer lambda's x ($1 inside it) and the list ($2).
+    task = make_task("(lam (map (lam (length (filter (lam (gt? $0 $1)) $2))) $0))")
+    search = _Search(task, lists.grammar(), Budget(60), Progress(), max_bank=10**6)
+    search._lambdas(search.main, Signature((INT,), parse_type("list(int)")), 7)
+    outer = search.lambda_contexts[(INT,)]
+    assert outer is not None
+    inner = outer.children[(INT,)]
+    assert inner is not None and inner.depth == 2
+    # Rows: each outer row (x, xs) with the values an inner parameter takes.
+    assert all(inner.env[r][1:] == outer.env[p] for r, p in enumerate(inner.parent_row))
+    outer_bodies, inner_bodies = _bodies(outer.bank), _bodies(inner.bank)
+    assert "(gt? $0 $1)" in inner_bodies
+    kept = outer_bodies["(filter (lam (gt? $0 $1)) $1)"]
+    for (x, xs), v in zip(outer.env, kept, strict=True):
+        assert v == tuple(y for y in xs if y > x)
+    assert outer_bodies["(filter (lam (gt? $1 $0)) $1)"] != kept  # y < x, not y > x
+    # One body per value in each context.
+    for bank in (outer.bank, inner.bank):
+        for t, seen in bank.seen.items():
+            vecs = [v for level in bank.by_cost for _, v in level.get(t, [])]
+            assert len(vecs) == len(set(vecs)) == len(seen)
+
+
+def test_a_nested_program_is_solved(lists: ListsDomain) -> None:
+    # Each element x becomes the list with x added to every element.
+    task = make_task(
+        "(lam (map (lam (map (lam (+ $0 $1)) $1)) $0))", "list(int) -> list(list(int))"
+    )
+    budget = Budget(60, programs=600_000, run_limits=lists.limits())
+    result = solve(task, lists.grammar(), BottomUpEnumerator(), budget)
+    assert result.solved
+    assert task.test[0].output == result.predictions[0][0], str(result.program)
