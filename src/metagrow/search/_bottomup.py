@@ -34,11 +34,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import final
 
 from metagrow.lang import (
-    App,
     Expr,
     Grammar,
-    Lam,
-    Limits,
     Program,
     Task,
     Type,
@@ -46,19 +43,23 @@ from metagrow.lang import (
     lambdas,
     log_prior,
 )
+from metagrow.search._bottomup_banks import (
+    Bank,
+    Compiled,
+    Context,
+    Entry,
+    Recipe,
+    Vec,
+    build,
+    thunk,
+    wrap,
+)
 from metagrow.search._budget import Budget, Progress
 from metagrow.search._directed import Spec, invertible, spec
 from metagrow.search._engine import Engine, Solution, fallbacks_in
 from metagrow.search._lambdas import CALL_ALLOWANCE, FAILED, Allowance, Slow, Stop, lookup
 from metagrow.search._rules import Rule, Signature, compositions, probes, rules, universe
 
-Vec = tuple[object, ...]
-Recipe = object
-"""How to build a kept program: an ``Expr`` leaf, ``(head, child recipes)`` for an
-application, or ``(_LAM, n, body recipe)`` for ``n`` nested lambdas. Programs are only
-built as ``Expr`` nodes when needed: recipes are cheap to make and to free."""
-Entry = tuple[Recipe, Vec]
-_LAM = object()
 _BYTES_PER_KEPT = 700
 """About how much memory one kept program (recipe, values, seen-set entry) holds."""
 _FREE_SECONDS = 2e-6
@@ -139,67 +140,6 @@ class BottomUpEnumerator(Engine):
                 yield Solution(expr, prior, score, progress.elapsed, progress.programs_tried)
 
 
-@final
-class _Bank:
-    """Kept programs of one context, by cost and type, with the values already seen."""
-
-    def __init__(self, rows: int) -> None:
-        self.rows = rows
-        self.by_cost: list[dict[Type, list[Entry]]] = [{}]
-        self.seen: dict[Type, set[Vec]] = {}
-        self.done = 0  # levels completed
-        self.next: set[Type] = set()  # types already built at level done + 1
-
-    def at(self, cost: int, t: Type) -> list[Entry]:
-        if cost >= len(self.by_cost):
-            return []
-        return self.by_cost[cost].get(t, [])
-
-    def add(self, cost: int, t: Type, expr: Recipe, vec: Vec) -> bool:
-        seen = self.seen.setdefault(t, set())
-        if vec in seen:
-            return False
-        seen.add(vec)
-        self.kept(cost, t).append((expr, vec))
-        return True
-
-    def kept(self, cost: int, t: Type) -> list[Entry]:
-        """The list of kept programs of ``cost`` and type ``t``, to append to."""
-        while len(self.by_cost) <= cost:
-            self.by_cost.append({})
-        return self.by_cost[cost].setdefault(t, [])
-
-
-@final
-class _Context:
-    """Where programs are evaluated: rows of variable values, and the variables' types.
-
-    ``env[r]`` lists the values of ``$0, $1, ...`` on row ``r``; ``example[r]`` says which
-    example the row belongs to. A lambda's context extends each row of its ``parent`` (the
-    context of the program the lambda is an argument in) with the lambda's parameters:
-    ``parent_row[r]`` is the row it extends."""
-
-    def __init__(
-        self,
-        types: tuple[Type, ...],
-        env: list[tuple[object, ...]],
-        example: list[int],
-        parent: _Context | None = None,
-        parent_row: list[int] | None = None,
-    ) -> None:
-        self.types = types
-        self.env = env
-        self.example = example
-        self.parent = parent
-        self.parent_row = parent_row if parent_row is not None else list(range(len(env)))
-        self.depth: int = 0 if parent is None else parent.depth + 1
-        self.children: dict[tuple[Type, ...], _Context | None] = {}  # lambda contexts
-        self.pools: dict[tuple[Signature, int], list[Entry]] = {}  # lambdas, by cost
-        self.bank = _Bank(len(env))
-        self.partial: set[int] = set()  # ids of kept values with FAILED rows
-        self.row_of: dict[tuple[int, object], int] | None = None  # (example, $0): row
-
-
 class _Search:
     def __init__(
         self, task: Task, grammar: Grammar, budget: Budget, progress: Progress, max_bank: int
@@ -219,7 +159,7 @@ class _Search:
         self.solved = False
         self.universe = universe(task.request, grammar)
         inputs = [tuple(reversed(ex.inputs)) for ex in examples]  # $0 is the last argument
-        self.main = _Context(
+        self.main = Context(
             tuple(reversed(task.request.arguments())), inputs, list(range(len(inputs)))
         )
         self.inputs = [ex.inputs for ex in examples]
@@ -246,7 +186,7 @@ class _Search:
 
     def free(self) -> None:
         """Drop every kept program but the near misses."""
-        self.main.bank = _Bank(0)
+        self.main.bank = Bank(0)
         self.main.children.clear()
         self.main.pools.clear()
         self.lambda_fns.clear()
@@ -327,7 +267,7 @@ class _Search:
                 if want.complete or self._fits(program):
                     yield program
 
-    def _spec(self, kind: str, xs: Vec, lctx: _Context) -> Spec | None:
+    def _spec(self, kind: str, xs: Vec, lctx: Context) -> Spec | None:
         key = (kind, id(xs))
         if key not in self.specs:
             if lctx.row_of is None:
@@ -358,7 +298,7 @@ class _Search:
         del self.near[_NEAR:]
 
     def _grow(
-        self, ctx: _Context, cost: int, rules: Sequence[Rule]
+        self, ctx: Context, cost: int, rules: Sequence[Rule]
     ) -> Iterator[tuple[Type, Recipe, Vec]]:
         """Build and keep every program of exactly ``cost`` in ``ctx``; yield the new ones."""
         bank = ctx.bank
@@ -409,7 +349,7 @@ class _Search:
                         ctx.partial.add(id(out))
                     yield rule.result, expr, out
 
-    def _pool(self, ctx: _Context, arg: Type | Signature, cost: int) -> list[Entry]:
+    def _pool(self, ctx: Context, arg: Type | Signature, cost: int) -> list[Entry]:
         if isinstance(arg, Signature):
             return self._lambdas(ctx, arg, cost)
         return ctx.bank.at(cost, arg)
@@ -426,14 +366,14 @@ class _Search:
 
     # -- applying rules -------------------------------------------------------------------
 
-    def _apply(self, ctx: _Context, rule: Rule, combo: tuple[Entry, ...]) -> Vec | None:
+    def _apply(self, ctx: Context, rule: Rule, combo: tuple[Entry, ...]) -> Vec | None:
         cols = self._columns(ctx, rule, combo) if rule.higher else [v for _, v in combo]
         if ctx.partial and any(id(v) in ctx.partial for _, v in combo):
             return self._by_row(ctx.bank.rows, rule, cols)
         fn = rule.fn
         try:
             if rule.lazy:
-                return tuple(fn(*(_thunk(c[r]) for c in cols)) for r in range(ctx.bank.rows))
+                return tuple(fn(*(thunk(c[r]) for c in cols)) for r in range(ctx.bank.rows))
             if rule.higher:
                 return tuple(fn(*args) for args in zip(*cols, strict=True))
             if len(cols) == 1:
@@ -447,7 +387,7 @@ class _Search:
             return None if ctx is self.main else self._by_row(ctx.bank.rows, rule, cols)
 
     def _columns(
-        self, ctx: _Context, rule: Rule, combo: tuple[Entry, ...]
+        self, ctx: Context, rule: Rule, combo: tuple[Entry, ...]
     ) -> list[Sequence[object]]:
         """The arguments of a higher-order rule on each row: lambdas as functions."""
         columns: list[Sequence[object]] = []
@@ -469,7 +409,7 @@ class _Search:
             self.allowance.left = CALL_ALLOWANCE
             try:
                 if rule.lazy:
-                    out.append(fn(*map(_thunk, args)))
+                    out.append(fn(*map(thunk, args)))
                 elif any(a is FAILED for a in args):
                     out.append(FAILED)
                 else:
@@ -482,7 +422,7 @@ class _Search:
 
     # -- lambdas ----------------------------------------------------------------------------
 
-    def _lambdas(self, ctx: _Context, sig: Signature, cost: int) -> list[Entry]:
+    def _lambdas(self, ctx: Context, sig: Signature, cost: int) -> list[Entry]:
         """Lambdas of ``sig`` costing ``cost`` (one per lambda node plus the body), as
         arguments in ``ctx``."""
         body_cost = cost - len(sig.params)
@@ -499,11 +439,11 @@ class _Search:
                 self._grow_lambda_level(lctx, None)
             if bank.done < body_cost:  # the frontier level: only the bodies asked for
                 self._grow_lambda_level(lctx, sig.result)
-            pool = [(_wrap(e, len(sig.params)), v) for e, v in bank.at(body_cost, sig.result)]
+            pool = [(wrap(e, len(sig.params)), v) for e, v in bank.at(body_cost, sig.result)]
             ctx.pools[key] = pool
         return pool
 
-    def _grow_lambda_level(self, lctx: _Context, only: Type | None) -> None:
+    def _grow_lambda_level(self, lctx: Context, only: Type | None) -> None:
         """Build the next level of a lambda context's bodies, or only its bodies of type
         ``only`` (the others may be built later: they need only the levels below)."""
         bank = lctx.bank
@@ -523,7 +463,7 @@ class _Search:
         else:
             bank.next.add(only)
 
-    def _lambda_context(self, parent: _Context, params: tuple[Type, ...]) -> _Context | None:
+    def _lambda_context(self, parent: Context, params: tuple[Type, ...]) -> Context | None:
         """The rows a lambda of ``params`` inside ``parent`` is evaluated on: each parent
         row with the values of the parameters' types in its example's inputs."""
         if params in parent.children:
@@ -541,12 +481,12 @@ class _Search:
                 parent_row.append(row)
         ctx = None
         if env:
-            ctx = _Context((*reversed(params), *parent.types), env, example, parent, parent_row)
+            ctx = Context((*reversed(params), *parent.types), env, example, parent, parent_row)
         parent.children[params] = ctx
         return ctx
 
     def _functions(
-        self, ctx: _Context, lam: Recipe, vec: Vec, params: tuple[Type, ...]
+        self, ctx: Context, lam: Recipe, vec: Vec, params: tuple[Type, ...]
     ) -> list[Callable[..., object]]:
         """The lambda as a Python function on each row of ``ctx``: a table lookup on the
         rows its body was evaluated on, the interpreter elsewhere."""
@@ -561,7 +501,7 @@ class _Search:
         for env, row, v in zip(lctx.env, lctx.parent_row, vec, strict=True):
             key = env[0] if n == 1 else tuple(reversed(env[:n]))
             tables[row][key] = v
-        program = _Compiled(lambdas(build(lam), len(ctx.types)), self.grammar)
+        program = Compiled(lambdas(build(lam), len(ctx.types)), self.grammar)
         limits = self.budget.run_limits
         fns = [
             lookup(
@@ -575,50 +515,3 @@ class _Search:
         if main:
             self.lambda_fns[id(lam)] = fns
         return fns
-
-
-@final
-class _Compiled:
-    """A lambda's program, compiled when first run off its table."""
-
-    __slots__ = ("expr", "grammar", "program")
-
-    def __init__(self, expr: Expr, grammar: Grammar) -> None:
-        self.expr = expr
-        self.grammar = grammar
-        self.program: Program | None = None
-
-    def run(self, inputs: tuple[object, ...], limits: Limits, deadline: float) -> object:
-        if self.program is None:
-            self.program = Program(self.expr, self.grammar.primitives)
-        return self.program.run(inputs, limits, deadline)
-
-
-def _wrap(body: Recipe, params: int) -> Recipe:
-    return (_LAM, params, body)
-
-
-def build(recipe: Recipe) -> Expr:
-    """The program a recipe describes."""
-    if isinstance(recipe, Expr):
-        return recipe
-    assert isinstance(recipe, tuple)
-    if recipe[0] is _LAM:
-        body = build(recipe[2])
-        for _ in range(recipe[1]):
-            body = Lam(body)
-        return body
-    head, args = recipe
-    expr: Expr = head
-    for a in args:
-        expr = App(expr, build(a))
-    return expr
-
-
-def _thunk(v: object) -> Callable[[], object]:
-    def force() -> object:
-        if v is FAILED:
-            raise ValueError("a failed row")
-        return v
-
-    return force

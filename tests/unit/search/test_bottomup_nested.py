@@ -10,7 +10,8 @@ import pytest
 from metagrow.domains.lists import ListsDomain
 from metagrow.lang import INT, App, Example, Expr, Lam, Program, Task, parse, parse_type
 from metagrow.search import BottomUpEnumerator, Budget, Progress, solve
-from metagrow.search._bottomup import Vec, _Bank, _Search, build
+from metagrow.search._bottomup import _Search, build
+from metagrow.search._bottomup_banks import Bank, Vec
 from metagrow.search._directed import spec
 from metagrow.search._lambdas import FAILED
 from metagrow.search._rules import Signature, _remembered, probes
@@ -177,7 +178,7 @@ def test_an_invention_answers_again_from_memory_and_fails_again() -> None:
 
 
 def _bodies(bank: object) -> dict[str, Vec]:
-    assert isinstance(bank, _Bank)
+    assert isinstance(bank, Bank)
     return {
         str(build(e)): v for level in bank.by_cost for entries in level.values() for e, v in entries
     }
