@@ -36,7 +36,6 @@ from typing import final
 from metagrow.lang import (
     Expr,
     Grammar,
-    Program,
     Task,
     Type,
     Var,
@@ -55,7 +54,7 @@ from metagrow.search._bottomup_banks import (
     wrap,
 )
 from metagrow.search._budget import Budget, Progress
-from metagrow.search._directed import Spec, invertible, spec
+from metagrow.search._directed import FromOutput
 from metagrow.search._engine import Engine, Solution, fallbacks_in
 from metagrow.search._lambdas import CALL_ALLOWANCE, FAILED, Allowance, Slow, Stop, lookup
 from metagrow.search._rules import Rule, Signature, compositions, probes, rules, universe
@@ -79,8 +78,6 @@ _NESTED_COST = 0
 """What a higher-order production costs more inside a lambda's body than elsewhere."""
 _NESTED_ROWS = 1024
 """About how many rows a lambda context inside a lambda context has at most."""
-_MAX_LIST_COST = 4
-"""The search from the output maps and filters the kept lists up to this cost."""
 
 
 @final
@@ -125,7 +122,7 @@ class BottomUpEnumerator(Engine):
         except Stop:
             pass
         finally:
-            held = search.held_back()
+            held = search.from_output.held_back()
             search.free()
             if collecting:
                 gc.enable()
@@ -177,12 +174,7 @@ class _Search:
         self.allowance = Allowance()
         self.ret = task.request.returns()
         self.fallbacks = any(p.fallback for p in grammar.primitives.values())
-        self.invertible = [
-            (r, k) for r in self.rules if (k := invertible(r)) and r.result == self.ret
-        ]
-        self.directed_done: set[tuple[int, int, int]] = set()  # (rule, list cost, body cost)
-        self.specs: dict[tuple[str, int], Spec | None] = {}  # by kind and id of the list value
-        self.ahead: list[tuple[int, int, Expr]] = []  # (cost, order, program) held back
+        self.from_output = FromOutput(self)
 
     def free(self) -> None:
         """Drop every kept program but the near misses."""
@@ -196,8 +188,10 @@ class _Search:
     def level(self, cost: int) -> Iterator[Expr]:
         """Build every main-context program of exactly ``cost``, yielding each solution
         as soon as it is built (and those found from the output that cost no more)."""
-        self._directed(cost - 3 + _AHEAD)
-        yield from self._release(cost)
+        self.from_output.search_to(cost - 3 + _AHEAD)
+        for program in self.from_output.release(cost):
+            self.solved = self.solved or not fallbacks_in(program, self.grammar)
+            yield program
         for t, expr, vec in self._grow(self.main, cost, self.rules):
             if t != self.ret:
                 continue
@@ -210,81 +204,6 @@ class _Search:
             elif self.n_train > 1 and not self.solved:  # near misses matter only until then
                 self._near_miss(sum(map(operator.eq, train, self.target)), cost, expr)
         self.main.bank.done = cost
-
-    def _release(self, cost: int) -> Iterator[Expr]:
-        """Solutions found from the output that cost at most ``cost``, cheapest first."""
-        self.ahead.sort(key=operator.itemgetter(0, 1))
-        while self.ahead and self.ahead[0][0] <= cost:
-            program = self.ahead.pop(0)[2]
-            self.solved = self.solved or not fallbacks_in(program, self.grammar)
-            yield program
-
-    def held_back(self) -> list[Expr]:
-        """The solutions found from the output not yet released, cheapest first."""
-        self.ahead.sort(key=operator.itemgetter(0, 1))
-        held = [p for _, _, p in self.ahead]
-        self.ahead.clear()
-        return held
-
-    # -- from the output ------------------------------------------------------------------
-
-    def _directed(self, bodies: int) -> None:
-        """Hold back the ``map``/``filter`` solutions over kept lists (of cost at most
-        :data:`_MAX_LIST_COST`) whose lambda body costs at most ``bodies``, found from the
-        output, cheapest first. A (list cost, body cost) pair is searched once, when the
-        list's level is complete."""
-        pairs = [
-            (rule.cost + 1 + xs_cost + body, r, xs_cost, body)
-            for r, (rule, _) in enumerate(self.invertible)
-            for xs_cost in range(1, min(self.main.bank.done, _MAX_LIST_COST) + 1)
-            for body in range(1, bodies + 1)
-            if (r, xs_cost, body) not in self.directed_done
-        ]
-        for cost, r, xs_cost, body in sorted(pairs):
-            self.directed_done.add((r, xs_cost, body))
-            rule, kind = self.invertible[r]
-            for program in self._match(rule, kind, xs_cost, body):
-                self.ahead.append((cost, len(self.ahead), program))
-
-    def _match(self, rule: Rule, kind: str, xs_cost: int, body: int) -> Iterator[Expr]:
-        sig, xs_type = rule.args
-        assert isinstance(sig, Signature) and isinstance(xs_type, Type)
-        lists = self.main.bank.at(xs_cost, xs_type)
-        lctx = self._lambda_context(self.main, sig.params) if lists else None
-        if lctx is None:
-            return
-        wanted = [(xs, want) for xs, vec in lists if (want := self._spec(kind, vec, lctx))]
-        if not wanted:
-            return  # no lambda body to grow for
-        lams = self._lambdas(self.main, sig, body + 1)
-        for xs, want in wanted:
-            self._count()
-            pick, wants = want.pick, want.wants
-            for lam, vec in lams:
-                if pick(vec) != wants:
-                    continue
-                program = lambdas(build((rule.expr, (lam, xs))), self.n_args)
-                if want.complete or self._fits(program):
-                    yield program
-
-    def _spec(self, kind: str, xs: Vec, lctx: Context) -> Spec | None:
-        key = (kind, id(xs))
-        if key not in self.specs:
-            if lctx.row_of is None:
-                lctx.row_of = {}
-                for row, (env, i) in enumerate(zip(lctx.env, lctx.example, strict=True)):
-                    if i < self.n_train:
-                        lctx.row_of.setdefault((i, env[0]), row)
-            self.specs[key] = spec(kind, xs[: self.n_train], self.target, lctx.row_of)
-        return self.specs[key]
-
-    def _fits(self, program: Expr) -> bool:
-        run = Program(program, self.grammar.primitives)
-        limits = self.budget.run_limits
-        return all(
-            run.run(self.inputs[i], limits, self.progress.deadline) == self.target[i]
-            for i in range(self.n_train)
-        )
 
     def _near_miss(self, hits: int, cost: int, expr: Recipe) -> None:
         """Keep the cheapest programs right on the most train examples (at least half),

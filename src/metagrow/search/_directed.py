@@ -11,13 +11,107 @@ productions is found in the time the main context takes to reach programs of cos
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Sequence
-from typing import final
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, final
 
-from metagrow.lang import BOOL, Prim, TCon
+from metagrow.lang import BOOL, Expr, Prim, Program, TCon, Type, lambdas
+from metagrow.search._bottomup_banks import Context, Vec, build
 from metagrow.search._rules import Rule, Signature
 
-Vec = tuple[object, ...]
+if TYPE_CHECKING:
+    from metagrow.search._bottomup import _Search
+
+MAX_LIST_COST = 4
+"""Maps and filters of the kept lists up to this cost are searched from the output."""
+
+
+@final
+class FromOutput:
+    """The search from the output alongside a bottom-up search: solutions it finds are
+    held back until the main context has built every cheaper program."""
+
+    def __init__(self, search: _Search) -> None:
+        self.search = search
+        self.rules = [
+            (r, kind) for r in search.rules if (kind := invertible(r)) and r.result == search.ret
+        ]
+        self.done: set[tuple[int, int, int]] = set()  # (rule, list cost, body cost)
+        self.specs: dict[tuple[str, int], Spec | None] = {}  # by kind and id of the list
+        self.ahead: list[tuple[int, int, Expr]] = []  # (cost, order, program)
+
+    def search_to(self, bodies: int) -> None:
+        """Find the ``map``/``filter`` solutions over kept lists (of cost at most
+        :data:`MAX_LIST_COST`) whose lambda body costs at most ``bodies``, cheapest first.
+        A (list cost, body cost) pair is searched once, when the list's level is complete."""
+        done = self.search.main.bank.done
+        pairs = [
+            (rule.cost + 1 + xs_cost + body, r, xs_cost, body)
+            for r, (rule, _) in enumerate(self.rules)
+            for xs_cost in range(1, min(done, MAX_LIST_COST) + 1)
+            for body in range(1, bodies + 1)
+            if (r, xs_cost, body) not in self.done
+        ]
+        for cost, r, xs_cost, body in sorted(pairs):
+            self.done.add((r, xs_cost, body))
+            rule, kind = self.rules[r]
+            for program in self._match(rule, kind, xs_cost, body):
+                self.ahead.append((cost, len(self.ahead), program))
+
+    def release(self, cost: int) -> Iterator[Expr]:
+        """The solutions found that cost at most ``cost``, cheapest first."""
+        self.ahead.sort(key=operator.itemgetter(0, 1))
+        while self.ahead and self.ahead[0][0] <= cost:
+            yield self.ahead.pop(0)[2]
+
+    def held_back(self) -> list[Expr]:
+        """The solutions found and not yet released, cheapest first."""
+        self.ahead.sort(key=operator.itemgetter(0, 1))
+        held = [p for _, _, p in self.ahead]
+        self.ahead.clear()
+        return held
+
+    def _match(self, rule: Rule, kind: str, xs_cost: int, body: int) -> Iterator[Expr]:
+        search = self.search
+        sig, xs_type = rule.args
+        assert isinstance(sig, Signature) and isinstance(xs_type, Type)
+        lists = search.main.bank.at(xs_cost, xs_type)
+        lctx = search._lambda_context(search.main, sig.params) if lists else None
+        if lctx is None:
+            return
+        wanted = [(xs, want) for xs, vec in lists if (want := self._spec(kind, vec, lctx))]
+        if not wanted:
+            return  # no lambda body to grow for
+        lams = search._lambdas(search.main, sig, body + 1)
+        for xs, want in wanted:
+            search._count()
+            pick, wants = want.pick, want.wants
+            for lam, vec in lams:
+                if pick(vec) != wants:
+                    continue
+                program = lambdas(build((rule.expr, (lam, xs))), search.n_args)
+                if want.complete or self._fits(program):
+                    yield program
+
+    def _spec(self, kind: str, xs: Vec, lctx: Context) -> Spec | None:
+        key = (kind, id(xs))
+        if key not in self.specs:
+            n_train = self.search.n_train
+            if lctx.row_of is None:
+                lctx.row_of = {}
+                for row, (env, i) in enumerate(zip(lctx.env, lctx.example, strict=True)):
+                    if i < n_train:
+                        lctx.row_of.setdefault((i, env[0]), row)
+            self.specs[key] = spec(kind, xs[:n_train], self.search.target, lctx.row_of)
+        return self.specs[key]
+
+    def _fits(self, program: Expr) -> bool:
+        search = self.search
+        run = Program(program, search.grammar.primitives)
+        limits, deadline = search.budget.run_limits, search.progress.deadline
+        return all(
+            run.run(search.inputs[i], limits, deadline) == search.target[i]
+            for i in range(search.n_train)
+        )
 
 
 @final

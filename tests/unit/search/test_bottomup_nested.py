@@ -100,7 +100,7 @@ def test_solutions_come_cheapest_first_though_found_ahead(lists: ListsDomain) ->
     for cost in range(1, 8):
         found.extend((cost, nodes(p) - 1) for p in search.level(cost))
     assert all(c <= level for level, c in found)
-    held = search.held_back()
+    held = search.from_output.held_back()
     assert held, "not found from the output by level 7"
     assert all(nodes(p) - 1 > 7 for p in held)
     program = Program(held[0], lists.grammar().primitives)
