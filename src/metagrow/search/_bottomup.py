@@ -409,8 +409,7 @@ class _Search:
     ) -> list[Callable[..., object]]:
         """The lambda as a Python function on each row of ``ctx``: a table lookup on the
         rows its body was evaluated on, the interpreter elsewhere."""
-        main = ctx is self.main
-        known = self.lambda_fns.get(id(lam)) if main else None
+        known = self.lambda_fns.get(id(lam))  # lambdas' recipes are not shared by contexts
         if known is not None:
             return known
         lctx = ctx.children[params]
@@ -431,6 +430,5 @@ class _Search:
             )
             for table, values in zip(tables, ctx.env, strict=True)
         ]
-        if main:
-            self.lambda_fns[id(lam)] = fns
+        self.lambda_fns[id(lam)] = fns
         return fns

@@ -21,7 +21,7 @@ from metagrow.search._rules import Rule, Signature
 if TYPE_CHECKING:
     from metagrow.search._bottomup import _Search
 
-MAX_LIST_COST = 4
+MAX_LIST_COST = 5
 """Maps and filters of the kept lists up to this cost are searched from the output."""
 
 
