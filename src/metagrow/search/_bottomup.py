@@ -431,4 +431,6 @@ class _Search:
             for table, values in zip(tables, ctx.env, strict=True)
         ]
         self.lambda_fns[id(lam)] = fns
+        if ctx is not self.main:  # a lambda context has many rows: count what they hold
+            self.kept += len(fns) // 2
         return fns

@@ -13,7 +13,7 @@ from metagrow.search import BottomUpEnumerator, Budget, Progress, solve
 from metagrow.search._bottomup import _Search, build
 from metagrow.search._bottomup_banks import Bank, Vec
 from metagrow.search._directed import spec
-from metagrow.search._lambdas import FAILED
+from metagrow.search._lambdas import FAILED, Stop
 from metagrow.search._rules import Signature, _remembered, probes
 
 INPUTS = [(3, 1, 4), (1, 5, 9, 2), (6, 0), (5, 3, 5, 8), (2, 7, 1), (4, 4, 0, 9, 1)]
@@ -220,3 +220,17 @@ def test_a_nested_program_is_solved(lists: ListsDomain) -> None:
     result = solve(task, lists.grammar(), BottomUpEnumerator(), budget)
     assert result.solved
     assert task.test[0].output == result.predictions[0][0], str(result.program)
+
+
+def test_the_bank_bound_holds_in_nested_contexts(lists: ListsDomain) -> None:
+    task = make_task("(lam (map (lam (length (filter (lam (gt? $0 $1)) $2))) $0))")
+    signature = Signature((INT,), parse_type("list(int)"))
+    free = _Search(task, lists.grammar(), Budget(60), Progress(), max_bank=10**6)
+    free._lambdas(free.main, signature, 7)
+    outer = free.lambda_contexts[(INT,)]
+    assert outer is not None and outer.children  # lambdas in lambdas were searched
+    assert free.kept > 6_000
+    bounded = _Search(task, lists.grammar(), Budget(60), Progress(), max_bank=3_000)
+    with pytest.raises(Stop):
+        bounded._lambdas(bounded.main, signature, 7)
+    assert bounded.kept <= 3_000 + 100  # checked every 16 programs
