@@ -276,11 +276,14 @@ class _Search:
     def _count(self) -> None:
         p = self.progress
         p.programs_tried += 1
-        if p.programs_tried & 0xF == 0 and (
-            p.remaining() <= self.kept * _FREE_SECONDS or self.kept > self.max_bank
-        ):
-            raise Stop
+        if p.programs_tried & 0xF == 0:
+            self.check()
         if self.limit is not None and p.programs_tried >= self.limit:
+            raise Stop
+
+    def check(self) -> None:
+        """Stop when the time left is what freeing the banks takes, or they are full."""
+        if self.progress.remaining() <= self.kept * _FREE_SECONDS or self.kept > self.max_bank:
             raise Stop
 
     # -- applying rules -------------------------------------------------------------------

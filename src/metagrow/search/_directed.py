@@ -84,6 +84,7 @@ class FromOutput:
         lams = search._lambdas(search.main, sig, body + 1)
         for xs, want in wanted:
             search._count()
+            search.check()  # many lambdas are matched against each list
             pick, wants = want.pick, want.wants
             for lam, vec in lams:
                 if pick(vec) != wants:
