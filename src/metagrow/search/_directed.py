@@ -3,9 +3,10 @@ for a list ``xs`` already built, the train examples say what ``f`` (or ``p``) gi
 element of ``xs``. Bottom-up search then only has to find a lambda body with those values
 on the matching rows of its lambda context, instead of trying every lambda on every list.
 
-Lambda bodies grow much more slowly than main-context programs (they are values of one
-type, on a few dozen rows), so a ``map`` or ``filter`` with a body of six or seven
-productions is found in the time the main context takes to reach programs of cost seven.
+The main context tries every lambda on every list of the right type; here each kept body
+is compared once with what each list asks for, so a ``map`` or ``filter`` whose body is a
+level deeper than the main context's lambdas (and whose list costs up to
+:data:`MAX_LIST_COST`) is found at the cost of growing that level of bodies.
 """
 
 from __future__ import annotations
