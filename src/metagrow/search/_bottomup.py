@@ -9,12 +9,24 @@ examples but predict differently, which gives distinct second attempts.
 Function arguments of higher-order primitives (``map``, ``filter``, ``fold``, ...) are
 lambdas whose bodies are enumerated the same way in their own context: one row per
 (example, argument value) pair, the argument values being those of that type found in
-the example's inputs. Two bodies are the same lambda when they agree on every row. A
-lambda applied to a value outside its rows is run by the interpreter.
+the example's inputs (and, for ints, the positions in its lists). Two bodies are the
+same lambda when they agree on every row. A lambda applied to a value outside its rows is
+run by the interpreter. A lambda's body may itself call ``map``, ``filter``, ``fold``,
+...: the inner lambda is enumerated in a context of its own whose rows extend each row of
+the outer lambda's context (so the outer lambda's parameters are leaves of its body);
+bodies two lambdas deep make no higher-order calls. A body may fail on
+some rows of its context (``(index $0 $1)`` past the end of the list): it is kept, with
+:data:`FAILED` on those rows, and a call that reaches one of them fails.
+
+A ``map`` or ``filter`` of a kept list whose result would be the output is also searched
+from the output (:mod:`._directed`): its lambda's values on the list's elements are known,
+so its body is looked for among the kept bodies, a level ahead of the main context.
+Those solutions are held back until the main context has built every cheaper program.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import itertools
 import operator
@@ -22,29 +34,31 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import final
 
 from metagrow.lang import (
-    App,
     Expr,
     Grammar,
-    Lam,
-    Program,
     Task,
     Type,
     Var,
     lambdas,
     log_prior,
 )
+from metagrow.search._bottomup_banks import (
+    Bank,
+    Compiled,
+    Context,
+    Entry,
+    Recipe,
+    Vec,
+    build,
+    thunk,
+    wrap,
+)
 from metagrow.search._budget import Budget, Progress
+from metagrow.search._directed import FromOutput
 from metagrow.search._engine import Engine, Solution, fallbacks_in
-from metagrow.search._lambdas import CALL_ALLOWANCE, Allowance, Slow, Stop, lookup
+from metagrow.search._lambdas import CALL_ALLOWANCE, FAILED, Allowance, Slow, Stop, lookup
 from metagrow.search._rules import Rule, Signature, compositions, probes, rules, universe
 
-Vec = tuple[object, ...]
-Recipe = object
-"""How to build a kept program: an ``Expr`` leaf, ``(head, child recipes)`` for an
-application, or ``(_LAM, n, body recipe)`` for ``n`` nested lambdas. Programs are only
-built as ``Expr`` nodes when needed: recipes are cheap to make and to free."""
-Entry = tuple[Recipe, Vec]
-_LAM = object()
 _BYTES_PER_KEPT = 700
 """About how much memory one kept program (recipe, values, seen-set entry) holds."""
 _FREE_SECONDS = 2e-6
@@ -54,6 +68,18 @@ banks within the budget."""
 
 _NEAR = 4
 """Near misses kept, for a search that ends without a solution (partial credit)."""
+_AHEAD = 1
+"""How many levels further than the main context needs the search from the output grows
+lambda bodies (a lambda level costs about what the main level of the same cost does)."""
+_MAX_DEPTH = 2
+"""Lambdas in lambdas, not deeper: the main context is at depth 0, and bodies at depth 2
+make no higher-order calls."""
+_NESTED_COST = 0
+"""What a higher-order production costs more inside a lambda's body than elsewhere (none:
+at the levels a few seconds reach the inner contexts stay small; with 2 the deep main
+levels were not faster in the runs measured, and nested programs were out of reach)."""
+_NESTED_ROWS = 1024
+"""About how many rows a lambda context inside a lambda context has at most."""
 
 
 @final
@@ -98,58 +124,19 @@ class BottomUpEnumerator(Engine):
         except Stop:
             pass
         finally:
+            held = search.from_output.held_back()
             search.free()
             if collecting:
                 gc.enable()
+        for expr in held:  # found from the output, past the levels the budget allowed
+            search.solved = search.solved or not fallbacks_in(expr, grammar)
+            prior = log_prior(expr, task.request, grammar)
+            yield Solution(expr, prior, 1.0, progress.elapsed, progress.programs_tried)
         if not search.solved:
             for hits, _, recipe in search.near:
                 expr = lambdas(build(recipe), search.n_args)
                 score, prior = hits / search.n_train, log_prior(expr, task.request, grammar)
                 yield Solution(expr, prior, score, progress.elapsed, progress.programs_tried)
-
-
-@final
-class _Bank:
-    """Kept programs of one context, by cost and type, with the values already seen."""
-
-    def __init__(self, rows: int) -> None:
-        self.rows = rows
-        self.by_cost: list[dict[Type, list[Entry]]] = [{}]
-        self.seen: dict[Type, set[Vec]] = {}
-        self.done = 0  # levels completed
-
-    def at(self, cost: int, t: Type) -> list[Entry]:
-        if cost >= len(self.by_cost):
-            return []
-        return self.by_cost[cost].get(t, [])
-
-    def add(self, cost: int, t: Type, expr: Recipe, vec: Vec) -> bool:
-        seen = self.seen.setdefault(t, set())
-        if vec in seen:
-            return False
-        seen.add(vec)
-        self.kept(cost, t).append((expr, vec))
-        return True
-
-    def kept(self, cost: int, t: Type) -> list[Entry]:
-        """The list of kept programs of ``cost`` and type ``t``, to append to."""
-        while len(self.by_cost) <= cost:
-            self.by_cost.append({})
-        return self.by_cost[cost].setdefault(t, [])
-
-
-@final
-class _Context:
-    """Where programs are evaluated: rows of variable values, and the variables' types.
-
-    ``env[r]`` lists the values of ``$0, $1, ...`` on row ``r``; ``example[r]`` says which
-    example the row belongs to."""
-
-    def __init__(self, types: tuple[Type, ...], env: list[tuple[object, ...]], example: list[int]):
-        self.types = types
-        self.env = env
-        self.example = example
-        self.bank = _Bank(len(env))
 
 
 class _Search:
@@ -171,32 +158,42 @@ class _Search:
         self.solved = False
         self.universe = universe(task.request, grammar)
         inputs = [tuple(reversed(ex.inputs)) for ex in examples]  # $0 is the last argument
-        self.main = _Context(
+        self.main = Context(
             tuple(reversed(task.request.arguments())), inputs, list(range(len(inputs)))
         )
         self.inputs = [ex.inputs for ex in examples]
         self.arg_types = task.request.arguments()
         self.rules = rules(grammar, self.universe, budget.run_limits)
         self.first_order = [r for r in self.rules if not r.higher]
-        self.lambda_contexts: dict[tuple[Type, ...], _Context] = {}
+        # In a lambda's body a higher-order call costs more: its own lambda is searched
+        # in a context of (rows of the outer lambda) x (its own parameters' values).
+        self.nested = [
+            dataclasses.replace(r, cost=r.cost + _NESTED_COST) if r.higher else r
+            for r in self.rules
+        ]
+        self.lambda_contexts = self.main.children
         self.lambda_fns: dict[int, list[Callable[..., object]]] = {}  # by id of the recipe
-        self.lambda_pools: dict[tuple[Signature, int], list[Entry]] = {}
         self.allowance = Allowance()
         self.ret = task.request.returns()
         self.fallbacks = any(p.fallback for p in grammar.primitives.values())
+        self.from_output = FromOutput(self)
 
     def free(self) -> None:
         """Drop every kept program but the near misses."""
-        self.main.bank = _Bank(0)
-        self.lambda_contexts.clear()
+        self.main.bank = Bank(0)
+        self.main.children.clear()
+        self.main.pools.clear()
         self.lambda_fns.clear()
-        self.lambda_pools.clear()
 
     # -- levels -------------------------------------------------------------------------
 
     def level(self, cost: int) -> Iterator[Expr]:
         """Build every main-context program of exactly ``cost``, yielding each solution
-        as soon as it is built."""
+        as soon as it is built (and those found from the output that cost no more)."""
+        self.from_output.search_to(cost - 3 + _AHEAD)
+        for program in self.from_output.release(cost):
+            self.solved = self.solved or not fallbacks_in(program, self.grammar)
+            yield program
         for t, expr, vec in self._grow(self.main, cost, self.rules):
             if t != self.ret:
                 continue
@@ -222,7 +219,7 @@ class _Search:
         del self.near[_NEAR:]
 
     def _grow(
-        self, ctx: _Context, cost: int, rules: Sequence[Rule]
+        self, ctx: Context, cost: int, rules: Sequence[Rule]
     ) -> Iterator[tuple[Type, Recipe, Vec]]:
         """Build and keep every program of exactly ``cost`` in ``ctx``; yield the new ones."""
         bank = ctx.bank
@@ -269,9 +266,11 @@ class _Search:
                     expr = (rule.expr, tuple(e for e, _ in combo))
                     kept.append((expr, out))
                     self.kept += 1
+                    if ctx is not self.main and FAILED in out:
+                        ctx.partial.add(id(out))
                     yield rule.result, expr, out
 
-    def _pool(self, ctx: _Context, arg: Type | Signature, cost: int) -> list[Entry]:
+    def _pool(self, ctx: Context, arg: Type | Signature, cost: int) -> list[Entry]:
         if isinstance(arg, Signature):
             return self._lambdas(ctx, arg, cost)
         return ctx.bank.at(cost, arg)
@@ -279,127 +278,164 @@ class _Search:
     def _count(self) -> None:
         p = self.progress
         p.programs_tried += 1
-        if p.programs_tried & 0xF == 0 and (
-            p.remaining() <= self.kept * _FREE_SECONDS or self.kept > self.max_bank
-        ):
-            raise Stop
+        if p.programs_tried & 0xF == 0:
+            self.check()
         if self.limit is not None and p.programs_tried >= self.limit:
+            raise Stop
+
+    def check(self) -> None:
+        """Stop when the time left is what freeing the banks takes, or they are full."""
+        if self.progress.remaining() <= self.kept * _FREE_SECONDS or self.kept > self.max_bank:
             raise Stop
 
     # -- applying rules -------------------------------------------------------------------
 
-    def _apply(self, ctx: _Context, rule: Rule, combo: tuple[Entry, ...]) -> Vec | None:
+    def _apply(self, ctx: Context, rule: Rule, combo: tuple[Entry, ...]) -> Vec | None:
+        cols = self._columns(ctx, rule, combo) if rule.higher else [v for _, v in combo]
+        if ctx.partial and any(id(v) in ctx.partial for _, v in combo):
+            return self._by_row(ctx.bank.rows, rule, cols)
         fn = rule.fn
         try:
             if rule.lazy:
-                cols = [v for _, v in combo]
-                return tuple(fn(*(_thunk(c[r]) for c in cols)) for r in range(ctx.bank.rows))
+                return tuple(fn(*(thunk(c[r]) for c in cols)) for r in range(ctx.bank.rows))
             if rule.higher:
-                return self._apply_higher(ctx, rule, combo)
-            if len(combo) == 1:
-                return tuple(map(fn, combo[0][1]))
-            if len(combo) == 2:
-                return tuple(map(fn, combo[0][1], combo[1][1]))
-            return tuple(map(fn, *(v for _, v in combo)))
+                return tuple(fn(*args) for args in zip(*cols, strict=True))
+            if len(cols) == 1:
+                return tuple(map(fn, cols[0]))
+            if len(cols) == 2:
+                return tuple(map(fn, cols[0], cols[1]))
+            return tuple(map(fn, *cols))
         except Exception:
-            return None
+            # In a lambda's context, a body may fail on some rows and still be right on
+            # the values the lambda is called with.
+            return None if ctx is self.main else self._by_row(ctx.bank.rows, rule, cols)
 
-    def _apply_higher(self, ctx: _Context, rule: Rule, combo: tuple[Entry, ...]) -> Vec:
+    def _columns(
+        self, ctx: Context, rule: Rule, combo: tuple[Entry, ...]
+    ) -> list[Sequence[object]]:
+        """The arguments of a higher-order rule on each row: lambdas as functions."""
         columns: list[Sequence[object]] = []
         for arg, (expr, vec) in zip(rule.args, combo, strict=True):
             if isinstance(arg, Signature):
-                columns.append(self._functions(expr, vec, arg.params))
+                columns.append(self._functions(ctx, expr, vec, arg.params))
             else:
                 columns.append(vec)
-        self.allowance.left = CALL_ALLOWANCE
-        return tuple(rule.fn(*args) for args in zip(*columns, strict=True))
+        self.allowance.left = CALL_ALLOWANCE * max(1, ctx.bank.rows // self.main.bank.rows)
+        return columns
+
+    def _by_row(self, rows: int, rule: Rule, cols: Sequence[Sequence[object]]) -> Vec | None:
+        """``rule`` applied row by row, :data:`FAILED` where it fails or an argument it
+        needs does; ``None`` when it fails everywhere."""
+        out: list[object] = []
+        fn = rule.fn
+        for r in range(rows):
+            args = [c[r] for c in cols]
+            self.allowance.left = CALL_ALLOWANCE
+            try:
+                if rule.lazy:
+                    out.append(fn(*map(thunk, args)))
+                elif any(a is FAILED for a in args):
+                    out.append(FAILED)
+                else:
+                    out.append(fn(*args))
+            except Exception:
+                out.append(FAILED)
+        if all(v is FAILED for v in out):
+            return None
+        return tuple(out)
 
     # -- lambdas ----------------------------------------------------------------------------
 
-    def _lambdas(self, ctx: _Context, sig: Signature, cost: int) -> list[Entry]:
-        """Lambdas of ``sig`` costing ``cost`` (one per lambda node plus the body)."""
-        if ctx is not self.main:
-            return []
+    def _lambdas(self, ctx: Context, sig: Signature, cost: int) -> list[Entry]:
+        """Lambdas of ``sig`` costing ``cost`` (one per lambda node plus the body), as
+        arguments in ``ctx``."""
         body_cost = cost - len(sig.params)
-        if body_cost < 1:
+        if body_cost < 1 or ctx.depth >= _MAX_DEPTH:
             return []
-        lctx = self._lambda_context(sig.params)
+        lctx = self._lambda_context(ctx, sig.params)
         if lctx is None:
             return []
         key = (sig, cost)
-        pool = self.lambda_pools.get(key)
+        pool = ctx.pools.get(key)
         if pool is None:
             bank = lctx.bank
-            while bank.done < body_cost:
-                for _ in self._grow(lctx, bank.done + 1, self.first_order):
-                    pass
-                bank.done += 1
-            pool = [(_wrap(e, len(sig.params)), v) for e, v in bank.at(body_cost, sig.result)]
-            self.lambda_pools[key] = pool
+            while bank.done < body_cost - 1:
+                self._grow_lambda_level(lctx, None)
+            if bank.done < body_cost:  # the frontier level: only the bodies asked for
+                self._grow_lambda_level(lctx, sig.result)
+            pool = [(wrap(e, len(sig.params)), v) for e, v in bank.at(body_cost, sig.result)]
+            ctx.pools[key] = pool
         return pool
 
-    def _lambda_context(self, params: tuple[Type, ...]) -> _Context | None:
-        if params in self.lambda_contexts:
-            return self.lambda_contexts[params]
+    def _grow_lambda_level(self, lctx: Context, only: Type | None) -> None:
+        """Build the next level of a lambda context's bodies, or only its bodies of type
+        ``only`` (the others may be built later: they need only the levels below)."""
+        bank = lctx.bank
+        level = bank.done + 1
+        if level == 1:
+            only = None  # the variables, of every type, come first
+        rules = [
+            r
+            for r in (self.nested if lctx.depth < _MAX_DEPTH else self.first_order)
+            if r.result not in bank.next and (only is None or r.result == only)
+        ]
+        for _ in self._grow(lctx, level, rules):
+            pass
+        if only is None:
+            bank.done = level
+            bank.next = set()
+        else:
+            bank.next.add(only)
+
+    def _lambda_context(self, parent: Context, params: tuple[Type, ...]) -> Context | None:
+        """The rows a lambda of ``params`` inside ``parent`` is evaluated on: each parent
+        row with the values of the parameters' types in its example's inputs."""
+        if params in parent.children:
+            return parent.children[params]
         env: list[tuple[object, ...]] = []
         example: list[int] = []
-        for i, inputs in enumerate(self.main.env):
+        parent_row: list[int] = []
+        per_row = 64 if parent is self.main else max(2, _NESTED_ROWS // parent.bank.rows)
+        for row, values in enumerate(parent.env):
+            i = parent.example[row]
             choices = [probes(p, self.arg_types, self.inputs[i]) for p in params]
-            for values in itertools.islice(itertools.product(*choices), 64):
-                env.append((*reversed(values), *inputs))  # innermost parameter is $0
+            for chosen in itertools.islice(itertools.product(*choices), per_row):
+                env.append((*reversed(chosen), *values))  # innermost parameter is $0
                 example.append(i)
-        if not env:
-            self.lambda_contexts[params] = None  # type: ignore[assignment]
-            return None
-        ctx = _Context((*reversed(params), *self.main.types), env, example)
-        self.lambda_contexts[params] = ctx
+                parent_row.append(row)
+        ctx = None
+        if env:
+            ctx = Context((*reversed(params), *parent.types), env, example, parent, parent_row)
+        parent.children[params] = ctx
         return ctx
 
     def _functions(
-        self, lam: Recipe, vec: Vec, params: tuple[Type, ...]
+        self, ctx: Context, lam: Recipe, vec: Vec, params: tuple[Type, ...]
     ) -> list[Callable[..., object]]:
-        """The lambda as a Python function on each main row: a table lookup on the rows
-        its body was evaluated on, the interpreter elsewhere."""
-        known = self.lambda_fns.get(id(lam))
+        """The lambda as a Python function on each row of ``ctx``: a table lookup on the
+        rows its body was evaluated on, the interpreter elsewhere."""
+        known = self.lambda_fns.get(id(lam))  # lambdas' recipes are not shared by contexts
         if known is not None:
             return known
-        lctx = self.lambda_contexts[params]
+        lctx = ctx.children[params]
         assert lctx is not None
         n = len(params)
-        tables: list[dict[object, object]] = [{} for _ in self.inputs]
-        for env, i, v in zip(lctx.env, lctx.example, vec, strict=True):
+        tables: list[dict[object, object]] = [{} for _ in ctx.env]
+        for env, row, v in zip(lctx.env, lctx.parent_row, vec, strict=True):
             key = env[0] if n == 1 else tuple(reversed(env[:n]))
-            tables[i][key] = v
-        program = Program(lambdas(build(lam), self.n_args), self.grammar.primitives)
+            tables[row][key] = v
+        program = Compiled(lambdas(build(lam), len(ctx.types)), self.grammar)
         limits = self.budget.run_limits
         fns = [
-            lookup(tables[i], n, Slow(program, inputs, limits, self.progress), self.allowance)
-            for i, inputs in enumerate(self.inputs)
+            lookup(
+                table,
+                n,
+                Slow(program, tuple(reversed(values)), limits, self.progress),
+                self.allowance,
+            )
+            for table, values in zip(tables, ctx.env, strict=True)
         ]
         self.lambda_fns[id(lam)] = fns
+        if ctx is not self.main:  # a lambda context has many rows: count what they hold
+            self.kept += len(fns) // 2
         return fns
-
-
-def _wrap(body: Recipe, params: int) -> Recipe:
-    return (_LAM, params, body)
-
-
-def build(recipe: Recipe) -> Expr:
-    """The program a recipe describes."""
-    if isinstance(recipe, Expr):
-        return recipe
-    assert isinstance(recipe, tuple)
-    if recipe[0] is _LAM:
-        body = build(recipe[2])
-        for _ in range(recipe[1]):
-            body = Lam(body)
-        return body
-    head, args = recipe
-    expr: Expr = head
-    for a in args:
-        expr = App(expr, build(a))
-    return expr
-
-
-def _thunk(v: object) -> Callable[[], object]:
-    return lambda: v

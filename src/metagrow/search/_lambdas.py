@@ -4,9 +4,9 @@ evaluated on, and the interpreter (under a work allowance) for values off the ta
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import final
+from typing import Protocol, final
 
-from metagrow.lang import Limits, Program
+from metagrow.lang import Limits
 from metagrow.search._budget import Progress
 
 
@@ -18,6 +18,26 @@ _MISS = object()
 
 
 @final
+class _Failed:
+    """What a lambda body gives on a row where it fails (``(index $0 $1)`` with ``$0`` past
+    the end): the body is kept, and a call that reaches that row fails."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "FAILED"
+
+
+FAILED: object = _Failed()
+
+
+class Runs(Protocol):
+    """A program to run (:class:`~metagrow.lang.Program`, or one compiled when first run)."""
+
+    def run(self, inputs: tuple[object, ...], limits: Limits, deadline: float) -> object: ...
+
+
+@final
 class Slow:
     """The interpreter's version of a lambda on one example, for values off its table
     (whose answers then join the table)."""
@@ -25,7 +45,7 @@ class Slow:
     __slots__ = ("inputs", "limits", "program", "progress")
 
     def __init__(
-        self, program: Program, inputs: tuple[object, ...], limits: Limits, progress: Progress
+        self, program: Runs, inputs: tuple[object, ...], limits: Limits, progress: Progress
     ) -> None:
         self.program = program
         self.inputs = inputs
@@ -75,6 +95,8 @@ def lookup(
                 v = table[x] = slow(x)
                 return v
             allowance.spend(1)
+            if v is FAILED:
+                raise ValueError("the lambda fails on this value")
             return v
 
         return one
@@ -89,6 +111,8 @@ def lookup(
                     v = table[x, y] = slow(x, y)
                     return v
                 allowance.spend(1)
+                if v is FAILED:
+                    raise ValueError("the lambda fails on this value")
                 return v
 
             return inner

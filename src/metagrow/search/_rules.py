@@ -81,11 +81,15 @@ def universe(request: Type, grammar: Grammar) -> frozenset[Type]:
 
 def probes(t: Type, types: Sequence[Type], inputs: Sequence[object]) -> list[object]:
     """Values of type ``t`` to run lambda bodies on: those in an example's inputs (at most
-    16), or a few small ones when the inputs hold none."""
+    16), then for ints the positions in its lists (a map over the indices calls a lambda
+    on those), or a few small ones when the inputs hold none."""
     found: list[object] = []
     for it, v in zip(types, inputs, strict=True):
         _collect(t, it, v, found)
     unique = list(dict.fromkeys(found))[:16]
+    if t == INT:
+        longest = max((len(v) for v in inputs if isinstance(v, tuple)), default=0)
+        unique.extend(i for i in range(min(longest, _MAX_POSITIONS)) if i not in unique)
     if unique:
         return unique
     if t == BOOL:
@@ -93,6 +97,9 @@ def probes(t: Type, types: Sequence[Type], inputs: Sequence[object]) -> list[obj
     if t == INT:
         return [0, 1, 2]
     return []
+
+
+_MAX_POSITIONS = 12
 
 
 def _collect(want: Type, t: Type, value: object, out: list[object]) -> None:
@@ -166,4 +173,35 @@ def implementation(
             raise ValueError(program.last_error)
         return v
 
-    return call, False
+    if any(a.is_arrow() for a in prod.type.arguments()):
+        return call, False
+    return _remembered(call), False
+
+
+_REMEMBERED = 1 << 15
+"""Answers an invention of value arguments keeps (it forgets them all when full)."""
+
+
+def _remembered(call: Callable[..., object]) -> Callable[..., object]:
+    """``call`` answering again from memory: in a lambda's context, the rows of one
+    example share most argument values, and the interpreter is slow."""
+    known: dict[tuple[object, ...], tuple[bool, object]] = {}
+
+    def remembered(*args: object) -> object:
+        try:
+            ok, v = known[args]
+        except KeyError:
+            try:
+                ok, v = True, call(*args)
+            except ValueError as err:
+                ok, v = False, str(err)
+            if len(known) >= _REMEMBERED:
+                known.clear()
+            known[args] = ok, v
+        except TypeError:  # an unhashable argument
+            return call(*args)
+        if not ok:
+            raise ValueError(v)
+        return v
+
+    return remembered

@@ -78,7 +78,7 @@ def test_lambda_applied_off_its_probe_values_runs_the_interpreter(lists: ListsDo
         for e, v in search._lambdas(search.main, signature, cost)
     }
     expr, vec = pool["(lam (+ $0 1))"]
-    functions = search._functions(expr, vec, signature.params)
+    functions = search._functions(search.main, expr, vec, signature.params)
     assert len(functions) == len(INPUTS)
     search.allowance.left = 100  # as when a candidate is applied
     assert functions[0](3) == 4  # 3 is in the first example: a table lookup

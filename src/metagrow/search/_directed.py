@@ -1,0 +1,203 @@
+"""Lambdas read off the output: when the wanted value is ``(map f xs)`` or ``(filter p xs)``
+for a list ``xs`` already built, the train examples say what ``f`` (or ``p``) gives on each
+element of ``xs``. Bottom-up search then only has to find a lambda body with those values
+on the matching rows of its lambda context, instead of trying every lambda on every list.
+
+The main context tries every lambda on every list of the right type; here each kept body
+is compared once with what each list asks for, so a ``map`` or ``filter`` whose body is a
+level deeper than the main context's lambdas (and whose list costs up to
+:data:`MAX_LIST_COST`) is found at the cost of growing that level of bodies.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, final
+
+from metagrow.lang import BOOL, Expr, Prim, Program, TCon, Type, lambdas
+from metagrow.search._bottomup_banks import Context, Vec, build
+from metagrow.search._rules import Rule, Signature
+
+if TYPE_CHECKING:
+    from metagrow.search._bottomup import _Search
+
+MAX_LIST_COST = 5
+"""Maps and filters of the kept lists up to this cost are searched from the output."""
+
+
+@final
+class FromOutput:
+    """The search from the output alongside a bottom-up search: solutions it finds are
+    held back until the main context has built every cheaper program."""
+
+    def __init__(self, search: _Search) -> None:
+        self.search = search
+        self.rules = [
+            (r, kind) for r in search.rules if (kind := invertible(r)) and r.result == search.ret
+        ]
+        self.done: set[tuple[int, int, int]] = set()  # (rule, list cost, body cost)
+        self.specs: dict[tuple[str, int], Spec | None] = {}  # by kind and id of the list
+        self.ahead: list[tuple[int, int, Expr]] = []  # (cost, order, program)
+
+    def search_to(self, bodies: int) -> None:
+        """Find the ``map``/``filter`` solutions over kept lists (of cost at most
+        :data:`MAX_LIST_COST`) whose lambda body costs at most ``bodies``, cheapest first.
+        A (list cost, body cost) pair is searched once, when the list's level is complete."""
+        done = self.search.main.bank.done
+        pairs = [
+            (rule.cost + 1 + xs_cost + body, r, xs_cost, body)
+            for r, (rule, _) in enumerate(self.rules)
+            for xs_cost in range(1, min(done, MAX_LIST_COST) + 1)
+            for body in range(1, bodies + 1)
+            if (r, xs_cost, body) not in self.done
+        ]
+        for cost, r, xs_cost, body in sorted(pairs):
+            self.done.add((r, xs_cost, body))
+            rule, kind = self.rules[r]
+            for program in self._match(rule, kind, xs_cost, body):
+                self.ahead.append((cost, len(self.ahead), program))
+
+    def release(self, cost: int) -> Iterator[Expr]:
+        """The solutions found that cost at most ``cost``, cheapest first."""
+        self.ahead.sort(key=operator.itemgetter(0, 1))
+        while self.ahead and self.ahead[0][0] <= cost:
+            yield self.ahead.pop(0)[2]
+
+    def held_back(self) -> list[Expr]:
+        """The solutions found and not yet released, cheapest first."""
+        self.ahead.sort(key=operator.itemgetter(0, 1))
+        held = [p for _, _, p in self.ahead]
+        self.ahead.clear()
+        return held
+
+    def _match(self, rule: Rule, kind: str, xs_cost: int, body: int) -> Iterator[Expr]:
+        search = self.search
+        sig, xs_type = rule.args
+        assert isinstance(sig, Signature) and isinstance(xs_type, Type)
+        lists = search.main.bank.at(xs_cost, xs_type)
+        lctx = search._lambda_context(search.main, sig.params) if lists else None
+        if lctx is None:
+            return
+        wanted = [(xs, want) for xs, vec in lists if (want := self._spec(kind, vec, lctx))]
+        if not wanted:
+            return  # no lambda body to grow for
+        lams = search._lambdas(search.main, sig, body + 1)
+        for xs, want in wanted:
+            search._count()
+            search.check()  # many lambdas are matched against each list
+            pick, wants = want.pick, want.wants
+            for lam, vec in lams:
+                if pick(vec) != wants:
+                    continue
+                program = lambdas(build((rule.expr, (lam, xs))), search.n_args)
+                if want.complete or self._fits(program):
+                    yield program
+
+    def _spec(self, kind: str, xs: Vec, lctx: Context) -> Spec | None:
+        key = (kind, id(xs))
+        if key not in self.specs:
+            n_train = self.search.n_train
+            if lctx.row_of is None:
+                lctx.row_of = {}
+                for row, (env, i) in enumerate(zip(lctx.env, lctx.example, strict=True)):
+                    if i < n_train:
+                        lctx.row_of.setdefault((i, env[0]), row)
+            self.specs[key] = spec(kind, xs[:n_train], self.search.target, lctx.row_of)
+        return self.specs[key]
+
+    def _fits(self, program: Expr) -> bool:
+        search = self.search
+        run = Program(program, search.grammar.primitives)
+        limits, deadline = search.budget.run_limits, search.progress.deadline
+        return all(
+            run.run(search.inputs[i], limits, deadline) == search.target[i]
+            for i in range(search.n_train)
+        )
+
+
+@final
+class Spec:
+    """What a lambda body must give: ``wants`` on the lambda-context rows ``rows``.
+    ``complete`` when those rows cover every element of every train example's list; a
+    body that fits an incomplete spec must still be checked by running the program."""
+
+    __slots__ = ("complete", "pick", "rows", "wants")
+
+    def __init__(self, rows: tuple[int, ...], wants: tuple[object, ...], complete: bool) -> None:
+        self.rows = rows
+        self.wants = wants
+        self.complete = complete
+        self.pick: Callable[[Vec], object] = (
+            operator.itemgetter(*rows) if len(rows) > 1 else lambda v: (v[rows[0]],)
+        )
+
+    def fits(self, vec: Vec) -> bool:
+        return self.pick(vec) == self.wants
+
+
+def invertible(rule: Rule) -> str | None:
+    """``"map"`` or ``"filter"`` for a rule of the list primitive of that name and type
+    (``(a -> b) -> list(a) -> list(b)``, ``(a -> bool) -> list(a) -> list(a)``), else
+    ``None``: the only higher-order productions whose lambda the output determines."""
+    if not isinstance(rule.expr, Prim) or len(rule.args) != 2:
+        return None
+    sig, xs = rule.args
+    if not isinstance(sig, Signature) or len(sig.params) != 1 or not _is_list(xs):
+        return None
+    assert isinstance(xs, TCon)
+    if xs.args[0] != sig.params[0] or not _is_list(rule.result):
+        return None
+    if rule.expr.name == "map" and rule.result == TCon("list", (sig.result,)):
+        return "map"
+    if rule.expr.name == "filter" and sig.result == BOOL and rule.result == xs:
+        return "filter"
+    return None
+
+
+def _is_list(t: object) -> bool:
+    return isinstance(t, TCon) and t.name == "list" and len(t.args) == 1
+
+
+def spec(
+    kind: str, xs: Vec, target: Sequence[object], row_of: dict[tuple[int, object], int]
+) -> Spec | None:
+    """The values a lambda must give on each element of ``xs`` (one entry per train
+    example) for ``kind`` of ``xs`` to be ``target``; ``None`` when no function does it, or
+    when the lambda context covers fewer than half of the elements."""
+    rows: list[int] = []
+    wants: list[object] = []
+    points = 0
+    for i, (elements, out) in enumerate(zip(xs, target, strict=False)):
+        if not isinstance(elements, tuple) or not isinstance(out, tuple):
+            return None
+        table = _table(kind, elements, out)
+        if table is None:
+            return None
+        points += len(table)
+        for x, y in table.items():
+            row = row_of.get((i, x))
+            if row is not None:
+                rows.append(row)
+                wants.append(y)
+    if not rows or 2 * len(rows) < points:
+        return None
+    return Spec(tuple(rows), tuple(wants), len(rows) == points)
+
+
+def _table(kind: str, elements: Vec, out: Vec) -> dict[object, object] | None:
+    table: dict[object, object] = {}
+    try:
+        if kind == "map":
+            if len(elements) != len(out):
+                return None
+            for x, y in zip(elements, out, strict=True):
+                if table.setdefault(x, y) != y:
+                    return None
+            return table
+        kept = set(out)
+        if tuple(x for x in elements if x in kept) != out:
+            return None
+        return {x: x in kept for x in elements}
+    except TypeError:  # an unhashable value
+        return None
