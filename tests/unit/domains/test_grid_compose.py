@@ -6,10 +6,12 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 
 from metagrow.domains.grids import GRID, Grid, GridsDomain
+from metagrow.domains.grids import _compose as compose
 from metagrow.domains.grids._arc import load_arc_split
-from metagrow.domains.grids._compose import find_compositions
+from metagrow.domains.grids._compose import _may_fit, find_compositions
 from metagrow.domains.grids._compose_table import operations
 from metagrow.lang import Example, Task, arrow
 from metagrow.search import BottomUpEnumerator, Budget, solve_in_domain
@@ -197,3 +199,55 @@ def test_one_pair_is_too_little_to_read_a_chain_off() -> None:
     assert find_compositions([(x, y)], [x], 1.0) == find_compositions([], [x], 1.0)
     assert not find_compositions([(x, y)], [x], 1.0).exact
     assert find_compositions([(x, y), _crop_then_flip(1)], [x], 1.0).exact
+
+
+def test_an_operation_that_keeps_shape_says_so_truthfully() -> None:
+    """The search skips operations marked ``keeps_shape`` where another shape is
+    needed: a wrong mark would hide fits."""
+    grids = [
+        np.ascontiguousarray(x.cells)
+        for task in load_arc_split("training")[:12]
+        for ex in task.train
+        for x in ex.inputs
+        if isinstance(x, Grid)
+    ]
+    outputs = [np.zeros((2, 3), dtype=np.uint8)]
+    ops = operations(grids, outputs)
+    assert sum(op.keeps_shape for op in ops) > 20
+    for op in ops:
+        if op.keeps_shape:
+            for a in grids:
+                got = op(a)
+                assert got is None or got.shape == a.shape, op.name
+
+
+def test_may_fit_is_equality_up_to_a_colour_mapping() -> None:
+    target = np.array([[1, 0], [2, 2]], dtype=np.uint8)
+    assert _may_fit(target.copy(), target)
+    assert _may_fit(np.array([[5, 3], [7, 7]], dtype=np.uint8), target)
+    assert _may_fit(np.array([[5, 3], [7, 8]], dtype=np.uint8), target)  # 7 and 8 become 2
+    assert not _may_fit(np.array([[5, 3], [5, 5]], dtype=np.uint8), target)  # 5: 1 or 2
+    assert not _may_fit(np.array([[5, 5], [7, 7]], dtype=np.uint8), target)
+    assert not _may_fit(target[:1], target)
+    assert not _may_fit(None, target)
+
+
+def test_a_chain_is_found_on_the_last_level_once_pieces_are_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no room for pieces, the last level (here the second) screens each operation
+    on the first train array alone, and still finds the chain (a turn, then a tiling)."""
+    monkeypatch.setattr(compose, "MAX_PIECES", 0)
+    monkeypatch.setattr(compose, "MAX_DEPTH", 2)
+    rng = np.random.default_rng(4)
+    pairs = []
+    for _ in range(3):
+        x = np.where(rng.random((5, 7)) < 0.4, rng.integers(1, 4, (5, 7)), 0).astype(np.uint8)
+        pairs.append((Grid(x), Grid(np.ascontiguousarray(np.tile(x[::-1], (1, 2)).T))))
+    test_x = Grid(np.where(rng.random((4, 6)) < 0.4, 2, 0).astype(np.uint8))
+    found = find_compositions(pairs, [test_x], 20.0)
+    assert found.exact
+    best = found.exact[0]
+    assert len(best.chain.ops) == 2
+    assert all(best(x) == y for x, y in pairs)
+    assert best(test_x) == Grid(np.ascontiguousarray(np.tile(test_x.cells[::-1], (1, 2)).T))

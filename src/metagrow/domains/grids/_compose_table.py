@@ -151,8 +151,8 @@ def object_ops() -> list[Op]:
             which = "largest" if largest else "smallest"
             ops.append(Op(f"{which}{tag}", _pick_object, 2, (segments, largest, False)))
             ops.append(Op(f"{which}{tag}win", _pick_object, 2, (segments, largest, True)))
-            ops.append(Op(f"drop{which}{tag}", _drop_object, 3, (segments, largest, False)))
-            ops.append(Op(f"only{which}{tag}", _drop_object, 3, (segments, largest, True)))
+            ops.append(Op(f"drop{which}{tag}", _drop_object, 3, (segments, largest, False), True))
+            ops.append(Op(f"only{which}{tag}", _drop_object, 3, (segments, largest, True), True))
     return ops
 
 
@@ -162,7 +162,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     painted with those outputs show, scaled by the factors between their sizes."""
     in_colors = sorted(set().union(*(np.unique(a).tolist() for a in grids)))
     out_colors = sorted(set().union(*(np.unique(a).tolist() for a in outputs)))
-    ops = [Op(name, f) for name, f in SYMMETRIES]
+    ops = [Op(name, f, keeps_shape=name in ("rot180", "fliph", "flipv")) for name, f in SYMMETRIES]
     ops += [
         Op("crop", crop),
         Op("lefthalf", left),
@@ -178,29 +178,29 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         Op("mirrorv", mirrored, 2, (False, True)),
         Op("mirror4", mirrored, 2, (True, True)),
         Op("selfkron", self_kron, 3),
-        Op("invert", invert, 2),
+        Op("invert", invert, 2, keeps_shape=True),
         Op("majority", majority, 3),
         Op("minority", minority, 3),
-        Op("falldown", gravity, 2, (0, True)),
-        Op("fallup", gravity, 2, (0, False)),
-        Op("fallleft", gravity, 2, (1, False)),
-        Op("fallright", gravity, 2, (1, True)),
-        Op("connect", on_grid, 2, (connect,)),
-        Op("connecth", on_grid, 2, (connect_h,)),
-        Op("connectv", on_grid, 2, (connect_v,)),
+        Op("falldown", gravity, 2, (0, True), True),
+        Op("fallup", gravity, 2, (0, False), True),
+        Op("fallleft", gravity, 2, (1, False), True),
+        Op("fallright", gravity, 2, (1, True), True),
+        Op("connect", on_grid, 2, (connect,), True),
+        Op("connecth", on_grid, 2, (connect_h,), True),
+        Op("connectv", on_grid, 2, (connect_v,), True),
     ]
     for direction, turn in (("down", 0), ("right", 1), ("up", 2), ("left", 3)):
-        ops.append(Op(f"rays{direction}", rays, 2, (turn,)))
+        ops.append(Op(f"rays{direction}", rays, 2, (turn,), True))
     ops += object_ops()
     for k in _factors(grids, outputs):
         ops += [Op(f"up{k}", upscale, 2, (k,)), Op(f"down{k}", downscale, 2, (k,))]
     for c in in_colors:
-        ops += [Op(f"keep{c}", keep, 2, (c,)), Op(f"erase{c}", erase, 2, (c,))]
+        ops += [Op(f"keep{c}", keep, 2, (c,), True), Op(f"erase{c}", erase, 2, (c,), True)]
         ops.append(Op(f"window{c}", color_window, 2, (c,)))
     for c in out_colors:
-        ops += [Op(f"paint{c}", paint, 2, (c,)), Op(f"holes{c}", fill_holes, 2, (c,))]
-        ops.append(Op(f"outline{c}", outline, 3, (c,)))
-        ops.append(Op(f"frame{c}", frame, 3, (c,)))
+        ops += [Op(f"paint{c}", paint, 2, (c,), True), Op(f"holes{c}", fill_holes, 2, (c,), True)]
+        ops.append(Op(f"outline{c}", outline, 3, (c,), True))
+        ops.append(Op(f"frame{c}", frame, 3, (c,), True))
     return tuple(ops)
 
 
