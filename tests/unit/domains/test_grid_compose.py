@@ -12,7 +12,7 @@ from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids import _compose as compose
 from metagrow.domains.grids._arc import load_arc_split
 from metagrow.domains.grids._compose import _may_fit, find_compositions
-from metagrow.domains.grids._compose_table import operations
+from metagrow.domains.grids._compose_table import diagonal_rays, keep_rank, operations, star
 from metagrow.lang import Example, Task, arrow
 from metagrow.search import BottomUpEnumerator, Budget, solve_in_domain
 
@@ -251,3 +251,30 @@ def test_a_chain_is_found_on_the_last_level_once_pieces_are_full(
     assert len(best.chain.ops) == 2
     assert all(best(x) == y for x, y in pairs)
     assert best(test_x) == Grid(np.ascontiguousarray(np.tile(test_x.cells[::-1], (1, 2)).T))
+
+
+def test_diagonal_rays_run_from_each_cell_to_the_edge() -> None:
+    a = np.zeros((5, 6), dtype=np.uint8)
+    a[2, 2] = 3
+    a[0, 5] = 4
+    down_right = diagonal_rays(0)(a)
+    assert down_right is not None
+    assert [down_right[2 + k, 2 + k] for k in range(3)] == [3, 3, 3]
+    assert (down_right != 0).sum() == 4  # and the lone cell in the corner
+    up_left = diagonal_rays(2)(a)
+    assert up_left is not None and up_left[0, 0] == 3 and up_left[4, 1] == 0
+    assert diagonal_rays(1)(a)[4, 0] == 3 and diagonal_rays(3)(a)[0, 4] == 3  # type: ignore[index]
+    everywhere = star(True, True)(a)
+    assert everywhere is not None
+    assert everywhere[2, 0] == everywhere[4, 2] == everywhere[4, 4] == 3
+    assert everywhere[4, 5] == everywhere[0, 0] == 4  # straight rays come first
+    assert everywhere[3, 4] == 0
+
+
+def test_keep_rank_keeps_the_commonest_or_rarest_foreground_colour() -> None:
+    a = np.array([[0, 1, 1, 2], [0, 0, 1, 0], [0, 0, 0, 0]], dtype=np.uint8)
+    most, least = keep_rank(True)(a), keep_rank(False)(a)
+    assert most is not None and least is not None
+    assert set(np.unique(most)) == {0, 1} and (most == 1).sum() == 3
+    assert set(np.unique(least)) == {0, 2}
+    assert keep_rank(True)(np.array([[0, 1, 2]], dtype=np.uint8)) is None  # a tie

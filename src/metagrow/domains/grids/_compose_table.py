@@ -137,6 +137,74 @@ def rays(turn: int) -> Apply:
     return rays
 
 
+def _carried_down(t: Cells, bg: int) -> Cells:
+    """Each non-``bg`` cell's colour carried down its column over ``bg`` cells."""
+    fg = t != bg
+    rows = np.where(fg, np.arange(t.shape[0])[:, None], -1)
+    last = np.maximum.accumulate(rows, axis=0)
+    carried = t[np.maximum(last, 0), np.arange(t.shape[1])]
+    out: Cells = np.where(fg, t, np.where(last >= 0, carried, np.uint8(bg)))
+    return out
+
+
+def diagonal_rays(turn: int) -> Apply:
+    """Each foreground cell's colour carried down to the right over the background (the
+    grid turned ``turn`` quarter turns first, and back after): the grid's rows are
+    sheared so that its diagonals become columns."""
+
+    def rays(a: Cells) -> Cells | None:
+        t = np.rot90(a, turn)
+        bg = background(t)
+        h, w = t.shape
+        rows = np.arange(h)[:, None]
+        cols = np.arange(w) + (h - 1) - rows
+        sheared = np.full((h, w + h - 1), bg, dtype=np.uint8)
+        sheared[rows, cols] = t
+        out: Cells = np.rot90(_carried_down(sheared, bg)[rows, cols], -turn)
+        return out
+
+    return rays
+
+
+def star(diagonal: bool, straight: bool) -> Apply:
+    """Rays from each foreground cell in the four diagonal directions, the four straight
+    ones, or all eight, over the background (where rays cross, the first direction's
+    colour: down, left, up, right, then down-right, down-left, up-left, up-right)."""
+    turns = [rays(k) for k in range(4)] if straight else []
+    turns += [diagonal_rays(k) for k in range(4)] if diagonal else []
+
+    def starred(a: Cells) -> Cells | None:
+        bg = background(a)
+        out = a.copy()
+        for ray in turns:
+            got = ray(a)
+            assert got is not None
+            free = out == bg
+            out[free] = got[free]
+        return out
+
+    return starred
+
+
+def keep_rank(most: bool) -> Apply:
+    """Only the commonest (or least common) foreground colour kept, over the background;
+    None if two tie."""
+
+    def kept(a: Cells) -> Cells | None:
+        counts = np.bincount(a.ravel(), minlength=10)
+        counts[counts.argmax()] = 0
+        present = counts[counts > 0]
+        if len(present) < 2:
+            return None
+        pick = present.max() if most else present.min()
+        if (present == pick).sum() > 1:
+            return None
+        color = int(np.flatnonzero(counts == pick)[0])
+        return np.where(a == color, a, np.uint8(background(a)))
+
+    return kept
+
+
 def object_ops() -> list[Op]:
     """Cut out or paint over the largest or smallest object, for single-colour objects
     by sides or by corners and multicolour ones by corners."""
@@ -189,8 +257,15 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         Op("connecth", on_grid, 2, (connect_h,), True),
         Op("connectv", on_grid, 2, (connect_v,), True),
     ]
-    for direction, turn in (("down", 0), ("right", 1), ("up", 2), ("left", 3)):
+    for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
         ops.append(Op(f"rays{direction}", rays, 2, (turn,), True))
+    for direction, turn in (("downright", 0), ("downleft", 1), ("upleft", 2), ("upright", 3)):
+        ops.append(Op(f"rays{direction}", diagonal_rays, 2, (turn,), True))
+    ops.append(Op("raysx", star, 2, (True, False), True))
+    ops.append(Op("rayscross", star, 2, (False, True), True))
+    ops.append(Op("raysstar", star, 3, (True, True), True))
+    ops.append(Op("keepmost", keep_rank, 2, (True,), True))
+    ops.append(Op("keepleast", keep_rank, 2, (False,), True))
     ops += object_ops()
     for k in _factors(grids, outputs):
         ops += [Op(f"up{k}", upscale, 2, (k,)), Op(f"down{k}", downscale, 2, (k,))]
