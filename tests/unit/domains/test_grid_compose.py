@@ -12,7 +12,16 @@ from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids import _compose as compose
 from metagrow.domains.grids._arc import load_arc_split
 from metagrow.domains.grids._compose import _may_fit, find_compositions
-from metagrow.domains.grids._compose_table import diagonal_rays, keep_rank, operations, star
+from metagrow.domains.grids._compose_table import (
+    diagonal_rays,
+    keep_rank,
+    operations,
+    paint_rank,
+    period_tile,
+    star,
+    third,
+    unframe,
+)
 from metagrow.lang import Example, Task, arrow
 from metagrow.search import BottomUpEnumerator, Budget, solve_in_domain
 
@@ -278,3 +287,32 @@ def test_keep_rank_keeps_the_commonest_or_rarest_foreground_colour() -> None:
     assert set(np.unique(most)) == {0, 1} and (most == 1).sum() == 3
     assert set(np.unique(least)) == {0, 2}
     assert keep_rank(True)(np.array([[0, 1, 2]], dtype=np.uint8)) is None  # a tie
+
+
+def test_paint_rank_paints_the_foreground_one_colour() -> None:
+    a = np.array([[0, 1, 1, 2], [0, 0, 1, 0], [3, 3, 3, 3]], dtype=np.uint8)
+    rarest = paint_rank(False)(a)
+    assert rarest is not None and set(np.unique(rarest)) == {0, 2}
+    assert ((rarest != 0) == (a != 0)).all()
+    assert paint_rank(True)(a) is not None and (paint_rank(True)(a) == 3).sum() == 8  # type: ignore[operator]
+    assert paint_rank(False)(np.array([[0, 1, 1]], dtype=np.uint8)) is None
+
+
+def test_period_tile_unframe_and_thirds_cut_the_grid() -> None:
+    tile = np.array([[1, 2, 3], [4, 5, 6]], dtype=np.uint8)
+    got = period_tile(np.tile(tile, (3, 2)))
+    assert got is not None and (got == tile).all()
+    assert period_tile(tile) is None
+    row = period_tile(np.tile(tile, (1, 2)))
+    assert row is not None and row.shape == (2, 3)
+    a = np.arange(36, dtype=np.uint8).reshape(6, 6)
+    assert (unframe(a) == a[1:5, 1:5]).all()  # type: ignore[operator]
+    assert unframe(a[:2]) is None
+    assert (third(0, 2)(a) == a[:2, 4:]).all()  # type: ignore[operator]
+    assert third(1, 1)(a[:5]) is None
+
+
+def test_a_third_of_the_grid_is_offered_only_when_sides_shrink_by_three() -> None:
+    big, small = np.zeros((9, 9), dtype=np.uint8), np.zeros((3, 3), dtype=np.uint8)
+    assert any(op.name == "third02" for op in operations([big], [small]))
+    assert not any(op.name.startswith("third") for op in operations([big], [big]))

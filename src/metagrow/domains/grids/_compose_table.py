@@ -205,6 +205,55 @@ def keep_rank(most: bool) -> Apply:
     return kept
 
 
+def paint_rank(most: bool) -> Apply:
+    """Every foreground cell painted the commonest (or least common) foreground colour;
+    None if two tie or there is one foreground colour."""
+
+    def painted(a: Cells) -> Cells | None:
+        counts = np.bincount(a.ravel(), minlength=10)
+        bg = counts.argmax()
+        counts[bg] = 0
+        present = counts[counts > 0]
+        if len(present) < 2:
+            return None
+        pick = present.max() if most else present.min()
+        if (present == pick).sum() > 1:
+            return None
+        color = np.uint8(np.flatnonzero(counts == pick)[0])
+        return np.where(a == bg, a, color)
+
+    return painted
+
+
+def unframe(a: Cells) -> Cells | None:
+    """The grid without its outermost rows and columns."""
+    h, w = a.shape
+    return a[1:-1, 1:-1] if h > 2 and w > 2 else None
+
+
+def period_tile(a: Cells) -> Cells | None:
+    """The smallest tile whose repeats make the grid exactly (rows and columns apart);
+    None if the grid repeats in neither direction."""
+    h, w = a.shape
+    ph = next(p for p in range(1, h + 1) if h % p == 0 and (a == np.tile(a[:p], (h // p, 1))).all())
+    pw = next(
+        p for p in range(1, w + 1) if w % p == 0 and (a == np.tile(a[:, :p], (1, w // p))).all()
+    )
+    return None if (ph, pw) == (h, w) else a[:ph, :pw]
+
+
+def third(row: int, col: int) -> Apply:
+    """One of the nine parts of a grid cut in three each way (sides divisible by 3)."""
+
+    def part(a: Cells) -> Cells | None:
+        h, w = a.shape
+        if h % 3 or w % 3:
+            return None
+        return a[row * h // 3 : (row + 1) * h // 3, col * w // 3 : (col + 1) * w // 3]
+
+    return part
+
+
 def object_ops() -> list[Op]:
     """Cut out or paint over the largest or smallest object, for single-colour objects
     by sides or by corners and multicolour ones by corners."""
@@ -266,6 +315,13 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     ops.append(Op("raysstar", star, 3, (True, True), True))
     ops.append(Op("keepmost", keep_rank, 2, (True,), True))
     ops.append(Op("keepleast", keep_rank, 2, (False,), True))
+    ops.append(Op("paintmost", paint_rank, 2, (True,), True))
+    ops.append(Op("paintleast", paint_rank, 2, (False,), True))
+    ops.append(Op("unframe", unframe, 2))
+    ops.append(Op("period", period_tile, 2))
+    if any(x.shape[0] == 3 * y.shape[0] or x.shape[1] == 3 * y.shape[1]
+           for x, y in zip(grids, outputs, strict=False)):  # fmt: skip
+        ops += [Op(f"third{r}{c}", third, 2, (r, c)) for r in range(3) for c in range(3)]
     ops += object_ops()
     for k in _factors(grids, outputs):
         ops += [Op(f"up{k}", upscale, 2, (k,)), Op(f"down{k}", downscale, 2, (k,))]
