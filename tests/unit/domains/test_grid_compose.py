@@ -316,3 +316,27 @@ def test_a_third_of_the_grid_is_offered_only_when_sides_shrink_by_three() -> Non
     big, small = np.zeros((9, 9), dtype=np.uint8), np.zeros((3, 3), dtype=np.uint8)
     assert any(op.name == "third02" for op in operations([big], [small]))
     assert not any(op.name.startswith("third") for op in operations([big], [big]))
+
+
+def test_the_object_of_a_rare_colour_or_of_the_most_colours_is_cut_out() -> None:
+    a = np.zeros((7, 9), dtype=np.uint8)
+    a[0:2, 0:2] = 3  # two red squares, one blue and two green cells
+    a[0:2, 4:6] = 3
+    a[4:7, 0:3] = 1
+    a[0, 8] = a[2, 7] = 4
+    ops = {op.name: op for op in operations([a], [a])}
+    rare = ops["rareobj"](a)
+    assert rare is not None and rare.shape == (3, 3) and set(np.unique(rare)) == {1}
+    assert ops["rareobj"](np.where(a == 4, 0, a).astype(np.uint8)) is not None
+    assert ops["rareobj"](np.where(a == 1, 0, a).astype(np.uint8)) is None  # no rare colour
+    a[4:6, 6:9] = 2  # a blob of two colours
+    a[5, 7] = 5
+    colorful = ops["colorfulblob"](a)
+    assert colorful is not None and colorful.tolist() == [[2, 2, 2], [2, 5, 2]]
+    assert ops["colorfulblob"](np.where(a == 5, 2, a).astype(np.uint8)) is None
+
+
+def test_paint_rank_reads_black_as_the_background_of_a_cut_out_piece() -> None:
+    piece = np.array([[0, 3, 3], [3, 8, 0], [0, 3, 3]], dtype=np.uint8)  # more 3 than 0
+    painted = paint_rank(True)(piece)
+    assert painted is not None and painted.tolist() == [[0, 3, 3], [3, 3, 0], [0, 3, 3]]

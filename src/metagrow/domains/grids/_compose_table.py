@@ -77,24 +77,38 @@ class _Segments:
         return found
 
 
-def _the_object(segments: _Segments, a: Cells, largest: bool) -> Mask | None:
-    """The mask of the one largest (or smallest) of at least two objects."""
+def _the_object(segments: _Segments, a: Cells, which: str) -> Mask | None:
+    """The mask of the one object, of at least two, that is the ``largest``, the
+    ``smallest``, has the most colours (``colorful``) or the only colour no other object
+    has (``rare``); None if no one object is."""
     labels, sizes = segments(a)
     if len(sizes) < 2:
         return None
-    best = sizes.argmax() if largest else sizes.argmin()
-    if (sizes == sizes[best]).sum() > 1:
+    if which in ("largest", "smallest"):
+        score = sizes if which == "largest" else -sizes
+    else:
+        fg = labels >= 0
+        pairs = np.unique(labels[fg] * 10 + a[fg])
+        if which == "colorful":
+            score = np.bincount(pairs // 10, minlength=len(sizes))
+        else:
+            colors = pairs % 10
+            objects_of = np.bincount(colors, minlength=10)
+            score = np.zeros(len(sizes), dtype=np.intp)
+            np.maximum.at(score, pairs // 10, objects_of[colors] == 1)
+    best = score.argmax()
+    if (score == score[best]).sum() > 1:
         return None
     mask: Mask = labels == best
     return mask
 
 
-def _pick_object(segments: _Segments, largest: bool, window: bool) -> Apply:
-    """The largest (or smallest) object cropped to its box: alone on the background, or
-    with whatever else the input shows in that box (``window``)."""
+def _pick_object(segments: _Segments, which: str, window: bool) -> Apply:
+    """The object ``which`` names (see :func:`_the_object`) cropped to its box: alone on
+    the background, or with whatever else the input shows in that box (``window``)."""
 
     def pick(a: Cells) -> Cells | None:
-        mask = _the_object(segments, a, largest)
+        mask = _the_object(segments, a, which)
         if mask is None:
             return None
         box = box_of(mask)
@@ -107,12 +121,12 @@ def _pick_object(segments: _Segments, largest: bool, window: bool) -> Apply:
     return pick
 
 
-def _drop_object(segments: _Segments, largest: bool, others: bool) -> Apply:
-    """The largest (or smallest) object painted over with the background, or every
-    other object (``others``)."""
+def _drop_object(segments: _Segments, which: str, others: bool) -> Apply:
+    """The object ``which`` names painted over with the background, or every other
+    object (``others``)."""
 
     def drop(a: Cells) -> Cells | None:
-        mask = _the_object(segments, a, largest)
+        mask = _the_object(segments, a, which)
         if mask is None:
             return None
         return np.where(mask != others, np.uint8(background(a)), a)
@@ -186,13 +200,20 @@ def star(diagonal: bool, straight: bool) -> Apply:
     return starred
 
 
+def _ground(counts: npt.NDArray[np.intp]) -> int:
+    """The background for ranking colours: black if the grid shows it (a cut-out piece
+    may show more of its object's colour than of black), else the commonest colour."""
+    return 0 if counts[0] else int(counts.argmax())
+
+
 def keep_rank(most: bool) -> Apply:
-    """Only the commonest (or least common) foreground colour kept, over the background;
-    None if two tie."""
+    """Only the commonest (or least common) foreground colour kept, over the background
+    (see :func:`_ground`); None if two tie."""
 
     def kept(a: Cells) -> Cells | None:
         counts = np.bincount(a.ravel(), minlength=10)
-        counts[counts.argmax()] = 0
+        bg = _ground(counts)
+        counts[bg] = 0
         present = counts[counts > 0]
         if len(present) < 2:
             return None
@@ -200,18 +221,18 @@ def keep_rank(most: bool) -> Apply:
         if (present == pick).sum() > 1:
             return None
         color = int(np.flatnonzero(counts == pick)[0])
-        return np.where(a == color, a, np.uint8(background(a)))
+        return np.where(a == color, a, np.uint8(bg))
 
     return kept
 
 
 def paint_rank(most: bool) -> Apply:
-    """Every foreground cell painted the commonest (or least common) foreground colour;
-    None if two tie or there is one foreground colour."""
+    """Every foreground cell (see :func:`_ground`) painted the commonest (or least
+    common) foreground colour; None if two tie or there is one foreground colour."""
 
     def painted(a: Cells) -> Cells | None:
         counts = np.bincount(a.ravel(), minlength=10)
-        bg = counts.argmax()
+        bg = _ground(counts)
         counts[bg] = 0
         present = counts[counts > 0]
         if len(present) < 2:
@@ -256,7 +277,8 @@ def third(row: int, col: int) -> Apply:
 
 def object_ops() -> list[Op]:
     """Cut out or paint over the largest or smallest object, for single-colour objects
-    by sides or by corners and multicolour ones by corners."""
+    by sides or by corners and multicolour ones by corners; cut out the one object of
+    a colour no other shows (single-colour) or with the most colours (multicolour)."""
     ops = []
     for diagonal, by_color, tag in (
         (False, True, "obj"),
@@ -264,12 +286,14 @@ def object_ops() -> list[Op]:
         (True, False, "blob"),
     ):
         segments = _Segments(diagonal, by_color)
-        for largest in (True, False):
-            which = "largest" if largest else "smallest"
-            ops.append(Op(f"{which}{tag}", _pick_object, 2, (segments, largest, False)))
-            ops.append(Op(f"{which}{tag}win", _pick_object, 2, (segments, largest, True)))
-            ops.append(Op(f"drop{which}{tag}", _drop_object, 3, (segments, largest, False), True))
-            ops.append(Op(f"only{which}{tag}", _drop_object, 3, (segments, largest, True), True))
+        for which in ("largest", "smallest"):
+            ops.append(Op(f"{which}{tag}", _pick_object, 2, (segments, which, False)))
+            ops.append(Op(f"{which}{tag}win", _pick_object, 2, (segments, which, True)))
+            ops.append(Op(f"drop{which}{tag}", _drop_object, 3, (segments, which, False), True))
+            ops.append(Op(f"only{which}{tag}", _drop_object, 3, (segments, which, True), True))
+        which = "colorful" if tag == "blob" else "rare"
+        ops.append(Op(f"{which}{tag}", _pick_object, 3, (segments, which, False)))
+        ops.append(Op(f"{which}{tag}win", _pick_object, 3, (segments, which, True)))
     return ops
 
 
