@@ -13,6 +13,7 @@ from metagrow.domains.grids import _compose as compose
 from metagrow.domains.grids._arc import load_arc_split
 from metagrow.domains.grids._compose import _may_fit, find_compositions
 from metagrow.domains.grids._compose_table import (
+    _turned,
     diagonal_rays,
     keep_rank,
     operations,
@@ -340,3 +341,9 @@ def test_paint_rank_reads_black_as_the_background_of_a_cut_out_piece() -> None:
     piece = np.array([[0, 3, 3], [3, 8, 0], [0, 3, 3]], dtype=np.uint8)  # more 3 than 0
     painted = paint_rank(True)(piece)
     assert painted is not None and painted.tolist() == [[0, 3, 3], [3, 3, 0], [0, 3, 3]]
+
+
+def test_turned_is_numpys_quarter_turn() -> None:
+    a = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    for turn in range(-3, 5):
+        assert (_turned(a, turn) == np.rot90(a, turn)).all(), turn

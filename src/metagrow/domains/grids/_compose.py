@@ -161,7 +161,8 @@ class _Search:
         if all(np.array_equal(a, t) for a, t in zip(train, self.targets, strict=True)):
             self.fits.append((index, None))
             return
-        colors = _color_map(train, self.targets, arrays[self.n_train :])
+        may_map = _may_fit(train[0], self.targets[0])
+        colors = _color_map(train, self.targets, arrays[self.n_train :]) if may_map else None
         if colors is not None:
             self.fits.append((index, colors))
         elif len(self.pieces) < MAX_PIECES:

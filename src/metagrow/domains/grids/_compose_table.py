@@ -134,19 +134,32 @@ def _drop_object(segments: _Segments, which: str, others: bool) -> Apply:
     return drop
 
 
+def _turned(a: Cells, turn: int) -> Cells:
+    """``np.rot90(a, turn)`` as a view, without its argument checks (it is called
+    for every ray of every candidate)."""
+    turn %= 4
+    if turn == 1:
+        return a[:, ::-1].T
+    if turn == 2:
+        return a[::-1, ::-1]
+    if turn == 3:
+        return a.T[:, ::-1]
+    return a
+
+
 def rays(turn: int) -> Apply:
     """Each foreground cell's colour carried down its column over the background (the
     grid turned ``turn`` quarter turns first, and back after)."""
 
     def rays(a: Cells) -> Cells | None:
-        t = np.rot90(a, turn)
+        t = _turned(a, turn)
         bg = background(t)
         fg = t != bg
         rows = np.where(fg, np.arange(t.shape[0])[:, None], -1)
         last = np.maximum.accumulate(rows, axis=0)
         carried = t[np.maximum(last, 0), np.arange(t.shape[1])]
         out = np.where(fg, t, np.where(last >= 0, carried, np.uint8(bg)))
-        return np.rot90(out, -turn)
+        return _turned(out, -turn)
 
     return rays
 
@@ -167,15 +180,14 @@ def diagonal_rays(turn: int) -> Apply:
     sheared so that its diagonals become columns."""
 
     def rays(a: Cells) -> Cells | None:
-        t = np.rot90(a, turn)
+        t = _turned(a, turn)
         bg = background(t)
         h, w = t.shape
         rows = np.arange(h)[:, None]
         cols = np.arange(w) + (h - 1) - rows
         sheared = np.full((h, w + h - 1), bg, dtype=np.uint8)
         sheared[rows, cols] = t
-        out: Cells = np.rot90(_carried_down(sheared, bg)[rows, cols], -turn)
-        return out
+        return _turned(_carried_down(sheared, bg)[rows, cols], -turn)
 
     return rays
 
@@ -335,8 +347,6 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     for direction, turn in (("downright", 0), ("downleft", 1), ("upleft", 2), ("upright", 3)):
         ops.append(Op(f"rays{direction}", diagonal_rays, 2, (turn,), True))
     ops.append(Op("raysx", star, 2, (True, False), True))
-    ops.append(Op("rayscross", star, 2, (False, True), True))
-    ops.append(Op("raysstar", star, 3, (True, True), True))
     ops.append(Op("keepmost", keep_rank, 2, (True,), True))
     ops.append(Op("keepleast", keep_rank, 2, (False,), True))
     ops.append(Op("paintmost", paint_rank, 2, (True,), True))
