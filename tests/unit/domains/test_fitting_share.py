@@ -3,8 +3,6 @@ examples may take (``Domain.fitting_share``), and ``solve_in_domain`` keeps to i
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from metagrow.domains import Domain
 from metagrow.domains.grids import GridsDomain
 from metagrow.domains.lists import ListsDomain
@@ -16,7 +14,9 @@ class _Recording(Domain):
     """The lists domain, recording the seconds its task_grammar is given."""
 
     fitting_share = 0.4
-    given: ClassVar[list[float]] = []
+
+    def __init__(self) -> None:
+        self.given: list[float] = []
 
     def grammar(self) -> Grammar:
         return ListsDomain().grammar()
@@ -40,7 +40,7 @@ def test_task_grammar_gets_the_domains_share_of_the_budget() -> None:
     budget = Budget(2.5, run_limits=domain.limits())
     result = solve_in_domain(task, domain, domain.grammar(), BottomUpEnumerator(), budget, 1)
     assert result.solved
-    assert _Recording.given == [0.4 * 2.5]
+    assert domain.given == [0.4 * 2.5]
 
 
 def test_the_default_share_is_a_quarter_and_grids_take_a_half() -> None:
