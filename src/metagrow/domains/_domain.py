@@ -54,6 +54,9 @@ class Domain(ABC):
     values: ClassVar[ValueShape | None] = None
     """What the values look like, so that the guide can pick its encoder; ``None`` (the
     default) gets a generic one that reads any value as a token sequence."""
+    fitting_share: ClassVar[float] = 0.25
+    """At most this share of a task's budget goes to :meth:`task_grammar` (reading
+    primitives off the task's examples); the search gets the rest."""
 
     @abstractmethod
     def grammar(self) -> Grammar:

@@ -51,17 +51,14 @@ class SolveJob:
         )
 
 
-_FITTING_SHARE = 0.25
-"""At most this share of a task's budget goes to reading primitives off its examples."""
-
-
 def solve_in_domain(
     task: Task, domain: Domain, grammar: Grammar, engine: Engine, budget: Budget, attempts: int
 ) -> SolveResult:
     """:func:`solve` with the primitives ``domain`` reads off ``task`` added to ``grammar``
-    (``Domain.task_grammar``); the time that takes comes out of the budget."""
+    (``Domain.task_grammar``), given ``domain.fitting_share`` of the budget; the time
+    that takes comes out of the budget."""
     start = time.perf_counter()
-    grammar = domain.task_grammar(task, grammar, _FITTING_SHARE * budget.seconds)
+    grammar = domain.task_grammar(task, grammar, domain.fitting_share * budget.seconds)
     left = max(budget.seconds - (time.perf_counter() - start), 0.05 * budget.seconds)
     return solve(task, grammar, engine, replace(budget, seconds=left), attempts)
 

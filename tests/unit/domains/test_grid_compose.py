@@ -6,11 +6,23 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 
 from metagrow.domains.grids import GRID, Grid, GridsDomain
+from metagrow.domains.grids import _compose as compose
 from metagrow.domains.grids._arc import load_arc_split
-from metagrow.domains.grids._compose import find_compositions
-from metagrow.domains.grids._compose_table import operations
+from metagrow.domains.grids._compose import _may_fit, find_compositions
+from metagrow.domains.grids._compose_table import (
+    _turned,
+    diagonal_rays,
+    keep_rank,
+    operations,
+    paint_rank,
+    period_tile,
+    star,
+    third,
+    unframe,
+)
 from metagrow.lang import Example, Task, arrow
 from metagrow.search import BottomUpEnumerator, Budget, solve_in_domain
 
@@ -197,3 +209,141 @@ def test_one_pair_is_too_little_to_read_a_chain_off() -> None:
     assert find_compositions([(x, y)], [x], 1.0) == find_compositions([], [x], 1.0)
     assert not find_compositions([(x, y)], [x], 1.0).exact
     assert find_compositions([(x, y), _crop_then_flip(1)], [x], 1.0).exact
+
+
+def test_an_operation_that_keeps_shape_says_so_truthfully() -> None:
+    """The search skips operations marked ``keeps_shape`` where another shape is
+    needed: a wrong mark would hide fits."""
+    grids = [
+        np.ascontiguousarray(x.cells)
+        for task in load_arc_split("training")[:12]
+        for ex in task.train
+        for x in ex.inputs
+        if isinstance(x, Grid)
+    ]
+    outputs = [np.zeros((2, 3), dtype=np.uint8)]
+    ops = operations(grids, outputs)
+    assert sum(op.keeps_shape for op in ops) > 20
+    for op in ops:
+        if op.keeps_shape:
+            for a in grids:
+                got = op(a)
+                assert got is None or got.shape == a.shape, op.name
+
+
+def test_may_fit_is_equality_up_to_a_colour_mapping() -> None:
+    target = np.array([[1, 0], [2, 2]], dtype=np.uint8)
+    assert _may_fit(target.copy(), target)
+    assert _may_fit(np.array([[5, 3], [7, 7]], dtype=np.uint8), target)
+    assert _may_fit(np.array([[5, 3], [7, 8]], dtype=np.uint8), target)  # 7 and 8 become 2
+    assert not _may_fit(np.array([[5, 3], [5, 5]], dtype=np.uint8), target)  # 5: 1 or 2
+    assert not _may_fit(np.array([[5, 5], [7, 7]], dtype=np.uint8), target)
+    assert not _may_fit(target[:1], target)
+    assert not _may_fit(None, target)
+
+
+def test_a_chain_is_found_on_the_last_level_once_pieces_are_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no room for pieces, the last level (here the second) screens each operation
+    on the first train array alone, and still finds the chain (a turn, then a tiling)."""
+    monkeypatch.setattr(compose, "MAX_PIECES", 0)
+    monkeypatch.setattr(compose, "MAX_DEPTH", 2)
+    rng = np.random.default_rng(4)
+    pairs = []
+    for _ in range(3):
+        x = np.where(rng.random((5, 7)) < 0.4, rng.integers(1, 4, (5, 7)), 0).astype(np.uint8)
+        pairs.append((Grid(x), Grid(np.ascontiguousarray(np.tile(x[::-1], (1, 2)).T))))
+    test_x = Grid(np.where(rng.random((4, 6)) < 0.4, 2, 0).astype(np.uint8))
+    found = find_compositions(pairs, [test_x], 20.0)
+    assert found.exact
+    best = found.exact[0]
+    assert len(best.chain.ops) == 2
+    assert all(best(x) == y for x, y in pairs)
+    assert best(test_x) == Grid(np.ascontiguousarray(np.tile(test_x.cells[::-1], (1, 2)).T))
+
+
+def test_diagonal_rays_run_from_each_cell_to_the_edge() -> None:
+    a = np.zeros((5, 6), dtype=np.uint8)
+    a[2, 2] = 3
+    a[0, 5] = 4
+    down_right = diagonal_rays(0)(a)
+    assert down_right is not None
+    assert [down_right[2 + k, 2 + k] for k in range(3)] == [3, 3, 3]
+    assert (down_right != 0).sum() == 4  # and the lone cell in the corner
+    up_left = diagonal_rays(2)(a)
+    assert up_left is not None and up_left[0, 0] == 3 and up_left[4, 1] == 0
+    assert diagonal_rays(1)(a)[4, 0] == 3 and diagonal_rays(3)(a)[0, 4] == 3  # type: ignore[index]
+    everywhere = star(True, True)(a)
+    assert everywhere is not None
+    assert everywhere[2, 0] == everywhere[4, 2] == everywhere[4, 4] == 3
+    assert everywhere[4, 5] == everywhere[0, 0] == 4  # straight rays come first
+    assert everywhere[3, 4] == 0
+
+
+def test_keep_rank_keeps_the_commonest_or_rarest_foreground_colour() -> None:
+    a = np.array([[0, 1, 1, 2], [0, 0, 1, 0], [0, 0, 0, 0]], dtype=np.uint8)
+    most, least = keep_rank(True)(a), keep_rank(False)(a)
+    assert most is not None and least is not None
+    assert set(np.unique(most)) == {0, 1} and (most == 1).sum() == 3
+    assert set(np.unique(least)) == {0, 2}
+    assert keep_rank(True)(np.array([[0, 1, 2]], dtype=np.uint8)) is None  # a tie
+
+
+def test_paint_rank_paints_the_foreground_one_colour() -> None:
+    a = np.array([[0, 1, 1, 2], [0, 0, 1, 0], [3, 3, 3, 3]], dtype=np.uint8)
+    rarest = paint_rank(False)(a)
+    assert rarest is not None and set(np.unique(rarest)) == {0, 2}
+    assert ((rarest != 0) == (a != 0)).all()
+    assert paint_rank(True)(a) is not None and (paint_rank(True)(a) == 3).sum() == 8  # type: ignore[operator]
+    assert paint_rank(False)(np.array([[0, 1, 1]], dtype=np.uint8)) is None
+
+
+def test_period_tile_unframe_and_thirds_cut_the_grid() -> None:
+    tile = np.array([[1, 2, 3], [4, 5, 6]], dtype=np.uint8)
+    got = period_tile(np.tile(tile, (3, 2)))
+    assert got is not None and (got == tile).all()
+    assert period_tile(tile) is None
+    row = period_tile(np.tile(tile, (1, 2)))
+    assert row is not None and row.shape == (2, 3)
+    a = np.arange(36, dtype=np.uint8).reshape(6, 6)
+    assert (unframe(a) == a[1:5, 1:5]).all()  # type: ignore[operator]
+    assert unframe(a[:2]) is None
+    assert (third(0, 2)(a) == a[:2, 4:]).all()  # type: ignore[operator]
+    assert third(1, 1)(a[:5]) is None
+
+
+def test_a_third_of_the_grid_is_offered_only_when_sides_shrink_by_three() -> None:
+    big, small = np.zeros((9, 9), dtype=np.uint8), np.zeros((3, 3), dtype=np.uint8)
+    assert any(op.name == "third02" for op in operations([big], [small]))
+    assert not any(op.name.startswith("third") for op in operations([big], [big]))
+
+
+def test_the_object_of_a_rare_colour_or_of_the_most_colours_is_cut_out() -> None:
+    a = np.zeros((7, 9), dtype=np.uint8)
+    a[0:2, 0:2] = 3  # two red squares, one blue and two green cells
+    a[0:2, 4:6] = 3
+    a[4:7, 0:3] = 1
+    a[0, 8] = a[2, 7] = 4
+    ops = {op.name: op for op in operations([a], [a])}
+    rare = ops["rareobj"](a)
+    assert rare is not None and rare.shape == (3, 3) and set(np.unique(rare)) == {1}
+    assert ops["rareobj"](np.where(a == 4, 0, a).astype(np.uint8)) is not None
+    assert ops["rareobj"](np.where(a == 1, 0, a).astype(np.uint8)) is None  # no rare colour
+    a[4:6, 6:9] = 2  # a blob of two colours
+    a[5, 7] = 5
+    colorful = ops["colorfulblob"](a)
+    assert colorful is not None and colorful.tolist() == [[2, 2, 2], [2, 5, 2]]
+    assert ops["colorfulblob"](np.where(a == 5, 2, a).astype(np.uint8)) is None
+
+
+def test_paint_rank_reads_black_as_the_background_of_a_cut_out_piece() -> None:
+    piece = np.array([[0, 3, 3], [3, 8, 0], [0, 3, 3]], dtype=np.uint8)  # more 3 than 0
+    painted = paint_rank(True)(piece)
+    assert painted is not None and painted.tolist() == [[0, 3, 3], [3, 3, 0], [0, 3, 3]]
+
+
+def test_turned_is_numpys_quarter_turn() -> None:
+    a = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    for turn in range(-3, 5):
+        assert (_turned(a, turn) == np.rot90(a, turn)).all(), turn

@@ -117,6 +117,16 @@ def _color_map(
     return tuple(int(v) for v in table)
 
 
+def _may_fit(a: Cells | None, target: Cells) -> bool:
+    """Whether ``a`` equals ``target`` up to a colour mapping (each of its colours
+    covers cells of one colour of ``target``)."""
+    if a is None or a.shape != target.shape:
+        return False
+    codes = a.ravel().astype(np.intp) * 10 + target.ravel()
+    seen = np.bincount(codes, minlength=100).reshape(10, 10)
+    return bool(((seen > 0).sum(axis=1) <= 1).all())
+
+
 @final
 class _Search:
     """Breadth-first growth of distinct candidates, recording exact fits and pieces."""
@@ -151,7 +161,8 @@ class _Search:
         if all(np.array_equal(a, t) for a, t in zip(train, self.targets, strict=True)):
             self.fits.append((index, None))
             return
-        colors = _color_map(train, self.targets, arrays[self.n_train :])
+        may_map = _may_fit(train[0], self.targets[0])
+        colors = _color_map(train, self.targets, arrays[self.n_train :]) if may_map else None
         if colors is not None:
             self.fits.append((index, colors))
         elif len(self.pieces) < MAX_PIECES:
@@ -171,8 +182,17 @@ class _Search:
 
     def _expand(self, parent: int, depth: int, last: bool) -> None:
         node = self.nodes[parent]
+        # On the last level, once pieces are full, only a fit is worth making: the first
+        # train array rules most operations out before the others are made.
+        screen = last and len(self.pieces) >= MAX_PIECES
+        first, target = node.arrays[0], self.targets[0]
+        reshaped = last and first.shape != target.shape
         for k, op in enumerate(self.ops):
+            if reshaped and op.keeps_shape:
+                continue
             self.tried += 1
+            if screen and not _may_fit(op(first), target):
+                continue
             out = self._apply(op, node.arrays, last)
             if out is None:
                 continue

@@ -29,12 +29,15 @@ class Op:
     ``make`` is the operation itself, or, given ``params``, the top-level function that
     makes it from them (``Op("tile1x2", tiled, 2, (1, 2))``): an exported program writes
     an operation as those fields, so every one of them is a top-level definition or data.
+    ``keeps_shape`` lets the search skip it where only another shape would do.
     """
 
     name: str
     make: Callable[..., Any]
     cost: int = 1
     params: tuple[object, ...] = ()
+    keeps_shape: bool = False
+    """Whether every result has its argument's shape (or there is none)."""
     apply: Apply = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

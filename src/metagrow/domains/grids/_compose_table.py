@@ -77,24 +77,38 @@ class _Segments:
         return found
 
 
-def _the_object(segments: _Segments, a: Cells, largest: bool) -> Mask | None:
-    """The mask of the one largest (or smallest) of at least two objects."""
+def _the_object(segments: _Segments, a: Cells, which: str) -> Mask | None:
+    """The mask of the one object, of at least two, that is the ``largest``, the
+    ``smallest``, has the most colours (``colorful``) or the only colour no other object
+    has (``rare``); None if no one object is."""
     labels, sizes = segments(a)
     if len(sizes) < 2:
         return None
-    best = sizes.argmax() if largest else sizes.argmin()
-    if (sizes == sizes[best]).sum() > 1:
+    if which in ("largest", "smallest"):
+        score = sizes if which == "largest" else -sizes
+    else:
+        fg = labels >= 0
+        pairs = np.unique(labels[fg] * 10 + a[fg])
+        if which == "colorful":
+            score = np.bincount(pairs // 10, minlength=len(sizes))
+        else:
+            colors = pairs % 10
+            objects_of = np.bincount(colors, minlength=10)
+            score = np.zeros(len(sizes), dtype=np.intp)
+            np.maximum.at(score, pairs // 10, objects_of[colors] == 1)
+    best = score.argmax()
+    if (score == score[best]).sum() > 1:
         return None
     mask: Mask = labels == best
     return mask
 
 
-def _pick_object(segments: _Segments, largest: bool, window: bool) -> Apply:
-    """The largest (or smallest) object cropped to its box: alone on the background, or
-    with whatever else the input shows in that box (``window``)."""
+def _pick_object(segments: _Segments, which: str, window: bool) -> Apply:
+    """The object ``which`` names (see :func:`_the_object`) cropped to its box: alone on
+    the background, or with whatever else the input shows in that box (``window``)."""
 
     def pick(a: Cells) -> Cells | None:
-        mask = _the_object(segments, a, largest)
+        mask = _the_object(segments, a, which)
         if mask is None:
             return None
         box = box_of(mask)
@@ -107,12 +121,12 @@ def _pick_object(segments: _Segments, largest: bool, window: bool) -> Apply:
     return pick
 
 
-def _drop_object(segments: _Segments, largest: bool, others: bool) -> Apply:
-    """The largest (or smallest) object painted over with the background, or every
-    other object (``others``)."""
+def _drop_object(segments: _Segments, which: str, others: bool) -> Apply:
+    """The object ``which`` names painted over with the background, or every other
+    object (``others``)."""
 
     def drop(a: Cells) -> Cells | None:
-        mask = _the_object(segments, a, largest)
+        mask = _the_object(segments, a, which)
         if mask is None:
             return None
         return np.where(mask != others, np.uint8(background(a)), a)
@@ -120,26 +134,163 @@ def _drop_object(segments: _Segments, largest: bool, others: bool) -> Apply:
     return drop
 
 
+def _turned(a: Cells, turn: int) -> Cells:
+    """``np.rot90(a, turn)`` as a view, without its argument checks (it is called
+    for every ray of every candidate)."""
+    turn %= 4
+    if turn == 1:
+        return a[:, ::-1].T
+    if turn == 2:
+        return a[::-1, ::-1]
+    if turn == 3:
+        return a.T[:, ::-1]
+    return a
+
+
 def rays(turn: int) -> Apply:
     """Each foreground cell's colour carried down its column over the background (the
     grid turned ``turn`` quarter turns first, and back after)."""
 
     def rays(a: Cells) -> Cells | None:
-        t = np.rot90(a, turn)
+        t = _turned(a, turn)
         bg = background(t)
         fg = t != bg
         rows = np.where(fg, np.arange(t.shape[0])[:, None], -1)
         last = np.maximum.accumulate(rows, axis=0)
         carried = t[np.maximum(last, 0), np.arange(t.shape[1])]
         out = np.where(fg, t, np.where(last >= 0, carried, np.uint8(bg)))
-        return np.rot90(out, -turn)
+        return _turned(out, -turn)
 
     return rays
 
 
+def _carried_down(t: Cells, bg: int) -> Cells:
+    """Each non-``bg`` cell's colour carried down its column over ``bg`` cells."""
+    fg = t != bg
+    rows = np.where(fg, np.arange(t.shape[0])[:, None], -1)
+    last = np.maximum.accumulate(rows, axis=0)
+    carried = t[np.maximum(last, 0), np.arange(t.shape[1])]
+    out: Cells = np.where(fg, t, np.where(last >= 0, carried, np.uint8(bg)))
+    return out
+
+
+def diagonal_rays(turn: int) -> Apply:
+    """Each foreground cell's colour carried down to the right over the background (the
+    grid turned ``turn`` quarter turns first, and back after): the grid's rows are
+    sheared so that its diagonals become columns."""
+
+    def rays(a: Cells) -> Cells | None:
+        t = _turned(a, turn)
+        bg = background(t)
+        h, w = t.shape
+        rows = np.arange(h)[:, None]
+        cols = np.arange(w) + (h - 1) - rows
+        sheared = np.full((h, w + h - 1), bg, dtype=np.uint8)
+        sheared[rows, cols] = t
+        return _turned(_carried_down(sheared, bg)[rows, cols], -turn)
+
+    return rays
+
+
+def star(diagonal: bool, straight: bool) -> Apply:
+    """Rays from each foreground cell in the four diagonal directions, the four straight
+    ones, or all eight, over the background (where rays cross, the first direction's
+    colour: down, left, up, right, then down-right, down-left, up-left, up-right)."""
+    turns = [rays(k) for k in range(4)] if straight else []
+    turns += [diagonal_rays(k) for k in range(4)] if diagonal else []
+
+    def starred(a: Cells) -> Cells | None:
+        bg = background(a)
+        out = a.copy()
+        for ray in turns:
+            got = ray(a)
+            assert got is not None
+            free = out == bg
+            out[free] = got[free]
+        return out
+
+    return starred
+
+
+def _ground(counts: npt.NDArray[np.intp]) -> int:
+    """The background for ranking colours: black if the grid shows it (a cut-out piece
+    may show more of its object's colour than of black), else the commonest colour."""
+    return 0 if counts[0] else int(counts.argmax())
+
+
+def keep_rank(most: bool) -> Apply:
+    """Only the commonest (or least common) foreground colour kept, over the background
+    (see :func:`_ground`); None if two tie."""
+
+    def kept(a: Cells) -> Cells | None:
+        counts = np.bincount(a.ravel(), minlength=10)
+        bg = _ground(counts)
+        counts[bg] = 0
+        present = counts[counts > 0]
+        if len(present) < 2:
+            return None
+        pick = present.max() if most else present.min()
+        if (present == pick).sum() > 1:
+            return None
+        color = int(np.flatnonzero(counts == pick)[0])
+        return np.where(a == color, a, np.uint8(bg))
+
+    return kept
+
+
+def paint_rank(most: bool) -> Apply:
+    """Every foreground cell (see :func:`_ground`) painted the commonest (or least
+    common) foreground colour; None if two tie or there is one foreground colour."""
+
+    def painted(a: Cells) -> Cells | None:
+        counts = np.bincount(a.ravel(), minlength=10)
+        bg = _ground(counts)
+        counts[bg] = 0
+        present = counts[counts > 0]
+        if len(present) < 2:
+            return None
+        pick = present.max() if most else present.min()
+        if (present == pick).sum() > 1:
+            return None
+        color = np.uint8(np.flatnonzero(counts == pick)[0])
+        return np.where(a == bg, a, color)
+
+    return painted
+
+
+def unframe(a: Cells) -> Cells | None:
+    """The grid without its outermost rows and columns."""
+    h, w = a.shape
+    return a[1:-1, 1:-1] if h > 2 and w > 2 else None
+
+
+def period_tile(a: Cells) -> Cells | None:
+    """The smallest tile whose repeats make the grid exactly (rows and columns apart);
+    None if the grid repeats in neither direction."""
+    h, w = a.shape
+    ph = next(p for p in range(1, h + 1) if h % p == 0 and (a == np.tile(a[:p], (h // p, 1))).all())
+    pw = next(
+        p for p in range(1, w + 1) if w % p == 0 and (a == np.tile(a[:, :p], (1, w // p))).all()
+    )
+    return None if (ph, pw) == (h, w) else a[:ph, :pw]
+
+
+def third(row: int, col: int) -> Apply:
+    """One of the nine parts of a grid cut in three each way (sides divisible by 3)."""
+
+    def part(a: Cells) -> Cells | None:
+        h, w = a.shape
+        if h % 3 or w % 3:
+            return None
+        return a[row * h // 3 : (row + 1) * h // 3, col * w // 3 : (col + 1) * w // 3]
+
+    return part
+
+
 def object_ops() -> list[Op]:
     """Cut out or paint over the largest or smallest object, for single-colour objects
-    by sides or by corners and multicolour ones by corners."""
+    by sides or by corners and multicolour ones by corners; cut out the one object of
+    a colour no other shows (single-colour) or with the most colours (multicolour)."""
     ops = []
     for diagonal, by_color, tag in (
         (False, True, "obj"),
@@ -147,12 +298,14 @@ def object_ops() -> list[Op]:
         (True, False, "blob"),
     ):
         segments = _Segments(diagonal, by_color)
-        for largest in (True, False):
-            which = "largest" if largest else "smallest"
-            ops.append(Op(f"{which}{tag}", _pick_object, 2, (segments, largest, False)))
-            ops.append(Op(f"{which}{tag}win", _pick_object, 2, (segments, largest, True)))
-            ops.append(Op(f"drop{which}{tag}", _drop_object, 3, (segments, largest, False)))
-            ops.append(Op(f"only{which}{tag}", _drop_object, 3, (segments, largest, True)))
+        for which in ("largest", "smallest"):
+            ops.append(Op(f"{which}{tag}", _pick_object, 2, (segments, which, False)))
+            ops.append(Op(f"{which}{tag}win", _pick_object, 2, (segments, which, True)))
+            ops.append(Op(f"drop{which}{tag}", _drop_object, 3, (segments, which, False), True))
+            ops.append(Op(f"only{which}{tag}", _drop_object, 3, (segments, which, True), True))
+        which = "colorful" if tag == "blob" else "rare"
+        ops.append(Op(f"{which}{tag}", _pick_object, 3, (segments, which, False)))
+        ops.append(Op(f"{which}{tag}win", _pick_object, 3, (segments, which, True)))
     return ops
 
 
@@ -162,7 +315,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     painted with those outputs show, scaled by the factors between their sizes."""
     in_colors = sorted(set().union(*(np.unique(a).tolist() for a in grids)))
     out_colors = sorted(set().union(*(np.unique(a).tolist() for a in outputs)))
-    ops = [Op(name, f) for name, f in SYMMETRIES]
+    ops = [Op(name, f, keeps_shape=name in ("rot180", "fliph", "flipv")) for name, f in SYMMETRIES]
     ops += [
         Op("crop", crop),
         Op("lefthalf", left),
@@ -178,29 +331,41 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         Op("mirrorv", mirrored, 2, (False, True)),
         Op("mirror4", mirrored, 2, (True, True)),
         Op("selfkron", self_kron, 3),
-        Op("invert", invert, 2),
+        Op("invert", invert, 2, keeps_shape=True),
         Op("majority", majority, 3),
         Op("minority", minority, 3),
-        Op("falldown", gravity, 2, (0, True)),
-        Op("fallup", gravity, 2, (0, False)),
-        Op("fallleft", gravity, 2, (1, False)),
-        Op("fallright", gravity, 2, (1, True)),
-        Op("connect", on_grid, 2, (connect,)),
-        Op("connecth", on_grid, 2, (connect_h,)),
-        Op("connectv", on_grid, 2, (connect_v,)),
+        Op("falldown", gravity, 2, (0, True), True),
+        Op("fallup", gravity, 2, (0, False), True),
+        Op("fallleft", gravity, 2, (1, False), True),
+        Op("fallright", gravity, 2, (1, True), True),
+        Op("connect", on_grid, 2, (connect,), True),
+        Op("connecth", on_grid, 2, (connect_h,), True),
+        Op("connectv", on_grid, 2, (connect_v,), True),
     ]
-    for direction, turn in (("down", 0), ("right", 1), ("up", 2), ("left", 3)):
-        ops.append(Op(f"rays{direction}", rays, 2, (turn,)))
+    for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
+        ops.append(Op(f"rays{direction}", rays, 2, (turn,), True))
+    for direction, turn in (("downright", 0), ("downleft", 1), ("upleft", 2), ("upright", 3)):
+        ops.append(Op(f"rays{direction}", diagonal_rays, 2, (turn,), True))
+    ops.append(Op("raysx", star, 2, (True, False), True))
+    ops.append(Op("keepmost", keep_rank, 2, (True,), True))
+    ops.append(Op("keepleast", keep_rank, 2, (False,), True))
+    ops.append(Op("paintmost", paint_rank, 2, (True,), True))
+    ops.append(Op("paintleast", paint_rank, 2, (False,), True))
+    ops.append(Op("unframe", unframe, 2))
+    ops.append(Op("period", period_tile, 2))
+    if any(x.shape[0] == 3 * y.shape[0] or x.shape[1] == 3 * y.shape[1]
+           for x, y in zip(grids, outputs, strict=False)):  # fmt: skip
+        ops += [Op(f"third{r}{c}", third, 2, (r, c)) for r in range(3) for c in range(3)]
     ops += object_ops()
     for k in _factors(grids, outputs):
         ops += [Op(f"up{k}", upscale, 2, (k,)), Op(f"down{k}", downscale, 2, (k,))]
     for c in in_colors:
-        ops += [Op(f"keep{c}", keep, 2, (c,)), Op(f"erase{c}", erase, 2, (c,))]
+        ops += [Op(f"keep{c}", keep, 2, (c,), True), Op(f"erase{c}", erase, 2, (c,), True)]
         ops.append(Op(f"window{c}", color_window, 2, (c,)))
     for c in out_colors:
-        ops += [Op(f"paint{c}", paint, 2, (c,)), Op(f"holes{c}", fill_holes, 2, (c,))]
-        ops.append(Op(f"outline{c}", outline, 3, (c,)))
-        ops.append(Op(f"frame{c}", frame, 3, (c,)))
+        ops += [Op(f"paint{c}", paint, 2, (c,), True), Op(f"holes{c}", fill_holes, 2, (c,), True)]
+        ops.append(Op(f"outline{c}", outline, 3, (c,), True))
+        ops.append(Op(f"frame{c}", frame, 3, (c,), True))
     return tuple(ops)
 
 
