@@ -43,9 +43,10 @@ def test_an_ordinary_primitive_found_first_wins(lists: ListsDomain) -> None:
 
 
 def test_near_misses_still_give_attempts_after_a_fallback(lists: ListsDomain) -> None:
-    # One train output is off: no program fits, the fallback table does, and a near
-    # miss (right on the other examples) is the second attempt.
-    train = (*(Example((x,), y) for x, y in TRAIN[:2]), Example((TRAIN[2][0],), (8,)))
+    # One train output is off (a length no map gives, so that no program of the
+    # search's reach fits), the fallback table fits, and a near miss (right on the
+    # other examples) is the second attempt.
+    train = (*(Example((x,), y) for x, y in TRAIN[:2]), Example((TRAIN[2][0],), (0, 9, 0)))
     test = (Example((TEST[0],), TEST[1]),)
     task = Task("add-one-noisy", parse_type("list(int) -> list(int)"), train, test)
     known = {x: ex.output for ex in train for x in ex.inputs}
