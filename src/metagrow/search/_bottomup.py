@@ -53,9 +53,10 @@ from metagrow.search._bottomup_banks import (
     thunk,
     wrap,
 )
+from metagrow.search._bottomup_mass import Masses
 from metagrow.search._budget import Budget, Progress
 from metagrow.search._directed import FromOutput
-from metagrow.search._engine import Engine, Solution, fallbacks_in
+from metagrow.search._engine import Engine, Mass, Solution, fallbacks_in
 from metagrow.search._lambdas import CALL_ALLOWANCE, FAILED, Allowance, Slow, Stop, lookup
 from metagrow.search._rules import Rule, Signature, compositions, probes, rules, universe
 
@@ -118,9 +119,10 @@ class BottomUpEnumerator(Engine):
         gc.disable()
         try:
             for cost in range(1, self.max_cost + 1):
-                for expr in search.level(cost):
+                for expr, mass in search.level(cost):
                     prior = log_prior(expr, task.request, grammar)
-                    yield Solution(expr, prior, 1.0, progress.elapsed, progress.programs_tried)
+                    tried = progress.programs_tried
+                    yield Solution(expr, prior, 1.0, progress.elapsed, tried, mass=mass)
         except Stop:
             pass
         finally:
@@ -177,6 +179,7 @@ class _Search:
         self.ret = task.request.returns()
         self.fallbacks = any(p.fallback for p in grammar.primitives.values())
         self.from_output = FromOutput(self)
+        self.masses = Masses(len(grammar.productions) + 1, id(self))
 
     def free(self) -> None:
         """Drop every kept program but the near misses."""
@@ -184,16 +187,17 @@ class _Search:
         self.main.children.clear()
         self.main.pools.clear()
         self.lambda_fns.clear()
+        self.masses.of.clear()
 
     # -- levels -------------------------------------------------------------------------
 
-    def level(self, cost: int) -> Iterator[Expr]:
+    def level(self, cost: int) -> Iterator[tuple[Expr, Mass | None]]:
         """Build every main-context program of exactly ``cost``, yielding each solution
         as soon as it is built (and those found from the output that cost no more)."""
         self.from_output.search_to(cost - 3 + _AHEAD)
         for program in self.from_output.release(cost):
             self.solved = self.solved or not fallbacks_in(program, self.grammar)
-            yield program
+            yield program, None
         for t, expr, vec in self._grow(self.main, cost, self.rules):
             if t != self.ret:
                 continue
@@ -202,7 +206,7 @@ class _Search:
                 program = lambdas(build(expr), self.n_args)
                 # After a fallback's solution, near misses may still be better attempts.
                 self.solved = self.solved or not fallbacks_in(program, self.grammar)
-                yield program
+                yield program, self.masses.of_value(t, vec)
             elif self.n_train > 1 and not self.solved:  # near misses matter only until then
                 self._near_miss(sum(map(operator.eq, train, self.target)), cost, expr)
         self.main.bank.done = cost
@@ -223,6 +227,7 @@ class _Search:
     ) -> Iterator[tuple[Type, Recipe, Vec]]:
         """Build and keep every program of exactly ``cost`` in ``ctx``; yield the new ones."""
         bank = ctx.bank
+        masses = self.masses if ctx is self.main else None
         if cost == 1:
             for i, t in enumerate(ctx.types):
                 if t in self.universe:
@@ -262,9 +267,13 @@ class _Search:
                     known = len(seen)
                     seen.add(out)  # one hash of the values, where a test and an add take two
                     if len(seen) == known:
+                        if masses is not None:  # one more program of a kept class
+                            masses.built(rule.result, rule.cost, split, combo, out, False)
                         continue  # a cheaper program has these values
                     expr = (rule.expr, tuple(e for e, _ in combo))
                     kept.append((expr, out))
+                    if masses is not None:
+                        masses.built(rule.result, rule.cost, split, combo, out, True)
                     self.kept += 1
                     if ctx is not self.main and FAILED in out:
                         ctx.partial.add(id(out))
