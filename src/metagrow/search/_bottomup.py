@@ -187,7 +187,6 @@ class _Search:
         self.main.children.clear()
         self.main.pools.clear()
         self.lambda_fns.clear()
-        self.masses.of.clear()
 
     # -- levels -------------------------------------------------------------------------
 
@@ -206,7 +205,7 @@ class _Search:
                 program = lambdas(build(expr), self.n_args)
                 # After a fallback's solution, near misses may still be better attempts.
                 self.solved = self.solved or not fallbacks_in(program, self.grammar)
-                yield program, self.masses.of_value(t, vec)
+                yield program, self.masses.count(cost, vec)
             elif self.n_train > 1 and not self.solved:  # near misses matter only until then
                 self._near_miss(sum(map(operator.eq, train, self.target)), cost, expr)
         self.main.bank.done = cost
@@ -227,7 +226,7 @@ class _Search:
     ) -> Iterator[tuple[Type, Recipe, Vec]]:
         """Build and keep every program of exactly ``cost`` in ``ctx``; yield the new ones."""
         bank = ctx.bank
-        masses = self.masses if ctx is self.main else None
+        fit, n, main = self.target, self.n_train, ctx is self.main and self.n_train > 0
         if cost == 1:
             for i, t in enumerate(ctx.types):
                 if t in self.universe:
@@ -246,6 +245,7 @@ class _Search:
                     yield rule.result, rule.expr, vec
                 continue
             seen = bank.seen.setdefault(rule.result, set())
+            counting = main and rule.result == self.ret  # count programs of solutions
             kept = bank.kept(cost, rule.result)
             for split in compositions(left, len(rule.args)):
                 if rule.commutative and split[0] > split[1]:
@@ -267,13 +267,11 @@ class _Search:
                     known = len(seen)
                     seen.add(out)  # one hash of the values, where a test and an add take two
                     if len(seen) == known:
-                        if masses is not None:  # one more program of a kept class
-                            masses.built(rule.result, rule.cost, split, combo, out, False)
+                        if counting and out[0] == fit[0] and out[:n] == fit:
+                            self.masses.count(cost, out)  # one more program of a solution
                         continue  # a cheaper program has these values
                     expr = (rule.expr, tuple(e for e, _ in combo))
                     kept.append((expr, out))
-                    if masses is not None:
-                        masses.built(rule.result, rule.cost, split, combo, out, True)
                     self.kept += 1
                     if ctx is not self.main and FAILED in out:
                         ctx.partial.add(id(out))

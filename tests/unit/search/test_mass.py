@@ -7,25 +7,20 @@ import math
 from collections.abc import Iterator
 
 from metagrow.domains.lists import ListsDomain
-from metagrow.lang import INT, Example, Grammar, Task, parse, parse_type
+from metagrow.lang import Example, Grammar, Task, parse, parse_type
 from metagrow.search import BottomUpEnumerator, Budget, Engine, Progress, Solution, solve
 from metagrow.search._bottomup_mass import Masses
 from metagrow.search._engine import Mass
 
 
-def test_masses_add_over_the_programs_of_a_class_and_multiply_into_their_users() -> None:
+def test_masses_add_over_the_programs_of_a_class() -> None:
     masses = Masses(productions=10, search=0)
-    q = 0.1
-    child, out = (1, 2), (3, 4)
-    masses.built(INT, 1, (1,), ((parse("$0"), (0, 0)),), child, True)  # leaf arg: q
-    cell = masses.of_value(INT, child)
-    assert cell is not None and math.isclose(cell.value, q * q)  # production q^((1+1)/2)
-    masses.built(INT, 3, (1,), ((parse("$0"), (0, 0)),), child, False)  # one more: q^2 * q
-    assert math.isclose(cell.value, q * q + q**2 * q)
-    masses.built(INT, 1, (2,), ((parse("$0"), child),), out, True)  # the class as an argument
-    used = masses.of_value(INT, out)
-    assert used is not None and math.isclose(used.value, q * cell.value)
-    assert masses.of_value(INT, (9,)) is None
+    cell = masses.count(2, (True, False))
+    assert math.isclose(cell.value, 0.1**2)
+    assert masses.count(3, (True, False)) is cell  # one more program of the class
+    assert math.isclose(cell.value, 0.1**2 + 0.1**3)
+    other = masses.count(2, (True, True))
+    assert other is not cell and math.isclose(other.value, 0.1**2)
 
 
 class _Scripted(Engine):
