@@ -132,8 +132,9 @@ class BottomUpEnumerator(Engine):
                 gc.enable()
         for expr in held:  # found from the output, past the levels the budget allowed
             search.solved = search.solved or not fallbacks_in(expr, grammar)
-            prior = log_prior(expr, task.request, grammar)
-            yield Solution(expr, prior, 1.0, progress.elapsed, progress.programs_tried)
+            prior, mass = log_prior(expr, task.request, grammar), search.masses.single(cost + 1)
+            tried = progress.programs_tried
+            yield Solution(expr, prior, 1.0, progress.elapsed, tried, mass=mass)
         if not search.solved:
             for hits, _, recipe in search.near:
                 expr = lambdas(build(recipe), search.n_args)
@@ -196,7 +197,7 @@ class _Search:
         self.from_output.search_to(cost - 3 + _AHEAD)
         for program in self.from_output.release(cost):
             self.solved = self.solved or not fallbacks_in(program, self.grammar)
-            yield program, None
+            yield program, self.masses.single(cost)
         for t, expr, vec in self._grow(self.main, cost, self.rules):
             if t != self.ret:
                 continue

@@ -31,11 +31,20 @@ class Masses:
         self.cells: dict[Vec, Mass] = {}
         self._weights: dict[int, float] = {}
 
-    def count(self, cost: int, out: Vec) -> Mass:
-        """Count one more program of ``cost`` computing ``out``; its class's mass."""
+    def weight(self, cost: int) -> float:
+        """The prior of one program of ``cost``."""
         w = self._weights.get(cost)
         if w is None:
             w = self._weights[cost] = math.exp(self.log_q * cost)
+        return w
+
+    def single(self, cost: int) -> Mass:
+        """The mass of one program of ``cost`` found another way (from the output)."""
+        return Mass(self.weight(cost), self.search)
+
+    def count(self, cost: int, out: Vec) -> Mass:
+        """Count one more program of ``cost`` computing ``out``; its class's mass."""
+        w = self.weight(cost)
         cell = self.cells.get(out)
         if cell is None:
             cell = self.cells[out] = Mass(w, self.search)

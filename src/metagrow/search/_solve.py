@@ -11,6 +11,12 @@ from metagrow.lang import FAIL, Expr, Grammar, Primitive, Program, Task, with_le
 from metagrow.search._budget import Budget, Progress
 from metagrow.search._engine import Engine, Mass, Solution, fallbacks_in
 
+_MASS_TIE = 0.1
+"""Answers' log-masses this close (in nats) rank as equal when ranking by ``mass``: masses
+are approximate (programs found after a class was used are not carried up), and two
+answers of equal cost often differ only by a deep program or two that happen to agree
+with one of them."""
+
 Ranking = Literal["found", "posterior", "mass"]
 """How answers that fit every train example are ordered into attempts: as the engine
 found them (``found``: best first as the engine sees it), or by the posterior summed
@@ -145,6 +151,8 @@ def solve(
     if ranking == "mass":
         for answer, masses in classes.items():
             mass[answer] = _log_mass(masses.values())
+        orders = {answer: order for answer, (_, order, _) in best.items()}
+        mass = _ties(mass, orders)
 
     def key(item: tuple[tuple[object, ...], tuple[int, int, Solution]]) -> tuple[float, ...]:
         answer, (rank, order, _) = item
@@ -174,6 +182,25 @@ def _log_add(a: float, b: float) -> float:
     """``log(exp(a) + exp(b))`` without underflow."""
     hi, lo = (a, b) if a >= b else (b, a)
     return hi if lo == -math.inf else hi + math.log1p(math.exp(lo - hi))
+
+
+def _ties(
+    mass: dict[tuple[object, ...], float], orders: dict[tuple[object, ...], int]
+) -> dict[tuple[object, ...], float]:
+    """``mass`` with answers whose log-masses are within :data:`_MASS_TIE` of a likelier
+    one's (the first of their group) given ranks in the order found: a key to sort by."""
+    by_mass = sorted(mass, key=lambda a: -mass[a])
+    out: dict[tuple[object, ...], float] = {}
+    i = 0
+    while i < len(by_mass):
+        lead = mass[by_mass[i]]
+        j = i
+        while j < len(by_mass) and lead - mass[by_mass[j]] < _MASS_TIE:
+            j += 1
+        for k, answer in enumerate(sorted(by_mass[i:j], key=lambda a: orders[a])):
+            out[answer] = float(len(by_mass) - i - k)  # larger is better, as a mass
+        i = j
+    return out
 
 
 def _log_mass(masses: Iterable[Mass]) -> float:

@@ -80,3 +80,13 @@ def test_bottomup_counts_programs_found_after_a_solution(lists: ListsDomain) -> 
     for _ in search:
         pass
     assert first.mass.value > at_first  # (max (sort $0)), (head (reverse (sort $0))), ...
+
+
+def test_nearly_equal_masses_keep_the_order_found(lists: ListsDomain) -> None:
+    programs = [("(lam (length $0))", -1.0, Mass(0.100, 0)), ("(lam (max $0))", -1.5, Mass(0.1, 0))]
+    programs[1][2].value = 0.1  # grows to 1.0 after it is given: not a tie
+    result = solve(_task(), lists.grammar(), _Scripted(programs), Budget(5.0), ranking="mass")
+    assert result.predictions == ((3, 2),)
+    close = [("(lam (length $0))", -1.0, Mass(0.100, 0)), ("(lam (max $0))", -1.5, Mass(0.0101, 0))]
+    result = solve(_task(), lists.grammar(), _Scripted(close), Budget(5.0), ranking="mass")
+    assert result.predictions == ((2, 3),)  # 0.101 against 0.100: a tie, the first found first
