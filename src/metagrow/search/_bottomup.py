@@ -91,8 +91,10 @@ class BottomUpEnumerator(Engine):
     in units of half the description length of a uniform choice (so 1 throughout a
     uniform grammar, more for productions a learned grammar makes rare); a variable
     costs 1. Solutions report their log-prior in nats under the grammar, as the top-down
-    enumerator does (:func:`metagrow.lang.log_prior`), not this cost. ``max_cost`` bounds
-    program cost, ``max_bank`` the programs kept.
+    enumerator does (:func:`metagrow.lang.log_prior`), not this cost, and as ``mass`` the
+    summed priors of the programs found to compute the same values
+    (:mod:`._bottomup_mass`). ``max_cost`` bounds program cost, ``max_bank`` the
+    programs kept.
     """
 
     name = "bottomup"
