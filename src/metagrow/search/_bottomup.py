@@ -53,9 +53,10 @@ from metagrow.search._bottomup_banks import (
     thunk,
     wrap,
 )
+from metagrow.search._bottomup_mass import Masses
 from metagrow.search._budget import Budget, Progress
 from metagrow.search._directed import FromOutput
-from metagrow.search._engine import Engine, Solution, fallbacks_in
+from metagrow.search._engine import Engine, Mass, Solution, fallbacks_in
 from metagrow.search._lambdas import CALL_ALLOWANCE, FAILED, Allowance, Slow, Stop, lookup
 from metagrow.search._rules import Rule, Signature, compositions, probes, rules, universe
 
@@ -90,8 +91,10 @@ class BottomUpEnumerator(Engine):
     in units of half the description length of a uniform choice (so 1 throughout a
     uniform grammar, more for productions a learned grammar makes rare); a variable
     costs 1. Solutions report their log-prior in nats under the grammar, as the top-down
-    enumerator does (:func:`metagrow.lang.log_prior`), not this cost. ``max_cost`` bounds
-    program cost, ``max_bank`` the programs kept.
+    enumerator does (:func:`metagrow.lang.log_prior`), not this cost, and as ``mass`` the
+    summed priors of the programs found to compute the same values
+    (:mod:`._bottomup_mass`). ``max_cost`` bounds program cost, ``max_bank`` the
+    programs kept.
     """
 
     name = "bottomup"
@@ -118,9 +121,10 @@ class BottomUpEnumerator(Engine):
         gc.disable()
         try:
             for cost in range(1, self.max_cost + 1):
-                for expr in search.level(cost):
+                for expr, mass in search.level(cost):
                     prior = log_prior(expr, task.request, grammar)
-                    yield Solution(expr, prior, 1.0, progress.elapsed, progress.programs_tried)
+                    tried = progress.programs_tried
+                    yield Solution(expr, prior, 1.0, progress.elapsed, tried, mass=mass)
         except Stop:
             pass
         finally:
@@ -130,8 +134,9 @@ class BottomUpEnumerator(Engine):
                 gc.enable()
         for expr in held:  # found from the output, past the levels the budget allowed
             search.solved = search.solved or not fallbacks_in(expr, grammar)
-            prior = log_prior(expr, task.request, grammar)
-            yield Solution(expr, prior, 1.0, progress.elapsed, progress.programs_tried)
+            prior, mass = log_prior(expr, task.request, grammar), search.masses.single(cost + 1)
+            tried = progress.programs_tried
+            yield Solution(expr, prior, 1.0, progress.elapsed, tried, mass=mass)
         if not search.solved:
             for hits, _, recipe in search.near:
                 expr = lambdas(build(recipe), search.n_args)
@@ -177,6 +182,7 @@ class _Search:
         self.ret = task.request.returns()
         self.fallbacks = any(p.fallback for p in grammar.primitives.values())
         self.from_output = FromOutput(self)
+        self.masses = Masses(len(grammar.productions) + 1, id(self))
 
     def free(self) -> None:
         """Drop every kept program but the near misses."""
@@ -187,13 +193,13 @@ class _Search:
 
     # -- levels -------------------------------------------------------------------------
 
-    def level(self, cost: int) -> Iterator[Expr]:
+    def level(self, cost: int) -> Iterator[tuple[Expr, Mass | None]]:
         """Build every main-context program of exactly ``cost``, yielding each solution
         as soon as it is built (and those found from the output that cost no more)."""
         self.from_output.search_to(cost - 3 + _AHEAD)
         for program in self.from_output.release(cost):
             self.solved = self.solved or not fallbacks_in(program, self.grammar)
-            yield program
+            yield program, self.masses.single(cost)
         for t, expr, vec in self._grow(self.main, cost, self.rules):
             if t != self.ret:
                 continue
@@ -202,7 +208,7 @@ class _Search:
                 program = lambdas(build(expr), self.n_args)
                 # After a fallback's solution, near misses may still be better attempts.
                 self.solved = self.solved or not fallbacks_in(program, self.grammar)
-                yield program
+                yield program, self.masses.count(cost, vec)
             elif self.n_train > 1 and not self.solved:  # near misses matter only until then
                 self._near_miss(sum(map(operator.eq, train, self.target)), cost, expr)
         self.main.bank.done = cost
@@ -223,6 +229,7 @@ class _Search:
     ) -> Iterator[tuple[Type, Recipe, Vec]]:
         """Build and keep every program of exactly ``cost`` in ``ctx``; yield the new ones."""
         bank = ctx.bank
+        fit, n, main = self.target, self.n_train, ctx is self.main and self.n_train > 0
         if cost == 1:
             for i, t in enumerate(ctx.types):
                 if t in self.universe:
@@ -241,6 +248,7 @@ class _Search:
                     yield rule.result, rule.expr, vec
                 continue
             seen = bank.seen.setdefault(rule.result, set())
+            counting = main and rule.result == self.ret  # count programs of solutions
             kept = bank.kept(cost, rule.result)
             for split in compositions(left, len(rule.args)):
                 if rule.commutative and split[0] > split[1]:
@@ -262,6 +270,8 @@ class _Search:
                     known = len(seen)
                     seen.add(out)  # one hash of the values, where a test and an add take two
                     if len(seen) == known:
+                        if counting and out[0] == fit[0] and out[:n] == fit:
+                            self.masses.count(cost, out)  # one more program of a solution
                         continue  # a cheaper program has these values
                     expr = (rule.expr, tuple(e for e, _ in combo))
                     kept.append((expr, out))

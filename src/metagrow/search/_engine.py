@@ -12,6 +12,20 @@ from metagrow.search._budget import Budget, Progress
 
 
 @final
+class Mass:
+    """The probability mass of a class of programs one search found to compute the same
+    values: the sum of their priors (approximately: programs built from a class before
+    more of its members were found count those members' share as missing). It grows
+    while the search goes on; ``search`` tells apart masses of different searches."""
+
+    __slots__ = ("search", "value")
+
+    def __init__(self, value: float, search: int) -> None:
+        self.value = value
+        self.search = search
+
+
+@final
 @dataclass(frozen=True, slots=True)
 class Solution:
     """A program for a task: its log-prior under the grammar searched (nats, as
@@ -22,7 +36,8 @@ class Solution:
     from. An engine that trains new primitives for the task (modules) gives them as
     ``learned``; the program names them. An engine that judges fit statistically (on
     held-out examples) says with ``accepted`` whether the program counts as a solution;
-    otherwise it does when it gets every train example right."""
+    otherwise it does when it gets every train example right. An engine that finds many
+    programs computing the same values may give their summed prior as ``mass``."""
 
     program: Expr
     log_prior: float
@@ -32,6 +47,10 @@ class Solution:
     structure: Expr | None = None
     learned: tuple[Primitive, ...] = ()
     accepted: bool | None = None
+    mass: Mass | None = None
+    """The mass of the program's class of equivalent programs, if the engine counts it
+    (bottom-up does): the program's value on every train and test input, summed over the
+    programs found to compute it."""
 
     @property
     def fits(self) -> bool:

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, final
 
 from metagrow.lang import FAIL, Expr, Grammar, Primitive, Program, Task, with_learned
 from metagrow.search._budget import Budget, Progress
-from metagrow.search._engine import Engine, Solution, fallbacks_in
+from metagrow.search._engine import Engine, Mass, Solution, fallbacks_in
 
-Ranking = Literal["found", "posterior"]
+_MASS_TIE = 0.1
+"""Answers' log-masses this close (in nats) rank as equal when ranking by ``mass``: masses
+are approximate (programs found after a class was used are not carried up), and two
+answers of equal cost often differ only by a deep program or two that happen to agree
+with one of them."""
+
+Ranking = Literal["found", "posterior", "mass"]
 """How answers that fit every train example are ordered into attempts: as the engine
 found them (``found``: best first as the engine sees it), or by the posterior summed
 over the programs that give each one (``posterior``: the grammar's prior, a library's
-and a guide's weights included, over the distinct programs found)."""
+and a guide's weights included, over the distinct programs found), or by the mass of
+the programs that give each one (``mass``: as ``posterior``, but counting for each
+solution every program its engine found to compute the same values, see
+:attr:`Solution.mass`; the posterior of the solutions of engines that give no mass)."""
 
 
 @final
@@ -81,7 +91,7 @@ def solve(
     least 0.2 s, within the budget) for solutions that predict differently, so that up
     to ``attempts`` distinct answers can be given for each test input; ranking as
     ``found``, it stops early once every test input has them. Ranking by ``posterior``
-    (see :data:`Ranking`), it goes on for the whole of that time, since more programs
+    or ``mass`` (see :data:`Ranking`), it goes on for the whole of that time, since more programs
     for an answer already found can still move it up. Either way an answer's program
     (``program`` for the first) is the likeliest found for it. Solutions that use a
     ``fallback`` primitive rank after all others and do not cut the search short; of
@@ -99,6 +109,7 @@ def solve(
     best: dict[tuple[object, ...], tuple[int, int, Solution]] = {}  # answer: rank, order
     mass: dict[tuple[object, ...], float] = {}  # searched answers: log of summed posterior
     counted: set[Expr] = set()
+    classes: dict[tuple[object, ...], dict[int, Mass]] = {}  # answer: masses, by id
     firsts: dict[int, Solution] = {}  # the first solution of each rank
     fallback_sets: set[frozenset[str]] = set()
     strong: list[list[object]] = [[] for _ in task.test]  # searched solutions' values per input
@@ -120,6 +131,8 @@ def solve(
             if rank == 0:
                 counted.add(sol.program)
                 mass[answer] = _log_add(mass.get(answer, -math.inf), sol.log_prior)
+                if sol.mass is not None:
+                    classes.setdefault(answer, {})[id(sol.mass)] = sol.mass
             if answer not in best or rank < best[answer][0]:
                 best[answer] = (rank, order, sol)
                 if rank == 0:
@@ -135,9 +148,15 @@ def solve(
     except KeyboardInterrupt:
         interrupted = True  # what was found so far is the result
 
+    if ranking == "mass":
+        for answer, masses in classes.items():
+            mass[answer] = _log_mass(masses.values())
+        orders = {answer: order for answer, (_, order, _) in best.items()}
+        mass = _ties(mass, orders)
+
     def key(item: tuple[tuple[object, ...], tuple[int, int, Solution]]) -> tuple[float, ...]:
         answer, (rank, order, _) = item
-        by_mass = rank == 0 and ranking == "posterior"
+        by_mass = rank == 0 and ranking != "found"
         return (rank, -mass.get(answer, 0.0) if by_mass else 0.0, order)
 
     ordered = sorted(best.items(), key=key)
@@ -163,6 +182,35 @@ def _log_add(a: float, b: float) -> float:
     """``log(exp(a) + exp(b))`` without underflow."""
     hi, lo = (a, b) if a >= b else (b, a)
     return hi if lo == -math.inf else hi + math.log1p(math.exp(lo - hi))
+
+
+def _ties(
+    mass: dict[tuple[object, ...], float], orders: dict[tuple[object, ...], int]
+) -> dict[tuple[object, ...], float]:
+    """``mass`` with answers whose log-masses are within :data:`_MASS_TIE` of a likelier
+    one's (the first of their group) given ranks in the order found: a key to sort by."""
+    by_mass = sorted(mass, key=lambda a: -mass[a])
+    out: dict[tuple[object, ...], float] = {}
+    i = 0
+    while i < len(by_mass):
+        lead = mass[by_mass[i]]
+        j = i
+        while j < len(by_mass) and lead - mass[by_mass[j]] < _MASS_TIE:
+            j += 1
+        for k, answer in enumerate(sorted(by_mass[i:j], key=lambda a: orders[a])):
+            out[answer] = float(len(by_mass) - i - k)  # larger is better, as a mass
+        i = j
+    return out
+
+
+def _log_mass(masses: Iterable[Mass]) -> float:
+    """The log of the mass of an answer's classes: summed over the classes one search
+    found, the largest over searches (a portfolio's stages find the same classes)."""
+    by_search: dict[int, float] = {}
+    for m in masses:
+        by_search[m.search] = by_search.get(m.search, 0.0) + m.value
+    best = max(by_search.values())
+    return math.log(best) if best > 0.0 else -math.inf
 
 
 def _add_distinct(values: list[object], value: object) -> None:
