@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, final
 
 from metagrow.lang import BOOL, Expr, Prim, Program, TCon, Type, lambdas
-from metagrow.search._bottomup_banks import Context, Vec, build
+from metagrow.search._bottomup_banks import Context, Recipe, Vec, build
 from metagrow.search._rules import Rule, Signature
 
 if TYPE_CHECKING:
@@ -39,12 +39,16 @@ class FromOutput:
         self.done: set[tuple[int, int, int]] = set()  # (rule, list cost, body cost)
         self.specs: dict[tuple[str, int], Spec | None] = {}  # by kind and id of the list
         self.ahead: list[tuple[int, int, Expr]] = []  # (cost, order, program)
+        self.halves = [Halves(r) for r in search.rules if appends(r) and r.result == search.ret]
 
     def search_to(self, bodies: int) -> None:
         """Find the ``map``/``filter`` solutions over kept lists (of cost at most
         :data:`MAX_LIST_COST`) whose lambda body costs at most ``bodies``, cheapest first.
         A (list cost, body cost) pair is searched once, when the list's level is complete."""
         done = self.search.main.bank.done
+        for halves in self.halves:
+            for cost, program in halves.search_to(self.search, done):
+                self.ahead.append((cost, len(self.ahead), program))
         pairs = [
             (rule.cost + 1 + xs_cost + body, r, xs_cost, body)
             for r, (rule, _) in enumerate(self.rules)
@@ -114,6 +118,96 @@ class FromOutput:
             run.run(search.inputs[i], limits, deadline) == search.target[i]
             for i in range(search.n_train)
         )
+
+
+@final
+class Halves:
+    """Solutions ``(append a b)`` of two kept lists: a kept list that begins the output on
+    every train example is a candidate ``a``, one that ends it a candidate ``b``; they
+    make a solution when their lengths add up to the output's on every train example.
+
+    Candidates are kept by their lengths (the cheapest of each, found first), so each
+    new one is matched with one lookup; a solution is found as soon as its dearer half
+    is kept, long before the main context builds it."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.done = 0  # main levels looked through
+        self.starts: dict[tuple[int, ...], tuple[int, Recipe]] = {}  # by lengths: (cost, a)
+        self.ends: dict[tuple[int, ...], tuple[int, Recipe]] = {}  # by lengths: (cost, b)
+
+    def search_to(self, search: _Search, done: int) -> Iterator[tuple[int, Expr]]:
+        """The solutions whose halves are among the kept lists of the main levels up to
+        ``done`` (each solution once, when its second half comes), with their costs."""
+        target, n = search.target, search.n_train
+        sizes = tuple(len(t) if isinstance(t, tuple) else -1 for t in target)
+        if min(sizes, default=-1) < 0:
+            return  # not a list on some train example
+        first, size = target[0], sizes[0]
+        assert isinstance(first, tuple)
+        for level in range(self.done + 1, done + 1):
+            self.done = level
+            search.check()
+            for recipe, vec in search.main.bank.at(level, self.rule.result):
+                head = vec[0]
+                assert isinstance(head, tuple)
+                k = len(head)
+                start = k <= size and first[:k] == head
+                end = k <= size and first[size - k :] == head
+                if not (start or end):
+                    continue  # most kept lists: told by the first train example
+                train = vec[:n]
+                lengths = tuple(len(v) for v in train)  # type: ignore[arg-type]
+                if not any(lengths) or lengths == sizes:
+                    continue  # one half would be the empty list
+                if start and _starts(train, target):
+                    yield from self._pair(search, level, recipe, lengths, sizes, True)
+                if end and _ends(train, target):
+                    yield from self._pair(search, level, recipe, lengths, sizes, False)
+
+    def _pair(
+        self,
+        search: _Search,
+        cost: int,
+        recipe: Recipe,
+        lengths: tuple[int, ...],
+        sizes: tuple[int, ...],
+        start: bool,
+    ) -> Iterator[tuple[int, Expr]]:
+        mine, other = (self.starts, self.ends) if start else (self.ends, self.starts)
+        if lengths in mine:
+            return  # a cheaper list of these lengths is kept
+        mine[lengths] = (cost, recipe)
+        match = other.get(tuple(s - k for s, k in zip(sizes, lengths, strict=True)))
+        if match is None:
+            return
+        a, b = (recipe, match[1]) if start else (match[1], recipe)
+        program = lambdas(build((self.rule.expr, (a, b))), search.n_args)
+        yield self.rule.cost + cost + match[0], program
+
+
+def _starts(train: Vec, target: Sequence[object]) -> bool:
+    return all(
+        isinstance(t, tuple) and t[: len(v)] == v  # type: ignore[arg-type]
+        for v, t in zip(train, target, strict=True)
+    )
+
+
+def _ends(train: Vec, target: Sequence[object]) -> bool:
+    return all(
+        isinstance(t, tuple) and len(v) <= len(t) and t[len(t) - len(v) :] == v  # type: ignore[arg-type]
+        for v, t in zip(train, target, strict=True)
+    )
+
+
+def appends(rule: Rule) -> bool:
+    """Whether ``rule`` is the list primitive ``append`` of two lists of its result type."""
+    return (
+        isinstance(rule.expr, Prim)
+        and rule.expr.name == "append"
+        and _is_list(rule.result)
+        and rule.args == (rule.result, rule.result)
+    )
 
 
 @final
