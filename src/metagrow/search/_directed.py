@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, final
+from typing import TYPE_CHECKING, Any, final
 
-from metagrow.lang import BOOL, Expr, Prim, Program, TCon, Type, lambdas
-from metagrow.search._bottomup_banks import Context, Recipe, Vec, build
+from metagrow.lang import BOOL, INT, Expr, Prim, Program, TCon, Type, lambdas
+from metagrow.search._bottomup_banks import Context, Recipe, Vec, build, wrap
 from metagrow.search._rules import Rule, Signature
 
 if TYPE_CHECKING:
@@ -39,6 +39,13 @@ class FromOutput:
         self.done: set[tuple[int, int, int]] = set()  # (rule, list cost, body cost)
         self.specs: dict[tuple[str, int], Spec | None] = {}  # by kind and id of the list
         self.ahead: list[tuple[int, int, Expr]] = []  # (cost, order, program)
+        self.sums = [
+            (r, inverse)
+            for r in search.rules
+            if (inverse := _INVERSES.get(_name(r))) and _on_ints(r)
+        ]
+        self.sums_done: set[tuple[int, int, int, int, int]] = set()  # (map, list, op, u, v)
+        self.parts: dict[tuple[int, int], dict[Vec, Recipe]] = {}  # (spec, cost): values
         self.halves = [Halves(r) for r in search.rules if appends(r) and r.result == search.ret]
 
     def search_to(self, bodies: int) -> None:
@@ -61,6 +68,74 @@ class FromOutput:
             rule, kind = self.rules[r]
             for program in self._match(rule, kind, xs_cost, body):
                 self.ahead.append((cost, len(self.ahead), program))
+        self._search_sums()
+
+    def _search_sums(self) -> None:
+        """Maps whose body is ``(+ u v)`` or ``(- u v)`` of two bodies already kept: for each
+        kept ``u``, what ``v`` must give on the spec's rows is known, and looked up among the
+        kept bodies' values (so bodies up to twice the lambda levels grown are reached)."""
+        search = self.search
+        done = min(search.main.bank.done, MAX_LIST_COST)
+        for r, (rule, kind) in enumerate(self.rules):
+            sig = rule.args[0]
+            assert isinstance(sig, Signature)
+            lctx = search.main.children.get(sig.params)
+            if kind != "map" or lctx is None:
+                continue
+            top = lctx.bank.done
+            for o, (op, inverse) in enumerate(self.sums):
+                if op.result != sig.result:
+                    continue
+                pairs = [
+                    (op.cost + u + v, xs_cost, u, v)
+                    for xs_cost in range(1, done + 1)
+                    for u in range(1, top + 1)
+                    for v in range(1, top + 1)
+                    if not (op.commutative and u > v)
+                    and (r, xs_cost, o, u, v) not in self.sums_done
+                ]
+                for body, xs_cost, u, v in sorted(pairs):
+                    self.sums_done.add((r, xs_cost, o, u, v))
+                    cost = rule.cost + 1 + xs_cost + body
+                    for program in self._sums(rule, lctx, xs_cost, (op, inverse), u, v):
+                        self.ahead.append((cost, len(self.ahead), program))
+
+    def _sums(
+        self,
+        rule: Rule,
+        lctx: Context,
+        xs_cost: int,
+        op: tuple[Rule, Callable[[Any, Any], object]],
+        u_cost: int,
+        v_cost: int,
+    ) -> Iterator[Expr]:
+        search = self.search
+        (op_rule, inverse), t = op, op[0].result
+        sig, xs_type = rule.args
+        assert isinstance(sig, Signature) and isinstance(xs_type, Type)
+        for xs, vec in search.main.bank.at(xs_cost, xs_type):
+            want = self._spec("map", vec, lctx)
+            if want is None:
+                continue
+            key = (id(want), v_cost)
+            values = self.parts.get(key)
+            if values is None:
+                values = self.parts[key] = {}
+                for recipe, body in lctx.bank.at(v_cost, t):
+                    values.setdefault(want.pick(body), recipe)
+            for u, body in lctx.bank.at(u_cost, t):
+                search._count()
+                try:
+                    needed = tuple(map(inverse, want.pick(body), want.wants))
+                except TypeError:
+                    continue  # a failed row, or not numbers
+                v = values.get(needed)
+                if v is None:
+                    continue
+                lam = wrap((op_rule.expr, (u, v)), 1)
+                program = lambdas(build((rule.expr, (lam, xs))), search.n_args)
+                if want.complete or self._fits(program):
+                    yield program
 
     def release(self, cost: int) -> Iterator[Expr]:
         """The solutions found that cost at most ``cost``, cheapest first."""
@@ -222,7 +297,7 @@ class Spec:
         self.rows = rows
         self.wants = wants
         self.complete = complete
-        self.pick: Callable[[Vec], object] = (
+        self.pick: Callable[[Vec], Vec] = (
             operator.itemgetter(*rows) if len(rows) > 1 else lambda v: (v[rows[0]],)
         )
 
@@ -247,6 +322,21 @@ def invertible(rule: Rule) -> str | None:
     if rule.expr.name == "filter" and sig.result == BOOL and rule.result == xs:
         return "filter"
     return None
+
+
+_INVERSES: dict[str, Callable[[Any, Any], object]] = {
+    "+": lambda x, w: w - x,  # x + v = w
+    "-": lambda x, w: x - w,  # x - v = w
+}
+"""For a binary primitive on ints, the ``v`` with ``(op x v) = w``."""
+
+
+def _name(rule: Rule) -> str:
+    return rule.expr.name if isinstance(rule.expr, Prim) else ""
+
+
+def _on_ints(rule: Rule) -> bool:
+    return rule.result == INT and rule.args == (INT, INT)
 
 
 def _is_list(t: object) -> bool:
