@@ -45,7 +45,9 @@ class FromOutput:
             if (inverse := _INVERSES.get(_name(r))) and _on_ints(r)
         ]
         self.sums_done: set[tuple[int, int, int, int, int]] = set()  # (map, list, op, u, v)
-        self.parts: dict[tuple[int, int], dict[Vec, Recipe]] = {}  # (spec, cost): values
+        self.parts: dict[tuple[tuple[int, ...], int], dict[Vec, Recipe]] = {}
+        # kept bodies of a cost by their values on a spec's rows (shared by the specs of
+        # lists with the same elements)
         self.halves = [Halves(r) for r in search.rules if appends(r) and r.result == search.ret]
 
     def search_to(self, bodies: int) -> None:
@@ -117,7 +119,7 @@ class FromOutput:
             want = self._spec("map", vec, lctx)
             if want is None:
                 continue
-            key = (id(want), v_cost)
+            key = (want.rows, v_cost)
             values = self.parts.get(key)
             if values is None:
                 values = self.parts[key] = {}
