@@ -201,7 +201,8 @@ class FromOutput:
 class Halves:
     """Solutions ``(append a b)`` of two kept lists: a kept list that begins the output on
     every train example is a candidate ``a``, one that ends it a candidate ``b``; they
-    make a solution when their lengths add up to the output's on every train example.
+    make a solution when their lengths add up to the output's on every train example,
+    each being non-empty on at least half of them.
 
     Candidates are kept by their lengths (the cheapest of each, found first), so each
     new one is matched with one lookup; a solution is found as soon as its dearer half
@@ -235,8 +236,8 @@ class Halves:
                     continue  # most kept lists: told by the first train example
                 train = vec[:n]
                 lengths = tuple(len(v) for v in train)  # type: ignore[arg-type]
-                if not any(lengths) or lengths == sizes:
-                    continue  # one half would be the empty list
+                if not _both_used(lengths, sizes):
+                    continue
                 if start and _starts(train, target):
                     yield from self._pair(search, level, recipe, lengths, sizes, True)
                 if end and _ends(train, target):
@@ -261,6 +262,16 @@ class Halves:
         a, b = (recipe, match[1]) if start else (match[1], recipe)
         program = lambdas(build((self.rule.expr, (a, b))), search.n_args)
         yield self.rule.cost + cost + match[0], program
+
+
+def _both_used(lengths: tuple[int, ...], sizes: tuple[int, ...]) -> bool:
+    """Whether a half of these lengths and the other half are each non-empty on at least
+    half of the train examples: a half mostly empty says little, and pairing it with
+    anything that fits the rest of the examples overfits (measured on the lists suites)."""
+    n = len(sizes)
+    mine = sum(k > 0 for k in lengths)
+    other = sum(s > k for s, k in zip(sizes, lengths, strict=True))
+    return 2 * mine >= n and 2 * other >= n
 
 
 def _starts(train: Vec, target: Sequence[object]) -> bool:

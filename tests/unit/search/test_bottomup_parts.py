@@ -103,3 +103,16 @@ def test_halves_only_for_outputs_that_are_lists(lists: ListsDomain) -> None:
 
     assert halves(make_task("(lam (sum $0))", "list(int) -> int")) == []
     assert len(halves(make_task("(lam $0)"))) == 1
+
+
+def test_halves_mostly_empty_are_left_out(lists: ListsDomain) -> None:
+    # (filter (eq? $0 5)) is empty on most train examples: pairing such a half with what
+    # fits the rest would overfit, so the append of it is not found from the output.
+    task = make_task("(lam (append (filter (lam (eq? $0 5)) $0) (sort $0)))")
+    search = _Search(task, lists.grammar(), Budget(10), Progress(), max_bank=10**6)
+    found: list[tuple[int, str]] = []
+    for cost in range(1, 7):
+        for _ in search.level(cost):
+            pass
+        found += _halves(search, cost)
+    assert found == []
