@@ -7,6 +7,12 @@ The main context tries every lambda on every list of the right type; here each k
 is compared once with what each list asks for, so a ``map`` or ``filter`` whose body is a
 level deeper than the main context's lambdas (and whose list costs up to
 :data:`MAX_LIST_COST`) is found at the cost of growing that level of bodies.
+
+Parts of the output are searched the same way. A ``map`` body ``(+ u v)`` or ``(- u v)``:
+for each kept body ``u``, the values ``v`` must give on the list's elements are known and
+looked up among the kept bodies' values, so bodies up to twice the levels grown are
+reached in one pass over them. An ``(append a b)`` of kept lists (:class:`Halves`): a list
+that begins the output and one that ends it, whose lengths add up.
 """
 
 from __future__ import annotations
