@@ -54,6 +54,7 @@ class FromOutput:
         self.parts: dict[tuple[tuple[int, ...], int], dict[Vec, Recipe]] = {}
         # kept bodies of a cost by their values on a spec's rows (shared by the specs of
         # lists with the same elements)
+        self.wanted: dict[tuple[int, int], list[tuple[Recipe, Spec]]] = {}  # (map, cost)
         self.halves = [Halves(r) for r in search.rules if appends(r) and r.result == search.ret]
 
     def search_to(self, bodies: int) -> None:
@@ -121,10 +122,12 @@ class FromOutput:
         (op_rule, inverse), t = op, op[0].result
         sig, xs_type = rule.args
         assert isinstance(sig, Signature) and isinstance(xs_type, Type)
-        for xs, vec in search.main.bank.at(xs_cost, xs_type):
-            want = self._spec("map", vec, lctx)
-            if want is None:
-                continue
+        wanted = self.wanted.get((id(rule), xs_cost))
+        if wanted is None:  # the kept lists of a complete level, with a spec
+            lists = search.main.bank.at(xs_cost, xs_type)
+            wanted = [(xs, want) for xs, vec in lists if (want := self._spec("map", vec, lctx))]
+            self.wanted[id(rule), xs_cost] = wanted
+        for xs, want in wanted:
             key = (want.rows, v_cost)
             values = self.parts.get(key)
             if values is None:
@@ -234,7 +237,8 @@ class Halves:
             search.check()
             for recipe, vec in search.main.bank.at(level, self.rule.result):
                 head = vec[0]
-                assert isinstance(head, tuple)
+                if not isinstance(head, tuple):
+                    continue
                 k = len(head)
                 start = k <= size and first[:k] == head
                 end = k <= size and first[size - k :] == head
