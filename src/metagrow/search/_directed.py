@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 
 MAX_LIST_COST = 5
 """Maps and filters of the kept lists up to this cost are searched from the output."""
+MIN_SUM_ROWS = 8
+"""A map body ``(+ u v)`` is looked up only where the list's elements give this many
+values to fit: on fewer, some pair of the many kept bodies fits by chance (a task of two
+short train examples was solved by such pairs)."""
 
 
 @final
@@ -125,7 +129,11 @@ class FromOutput:
         wanted = self.wanted.get((id(rule), xs_cost))
         if wanted is None:  # the kept lists of a complete level, with a spec
             lists = search.main.bank.at(xs_cost, xs_type)
-            wanted = [(xs, want) for xs, vec in lists if (want := self._spec("map", vec, lctx))]
+            wanted = [
+                (xs, want)
+                for xs, vec in lists
+                if (want := self._spec("map", vec, lctx)) and len(want.rows) >= MIN_SUM_ROWS
+            ]
             self.wanted[id(rule), xs_cost] = wanted
         for xs, want in wanted:
             key = (want.rows, v_cost)
