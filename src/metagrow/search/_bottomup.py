@@ -20,8 +20,10 @@ some rows of its context (``(index $0 $1)`` past the end of the list): it is kep
 
 A ``map`` or ``filter`` of a kept list whose result would be the output is also searched
 from the output (:mod:`._directed`): its lambda's values on the list's elements are known,
-so its body is looked for among the kept bodies, a level ahead of the main context.
-Those solutions are held back until the main context has built every cheaper program.
+so its body is looked for among the kept bodies, a level ahead of the main context, or
+as a sum or difference of two kept bodies; so is an ``append`` of two kept lists that begin
+and end the output. Those solutions are held back until the main context has built every
+cheaper program.
 """
 
 from __future__ import annotations

@@ -7,16 +7,22 @@ The main context tries every lambda on every list of the right type; here each k
 is compared once with what each list asks for, so a ``map`` or ``filter`` whose body is a
 level deeper than the main context's lambdas (and whose list costs up to
 :data:`MAX_LIST_COST`) is found at the cost of growing that level of bodies.
+
+Parts of the output are searched the same way. A ``map`` body ``(+ u v)`` or ``(- u v)``:
+for each kept body ``u``, the values ``v`` must give on the list's elements are known and
+looked up among the kept bodies' values, so bodies up to twice the levels grown are
+reached in one pass over them. An ``(append a b)`` of kept lists (:class:`Halves`): a list
+that begins the output and one that ends it, whose lengths add up.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, final
+from typing import TYPE_CHECKING, Any, final
 
-from metagrow.lang import BOOL, Expr, Prim, Program, TCon, Type, lambdas
-from metagrow.search._bottomup_banks import Context, Vec, build
+from metagrow.lang import BOOL, INT, Expr, Prim, Program, TCon, Type, lambdas
+from metagrow.search._bottomup_banks import Context, Recipe, Vec, build, wrap
 from metagrow.search._rules import Rule, Signature
 
 if TYPE_CHECKING:
@@ -24,6 +30,10 @@ if TYPE_CHECKING:
 
 MAX_LIST_COST = 5
 """Maps and filters of the kept lists up to this cost are searched from the output."""
+MIN_SUM_ROWS = 8
+"""A map body ``(+ u v)`` is looked up only where the list's elements give this many
+values to fit: on fewer, some pair of the many kept bodies fits by chance (a task of two
+short train examples was solved by such pairs)."""
 
 
 @final
@@ -39,12 +49,26 @@ class FromOutput:
         self.done: set[tuple[int, int, int]] = set()  # (rule, list cost, body cost)
         self.specs: dict[tuple[str, int], Spec | None] = {}  # by kind and id of the list
         self.ahead: list[tuple[int, int, Expr]] = []  # (cost, order, program)
+        self.sums = [
+            (r, inverse)
+            for r in search.rules
+            if (inverse := _INVERSES.get(_name(r))) and _on_ints(r)
+        ]
+        self.sums_done: set[tuple[int, int, int, int, int]] = set()  # (map, list, op, u, v)
+        self.parts: dict[tuple[tuple[int, ...], int], dict[Vec, Recipe]] = {}
+        # kept bodies of a cost by their values on a spec's rows (shared by the specs of
+        # lists with the same elements)
+        self.wanted: dict[tuple[int, int], list[tuple[Recipe, Spec]]] = {}  # (map, cost)
+        self.halves = [Halves(r) for r in search.rules if appends(r) and r.result == search.ret]
 
     def search_to(self, bodies: int) -> None:
         """Find the ``map``/``filter`` solutions over kept lists (of cost at most
         :data:`MAX_LIST_COST`) whose lambda body costs at most ``bodies``, cheapest first.
         A (list cost, body cost) pair is searched once, when the list's level is complete."""
         done = self.search.main.bank.done
+        for halves in self.halves:
+            for cost, program in halves.search_to(self.search, done):
+                self.ahead.append((cost, len(self.ahead), program))
         pairs = [
             (rule.cost + 1 + xs_cost + body, r, xs_cost, body)
             for r, (rule, _) in enumerate(self.rules)
@@ -57,6 +81,80 @@ class FromOutput:
             rule, kind = self.rules[r]
             for program in self._match(rule, kind, xs_cost, body):
                 self.ahead.append((cost, len(self.ahead), program))
+        self._search_sums()
+
+    def _search_sums(self) -> None:
+        """Maps whose body is ``(+ u v)`` or ``(- u v)`` of two bodies already kept: for each
+        kept ``u``, what ``v`` must give on the spec's rows is known, and looked up among the
+        kept bodies' values (so bodies up to twice the lambda levels grown are reached)."""
+        search = self.search
+        done = min(search.main.bank.done, MAX_LIST_COST)
+        for r, (rule, kind) in enumerate(self.rules):
+            sig = rule.args[0]
+            assert isinstance(sig, Signature)
+            lctx = search.main.children.get(sig.params)
+            if kind != "map" or lctx is None:
+                continue
+            top = lctx.bank.done
+            for o, (op, inverse) in enumerate(self.sums):
+                if op.result != sig.result:
+                    continue
+                pairs = [
+                    (op.cost + u + v, xs_cost, u, v)
+                    for xs_cost in range(1, done + 1)
+                    for u in range(1, top + 1)
+                    for v in range(1, top + 1)
+                    if not (op.commutative and u > v)
+                    and (r, xs_cost, o, u, v) not in self.sums_done
+                ]
+                for body, xs_cost, u, v in sorted(pairs):
+                    self.sums_done.add((r, xs_cost, o, u, v))
+                    cost = rule.cost + 1 + xs_cost + body
+                    for program in self._sums(rule, lctx, xs_cost, (op, inverse), u, v):
+                        self.ahead.append((cost, len(self.ahead), program))
+
+    def _sums(
+        self,
+        rule: Rule,
+        lctx: Context,
+        xs_cost: int,
+        op: tuple[Rule, Callable[[Any, Any], object]],
+        u_cost: int,
+        v_cost: int,
+    ) -> Iterator[Expr]:
+        search = self.search
+        (op_rule, inverse), t = op, op[0].result
+        sig, xs_type = rule.args
+        assert isinstance(sig, Signature) and isinstance(xs_type, Type)
+        wanted = self.wanted.get((id(rule), xs_cost))
+        if wanted is None:  # the kept lists of a complete level, with a spec
+            lists = search.main.bank.at(xs_cost, xs_type)
+            wanted = [
+                (xs, want)
+                for xs, vec in lists
+                if (want := self._spec("map", vec, lctx)) and len(want.rows) >= MIN_SUM_ROWS
+            ]
+            self.wanted[id(rule), xs_cost] = wanted
+        for xs, want in wanted:
+            key = (want.rows, v_cost)
+            values = self.parts.get(key)
+            if values is None:
+                values = self.parts[key] = {}
+                for recipe, body in lctx.bank.at(v_cost, t):
+                    values.setdefault(want.pick(body), recipe)
+            for u, body in lctx.bank.at(u_cost, t):
+                search._count()
+                try:
+                    needed = tuple(map(inverse, want.pick(body), want.wants))
+                except TypeError:
+                    continue  # a failed row, or not numbers
+                v = values.get(needed)
+                if v is None:
+                    continue
+                lam = wrap((op_rule.expr, (u, v)), 1)
+                program = lambdas(build((rule.expr, (lam, xs))), search.n_args)
+                if want.complete or self._fits(program):
+                    yield program
 
     def release(self, cost: int) -> Iterator[Expr]:
         """The solutions found that cost at most ``cost``, cheapest first."""
@@ -117,6 +215,108 @@ class FromOutput:
 
 
 @final
+class Halves:
+    """Solutions ``(append a b)`` of two kept lists: a kept list that begins the output on
+    every train example is a candidate ``a``, one that ends it a candidate ``b``; they
+    make a solution when their lengths add up to the output's on every train example,
+    each being non-empty on at least half of them.
+
+    Candidates are kept by their lengths (the cheapest of each, found first), so each
+    new one is matched with one lookup; a solution is found as soon as its dearer half
+    is kept, long before the main context builds it."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.done = 0  # main levels looked through
+        self.starts: dict[tuple[int, ...], tuple[int, Recipe]] = {}  # by lengths: (cost, a)
+        self.ends: dict[tuple[int, ...], tuple[int, Recipe]] = {}  # by lengths: (cost, b)
+
+    def search_to(self, search: _Search, done: int) -> Iterator[tuple[int, Expr]]:
+        """The solutions whose halves are among the kept lists of the main levels up to
+        ``done`` (each solution once, when its second half comes), with their costs."""
+        target, n = search.target, search.n_train
+        sizes = tuple(len(t) if isinstance(t, tuple) else -1 for t in target)
+        if min(sizes, default=-1) < 0:
+            return  # not a list on some train example
+        first, size = target[0], sizes[0]
+        assert isinstance(first, tuple)
+        for level in range(self.done + 1, done + 1):
+            self.done = level
+            search.check()
+            for recipe, vec in search.main.bank.at(level, self.rule.result):
+                head = vec[0]
+                if not isinstance(head, tuple):
+                    continue
+                k = len(head)
+                start = k <= size and first[:k] == head
+                end = k <= size and first[size - k :] == head
+                if not (start or end):
+                    continue  # most kept lists: told by the first train example
+                train = vec[:n]
+                lengths = tuple(len(v) for v in train)  # type: ignore[arg-type]
+                if not _both_used(lengths, sizes):
+                    continue
+                if start and _starts(train, target):
+                    yield from self._pair(search, level, recipe, lengths, sizes, True)
+                if end and _ends(train, target):
+                    yield from self._pair(search, level, recipe, lengths, sizes, False)
+
+    def _pair(
+        self,
+        search: _Search,
+        cost: int,
+        recipe: Recipe,
+        lengths: tuple[int, ...],
+        sizes: tuple[int, ...],
+        start: bool,
+    ) -> Iterator[tuple[int, Expr]]:
+        mine, other = (self.starts, self.ends) if start else (self.ends, self.starts)
+        if lengths in mine:
+            return  # a cheaper list of these lengths is kept
+        mine[lengths] = (cost, recipe)
+        match = other.get(tuple(s - k for s, k in zip(sizes, lengths, strict=True)))
+        if match is None:
+            return
+        a, b = (recipe, match[1]) if start else (match[1], recipe)
+        program = lambdas(build((self.rule.expr, (a, b))), search.n_args)
+        yield self.rule.cost + cost + match[0], program
+
+
+def _both_used(lengths: tuple[int, ...], sizes: tuple[int, ...]) -> bool:
+    """Whether a half of these lengths and the other half are each non-empty on at least
+    half of the train examples: a half mostly empty says little, and pairing it with
+    anything that fits the rest of the examples overfits (measured on the lists suites)."""
+    n = len(sizes)
+    mine = sum(k > 0 for k in lengths)
+    other = sum(s > k for s, k in zip(sizes, lengths, strict=True))
+    return 2 * mine >= n and 2 * other >= n
+
+
+def _starts(train: Vec, target: Sequence[object]) -> bool:
+    return all(
+        isinstance(t, tuple) and t[: len(v)] == v  # type: ignore[arg-type]
+        for v, t in zip(train, target, strict=True)
+    )
+
+
+def _ends(train: Vec, target: Sequence[object]) -> bool:
+    return all(
+        isinstance(t, tuple) and len(v) <= len(t) and t[len(t) - len(v) :] == v  # type: ignore[arg-type]
+        for v, t in zip(train, target, strict=True)
+    )
+
+
+def appends(rule: Rule) -> bool:
+    """Whether ``rule`` is the list primitive ``append`` of two lists of its result type."""
+    return (
+        isinstance(rule.expr, Prim)
+        and rule.expr.name == "append"
+        and _is_list(rule.result)
+        and rule.args == (rule.result, rule.result)
+    )
+
+
+@final
 class Spec:
     """What a lambda body must give: ``wants`` on the lambda-context rows ``rows``.
     ``complete`` when those rows cover every element of every train example's list; a
@@ -128,7 +328,7 @@ class Spec:
         self.rows = rows
         self.wants = wants
         self.complete = complete
-        self.pick: Callable[[Vec], object] = (
+        self.pick: Callable[[Vec], Vec] = (
             operator.itemgetter(*rows) if len(rows) > 1 else lambda v: (v[rows[0]],)
         )
 
@@ -153,6 +353,21 @@ def invertible(rule: Rule) -> str | None:
     if rule.expr.name == "filter" and sig.result == BOOL and rule.result == xs:
         return "filter"
     return None
+
+
+_INVERSES: dict[str, Callable[[Any, Any], object]] = {
+    "+": lambda x, w: w - x,  # x + v = w
+    "-": lambda x, w: x - w,  # x - v = w
+}
+"""For a binary primitive on ints, the ``v`` with ``(op x v) = w``."""
+
+
+def _name(rule: Rule) -> str:
+    return rule.expr.name if isinstance(rule.expr, Prim) else ""
+
+
+def _on_ints(rule: Rule) -> bool:
+    return rule.result == INT and rule.args == (INT, INT)
 
 
 def _is_list(t: object) -> bool:
