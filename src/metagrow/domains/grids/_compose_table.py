@@ -218,22 +218,31 @@ def _ground(counts: npt.NDArray[np.intp]) -> int:
     return 0 if counts[0] else int(counts.argmax())
 
 
+def _ranked_colour(a: Cells, most: bool) -> tuple[np.uint8, np.uint8] | None:
+    """The background (see :func:`_ground`) and the commonest (or least common)
+    foreground colour; None if two tie or there is one foreground colour."""
+    counts = np.bincount(a.ravel(), minlength=10)
+    bg = _ground(counts)
+    counts[bg] = 0
+    present = counts[counts > 0]
+    if len(present) < 2:
+        return None
+    pick = present.max() if most else present.min()
+    if (present == pick).sum() > 1:
+        return None
+    return np.uint8(bg), np.uint8(np.flatnonzero(counts == pick)[0])
+
+
 def keep_rank(most: bool) -> Apply:
     """Only the commonest (or least common) foreground colour kept, over the background
     (see :func:`_ground`); None if two tie."""
 
     def kept(a: Cells) -> Cells | None:
-        counts = np.bincount(a.ravel(), minlength=10)
-        bg = _ground(counts)
-        counts[bg] = 0
-        present = counts[counts > 0]
-        if len(present) < 2:
+        ranked = _ranked_colour(a, most)
+        if ranked is None:
             return None
-        pick = present.max() if most else present.min()
-        if (present == pick).sum() > 1:
-            return None
-        color = int(np.flatnonzero(counts == pick)[0])
-        return np.where(a == color, a, np.uint8(bg))
+        bg, color = ranked
+        return np.where(a == color, a, bg)
 
     return kept
 
@@ -243,16 +252,10 @@ def paint_rank(most: bool) -> Apply:
     common) foreground colour; None if two tie or there is one foreground colour."""
 
     def painted(a: Cells) -> Cells | None:
-        counts = np.bincount(a.ravel(), minlength=10)
-        bg = _ground(counts)
-        counts[bg] = 0
-        present = counts[counts > 0]
-        if len(present) < 2:
+        ranked = _ranked_colour(a, most)
+        if ranked is None:
             return None
-        pick = present.max() if most else present.min()
-        if (present == pick).sum() > 1:
-            return None
-        color = np.uint8(np.flatnonzero(counts == pick)[0])
+        bg, color = ranked
         return np.where(a == bg, a, color)
 
     return painted
