@@ -10,8 +10,9 @@ leaves the file exactly as it was.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 Migration = tuple[int, tuple[str, ...]]
 """A target version and the SQL statements that bring the previous version to it."""
@@ -167,6 +168,8 @@ MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4), (5,
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
+_T = TypeVar("_T")
+
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -179,21 +182,16 @@ def connect(path: Path, name: str) -> sqlite3.Connection:
         raise StoreError(f"{name}: directory {path.parent} does not exist")
     if not _looks_like_sqlite(path):
         raise StoreError(f"{name}: not a metagrow store (file is not a database)")
-    try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
-    except sqlite3.Error as err:
-        raise StoreError(f"{name}: {_describe_open_error(err)}") from None
-    try:
+
+    def prepare(conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         migrate(conn)
-    except StoreError as err:
-        conn.close()
-        raise StoreError(f"{name}: {err}") from None
-    except sqlite3.Error as err:
-        conn.close()
-        raise StoreError(f"{name}: {_describe_open_error(err)}") from None
+
+    conn, _ = _opened(
+        name, lambda: sqlite3.connect(path, isolation_level=None, timeout=30.0), prepare
+    )
     return conn
 
 
@@ -206,20 +204,12 @@ def connect_read_only(path: Path, name: str) -> sqlite3.Connection:
         raise StoreError(f"{name}: no such store; create one with `metagrow learn --store {name}`")
     if not _looks_like_sqlite(path):
         raise StoreError(f"{name}: not a metagrow store (file is not a database)")
-    try:
-        conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=30.0
-        )
-    except sqlite3.Error as err:
-        raise StoreError(f"{name}: {_describe_open_error(err)}") from None
-    try:
-        found = _checked(stored_version(conn), SCHEMA_VERSION)
-    except StoreError as err:
-        conn.close()
-        raise StoreError(f"{name}: {err}") from None
-    except sqlite3.Error as err:
-        conn.close()
-        raise StoreError(f"{name}: {_describe_open_error(err)}") from None
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn, found = _opened(
+        name,
+        lambda: sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30.0),
+        lambda conn: _checked(stored_version(conn), SCHEMA_VERSION),
+    )
     if found != SCHEMA_VERSION:
         conn.close()
         message = (
@@ -232,6 +222,27 @@ def connect_read_only(path: Path, name: str) -> sqlite3.Connection:
             f"{name}` upgrades it)"
         )
     return conn
+
+
+def _opened(
+    name: str,
+    open_: Callable[[], sqlite3.Connection],
+    prepare: Callable[[sqlite3.Connection], _T],
+) -> tuple[sqlite3.Connection, _T]:
+    """A connection from ``open_`` and what ``prepare`` makes of it; on any failure the
+    connection is closed and ``StoreError`` names the file as ``name``."""
+    try:
+        conn = open_()
+    except sqlite3.Error as err:
+        raise StoreError(f"{name}: {_describe_open_error(err)}") from None
+    try:
+        return conn, prepare(conn)
+    except StoreError as err:
+        conn.close()
+        raise StoreError(f"{name}: {err}") from None
+    except sqlite3.Error as err:
+        conn.close()
+        raise StoreError(f"{name}: {_describe_open_error(err)}") from None
 
 
 def stored_version(conn: sqlite3.Connection) -> int | None:
