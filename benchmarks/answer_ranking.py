@@ -28,7 +28,7 @@ def main() -> None:
     grammar = domain.grammar() if library is None else build_grammar(domain.grammar(), library)
     tasks = [t for t in domain.suite(args.split) if str(t.request.returns()) == "bool"]
     print(f"{len(tasks)} boolean-output tasks, {args.seconds:g} s each")
-    rankings: tuple[Ranking, ...] = ("found", "posterior", "mass")
+    rankings: tuple[Ranking, ...] = ("found", "likeliest", "posterior", "mass")
     for name in args.engines.split(","):
         for ranking in rankings:
             top1 = top2 = 0

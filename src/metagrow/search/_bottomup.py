@@ -20,10 +20,10 @@ some rows of its context (``(index $0 $1)`` past the end of the list): it is kep
 
 A ``map`` or ``filter`` of a kept list whose result would be the output is also searched
 from the output (:mod:`._directed`): its lambda's values on the list's elements are known,
-so its body is looked for among the kept bodies, a level ahead of the main context, or
-as a sum or difference of two kept bodies; so is an ``append`` of two kept lists that begin
-and end the output. Those solutions are held back until the main context has built every
-cheaper program.
+so its body is looked for among the kept bodies, a level ahead of the main context, as a
+sum or difference of two kept bodies, or as a conditional ``(if c a b)`` of three
+(:mod:`._branches`); so is an ``append`` of two kept lists that begin and end the output.
+Those solutions are held back until the main context has built every cheaper program.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ class BottomUpEnumerator(Engine):
             search.solved = search.solved or not fallbacks_in(expr, grammar)
             prior, mass = log_prior(expr, task.request, grammar), search.masses.single(cost + 1)
             tried = progress.programs_tried
-            yield Solution(expr, prior, 1.0, progress.elapsed, tried, mass=mass)
+            yield Solution(expr, prior, 1.0, progress.elapsed, tried, mass=mass, beyond=True)
         if not search.solved:
             for hits, _, recipe in search.near:
                 expr = lambdas(build(recipe), search.n_args)

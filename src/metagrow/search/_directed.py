@@ -11,8 +11,9 @@ level deeper than the main context's lambdas (and whose list costs up to
 Parts of the output are searched the same way. A ``map`` body ``(+ u v)`` or ``(- u v)``:
 for each kept body ``u``, the values ``v`` must give on the list's elements are known and
 looked up among the kept bodies' values, so bodies up to twice the levels grown are
-reached in one pass over them. An ``(append a b)`` of kept lists (:class:`Halves`): a list
-that begins the output and one that ends it, whose lengths add up.
+reached in one pass over them. A ``map`` body ``(if c a b)`` of three kept bodies, by
+masks of the rows each is right on (:mod:`._branches`). An ``(append a b)`` of kept lists
+(:class:`Halves`): a list that begins the output and one that ends it, whose lengths add up.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, final
 
 from metagrow.lang import BOOL, INT, Expr, Prim, Program, TCon, Type, lambdas
 from metagrow.search._bottomup_banks import Context, Recipe, Vec, build, wrap
+from metagrow.search._branches import Branches, conditionals, if_rules, map_of
 from metagrow.search._rules import Rule, Signature
 
 if TYPE_CHECKING:
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 
 MAX_LIST_COST = 5
 """Maps and filters of the kept lists up to this cost are searched from the output."""
+MAX_HELD = 8
+"""Solutions found from the output that are given when the budget ends, at most."""
 MIN_SUM_ROWS = 8
 """A map body ``(+ u v)`` is looked up only where the list's elements give this many
 values to fit: on fewer, some pair of the many kept bodies fits by chance (a task of two
@@ -60,6 +64,9 @@ class FromOutput:
         # lists with the same elements)
         self.wanted: dict[tuple[int, int], list[tuple[Recipe, Spec]]] = {}  # (map, cost)
         self.halves = [Halves(r) for r in search.rules if appends(r) and r.result == search.ret]
+        self.ifs = if_rules(search.rules)
+        self.ifs_done: set[tuple[int, ...]] = set()  # (map, list cost, c, a, b costs)
+        self.branches: dict[int, Branches] = {}  # by id of the spec
 
     def search_to(self, bodies: int) -> None:
         """Find the ``map``/``filter`` solutions over kept lists (of cost at most
@@ -82,6 +89,7 @@ class FromOutput:
             for program in self._match(rule, kind, xs_cost, body):
                 self.ahead.append((cost, len(self.ahead), program))
         self._search_sums()
+        self._search_ifs()
 
     def _search_sums(self) -> None:
         """Maps whose body is ``(+ u v)`` or ``(- u v)`` of two bodies already kept: for each
@@ -126,16 +134,7 @@ class FromOutput:
         (op_rule, inverse), t = op, op[0].result
         sig, xs_type = rule.args
         assert isinstance(sig, Signature) and isinstance(xs_type, Type)
-        wanted = self.wanted.get((id(rule), xs_cost))
-        if wanted is None:  # the kept lists of a complete level, with a spec
-            lists = search.main.bank.at(xs_cost, xs_type)
-            wanted = [
-                (xs, want)
-                for xs, vec in lists
-                if (want := self._spec("map", vec, lctx)) and len(want.rows) >= MIN_SUM_ROWS
-            ]
-            self.wanted[id(rule), xs_cost] = wanted
-        for xs, want in wanted:
+        for xs, want in self._wanted(rule, lctx, xs_cost):
             key = (want.rows, v_cost)
             values = self.parts.get(key)
             if values is None:
@@ -156,6 +155,55 @@ class FromOutput:
                 if want.complete or self._fits(program):
                     yield program
 
+    def _wanted(self, rule: Rule, lctx: Context, xs_cost: int) -> list[tuple[Recipe, Spec]]:
+        """The kept lists of ``xs_cost`` (a complete level) with a ``map`` spec of at
+        least :data:`MIN_SUM_ROWS` rows, for parts of a ``map`` body found from the output."""
+        wanted = self.wanted.get((id(rule), xs_cost))
+        if wanted is None:
+            xs_type = rule.args[1]
+            assert isinstance(xs_type, Type)
+            wanted = [
+                (xs, want)
+                for xs, vec in self.search.main.bank.at(xs_cost, xs_type)
+                if (want := self._spec("map", vec, lctx)) and len(want.rows) >= MIN_SUM_ROWS
+            ]
+            self.wanted[id(rule), xs_cost] = wanted
+        return wanted
+
+    def _search_ifs(self) -> None:
+        """Maps whose body is ``(if c a b)`` of three kept bodies (:mod:`._branches`), the
+        cheapest triples of levels first, each triple once."""
+        search = self.search
+        done = min(search.main.bank.done, MAX_LIST_COST)
+        for rule, kind in self.rules:
+            sig = rule.args[0]
+            assert isinstance(sig, Signature)
+            lctx = search.main.children.get(sig.params)
+            if_rule = self.ifs.get(sig.result)
+            if kind != "map" or lctx is None or if_rule is None:
+                continue
+            top = lctx.bank.done
+            triples = [
+                (xs_cost, (c, a, b))
+                for xs_cost in range(1, done + 1)
+                for c in range(1, top + 1)
+                for a in range(1, top + 1)
+                for b in range(1, top + 1)
+                if (id(rule), xs_cost, c, a, b) not in self.ifs_done
+            ]
+            triples.sort(key=lambda tr: tr[0] + sum(tr[1]))
+            for xs_cost, costs in triples:
+                self.ifs_done.add((id(rule), xs_cost, *costs))
+                cost = rule.cost + 1 + xs_cost + if_rule.cost + sum(costs)
+                for xs, want in self._wanted(rule, lctx, xs_cost):
+                    branches = self.branches.get(id(want))
+                    if branches is None:
+                        branches = self.branches[id(want)] = Branches(want)
+                    for body in conditionals(branches, lctx, costs, if_rule, search._count):
+                        program = map_of(rule, body, xs, search.n_args)
+                        if want.complete or self._fits(program):
+                            self.ahead.append((cost, len(self.ahead), program))
+
     def release(self, cost: int) -> Iterator[Expr]:
         """The solutions found that cost at most ``cost``, cheapest first."""
         self.ahead.sort(key=operator.itemgetter(0, 1))
@@ -163,9 +211,11 @@ class FromOutput:
             yield self.ahead.pop(0)[2]
 
     def held_back(self) -> list[Expr]:
-        """The solutions found and not yet released, cheapest first."""
+        """The cheapest :data:`MAX_HELD` solutions found and not yet released, cheapest
+        first (there may be hundreds, mostly the same function written longer, and each
+        given takes the caller a run on the test inputs after the budget has ended)."""
         self.ahead.sort(key=operator.itemgetter(0, 1))
-        held = [p for _, _, p in self.ahead]
+        held = [p for _, _, p in self.ahead[:MAX_HELD]]
         self.ahead.clear()
         return held
 

@@ -51,6 +51,10 @@ class Solution:
     """The mass of the program's class of equivalent programs, if the engine counts it
     (bottom-up does): the program's value on every train and test input, summed over the
     programs found to compute it."""
+    beyond: bool = False
+    """Found past the cost up to which the engine built every program (bottom-up's
+    solutions from the output when its time ran out): a cheaper program it never reached
+    may exist, so a portfolio gives these after what its later stages find."""
 
     @property
     def fits(self) -> bool:

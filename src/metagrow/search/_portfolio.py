@@ -61,7 +61,9 @@ def default_stages() -> tuple[Stage, ...]:
 class PortfolioEngine(Engine):
     """The ``stages`` in turn (:func:`default_stages` by default), the last one given all
     the time left; under a program budget the stages split the programs in the same
-    shares. Solutions of every stage report their log-prior under the given grammar.
+    shares. Solutions of every stage report their log-prior under the given grammar. A
+    stage's solutions found beyond its reach (:attr:`Solution.beyond`) come after those
+    of the later stages, which may reach cheaper programs.
     Near misses are given only if no stage finds a solution, the first stage's first."""
 
     name = "portfolio"
@@ -77,6 +79,7 @@ class PortfolioEngine(Engine):
         progress = progress or Progress()
         progress.begin(budget)
         near: list[Solution] = []
+        later: list[Solution] = []  # found beyond a stage's reach, given after the rest
         solved = False
         last = len(self.stages) - 1
         for i, stage in enumerate(self.stages):
@@ -89,9 +92,14 @@ class PortfolioEngine(Engine):
                     sol = replace(sol, log_prior=log_prior(sol.program, task.request, grammar))
                 if not sol.fits:
                     near.append(sol)
-                    continue
-                solved = solved or not fallbacks_in(sol.program, grammar)
-                yield sol
+                elif sol.beyond and i < last:
+                    later.append(sol)
+                else:
+                    solved = solved or not fallbacks_in(sol.program, grammar)
+                    yield sol
+        for sol in later:
+            solved = solved or not fallbacks_in(sol.program, grammar)
+            yield replace(sol, seconds=progress.elapsed, programs_tried=progress.programs_tried)
         if not solved:
             yield from near
 

@@ -17,9 +17,11 @@ are approximate (programs found after a class was used are not carried up), and 
 answers of equal cost often differ only by a deep program or two that happen to agree
 with one of them."""
 
-Ranking = Literal["found", "posterior", "mass"]
+Ranking = Literal["found", "likeliest", "posterior", "mass"]
 """How answers that fit every train example are ordered into attempts: as the engine
-found them (``found``: best first as the engine sees it), or by the posterior summed
+found them (``found``: best first as the engine sees it), by the prior of the likeliest
+program found for each (``likeliest``: the most probable program's answer first, among
+all found, whatever engine or stage found them and in what order), or by the posterior summed
 over the programs that give each one (``posterior``: the grammar's prior, a library's
 and a guide's weights included, over the distinct programs found), or by the mass of
 the programs that give each one (``mass``: as ``posterior``, but counting for each
@@ -90,10 +92,10 @@ def solve(
     After the first solution, the search goes on briefly (half the time it took, at
     least 0.2 s, within the budget) for solutions that predict differently, so that up
     to ``attempts`` distinct answers can be given for each test input; ranking as
-    ``found``, it stops early once every test input has them. Ranking by ``posterior``
-    or ``mass`` (see :data:`Ranking`), it goes on for the whole of that time, since more programs
-    for an answer already found can still move it up. Either way an answer's program
-    (``program`` for the first) is the likeliest found for it. Solutions that use a
+    ``found``, it stops early once every test input has them. Ranking otherwise (see
+    :data:`Ranking`), it goes on for the whole of that time, since a likelier program,
+    or more programs, for an answer already found can still move it up. Either way an
+    answer's program (``program`` for the first) is the likeliest found for it. Solutions that use a
     ``fallback`` primitive rank after all others and do not cut the search short; of
     those, only the first with each set of fallbacks ranks ahead of near misses. When
     nothing fits,
@@ -156,8 +158,11 @@ def solve(
 
     def key(item: tuple[tuple[object, ...], tuple[int, int, Solution]]) -> tuple[float, ...]:
         answer, (rank, order, _) = item
-        by_mass = rank == 0 and ranking != "found"
-        return (rank, -mass.get(answer, 0.0) if by_mass else 0.0, order)
+        if rank != 0 or ranking == "found":
+            return (rank, 0.0, order)
+        if ranking == "likeliest":
+            return (rank, -best[answer][2].log_prior, order)
+        return (rank, -mass.get(answer, 0.0), order)
 
     ordered = sorted(best.items(), key=key)
     ranked = [answer for answer, _ in ordered]

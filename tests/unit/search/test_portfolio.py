@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from metagrow.domains.lists import ListsDomain
@@ -9,8 +11,10 @@ from metagrow.lang import Example, Grammar, Limits, Program, Task, log_prior, pa
 from metagrow.search import (
     BottomUpEnumerator,
     Budget,
+    Engine,
     PortfolioEngine,
     Progress,
+    Solution,
     Stage,
     TopDownEnumerator,
     solve,
@@ -124,3 +128,39 @@ def test_a_stage_needs_a_share_and_a_portfolio_a_stage() -> None:
         Stage(TopDownEnumerator(), 0.0)
     with pytest.raises(ValueError, match="stage"):
         PortfolioEngine([])
+
+
+class _Given(Engine):
+    """Gives the solutions it is made with: what a stage found, for the order a
+    portfolio gives them in."""
+
+    def __init__(self, *solutions: Solution) -> None:
+        self.solutions = solutions
+
+    def search(
+        self, task: Task, grammar: Grammar, budget: Budget, progress: Progress | None = None
+    ) -> Iterator[Solution]:
+        yield from self.solutions
+
+
+def test_what_a_stage_found_beyond_its_reach_comes_after_the_later_stages(
+    lists: ListsDomain,
+) -> None:
+    grammar = lists.grammar()
+    task = _task("rev", "(lam (reverse $0))", _INPUTS, grammar)
+    far = Solution(parse("(lam (reverse (reverse (reverse $0))))"), -9.0, 1.0, 0.1, 10, beyond=True)
+    near = Solution(parse("(lam (reverse $0))"), -2.0, 1.0, 0.2, 20)
+    stages = [Stage(_Given(far), 0.5), Stage(_Given(near), 0.5)]
+    found = list(PortfolioEngine(stages).search(task, grammar, Budget(1.0)))
+    assert [str(s.program) for s in found] == [str(near.program), str(far.program)]
+    assert found[1].beyond and not found[0].beyond
+    # in the last stage there is no later stage to wait for
+    last = [Stage(_Given(near), 0.5), Stage(_Given(far), 0.5)]
+    found = list(PortfolioEngine(last).search(task, grammar, Budget(1.0)))
+    assert [str(s.program) for s in found] == [str(near.program), str(far.program)]
+    alone = list(
+        PortfolioEngine([Stage(_Given(far), 0.5), Stage(_Given(), 0.5)]).search(
+            task, grammar, Budget(1.0)
+        )
+    )
+    assert [str(s.program) for s in alone] == [str(far.program)]

@@ -61,3 +61,14 @@ def test_the_likeliest_program_speaks_for_its_answer(lists: ListsDomain) -> None
     later = [("(lam (head $0))", -3.0), ("(lam (max $0))", -2.0)]
     result = solve(_task(), lists.grammar(), _Scripted(later), Budget(5.0), ranking="posterior")
     assert str(result.program) == "(lam (max $0))"
+
+
+def test_ranked_by_the_likeliest_program_whatever_the_order_found(lists: ListsDomain) -> None:
+    # found last, but the likeliest program: its answer comes first; the two that agree
+    # on 3 do not add up as they would under the posterior
+    late = [("(lam (max $0))", -1.5), ("(lam (head $0))", -1.6), ("(lam (length $0))", -1.0)]
+    result = solve(_task(), lists.grammar(), _Scripted(late), Budget(5.0), ranking="likeliest")
+    assert result.predictions == ((2, 3),)
+    assert str(result.program) == "(lam (length $0))"
+    found = solve(_task(), lists.grammar(), _Scripted(late), Budget(5.0))
+    assert found.predictions == ((3, 2),)
