@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from metagrow.api._stored import (
         FILL_TYPES,
         StoredProgram,
+        filled_type,
         stored_models,
         stored_program,
         stored_programs,
@@ -75,7 +76,8 @@ _HOMES = {
     "metagrow.api._model": ("Model", "ModelError", "model_of", "predict_csv", "read_model"),
     "metagrow.api._solve": ("SolveReport", "read_task", "report", "solve"),
     "metagrow.api._stored": (
-        "FILL_TYPES", "StoredProgram", "stored_models", "stored_program", "stored_programs",
+        "FILL_TYPES", "StoredProgram", "filled_type", "stored_models", "stored_program",
+        "stored_programs",
     ),
     "metagrow.domains.numeric": ("read_features",),
 }  # fmt: skip
@@ -97,6 +99,7 @@ __all__ = [
     "check_learn_options",
     "check_run_options",
     "expression_text",
+    "filled_type",
     "fit_csv",
     "fit_frame",
     "folder_tasks",

@@ -109,7 +109,7 @@ class _Run:
         try:
             domain, grammar = self._grammar()
             expr = grammar.parse(solution.program)
-            request = _concrete(infer(expr, grammar), domain)
+            request = filled_type(infer(expr, grammar), domain)
         except (ProgramParseError, ProgramTypeError, ValueError) as err:
             message = " ".join(str(err).split())
             raise StoreError(f"{where}: the stored program cannot be rebuilt ({message})") from None
@@ -152,7 +152,7 @@ def _listing(names: list[str], most: int = 20) -> str:
     return shown + (f", ... ({len(names)} in all)" if len(names) > most else "")
 
 
-def _concrete(t: Type, domain: Domain) -> Type:
+def filled_type(t: Type, domain: Domain) -> Type:
     """``t`` with its type variables filled as :data:`FILL_TYPES` says."""
     if not t.is_polymorphic():
         return t

@@ -132,8 +132,9 @@ def solve(
                 firsts.setdefault(rank, sol)
             if rank == 0:
                 counted.add(sol.program)
-                mass[answer] = _log_add(mass.get(answer, -math.inf), sol.log_prior)
-                if sol.mass is not None:
+                if ranking in ("posterior", "mass"):  # "mass" falls back on the posterior
+                    mass[answer] = _log_add(mass.get(answer, -math.inf), sol.log_prior)
+                if ranking == "mass" and sol.mass is not None:
                     classes.setdefault(answer, {})[id(sol.mass)] = sol.mass
             if answer not in best or rank < best[answer][0]:
                 best[answer] = (rank, order, sol)

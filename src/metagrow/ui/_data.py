@@ -13,8 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Generic, TypeVar, final
 
-from metagrow.api import folder_tasks
-from metagrow.api._stored import _concrete
+from metagrow.api import filled_type, folder_tasks
 from metagrow.domains import BUILTIN_DOMAINS, Domain, domain_from_spec
 from metagrow.lang import (
     Expr,
@@ -212,7 +211,7 @@ class RunView:
             grammar = self._task_grammars.get(task.name, lambda: self._task_grammar(task))
             expr = grammar.parse(text)
             request = infer(expr, grammar)
-        return expr, _concrete(request, self.domain), grammar
+        return expr, filled_type(request, self.domain), grammar
 
     def _task_grammar(self, task: Task) -> Grammar:
         return self.domain.task_grammar(task, self.grammar, seconds=1.0)
