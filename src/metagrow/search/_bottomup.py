@@ -22,8 +22,10 @@ A ``map`` or ``filter`` of a kept list whose result would be the output is also 
 from the output (:mod:`._directed`): its lambda's values on the list's elements are known,
 so its body is looked for among the kept bodies, a level ahead of the main context, as a
 sum or difference of two kept bodies, or as a conditional ``(if c a b)`` of three
-(:mod:`._branches`); so is an ``append`` of two kept lists that begin and end the output.
-Those solutions are held back until the main context has built every cheaper program.
+(:mod:`._branches`); so is an ``append`` of two kept lists that begin and end the output,
+and an int output that is a sum, maximum, minimum or count over a kept list of what a
+kept body gives on its elements (:mod:`._reduce`). Those solutions are held back until
+the main context has built every cheaper program.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ looked up among the kept bodies' values, so bodies up to twice the levels grown 
 reached in one pass over them. A ``map`` body ``(if c a b)`` of three kept bodies, by
 masks of the rows each is right on (:mod:`._branches`). An ``(append a b)`` of kept lists
 (:class:`Halves`): a list that begins the output and one that ends it, whose lengths add up.
+An int output that reduces a ``map`` or ``filter`` of a kept list (:mod:`._reduce`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, final
 from metagrow.lang import BOOL, INT, Expr, Prim, Program, TCon, Type, lambdas
 from metagrow.search._bottomup_banks import Context, Recipe, Vec, build, wrap
 from metagrow.search._branches import Branches, conditionals, if_rules, map_of
+from metagrow.search._reduce import Reductions
 from metagrow.search._rules import Rule, Signature
 
 if TYPE_CHECKING:
@@ -67,6 +69,7 @@ class FromOutput:
         self.ifs = if_rules(search.rules)
         self.ifs_done: set[tuple[int, ...]] = set()  # (map, list cost, c, a, b costs)
         self.branches: dict[int, Branches] = {}  # by id of the spec
+        self.reductions = Reductions(search)
 
     def search_to(self, bodies: int) -> None:
         """Find the ``map``/``filter`` solutions over kept lists (of cost at most
@@ -90,6 +93,8 @@ class FromOutput:
                 self.ahead.append((cost, len(self.ahead), program))
         self._search_sums()
         self._search_ifs()
+        for cost, program in self.reductions.search_to():
+            self.ahead.append((cost, len(self.ahead), program))
 
     def _search_sums(self) -> None:
         """Maps whose body is ``(+ u v)`` or ``(- u v)`` of two bodies already kept: for each
@@ -152,7 +157,7 @@ class FromOutput:
                     continue
                 lam = wrap((op_rule.expr, (u, v)), 1)
                 program = lambdas(build((rule.expr, (lam, xs))), search.n_args)
-                if want.complete or self._fits(program):
+                if want.complete or self.fits(program):
                     yield program
 
     def _wanted(self, rule: Rule, lctx: Context, xs_cost: int) -> list[tuple[Recipe, Spec]]:
@@ -201,7 +206,7 @@ class FromOutput:
                         branches = self.branches[id(want)] = Branches(want)
                     for body in conditionals(branches, lctx, costs, if_rule, search._count):
                         program = map_of(rule, body, xs, search.n_args)
-                        if want.complete or self._fits(program):
+                        if want.complete or self.fits(program):
                             self.ahead.append((cost, len(self.ahead), program))
 
     def release(self, cost: int) -> Iterator[Expr]:
@@ -239,22 +244,28 @@ class FromOutput:
                 if pick(vec) != wants:
                     continue
                 program = lambdas(build((rule.expr, (lam, xs))), search.n_args)
-                if want.complete or self._fits(program):
+                if want.complete or self.fits(program):
                     yield program
 
     def _spec(self, kind: str, xs: Vec, lctx: Context) -> Spec | None:
         key = (kind, id(xs))
         if key not in self.specs:
             n_train = self.search.n_train
-            if lctx.row_of is None:
-                lctx.row_of = {}
-                for row, (env, i) in enumerate(zip(lctx.env, lctx.example, strict=True)):
-                    if i < n_train:
-                        lctx.row_of.setdefault((i, env[0]), row)
-            self.specs[key] = spec(kind, xs[:n_train], self.search.target, lctx.row_of)
+            self.specs[key] = spec(kind, xs[:n_train], self.search.target, self.rows_of(lctx))
         return self.specs[key]
 
-    def _fits(self, program: Expr) -> bool:
+    def rows_of(self, lctx: Context) -> dict[tuple[int, object], int]:
+        """The row of a one-parameter lambda context for each (train example, value of
+        ``$0``)."""
+        if lctx.row_of is None:
+            lctx.row_of = {}
+            for row, (env, i) in enumerate(zip(lctx.env, lctx.example, strict=True)):
+                if i < self.search.n_train:
+                    lctx.row_of.setdefault((i, env[0]), row)
+        return lctx.row_of
+
+    def fits(self, program: Expr) -> bool:
+        """Whether ``program`` gives every train output (run by the interpreter)."""
         search = self.search
         run = Program(program, search.grammar.primitives)
         limits, deadline = search.budget.run_limits, search.progress.deadline

@@ -1,0 +1,260 @@
+"""Int outputs read as reductions: where the output is ``(sum (map f xs))``, ``(max (map f
+xs))``, ``(min (map f xs))`` or ``(length (filter p xs))`` of a kept list ``xs``, the
+examples do not say what ``f`` gives on each element, only what the elements' values add
+up to. Each kept body of the lambda context has its values on the context's rows, and an
+example's list is a count of how often each row comes up in it, so the reduction of every
+kept body on every example is one matrix product (a sum), or one maximum per example:
+every body of a level is tried against every kept list at once, without building the
+``map`` in the main context. A program whose reduction equals every train output is run
+to confirm it (the reductions are computed in floating point, and a list may hold an
+element no row of the context stands for).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, final
+
+from metagrow.lang import BOOL, INT, Expr, Prim, TCon, Type, lambdas
+from metagrow.search._bottomup_banks import Context, Recipe, build, wrap
+from metagrow.search._rules import Rule, Signature
+
+if TYPE_CHECKING:
+    from metagrow.search._bottomup import _Search
+
+MAX_BODIES = 10_000
+"""Kept bodies of one level tried at most (the first kept: a matrix row each)."""
+MAX_LIST_COST = 5
+"""Kept lists up to this cost are reduced."""
+MAX_FACTOR_COST = 3
+"""Sums of products ``(* u v)`` are tried for bodies ``u`` and ``v`` up to this cost..."""
+MAX_PRODUCT_LIST_COST = 3
+"""...over kept lists up to this cost."""
+_REDUCERS = ("sum", "max", "min")
+
+
+@final
+class Reductions:
+    """The reductions of kept lists ``(r (map f xs))`` and ``(length (filter p xs))`` for
+    a search whose output is an int, each (reduction, list cost, body cost) tried once,
+    when its levels are complete."""
+
+    def __init__(self, search: _Search) -> None:
+        self.search = search
+        self.done: set[tuple[int, int, int]] = set()  # (plan, list cost, body cost)
+        self.plans: list[tuple[Rule, Rule]] = []  # (sum, max, min or length; map or filter)
+        if search.ret != INT or search.n_train == 0:
+            return
+        by_name: dict[str, list[Rule]] = {}
+        for r in search.rules:
+            if isinstance(r.expr, Prim):
+                by_name.setdefault(r.expr.name, []).append(r)
+        for outer in (r for name in (*_REDUCERS, "length") for r in by_name.get(name, [])):
+            (arg,) = outer.args if len(outer.args) == 1 else (None,)
+            if not isinstance(arg, TCon) or outer.result != INT:
+                continue
+            inner = "filter" if _name(outer) == "length" else "map"
+            for rule in by_name.get(inner, []):
+                wanted = BOOL if inner == "filter" else INT
+                if rule.result == arg and _lambda_result(rule) == wanted:
+                    self.plans.append((outer, rule))
+        times = [r for r in by_name.get("*", []) if r.args == (INT, INT) and r.result == INT]
+        self.times = times[0] if times else None
+        self.products_done: set[tuple[int, int, int, int]] = set()  # (plan, list, u, v)
+        self.tables: dict[tuple[int, int, Type], Any] = {}  # (id of context, level, type)
+        self.bags: dict[tuple[int, int], _Bag | None] = {}  # (id of context, id of list)
+
+    def search_to(self) -> Iterator[tuple[int, Expr]]:
+        """The solutions among reductions of kept lists of the complete main levels (up to
+        :data:`MAX_LIST_COST`) with bodies of the complete levels of their lambda
+        contexts, cheapest pairs of levels first, with their costs."""
+        search = self.search
+        done = min(search.main.bank.done, MAX_LIST_COST)
+        for p, (outer, inner) in enumerate(self.plans):
+            sig, xs_type = inner.args
+            assert isinstance(sig, Signature) and isinstance(xs_type, Type)
+            lctx = search.main.children.get(sig.params)
+            if lctx is None:
+                continue
+            pairs = sorted(
+                (xs_cost + body, xs_cost, body)
+                for xs_cost in range(1, done + 1)
+                for body in range(1, lctx.bank.done + 1)
+                if (p, xs_cost, body) not in self.done
+            )
+            for _, xs_cost, body in pairs:
+                self.done.add((p, xs_cost, body))
+                cost = outer.cost + inner.cost + 1 + xs_cost + body
+                for program in self._reduce(outer, inner, lctx, xs_cost, body):
+                    yield cost, program
+            if _name(outer) == "sum" and self.times is not None:
+                yield from self._products(p, outer, inner, lctx, self.times)
+
+    def _products(
+        self, p: int, outer: Rule, inner: Rule, lctx: Context, times: Rule
+    ) -> Iterator[tuple[int, Expr]]:
+        """Sums of maps whose body is ``(* u v)`` of two kept bodies of the cheapest levels
+        (a dot product): on each example, the sums of every pair's products are one matrix
+        product of the two levels' values, weighted by the list's counts."""
+        import numpy as np
+
+        search = self.search
+        sig, xs_type = inner.args
+        assert isinstance(sig, Signature) and isinstance(xs_type, Type)
+        top = min(lctx.bank.done, MAX_FACTOR_COST)
+        todo = sorted(
+            (xs_cost + u + v, xs_cost, u, v)
+            for xs_cost in range(1, min(search.main.bank.done, MAX_PRODUCT_LIST_COST) + 1)
+            for u in range(1, top + 1)
+            for v in range(u, top + 1)
+            if (p, xs_cost, u, v) not in self.products_done
+        )
+        target = search.target
+        for _, xs_cost, u_cost, v_cost in todo:
+            self.products_done.add((p, xs_cost, u_cost, v_cost))
+            us = lctx.bank.at(u_cost, INT)[:MAX_BODIES]
+            vs = lctx.bank.at(v_cost, INT)[:MAX_BODIES]
+            if not us or not vs:
+                continue
+            u_values, u_bad = self._table(lctx, u_cost, INT, us)
+            v_values, v_bad = self._table(lctx, v_cost, INT, vs)
+            seen: set[bytes] = set()
+            for xs, vec in search.main.bank.at(xs_cost, xs_type):
+                search._count()
+                bag = self._bag(lctx, vec)
+                if bag is None or bag.counts.tobytes() in seen:
+                    continue
+                seen.add(bag.counts.tobytes())
+                fit = np.outer(~u_bad[:, bag.used].any(axis=1), ~v_bad[:, bag.used].any(axis=1))
+                for i, weights in enumerate(bag.counts.T):
+                    fit &= (u_values * weights) @ v_values.T == target[i]
+                    if not fit.any():
+                        break
+                for a, b in np.argwhere(fit)[:4]:
+                    body = (times.expr, (us[int(a)][0], vs[int(b)][0]))
+                    lam = wrap(body, 1)
+                    program = lambdas(
+                        build((outer.expr, ((inner.expr, (lam, xs)),))), search.n_args
+                    )
+                    if search.from_output.fits(program):
+                        cost = outer.cost + inner.cost + 1 + xs_cost + times.cost + u_cost + v_cost
+                        yield cost, program
+
+    def _reduce(
+        self, outer: Rule, inner: Rule, lctx: Context, xs_cost: int, body_cost: int
+    ) -> Iterator[Expr]:
+        import numpy as np
+
+        search = self.search
+        sig, xs_type = inner.args
+        assert isinstance(sig, Signature) and isinstance(xs_type, Type)
+        bodies = lctx.bank.at(body_cost, sig.result)[:MAX_BODIES]
+        lists = search.main.bank.at(xs_cost, xs_type)
+        if not bodies or not lists:
+            return
+        values, bad = self._table(lctx, body_cost, sig.result, bodies)
+        target = np.array(search.target, dtype=np.float64)
+        name = _name(outer)
+        adds = name in ("sum", "length")
+        seen: set[bytes] = set()  # lists alike for the reduction (the same elements)
+        for xs, vec in lists:
+            search._count()
+            bag = self._bag(lctx, vec)
+            if bag is None or (not adds and not bag.full):  # the max of () fails
+                continue
+            key = bag.counts.tobytes() if adds else bag.sets
+            if key in seen:
+                continue
+            seen.add(key)
+            ok = ~bad[:, bag.used].any(axis=1)
+            if adds:
+                got = values @ bag.counts
+            else:
+                pick = np.max if name == "max" else np.min
+                got = np.stack([pick(values[:, r], axis=1) for r in bag.rows], axis=1)
+            hits = np.flatnonzero(ok & (got == target).all(axis=1))
+            for b in hits[:4]:
+                lam = wrap(bodies[int(b)][0], 1)
+                program = lambdas(build((outer.expr, ((inner.expr, (lam, xs)),))), search.n_args)
+                if search.from_output.fits(program):
+                    yield program
+
+    def _table(self, lctx: Context, cost: int, t: Type, bodies: list[tuple[Recipe, Any]]) -> Any:
+        """The bodies' values on the context's train rows (floats; booleans as 0 and 1)
+        and where they fail, kept per level."""
+        import numpy as np
+
+        key = (id(lctx), cost, t)
+        if key not in self.tables:
+            n = self.search.n_train
+            width = _train_rows(lctx, n)
+            kind = bool if t == BOOL else int
+            nan = float("nan")
+            flat = [v if v.__class__ is kind else nan for _, vec in bodies for v in vec[:width]]
+            values = np.array(flat, dtype=np.float64).reshape(len(bodies), width)
+            bad = np.isnan(values)
+            values[bad] = 0.0
+            self.tables[key] = (values, bad)
+        return self.tables[key]
+
+    def _bag(self, lctx: Context, vec: tuple[object, ...]) -> _Bag | None:
+        """What a kept list holds on each train example, as rows of the context; ``None``
+        when some element has no row."""
+        key = (id(lctx), id(vec))
+        if key not in self.bags:
+            self.bags[key] = _Bag.of(
+                vec, self.search.from_output.rows_of(lctx), lctx, self.search.n_train
+            )
+        return self.bags[key]
+
+
+@final
+class _Bag:
+    """A list's elements on each train example as rows of a lambda context: ``counts``
+    (rows x examples: how often each row comes up), the rows used at all, each example's
+    rows, whether no example's list is empty, and the rows' sets as bytes."""
+
+    __slots__ = ("counts", "full", "rows", "sets", "used")
+
+    def __init__(self, counts: Any) -> None:
+        import numpy as np
+
+        self.counts = counts
+        self.used = counts.any(axis=1)
+        self.rows = [np.flatnonzero(c) for c in counts.T]
+        self.full = all(len(r) for r in self.rows)
+        self.sets = (counts > 0).tobytes()
+
+    @staticmethod
+    def of(
+        vec: tuple[object, ...], row_of: dict[tuple[int, object], int], lctx: Context, n: int
+    ) -> _Bag | None:
+        import numpy as np
+
+        counts = np.zeros((_train_rows(lctx, n), n), dtype=np.float64)
+        for i, xs in enumerate(vec[:n]):
+            if not isinstance(xs, tuple):
+                return None
+            for x in xs:
+                row = row_of.get((i, x))
+                if row is None:
+                    return None
+                counts[row, i] += 1
+        return _Bag(counts)
+
+
+def _train_rows(lctx: Context, n_train: int) -> int:
+    """How many rows of the context belong to train examples: they come first, as the
+    main context's rows do (each row extends a row of its parent, in order)."""
+    return next((r for r, i in enumerate(lctx.example) if i >= n_train), len(lctx.example))
+
+
+def _name(rule: Rule) -> str:
+    return rule.expr.name if isinstance(rule.expr, Prim) else ""
+
+
+def _lambda_result(rule: Rule) -> Type | None:
+    sig = rule.args[0] if rule.args else None
+    if not isinstance(sig, Signature) or len(sig.params) != 1 or len(rule.args) != 2:
+        return None
+    return sig.result
