@@ -95,6 +95,7 @@ class FromOutput:
         self._search_ifs()
         for cost, program in self.reductions.search_to():
             self.ahead.append((cost, len(self.ahead), program))
+        self._search_reduced_bodies()
 
     def _search_sums(self) -> None:
         """Maps whose body is ``(+ u v)`` or ``(- u v)`` of two bodies already kept: for each
@@ -208,6 +209,27 @@ class FromOutput:
                         program = map_of(rule, body, xs, search.n_args)
                         if want.complete or self.fits(program):
                             self.ahead.append((cost, len(self.ahead), program))
+
+    def _search_reduced_bodies(self) -> None:
+        """Maps whose body reduces a list body of the lambda context (:mod:`._reduce`)."""
+        search = self.search
+        done = min(search.main.bank.done, MAX_LIST_COST)
+        for rule, kind in self.rules:
+            sig = rule.args[0]
+            assert isinstance(sig, Signature)
+            lctx = search.main.children.get(sig.params)
+            if kind != "map" or lctx is None or sig.result != INT:
+                continue
+            for xs_cost in range(1, done + 1):
+                for xs, want in self._wanted(rule, lctx, xs_cost):
+
+                    def whole(body: Recipe, xs: Recipe = xs, rule: Rule = rule) -> Expr | None:
+                        program = map_of(rule, body, xs, search.n_args)
+                        return program if self.fits(program) else None
+
+                    for body_cost, program in self.reductions.in_map(want, lctx, whole):
+                        cost = rule.cost + 1 + xs_cost + body_cost
+                        self.ahead.append((cost, len(self.ahead), program))
 
     def release(self, cost: int) -> Iterator[Expr]:
         """The solutions found that cost at most ``cost``, cheapest first."""

@@ -8,19 +8,27 @@ every body of a level is tried against every kept list at once, without building
 ``map`` in the main context. A program whose reduction equals every train output is run
 to confirm it (the reductions are computed in floating point, and a list may hold an
 element no row of the context stands for).
+
+The same holds one lambda down: where a ``map`` body's values on its rows are known (its
+:class:`~metagrow.search._directed.Spec`, read off the output), a body that is itself
+``(sum (map f ys))`` or ``(length (filter p ys))`` of a list body ``ys`` is found the same
+way, ``f`` or ``p`` from the kept bodies of the context inside (running counts: element
+``i`` counts the even elements among the first ``i + 1`` is
+``(length (filter (lam (even? $0)) (take (+ $0 1) $1)))`` over the positions).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, final
 
-from metagrow.lang import BOOL, INT, Expr, Prim, TCon, Type, lambdas
-from metagrow.search._bottomup_banks import Context, Recipe, build, wrap
+from metagrow.lang import BOOL, INT, Expr, Prim, TCon, Type, Var, lambdas
+from metagrow.search._bottomup_banks import Context, Recipe, Vec, build, wrap
 from metagrow.search._rules import Rule, Signature
 
 if TYPE_CHECKING:
     from metagrow.search._bottomup import _Search
+    from metagrow.search._directed import Spec
 
 MAX_BODIES = 10_000
 """Kept bodies of one level tried at most (the first kept: a matrix row each)."""
@@ -43,7 +51,13 @@ class Reductions:
         self.search = search
         self.done: set[tuple[int, int, int]] = set()  # (plan, list cost, body cost)
         self.plans: list[tuple[Rule, Rule]] = []  # (sum, max, min or length; map or filter)
-        if search.ret != INT or search.n_train == 0:
+        self.tables: dict[tuple[int, int, Type, bool], Any] = {}  # context, level, type, closed
+        self.bags: dict[tuple[int, int, int], _Bag | None] = {}  # ids: frame, context, list
+        self.closed: dict[tuple[int, int, Type], list[tuple[Recipe, Vec]]] = {}
+        self.times: Rule | None = None
+        self.products_done: set[tuple[int, int, int, int]] = set()  # (plan, list, u, v)
+        self.in_maps_done: set[tuple[int, int, int, int]] = set()  # (spec, plan, list, body)
+        if search.n_train == 0:
             return
         by_name: dict[str, list[Rule]] = {}
         for r in search.rules:
@@ -60,15 +74,14 @@ class Reductions:
                     self.plans.append((outer, rule))
         times = [r for r in by_name.get("*", []) if r.args == (INT, INT) and r.result == INT]
         self.times = times[0] if times else None
-        self.products_done: set[tuple[int, int, int, int]] = set()  # (plan, list, u, v)
-        self.tables: dict[tuple[int, int, Type], Any] = {}  # (id of context, level, type)
-        self.bags: dict[tuple[int, int], _Bag | None] = {}  # (id of context, id of list)
 
     def search_to(self) -> Iterator[tuple[int, Expr]]:
         """The solutions among reductions of kept lists of the complete main levels (up to
         :data:`MAX_LIST_COST`) with bodies of the complete levels of their lambda
         contexts, cheapest pairs of levels first, with their costs."""
         search = self.search
+        if search.ret != INT:
+            return
         done = min(search.main.bank.done, MAX_LIST_COST)
         for p, (outer, inner) in enumerate(self.plans):
             sig, xs_type = inner.args
@@ -85,8 +98,14 @@ class Reductions:
             for _, xs_cost, body in pairs:
                 self.done.add((p, xs_cost, body))
                 cost = outer.cost + inner.cost + 1 + xs_cost + body
-                for program in self._reduce(outer, inner, lctx, xs_cost, body):
-                    yield cost, program
+                lists = search.main.bank.at(xs_cost, xs_type)
+                for xs, f in self._found(outer, inner, lctx, body, lists, self._main_frame()):
+                    lam = wrap(f, 1)
+                    program = lambdas(
+                        build((outer.expr, ((inner.expr, (lam, xs)),))), search.n_args
+                    )
+                    if search.from_output.fits(program):
+                        yield cost, program
             if _name(outer) == "sum" and self.times is not None:
                 yield from self._products(p, outer, inner, lctx, self.times)
 
@@ -121,7 +140,7 @@ class Reductions:
             seen: set[bytes] = set()
             for xs, vec in search.main.bank.at(xs_cost, xs_type):
                 search._count()
-                bag = self._bag(lctx, vec)
+                bag = self._bag(lctx, vec, self._main_frame())
                 if bag is None or bag.counts.tobytes() in seen:
                     continue
                 seen.add(bag.counts.tobytes())
@@ -140,26 +159,70 @@ class Reductions:
                         cost = outer.cost + inner.cost + 1 + xs_cost + times.cost + u_cost + v_cost
                         yield cost, program
 
-    def _reduce(
-        self, outer: Rule, inner: Rule, lctx: Context, xs_cost: int, body_cost: int
-    ) -> Iterator[Expr]:
+    def in_map(
+        self, spec: Spec, lctx: Context, wrap_body: Callable[[Recipe], Expr | None]
+    ) -> Iterator[tuple[int, Expr]]:
+        """Bodies of a ``map`` whose values on ``lctx``'s rows ``spec`` gives that reduce a
+        kept list body of ``lctx`` (up to :data:`MAX_LIST_COST`) with a kept body of the
+        main context's lambdas that reads only its own parameter (whose value on an
+        element is known for every element of the example's inputs), each pair of levels
+        once; ``wrap_body`` makes the whole program of a body, or ``None`` when it does
+        not fit. Yields (cost of the body, program)."""
+        if not spec.complete or any(not isinstance(w, int) for w in spec.wants):
+            return
+        top = min(lctx.bank.done, MAX_LIST_COST)
+        for p, (outer, inner) in enumerate(self.plans):
+            sig, ys_type = inner.args
+            assert isinstance(sig, Signature) and isinstance(ys_type, Type)
+            elements = self.search.main.children.get(sig.params)
+            if elements is None:
+                continue
+            pairs = sorted(
+                (ys_cost + body, ys_cost, body)
+                for ys_cost in range(1, top + 1)
+                for body in range(1, elements.bank.done + 1)
+                if (id(spec), p, ys_cost, body) not in self.in_maps_done
+            )
+            for _, ys_cost, body in pairs:
+                self.in_maps_done.add((id(spec), p, ys_cost, body))
+                lists = lctx.bank.at(ys_cost, ys_type)
+                frame = _Frame(spec.rows, lctx.example, spec.wants, id(spec))
+                for ys, f in self._found(outer, inner, elements, body, lists, frame, True):
+                    reduced = (outer.expr, ((inner.expr, (wrap(f, 1), ys)),))
+                    program = wrap_body(reduced)
+                    if program is not None:
+                        yield outer.cost + inner.cost + 1 + ys_cost + body, program
+
+    def _found(
+        self,
+        outer: Rule,
+        inner: Rule,
+        elements: Context,
+        body_cost: int,
+        lists: list[tuple[Recipe, Vec]],
+        frame: _Frame,
+        closed: bool = False,
+    ) -> Iterator[tuple[Recipe, Recipe]]:
+        """(list, body) pairs whose reduction gives the frame's wants on its rows:
+        ``lists`` are kept lists of the frame's context, bodies of ``body_cost`` those of
+        ``elements`` (the main context's lambda context for ``inner``; with ``closed``
+        only the bodies that read their own parameter alone)."""
         import numpy as np
 
         search = self.search
-        sig, xs_type = inner.args
-        assert isinstance(sig, Signature) and isinstance(xs_type, Type)
-        bodies = lctx.bank.at(body_cost, sig.result)[:MAX_BODIES]
-        lists = search.main.bank.at(xs_cost, xs_type)
+        sig = inner.args[0]
+        assert isinstance(sig, Signature)
+        bodies = self._bodies(elements, body_cost, sig.result, closed)
         if not bodies or not lists:
             return
-        values, bad = self._table(lctx, body_cost, sig.result, bodies)
-        target = np.array(search.target, dtype=np.float64)
+        values, bad = self._table(elements, body_cost, sig.result, bodies, closed)
+        wanted = np.array(frame.wants, dtype=np.float64)
         name = _name(outer)
         adds = name in ("sum", "length")
         seen: set[bytes] = set()  # lists alike for the reduction (the same elements)
         for xs, vec in lists:
             search._count()
-            bag = self._bag(lctx, vec)
+            bag = self._bag(elements, vec, frame)
             if bag is None or (not adds and not bag.full):  # the max of () fails
                 continue
             key = bag.counts.tobytes() if adds else bag.sets
@@ -172,19 +235,38 @@ class Reductions:
             else:
                 pick = np.max if name == "max" else np.min
                 got = np.stack([pick(values[:, r], axis=1) for r in bag.rows], axis=1)
-            hits = np.flatnonzero(ok & (got == target).all(axis=1))
-            for b in hits[:4]:
-                lam = wrap(bodies[int(b)][0], 1)
-                program = lambdas(build((outer.expr, ((inner.expr, (lam, xs)),))), search.n_args)
-                if search.from_output.fits(program):
-                    yield program
+            for b in np.flatnonzero(ok & (got == wanted).all(axis=1))[:4]:
+                yield xs, bodies[int(b)][0]
 
-    def _table(self, lctx: Context, cost: int, t: Type, bodies: list[tuple[Recipe, Any]]) -> Any:
+    def _main_frame(self) -> _Frame:
+        search = self.search
+        rows = tuple(range(search.n_train))  # the main context's rows are the examples
+        return _Frame(rows, search.main.example, search.target, 0)
+
+    def _bodies(self, ctx: Context, cost: int, t: Type, closed: bool) -> list[tuple[Recipe, Vec]]:
+        """Kept bodies of ``cost`` and type ``t`` (the first :data:`MAX_BODIES`); with
+        ``closed``, only those whose variables are all their own parameter ``$0``."""
+        bodies = ctx.bank.at(cost, t)
+        if closed:
+            key = (id(ctx), cost, t)
+            if key not in self.closed:
+                self.closed[key] = [b for b in bodies if _only_own(b[0])][:MAX_BODIES]
+            return self.closed[key]
+        return bodies[:MAX_BODIES]
+
+    def _table(
+        self,
+        lctx: Context,
+        cost: int,
+        t: Type,
+        bodies: list[tuple[Recipe, Any]],
+        closed: bool = False,
+    ) -> Any:
         """The bodies' values on the context's train rows (floats; booleans as 0 and 1)
         and where they fail, kept per level."""
         import numpy as np
 
-        key = (id(lctx), cost, t)
+        key = (id(lctx), cost, t, closed)
         if key not in self.tables:
             n = self.search.n_train
             width = _train_rows(lctx, n)
@@ -197,15 +279,33 @@ class Reductions:
             self.tables[key] = (values, bad)
         return self.tables[key]
 
-    def _bag(self, lctx: Context, vec: tuple[object, ...]) -> _Bag | None:
-        """What a kept list holds on each train example, as rows of the context; ``None``
-        when some element has no row."""
-        key = (id(lctx), id(vec))
+    def _bag(self, elements: Context, vec: Vec, frame: _Frame) -> _Bag | None:
+        """What a kept list holds on each of the frame's rows, as rows of ``elements``;
+        ``None`` when some element has no row."""
+        key = (frame.key, id(elements), id(vec))
         if key not in self.bags:
-            self.bags[key] = _Bag.of(
-                vec, self.search.from_output.rows_of(lctx), lctx, self.search.n_train
-            )
+            search = self.search
+            rows = search.from_output.rows_of(elements)
+            width = _train_rows(elements, search.n_train)
+            self.bags[key] = _Bag.of(vec, frame, rows, width)
         return self.bags[key]
+
+
+@final
+class _Frame:
+    """Where a reduction must give what: rows of a context (the main context's, or a map
+    body's lambda context), the example each row belongs to, the values wanted on them,
+    and a key telling frames apart."""
+
+    __slots__ = ("examples", "key", "rows", "wants")
+
+    def __init__(
+        self, rows: tuple[int, ...], examples: Sequence[int], wants: tuple[object, ...], key: int
+    ) -> None:
+        self.rows = rows
+        self.examples = examples
+        self.wants = wants
+        self.key = key
 
 
 @final
@@ -227,20 +327,37 @@ class _Bag:
 
     @staticmethod
     def of(
-        vec: tuple[object, ...], row_of: dict[tuple[int, object], int], lctx: Context, n: int
+        vec: Vec, frame: _Frame, row_of: dict[tuple[int, object], int], width: int
     ) -> _Bag | None:
+        """The bag of ``vec`` (a list on each row of the frame's context) on the frame's
+        rows, its elements found in ``row_of`` (by example and value) among the first
+        ``width`` rows of the lambda context."""
         import numpy as np
 
-        counts = np.zeros((_train_rows(lctx, n), n), dtype=np.float64)
-        for i, xs in enumerate(vec[:n]):
+        counts = np.zeros((width, len(frame.rows)), dtype=np.float64)
+        for j, r in enumerate(frame.rows):
+            xs, i = vec[r], frame.examples[r]
             if not isinstance(xs, tuple):
                 return None
             for x in xs:
                 row = row_of.get((i, x))
-                if row is None:
+                if row is None or row >= width:
                     return None
-                counts[row, i] += 1
+                counts[row, j] += 1
         return _Bag(counts)
+
+
+def _only_own(recipe: Recipe) -> bool:
+    """Whether a body's variables are all ``$0`` (and it holds no lambda): it then means
+    the same inside any lambda of one parameter."""
+    if isinstance(recipe, Var):
+        return recipe.index == 0
+    if isinstance(recipe, Expr):
+        return True
+    assert isinstance(recipe, tuple)
+    if len(recipe) != 2:
+        return False  # a lambda
+    return all(_only_own(a) for a in recipe[1])
 
 
 def _train_rows(lctx: Context, n_train: int) -> int:
