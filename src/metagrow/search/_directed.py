@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 
 MAX_LIST_COST = 5
 """Maps and filters of the kept lists up to this cost are searched from the output."""
+DEEP_FROM = 4
+"""The main level from which conditional bodies and reductions are searched: their
+programs cost 5 or more (7 or more for conditionals), released only once the main
+context reaches that cost, and tasks solved by cheaper programs need not pay for them."""
 MAX_HELD = 8
 """Solutions found from the output that are given when the budget ends, at most."""
 MIN_SUM_ROWS = 8
@@ -92,6 +96,8 @@ class FromOutput:
             for program in self._match(rule, kind, xs_cost, body):
                 self.ahead.append((cost, len(self.ahead), program))
         self._search_sums()
+        if done < DEEP_FROM:
+            return  # what follows finds programs dearer than the levels built so far
         self._search_ifs()
         for cost, program in self.reductions.search_to():
             self.ahead.append((cost, len(self.ahead), program))
