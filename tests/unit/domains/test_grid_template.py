@@ -107,3 +107,35 @@ def test_no_rule_when_the_copy_takes_other_colours_or_a_cell_changes() -> None:
     assert find_template_rule([(PLUS_IN, Grid(moved))], []) is None
     nothing_to_do = _grid("868", "...", "...")
     assert find_template_rule([(PLUS_IN, PLUS_OUT)], [nothing_to_do]) is None
+
+
+def _corners(size: int, marks: list[tuple[int, int, int]]) -> Grid:
+    """Red (2) and yellow (4) corner templates in a corner, and the given marks."""
+    c = np.zeros((size, size), dtype=np.uint8)
+    c[0, 0], c[0, 1], c[1, 0] = 2, 1, 1
+    c[size - 2, size - 2], c[size - 2, size - 1], c[size - 1, size - 2] = 4, 5, 5
+    for r, q, k in marks:
+        c[r, q] = k
+    return Grid(c)
+
+
+def test_each_colour_found_alone_takes_its_own_symmetry() -> None:
+    # a lone red cell gets its template's mirror image, a lone yellow one the template
+    pairs = [
+        (
+            _corners(10, [(4, 2, 2), (4, 6, 4)]),
+            _corners(10, [(4, 2, 2), (4, 1, 1), (5, 2, 1), (4, 6, 4), (4, 7, 5), (5, 6, 5)]),
+        ),
+        (
+            _corners(9, [(5, 5, 2), (2, 2, 4)]),
+            _corners(9, [(5, 5, 2), (5, 4, 1), (6, 5, 1), (2, 2, 4), (2, 3, 5), (3, 2, 5)]),
+        ),
+    ]
+    test_x = _corners(11, [(3, 7, 2), (7, 3, 4)])
+    rule = find_template_rule(pairs, [test_x])
+    assert rule is not None and rule.name == "complete_template_by_colour"
+    assert rule(test_x) == _corners(
+        11, [(3, 7, 2), (3, 6, 1), (4, 7, 1), (7, 3, 4), (7, 4, 5), (8, 3, 5)]
+    )
+    # a colour found alone that the examples never showed: no answer
+    assert rule(_corners(11, [(3, 7, 1), (4, 6, 1)])) is None

@@ -29,6 +29,7 @@ from metagrow.domains.grids._select import find_selector
 from metagrow.domains.grids._stack import find_stack_rule
 from metagrow.domains.grids._stamp import find_stamp_rule
 from metagrow.domains.grids._subset import find_subset_rule
+from metagrow.domains.grids._summary import find_summary_rule
 from metagrow.domains.grids._template import find_template_rule
 from metagrow.domains.grids._tree import fit_tree
 from metagrow.lang import Grammar, Limits, Primitive, Task, TCon, Type, arrow
@@ -143,7 +144,9 @@ class GridsDomain(Domain):
         shallowest chain of whole-grid operations that maps every train input to its
         output, and the next one with a different test answer (``_compose``);
         ``complete_template...``, the rest of a multicolour object painted wherever some
-        of its colours appear alone in its arrangement (``_template``); ``rule_objects1``,
+        of its colours appear alone in its arrangement (``_template``);
+        ``summary_...``, the input's colours listed in an order, or one colour's count
+        drawn (``_summary``); ``rule_objects1``,
         each object changed by an action chosen by one of its
         properties (``_objrule``); and ``stamp1``, a pattern each seed colour paints
         around its cells (``_stamp``).
@@ -186,9 +189,11 @@ class GridsDomain(Domain):
         for rank, fit in enumerate(weaker):
             fitted = Primitive(fit.name, _G_G, TaskRule(fit), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE - rank)
-        template = find_template_rule(pairs, tests, seconds / 8)
-        if template is not None:
-            return grammar.with_primitive(Primitive(template.name, _G_G, TaskRule(template)), top)
+        related = find_template_rule(pairs, tests, seconds / 8) or find_summary_rule(
+            pairs, tests, seconds / 8
+        )
+        if related is not None:
+            return grammar.with_primitive(Primitive(related.name, _G_G, TaskRule(related)), top)
         by_objects = find_object_rule(pairs, tests, seconds / 4)
         if by_objects is not None and len(by_objects.columns) == 1:
             return grammar.with_primitive(
