@@ -30,6 +30,7 @@ from metagrow.domains.grids._stack import find_stack_rule
 from metagrow.domains.grids._stamp import find_stamp_rule
 from metagrow.domains.grids._subset import find_subset_rule
 from metagrow.domains.grids._summary import find_summary_rule
+from metagrow.domains.grids._symmetry import find_symmetry_rule
 from metagrow.domains.grids._template import find_template_rule
 from metagrow.domains.grids._tree import fit_tree
 from metagrow.lang import Grammar, Limits, Primitive, Task, TCon, Type, arrow
@@ -145,6 +146,8 @@ class GridsDomain(Domain):
         output, and the next one with a different test answer (``_compose``);
         ``complete_template...``, the rest of a multicolour object painted wherever some
         of its colours appear alone in its arrangement (``_template``);
+        ``symmetrize_...``, the picture completed to a mirror or turn symmetry about the
+        centre it shows (``_symmetry``);
         ``summary_...``, the input's colours listed in an order, or one colour's count
         drawn (``_summary``); ``rule_objects1``,
         each object changed by an action chosen by one of its
@@ -189,8 +192,10 @@ class GridsDomain(Domain):
         for rank, fit in enumerate(weaker):
             fitted = Primitive(fit.name, _G_G, TaskRule(fit), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE - rank)
-        related = find_template_rule(pairs, tests, seconds / 8) or find_summary_rule(
-            pairs, tests, seconds / 8
+        related = (
+            find_template_rule(pairs, tests, seconds / 8)
+            or find_symmetry_rule(pairs, tests, seconds / 8)
+            or find_summary_rule(pairs, tests, seconds / 8)
         )
         if related is not None:
             return grammar.with_primitive(Primitive(related.name, _G_G, TaskRule(related)), top)
