@@ -4,12 +4,14 @@ mirror image", "turn it into a four-fold rosette").
 
 For a group of symmetries (a mirror left-right or up-down, both, a half turn, quarter
 turns, all eight symmetries of the square), the centre is where the input's colours agree
-with their images best: the mirror axis (or each of the two) that pairs the most cells of
-one colour and no cells of two colours, or, for turns, the centre of the half turn that
-does so; failing that, the centre of the box of one colour's cells, a colour every train
-input shows. Every background cell that an image of a coloured cell lands on takes that
-cell's colour, or one colour the examples paint with. The first group and paint that
-reproduce every train output and change every test input are kept.
+with their images best: for a group with the half turn, the centre of the half turn that
+pairs the most cells of one colour (other than a cell with itself) and no cells of two
+colours, and for one mirror the axis that does so (on a tie, the one nearest the middle
+of the picture's box; still tied, no answer); failing that, the centre of the box of one
+colour's cells, a colour every train input shows. Every background cell that an image of
+a coloured cell lands on takes that cell's colour, or one colour the examples paint
+with. The first group (largest first), centre and paint that reproduce every train output
+and change every test input are kept.
 """
 
 from __future__ import annotations
@@ -56,18 +58,34 @@ def _pair_counts(c: Cells, bg: int, axis: int) -> tuple[Ints, Ints]:
         if not len(at):
             continue
         colours = line[at]
+        other = ~np.eye(len(at), dtype=bool).ravel()  # a cell on the axis shows nothing
         same = (colours[:, None] == colours[None, :]).ravel()
         where = (at[:, None] + at[None, :]).ravel()
-        agree += np.bincount(where[same], minlength=2 * size - 1)
-        clash += np.bincount(where[~same], minlength=2 * size - 1)
+        agree += np.bincount(where[same & other], minlength=2 * size - 1)
+        clash += np.bincount(where[~same & other], minlength=2 * size - 1)
     return agree, clash
+
+
+def _unique_best(score: Ints | npt.NDArray[np.float64], distance: Ints) -> int | None:
+    """Where ``score`` peaks above zero, the nearest to the picture's centre (smallest
+    ``distance``) on a tie; ``None`` if no peak or still tied."""
+    top = score.max()
+    if top <= 0:
+        return None
+    peaks = np.flatnonzero(score == top)
+    near = distance[peaks]
+    if int((near == near.min()).sum()) > 1:
+        return None
+    return int(peaks[near.argmin()])
 
 
 def _best_axis(c: Cells, bg: int, axis: int) -> int | None:
     agree, clash = _pair_counts(c, bg, axis)
-    score = np.where(clash == 0, agree, -1)
-    best = int(score.argmax())
-    return best if score[best] > 0 else None
+    at = np.flatnonzero((c != bg).any(axis=1 - axis))
+    if not len(at):
+        return None
+    middle = int(at.min() + at.max())
+    return _unique_best(np.where(clash == 0, agree, -1), np.abs(np.arange(len(agree)) - middle))
 
 
 def _best_centre(c: Cells, bg: int) -> tuple[int, int] | None:
@@ -75,18 +93,21 @@ def _best_centre(c: Cells, bg: int) -> tuple[int, int] | None:
     colour and none of two."""
     rows, cols = np.nonzero(c != bg)
     colours = c[rows, cols]
-    if len(rows) > 400:
+    if len(rows) > 400 or not len(rows):
         return None
-    same = colours[:, None] == colours[None, :]
+    other = ~np.eye(len(rows), dtype=bool)
+    same = (colours[:, None] == colours[None, :]) & other
     a = (rows[:, None] + rows[None, :]).ravel()
     b = (cols[:, None] + cols[None, :]).ravel()
     h, w = c.shape
     index = a * (2 * w) + b
     agree = np.bincount(index, weights=same.ravel(), minlength=4 * h * w)
-    clash = np.bincount(index, weights=~same.ravel(), minlength=4 * h * w)
-    score = np.where(clash == 0, agree, -1)
-    best = int(score.argmax())
-    return (best // (2 * w), best % (2 * w)) if score[best] > 0 else None
+    clash = np.bincount(index, weights=(~same & other).ravel(), minlength=4 * h * w)
+    centre_a, centre_b = int(rows.min() + rows.max()), int(cols.min() + cols.max())
+    cells = np.arange(4 * h * w)
+    distance = np.abs(cells // (2 * w) - centre_a) + np.abs(cells % (2 * w) - centre_b)
+    best = _unique_best(np.where(clash == 0, agree, -1), distance)
+    return None if best is None else (best // (2 * w), best % (2 * w))
 
 
 def _images(kind: str, rows: Ints, cols: Ints, a: int, b: int) -> tuple[Ints, Ints] | None:
@@ -141,7 +162,7 @@ class SymmetryRule:
             if self.centre == bg or not len(rows):
                 return None
             a, b = int(rows.min() + rows.max()), int(cols.min() + cols.max())
-        elif "quarter" in kinds or (self.group == "halfturn"):
+        elif "half" in kinds:
             centre = _best_centre(c, bg)
             if centre is None:
                 return None
