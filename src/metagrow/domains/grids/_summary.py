@@ -3,15 +3,16 @@ cell, row or column each, in an order the examples show, or draws one colour's c
 a bar or a diagonal ("the stripes' colours from left to right", "the colours from the
 commonest down, in a column", "as many cells as the input has grey cells").
 
-The input's colours are selected (the colours other than black, or than the background, every
-colour, those but the commonest, or those with an object of the largest size), ordered (by where
-they first appear, by how they spread across the grid, or by how many cells they cover),
-measured (cells, objects by sides or corners, largest object) and laid out (a row, a
-column, a row or column along the way they spread, one full row each, one column each as
-tall as its measure, or, for a single colour, a bar or a diagonal as long as its
-measure, over a fill colour read off the outputs). The first combination, simplest
-first, that gives every train output and an answer for every test input is kept. Ties
-in an order leave a grid without an answer.
+The input's colours are selected (the colours other than black, or than the background,
+every colour, those but the commonest, or those with an object of the largest size),
+ordered (by where they first appear, by how they spread across the grid, or by how many
+cells they cover), measured (cells, objects by sides or corners, largest object) and laid
+out (a row, a column, a row or column along the way they spread, one full row each, one
+column each as tall as its measure: all alike, or a histogram over a fill colour; or,
+for a single colour, a bar or a diagonal as long as its measure, over a fill colour read
+off the outputs). The first combination, simplest first, that gives every train output
+and an answer for every test input is kept. Ties in an order leave a grid without an
+answer.
 """
 
 from __future__ import annotations
@@ -115,7 +116,19 @@ _ORDERS: Final[dict[str, Callable[[_Colour], tuple[float, ...]]]] = {
     "most": lambda k: (-k.cells,),
     "fewest": lambda k: (k.cells,),
 }
-_LAYOUTS: Final = ("line", "row", "column", "rows", "columns", "bar", "barcolumn", "diagonal")
+_LAYOUTS: Final = (
+    "line",
+    "row",
+    "column",
+    "rows",
+    "columns",
+    "histogram",
+    "bar",
+    "barcolumn",
+    "diagonal",
+)
+_MEASURED: Final = frozenset({"columns", "histogram", "bar", "barcolumn", "diagonal"})
+_FILLED: Final = frozenset({"histogram", "diagonal"})
 _SINGLE: Final = frozenset({"bar", "barcolumn", "diagonal"})
 
 
@@ -152,7 +165,7 @@ class SummaryRule:
     @property
     def name(self) -> str:
         parts = [self.selection, self.order, self.layout]
-        if self.layout in _SINGLE or self.layout == "columns":
+        if self.layout in _MEASURED:
             parts.append(self.measure)
         return "summary_" + "_".join(parts)
 
@@ -193,6 +206,14 @@ class SummaryRule:
             return colours[:, None]
         if self.layout == "rows":
             return np.repeat(colours[:, None], n, axis=1)
+        if self.layout == "histogram":
+            tall = [measure(k) for k in items]
+            if not 1 <= max(tall) <= MAX_SIDE:
+                return None
+            out = np.full((max(tall), n), self.fill, dtype=np.uint8)
+            for i, t in enumerate(tall):
+                out[:t, i] = colours[i]
+            return out
         heights = {measure(k) for k in items}
         if len(heights) != 1:
             return None
@@ -217,9 +238,9 @@ def find_summary_rule(
     for layout, selection, order in itertools.product(_LAYOUTS, _SELECTIONS, _ORDERS):
         if time.perf_counter() > deadline:
             return None
-        measures = list(_MEASURES) if layout in _SINGLE or layout == "columns" else ["cells"]
+        measures = list(_MEASURES) if layout in _MEASURED else ["cells"]
         for measure in measures:
-            for fill in sorted(fills) if layout == "diagonal" else [0]:
+            for fill in sorted(fills) if layout in _FILLED else [0]:
                 rule = SummaryRule(selection, order, measure, layout, fill)
                 if all(
                     (out := rule.summarise(s)) is not None and np.array_equal(out, y.cells)
