@@ -48,3 +48,14 @@ def test_no_summary_for_other_outputs() -> None:
     # the bar fits the examples, but a test input of two colours has no single bar
     bars = [(_grid("3..", ".3."), _grid("33")), (_grid("6..", "6.6"), _grid("666"))]
     assert find_summary_rule(bars, [_grid("3..", ".6.")]) is None
+
+
+def test_a_histogram_of_colour_counts() -> None:
+    pairs = [
+        (_grid("2111", "1133"), _grid("132", "13.", "1..", "1..", "1..")),
+        (_grid("44", "48"), _grid("48", "4.", "4.")),
+    ]
+    test_x = _grid("655", "556")
+    rule = find_summary_rule(pairs, [test_x])
+    assert rule is not None and rule.name == "summary_nonblack_most_histogram_cells"
+    assert rule(test_x) == _grid("56", "56", "5.", "5.")
