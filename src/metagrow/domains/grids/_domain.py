@@ -22,6 +22,7 @@ from metagrow.domains.grids._compose import AssembledRule, ComposedRule, find_co
 from metagrow.domains.grids._extend import find_extension
 from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
+from metagrow.domains.grids._marker import find_marker_rule
 from metagrow.domains.grids._objrule import find_object_rule
 from metagrow.domains.grids._primitives import grid_primitives
 from metagrow.domains.grids._repair import find_repair
@@ -145,7 +146,9 @@ class GridsDomain(Domain):
         shallowest chain of whole-grid operations that maps every train input to its
         output, and the next one with a different test answer (``_compose``);
         ``complete_template...``, the rest of a multicolour object painted wherever some
-        of its colours appear alone in its arrangement (``_template``);
+        of its colours appear alone in its arrangement (``_template``); ``marker_...``,
+        the cells of a placeholder colour recoloured with the colour seen from them
+        along a direction or nearest (``_marker``);
         ``symmetrize_...``, the picture completed to a mirror or turn symmetry about the
         centre it shows (``_symmetry``);
         ``summary_...``, the input's colours listed in an order, or one colour's count
@@ -194,6 +197,7 @@ class GridsDomain(Domain):
             grammar = grammar.with_primitive(fitted, top + _RARE - rank)
         related = (
             find_template_rule(pairs, tests, seconds / 8)
+            or find_marker_rule(pairs, tests, seconds / 8)
             or find_symmetry_rule(pairs, tests, seconds / 8)
             or find_summary_rule(pairs, tests, seconds / 8)
         )
