@@ -227,9 +227,10 @@ def find_summary_rule(
     pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid], seconds: float = 1.0
 ) -> SummaryRule | None:
     """The first summary, simplest first, that gives every train output and an answer
-    for every input of ``unseen``, when some output's shape differs from its input's;
-    ``None`` otherwise or past ``seconds``."""
-    if not pairs or all(x.shape == y.shape for x, y in pairs):
+    for every input of ``unseen``, when some output's shape differs from its input's
+    and there are two examples at least (one pair of small grids fits too many
+    summaries); ``None`` otherwise or past ``seconds``."""
+    if len(pairs) < 2 or all(x.shape == y.shape for x, y in pairs):
         return None
     deadline = time.perf_counter() + seconds
     train = [_Stats.of(x.cells) for x, _ in pairs]
