@@ -22,6 +22,7 @@ from metagrow.domains.grids._compose import AssembledRule, ComposedRule, find_co
 from metagrow.domains.grids._extend import find_extension
 from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
+from metagrow.domains.grids._marker import find_marker_rule
 from metagrow.domains.grids._objrule import find_object_rule
 from metagrow.domains.grids._primitives import grid_primitives
 from metagrow.domains.grids._repair import find_repair
@@ -29,6 +30,9 @@ from metagrow.domains.grids._select import find_selector
 from metagrow.domains.grids._stack import find_stack_rule
 from metagrow.domains.grids._stamp import find_stamp_rule
 from metagrow.domains.grids._subset import find_subset_rule
+from metagrow.domains.grids._summary import find_summary_rule
+from metagrow.domains.grids._symmetry import find_symmetry_rule
+from metagrow.domains.grids._template import find_template_rule
 from metagrow.domains.grids._tree import fit_tree
 from metagrow.lang import Grammar, Limits, Primitive, Task, TCon, Type, arrow
 
@@ -141,7 +145,15 @@ class GridsDomain(Domain):
         output and knows every test input (``_fitted``); ``compose_<operations>``, the
         shallowest chain of whole-grid operations that maps every train input to its
         output, and the next one with a different test answer (``_compose``);
-        ``rule_objects1``, each object changed by an action chosen by one of its
+        ``complete_template...``, the rest of a multicolour object painted wherever some
+        of its colours appear alone in its arrangement (``_template``); ``marker_...``,
+        the cells of a placeholder colour recoloured with the colour seen from them
+        along a direction or nearest (``_marker``);
+        ``symmetrize_...``, the picture completed to a mirror or turn symmetry about the
+        centre it shows (``_symmetry``);
+        ``summary_...``, the input's colours listed in an order, or one colour's count
+        drawn (``_summary``); ``rule_objects1``,
+        each object changed by an action chosen by one of its
         properties (``_objrule``); and ``stamp1``, a pattern each seed colour paints
         around its cells (``_stamp``).
 
@@ -183,6 +195,14 @@ class GridsDomain(Domain):
         for rank, fit in enumerate(weaker):
             fitted = Primitive(fit.name, _G_G, TaskRule(fit), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE - rank)
+        related = (
+            find_template_rule(pairs, tests, seconds / 8)
+            or find_marker_rule(pairs, tests, seconds / 8)
+            or find_symmetry_rule(pairs, tests, seconds / 8)
+            or find_summary_rule(pairs, tests, seconds / 8)
+        )
+        if related is not None:
+            return grammar.with_primitive(Primitive(related.name, _G_G, TaskRule(related)), top)
         by_objects = find_object_rule(pairs, tests, seconds / 4)
         if by_objects is not None and len(by_objects.columns) == 1:
             return grammar.with_primitive(
