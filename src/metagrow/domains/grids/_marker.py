@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._label import label_components
+from metagrow.domains.grids._trial import first_fitting
 
 Seen = npt.NDArray[np.int64]
 """Per cell, the colour seen from it, or -1 for none (and -2 for a tie)."""
@@ -151,17 +152,9 @@ def find_marker_rule(
     if len(was) != 1:
         return None
     placeholder = was.pop()
+    rules = (
+        MarkerRule(placeholder, source, objects)
+        for objects, source in itertools.product((False, True), _SOURCES)
+    )
     deadline = time.perf_counter() + seconds
-    for objects, source in itertools.product((False, True), _SOURCES):
-        if time.perf_counter() > deadline:
-            return None
-        rule = MarkerRule(placeholder, source, objects)
-        if all(
-            (out := rule.recolour(x.cells)) is not None and np.array_equal(out, y.cells)
-            for x, y in pairs
-        ) and all(
-            (out := rule.recolour(g.cells)) is not None and not np.array_equal(out, g.cells)
-            for g in unseen
-        ):
-            return rule
-    return None
+    return first_fitting(rules, MarkerRule.recolour, pairs, unseen, deadline)

@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._transforms import background
+from metagrow.domains.grids._trial import first_fitting
 
 Ints = npt.NDArray[np.int64]
 _SAME: Final = -1
@@ -210,17 +211,9 @@ def find_symmetry_rule(
         painted |= set(np.unique(y.cells[changed]).tolist())
     paints = [_SAME, *sorted(painted)] if len(painted) == 1 else [_SAME]
     shown = set.intersection(*(set(np.unique(x.cells).tolist()) for x, _ in pairs))
+    rules = (
+        SymmetryRule(group, paint, centre)
+        for centre, group, paint in itertools.product([_AGREE, *sorted(shown)], _GROUPS, paints)
+    )
     deadline = time.perf_counter() + seconds
-    for centre, group, paint in itertools.product([_AGREE, *sorted(shown)], _GROUPS, paints):
-        if time.perf_counter() > deadline:
-            return None
-        rule = SymmetryRule(group, paint, centre)
-        if all(
-            (out := rule.complete(x.cells)) is not None and np.array_equal(out, y.cells)
-            for x, y in pairs
-        ) and all(
-            (out := rule.complete(g.cells)) is not None and not np.array_equal(out, g.cells)
-            for g in unseen
-        ):
-            return rule
-    return None
+    return first_fitting(rules, SymmetryRule.complete, pairs, unseen, deadline)
