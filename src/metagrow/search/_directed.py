@@ -182,17 +182,24 @@ class FromOutput:
             self.wanted[id(rule), xs_cost] = wanted
         return wanted
 
+    def _maps(self) -> Iterator[tuple[Rule, Signature, Context]]:
+        """The ``map`` rules whose output is the search's, with their lambda's signature
+        and its context in the main context (once built)."""
+        for rule, kind in self.rules:
+            sig = rule.args[0]
+            assert isinstance(sig, Signature)
+            lctx = self.search.main.children.get(sig.params)
+            if kind == "map" and lctx is not None:
+                yield rule, sig, lctx
+
     def _search_ifs(self) -> None:
         """Maps whose body is ``(if c a b)`` of three kept bodies (:mod:`._branches`), the
         cheapest triples of levels first, each triple once."""
         search = self.search
         done = min(search.main.bank.done, MAX_LIST_COST)
-        for rule, kind in self.rules:
-            sig = rule.args[0]
-            assert isinstance(sig, Signature)
-            lctx = search.main.children.get(sig.params)
+        for rule, sig, lctx in self._maps():
             if_rule = self.ifs.get(sig.result)
-            if kind != "map" or lctx is None or if_rule is None:
+            if if_rule is None:
                 continue
             top = lctx.bank.done
             triples = [
@@ -220,11 +227,8 @@ class FromOutput:
         """Maps whose body reduces a list body of the lambda context (:mod:`._reduce`)."""
         search = self.search
         done = min(search.main.bank.done, MAX_LIST_COST)
-        for rule, kind in self.rules:
-            sig = rule.args[0]
-            assert isinstance(sig, Signature)
-            lctx = search.main.children.get(sig.params)
-            if kind != "map" or lctx is None or sig.result != INT:
+        for rule, sig, lctx in self._maps():
+            if sig.result != INT:
                 continue
             for xs_cost in range(1, done + 1):
                 for xs, want in self._wanted(rule, lctx, xs_cost):

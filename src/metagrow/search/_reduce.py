@@ -49,14 +49,14 @@ class Reductions:
 
     def __init__(self, search: _Search) -> None:
         self.search = search
-        self.done: set[tuple[int, int, int]] = set()  # (plan, list cost, body cost)
+        self.done: set[tuple[int, ...]] = set()  # (plan, list cost, body cost)
         self.plans: list[tuple[Rule, Rule]] = []  # (sum, max, min or length; map or filter)
         self.tables: dict[tuple[int, int, Type, bool], Any] = {}  # context, level, type, closed
         self.bags: dict[tuple[int, int, int], _Bag | None] = {}  # ids: frame, context, list
         self.closed: dict[tuple[int, int, Type], list[tuple[Recipe, Vec]]] = {}
         self.times: Rule | None = None
         self.products_done: set[tuple[int, int, int, int]] = set()  # (plan, list, u, v)
-        self.in_maps_done: set[tuple[int, int, int, int]] = set()  # (spec, plan, list, body)
+        self.in_maps_done: set[tuple[int, ...]] = set()  # (spec, plan, list, body)
         if search.n_train == 0:
             return
         by_name: dict[str, list[Rule]] = {}
@@ -89,14 +89,7 @@ class Reductions:
             lctx = search.main.children.get(sig.params)
             if lctx is None:
                 continue
-            pairs = sorted(
-                (xs_cost + body, xs_cost, body)
-                for xs_cost in range(1, done + 1)
-                for body in range(1, lctx.bank.done + 1)
-                if (p, xs_cost, body) not in self.done
-            )
-            for _, xs_cost, body in pairs:
-                self.done.add((p, xs_cost, body))
+            for xs_cost, body in _fresh(self.done, (p,), done, lctx.bank.done):
                 cost = outer.cost + inner.cost + 1 + xs_cost + body
                 lists = search.main.bank.at(xs_cost, xs_type)
                 for xs, f in self._found(outer, inner, lctx, body, lists, self._main_frame()):
@@ -177,14 +170,7 @@ class Reductions:
             elements = self.search.main.children.get(sig.params)
             if elements is None:
                 continue
-            pairs = sorted(
-                (ys_cost + body, ys_cost, body)
-                for ys_cost in range(1, top + 1)
-                for body in range(1, elements.bank.done + 1)
-                if (id(spec), p, ys_cost, body) not in self.in_maps_done
-            )
-            for _, ys_cost, body in pairs:
-                self.in_maps_done.add((id(spec), p, ys_cost, body))
+            for ys_cost, body in _fresh(self.in_maps_done, (id(spec), p), top, elements.bank.done):
                 lists = lctx.bank.at(ys_cost, ys_type)
                 frame = _Frame(spec.rows, lctx.example, spec.wants, id(spec))
                 for ys, f in self._found(outer, inner, elements, body, lists, frame, True):
@@ -358,6 +344,21 @@ def _only_own(recipe: Recipe) -> bool:
     if len(recipe) != 2:
         return False  # a lambda
     return all(_only_own(a) for a in recipe[1])
+
+
+def _fresh(
+    done: set[tuple[int, ...]], key: tuple[int, ...], lists: int, bodies: int
+) -> list[tuple[int, int]]:
+    """The (list cost, body cost) pairs up to ``lists`` and ``bodies`` not yet in
+    ``done`` under ``key``, cheapest first; they are marked done."""
+    pairs = sorted(
+        (c + b, c, b)
+        for c in range(1, lists + 1)
+        for b in range(1, bodies + 1)
+        if (*key, c, b) not in done
+    )
+    done.update((*key, c, b) for _, c, b in pairs)
+    return [(c, b) for _, c, b in pairs]
 
 
 def _train_rows(lctx: Context, n_train: int) -> int:
