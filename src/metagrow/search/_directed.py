@@ -20,6 +20,7 @@ An int output that reduces a ``map`` or ``filter`` of a kept list (:mod:`._reduc
 from __future__ import annotations
 
 import operator
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, final
 
@@ -38,6 +39,8 @@ DEEP_FROM = 4
 """The main level from which conditional bodies and reductions are searched: their
 programs cost 5 or more (7 or more for conditionals), released only once the main
 context reaches that cost, and tasks solved by cheaper programs need not pay for them."""
+REDUCED_SHARE = 0.15
+"""At most this share of a search's time goes to reductions in map bodies."""
 MAX_HELD = 8
 """Solutions found from the output that are given when the budget ends, at most."""
 MIN_SUM_ROWS = 8
@@ -74,6 +77,7 @@ class FromOutput:
         self.ifs_done: set[tuple[int, ...]] = set()  # (map, list cost, c, a, b costs)
         self.branches: dict[int, Branches] = {}  # by id of the spec
         self.reductions = Reductions(search)
+        self.reduced_seconds = 0.0  # spent on reductions in map bodies
 
     def search_to(self, bodies: int) -> None:
         """Find the ``map``/``filter`` solutions over kept lists (of cost at most
@@ -224,14 +228,22 @@ class FromOutput:
                             self.ahead.append((cost, len(self.ahead), program))
 
     def _search_reduced_bodies(self) -> None:
-        """Maps whose body reduces a list body of the lambda context (:mod:`._reduce`)."""
+        """Maps whose body reduces a list body of the lambda context (:mod:`._reduce`),
+        within :data:`REDUCED_SHARE` of the search's time so far (a list output has
+        many kept lists with a spec, and most tasks need none of these)."""
         search = self.search
         done = min(search.main.bank.done, MAX_LIST_COST)
+        started = time.perf_counter()
+        allowed = REDUCED_SHARE * search.progress.elapsed - self.reduced_seconds
         for rule, sig, lctx in self._maps():
             if sig.result != INT:
                 continue
             for xs_cost in range(1, done + 1):
                 for xs, want in self._wanted(rule, lctx, xs_cost):
+                    spent = time.perf_counter() - started
+                    if spent > allowed:
+                        self.reduced_seconds += spent
+                        return  # the specs left are taken up later, when time allows
 
                     def whole(body: Recipe, xs: Recipe = xs, rule: Rule = rule) -> Expr | None:
                         program = map_of(rule, body, xs, search.n_args)
@@ -240,6 +252,7 @@ class FromOutput:
                     for body_cost, program in self.reductions.in_map(want, lctx, whole):
                         cost = rule.cost + 1 + xs_cost + body_cost
                         self.ahead.append((cost, len(self.ahead), program))
+        self.reduced_seconds += time.perf_counter() - started
 
     def release(self, cost: int) -> Iterator[Expr]:
         """The solutions found that cost at most ``cost``, cheapest first."""
