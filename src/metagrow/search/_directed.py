@@ -20,7 +20,6 @@ An int output that reduces a ``map`` or ``filter`` of a kept list (:mod:`._reduc
 from __future__ import annotations
 
 import operator
-import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, final
 
@@ -39,8 +38,12 @@ DEEP_FROM = 4
 """The main level from which conditional bodies and reductions are searched: their
 programs cost 5 or more (7 or more for conditionals), released only once the main
 context reaches that cost, and tasks solved by cheaper programs need not pay for them."""
+MAX_REDUCED_LIST_COST = 4
+"""Maps over kept lists up to this cost get bodies that are reductions (the positions of
+a list, its elements, its tail: a list output has many dearer kept lists with a spec)."""
 REDUCED_SHARE = 0.15
-"""At most this share of a search's time goes to reductions in map bodies."""
+"""At most this share of a search's programs tried goes to reductions in map bodies
+(each kept list reduced with every body of a level counts as one)."""
 MAX_HELD = 8
 """Solutions found from the output that are given when the budget ends, at most."""
 MIN_SUM_ROWS = 8
@@ -77,7 +80,7 @@ class FromOutput:
         self.ifs_done: set[tuple[int, ...]] = set()  # (map, list cost, c, a, b costs)
         self.branches: dict[int, Branches] = {}  # by id of the spec
         self.reductions = Reductions(search)
-        self.reduced_seconds = 0.0  # spent on reductions in map bodies
+        self.reduced = 0  # programs tried in reductions in map bodies
 
     def search_to(self, bodies: int) -> None:
         """Find the ``map``/``filter`` solutions over kept lists (of cost at most
@@ -229,21 +232,23 @@ class FromOutput:
 
     def _search_reduced_bodies(self) -> None:
         """Maps whose body reduces a list body of the lambda context (:mod:`._reduce`),
-        within :data:`REDUCED_SHARE` of the search's time so far (a list output has
-        many kept lists with a spec, and most tasks need none of these)."""
+        within :data:`REDUCED_SHARE` of the programs tried so far (a list output has many
+        kept lists with a spec, and most tasks need none of these; programs, not
+        seconds, so that a search under a program budget repeats exactly)."""
         search = self.search
-        done = min(search.main.bank.done, MAX_LIST_COST)
-        started = time.perf_counter()
-        allowed = REDUCED_SHARE * search.progress.elapsed - self.reduced_seconds
+        done = min(search.main.bank.done, MAX_REDUCED_LIST_COST)
+        progress = search.progress
+        started = progress.programs_tried
+        allowed = REDUCED_SHARE * progress.programs_tried - self.reduced
         for rule, sig, lctx in self._maps():
             if sig.result != INT:
                 continue
             for xs_cost in range(1, done + 1):
                 for xs, want in self._wanted(rule, lctx, xs_cost):
-                    spent = time.perf_counter() - started
+                    spent = progress.programs_tried - started
                     if spent > allowed:
-                        self.reduced_seconds += spent
-                        return  # the specs left are taken up later, when time allows
+                        self.reduced += spent
+                        return  # the specs left are taken up later, when there is room
 
                     def whole(body: Recipe, xs: Recipe = xs, rule: Rule = rule) -> Expr | None:
                         program = map_of(rule, body, xs, search.n_args)
@@ -252,7 +257,7 @@ class FromOutput:
                     for body_cost, program in self.reductions.in_map(want, lctx, whole):
                         cost = rule.cost + 1 + xs_cost + body_cost
                         self.ahead.append((cost, len(self.ahead), program))
-        self.reduced_seconds += time.perf_counter() - started
+        self.reduced += progress.programs_tried - started
 
     def release(self, cost: int) -> Iterator[Expr]:
         """The solutions found that cost at most ``cost``, cheapest first."""

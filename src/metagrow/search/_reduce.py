@@ -38,6 +38,9 @@ MAX_FACTOR_COST = 3
 """Sums of products ``(* u v)`` are tried for bodies ``u`` and ``v`` up to this cost..."""
 MAX_PRODUCT_LIST_COST = 3
 """...over kept lists up to this cost."""
+MAX_INNER_COST = 3
+"""In a map body's reductions, the inner bodies (``f`` in ``(sum (map f ys))``) cost at
+most this."""
 _REDUCERS = ("sum", "max", "min")
 
 
@@ -168,9 +171,10 @@ class Reductions:
             sig, ys_type = inner.args
             assert isinstance(sig, Signature) and isinstance(ys_type, Type)
             elements = self.search.main.children.get(sig.params)
-            if elements is None:
-                continue
-            for ys_cost, body in _fresh(self.in_maps_done, (id(spec), p), top, elements.bank.done):
+            if elements is None or _name(outer) not in ("sum", "length"):
+                continue  # sums and counts: a max or min in a body is rarer, and as dear
+            bodies = min(elements.bank.done, MAX_INNER_COST)
+            for ys_cost, body in _fresh(self.in_maps_done, (id(spec), p), top, bodies):
                 lists = lctx.bank.at(ys_cost, ys_type)
                 frame = _Frame(spec.rows, lctx.example, spec.wants, id(spec))
                 for ys, f in self._found(outer, inner, elements, body, lists, frame, True):
