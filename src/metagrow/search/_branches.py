@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, final
 
-from metagrow.lang import BOOL, Expr, Prim, Type, lambdas
+from metagrow.lang import BOOL, Expr, Type, lambdas
 from metagrow.search._bottomup_banks import Context, Recipe, build, wrap
-from metagrow.search._rules import Rule
+from metagrow.search._rules import Rule, rule_name
 
 if TYPE_CHECKING:
     from metagrow.search._directed import Spec
@@ -85,8 +85,7 @@ def if_rules(rules: list[Rule]) -> dict[Type, Rule]:
     out: dict[Type, Rule] = {}
     for r in rules:
         if (
-            isinstance(r.expr, Prim)
-            and r.expr.name == "if"
+            rule_name(r) == "if"
             and len(r.args) == 3
             and r.args[0] == BOOL
             and r.args[1] == r.args[2] == r.result

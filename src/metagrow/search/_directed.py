@@ -27,7 +27,7 @@ from metagrow.lang import BOOL, INT, Expr, Prim, Program, TCon, Type, lambdas
 from metagrow.search._bottomup_banks import Context, Recipe, Vec, build, wrap
 from metagrow.search._branches import Branches, conditionals, if_rules, map_of
 from metagrow.search._reduce import Reductions
-from metagrow.search._rules import Rule, Signature
+from metagrow.search._rules import Rule, Signature, rule_name
 
 if TYPE_CHECKING:
     from metagrow.search._bottomup import _Search
@@ -68,7 +68,7 @@ class FromOutput:
         self.sums = [
             (r, inverse)
             for r in search.rules
-            if (inverse := _INVERSES.get(_name(r))) and _on_ints(r)
+            if (inverse := _INVERSES.get(rule_name(r))) and _on_ints(r)
         ]
         self.sums_done: set[tuple[int, int, int, int, int]] = set()  # (map, list, op, u, v)
         self.parts: dict[tuple[tuple[int, ...], int], dict[Vec, Recipe]] = {}
@@ -116,12 +116,8 @@ class FromOutput:
         kept bodies' values (so bodies up to twice the lambda levels grown are reached)."""
         search = self.search
         done = min(search.main.bank.done, MAX_LIST_COST)
-        for r, (rule, kind) in enumerate(self.rules):
-            sig = rule.args[0]
-            assert isinstance(sig, Signature)
-            lctx = search.main.children.get(sig.params)
-            if kind != "map" or lctx is None:
-                continue
+        for rule, sig, lctx in self._maps():
+            r = id(rule)
             top = lctx.bank.done
             for o, (op, inverse) in enumerate(self.sums):
                 if op.result != sig.result:
@@ -420,8 +416,7 @@ def _ends(train: Vec, target: Sequence[object]) -> bool:
 def appends(rule: Rule) -> bool:
     """Whether ``rule`` is the list primitive ``append`` of two lists of its result type."""
     return (
-        isinstance(rule.expr, Prim)
-        and rule.expr.name == "append"
+        rule_name(rule) == "append"
         and _is_list(rule.result)
         and rule.args == (rule.result, rule.result)
     )
@@ -471,10 +466,6 @@ _INVERSES: dict[str, Callable[[Any, Any], object]] = {
     "-": lambda x, w: x - w,  # x - v = w
 }
 """For a binary primitive on ints, the ``v`` with ``(op x v) = w``."""
-
-
-def _name(rule: Rule) -> str:
-    return rule.expr.name if isinstance(rule.expr, Prim) else ""
 
 
 def _on_ints(rule: Rule) -> bool:

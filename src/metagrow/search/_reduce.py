@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, final
 
-from metagrow.lang import BOOL, INT, Expr, Prim, TCon, Type, Var, lambdas
+from metagrow.lang import BOOL, INT, Expr, TCon, Type, Var, lambdas
 from metagrow.search._bottomup_banks import Context, Recipe, Vec, build, wrap
-from metagrow.search._rules import Rule, Signature
+from metagrow.search._rules import Rule, Signature, rule_name
 
 if TYPE_CHECKING:
     from metagrow.search._bottomup import _Search
@@ -64,13 +64,12 @@ class Reductions:
             return
         by_name: dict[str, list[Rule]] = {}
         for r in search.rules:
-            if isinstance(r.expr, Prim):
-                by_name.setdefault(r.expr.name, []).append(r)
+            by_name.setdefault(rule_name(r), []).append(r)
         for outer in (r for name in (*_REDUCERS, "length") for r in by_name.get(name, [])):
             (arg,) = outer.args if len(outer.args) == 1 else (None,)
             if not isinstance(arg, TCon) or outer.result != INT:
                 continue
-            inner = "filter" if _name(outer) == "length" else "map"
+            inner = "filter" if rule_name(outer) == "length" else "map"
             for rule in by_name.get(inner, []):
                 wanted = BOOL if inner == "filter" else INT
                 if rule.result == arg and _lambda_result(rule) == wanted:
@@ -102,7 +101,7 @@ class Reductions:
                     )
                     if search.from_output.fits(program):
                         yield cost, program
-            if _name(outer) == "sum" and self.times is not None:
+            if rule_name(outer) == "sum" and self.times is not None:
                 yield from self._products(p, outer, inner, lctx, self.times)
 
     def _products(
@@ -171,7 +170,7 @@ class Reductions:
             sig, ys_type = inner.args
             assert isinstance(sig, Signature) and isinstance(ys_type, Type)
             elements = self.search.main.children.get(sig.params)
-            if elements is None or _name(outer) not in ("sum", "length"):
+            if elements is None or rule_name(outer) not in ("sum", "length"):
                 continue  # sums and counts: a max or min in a body is rarer, and as dear
             bodies = min(elements.bank.done, MAX_INNER_COST)
             for ys_cost, body in _fresh(self.in_maps_done, (id(spec), p), top, bodies):
@@ -207,7 +206,7 @@ class Reductions:
             return
         values, bad = self._table(elements, body_cost, sig.result, bodies, closed)
         wanted = np.array(frame.wants, dtype=np.float64)
-        name = _name(outer)
+        name = rule_name(outer)
         adds = name in ("sum", "length")
         seen: set[bytes] = set()  # lists alike for the reduction (the same elements)
         for xs, vec in lists:
@@ -369,10 +368,6 @@ def _train_rows(lctx: Context, n_train: int) -> int:
     """How many rows of the context belong to train examples: they come first, as the
     main context's rows do (each row extends a row of its parent, in order)."""
     return next((r for r, i in enumerate(lctx.example) if i >= n_train), len(lctx.example))
-
-
-def _name(rule: Rule) -> str:
-    return rule.expr.name if isinstance(rule.expr, Prim) else ""
 
 
 def _lambda_result(rule: Rule) -> Type | None:

@@ -52,6 +52,11 @@ class Rule:
     higher: bool = False  # some argument is a lambda
 
 
+def rule_name(rule: Rule) -> str:
+    """The name of the primitive a rule applies (``""`` for an invention or a variable)."""
+    return rule.expr.name if isinstance(rule.expr, Prim) else ""
+
+
 def compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
     """Ways to write ``total`` as an ordered sum of ``parts`` positive integers."""
     if parts == 1:
