@@ -60,6 +60,8 @@ class Reductions:
         self.times: Rule | None = None
         self.products_done: set[tuple[int, int, int, int]] = set()  # (plan, list, u, v)
         self.in_maps_done: set[tuple[int, ...]] = set()  # (spec, plan, list, body)
+        rows = tuple(range(search.n_train))  # the main context's rows are the examples
+        self.main_frame = _Frame(rows, search.main.example, search.target, 0)
         if search.n_train == 0:
             return
         by_name: dict[str, list[Rule]] = {}
@@ -94,11 +96,8 @@ class Reductions:
             for xs_cost, body in _fresh(self.done, (p,), done, lctx.bank.done):
                 cost = outer.cost + inner.cost + 1 + xs_cost + body
                 lists = search.main.bank.at(xs_cost, xs_type)
-                for xs, f in self._found(outer, inner, lctx, body, lists, self._main_frame()):
-                    lam = wrap(f, 1)
-                    program = lambdas(
-                        build((outer.expr, ((inner.expr, (lam, xs)),))), search.n_args
-                    )
+                for xs, f in self._found(outer, inner, lctx, body, lists, self.main_frame):
+                    program = lambdas(build(_reduced(outer, inner, f, xs)), search.n_args)
                     if search.from_output.fits(program):
                         yield cost, program
             if rule_name(outer) == "sum" and self.times is not None:
@@ -135,10 +134,11 @@ class Reductions:
             seen: set[bytes] = set()
             for xs, vec in search.main.bank.at(xs_cost, xs_type):
                 search._count()
-                bag = self._bag(lctx, vec, self._main_frame())
-                if bag is None or bag.counts.tobytes() in seen:
+                bag = self._bag(lctx, vec, self.main_frame)
+                key = b"" if bag is None else bag.counts.tobytes()
+                if bag is None or key in seen:
                     continue
-                seen.add(bag.counts.tobytes())
+                seen.add(key)
                 fit = np.outer(~u_bad[:, bag.used].any(axis=1), ~v_bad[:, bag.used].any(axis=1))
                 for i, weights in enumerate(bag.counts.T):
                     fit &= (u_values * weights) @ v_values.T == target[i]
@@ -146,10 +146,7 @@ class Reductions:
                         break
                 for a, b in np.argwhere(fit)[:4]:
                     body = (times.expr, (us[int(a)][0], vs[int(b)][0]))
-                    lam = wrap(body, 1)
-                    program = lambdas(
-                        build((outer.expr, ((inner.expr, (lam, xs)),))), search.n_args
-                    )
+                    program = lambdas(build(_reduced(outer, inner, body, xs)), search.n_args)
                     if search.from_output.fits(program):
                         cost = outer.cost + inner.cost + 1 + xs_cost + times.cost + u_cost + v_cost
                         yield cost, program
@@ -177,8 +174,7 @@ class Reductions:
                 lists = lctx.bank.at(ys_cost, ys_type)
                 frame = _Frame(spec.rows, lctx.example, spec.wants, id(spec))
                 for ys, f in self._found(outer, inner, elements, body, lists, frame, True):
-                    reduced = (outer.expr, ((inner.expr, (wrap(f, 1), ys)),))
-                    program = wrap_body(reduced)
+                    program = wrap_body(_reduced(outer, inner, f, ys))
                     if program is not None:
                         yield outer.cost + inner.cost + 1 + ys_cost + body, program
 
@@ -226,11 +222,6 @@ class Reductions:
                 got = np.stack([pick(values[:, r], axis=1) for r in bag.rows], axis=1)
             for b in np.flatnonzero(ok & (got == wanted).all(axis=1))[:4]:
                 yield xs, bodies[int(b)][0]
-
-    def _main_frame(self) -> _Frame:
-        search = self.search
-        rows = tuple(range(search.n_train))  # the main context's rows are the examples
-        return _Frame(rows, search.main.example, search.target, 0)
 
     def _bodies(self, ctx: Context, cost: int, t: Type, closed: bool) -> list[tuple[Recipe, Vec]]:
         """Kept bodies of ``cost`` and type ``t`` (the first :data:`MAX_BODIES`); with
@@ -347,6 +338,11 @@ def _only_own(recipe: Recipe) -> bool:
     if len(recipe) != 2:
         return False  # a lambda
     return all(_only_own(a) for a in recipe[1])
+
+
+def _reduced(outer: Rule, inner: Rule, body: Recipe, xs: Recipe) -> Recipe:
+    """The recipe ``(outer (inner (lam body) xs))``."""
+    return (outer.expr, ((inner.expr, (wrap(body, 1), xs)),))
 
 
 def _fresh(
