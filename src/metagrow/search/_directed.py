@@ -27,6 +27,7 @@ from metagrow.lang import BOOL, INT, Expr, Prim, Program, TCon, Type, lambdas
 from metagrow.search._bottomup_banks import Context, Recipe, Vec, build, wrap
 from metagrow.search._branches import Branches, conditionals, if_rules, map_of
 from metagrow.search._reduce import Reductions
+from metagrow.search._relations import Relations
 from metagrow.search._rules import Rule, Signature, rule_name
 
 if TYPE_CHECKING:
@@ -38,6 +39,10 @@ DEEP_FROM = 4
 """The main level from which conditional bodies and reductions are searched: their
 programs cost 5 or more (7 or more for conditionals), released only once the main
 context reaches that cost, and tasks solved by cheaper programs need not pay for them."""
+RELATIONS_FROM = 6
+"""The main level from which bodies counting related elements are searched
+(:mod:`._relations`): their programs cost 12 or more, and the relations' own context
+(hundreds of rows) is dear to grow for the many tasks solved before that level."""
 MAX_REDUCED_LIST_COST = 4
 """Maps over kept lists up to this cost get bodies that are reductions (the positions of
 a list, its elements, its tail: a list output has many dearer kept lists with a spec)."""
@@ -80,6 +85,7 @@ class FromOutput:
         self.ifs_done: set[tuple[int, ...]] = set()  # (map, list cost, c, a, b costs)
         self.branches: dict[int, Branches] = {}  # by id of the spec
         self.reductions = Reductions(search)
+        self.relations = Relations(search, self.reductions)
         self.reduced = 0  # programs tried in reductions in map bodies
 
     def search_to(self, bodies: int) -> None:
@@ -170,9 +176,11 @@ class FromOutput:
                 if want.complete or self.fits(program):
                     yield program
 
-    def _wanted(self, rule: Rule, lctx: Context, xs_cost: int) -> list[tuple[Recipe, Spec]]:
-        """The kept lists of ``xs_cost`` (a complete level) with a ``map`` spec of at
-        least :data:`MIN_SUM_ROWS` rows, for parts of a ``map`` body found from the output."""
+    def _wanted(
+        self, rule: Rule, lctx: Context, xs_cost: int, kind: str = "map"
+    ) -> list[tuple[Recipe, Spec]]:
+        """The kept lists of ``xs_cost`` (a complete level) with a spec of ``kind`` of at
+        least :data:`MIN_SUM_ROWS` rows, for parts of a body found from the output."""
         wanted = self.wanted.get((id(rule), xs_cost))
         if wanted is None:
             xs_type = rule.args[1]
@@ -180,7 +188,7 @@ class FromOutput:
             wanted = [
                 (xs, want)
                 for xs, vec in self.search.main.bank.at(xs_cost, xs_type)
-                if (want := self._spec("map", vec, lctx)) and len(want.rows) >= MIN_SUM_ROWS
+                if (want := self._spec(kind, vec, lctx)) and len(want.rows) >= MIN_SUM_ROWS
             ]
             self.wanted[id(rule), xs_cost] = wanted
         return wanted
@@ -188,12 +196,19 @@ class FromOutput:
     def _maps(self) -> Iterator[tuple[Rule, Signature, Context]]:
         """The ``map`` rules whose output is the search's, with their lambda's signature
         and its context in the main context (once built)."""
+        for rule, kind, sig, lctx in self._lambda_rules():
+            if kind == "map":
+                yield rule, sig, lctx
+
+    def _lambda_rules(self) -> Iterator[tuple[Rule, str, Signature, Context]]:
+        """The ``map`` and ``filter`` rules whose output is the search's, with their kind,
+        their lambda's signature and its context in the main context (once built)."""
         for rule, kind in self.rules:
             sig = rule.args[0]
             assert isinstance(sig, Signature)
             lctx = self.search.main.children.get(sig.params)
-            if kind == "map" and lctx is not None:
-                yield rule, sig, lctx
+            if lctx is not None:
+                yield rule, kind, sig, lctx
 
     def _search_ifs(self) -> None:
         """Maps whose body is ``(if c a b)`` of three kept bodies (:mod:`._branches`), the
@@ -228,31 +243,45 @@ class FromOutput:
 
     def _search_reduced_bodies(self) -> None:
         """Maps whose body reduces a list body of the lambda context (:mod:`._reduce`),
-        within :data:`REDUCED_SHARE` of the programs tried so far (a list output has many
-        kept lists with a spec, and most tasks need none of these; programs, not
-        seconds, so that a search under a program budget repeats exactly)."""
+        and maps and filters whose body counts the elements of a list body related to
+        the element (:mod:`._relations`), within :data:`REDUCED_SHARE` of the programs
+        tried so far (a list output has many kept lists with a spec, and most tasks need
+        none of these; programs, not seconds, so that a search under a program budget
+        repeats exactly)."""
         search = self.search
-        done = min(search.main.bank.done, MAX_REDUCED_LIST_COST)
         progress = search.progress
         started = progress.programs_tried
         allowed = REDUCED_SHARE * progress.programs_tried - self.reduced
-        for rule, sig, lctx in self._maps():
-            if sig.result != INT:
+
+        def room() -> bool:
+            return progress.programs_tried - started <= allowed
+
+        relations = search.main.bank.done >= RELATIONS_FROM
+        for cost, program in self.relations.counted(room) if relations else ():
+            self.ahead.append((cost, len(self.ahead), program))
+        for rule, kind, sig, lctx in self._lambda_rules():
+            if sig.result != (INT if kind == "map" else BOOL) or not (kind == "map" or relations):
                 continue
-            for xs_cost in range(1, done + 1):
-                for xs, want in self._wanted(rule, lctx, xs_cost):
-                    spent = progress.programs_tried - started
-                    if spent > allowed:
-                        self.reduced += spent
+            top = MAX_REDUCED_LIST_COST if kind == "map" else MAX_LIST_COST
+            for xs_cost in range(1, min(search.main.bank.done, top) + 1):
+                for xs, want in self._wanted(rule, lctx, xs_cost, kind):
+                    if not room():
+                        self.reduced += progress.programs_tried - started
                         return  # the specs left are taken up later, when there is room
 
                     def whole(body: Recipe, xs: Recipe = xs, rule: Rule = rule) -> Expr | None:
                         program = map_of(rule, body, xs, search.n_args)
                         return program if self.fits(program) else None
 
-                    for body_cost, program in self.reductions.in_map(want, lctx, whole):
+                    found = self.reductions.in_map(want, lctx, whole) if kind == "map" else ()
+                    for body_cost, program in found:
                         cost = rule.cost + 1 + xs_cost + body_cost
                         self.ahead.append((cost, len(self.ahead), program))
+                    counting = self.relations.bodies(want, lctx) if relations else ()
+                    for body_cost, body in counting:
+                        if (counts := whole(body)) is not None:
+                            cost = rule.cost + 1 + xs_cost + body_cost
+                            self.ahead.append((cost, len(self.ahead), counts))
         self.reduced += progress.programs_tried - started
 
     def release(self, cost: int) -> Iterator[Expr]:

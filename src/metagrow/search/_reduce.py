@@ -55,13 +55,13 @@ class Reductions:
         self.done: set[tuple[int, ...]] = set()  # (plan, list cost, body cost)
         self.plans: list[tuple[Rule, Rule]] = []  # (sum, max, min or length; map or filter)
         self.tables: dict[tuple[int, int, Type, bool], Any] = {}  # context, level, type, closed
-        self.bags: dict[tuple[int, int, int], _Bag | None] = {}  # ids: frame, context, list
+        self.bags: dict[tuple[int, int, int], Bag | None] = {}  # ids: frame, context, list
         self.closed: dict[tuple[int, int, Type], list[tuple[Recipe, Vec]]] = {}
         self.times: Rule | None = None
         self.products_done: set[tuple[int, int, int, int]] = set()  # (plan, list, u, v)
         self.in_maps_done: set[tuple[int, ...]] = set()  # (spec, plan, list, body)
         rows = tuple(range(search.n_train))  # the main context's rows are the examples
-        self.main_frame = _Frame(rows, search.main.example, search.target, 0)
+        self.main_frame = Frame(rows, search.main.example, search.target, 0)
         if search.n_train == 0:
             return
         by_name: dict[str, list[Rule]] = {}
@@ -93,11 +93,11 @@ class Reductions:
             lctx = search.main.children.get(sig.params)
             if lctx is None:
                 continue
-            for xs_cost, body in _fresh(self.done, (p,), done, lctx.bank.done):
+            for xs_cost, body in fresh(self.done, (p,), done, lctx.bank.done):
                 cost = outer.cost + inner.cost + 1 + xs_cost + body
                 lists = search.main.bank.at(xs_cost, xs_type)
                 for xs, f in self._found(outer, inner, lctx, body, lists, self.main_frame):
-                    program = lambdas(build(_reduced(outer, inner, f, xs)), search.n_args)
+                    program = lambdas(build(reduced(outer, inner, f, xs)), search.n_args)
                     if search.from_output.fits(program):
                         yield cost, program
             if rule_name(outer) == "sum" and self.times is not None:
@@ -129,12 +129,12 @@ class Reductions:
             vs = lctx.bank.at(v_cost, INT)[:MAX_BODIES]
             if not us or not vs:
                 continue
-            u_values, u_bad = self._table(lctx, u_cost, INT, us)
-            v_values, v_bad = self._table(lctx, v_cost, INT, vs)
+            u_values, u_bad = self.table(lctx, u_cost, INT, us)
+            v_values, v_bad = self.table(lctx, v_cost, INT, vs)
             seen: set[bytes] = set()
             for xs, vec in search.main.bank.at(xs_cost, xs_type):
                 search._count()
-                bag = self._bag(lctx, vec, self.main_frame)
+                bag = self.bag(lctx, vec, self.main_frame)
                 key = b"" if bag is None else bag.counts.tobytes()
                 if bag is None or key in seen:
                     continue
@@ -146,7 +146,7 @@ class Reductions:
                         break
                 for a, b in np.argwhere(fit)[:4]:
                     body = (times.expr, (us[int(a)][0], vs[int(b)][0]))
-                    program = lambdas(build(_reduced(outer, inner, body, xs)), search.n_args)
+                    program = lambdas(build(reduced(outer, inner, body, xs)), search.n_args)
                     if search.from_output.fits(program):
                         cost = outer.cost + inner.cost + 1 + xs_cost + times.cost + u_cost + v_cost
                         yield cost, program
@@ -170,11 +170,11 @@ class Reductions:
             if elements is None or rule_name(outer) not in ("sum", "length"):
                 continue  # sums and counts: a max or min in a body is rarer, and as dear
             bodies = min(elements.bank.done, MAX_INNER_COST)
-            for ys_cost, body in _fresh(self.in_maps_done, (id(spec), p), top, bodies):
+            for ys_cost, body in fresh(self.in_maps_done, (id(spec), p), top, bodies):
                 lists = lctx.bank.at(ys_cost, ys_type)
-                frame = _Frame(spec.rows, lctx.example, spec.wants, id(spec))
+                frame = Frame(spec.rows, lctx.example, spec.wants, id(spec))
                 for ys, f in self._found(outer, inner, elements, body, lists, frame, True):
-                    program = wrap_body(_reduced(outer, inner, f, ys))
+                    program = wrap_body(reduced(outer, inner, f, ys))
                     if program is not None:
                         yield outer.cost + inner.cost + 1 + ys_cost + body, program
 
@@ -185,7 +185,7 @@ class Reductions:
         elements: Context,
         body_cost: int,
         lists: list[tuple[Recipe, Vec]],
-        frame: _Frame,
+        frame: Frame,
         closed: bool = False,
     ) -> Iterator[tuple[Recipe, Recipe]]:
         """(list, body) pairs whose reduction gives the frame's wants on its rows:
@@ -200,14 +200,14 @@ class Reductions:
         bodies = self._bodies(elements, body_cost, sig.result, closed)
         if not bodies or not lists:
             return
-        values, bad = self._table(elements, body_cost, sig.result, bodies, closed)
+        values, bad = self.table(elements, body_cost, sig.result, bodies, closed)
         wanted = np.array(frame.wants, dtype=np.float64)
         name = rule_name(outer)
         adds = name in ("sum", "length")
         seen: set[bytes] = set()  # lists alike for the reduction (the same elements)
         for xs, vec in lists:
             search._count()
-            bag = self._bag(elements, vec, frame)
+            bag = self.bag(elements, vec, frame)
             if bag is None or (not adds and not bag.full):  # the max of () fails
                 continue
             key = bag.counts.tobytes() if adds else bag.sets
@@ -234,7 +234,7 @@ class Reductions:
             return self.closed[key]
         return bodies[:MAX_BODIES]
 
-    def _table(
+    def table(
         self,
         lctx: Context,
         cost: int,
@@ -249,7 +249,7 @@ class Reductions:
         key = (id(lctx), cost, t, closed)
         if key not in self.tables:
             n = self.search.n_train
-            width = _train_rows(lctx, n)
+            width = train_rows(lctx, n)
             kind = bool if t == BOOL else int
             nan = float("nan")
             flat = [v if v.__class__ is kind else nan for _, vec in bodies for v in vec[:width]]
@@ -259,20 +259,20 @@ class Reductions:
             self.tables[key] = (values, bad)
         return self.tables[key]
 
-    def _bag(self, elements: Context, vec: Vec, frame: _Frame) -> _Bag | None:
+    def bag(self, elements: Context, vec: Vec, frame: Frame) -> Bag | None:
         """What a kept list holds on each of the frame's rows, as rows of ``elements``;
         ``None`` when some element has no row."""
         key = (frame.key, id(elements), id(vec))
         if key not in self.bags:
             search = self.search
             rows = search.from_output.rows_of(elements)
-            width = _train_rows(elements, search.n_train)
-            self.bags[key] = _Bag.of(vec, frame, rows, width)
+            width = train_rows(elements, search.n_train)
+            self.bags[key] = Bag.of(vec, frame, rows, width)
         return self.bags[key]
 
 
 @final
-class _Frame:
+class Frame:
     """Where a reduction must give what: rows of a context (the main context's, or a map
     body's lambda context), the example each row belongs to, the values wanted on them,
     and a key telling frames apart."""
@@ -289,7 +289,7 @@ class _Frame:
 
 
 @final
-class _Bag:
+class Bag:
     """A list's elements on each train example as rows of a lambda context: ``counts``
     (rows x examples: how often each row comes up), the rows used at all, each example's
     rows, whether no example's list is empty, and the rows' sets as bytes."""
@@ -306,9 +306,7 @@ class _Bag:
         self.sets = (counts > 0).tobytes()
 
     @staticmethod
-    def of(
-        vec: Vec, frame: _Frame, row_of: dict[tuple[int, object], int], width: int
-    ) -> _Bag | None:
+    def of(vec: Vec, frame: Frame, row_of: dict[tuple[int, object], int], width: int) -> Bag | None:
         """The bag of ``vec`` (a list on each row of the frame's context) on the frame's
         rows, its elements found in ``row_of`` (by example and value) among the first
         ``width`` rows of the lambda context."""
@@ -324,7 +322,7 @@ class _Bag:
                 if row is None or row >= width:
                     return None
                 counts[row, j] += 1
-        return _Bag(counts)
+        return Bag(counts)
 
 
 def _only_own(recipe: Recipe) -> bool:
@@ -340,12 +338,12 @@ def _only_own(recipe: Recipe) -> bool:
     return all(_only_own(a) for a in recipe[1])
 
 
-def _reduced(outer: Rule, inner: Rule, body: Recipe, xs: Recipe) -> Recipe:
+def reduced(outer: Rule, inner: Rule, body: Recipe, xs: Recipe) -> Recipe:
     """The recipe ``(outer (inner (lam body) xs))``."""
     return (outer.expr, ((inner.expr, (wrap(body, 1), xs)),))
 
 
-def _fresh(
+def fresh(
     done: set[tuple[int, ...]], key: tuple[int, ...], lists: int, bodies: int
 ) -> list[tuple[int, int]]:
     """The (list cost, body cost) pairs up to ``lists`` and ``bodies`` not yet in
@@ -360,7 +358,7 @@ def _fresh(
     return [(c, b) for _, c, b in pairs]
 
 
-def _train_rows(lctx: Context, n_train: int) -> int:
+def train_rows(lctx: Context, n_train: int) -> int:
     """How many rows of the context belong to train examples: they come first, as the
     main context's rows do (each row extends a row of its parent, in order)."""
     return next((r for r, i in enumerate(lctx.example) if i >= n_train), len(lctx.example))

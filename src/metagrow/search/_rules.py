@@ -84,15 +84,18 @@ def universe(request: Type, grammar: Grammar) -> frozenset[Type]:
     return frozenset(out)
 
 
-def probes(t: Type, types: Sequence[Type], inputs: Sequence[object]) -> list[object]:
+def probes(
+    t: Type, types: Sequence[Type], inputs: Sequence[object], positions: bool = True
+) -> list[object]:
     """Values of type ``t`` to run lambda bodies on: those in an example's inputs (at most
     16), then for ints the positions in its lists (a map over the indices calls a lambda
-    on those), or a few small ones when the inputs hold none."""
+    on those; not with ``positions=False``), or a few small ones when the inputs hold
+    none."""
     found: list[object] = []
     for it, v in zip(types, inputs, strict=True):
         _collect(t, it, v, found)
     unique = list(dict.fromkeys(found))[:16]
-    if t == INT:
+    if t == INT and positions:
         longest = max((len(v) for v in inputs if isinstance(v, tuple)), default=0)
         unique.extend(i for i in range(min(longest, _MAX_POSITIONS)) if i not in unique)
     if unique:

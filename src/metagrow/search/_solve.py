@@ -17,6 +17,11 @@ are approximate (programs found after a class was used are not carried up), and 
 answers of equal cost often differ only by a deep program or two that happen to agree
 with one of them."""
 
+LATE = 0.05
+"""Once an answer fits, solutions given this share of the budget past its end (those an
+engine held back, run on the test inputs one by one) are no longer taken: each costs a
+run, and a search should end near its budget."""
+
 Ranking = Literal["found", "likeliest", "posterior", "mass"]
 """How answers that fit every train example are ordered into attempts: as the engine
 found them (``found``: best first as the engine sees it), by the prior of the likeliest
@@ -100,7 +105,9 @@ def solve(
     those, only the first with each set of fallbacks ranks ahead of near misses. When
     nothing fits,
     an engine's near misses (``train_score`` below 1) still give attempts, but the task
-    is not solved. Ctrl-C raises :class:`SolveInterrupted` with the result so far.
+    is not solved. Once an answer fits, solutions given more than :data:`LATE` of the
+    budget past its end are not taken. Ctrl-C raises :class:`SolveInterrupted` with the
+    result so far.
     """
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
@@ -122,6 +129,8 @@ def solve(
             fits = sol.fits
             used = fallbacks_in(sol.program, grammar)
             rank = 2 if not fits else 0 if not used else 3 if used in fallback_sets else 1
+            if 0 in firsts and progress.elapsed > budget.seconds * (1 + LATE):
+                break  # an answer fits, and the budget is spent
             if rank == 3 and len(best) >= attempts:
                 continue  # enough answers already rank above it
             if rank == 0 and sol.program in counted:

@@ -10,7 +10,7 @@ from metagrow.domains.lists import ListsDomain
 from metagrow.lang import Example, Prim, Program, Task, Var, parse, parse_type
 from metagrow.search import BottomUpEnumerator, Budget, solve
 from metagrow.search._bottomup_banks import LAM
-from metagrow.search._reduce import _Bag, _Frame, _only_own
+from metagrow.search._reduce import Bag, Frame, _only_own
 
 
 def _task(source: str, request: str) -> Task:
@@ -52,16 +52,16 @@ def test_a_bag_counts_each_elements_row_per_row_of_the_frame() -> None:
     # the frame: rows 0 and 1 of some context, of examples 0 and 1, and a row 2 of a
     # test example; the lambda context's rows: example 0 with $0 = 1, 2, example 1 with 1
     row_of = {(0, 1): 0, (0, 2): 1, (1, 1): 2}
-    frame = _Frame((0, 1), [0, 1, 2], (0, 0), 1)
-    bag = _Bag.of(((1, 2, 1), (1,), (9,)), frame, row_of, 3)
+    frame = Frame((0, 1), [0, 1, 2], (0, 0), 1)
+    bag = Bag.of(((1, 2, 1), (1,), (9,)), frame, row_of, 3)
     assert bag is not None
     assert bag.counts.tolist() == [[2.0, 0.0], [1.0, 0.0], [0.0, 1.0]]
     assert [r.tolist() for r in bag.rows] == [[0, 1], [2]] and bag.full
-    assert _Bag.of(((1, 5), (1,)), frame, row_of, 3) is None  # 5 has no row
-    two_rows_of_example_0 = _Frame((0, 1), [0, 0], (0, 0), 2)
-    bag = _Bag.of(((1,), (2, 2)), two_rows_of_example_0, row_of, 3)
+    assert Bag.of(((1, 5), (1,)), frame, row_of, 3) is None  # 5 has no row
+    two_rows_of_example_0 = Frame((0, 1), [0, 0], (0, 0), 2)
+    bag = Bag.of(((1,), (2, 2)), two_rows_of_example_0, row_of, 3)
     assert bag is not None and bag.counts.tolist() == [[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]]
-    empty = _Bag.of(((1,), ()), frame, row_of, 3)
+    empty = Bag.of(((1,), ()), frame, row_of, 3)
     assert empty is not None and not empty.full  # no max of an empty list
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from metagrow.domains.lists import ListsDomain
@@ -94,3 +95,31 @@ def test_attempts_are_distinct_for_each_test_input(lists: ListsDomain) -> None:
     one = solve(task, lists.grammar(), _Scripted(["(lam (max $0))", "(lam (sum $0))"]),
                 Budget(5.0), attempts=1)  # fmt: skip
     assert one.predictions == ((3,), (2,))
+
+
+class _Late(_Scripted):
+    """As :class:`_Scripted`, sleeping before each solution after the first."""
+
+    def __init__(self, programs: list[str], pause: float) -> None:
+        super().__init__(programs)
+        self.pause = pause
+
+    def search(
+        self, task: Task, grammar: Grammar, budget: Budget, progress: Progress | None = None
+    ) -> Iterator[Solution]:
+        for i, sol in enumerate(super().search(task, grammar, budget, progress)):
+            if i:
+                time.sleep(self.pause)
+            yield sol
+
+
+def test_solutions_given_past_the_budget_are_not_taken_once_an_answer_fits(
+    lists: ListsDomain,
+) -> None:
+    t = parse_type("list(int) -> int")
+    task = Task("ints", t, (Example(((1,),), 1),), (Example(((3,),)),))
+    programs = ["(lam (length $0))", "(lam (max $0))", "(lam (sum $0))"]
+    late = solve(task, lists.grammar(), _Late(programs, 0.3), Budget(0.2))
+    assert late.predictions == ((1,),)  # the second came past the budget's end
+    in_time = solve(task, lists.grammar(), _Late(programs, 0.0), Budget(0.2))
+    assert in_time.predictions == ((1, 3),)
