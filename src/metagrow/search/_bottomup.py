@@ -234,6 +234,7 @@ class _Search:
         """Build and keep every program of exactly ``cost`` in ``ctx``; yield the new ones."""
         bank = ctx.bank
         fit, n, main = self.target, self.n_train, ctx is self.main and self.n_train > 0
+        progress, limit, apply = self.progress, self.limit, self._apply
         if cost == 1:
             for i, t in enumerate(ctx.types):
                 if t in self.universe:
@@ -267,8 +268,12 @@ class _Search:
                 else:
                     combos = itertools.product(*pools)
                 for combo in combos:
-                    self._count()
-                    out = self._apply(ctx, rule, combo)
+                    tried = progress.programs_tried = progress.programs_tried + 1  # _count's
+                    if not tried & 0xF:
+                        self.check()
+                    if limit is not None and tried >= limit:
+                        raise Stop
+                    out = apply(ctx, rule, combo)
                     if out is None:
                         continue
                     known = len(seen)
@@ -305,6 +310,18 @@ class _Search:
     # -- applying rules -------------------------------------------------------------------
 
     def _apply(self, ctx: Context, rule: Rule, combo: tuple[Entry, ...]) -> Vec | None:
+        if not (rule.higher or rule.lazy or ctx.partial):  # the common case, spelled out
+            fn = rule.fn
+            try:
+                if len(combo) == 1:
+                    return tuple(map(fn, combo[0][1]))
+                if len(combo) == 2:
+                    return tuple(map(fn, combo[0][1], combo[1][1]))
+                return tuple(map(fn, *[v for _, v in combo]))
+            except Exception:
+                if ctx is self.main:
+                    return None
+                return self._by_row(ctx.bank.rows, rule, [v for _, v in combo])
         cols = self._columns(ctx, rule, combo) if rule.higher else [v for _, v in combo]
         if ctx.partial and any(id(v) in ctx.partial for _, v in combo):
             return self._by_row(ctx.bank.rows, rule, cols)

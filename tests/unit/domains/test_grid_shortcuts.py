@@ -1,0 +1,112 @@
+"""The grid core's shortcuts (issue 25) give what the plain computation gives: bounding boxes
+read off lists, masked writes in place of ``np.where``, a crop that is the whole grid
+returning the grid, and transforms that remember their results by argument value, which
+must tell apart grids of one content in two shapes (their hashes are the bytes' alone)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from metagrow.domains.grids import Grid
+from metagrow.domains.grids import _paint as pt
+from metagrow.domains.grids import _transforms as tf
+from metagrow.domains.grids._grid import Cells
+
+
+@st.composite
+def cells(draw: st.DrawFn, max_side: int = 8, colors: int = 4) -> Cells:
+    h = draw(st.integers(1, max_side))
+    w = draw(st.integers(1, max_side))
+    palette = draw(st.lists(st.integers(0, 9), min_size=1, max_size=colors, unique=True))
+    flat = draw(st.lists(st.sampled_from(palette), min_size=h * w, max_size=h * w))
+    return np.array(flat, dtype=np.uint8).reshape(h, w)
+
+
+def plain_box(mask: Cells) -> tuple[int, int, int, int] | None:
+    rows, cols = np.nonzero(mask)
+    if not rows.size:
+        return None
+    return int(rows.min()), int(rows.max()) + 1, int(cols.min()), int(cols.max()) + 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells(max_side=9, colors=3))
+def test_crop_and_bounding_box_are_the_plain_ones(c: Cells) -> None:
+    bg = tf.background(c)
+    box = plain_box(c != bg)
+    g = Grid(c)
+    if box is None:
+        for fails in (lambda: tf.bounding_box(c != bg), lambda: tf.crop(Grid(c.copy()))):
+            try:
+                fails()
+            except ValueError:
+                continue
+            raise AssertionError("a grid of one colour has nothing to crop to")
+        return
+    top, bottom, left, right = box
+    assert tf.bounding_box(c != bg) == box
+    cropped = tf.crop(g)
+    assert cropped == Grid(c[top:bottom, left:right].copy())
+    assert cropped.counts().tolist() == np.bincount(cropped.cells.ravel(), minlength=10).tolist()
+    if (bottom - top, right - left) == c.shape:
+        assert tf.crop.__wrapped__(g) is g  # the whole grid: itself, no copy
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells(max_side=8), st.integers(0, 9), st.integers(0, 9))
+def test_colour_changes_are_the_plain_ones(c: Cells, color: int, new: int) -> None:
+    g, bg = Grid(c), tf.background(c)
+    assert tf.paint_fg(g, color) == Grid(np.where(c != bg, np.uint8(color), c))
+    assert tf.keep(g, color) == Grid(np.where(c == color, c, np.uint8(bg)))
+    assert tf.recolor(g, color, new) == Grid(np.where(c == color, np.uint8(new), c))
+    assert not g.cells.flags.writeable  # the argument's cells are not written to
+    assert g == Grid(c.copy())
+
+
+REMEMBERED = (
+    tf.crop,
+    tf.dedup,
+    pt.connect,
+    pt.connect_h,
+    pt.connect_v,
+    pt.connect_diag,
+)
+REMEMBERED_WITH_COLOR = (tf.paint_fg, tf.keep, pt.surround, pt._symmetrized, tf.downscale)
+
+
+def answer(f: object, *args: object) -> object:
+    """What ``f`` gives, or the error type it raises."""
+    assert callable(f)
+    try:
+        return f(*args)
+    except ValueError:
+        return ValueError
+
+
+@settings(max_examples=100, deadline=None)
+@given(cells(max_side=6, colors=3), st.integers(0, 9))
+def test_remembered_transforms_answer_equal_grids_as_a_fresh_computation(
+    c: Cells, color: int
+) -> None:
+    """Asked again with an equal grid (another object), with the same bytes in the other
+    shape, or with another colour, each gives what its function computes afresh."""
+    same_bytes_other_shape = c.reshape(c.shape[::-1]).copy()
+    for arg in (c, c.copy(), same_bytes_other_shape, c.copy()):
+        for f in REMEMBERED:
+            assert answer(f, Grid(arg.copy())) == answer(f.__wrapped__, Grid(arg.copy()))
+        for f in REMEMBERED_WITH_COLOR:
+            for k in (color, (color + 1) % 10, 2):
+                got = answer(f, Grid(arg.copy()), k)
+                assert got == answer(f.__wrapped__, Grid(arg.copy()), k)
+
+
+def test_same_bytes_in_two_shapes_are_two_grids_to_a_remembered_transform() -> None:
+    tall = Grid(np.array([[1, 0], [0, 0], [0, 0]], dtype=np.uint8))
+    wide = Grid(np.array([[1, 0, 0], [0, 0, 0]], dtype=np.uint8))
+    assert tall.key() == wide.key() and tall != wide
+    assert tf.crop(tall) == tf.crop(wide) == Grid.of([[1]])
+    assert pt.connect_v(tall).shape == (3, 2) and pt.connect_v(wide).shape == (2, 3)
+    assert tf.paint_fg(tall, 5) == Grid.of([[5, 0], [0, 0], [0, 0]])
+    assert tf.paint_fg(wide, 5) == Grid.of([[5, 0, 0], [0, 0, 0]])
