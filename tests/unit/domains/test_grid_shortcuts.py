@@ -73,7 +73,7 @@ REMEMBERED = (
     pt.connect_v,
     pt.connect_diag,
 )
-REMEMBERED_WITH_COLOR = (tf.paint_fg, tf.keep, pt.surround, pt._symmetrized, tf.downscale)
+REMEMBERED_WITH_COLOR = (pt.surround, pt._symmetrized)
 
 
 def answer(f: object, *args: object) -> object:
@@ -110,3 +110,30 @@ def test_same_bytes_in_two_shapes_are_two_grids_to_a_remembered_transform() -> N
     assert pt.connect_v(tall).shape == (3, 2) and pt.connect_v(wide).shape == (2, 3)
     assert tf.paint_fg(tall, 5) == Grid.of([[5, 0], [0, 0], [0, 0]])
     assert tf.paint_fg(wide, 5) == Grid.of([[5, 0, 0], [0, 0, 0]])
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells(max_side=8, colors=3))
+def test_symmetries_and_gravity_are_the_plain_ones_with_their_counts(c: Cells) -> None:
+    """Cells moved, not changed: the result shares its argument's counts once known."""
+    bg = tf.background(c)
+    plain = {
+        tf.rot90: np.rot90(c, -1),
+        tf.rot180: np.rot90(c, 2),
+        tf.rot270: np.rot90(c, 1),
+        tf.flip_h: c[:, ::-1],
+        tf.flip_v: c[::-1],
+        tf.transpose: c.T,
+        tf.antitranspose: np.rot90(c, 2).T,
+        tf.fall_down: np.take_along_axis(c, np.argsort(c != bg, axis=0, kind="stable"), 0),
+        tf.fall_up: np.take_along_axis(c, np.argsort(c == bg, axis=0, kind="stable"), 0),
+        tf.fall_left: np.take_along_axis(c, np.argsort(c == bg, axis=1, kind="stable"), 1),
+        tf.fall_right: np.take_along_axis(c, np.argsort(c != bg, axis=1, kind="stable"), 1),
+    }
+    counted = Grid(c.copy())
+    counted.counts()
+    for f, want in plain.items():
+        for g in (Grid(c.copy()), counted):
+            got = f(g)
+            assert got == Grid(np.ascontiguousarray(want)), f.__name__
+            assert got.counts().tolist() == np.bincount(want.ravel(), minlength=10).tolist()

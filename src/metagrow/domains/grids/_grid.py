@@ -16,6 +16,7 @@ LGRID: Final = tlist(GRID)
 MAX_SIDE: Final = 30
 """ARC grids have 1 to 30 rows and columns; results outside that fail the example."""
 
+_UINT8: Final = np.dtype(np.uint8)
 Cells = npt.NDArray[np.uint8]
 Counts = npt.NDArray[np.intp]
 
@@ -36,7 +37,7 @@ class Grid:
         h, w = cells.shape
         if not (1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE):
             raise ValueError(f"grid of {h}x{w} is outside 1..{MAX_SIDE}")
-        if cells.dtype != np.uint8:
+        if cells.dtype is not _UINT8:  # (an equal dtype that is another object: a copy)
             cells = cells.astype(np.uint8)
         cells.setflags(write=False)
         self.cells = cells
@@ -75,6 +76,11 @@ class Grid:
             counts.flags.writeable = False
             self._counts = counts
         return counts
+
+    def known_counts(self) -> Counts | None:
+        """The colour counts if something has asked for them already (for a grid of the
+        same cells rearranged), else None."""
+        return self._counts
 
     def background(self) -> int:
         """The most common colour (the smallest one on ties, so black wins a draw)."""

@@ -38,38 +38,38 @@ def _factor(k: int) -> int:
     return k
 
 
-# -- symmetries ---------------------------------------------------------------------------
+# -- symmetries (a grid's cells moved: its colour counts, if known, are the result's) --------
 
 
 def rot90(g: Grid) -> Grid:
     """A quarter turn clockwise."""
-    return Grid.made(g.cells.T[:, ::-1])
+    return Grid.made(g.cells.T[:, ::-1], g.known_counts())
 
 
 def rot180(g: Grid) -> Grid:
-    return Grid.made(g.cells[::-1, ::-1])
+    return Grid.made(g.cells[::-1, ::-1], g.known_counts())
 
 
 def rot270(g: Grid) -> Grid:
-    return Grid.made(g.cells.T[::-1])
+    return Grid.made(g.cells.T[::-1], g.known_counts())
 
 
 def flip_h(g: Grid) -> Grid:
     """Mirror left to right."""
-    return Grid.made(g.cells[:, ::-1])
+    return Grid.made(g.cells[:, ::-1], g.known_counts())
 
 
 def flip_v(g: Grid) -> Grid:
     """Mirror top to bottom."""
-    return Grid.made(g.cells[::-1])
+    return Grid.made(g.cells[::-1], g.known_counts())
 
 
 def transpose(g: Grid) -> Grid:
-    return Grid.made(g.cells.T)
+    return Grid.made(g.cells.T, g.known_counts())
 
 
 def antitranspose(g: Grid) -> Grid:
-    return Grid.made(g.cells[::-1, ::-1].T)
+    return Grid.made(g.cells[::-1, ::-1].T, g.known_counts())
 
 
 # -- sizes --------------------------------------------------------------------------------
@@ -102,7 +102,6 @@ def upscale(g: Grid, k: int) -> Grid:
     return Grid(np.repeat(np.repeat(g.cells, k, axis=0), k, axis=1))
 
 
-@lru_cache(maxsize=REMEMBERED)
 def downscale(g: Grid, k: int) -> Grid:
     """Each ``k`` by ``k`` block becomes one cell of its most common colour."""
     k = _factor(k)
@@ -212,7 +211,6 @@ def recolor(g: Grid, old: int, new: int) -> Grid:
     return Grid.made(out)
 
 
-@lru_cache(maxsize=REMEMBERED)
 def paint_fg(g: Grid, color: int) -> Grid:
     """Every cell that is not background becomes ``color``."""
     c = g.cells
@@ -221,7 +219,6 @@ def paint_fg(g: Grid, color: int) -> Grid:
     return Grid.made(out)
 
 
-@lru_cache(maxsize=REMEMBERED)
 def keep(g: Grid, color: int) -> Grid:
     """Cells of ``color`` stay; all others become background."""
     c = g.cells
@@ -239,7 +236,10 @@ def _fall(g: Grid, axis: int, forward: bool) -> Grid:
     c = g.cells
     fg = c != g.background()
     order = np.argsort(fg if forward else ~fg, axis=axis, kind="stable")
-    return Grid.made(np.take_along_axis(c, order, axis=axis))
+    h, w = c.shape
+    if axis == 0:  # take_along_axis's indexing, without its Python-level checks
+        return Grid.made(c[order, np.arange(w)], g.known_counts())
+    return Grid.made(c[np.arange(h)[:, None], order], g.known_counts())
 
 
 def fall_down(g: Grid) -> Grid:
