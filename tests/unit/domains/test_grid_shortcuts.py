@@ -137,3 +137,30 @@ def test_symmetries_and_gravity_are_the_plain_ones_with_their_counts(c: Cells) -
             got = f(g)
             assert got == Grid(np.ascontiguousarray(want)), f.__name__
             assert got.counts().tolist() == np.bincount(want.ravel(), minlength=10).tolist()
+
+
+def plain_grid(cells: Cells) -> object:
+    """``Grid`` of the cells, or ValueError where ``Grid`` refuses them (empty, over 30)."""
+    try:
+        return Grid(np.ascontiguousarray(cells))
+    except ValueError:
+        return ValueError
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells(max_side=16, colors=3), cells(max_side=16, colors=3), st.integers(1, 4))
+def test_sizes_are_the_plain_ones_and_fail_where_they_did(a: Cells, b: Cells, k: int) -> None:
+    h, w = a.shape
+    ga, gb = Grid(a), Grid(b)
+    assert answer(tf.left_half, ga) == plain_grid(a[:, : w // 2])
+    assert answer(tf.right_half, ga) == plain_grid(a[:, w - w // 2 :])
+    assert answer(tf.top_half, ga) == plain_grid(a[: h // 2])
+    assert answer(tf.bottom_half, ga) == plain_grid(a[h - h // 2 :])
+    assert answer(tf.upscale, ga, k) == plain_grid(np.kron(a, np.ones((k, k), dtype=np.uint8)))
+    assert answer(tf.mirror4, ga) == plain_grid(
+        np.block([[a, a[:, ::-1]], [a[::-1], a[::-1, ::-1]]])
+    )
+    tall = np.vstack((a, b)) if a.shape[1] == b.shape[1] else None
+    wide = np.hstack((a, b)) if a.shape[0] == b.shape[0] else None
+    assert answer(tf.vconcat, ga, gb) == (ValueError if tall is None else plain_grid(tall))
+    assert answer(tf.hconcat, ga, gb) == (ValueError if wide is None else plain_grid(wide))

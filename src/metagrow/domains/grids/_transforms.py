@@ -96,10 +96,19 @@ def crop(g: Grid) -> Grid:
     return Grid.made(c[top:bottom, left:right])
 
 
+def _sized(cells: Cells) -> Grid:
+    """A grid of a primitive's fresh ``uint8`` array (or a view of a grid's cells), which
+    fails the example when it is empty or over 30 cells on a side, as ``Grid`` does."""
+    h, w = cells.shape
+    if not (1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE):
+        raise ValueError(f"grid of {h}x{w} is outside 1..{MAX_SIDE}")
+    return Grid.made(cells)
+
+
 def upscale(g: Grid, k: int) -> Grid:
     """Each cell becomes a ``k`` by ``k`` block."""
     k = _factor(k)
-    return Grid(np.repeat(np.repeat(g.cells, k, axis=0), k, axis=1))
+    return _sized(g.cells.repeat(k, axis=0).repeat(k, axis=1))
 
 
 def downscale(g: Grid, k: int) -> Grid:
@@ -119,21 +128,23 @@ def tile(g: Grid, n: int, m: int) -> Grid:
 
 
 def hconcat(a: Grid, b: Grid) -> Grid:
-    if a.shape[0] != b.shape[0]:
+    x, y = a.cells, b.cells
+    if x.shape[0] != y.shape[0]:
         raise ValueError("grids of different heights")
-    return Grid(np.hstack((a.cells, b.cells)))
+    return _sized(np.concatenate((x, y), axis=1))
 
 
 def vconcat(a: Grid, b: Grid) -> Grid:
-    if a.shape[1] != b.shape[1]:
+    x, y = a.cells, b.cells
+    if x.shape[1] != y.shape[1]:
         raise ValueError("grids of different widths")
-    return Grid(np.vstack((a.cells, b.cells)))
+    return _sized(np.concatenate((x, y)))
 
 
 def mirror4(g: Grid) -> Grid:
     """The grid beside its mirror image, above the mirror image of both."""
-    top = np.hstack((g.cells, g.cells[:, ::-1]))
-    return Grid(np.vstack((top, top[::-1])))
+    top = np.concatenate((g.cells, g.cells[:, ::-1]), axis=1)
+    return _sized(np.concatenate((top, top[::-1])))
 
 
 def rot_tile(g: Grid) -> Grid:
@@ -148,21 +159,25 @@ def rot_tile(g: Grid) -> Grid:
 
 def left_half(g: Grid) -> Grid:
     """Columns left of the middle (a middle column of an odd width is dropped)."""
-    return Grid(g.cells[:, : g.shape[1] // 2])
+    c = g.cells
+    return _sized(c[:, : c.shape[1] // 2])
 
 
 def right_half(g: Grid) -> Grid:
-    w = g.shape[1]
-    return Grid(g.cells[:, w - w // 2 :])
+    c = g.cells
+    w = c.shape[1]
+    return _sized(c[:, w - w // 2 :])
 
 
 def top_half(g: Grid) -> Grid:
-    return Grid(g.cells[: g.shape[0] // 2])
+    c = g.cells
+    return _sized(c[: c.shape[0] // 2])
 
 
 def bottom_half(g: Grid) -> Grid:
-    h = g.shape[0]
-    return Grid(g.cells[h - h // 2 :])
+    c = g.cells
+    h = c.shape[0]
+    return _sized(c[h - h // 2 :])
 
 
 @lru_cache(maxsize=REMEMBERED)
@@ -212,18 +227,26 @@ def recolor(g: Grid, old: int, new: int) -> Grid:
 
 
 def paint_fg(g: Grid, color: int) -> Grid:
-    """Every cell that is not background becomes ``color``."""
-    c = g.cells
+    """Every cell that is not background becomes ``color`` (``g`` itself when every such
+    cell has it already)."""
+    c, counts = g.cells, g.counts()
+    bg = g.background()
+    color = check_color(color)
+    if color != bg and counts[color] + counts[bg] == c.size:
+        return g
     out = c.copy()
-    out[c != g.background()] = check_color(color)
+    out[c != bg] = color
     return Grid.made(out)
 
 
 def keep(g: Grid, color: int) -> Grid:
     """Cells of ``color`` stay; all others become background."""
     c = g.cells
+    bg = g.background()
+    if color == bg or not 0 <= color <= 9 or not g.counts()[color]:
+        return Grid.made(np.full(c.shape, bg, dtype=np.uint8))  # (every cell background)
     out = c.copy()
-    out[c != color] = g.background()
+    out[c != color] = bg
     return Grid.made(out)
 
 
