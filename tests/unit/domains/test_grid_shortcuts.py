@@ -164,3 +164,44 @@ def test_sizes_are_the_plain_ones_and_fail_where_they_did(a: Cells, b: Cells, k:
     wide = np.hstack((a, b)) if a.shape[0] == b.shape[0] else None
     assert answer(tf.vconcat, ga, gb) == (ValueError if tall is None else plain_grid(tall))
     assert answer(tf.hconcat, ga, gb) == (ValueError if wide is None else plain_grid(wide))
+
+
+SYMMETRIES = {
+    tf.rot90: lambda c: np.rot90(c, -1),
+    tf.rot180: lambda c: np.rot90(c, 2),
+    tf.rot270: lambda c: np.rot90(c, 1),
+    tf.flip_h: lambda c: c[:, ::-1],
+    tf.flip_v: lambda c: c[::-1],
+    tf.transpose: lambda c: c.T,
+    tf.antitranspose: lambda c: np.rot90(c, 2).T,
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(cells(max_side=5, colors=3), st.lists(st.sampled_from(list(SYMMETRIES)), max_size=4))
+def test_chains_of_turns_and_mirrors_are_the_plain_ones(c: Cells, chain: list[object]) -> None:
+    """Each chain gives what numpy's turns and flips give, whichever grids of the chain's
+    start were made before; a chain back to the start gives the start itself."""
+    start = Grid(c.copy())
+    made = [f(start) for f in SYMMETRIES]  # noqa: F841 (kept alive: found again below)
+    g, want, probe = start, c, np.arange(6).reshape(2, 3)  # (which move the chain makes)
+    for f in chain:
+        assert callable(f)
+        g, want, probe = f(g), SYMMETRIES[f](want), SYMMETRIES[f](probe)
+        assert g == Grid(np.ascontiguousarray(want))
+        assert g.counts().tolist() == np.bincount(want.ravel(), minlength=10).tolist()
+    if probe.shape == (2, 3) and (probe == np.arange(6).reshape(2, 3)).all():
+        assert g is start  # every cell back in its place
+
+
+def test_a_grid_made_again_by_another_chain_is_the_same_object() -> None:
+    g = Grid.of([[1, 2, 3], [4, 5, 6]])
+    assert tf.rot90(tf.rot270(g)) is g
+    assert tf.flip_h(tf.flip_h(g)) is g
+    turned = tf.rot180(g)
+    assert tf.flip_h(tf.flip_v(g)) is turned
+    assert tf.rot90(tf.rot90(tf.flip_h(tf.flip_h(g)))) is turned
+    assert tf.transpose(tf.rot90(g)) is tf.flip_v(g)
+    del turned  # held weakly: made again when asked for after it is gone
+    again = tf.rot180(g)
+    assert again == Grid.of([[6, 5, 4], [3, 2, 1]])

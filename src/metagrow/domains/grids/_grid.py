@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from typing import Final, final
 
 import numpy as np
@@ -21,6 +22,39 @@ Cells = npt.NDArray[np.uint8]
 Counts = npt.NDArray[np.intp]
 
 
+def _move(e: int, c: Cells) -> Cells:
+    """``c`` turned or mirrored by element ``e`` of the square's symmetry group: transposed
+    if ``e & 4``, then upside down if ``e & 2``, then left to right if ``e & 1``."""
+    x = c.T if e & 4 else c
+    x = x[::-1] if e & 2 else x
+    return x[:, ::-1] if e & 1 else x
+
+
+def _compositions() -> tuple[tuple[int, ...], ...]:
+    """``table[e][at]``: the element that moves as ``at`` and then ``e`` do."""
+    probe = np.arange(6, dtype=np.uint8).reshape(2, 3)
+    moved = [_move(e, probe) for e in range(8)]
+
+    def element(x: Cells) -> int:
+        return next(k for k, m in enumerate(moved) if m.shape == x.shape and (m == x).all())
+
+    return tuple(tuple(element(_move(e, moved[at])) for at in range(8)) for e in range(8))
+
+
+_COMPOSE: Final = _compositions()
+_MOVES: Final[tuple[Callable[[Cells], Cells], ...]] = (
+    lambda c: c,
+    lambda c: c[:, ::-1],
+    lambda c: c[::-1],
+    lambda c: c[::-1, ::-1],
+    lambda c: c.T,
+    lambda c: c.T[:, ::-1],
+    lambda c: c.T[::-1],
+    lambda c: c.T[::-1, ::-1],
+)
+"""``_move`` spelled out per element (``_MOVES[e](c)`` is ``_move(e, c)``)."""
+
+
 @final
 class Grid:
     """A read-only ``uint8`` array of shape (rows, columns); equal grids hash equally.
@@ -31,7 +65,7 @@ class Grid:
     the first time something asks for them, and kept.
     """
 
-    __slots__ = ("_bg", "_counts", "_hash", "_key", "cells")
+    __slots__ = ("__weakref__", "_bg", "_counts", "_hash", "_images", "_key", "_source", "cells")
 
     def __init__(self, cells: Cells) -> None:
         h, w = cells.shape
@@ -45,6 +79,8 @@ class Grid:
         self._hash: int | None = None
         self._counts: Counts | None = None
         self._bg: int | None = None
+        self._source: tuple[Grid, int] | None = None  # (grid, e): that grid moved by e
+        self._images: dict[int, weakref.ref[Grid]] | None = None  # e: this grid moved by e
 
     @staticmethod
     def made(cells: Cells, counts: Counts | None = None) -> Grid:
@@ -55,8 +91,37 @@ class Grid:
         cells.setflags(write=False)
         g.cells = cells
         g._counts = counts
-        g._key = g._hash = g._bg = None
+        g._key = g._hash = g._bg = g._source = g._images = None
         return g
+
+    def moved(self, e: int) -> Grid:
+        """This grid turned or mirrored by element ``e`` of the square's symmetry group
+        (``_move``). A search tries every chain of turns and mirrors, which make only
+        eight grids of each grid they start from: that grid keeps (weakly) the ones made
+        so far and each knows where it comes from, so a chain ending on one already made
+        gives that object again (equal values that are one object compare and hash at
+        once, and are not made, hashed and freed again)."""
+        source = self._source
+        if source is None:
+            root = self
+        else:
+            root, at = source
+            e = _COMPOSE[e][at]
+            if not e:
+                return root
+        images = root._images
+        if images is None:
+            images = root._images = {}
+        else:
+            ref = images.get(e)
+            if ref is not None:
+                found = ref()
+                if found is not None:
+                    return found
+        image = Grid.made(_MOVES[e](root.cells), root._counts)
+        image._source = (root, e)
+        images[e] = weakref.ref(image)
+        return image
 
     @staticmethod
     def of(rows: Sequence[Sequence[int]]) -> Grid:

@@ -43,33 +43,33 @@ def _factor(k: int) -> int:
 
 def rot90(g: Grid) -> Grid:
     """A quarter turn clockwise."""
-    return Grid.made(g.cells.T[:, ::-1], g.known_counts())
+    return g.moved(5)  # g.cells.T[:, ::-1]
 
 
 def rot180(g: Grid) -> Grid:
-    return Grid.made(g.cells[::-1, ::-1], g.known_counts())
+    return g.moved(3)  # g.cells[::-1, ::-1]
 
 
 def rot270(g: Grid) -> Grid:
-    return Grid.made(g.cells.T[::-1], g.known_counts())
+    return g.moved(6)  # g.cells.T[::-1]
 
 
 def flip_h(g: Grid) -> Grid:
     """Mirror left to right."""
-    return Grid.made(g.cells[:, ::-1], g.known_counts())
+    return g.moved(1)  # g.cells[:, ::-1]
 
 
 def flip_v(g: Grid) -> Grid:
     """Mirror top to bottom."""
-    return Grid.made(g.cells[::-1], g.known_counts())
+    return g.moved(2)  # g.cells[::-1]
 
 
 def transpose(g: Grid) -> Grid:
-    return Grid.made(g.cells.T, g.known_counts())
+    return g.moved(4)  # g.cells.T
 
 
 def antitranspose(g: Grid) -> Grid:
-    return Grid.made(g.cells[::-1, ::-1].T, g.known_counts())
+    return g.moved(7)  # g.cells[::-1, ::-1].T
 
 
 # -- sizes --------------------------------------------------------------------------------
