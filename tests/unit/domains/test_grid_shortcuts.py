@@ -205,3 +205,32 @@ def test_a_grid_made_again_by_another_chain_is_the_same_object() -> None:
     del turned  # held weakly: made again when asked for after it is gone
     again = tf.rot180(g)
     assert again == Grid.of([[6, 5, 4], [3, 2, 1]])
+
+
+def plain_dedup(c: Cells) -> Cells:
+    rows = [i for i in range(c.shape[0]) if i == 0 or (c[i] != c[i - 1]).any()]
+    c = c[rows]
+    cols = [j for j in range(c.shape[1]) if j == 0 or (c[:, j] != c[:, j - 1]).any()]
+    return c[:, cols]
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells(max_side=8, colors=3), cells(max_side=8, colors=2), st.integers(0, 9))
+def test_unchanged_results_and_one_colour_grids_are_the_plain_ones(
+    c: Cells, top: Cells, color: int
+) -> None:
+    """Where nothing changes the argument comes back, and a grid of one colour is the same
+    object however it is made; the values are numpy's either way."""
+    g = Grid(c)
+    h, w = c.shape
+    assert tf.dedup.__wrapped__(g) == Grid(np.ascontiguousarray(plain_dedup(c)))
+    for n, m in ((1, 1), (1, 2), (2, 1)):
+        assert answer(tf.tile, g, n, m) == plain_grid(np.tile(c, (n, m)))
+    assert tf.upscale(g, 1) == g
+    assert tf.fill(g, color) == Grid(np.full((h, w), color, dtype=np.uint8))
+    assert tf.fill(g, color) is tf.canvas(h, w, color) is tf.fill(Grid(c.copy()), color)
+    assert tf.fill(g, color).counts().tolist() == [h * w if k == color else 0 for k in range(10)]
+    base = Grid(c.copy())
+    on_top = Grid(np.resize(top, c.shape).astype(np.uint8))
+    t = on_top.cells
+    assert pt.overlay(base, on_top) == Grid(np.where(t != tf.background(t), t, c))

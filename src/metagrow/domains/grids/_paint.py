@@ -17,6 +17,8 @@ def overlay(base: Grid, top: Grid) -> Grid:
     if base.shape != top.shape:
         raise ValueError("grids of different shapes")
     t = top.cells
+    if top.counts()[top.background()] == t.size:
+        return base  # nothing but background on top
     return Grid.made(np.where(t != top.background(), t, base.cells))
 
 

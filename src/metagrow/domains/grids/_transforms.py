@@ -6,7 +6,7 @@ factor out of range, a result beyond 30x30), which fails only the example being 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -108,6 +108,8 @@ def _sized(cells: Cells) -> Grid:
 def upscale(g: Grid, k: int) -> Grid:
     """Each cell becomes a ``k`` by ``k`` block."""
     k = _factor(k)
+    if k == 1:
+        return g
     return _sized(g.cells.repeat(k, axis=0).repeat(k, axis=1))
 
 
@@ -124,7 +126,10 @@ def downscale(g: Grid, k: int) -> Grid:
 
 def tile(g: Grid, n: int, m: int) -> Grid:
     """The grid repeated ``n`` times down and ``m`` times across."""
-    return Grid(np.tile(g.cells, (_factor(n), _factor(m))))
+    n, m = _factor(n), _factor(m)
+    if n == m == 1:
+        return g
+    return _sized(np.tile(g.cells, (n, m)))
 
 
 def hconcat(a: Grid, b: Grid) -> Grid:
@@ -189,7 +194,8 @@ def dedup(g: Grid) -> Grid:
     c = c[keep_rows]
     keep_cols = np.ones(c.shape[1], dtype=bool)
     keep_cols[1:] = (c[:, 1:] != c[:, :-1]).any(axis=0)
-    return Grid.made(c[:, keep_cols])
+    c = c[:, keep_cols]
+    return g if c.shape == g.cells.shape else Grid.made(c)
 
 
 def kron(a: Grid, b: Grid) -> Grid:
@@ -202,14 +208,26 @@ def kron(a: Grid, b: Grid) -> Grid:
     return Grid(np.where(on, np.tile(b.cells, (ha, wa)), np.uint8(0)))
 
 
+@cache
+def uniform(h: int, w: int, color: int) -> Grid:
+    """The ``h`` by ``w`` grid of one colour (1-30, 1-30 and 0-9, unchecked): one object for
+    each of the 9,000 there are, so that a search that makes one many ways compares and
+    hashes it at once."""
+    counts = np.zeros(10, dtype=np.intp)
+    counts[color] = h * w
+    counts.setflags(write=False)
+    return Grid.made(np.full((h, w), color, dtype=np.uint8), counts)
+
+
 def canvas(h: int, w: int, color: int) -> Grid:
     """A ``h`` by ``w`` grid of one colour."""
-    return Grid.made(np.full((_factor(h), _factor(w)), check_color(color), dtype=np.uint8))
+    return uniform(_factor(h), _factor(w), check_color(color))
 
 
 def fill(g: Grid, color: int) -> Grid:
     """A grid of ``g``'s shape in one colour."""
-    return Grid.made(np.full(g.cells.shape, check_color(color), dtype=np.uint8))
+    h, w = g.cells.shape
+    return uniform(h, w, check_color(color))
 
 
 # -- colours ------------------------------------------------------------------------------
@@ -232,7 +250,10 @@ def paint_fg(g: Grid, color: int) -> Grid:
     c, counts = g.cells, g.counts()
     bg = g.background()
     color = check_color(color)
-    if color != bg and counts[color] + counts[bg] == c.size:
+    if color == bg:
+        h, w = c.shape
+        return uniform(h, w, bg)
+    if counts[color] + counts[bg] == c.size:
         return g
     out = c.copy()
     out[c != bg] = color
@@ -241,10 +262,13 @@ def paint_fg(g: Grid, color: int) -> Grid:
 
 def keep(g: Grid, color: int) -> Grid:
     """Cells of ``color`` stay; all others become background."""
-    c = g.cells
+    c, counts = g.cells, g.counts()
     bg = g.background()
-    if color == bg or not 0 <= color <= 9 or not g.counts()[color]:
-        return Grid.made(np.full(c.shape, bg, dtype=np.uint8))  # (every cell background)
+    if color == bg or not 0 <= color <= 9 or not counts[color]:
+        h, w = c.shape
+        return uniform(h, w, bg)
+    if counts[color] + counts[bg] == c.size:
+        return g  # nothing but the colour and the background
     out = c.copy()
     out[c != color] = bg
     return Grid.made(out)
