@@ -234,3 +234,19 @@ def test_unchanged_results_and_one_colour_grids_are_the_plain_ones(
     on_top = Grid(np.resize(top, c.shape).astype(np.uint8))
     t = on_top.cells
     assert pt.overlay(base, on_top) == Grid(np.where(t != tf.background(t), t, c))
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells(max_side=6, colors=2), cells(max_side=6, colors=2), st.integers(0, 9))
+def test_cell_logic_is_the_plain_one(a: Cells, b: Cells, color: int) -> None:
+    b = np.resize(b, a.shape).astype(np.uint8)
+    x, y = a != 0, b != 0
+    for f, want in (
+        (tf.cell_and, x & y),
+        (tf.cell_or, x | y),
+        (tf.cell_xor, x ^ y),
+        (tf.cell_nor, ~(x | y)),
+    ):
+        got = f(Grid(a.copy()), Grid(b.copy()), color)
+        assert got == Grid(np.where(want, np.uint8(color), np.uint8(0)))
+        assert got.counts().tolist() == np.bincount(got.cells.ravel(), minlength=10).tolist()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Final, final
 
 import numpy as np
@@ -42,17 +42,9 @@ def _compositions() -> tuple[tuple[int, ...], ...]:
 
 
 _COMPOSE: Final = _compositions()
-_MOVES: Final[tuple[Callable[[Cells], Cells], ...]] = (
-    lambda c: c,
-    lambda c: c[:, ::-1],
-    lambda c: c[::-1],
-    lambda c: c[::-1, ::-1],
-    lambda c: c.T,
-    lambda c: c.T[:, ::-1],
-    lambda c: c.T[::-1],
-    lambda c: c.T[::-1, ::-1],
-)
-"""``_move`` spelled out per element (``_MOVES[e](c)`` is ``_move(e, c)``)."""
+_ALL, _BACK = slice(None), slice(None, None, -1)
+_FLIPS: Final = ((_ALL, _ALL), (_ALL, _BACK), (_BACK, _ALL), (_BACK, _BACK))
+"""``_move``'s flips as indices: ``_move(e, c)`` is ``(c.T if e & 4 else c)[_FLIPS[e & 3]]``."""
 
 
 @final
@@ -118,7 +110,8 @@ class Grid:
                 found = ref()
                 if found is not None:
                     return found
-        image = Grid.made(_MOVES[e](root.cells), root._counts)
+        cells = root.cells
+        image = Grid.made((cells.T if e & 4 else cells)[_FLIPS[e & 3]], root._counts)
         image._source = (root, e)
         images[e] = weakref.ref(image)
         return image

@@ -316,7 +316,12 @@ def _on(a: Grid, b: Grid) -> tuple[Cells, Cells]:
 
 
 def _lit(mask: Cells, color: int) -> Grid:
-    return Grid.made(np.where(mask, np.uint8(check_color(color)), np.uint8(0)))
+    color = check_color(color)
+    lit = np.count_nonzero(mask)
+    if not lit or lit == mask.size or not color:
+        h, w = mask.shape
+        return uniform(h, w, color if lit else 0)  # (one colour: the same object each time)
+    return Grid.made(mask.astype(np.uint8) * np.uint8(color))
 
 
 def cell_and(a: Grid, b: Grid, color: int) -> Grid:
