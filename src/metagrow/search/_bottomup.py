@@ -326,18 +326,6 @@ class _Search:
     # -- applying rules -------------------------------------------------------------------
 
     def _apply(self, ctx: Context, rule: Rule, combo: tuple[Entry, ...]) -> Vec | None:
-        if not (rule.higher or rule.lazy or ctx.partial):  # the common case, spelled out
-            fn = rule.fn
-            try:
-                if len(combo) == 1:
-                    return tuple(map(fn, combo[0][1]))
-                if len(combo) == 2:
-                    return tuple(map(fn, combo[0][1], combo[1][1]))
-                return tuple(map(fn, *[v for _, v in combo]))
-            except Exception:
-                if ctx is self.main:
-                    return None
-                return self._by_row(ctx.bank.rows, rule, [v for _, v in combo])
         cols = self._columns(ctx, rule, combo) if rule.higher else [v for _, v in combo]
         if ctx.partial and any(id(v) in ctx.partial for _, v in combo):
             return self._by_row(ctx.bank.rows, rule, cols)

@@ -54,7 +54,8 @@ class Grid:
     Search keeps one program per distinct tuple of values, so grids must be hashable
     values: the array is frozen. Most grids a search makes are thrown away unseen, so
     the content key (shape and bytes), the hash and the colour counts are each computed
-    the first time something asks for them, and kept.
+    the first time something asks for them, and kept. Turns and mirrors of a grid are
+    made once each while they live (:meth:`moved`).
     """
 
     __slots__ = ("__weakref__", "_bg", "_counts", "_hash", "_images", "_key", "_source", "cells")
