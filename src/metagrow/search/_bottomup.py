@@ -234,6 +234,9 @@ class _Search:
         """Build and keep every program of exactly ``cost`` in ``ctx``; yield the new ones."""
         bank = ctx.bank
         fit, n, main = self.target, self.n_train, ctx is self.main and self.n_train > 0
+        progress, limit, apply = self.progress, self.limit, self._apply
+        partial, in_main = ctx.partial, ctx is self.main
+        out: Vec | None
         if cost == 1:
             for i, t in enumerate(ctx.types):
                 if t in self.universe:
@@ -254,6 +257,8 @@ class _Search:
             seen = bank.seen.setdefault(rule.result, set())
             counting = main and rule.result == self.ret  # count programs of solutions
             kept = bank.kept(cost, rule.result)
+            # _apply's common case inline: a first-order rule on values without failed rows
+            plain, fn, arity = not (rule.higher or rule.lazy), rule.fn, len(rule.args)
             for split in compositions(left, len(rule.args)):
                 if rule.commutative and split[0] > split[1]:
                     continue  # the mirrored split builds the same values
@@ -267,8 +272,24 @@ class _Search:
                 else:
                     combos = itertools.product(*pools)
                 for combo in combos:
-                    self._count()
-                    out = self._apply(ctx, rule, combo)
+                    tried = progress.programs_tried = progress.programs_tried + 1  # _count's
+                    if not tried & 0xF:
+                        self.check()
+                    if limit is not None and tried >= limit:
+                        raise Stop
+                    if plain and not partial:
+                        try:
+                            if arity == 1:
+                                out = tuple(map(fn, combo[0][1]))
+                            elif arity == 2:
+                                out = tuple(map(fn, combo[0][1], combo[1][1]))
+                            else:
+                                out = tuple(map(fn, *[v for _, v in combo]))
+                        except Exception:  # (a body may fail on some rows of a lambda's)
+                            cols = [v for _, v in combo]
+                            out = None if in_main else self._by_row(bank.rows, rule, cols)
+                    else:
+                        out = apply(ctx, rule, combo)
                     if out is None:
                         continue
                     known = len(seen)
@@ -277,7 +298,7 @@ class _Search:
                         if counting and out[0] == fit[0] and out[:n] == fit:
                             self.masses.count(cost, out)  # one more program of a solution
                         continue  # a cheaper program has these values
-                    expr = (rule.expr, tuple(e for e, _ in combo))
+                    expr = (rule.expr, tuple([e for e, _ in combo]))
                     kept.append((expr, out))
                     self.kept += 1
                     if ctx is not self.main and FAILED in out:

@@ -59,7 +59,7 @@ def _colors_touch(c: Cells, fg: npt.NDArray[np.bool_], diagonal: bool) -> bool:
     for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)) if diagonal else ((0, 1), (1, 0)):
         a = slice(dr, h), slice(max(dc, 0), w + min(dc, 0))
         b = slice(0, h - dr), slice(max(-dc, 0), w + min(-dc, 0))
-        if (fg[a] & fg[b] & (c[a] != c[b])).any():
+        if np.count_nonzero(fg[a] & fg[b] & (c[a] != c[b])):
             return True
     return False
 
@@ -96,13 +96,13 @@ def _components(g: Grid, diagonal: bool, by_color: bool) -> Grids:
     c = g.cells
     bg = g.background()
     labels = component_labels(c, diagonal, by_color, bg).ravel()
-    n, size = int(labels.max()) + 1, c.size
+    n, size = int(np.maximum.reduce(labels)) + 1, c.size
     at = (labels >= 0).nonzero()[0]
     which, colors = labels[at], c.ravel()[at]
     planes = np.full(n * size, bg, dtype=np.uint8)
     planes[which * size + at] = colors
     counts = np.bincount(which * 10 + colors, minlength=10 * n).reshape(n, 10)
-    counts[:, bg] += size - counts.sum(axis=1)
+    counts[:, bg] += size - np.add.reduce(counts, axis=1)
     counts.flags.writeable = False
     return tuple(map(Grid.made, planes.reshape(n, *c.shape), counts))
 
@@ -188,16 +188,17 @@ def _spans(is_line: Cells) -> list[tuple[int, int]]:
 
 def size(g: Grid) -> int:
     """How many cells are not background."""
-    return int(g.cells.size - g.counts().max())
+    return int(g.cells.size - g.counts()[g.background()])
 
 
 def main_color(g: Grid) -> int:
     """The most common colour other than the background."""
     counts = g.counts().copy()
-    counts[counts.argmax()] = 0
-    if not counts.any():
+    counts[g.background()] = 0
+    most = int(counts.argmax())
+    if not counts[most]:
         raise ValueError("a grid of one colour has no foreground")
-    return int(counts.argmax())
+    return most
 
 
 def _shape_key(g: Grid) -> bytes:

@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._label import CROSS, ndimage, with_holes_filled
-from metagrow.domains.grids._transforms import check_color
+from metagrow.domains.grids._transforms import REMEMBERED, check_color
 
 
 def overlay(base: Grid, top: Grid) -> Grid:
@@ -17,6 +17,8 @@ def overlay(base: Grid, top: Grid) -> Grid:
     if base.shape != top.shape:
         raise ValueError("grids of different shapes")
     t = top.cells
+    if top.counts()[top.background()] == t.size:
+        return base  # nothing but background on top
     return Grid.made(np.where(t != top.background(), t, base.cells))
 
 
@@ -72,6 +74,7 @@ def fill_holes(g: Grid, color: int) -> Grid:
     return Grid.made(np.where(found, np.uint8(color), g.cells))
 
 
+@lru_cache(maxsize=REMEMBERED)
 def surround(g: Grid, color: int) -> Grid:
     """Background cells touching (by side or corner) a non-background cell become ``color``."""
     c = g.cells
@@ -127,22 +130,26 @@ def _connected(g: Grid, rows: bool, cols: bool) -> Grid:
     return Grid.made(out)
 
 
+@lru_cache(maxsize=REMEMBERED)
 def connect(g: Grid) -> Grid:
     """Straight lines drawn between cells of one colour facing each other across
     background in a row or a column (column lines drawn last)."""
     return _connected(g, rows=True, cols=True)
 
 
+@lru_cache(maxsize=REMEMBERED)
 def connect_h(g: Grid) -> Grid:
     """Like :func:`connect`, in rows only."""
     return _connected(g, rows=True, cols=False)
 
 
+@lru_cache(maxsize=REMEMBERED)
 def connect_v(g: Grid) -> Grid:
     """Like :func:`connect`, in columns only."""
     return _connected(g, rows=False, cols=True)
 
 
+@lru_cache(maxsize=REMEMBERED)
 def connect_diag(g: Grid) -> Grid:
     """Like :func:`connect`, along both diagonals (those running down to the left last)."""
     c = g.cells
@@ -190,6 +197,11 @@ def symmetrize(g: Grid, color: int) -> Grid:
     images: left-right, top-bottom and, for square grids, across the diagonal."""
     if not 0 <= color <= 9 or not g.counts()[color]:
         return g
+    return _symmetrized(g, color)
+
+
+@lru_cache(maxsize=REMEMBERED)
+def _symmetrized(g: Grid, color: int) -> Grid:
     c = g.cells.copy()
     unknown = c == color
     for _ in range(4):

@@ -6,9 +6,19 @@ factor out of range, a result beyond 30x30), which fails only the example being 
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
+
 import numpy as np
 
 from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
+
+REMEMBERED = 4096
+"""Results the costlier transforms keep, by argument value: a search applies a transform to
+grids equal to ones it has already transformed about a third of the time, from programs
+that agree on one example and not on another."""
+_any_along = np.logical_or.reduce
+"""``mask.any(axis=...)`` without numpy's Python-level wrapper (a search calls it millions of
+times on small grids)."""
 
 
 def background(c: Cells) -> int:
@@ -28,38 +38,38 @@ def _factor(k: int) -> int:
     return k
 
 
-# -- symmetries ---------------------------------------------------------------------------
+# -- symmetries (a grid's cells moved: its colour counts, if known, are the result's) --------
 
 
 def rot90(g: Grid) -> Grid:
     """A quarter turn clockwise."""
-    return Grid.made(g.cells.T[:, ::-1])
+    return g.moved(5)  # g.cells.T[:, ::-1]
 
 
 def rot180(g: Grid) -> Grid:
-    return Grid.made(g.cells[::-1, ::-1])
+    return g.moved(3)  # g.cells[::-1, ::-1]
 
 
 def rot270(g: Grid) -> Grid:
-    return Grid.made(g.cells.T[::-1])
+    return g.moved(6)  # g.cells.T[::-1]
 
 
 def flip_h(g: Grid) -> Grid:
     """Mirror left to right."""
-    return Grid.made(g.cells[:, ::-1])
+    return g.moved(1)  # g.cells[:, ::-1]
 
 
 def flip_v(g: Grid) -> Grid:
     """Mirror top to bottom."""
-    return Grid.made(g.cells[::-1])
+    return g.moved(2)  # g.cells[::-1]
 
 
 def transpose(g: Grid) -> Grid:
-    return Grid.made(g.cells.T)
+    return g.moved(4)  # g.cells.T
 
 
 def antitranspose(g: Grid) -> Grid:
-    return Grid.made(g.cells[::-1, ::-1].T)
+    return g.moved(7)  # g.cells[::-1, ::-1].T
 
 
 # -- sizes --------------------------------------------------------------------------------
@@ -67,24 +77,40 @@ def antitranspose(g: Grid) -> Grid:
 
 def bounding_box(mask: Cells) -> tuple[int, int, int, int]:
     """Top, bottom (exclusive), left, right (exclusive) of the true cells of ``mask``."""
-    rows = np.nonzero(mask.any(axis=1))[0]
-    if not rows.size:
+    rows: list[bool] = _any_along(mask, axis=1).tolist()
+    if True not in rows:
         raise ValueError("nothing to crop to")
-    cols = np.nonzero(mask.any(axis=0))[0]
-    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    cols: list[bool] = _any_along(mask, axis=0).tolist()
+    top, left = rows.index(True), cols.index(True)
+    return top, len(rows) - rows[::-1].index(True), left, len(cols) - cols[::-1].index(True)
 
 
+@lru_cache(maxsize=REMEMBERED)
 def crop(g: Grid) -> Grid:
-    """The smallest rectangle holding every cell that is not the background."""
+    """The smallest rectangle holding every cell that is not the background (``g`` itself
+    when that is the whole grid)."""
     c = g.cells
     top, bottom, left, right = bounding_box(c != g.background())
+    if top == left == 0 and (bottom, right) == c.shape:
+        return g
     return Grid.made(c[top:bottom, left:right])
+
+
+def _sized(cells: Cells) -> Grid:
+    """A grid of a primitive's fresh ``uint8`` array (or a view of a grid's cells), which
+    fails the example when it is empty or over 30 cells on a side, as ``Grid`` does."""
+    h, w = cells.shape
+    if not (1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE):
+        raise ValueError(f"grid of {h}x{w} is outside 1..{MAX_SIDE}")
+    return Grid.made(cells)
 
 
 def upscale(g: Grid, k: int) -> Grid:
     """Each cell becomes a ``k`` by ``k`` block."""
     k = _factor(k)
-    return Grid(np.repeat(np.repeat(g.cells, k, axis=0), k, axis=1))
+    if k == 1:
+        return g
+    return _sized(g.cells.repeat(k, axis=0).repeat(k, axis=1))
 
 
 def downscale(g: Grid, k: int) -> Grid:
@@ -100,25 +126,30 @@ def downscale(g: Grid, k: int) -> Grid:
 
 def tile(g: Grid, n: int, m: int) -> Grid:
     """The grid repeated ``n`` times down and ``m`` times across."""
-    return Grid(np.tile(g.cells, (_factor(n), _factor(m))))
+    n, m = _factor(n), _factor(m)
+    if n == m == 1:
+        return g
+    return _sized(np.tile(g.cells, (n, m)))
 
 
 def hconcat(a: Grid, b: Grid) -> Grid:
-    if a.shape[0] != b.shape[0]:
+    x, y = a.cells, b.cells
+    if x.shape[0] != y.shape[0]:
         raise ValueError("grids of different heights")
-    return Grid(np.hstack((a.cells, b.cells)))
+    return _sized(np.concatenate((x, y), axis=1))
 
 
 def vconcat(a: Grid, b: Grid) -> Grid:
-    if a.shape[1] != b.shape[1]:
+    x, y = a.cells, b.cells
+    if x.shape[1] != y.shape[1]:
         raise ValueError("grids of different widths")
-    return Grid(np.vstack((a.cells, b.cells)))
+    return _sized(np.concatenate((x, y)))
 
 
 def mirror4(g: Grid) -> Grid:
     """The grid beside its mirror image, above the mirror image of both."""
-    top = np.hstack((g.cells, g.cells[:, ::-1]))
-    return Grid(np.vstack((top, top[::-1])))
+    top = np.concatenate((g.cells, g.cells[:, ::-1]), axis=1)
+    return _sized(np.concatenate((top, top[::-1])))
 
 
 def rot_tile(g: Grid) -> Grid:
@@ -133,23 +164,28 @@ def rot_tile(g: Grid) -> Grid:
 
 def left_half(g: Grid) -> Grid:
     """Columns left of the middle (a middle column of an odd width is dropped)."""
-    return Grid(g.cells[:, : g.shape[1] // 2])
+    c = g.cells
+    return _sized(c[:, : c.shape[1] // 2])
 
 
 def right_half(g: Grid) -> Grid:
-    w = g.shape[1]
-    return Grid(g.cells[:, w - w // 2 :])
+    c = g.cells
+    w = c.shape[1]
+    return _sized(c[:, w - w // 2 :])
 
 
 def top_half(g: Grid) -> Grid:
-    return Grid(g.cells[: g.shape[0] // 2])
+    c = g.cells
+    return _sized(c[: c.shape[0] // 2])
 
 
 def bottom_half(g: Grid) -> Grid:
-    h = g.shape[0]
-    return Grid(g.cells[h - h // 2 :])
+    c = g.cells
+    h = c.shape[0]
+    return _sized(c[h - h // 2 :])
 
 
+@lru_cache(maxsize=REMEMBERED)
 def dedup(g: Grid) -> Grid:
     """Runs of identical adjacent rows, then of columns, collapsed to one."""
     c = g.cells
@@ -158,7 +194,8 @@ def dedup(g: Grid) -> Grid:
     c = c[keep_rows]
     keep_cols = np.ones(c.shape[1], dtype=bool)
     keep_cols[1:] = (c[:, 1:] != c[:, :-1]).any(axis=0)
-    return Grid.made(c[:, keep_cols])
+    c = c[:, keep_cols]
+    return g if c.shape == g.cells.shape else Grid.made(c)
 
 
 def kron(a: Grid, b: Grid) -> Grid:
@@ -171,14 +208,26 @@ def kron(a: Grid, b: Grid) -> Grid:
     return Grid(np.where(on, np.tile(b.cells, (ha, wa)), np.uint8(0)))
 
 
+@cache
+def uniform(h: int, w: int, color: int) -> Grid:
+    """The ``h`` by ``w`` grid of one colour (1-30, 1-30 and 0-9, unchecked): one object for
+    each of the 9,000 there are, so that a search that makes one many ways compares and
+    hashes it at once."""
+    counts = np.zeros(10, dtype=np.intp)
+    counts[color] = h * w
+    counts.setflags(write=False)
+    return Grid.made(np.full((h, w), color, dtype=np.uint8), counts)
+
+
 def canvas(h: int, w: int, color: int) -> Grid:
     """A ``h`` by ``w`` grid of one colour."""
-    return Grid.made(np.full((_factor(h), _factor(w)), check_color(color), dtype=np.uint8))
+    return uniform(_factor(h), _factor(w), check_color(color))
 
 
 def fill(g: Grid, color: int) -> Grid:
     """A grid of ``g``'s shape in one colour."""
-    return Grid.made(np.full(g.cells.shape, check_color(color), dtype=np.uint8))
+    h, w = g.cells.shape
+    return uniform(h, w, check_color(color))
 
 
 # -- colours ------------------------------------------------------------------------------
@@ -190,19 +239,39 @@ def recolor(g: Grid, old: int, new: int) -> Grid:
     if old == new or not 0 <= old <= 9 or not g.counts()[old]:
         return g
     c = g.cells
-    return Grid.made(np.where(c == old, np.uint8(new), c))
+    out = c.copy()
+    out[c == old] = new
+    return Grid.made(out)
 
 
 def paint_fg(g: Grid, color: int) -> Grid:
-    """Every cell that is not background becomes ``color``."""
-    c = g.cells
-    return Grid.made(np.where(c != g.background(), np.uint8(check_color(color)), c))
+    """Every cell that is not background becomes ``color`` (``g`` itself when every such
+    cell has it already)."""
+    c, counts = g.cells, g.counts()
+    bg = g.background()
+    color = check_color(color)
+    if color == bg:
+        h, w = c.shape
+        return uniform(h, w, bg)
+    if counts[color] + counts[bg] == c.size:
+        return g
+    out = c.copy()
+    out[c != bg] = color
+    return Grid.made(out)
 
 
 def keep(g: Grid, color: int) -> Grid:
     """Cells of ``color`` stay; all others become background."""
-    c = g.cells
-    return Grid.made(np.where(c == color, c, np.uint8(g.background())))
+    c, counts = g.cells, g.counts()
+    bg = g.background()
+    if color == bg or not 0 <= color <= 9 or not counts[color]:
+        h, w = c.shape
+        return uniform(h, w, bg)
+    if counts[color] + counts[bg] == c.size:
+        return g  # nothing but the colour and the background
+    out = c.copy()
+    out[c != color] = bg
+    return Grid.made(out)
 
 
 # -- gravity ------------------------------------------------------------------------------
@@ -214,7 +283,10 @@ def _fall(g: Grid, axis: int, forward: bool) -> Grid:
     c = g.cells
     fg = c != g.background()
     order = np.argsort(fg if forward else ~fg, axis=axis, kind="stable")
-    return Grid.made(np.take_along_axis(c, order, axis=axis))
+    h, w = c.shape
+    if axis == 0:  # take_along_axis's indexing, without its Python-level checks
+        return Grid.made(c[order, np.arange(w)], g.known_counts())
+    return Grid.made(c[np.arange(h)[:, None], order], g.known_counts())
 
 
 def fall_down(g: Grid) -> Grid:
@@ -244,7 +316,12 @@ def _on(a: Grid, b: Grid) -> tuple[Cells, Cells]:
 
 
 def _lit(mask: Cells, color: int) -> Grid:
-    return Grid.made(np.where(mask, np.uint8(check_color(color)), np.uint8(0)))
+    color = check_color(color)
+    lit = np.count_nonzero(mask)
+    if not lit or lit == mask.size or not color:
+        h, w = mask.shape
+        return uniform(h, w, color if lit else 0)  # (one colour: the same object each time)
+    return Grid.made(mask.astype(np.uint8) * np.uint8(color))
 
 
 def cell_and(a: Grid, b: Grid, color: int) -> Grid:
