@@ -8,20 +8,12 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.unit.domains.test_grid_core import cells
 
 from metagrow.domains.grids import Grid
 from metagrow.domains.grids import _paint as pt
 from metagrow.domains.grids import _transforms as tf
 from metagrow.domains.grids._grid import Cells
-
-
-@st.composite
-def cells(draw: st.DrawFn, max_side: int = 8, colors: int = 4) -> Cells:
-    h = draw(st.integers(1, max_side))
-    w = draw(st.integers(1, max_side))
-    palette = draw(st.lists(st.integers(0, 9), min_size=1, max_size=colors, unique=True))
-    flat = draw(st.lists(st.sampled_from(palette), min_size=h * w, max_size=h * w))
-    return np.array(flat, dtype=np.uint8).reshape(h, w)
 
 
 def plain_box(mask: Cells) -> tuple[int, int, int, int] | None:
