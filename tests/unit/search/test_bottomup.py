@@ -140,3 +140,26 @@ def test_the_cyclic_collector_is_off_only_while_searching(lists: ListsDomain) ->
     assert gc.isenabled()
     list(BottomUpEnumerator().search(make_task("(lam (sort $0))"), lists.grammar(), Budget(0.3)))
     assert gc.isenabled()
+
+
+def test_what_outlives_the_banks_is_frozen_only_until_the_search_ends(
+    lists: ListsDomain,
+) -> None:
+    """Held-back solutions and near misses come after the banks are freed: the objects
+    made while the collector was off are frozen then (its first pass would walk them
+    all), and given back to it when the search ends, however it ends."""
+    assert gc.get_freeze_count() == 0
+    task = make_task("(lam (reverse $0))")
+    noisy = Example(task.train[0].inputs, (99, 98, 97))  # one train example no program explains
+    task = Task("noisy", task.request, (noisy, *task.train[1:]), task.test)
+    solutions = BottomUpEnumerator().search(task, lists.grammar(), Budget(1.0, programs=5_000))
+    for sol in solutions:
+        if sol.train_score < 1.0:  # given after the banks are freed
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+            break
+    else:
+        raise AssertionError("no near miss")
+    solutions.close()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    list(BottomUpEnumerator().search(task, lists.grammar(), Budget(1.0, programs=5_000)))
+    assert gc.get_freeze_count() == 0
