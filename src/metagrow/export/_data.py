@@ -50,6 +50,8 @@ def data_source(runtime: Collector, value: object) -> str:
         return f"{np_name}.array({value.item()!r}, dtype={value.dtype.name!r})[()]"
     if isinstance(value, FunctionType):
         return _named(runtime, value.__module__, value.__qualname__)
+    if isinstance(getattr(value, "__wrapped__", None), FunctionType):  # an lru_cache's
+        return _named(runtime, getattr(value, "__module__", ""), getattr(value, "__qualname__", ""))
     if type(value).__reduce__ is not object.__reduce__:
         reduced = value.__reduce__()
         if isinstance(reduced, str):

@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._label import CROSS, ndimage, with_holes_filled
-from metagrow.domains.grids._transforms import REMEMBERED, check_color
+from metagrow.domains.grids._transforms import check_color
 
 
 def overlay(base: Grid, top: Grid) -> Grid:
@@ -74,7 +74,7 @@ def fill_holes(g: Grid, color: int) -> Grid:
     return Grid.made(np.where(found, np.uint8(color), g.cells))
 
 
-@lru_cache(maxsize=REMEMBERED)
+@lru_cache(maxsize=4096)
 def surround(g: Grid, color: int) -> Grid:
     """Background cells touching (by side or corner) a non-background cell become ``color``."""
     c = g.cells
@@ -130,26 +130,26 @@ def _connected(g: Grid, rows: bool, cols: bool) -> Grid:
     return Grid.made(out)
 
 
-@lru_cache(maxsize=REMEMBERED)
+@lru_cache(maxsize=4096)
 def connect(g: Grid) -> Grid:
     """Straight lines drawn between cells of one colour facing each other across
     background in a row or a column (column lines drawn last)."""
     return _connected(g, rows=True, cols=True)
 
 
-@lru_cache(maxsize=REMEMBERED)
+@lru_cache(maxsize=4096)
 def connect_h(g: Grid) -> Grid:
     """Like :func:`connect`, in rows only."""
     return _connected(g, rows=True, cols=False)
 
 
-@lru_cache(maxsize=REMEMBERED)
+@lru_cache(maxsize=4096)
 def connect_v(g: Grid) -> Grid:
     """Like :func:`connect`, in columns only."""
     return _connected(g, rows=False, cols=True)
 
 
-@lru_cache(maxsize=REMEMBERED)
+@lru_cache(maxsize=4096)
 def connect_diag(g: Grid) -> Grid:
     """Like :func:`connect`, along both diagonals (those running down to the left last)."""
     c = g.cells
@@ -200,7 +200,7 @@ def symmetrize(g: Grid, color: int) -> Grid:
     return _symmetrized(g, color)
 
 
-@lru_cache(maxsize=REMEMBERED)
+@lru_cache(maxsize=4096)
 def _symmetrized(g: Grid, color: int) -> Grid:
     c = g.cells.copy()
     unknown = c == color
