@@ -22,12 +22,22 @@ Cells = npt.NDArray[np.uint8]
 Counts = npt.NDArray[np.intp]
 
 
+def check_sides(cells: Cells) -> None:
+    """``ValueError`` unless ``cells`` has 1 to 30 rows and columns."""
+    h, w = cells.shape
+    if not (1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE):
+        raise ValueError(f"grid of {h}x{w} is outside 1..{MAX_SIDE}")
+
+
+_ALL, _BACK = slice(None), slice(None, None, -1)
+_FLIPS: Final = ((_ALL, _ALL), (_ALL, _BACK), (_BACK, _ALL), (_BACK, _BACK))
+"""The flips of ``_move`` as indices, by ``e & 3``."""
+
+
 def _move(e: int, c: Cells) -> Cells:
     """``c`` turned or mirrored by element ``e`` of the square's symmetry group: transposed
     if ``e & 4``, then upside down if ``e & 2``, then left to right if ``e & 1``."""
-    x = c.T if e & 4 else c
-    x = x[::-1] if e & 2 else x
-    return x[:, ::-1] if e & 1 else x
+    return (c.T if e & 4 else c)[_FLIPS[e & 3]]
 
 
 def _compositions() -> tuple[tuple[int, ...], ...]:
@@ -42,9 +52,6 @@ def _compositions() -> tuple[tuple[int, ...], ...]:
 
 
 _COMPOSE: Final = _compositions()
-_ALL, _BACK = slice(None), slice(None, None, -1)
-_FLIPS: Final = ((_ALL, _ALL), (_ALL, _BACK), (_BACK, _ALL), (_BACK, _BACK))
-"""``_move``'s flips as indices: ``_move(e, c)`` is ``(c.T if e & 4 else c)[_FLIPS[e & 3]]``."""
 
 
 @final
@@ -61,9 +68,7 @@ class Grid:
     __slots__ = ("__weakref__", "_bg", "_counts", "_hash", "_images", "_key", "_source", "cells")
 
     def __init__(self, cells: Cells) -> None:
-        h, w = cells.shape
-        if not (1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE):
-            raise ValueError(f"grid of {h}x{w} is outside 1..{MAX_SIDE}")
+        check_sides(cells)
         if cells.dtype is not _UINT8:  # (an equal dtype that is another object: a copy)
             cells = cells.astype(np.uint8)
         cells.setflags(write=False)
@@ -111,8 +116,7 @@ class Grid:
                 found = ref()
                 if found is not None:
                     return found
-        cells = root.cells
-        image = Grid.made((cells.T if e & 4 else cells)[_FLIPS[e & 3]], root._counts)
+        image = Grid.made(_move(e, root.cells), root._counts)
         image._source = (root, e)
         images[e] = weakref.ref(image)
         return image

@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 
 import numpy as np
 
-from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
+from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid, check_sides
 
 _any_along = np.logical_or.reduce
 """``mask.any(axis=...)`` without numpy's Python-level wrapper (a search calls it millions of
@@ -99,9 +99,7 @@ def crop(g: Grid) -> Grid:
 def _sized(cells: Cells) -> Grid:
     """A grid of a primitive's fresh ``uint8`` array (or a view of a grid's cells), which
     fails the example when it is empty or over 30 cells on a side, as ``Grid`` does."""
-    h, w = cells.shape
-    if not (1 <= h <= MAX_SIDE and 1 <= w <= MAX_SIDE):
-        raise ValueError(f"grid of {h}x{w} is outside 1..{MAX_SIDE}")
+    check_sides(cells)
     return Grid.made(cells)
 
 
