@@ -146,13 +146,15 @@ FITTED = {
     "025d127b": "rule_tree",
     "05f2a901": "rule_objects1",
     "00d62c1b": "compose_holes4",
+    "f76d97a5": "compose_renamed_id_recolor",
+    "dbc1a6ce": "compose_lines8",
     "06df4c85": "assemble_2",
     "0520fde7": "stack_lines",
     "0b148d64": "select_color_window_min_cells",
     "05269061": "repair_period",
     "017c7c7b": "extend_period",
     "0ca9ddb6": "stamp1",
-    "1fad071e": "classify_least_color",
+    "d4469b4b": "classify_main_color",
 }
 """ARC-AGI-1 training tasks and a rule their task grammar fits, one of each kind."""
 

@@ -45,4 +45,4 @@ def test_task_grammar_gets_the_domains_share_of_the_budget() -> None:
 
 def test_the_default_share_is_a_quarter_and_grids_take_a_half() -> None:
     assert ListsDomain.fitting_share == 0.25
-    assert GridsDomain.fitting_share == 0.5
+    assert GridsDomain.fitting_share == 0.6

@@ -12,9 +12,11 @@ from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids import _compose as compose
 from metagrow.domains.grids._arc import load_arc_split
 from metagrow.domains.grids._compose import _may_fit, find_compositions
+from metagrow.domains.grids._compose_ops import inner
 from metagrow.domains.grids._compose_table import (
     _turned,
     diagonal_rays,
+    drawn,
     keep_rank,
     operations,
     paint_rank,
@@ -23,6 +25,7 @@ from metagrow.domains.grids._compose_table import (
     third,
     unframe,
 )
+from metagrow.domains.grids._paint import connect, connect_h
 from metagrow.lang import Example, Task, arrow
 from metagrow.search import BottomUpEnumerator, Budget, solve_in_domain
 
@@ -349,3 +352,40 @@ def test_turned_is_numpys_quarter_turn() -> None:
     a = np.arange(12, dtype=np.uint8).reshape(3, 4)
     for turn in range(-3, 5):
         assert (_turned(a, turn) == np.rot90(a, turn)).all(), turn
+
+
+def test_inner_paints_the_inside_of_solid_shapes() -> None:
+    a = np.zeros((5, 6), dtype=np.uint8)
+    a[:4, :4] = 5  # touches the top and left edges: those rows are not inside
+    a[1:4, 4:] = 5
+    got = inner(2)(a)
+    want = a.copy()
+    want[1, 1:3] = want[2, 1:5] = 2  # (1, 4) has black above it
+    assert got is not None and (got == want).all()
+    assert inner(2)(np.eye(4, dtype=np.uint8)) is None
+
+
+def test_drawn_lines_take_the_given_colour() -> None:
+    a = np.array([[1, 0, 0, 1], [0, 3, 0, 0], [0, 0, 0, 0], [0, 3, 0, 0]], dtype=np.uint8)
+    got = drawn(connect_h, 2)(a)
+    assert got is not None and got[0].tolist() == [1, 2, 2, 1] and (got[1:] == a[1:]).all()
+    both = drawn(connect, 4)(a)
+    assert both is not None and both[2, 1] == 4 and both[0, 1] == 4
+    assert drawn(connect_h, 2)(a[1:]) is None, "nothing drawn: the operation does not apply"
+
+
+def test_the_outputs_shape_gives_corners_and_repeats_that_cover_it() -> None:
+    a = np.arange(6, dtype=np.uint8).reshape(2, 3)
+    ops = {op.name: op for op in operations([a, a], [np.zeros((4, 5), np.uint8)] * 2)}
+    tiled = ops["tileto4x5"](a)
+    assert tiled is not None and (tiled == np.tile(a, (2, 2))[:, :5]).all()
+    mirrored = ops["mirrorto4x5"](a)
+    assert mirrored is not None
+    assert (mirrored[2:, :3] == a[::-1]).all() and (mirrored[:2, 3:] == a[:, ::-1][:, :2]).all()
+    big = np.arange(42, dtype=np.uint8).reshape(6, 7)
+    ops = {op.name: op for op in operations([big], [np.zeros((2, 3), np.uint8)])}
+    assert (ops["cornertl2x3"](big) == big[:2, :3]).all()  # type: ignore[operator]
+    assert (ops["cornerbr2x3"](big) == big[4:, 4:]).all()  # type: ignore[operator]
+    assert ops["cornertr2x3"](big[:1]) is None
+    outputs = [np.zeros((2, 3), np.uint8), np.zeros((3, 3), np.uint8)]
+    assert not any(op.name.startswith("corner") for op in operations([big, big], outputs))

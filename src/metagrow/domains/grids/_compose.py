@@ -22,6 +22,7 @@ from metagrow.domains.grids._assemble import Stack, assemble
 from metagrow.domains.grids._compose_ops import Chain, Op
 from metagrow.domains.grids._compose_table import operations
 from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
+from metagrow.domains.grids._palette import Palette, inverse
 
 MAX_DEPTH = 3
 MAX_CANDIDATES = 12_000
@@ -32,22 +33,35 @@ MIN_OUTPUT_CELLS = 4
 """Fits to train outputs all smaller than this are weak (see :class:`Found`)."""
 ASSEMBLY_SHARE = 0.3
 """The share of the time kept for assembling pieces when no chain fits."""
+RENAMED_SHARE = 0.4
+"""The share of the chains' time given to the grids with colours renamed by role (see
+``_palette``), when renaming changes something and no chain fits the grids as they are."""
 
 
 @final
 @dataclass(frozen=True, slots=True, eq=False)
 class ComposedRule:
-    """A rule that runs one chain on the input grid (see :class:`Chain`)."""
+    """A rule that runs one chain on the input grid (see :class:`Chain`), with its
+    colours renamed by ``palette`` first and named back after, if there is one."""
 
     chain: Chain
     name: str
+    palette: Palette | None = None
     _memo: dict[Grid, Grid | None] = field(default_factory=dict, init=False, repr=False)
 
     def __call__(self, g: Grid) -> Grid | None:
         if g not in self._memo:
-            got = self.chain.run(g.cells)
-            self._memo[g] = None if got is None else Grid(np.ascontiguousarray(got))
+            self._memo[g] = self._run(g.cells)
         return self._memo[g]
+
+    def _run(self, a: Cells) -> Grid | None:
+        if self.palette is None:
+            got = self.chain.run(a)
+        else:
+            table = self.palette.table(a)
+            got = self.chain.run(table[a])
+            got = None if got is None else inverse(table)[got]
+        return None if got is None else Grid(np.ascontiguousarray(got))
 
 
 @final
@@ -230,7 +244,9 @@ def find_compositions(
     """Chains of operations that fit ``pairs``, found within ``seconds``: the best exact
     fits (up to two, with different test answers), else up to two stacks of pieces.
     Nothing for fewer than two pairs: among a hundred operations chained three deep,
-    some fit any one pair."""
+    some fit any one pair. When no chain fits the grids as they are and some example
+    uses other colours for the same roles, chains are also sought on the grids with
+    their colours renamed by role (``_palette``)."""
     start = time.perf_counter()
     if len(pairs) < MIN_PAIRS:
         return Found((), (), 0, 0.0)
@@ -238,11 +254,20 @@ def find_compositions(
     growing = start + (1 - ASSEMBLY_SHARE) * seconds
     inputs = [x.cells for x, _ in pairs] + [g.cells for g in tests]
     targets = [y.cells for _, y in pairs]
-    search = _Search(inputs, targets, operations(inputs, targets))
-    for depth in range(1, MAX_DEPTH + 1):
-        if search.fits or not search.grow(depth, growing, depth == MAX_DEPTH):
-            break
+    palette = Palette.read([(x.cells, y.cells) for x, y in pairs], inputs[len(pairs) :])
+    as_they_are = growing - RENAMED_SHARE * (growing - start) if palette else growing
+    search = _grown(inputs, targets, as_they_are)
     exact = _best_fits(search)
+    tried = search.tried
+    if not exact and palette is not None:
+        tables = [palette.table(a) for a in inputs]
+        renamed = _grown(
+            [t[a] for t, a in zip(tables, inputs, strict=True)],
+            [t[y] for t, y in zip(tables, targets, strict=False)],
+            growing,
+        )
+        exact = _best_fits(renamed, palette)
+        tried += renamed.tried
     assembled: tuple[AssembledRule, ...] = ()
     if not exact:
         pieces = [(search.nodes[i].arrays, search.chain(i)) for i in search.pieces]
@@ -252,11 +277,21 @@ def find_compositions(
             for n, s in enumerate(stacks)
         )
     weak = all(t.size < MIN_OUTPUT_CELLS for t in targets)
-    return Found(exact, assembled, search.tried, time.perf_counter() - start, weak)
+    return Found(exact, assembled, tried, time.perf_counter() - start, weak)
 
 
-def _best_fits(search: _Search) -> tuple[ComposedRule, ...]:
-    """The best fit, then the best whose test arrays differ from it."""
+def _grown(inputs: Sequence[Cells], targets: Sequence[Cells], deadline: float) -> _Search:
+    """Candidates grown level by level until one fits, the deadline, or the last level."""
+    search = _Search(inputs, targets, operations(inputs, targets))
+    for depth in range(1, MAX_DEPTH + 1):
+        if search.fits or not search.grow(depth, deadline, depth == MAX_DEPTH):
+            break
+    return search
+
+
+def _best_fits(search: _Search, palette: Palette | None = None) -> tuple[ComposedRule, ...]:
+    """The best fit, then the best whose test arrays differ from it (on grids renamed
+    by ``palette``, if given: the rules rename and name back)."""
     ranked = sorted(
         search.fits,
         key=lambda f: (
@@ -277,7 +312,8 @@ def _best_fits(search: _Search) -> tuple[ComposedRule, ...]:
             continue
         answers.append(answer)
         chain = search.chain(index, colors)
-        rules.append(ComposedRule(chain, f"compose_{chain.label}"))
+        name = f"compose_{'renamed_' if palette else ''}{chain.label}"
+        rules.append(ComposedRule(chain, name, palette))
         if len(rules) == 2:
             break
     return tuple(rules)

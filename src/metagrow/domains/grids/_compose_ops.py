@@ -204,6 +204,38 @@ def mirrored(across: bool, down: bool) -> Apply:
     return mirrored
 
 
+def tiled_to(h: int, w: int, mirror: bool) -> Apply:
+    """The grid repeated down and across until it covers ``h`` by ``w``, cut there;
+    every other repeat flipped (``mirror``), so that neighbours meet edge to edge."""
+
+    def tiled_to(a: Cells) -> Cells | None:
+        if a.shape[0] > h or a.shape[1] > w or a.shape == (h, w):
+            return None
+        n, m = -(-h // a.shape[0]), -(-w // a.shape[1])
+        if mirror:
+            a = np.vstack([a if i % 2 == 0 else a[::-1] for i in range(n)])
+            a = np.hstack([a if j % 2 == 0 else a[:, ::-1] for j in range(m)])
+        else:
+            a = np.tile(a, (n, m))
+        return a[:h, :w]
+
+    return tiled_to
+
+
+def corner(h: int, w: int, down: bool, across: bool) -> Apply:
+    """The ``h`` by ``w`` corner of the grid, top or bottom (``down``), left or right
+    (``across``)."""
+
+    def corner(a: Cells) -> Cells | None:
+        if a.shape[0] < h or a.shape[1] < w or a.shape == (h, w):
+            return None
+        rows = slice(a.shape[0] - h, None) if down else slice(0, h)
+        cols = slice(a.shape[1] - w, None) if across else slice(0, w)
+        return a[rows, cols]
+
+    return corner
+
+
 def upscale(k: int) -> Apply:
     return lambda a: _fits(np.repeat(np.repeat(a, k, axis=0), k, axis=1))
 
@@ -284,6 +316,23 @@ def outline(color: int) -> Apply:
         return np.where(ring, np.uint8(color), a) if ring.any() else None
 
     return outline
+
+
+def inner(color: int) -> Apply:
+    """The foreground cells whose eight neighbours are all foreground (the inside of a
+    solid shape; the grid's edge counts as background) painted ``color``. Black is the
+    background where the grid shows it (solid shapes may cover most of it)."""
+
+    def inner(a: Cells) -> Cells | None:
+        fg = np.pad(a != (0 if (a == 0).any() else background(a)), 1)
+        inside = fg[1:-1, 1:-1].copy()
+        h, w = a.shape
+        for dy in (0, 1, 2):
+            for dx in (0, 1, 2):
+                inside &= fg[dy : dy + h, dx : dx + w]
+        return np.where(inside, np.uint8(color), a) if inside.any() else None
+
+    return inner
 
 
 def invert(a: Cells) -> Cells | None:

@@ -6,7 +6,7 @@ that only operations that could matter are tried."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import final
 
@@ -20,6 +20,7 @@ from metagrow.domains.grids._compose_ops import (
     bottom,
     box_of,
     color_window,
+    corner,
     crop,
     dedup,
     downscale,
@@ -27,6 +28,7 @@ from metagrow.domains.grids._compose_ops import (
     fill_holes,
     frame,
     gravity,
+    inner,
     invert,
     keep,
     left,
@@ -40,10 +42,11 @@ from metagrow.domains.grids._compose_ops import (
     self_kron,
     squeeze,
     tiled,
+    tiled_to,
     top,
     upscale,
 )
-from metagrow.domains.grids._grid import Cells
+from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._objects import component_labels
 from metagrow.domains.grids._paint import connect, connect_h, connect_v
 from metagrow.domains.grids._transforms import background
@@ -290,6 +293,17 @@ def third(row: int, col: int) -> Apply:
     return part
 
 
+def drawn(f: Callable[[Grid], Grid], color: int) -> Apply:
+    """What ``f`` draws on the grid, in ``color``: each cell it changes takes that colour."""
+
+    def drawn(a: Cells) -> Cells | None:
+        got = f(Grid(a)).cells
+        changed = got != a
+        return np.where(changed, np.uint8(color), a) if changed.any() else None
+
+    return drawn
+
+
 def object_ops() -> list[Op]:
     """Cut out or paint over the largest or smallest object, for single-colour objects
     by sides or by corners and multicolour ones by corners; cut out the one object of
@@ -360,6 +374,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
            for x, y in zip(grids, outputs, strict=False)):  # fmt: skip
         ops += [Op(f"third{r}{c}", third, 2, (r, c)) for r in range(3) for c in range(3)]
     ops += object_ops()
+    ops += _sized(outputs)
     for k in _factors(grids, outputs):
         ops += [Op(f"up{k}", upscale, 2, (k,)), Op(f"down{k}", downscale, 2, (k,))]
     for c in in_colors:
@@ -369,7 +384,24 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         ops += [Op(f"paint{c}", paint, 2, (c,), True), Op(f"holes{c}", fill_holes, 2, (c,), True)]
         ops.append(Op(f"outline{c}", outline, 3, (c,), True))
         ops.append(Op(f"frame{c}", frame, 3, (c,), True))
+        ops.append(Op(f"inner{c}", inner, 3, (c,), True))
+        for name, lines in (("lines", connect), ("linesh", connect_h), ("linesv", connect_v)):
+            ops.append(Op(f"{name}{c}", drawn, 3, (lines, c), True))
     return tuple(ops)
+
+
+def _sized(outputs: Sequence[Cells]) -> list[Op]:
+    """Where every train output has one shape: the inputs' corners of that shape, and
+    the input repeated (or mirrored) to cover it."""
+    shapes = {y.shape for y in outputs}
+    if len(shapes) != 1:
+        return []
+    ((h, w),) = shapes
+    ops = [Op(f"tileto{h}x{w}", tiled_to, 2, (h, w, False))]
+    ops.append(Op(f"mirrorto{h}x{w}", tiled_to, 2, (h, w, True)))
+    for down, across, name in ((0, 0, "tl"), (0, 1, "tr"), (1, 0, "bl"), (1, 1, "br")):
+        ops.append(Op(f"corner{name}{h}x{w}", corner, 2, (h, w, bool(down), bool(across))))
+    return ops
 
 
 def _factors(grids: Sequence[Cells], outputs: Sequence[Cells]) -> list[int]:
