@@ -10,7 +10,8 @@ from hypothesis.extra.numpy import arrays
 
 from metagrow.domains.grids import Grid
 from metagrow.domains.grids._compose import find_compositions
-from metagrow.domains.grids._palette import Palette, inverse
+from metagrow.domains.grids._fitted import find_rule
+from metagrow.domains.grids._palette import Palette, inverse, renamed
 
 
 def _two_colours(seed: int, many: int, few: int) -> tuple[Grid, Grid]:
@@ -30,10 +31,21 @@ def test_a_swap_of_colours_that_change_between_examples_is_found_renamed() -> No
     found = find_compositions(pairs, [test], 1.0)
     assert found.exact, "no chain fits the renamed grids"
     rule = found.exact[0]
-    assert rule.name.startswith("compose_renamed_")
+    assert rule.name.startswith("compose_") and rule.name.endswith("_renamed")
     assert rule(test) == answer
     for x, y in pairs:
         assert rule(x) == y
+
+
+def test_a_cell_table_read_off_renamed_grids_answers_in_the_tests_colours() -> None:
+    pairs = [_two_colours(0, 3, 4), _two_colours(1, 6, 2), _two_colours(2, 1, 8)]
+    test, answer = _two_colours(3, 5, 7)
+    assert find_rule(pairs, [test]) is None, "no one table of colours fits them as they are"
+    rule = renamed(find_rule, pairs, [test])
+    assert rule is not None and rule.name == "rule_cell_renamed"
+    assert rule(test) == answer
+    same = [_two_colours(0, 3, 4), _two_colours(1, 3, 4)]
+    assert renamed(find_rule, same, [_two_colours(2, 3, 4)[0]]) is None
 
 
 def test_the_same_task_in_the_same_colours_needs_no_renaming() -> None:

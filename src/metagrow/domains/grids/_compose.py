@@ -22,7 +22,7 @@ from metagrow.domains.grids._assemble import Stack, assemble
 from metagrow.domains.grids._compose_ops import Chain, Op
 from metagrow.domains.grids._compose_table import operations
 from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
-from metagrow.domains.grids._palette import Palette, inverse
+from metagrow.domains.grids._palette import Palette, RenamedRule
 
 MAX_DEPTH = 3
 MAX_CANDIDATES = 12_000
@@ -41,27 +41,17 @@ RENAMED_SHARE = 0.4
 @final
 @dataclass(frozen=True, slots=True, eq=False)
 class ComposedRule:
-    """A rule that runs one chain on the input grid (see :class:`Chain`), with its
-    colours renamed by ``palette`` first and named back after, if there is one."""
+    """A rule that runs one chain on the input grid (see :class:`Chain`)."""
 
     chain: Chain
     name: str
-    palette: Palette | None = None
     _memo: dict[Grid, Grid | None] = field(default_factory=dict, init=False, repr=False)
 
     def __call__(self, g: Grid) -> Grid | None:
         if g not in self._memo:
-            self._memo[g] = self._run(g.cells)
+            got = self.chain.run(g.cells)
+            self._memo[g] = None if got is None else Grid(np.ascontiguousarray(got))
         return self._memo[g]
-
-    def _run(self, a: Cells) -> Grid | None:
-        if self.palette is None:
-            got = self.chain.run(a)
-        else:
-            table = self.palette.table(a)
-            got = self.chain.run(table[a])
-            got = None if got is None else inverse(table)[got]
-        return None if got is None else Grid(np.ascontiguousarray(got))
 
 
 @final
@@ -86,7 +76,7 @@ class Found:
     the training split, chains that pick one cell of a colour fit 1x1 outputs by
     accident as often as not)."""
 
-    exact: tuple[ComposedRule, ...]
+    exact: tuple[ComposedRule | RenamedRule, ...]
     assembled: tuple[AssembledRule, ...]
     candidates: int
     seconds: float
@@ -257,7 +247,7 @@ def find_compositions(
     palette = Palette.read([(x.cells, y.cells) for x, y in pairs], inputs[len(pairs) :])
     as_they_are = growing - RENAMED_SHARE * (growing - start) if palette else growing
     search = _grown(inputs, targets, as_they_are)
-    exact = _best_fits(search)
+    exact: tuple[ComposedRule | RenamedRule, ...] = _best_fits(search)
     tried = search.tried
     if not exact and palette is not None:
         tables = [palette.table(a) for a in inputs]
@@ -266,7 +256,7 @@ def find_compositions(
             [t[y] for t, y in zip(tables, targets, strict=False)],
             growing,
         )
-        exact = _best_fits(renamed, palette)
+        exact = tuple(RenamedRule(r, palette, f"{r.name}_renamed") for r in _best_fits(renamed))
         tried += renamed.tried
     assembled: tuple[AssembledRule, ...] = ()
     if not exact:
@@ -289,9 +279,8 @@ def _grown(inputs: Sequence[Cells], targets: Sequence[Cells], deadline: float) -
     return search
 
 
-def _best_fits(search: _Search, palette: Palette | None = None) -> tuple[ComposedRule, ...]:
-    """The best fit, then the best whose test arrays differ from it (on grids renamed
-    by ``palette``, if given: the rules rename and name back)."""
+def _best_fits(search: _Search) -> tuple[ComposedRule, ...]:
+    """The best fit, then the best whose test arrays differ from it."""
     ranked = sorted(
         search.fits,
         key=lambda f: (
@@ -312,8 +301,7 @@ def _best_fits(search: _Search, palette: Palette | None = None) -> tuple[Compose
             continue
         answers.append(answer)
         chain = search.chain(index, colors)
-        name = f"compose_{'renamed_' if palette else ''}{chain.label}"
-        rules.append(ComposedRule(chain, name, palette))
+        rules.append(ComposedRule(chain, f"compose_{chain.label}"))
         if len(rules) == 2:
             break
     return tuple(rules)

@@ -24,6 +24,7 @@ from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
 from metagrow.domains.grids._marker import find_marker_rule
 from metagrow.domains.grids._objrule import find_object_rule
+from metagrow.domains.grids._palette import RenamedRule, renamed
 from metagrow.domains.grids._primitives import grid_primitives
 from metagrow.domains.grids._repair import find_repair
 from metagrow.domains.grids._select import find_selector
@@ -184,6 +185,7 @@ class GridsDomain(Domain):
             or find_stack_rule(pairs, tests)
             or find_extension(pairs, tests)
             or find_rule(pairs, tests)
+            or renamed(find_rule, pairs, tests)
         )
         if exact is not None:
             return grammar.with_primitive(Primitive(exact.name, _G_G, TaskRule(exact)), top)
@@ -194,7 +196,10 @@ class GridsDomain(Domain):
                     Primitive(rule.name, _G_G, TaskRule(rule)), top - rank
                 )
             return grammar
-        weaker: list[ComposedRule | AssembledRule] = [*composed.exact, *composed.assembled]
+        weaker: list[ComposedRule | RenamedRule | AssembledRule] = [
+            *composed.exact,
+            *composed.assembled,
+        ]
         for rank, fit in enumerate(weaker):
             fitted = Primitive(fit.name, _G_G, TaskRule(fit), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE - rank)

@@ -11,14 +11,14 @@ input's table, and an answer is renamed back by its test input's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import final
+from typing import Protocol, final
 
 import numpy as np
 import numpy.typing as npt
 
-from metagrow.domains.grids._grid import Cells
+from metagrow.domains.grids._grid import Cells, Grid
 
 Table = npt.NDArray[np.uint8]
 """``table[c]`` is the name of colour ``c``: a permutation of the ten colours."""
@@ -77,3 +77,48 @@ def inverse(table: Table) -> Table:
     back = np.empty(10, dtype=np.uint8)
     back[table] = np.arange(10, dtype=np.uint8)
     return back
+
+
+class Rule(Protocol):
+    """A rule read off a task's examples: named, and None on a grid it does not know."""
+
+    @property
+    def name(self) -> str: ...
+
+    def __call__(self, g: Grid, /) -> Grid | None: ...
+
+
+@final
+@dataclass(frozen=True, slots=True, eq=False)
+class RenamedRule:
+    """A rule fitted to grids renamed by ``palette``: it renames its input's colours
+    first and names its answer's back after."""
+
+    rule: Rule
+    palette: Palette
+    name: str
+
+    def __call__(self, g: Grid) -> Grid | None:
+        table = self.palette.table(g.cells)
+        got = self.rule(Grid(table[g.cells]))
+        return None if got is None else Grid(inverse(table)[got.cells])
+
+
+def renamed(
+    find: Callable[[Sequence[tuple[Grid, Grid]], Sequence[Grid]], Rule | None],
+    pairs: Sequence[tuple[Grid, Grid]],
+    tests: Sequence[Grid],
+) -> RenamedRule | None:
+    """What ``find`` reads off the task with its colours renamed by role, as a rule on
+    the grids as they are (named ``<rule>_renamed``); None if renaming changes nothing
+    or ``find`` finds nothing."""
+    palette = Palette.read([(x.cells, y.cells) for x, y in pairs], [g.cells for g in tests])
+    if palette is None:
+        return None
+    tables = [palette.table(x.cells) for x, _ in pairs]
+    renamed_pairs = [
+        (Grid(t[x.cells]), Grid(t[y.cells])) for t, (x, y) in zip(tables, pairs, strict=True)
+    ]
+    renamed_tests = [Grid(palette.table(g.cells)[g.cells]) for g in tests]
+    rule = find(renamed_pairs, renamed_tests)
+    return None if rule is None else RenamedRule(rule, palette, f"{rule.name}_renamed")
