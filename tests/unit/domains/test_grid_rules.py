@@ -183,6 +183,25 @@ def test_selector_picks_the_symmetric_part() -> None:
     assert selector(test) == G([[5, 5, 5], [5, 5, 5]])
 
 
+def test_selector_picks_one_of_equal_square_panels_by_its_diagonal_symmetry() -> None:
+    """Three 2x2 panels stacked; the output is the one not mirrored across a diagonal."""
+    even = [[[1, 2], [2, 3]], [[4, 5], [5, 6]], [[7, 8], [8, 9]]]
+    odd = [[[1, 2], [1, 3]], [[4, 5], [4, 6]], [[7, 8], [7, 9]]]
+
+    def panels(order: list[list[list[int]]]) -> Grid:
+        return Grid(np.vstack([np.array(p, dtype=np.uint8) for p in order]))
+
+    pairs = [
+        (panels([even[0], odd[0], even[1]]), G(odd[0])),
+        (panels([odd[1], even[2], even[0]]), G(odd[1])),
+    ]
+    test = panels([even[1], even[2], odd[2]])
+    selector = find_selector(pairs, [test])
+    assert selector is not None and selector.name == "select_square_min_symmetries"
+    assert selector(test) == G(odd[2])
+    assert selector(G([[1, 2], [2, 1]])) is None, "a square grid is not cut into panels"
+
+
 def test_relative_rule_carries_over_to_colours_the_examples_never_showed() -> None:
     # Lone cells (no same-coloured side neighbour) vanish, whatever their colour.
     x1 = G([[1, 0, 0, 0], [0, 0, 1, 1], [0, 0, 0, 0], [2, 0, 0, 2]])

@@ -146,9 +146,11 @@ class GridsDomain(Domain):
         pieces of the input at each cell (``_stack``); ``extend_period``, the input's
         pattern continued over a bigger canvas (``_extend``); ``rule_<family>``, the simplest
         cell table of one feature family that maps every same-shape train input to its
-        output and knows every test input (``_fitted``); ``compose_<operations>``, the
-        shallowest chain of whole-grid operations that maps every train input to its
-        output, and the next one with a different test answer (``_compose``);
+        output and knows every test input (``_fitted``), or failing that such a table
+        read off the grids with their colours renamed by role (``rule_<family>_renamed``,
+        ``_palette``); ``compose_<operations>``, the shallowest chain of whole-grid
+        operations that maps every train input to its output, and the next one with a
+        different test answer, on the grids as they are or renamed (``_compose``);
         ``complete_template...``, the rest of a multicolour object painted wherever some
         of its colours appear alone in its arrangement (``_template``); ``marker_...``,
         the cells of a placeholder colour recoloured with the colour seen from them

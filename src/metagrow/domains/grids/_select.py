@@ -75,6 +75,23 @@ def _pieces(g: Grid) -> tuple[Part, ...]:
         return ()
 
 
+def _squares(g: Grid) -> tuple[Part, ...]:
+    """The grid cut into equal squares along its long side, when that side is a whole
+    multiple (at least two) of the short one."""
+    c = g.cells
+    h, w = c.shape
+    side = min(h, w)
+    if max(h, w) % side or h == w:
+        return ()
+    parts = []
+    for k in range(max(h, w) // side):
+        top, left = (k * side, 0) if h > w else (0, k * side)
+        cells = c[top : top + side, left : left + side]
+        colors = frozenset(np.unique(cells).tolist())
+        parts.append(Part(Grid(cells.copy()), top, left, colors))
+    return tuple(parts)
+
+
 Decompose = Callable[[Grid], tuple[Part, ...]]
 DECOMPOSITIONS: tuple[tuple[str, Decompose], ...] = (
     ("object", lambda g: _parts_of(objects(g), g, window=False)),
@@ -85,6 +102,7 @@ DECOMPOSITIONS: tuple[tuple[str, Decompose], ...] = (
     ("object_inside", lambda g: _parts_of(objects(g), g, window=False, inside=True)),
     ("color_inside", lambda g: _parts_of(_color_masks(g), g, window=False, inside=True)),
     ("piece", _pieces),
+    ("square", _squares),
 )
 
 
@@ -100,9 +118,13 @@ def _holes(p: Part) -> int:
 
 
 def _symmetries(p: Part) -> int:
-    """How many of the left-right, top-bottom and half-turn mirrors leave the part alone."""
+    """How many of the left-right, top-bottom and half-turn mirrors, and for a square
+    the two diagonal ones, leave the part alone."""
     c = p.grid.cells
-    return sum(int(np.array_equal(c, m)) for m in (c[:, ::-1], c[::-1], c[::-1, ::-1]))
+    mirrors = [c[:, ::-1], c[::-1], c[::-1, ::-1]]
+    if c.shape[0] == c.shape[1]:
+        mirrors += [c.T, c[::-1, ::-1].T]
+    return sum(int(np.array_equal(c, m)) for m in mirrors)
 
 
 @lru_cache(maxsize=4096)
