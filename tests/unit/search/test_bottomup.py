@@ -6,7 +6,7 @@ from itertools import islice
 from metagrow.domains.lists import ListsDomain
 from metagrow.lang import INT, Example, Program, Task, check, parse, parse_type
 from metagrow.search import BottomUpEnumerator, Budget, Progress, solve
-from metagrow.search._bottomup import _Search, build
+from metagrow.search._bottomup import _Search, build, give_back, resident_mb
 from metagrow.search._rules import Signature
 
 INPUTS = [(3, 1, 4), (1, 5, 9, 2), (6,), (5, 3, 5, 8)]
@@ -163,3 +163,39 @@ def test_what_outlives_the_banks_is_frozen_only_until_the_search_ends(
     assert gc.isenabled() and gc.get_freeze_count() == 0
     list(BottomUpEnumerator().search(task, lists.grammar(), Budget(1.0, programs=5_000)))
     assert gc.get_freeze_count() == 0
+
+
+def test_the_search_stops_growing_when_the_process_holds_its_memory_cap(
+    lists: ListsDomain,
+) -> None:
+    """Past ``max_resident_mb`` of resident memory the banks grow no more: with a cap
+    below what the interpreter itself holds, the search ends at its first reading."""
+    held = resident_mb()
+    assert held is not None and held > 10, "this test reads Linux's /proc"
+    task = make_task("(lam (map (lam (* $0 $0)) (filter (lam (gt? $0 4)) (reverse $0))))")
+    noisy = Example(task.train[0].inputs, (99, 98, 97))  # no program explains this example
+    task = Task("noisy", task.request, (noisy, *task.train[1:]), task.test)
+    progress = Progress()
+    capped = BottomUpEnumerator(max_resident_mb=1)
+    list(capped.search(task, lists.grammar(), Budget(30.0), progress))
+    assert progress.programs_tried <= 4096 + 16
+    assert progress.elapsed < 10
+    free = Progress()
+    list(BottomUpEnumerator().search(task, lists.grammar(), Budget(1.0, programs=20_000), free))
+    assert free.programs_tried >= 20_000, "the default cap leaves a small search alone"
+
+
+def test_freed_memory_is_given_back_to_the_system() -> None:
+    """Without it a worker that ran one big search stays over the cap for every later one
+    (glibc keeps what is freed)."""
+    import numpy as np
+
+    before = resident_mb()
+    assert before is not None
+    held = [np.ones(64) for _ in range(400_000)]  # about 300 MB of small blocks
+    grown = resident_mb()
+    assert grown is not None and grown > before + 150
+    del held
+    give_back()
+    after = resident_mb()
+    assert after is not None and after < grown - 150
