@@ -18,7 +18,12 @@ from metagrow.domains._domain import (
     encode_basic,
 )
 from metagrow.domains.grids._classify import find_class_rule
-from metagrow.domains.grids._compose import AssembledRule, ComposedRule, find_compositions
+from metagrow.domains.grids._compose import (
+    AssembledRule,
+    ComposedRule,
+    Found,
+    find_compositions,
+)
 from metagrow.domains.grids._extend import find_extension
 from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
@@ -48,6 +53,9 @@ _COMPOSE_SHARE = 0.8
 """Composition search gets at most this share of the time for reading rules, the object
 rules and the feature-subset rule a quarter each (they run only where it finds no
 chain, and take far less)."""
+_SECOND_SHARE = 0.3
+"""Composition's share of the time for reading rules when an exact rule fits already
+(its chains give the second attempt)."""
 _TREE_SECONDS = 4.0
 """The tree is fitted only with this much time for reading rules: importing scikit-learn
 alone can take a second or two, and the tree is rarely right."""
@@ -62,6 +70,15 @@ _WEIGHTS = {
     **dict.fromkeys(_SPECIALISED, _RARE),
     **dict.fromkeys(("if", "gt?", "same_color?"), 2 * _RARE),
 }
+
+
+def _with_chains(grammar: Grammar, composed: Found, top: float) -> Grammar:
+    """``grammar`` with the chains that fit exactly (not weakly), best at ``top``."""
+    if composed.weak:
+        return grammar
+    for rank, rule in enumerate(composed.exact):
+        grammar = grammar.with_primitive(Primitive(rule.name, _G_G, TaskRule(rule)), top - rank)
+    return grammar
 
 
 def decode_grid(value: JSON) -> Grid:
@@ -190,14 +207,13 @@ class GridsDomain(Domain):
             or renamed(find_rule, pairs, tests)
         )
         if exact is not None:
-            return grammar.with_primitive(Primitive(exact.name, _G_G, TaskRule(exact)), top)
+            # A chain that fits too is the second attempt, where its answer differs.
+            grammar = grammar.with_primitive(Primitive(exact.name, _G_G, TaskRule(exact)), top)
+            composed = find_compositions(pairs, tests, _SECOND_SHARE * seconds)
+            return _with_chains(grammar, composed, top - 1)
         composed = find_compositions(pairs, tests, _COMPOSE_SHARE * seconds)
         if composed.exact and not composed.weak:
-            for rank, rule in enumerate(composed.exact):
-                grammar = grammar.with_primitive(
-                    Primitive(rule.name, _G_G, TaskRule(rule)), top - rank
-                )
-            return grammar
+            return _with_chains(grammar, composed, top)
         weaker: list[ComposedRule | RenamedRule | AssembledRule] = [
             *composed.exact,
             *composed.assembled,
