@@ -222,6 +222,19 @@ def tiled_to(h: int, w: int, mirror: bool) -> Apply:
     return tiled_to
 
 
+def padded_to(h: int, w: int) -> Apply:
+    """The grid in the top left corner of an ``h`` by ``w`` black canvas."""
+
+    def padded_to(a: Cells) -> Cells | None:
+        if a.shape[0] > h or a.shape[1] > w or a.shape == (h, w):
+            return None
+        out = np.zeros((h, w), dtype=np.uint8)
+        out[: a.shape[0], : a.shape[1]] = a
+        return out
+
+    return padded_to
+
+
 def corner(h: int, w: int, down: bool, across: bool) -> Apply:
     """The ``h`` by ``w`` corner of the grid, top or bottom (``down``), left or right
     (``across``)."""

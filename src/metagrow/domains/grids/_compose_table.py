@@ -37,6 +37,7 @@ from metagrow.domains.grids._compose_ops import (
     mirrored,
     on_grid,
     outline,
+    padded_to,
     paint,
     right,
     self_kron,
@@ -391,14 +392,15 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
 
 
 def _sized(outputs: Sequence[Cells]) -> list[Op]:
-    """Where every train output has one shape: the inputs' corners of that shape, and
-    the input repeated (or mirrored) to cover it."""
+    """Where every train output has one shape: the inputs' corners of that shape, the
+    input repeated (or mirrored) to cover it, and the input in its top left corner."""
     shapes = {y.shape for y in outputs}
     if len(shapes) != 1:
         return []
     ((h, w),) = shapes
     ops = [Op(f"tileto{h}x{w}", tiled_to, 2, (h, w, False))]
     ops.append(Op(f"mirrorto{h}x{w}", tiled_to, 2, (h, w, True)))
+    ops.append(Op(f"padto{h}x{w}", padded_to, 2, (h, w)))
     for down, across, name in ((0, 0, "tl"), (0, 1, "tr"), (1, 0, "bl"), (1, 1, "br")):
         ops.append(Op(f"corner{name}{h}x{w}", corner, 2, (h, w, bool(down), bool(across))))
     return ops
