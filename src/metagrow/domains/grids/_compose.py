@@ -77,7 +77,7 @@ class Found:
     accident as often as not)."""
 
     exact: tuple[ComposedRule | RenamedRule, ...]
-    assembled: tuple[AssembledRule, ...]
+    assembled: tuple[AssembledRule | RenamedRule, ...]
     candidates: int
     seconds: float
     weak: bool = False
@@ -249,25 +249,32 @@ def find_compositions(
     search = _grown(inputs, targets, as_they_are)
     exact: tuple[ComposedRule | RenamedRule, ...] = _best_fits(search)
     tried = search.tried
+    renamed: _Search | None = None
     if not exact and palette is not None:
         tables = [palette.table(a) for a in inputs]
-        renamed = _grown(
-            [t[a] for t, a in zip(tables, inputs, strict=True)],
-            [t[y] for t, y in zip(tables, targets, strict=False)],
-            growing,
-        )
+        renamed_inputs = [t[a] for t, a in zip(tables, inputs, strict=True)]
+        renamed_targets = [t[y] for t, y in zip(tables, targets, strict=False)]
+        renamed = _grown(renamed_inputs, renamed_targets, growing)
         exact = tuple(RenamedRule(r, palette, f"{r.name}_renamed") for r in _best_fits(renamed))
         tried += renamed.tried
-    assembled: tuple[AssembledRule, ...] = ()
+    assembled: tuple[AssembledRule | RenamedRule, ...] = ()
     if not exact:
-        pieces = [(search.nodes[i].arrays, search.chain(i)) for i in search.pieces]
-        stacks = assemble(pieces, targets, len(tests), deadline)
-        assembled = tuple(
-            AssembledRule(s, f"assemble_{len(s.layers)}" + ("_alt" if n else ""))
-            for n, s in enumerate(stacks)
-        )
+        assembled = _stacked(search, len(tests), deadline)
+    if not exact and not assembled and renamed is not None and palette is not None:
+        stacks = _stacked(renamed, len(tests), deadline)
+        assembled = tuple(RenamedRule(s, palette, f"{s.name}_renamed") for s in stacks)
     weak = all(t.size < MIN_OUTPUT_CELLS for t in targets)
     return Found(exact, assembled, tried, time.perf_counter() - start, weak)
+
+
+def _stacked(search: _Search, n_tests: int, deadline: float) -> tuple[AssembledRule, ...]:
+    """Up to two stacks of the search's pieces that make its targets (``_assemble``)."""
+    pieces = [(search.nodes[i].arrays, search.chain(i)) for i in search.pieces]
+    stacks = assemble(pieces, search.targets, n_tests, deadline)
+    return tuple(
+        AssembledRule(s, f"assemble_{len(s.layers)}" + ("_alt" if n else ""))
+        for n, s in enumerate(stacks)
+    )
 
 
 def _grown(inputs: Sequence[Cells], targets: Sequence[Cells], deadline: float) -> _Search:
