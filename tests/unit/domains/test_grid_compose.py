@@ -152,6 +152,24 @@ def test_a_composition_joins_the_task_grammar_of_a_real_task() -> None:
     assert added[0].value(test.inputs[0]) == test.output
 
 
+def test_a_chain_that_fits_beside_an_exact_rule_is_the_second_attempt() -> None:
+    """ARC training task a699fb00 (red between two blue cells a cell apart): a table of
+    neighbour counts fits the train pairs first and misses the test; the chain drawing
+    red lines between blue cells in rows comes after it."""
+    task = _arc_task("a699fb00")
+    grids = GridsDomain()
+    base = grids.grammar()
+    grammar = grids.task_grammar(task, base, seconds=4.0)
+    weight = {p.label: p.log_weight for p in grammar.productions}
+    added = {n: p for n, p in grammar.primitives.items() if n not in base.primitives}
+    chains = [n for n in added if n.startswith("compose_")]
+    (rule,) = [n for n in added if not n.startswith("compose_")]
+    assert chains and all(weight[c] < weight[rule] for c in chains)
+    test = task.test[0]
+    assert added[rule].value(test.inputs[0]) != test.output
+    assert any(added[c].value(test.inputs[0]) == test.output for c in chains)
+
+
 def _settled(seed: int) -> tuple[Grid, Grid]:
     """The output shows, in grey under the input's cells, where they would settle if
     they fell: no cell table reads it, two stacked pieces do."""
@@ -387,5 +405,8 @@ def test_the_outputs_shape_gives_corners_and_repeats_that_cover_it() -> None:
     assert (ops["cornertl2x3"](big) == big[:2, :3]).all()  # type: ignore[operator]
     assert (ops["cornerbr2x3"](big) == big[4:, 4:]).all()  # type: ignore[operator]
     assert ops["cornertr2x3"](big[:1]) is None
+    small = np.ones((1, 2), np.uint8)
+    padded = ops["padto2x3"](small)
+    assert padded is not None and padded.tolist() == [[1, 1, 0], [0, 0, 0]]
     outputs = [np.zeros((2, 3), np.uint8), np.zeros((3, 3), np.uint8)]
     assert not any(op.name.startswith("corner") for op in operations([big, big], outputs))
