@@ -57,6 +57,9 @@ class Domain(ABC):
     fitting_share: ClassVar[float] = 0.25
     """At most this share of a task's budget goes to :meth:`task_grammar` (reading
     primitives off the task's examples); the search gets the rest."""
+    search_memory_mb: ClassVar[int | None] = None
+    """The memory (MiB) a search may hold where the budget names none (``Budget.memory_mb``);
+    ``None``: the engines' own bounds alone."""
 
     @abstractmethod
     def grammar(self) -> Grammar:

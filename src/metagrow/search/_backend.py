@@ -56,8 +56,11 @@ def solve_in_domain(
 ) -> SolveResult:
     """:func:`solve` with the primitives ``domain`` reads off ``task`` added to ``grammar``
     (``Domain.task_grammar``), given ``domain.fitting_share`` of the budget; the time
-    that takes comes out of the budget."""
+    that takes comes out of the budget. A budget that names no memory gets the domain's
+    ``search_memory_mb``."""
     start = time.perf_counter()
+    if budget.memory_mb is None and domain.search_memory_mb is not None:
+        budget = replace(budget, memory_mb=domain.search_memory_mb)
     grammar = domain.task_grammar(task, grammar, domain.fitting_share * budget.seconds)
     left = max(budget.seconds - (time.perf_counter() - start), 0.05 * budget.seconds)
     return solve(task, grammar, engine, replace(budget, seconds=left), attempts)

@@ -76,10 +76,8 @@ whose values are larger than lists'); search stops early enough to free its bank
 the budget."""
 
 
-_RESIDENT_MB = 1536
-"""The process's resident memory at which search stops growing its banks, whatever
-``max_bank`` allows (on ARC grids at 30 s a task, kept programs took a worker to 3.9 GB;
-issue 25 asks for under 2 GB)."""
+_GIVE_BACK_MB = 512
+"""A search whose process grew by more than this gives the freed heap back when it ends."""
 _RESIDENT_EVERY = 0xFFF
 """Resident memory is read once in this many programs (plus one)."""
 
@@ -100,7 +98,7 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 def give_back() -> None:
     """Hands the heap's freed memory back to the system where the C library allows it
     (glibc's ``malloc_trim``): glibc keeps it otherwise, and a worker that ran one big
-    search would stay over ``max_resident_mb`` for every later one."""
+    search would start every later one that much bigger."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL("libc.so.6").malloc_trim(0)
@@ -133,19 +131,21 @@ class BottomUpEnumerator(Engine):
     enumerator does (:func:`metagrow.lang.log_prior`), not this cost, and as ``mass`` the
     summed priors of the programs found to compute the same values
     (:mod:`._bottomup_mass`). ``max_cost`` bounds program cost, ``max_bank`` the
-    programs kept.
-    """
+    programs kept, and ``max_growth_mb`` (or the budget's ``memory_mb``, which wins) the
+    resident memory the process may gain while the search runs: past it the banks grow
+    no more (measured, where ``memory_mb`` alone sizes ``max_bank`` by an estimate per
+    program that ARC grids exceed several times)."""
 
     name = "bottomup"
 
     def __init__(
-        self, max_cost: int = 60, max_bank: int = 2_000_000, max_resident_mb: int = _RESIDENT_MB
+        self, max_cost: int = 60, max_bank: int = 2_000_000, max_growth_mb: int | None = None
     ) -> None:
-        if max_cost <= 0 or max_bank <= 0 or max_resident_mb <= 0:
-            raise ValueError("max_cost, max_bank and max_resident_mb must be positive")
+        if max_cost <= 0 or max_bank <= 0 or (max_growth_mb is not None and max_growth_mb <= 0):
+            raise ValueError("max_cost, max_bank and max_growth_mb must be positive")
         self.max_cost = max_cost
         self.max_bank = max_bank
-        self.max_resident_mb = max_resident_mb
+        self.max_growth_mb = max_growth_mb
 
     def search(
         self, task: Task, grammar: Grammar, budget: Budget, progress: Progress | None = None
@@ -155,7 +155,8 @@ class BottomUpEnumerator(Engine):
         max_bank = self.max_bank
         if budget.memory_mb is not None:
             max_bank = min(max_bank, budget.memory_mb * 2**20 // _BYTES_PER_KEPT)
-        search = _Search(task, grammar, budget, progress, max_bank, self.max_resident_mb)
+        growth = self.max_growth_mb if budget.memory_mb is None else budget.memory_mb
+        search = _Search(task, grammar, budget, progress, max_bank, growth)
         # The banks hold millions of values and no reference cycles: the cyclic collector
         # would go through them all again and again (a fifth of the search's time), so it
         # is off until they are freed.
@@ -172,8 +173,7 @@ class BottomUpEnumerator(Engine):
         finally:
             held = search.from_output.held_back()
             search.free()
-            resident = resident_mb()
-            if resident is not None and resident > self.max_resident_mb / 2:
+            if search.grew_mb() > _GIVE_BACK_MB:
                 give_back()
             if collecting:
                 # What outlives the banks (values a domain's primitives remember) was made
@@ -205,9 +205,10 @@ class _Search:
         budget: Budget,
         progress: Progress,
         max_bank: int,
-        max_resident_mb: int = _RESIDENT_MB,
+        max_growth_mb: int | None = None,
     ) -> None:
-        self.max_resident_mb = max_resident_mb
+        self.max_growth_mb = max_growth_mb
+        self.start_mb = resident_mb()
         self.grammar = grammar
         self.progress = progress
         self.budget = budget
@@ -376,13 +377,20 @@ class _Search:
 
     def check(self) -> None:
         """Stop when the time left is what freeing the banks takes, or they are full, or
-        the process holds ``max_resident_mb`` (read now and then)."""
+        the process has grown by ``max_growth_mb`` since the search began (read now and
+        then)."""
         if self.progress.remaining() <= self.kept * _FREE_SECONDS or self.kept > self.max_bank:
             raise Stop
-        if self.progress.programs_tried & _RESIDENT_EVERY == 0:
-            held = resident_mb()
-            if held is not None and held > self.max_resident_mb:
-                raise Stop
+        if self.max_growth_mb is None or self.progress.programs_tried & _RESIDENT_EVERY:
+            return
+        if self.grew_mb() > self.max_growth_mb:
+            raise Stop
+
+    def grew_mb(self) -> float:
+        """How much resident memory the process has gained since the search began (0
+        where it is unknown)."""
+        now = resident_mb()
+        return 0.0 if now is None or self.start_mb is None else now - self.start_mb
 
     # -- applying rules -------------------------------------------------------------------
 

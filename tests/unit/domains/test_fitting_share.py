@@ -3,6 +3,8 @@ examples may take (``Domain.fitting_share``), and ``solve_in_domain`` keeps to i
 
 from __future__ import annotations
 
+import time
+
 from metagrow.domains import Domain
 from metagrow.domains.grids import GridsDomain
 from metagrow.domains.lists import ListsDomain
@@ -43,6 +45,26 @@ def test_task_grammar_gets_the_domains_share_of_the_budget() -> None:
     assert domain.given == [0.4 * 2.5]
 
 
-def test_the_default_share_is_a_quarter_and_grids_take_a_half() -> None:
+def test_the_default_share_is_a_quarter_and_grids_take_more() -> None:
     assert ListsDomain.fitting_share == 0.25
     assert GridsDomain.fitting_share == 0.6
+
+
+class _Small(_Recording):
+    search_memory_mb = 25
+
+
+def test_a_budget_without_memory_gets_the_domains_search_memory() -> None:
+    """The bottom-up search stops growing once its process has gained the domain's
+    ``search_memory_mb``: a search no program ends, given 20 s, ends in a few."""
+    task = Task(
+        "noise",
+        parse_type("list(int) -> list(int)"),
+        (Example(((1, 2),), (9, 9, 9)), Example(((3, 4, 5),), (5, 4, 3))),
+        (Example(((7, 8),), (8, 7)),),
+    )
+    domain = _Small()
+    start = time.perf_counter()
+    solve_in_domain(task, domain, domain.grammar(), BottomUpEnumerator(), Budget(20.0), 1)
+    assert time.perf_counter() - start < 10
+    assert ListsDomain.search_memory_mb is None and GridsDomain.search_memory_mb == 1200

@@ -401,8 +401,9 @@ def _sized(outputs: Sequence[Cells]) -> list[Op]:
     ops = [Op(f"tileto{h}x{w}", tiled_to, 2, (h, w, False))]
     ops.append(Op(f"mirrorto{h}x{w}", tiled_to, 2, (h, w, True)))
     ops.append(Op(f"padto{h}x{w}", padded_to, 2, (h, w)))
-    for down, across, name in ((0, 0, "tl"), (0, 1, "tr"), (1, 0, "bl"), (1, 1, "br")):
-        ops.append(Op(f"corner{name}{h}x{w}", corner, 2, (h, w, bool(down), bool(across))))
+    for name, down, across in (("tl", False, False), ("tr", False, True), ("bl", True, False),
+                               ("br", True, True)):  # fmt: skip
+        ops.append(Op(f"corner{name}{h}x{w}", corner, 2, (h, w, down, across)))
     return ops
 
 
