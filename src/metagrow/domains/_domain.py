@@ -80,6 +80,12 @@ class Domain(ABC):
         primitives are the task's own: they never enter a learned library."""
         return grammar
 
+    def forget(self) -> None:
+        """Drops what the domain's primitives remember from one task's search (caches of
+        results by value): ``solve_in_domain`` calls it after each task, so that a worker
+        does not carry one task's values into the next. Nothing by default."""
+        return None
+
     def library_file(self) -> Path | None:
         """Where the library learned on this domain's own training tasks ships with it (a
         JSON file ``metagrow library ship`` writes, read by :mod:`metagrow.library`), for

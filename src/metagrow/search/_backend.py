@@ -12,6 +12,7 @@ from metagrow.domains import Domain
 from metagrow.lang import Grammar, GrammarSpec, Task, build_grammar
 from metagrow.search._budget import Budget
 from metagrow.search._engine import Engine
+from metagrow.search._memory import GIVE_BACK_MB, give_back, grown_mb, resident_mb
 from metagrow.search._solve import SolveResult, solve
 
 
@@ -57,13 +58,20 @@ def solve_in_domain(
     """:func:`solve` with the primitives ``domain`` reads off ``task`` added to ``grammar``
     (``Domain.task_grammar``), given ``domain.fitting_share`` of the budget; the time
     that takes comes out of the budget. A budget that names no memory gets the domain's
-    ``search_memory_mb``."""
+    ``search_memory_mb``; the domain forgets what its primitives remember after, and a
+    process that grew by more than ``GIVE_BACK_MB`` gives the freed heap back."""
     start = time.perf_counter()
     if budget.memory_mb is None and domain.search_memory_mb is not None:
         budget = replace(budget, memory_mb=domain.search_memory_mb)
-    grammar = domain.task_grammar(task, grammar, domain.fitting_share * budget.seconds)
-    left = max(budget.seconds - (time.perf_counter() - start), 0.05 * budget.seconds)
-    return solve(task, grammar, engine, replace(budget, seconds=left), attempts)
+    held = resident_mb()
+    try:
+        grammar = domain.task_grammar(task, grammar, domain.fitting_share * budget.seconds)
+        left = max(budget.seconds - (time.perf_counter() - start), 0.05 * budget.seconds)
+        return solve(task, grammar, engine, replace(budget, seconds=left), attempts)
+    finally:
+        domain.forget()
+        if grown_mb(held) > GIVE_BACK_MB:
+            give_back()
 
 
 @final

@@ -30,14 +30,10 @@ the main context has built every cheaper program.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import dataclasses
 import gc
 import itertools
 import operator
-import os
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import final
 
@@ -66,6 +62,7 @@ from metagrow.search._budget import Budget, Progress
 from metagrow.search._directed import FromOutput
 from metagrow.search._engine import Engine, Mass, Solution, fallbacks_in
 from metagrow.search._lambdas import CALL_ALLOWANCE, FAILED, Allowance, Slow, Stop, lookup
+from metagrow.search._memory import GIVE_BACK_MB, give_back, grown_mb, resident_mb
 from metagrow.search._rules import Rule, Signature, compositions, probes, rules, universe
 
 _BYTES_PER_KEPT = 700
@@ -76,32 +73,8 @@ whose values are larger than lists'); search stops early enough to free its bank
 the budget."""
 
 
-_GIVE_BACK_MB = 512
-"""A search whose process grew by more than this gives the freed heap back when it ends."""
 _RESIDENT_EVERY = 0xFFF
 """Resident memory is read once in this many programs (plus one)."""
-
-
-def resident_mb() -> float | None:
-    """The process's resident memory in MiB (Linux's ``/proc``); None where unknown."""
-    try:
-        with open("/proc/self/statm", "rb") as f:
-            pages = int(f.read().split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return pages * _PAGE / 2**20
-
-
-_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-
-
-def give_back() -> None:
-    """Hands the heap's freed memory back to the system where the C library allows it
-    (glibc's ``malloc_trim``): glibc keeps it otherwise, and a worker that ran one big
-    search would start every later one that much bigger."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 _NEAR = 4
@@ -173,7 +146,7 @@ class BottomUpEnumerator(Engine):
         finally:
             held = search.from_output.held_back()
             search.free()
-            if search.grew_mb() > _GIVE_BACK_MB:
+            if grown_mb(search.start_mb) > GIVE_BACK_MB:
                 give_back()
             if collecting:
                 # What outlives the banks (values a domain's primitives remember) was made
@@ -383,14 +356,8 @@ class _Search:
             raise Stop
         if self.max_growth_mb is None or self.progress.programs_tried & _RESIDENT_EVERY:
             return
-        if self.grew_mb() > self.max_growth_mb:
+        if grown_mb(self.start_mb) > self.max_growth_mb:
             raise Stop
-
-    def grew_mb(self) -> float:
-        """How much resident memory the process has gained since the search began (0
-        where it is unknown)."""
-        now = resident_mb()
-        return 0.0 if now is None or self.start_mb is None else now - self.start_mb
 
     # -- applying rules -------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ import json
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from metagrow.domains import TaskFileError, ValueDecodeError
@@ -277,3 +278,17 @@ def test_bottom_up_solves_a_grid_task(grids: GridsDomain, tmp_path: Path) -> Non
     )
     assert result.solved
     assert result.predictions[0][0] == G([[8, 7]])
+
+
+def test_the_domain_forgets_what_its_primitives_remember() -> None:
+    """``solve_in_domain`` calls ``forget`` after each task: the remembered crops,
+    objects and lines of one task are not carried (nor the memory they pin) into the next."""
+    from metagrow.domains.grids._objects import objects
+    from metagrow.domains.grids._paint import connect
+    from metagrow.domains.grids._transforms import crop
+
+    g = Grid(np.array([[0, 1, 0, 1], [0, 0, 2, 0]], dtype=np.uint8))
+    crop(g), objects(g), connect(g)
+    assert min(f.cache_info().currsize for f in (crop, objects, connect)) > 0
+    GridsDomain().forget()
+    assert max(f.cache_info().currsize for f in (crop, objects, connect)) == 0

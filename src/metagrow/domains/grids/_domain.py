@@ -28,10 +28,13 @@ from metagrow.domains.grids._extend import find_extension
 from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
 from metagrow.domains.grids._marker import find_marker_rule
+from metagrow.domains.grids._objects import FORGET as objects_forget
 from metagrow.domains.grids._objrule import find_object_rule
+from metagrow.domains.grids._paint import FORGET as paint_forget
 from metagrow.domains.grids._palette import RenamedRule, renamed
 from metagrow.domains.grids._primitives import grid_primitives
 from metagrow.domains.grids._repair import find_repair
+from metagrow.domains.grids._select import FORGET as select_forget
 from metagrow.domains.grids._select import find_selector
 from metagrow.domains.grids._stack import find_stack_rule
 from metagrow.domains.grids._stamp import find_stamp_rule
@@ -39,6 +42,7 @@ from metagrow.domains.grids._subset import find_subset_rule
 from metagrow.domains.grids._summary import find_summary_rule
 from metagrow.domains.grids._symmetry import find_symmetry_rule
 from metagrow.domains.grids._template import find_template_rule
+from metagrow.domains.grids._transforms import FORGET as transforms_forget
 from metagrow.domains.grids._tree import fit_tree
 from metagrow.lang import Grammar, Limits, Primitive, Task, TCon, Type, arrow
 
@@ -257,6 +261,13 @@ class GridsDomain(Domain):
             tree_rule = Primitive("rule_tree", _G_G, TaskRule(tree), fallback=True)
             grammar = grammar.with_primitive(tree_rule, top + _TREE_WEIGHT)
         return grammar
+
+    def forget(self) -> None:
+        """Clears the results the primitives remember by value (objects, crops, lines,
+        symmetries...): a worker that ran one task kept them, and the memory they pinned,
+        into every later one (docs/arc.md, "Memory per worker")."""
+        for clear in (*objects_forget, *paint_forget, *select_forget, *transforms_forget):
+            clear()
 
     def constructors(self) -> frozenset[str]:
         return frozenset({"grid", "color", "int", "bool", "list"})

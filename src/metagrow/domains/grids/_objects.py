@@ -300,3 +300,7 @@ def per_object(f: Callable[[Grid], object], g: Grid) -> Grid:
         painted = got.cells != bg
         region[painted] = got.cells[painted]
     return Grid(out)
+
+
+FORGET = (objects.cache_clear, objects8.cache_clear, blobs.cache_clear)
+"""What clears the results this module's functions remember (``GridsDomain.forget``)."""

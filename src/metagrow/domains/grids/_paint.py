@@ -218,3 +218,15 @@ def _symmetrized(g: Grid, color: int) -> Grid:
         if not changed or not unknown.any():
             break
     return Grid(c)
+
+
+FORGET = (
+    _background_holes.cache_clear,
+    surround.cache_clear,
+    connect.cache_clear,
+    connect_h.cache_clear,
+    connect_v.cache_clear,
+    connect_diag.cache_clear,
+    _symmetrized.cache_clear,
+)
+"""What clears the results this module's functions remember (``GridsDomain.forget``)."""

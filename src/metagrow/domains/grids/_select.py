@@ -201,3 +201,7 @@ def find_selector(pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid]) ->
         if all(s(x) == y for x, y in pairs) and all(s(g) is not None for g in unseen):
             return s
     return None
+
+
+FORGET = (_cells_at.cache_clear,)
+"""What clears the results this module's functions remember (``GridsDomain.forget``)."""

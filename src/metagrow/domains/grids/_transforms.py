@@ -341,3 +341,7 @@ def cell_xor(a: Grid, b: Grid, color: int) -> Grid:
 def cell_nor(a: Grid, b: Grid, color: int) -> Grid:
     x, y = _on(a, b)
     return _lit(~(x | y), color)
+
+
+FORGET = (crop.cache_clear, dedup.cache_clear)
+"""What clears the results this module's functions remember (``GridsDomain.forget``)."""
