@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
@@ -59,19 +60,29 @@ def solve_in_domain(
     (``Domain.task_grammar``), given ``domain.fitting_share`` of the budget; the time
     that takes comes out of the budget. A budget that names no memory gets the domain's
     ``search_memory_mb``; the domain forgets what its primitives remember after, and a
-    process that grew by more than ``GIVE_BACK_MB`` gives the freed heap back."""
-    start = time.perf_counter()
-    if budget.memory_mb is None and domain.search_memory_mb is not None:
-        budget = replace(budget, memory_mb=domain.search_memory_mb)
+    process that grew by more than ``GIVE_BACK_MB`` collects its cycles and gives the
+    freed heap back."""
     held = resident_mb()
     try:
-        grammar = domain.task_grammar(task, grammar, domain.fitting_share * budget.seconds)
-        left = max(budget.seconds - (time.perf_counter() - start), 0.05 * budget.seconds)
-        return solve(task, grammar, engine, replace(budget, seconds=left), attempts)
+        return _solve_read(task, domain, grammar, engine, budget, attempts)
     finally:
         domain.forget()
         if grown_mb(held) > GIVE_BACK_MB:
+            # The search ran with the collector off: the task's rules and what it left in
+            # cycles (garbage once _solve_read has returned) go now.
+            gc.collect()
             give_back()
+
+
+def _solve_read(
+    task: Task, domain: Domain, grammar: Grammar, engine: Engine, budget: Budget, attempts: int
+) -> SolveResult:
+    start = time.perf_counter()
+    if budget.memory_mb is None and domain.search_memory_mb is not None:
+        budget = replace(budget, memory_mb=domain.search_memory_mb)
+    grammar = domain.task_grammar(task, grammar, domain.fitting_share * budget.seconds)
+    left = max(budget.seconds - (time.perf_counter() - start), 0.05 * budget.seconds)
+    return solve(task, grammar, engine, replace(budget, seconds=left), attempts)
 
 
 @final

@@ -7,7 +7,7 @@ import ctypes
 import os
 import sys
 
-GIVE_BACK_MB = 512
+GIVE_BACK_MB = 256
 """A search or task whose process grew by more than this gives the freed heap back."""
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096

@@ -343,5 +343,5 @@ def cell_nor(a: Grid, b: Grid, color: int) -> Grid:
     return _lit(~(x | y), color)
 
 
-FORGET = (crop.cache_clear, dedup.cache_clear)
+FORGET = (crop.cache_clear, dedup.cache_clear, uniform.cache_clear)
 """What clears the results this module's functions remember (``GridsDomain.forget``)."""
