@@ -7,8 +7,9 @@ import ctypes
 import os
 import sys
 
-GIVE_BACK_MB = 256
-"""A search or task whose process grew by more than this gives the freed heap back."""
+GIVE_BACK_MB = 384
+"""A search that grew its process by more than this, or a worker bigger than this between
+tasks, gives the freed heap back."""
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 

@@ -21,7 +21,7 @@ from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, TypeAlias, final
 
 from metagrow.lang import Task
-from metagrow.search._backend import Backend, SolveJob, TaskOutcome, describe, run_one
+from metagrow.search._backend import Backend, SolveJob, TaskOutcome, describe, run_one, tidy
 
 if TYPE_CHECKING:
     from multiprocessing.context import ForkContext, SpawnContext
@@ -241,6 +241,7 @@ def _serve(
         except Exception as err:
             error = f"result cannot be sent back: {describe(err)}"
             conn.send(TaskOutcome(index, task.name, None, error, outcome.seconds))
+        tidy(job)
 
 
 def _cap_memory(memory_mb: int) -> None:

@@ -25,7 +25,7 @@ from types import FrameType, ModuleType
 from typing import Any, TypeVar, final
 
 from metagrow.lang import Task
-from metagrow.search._backend import Backend, SolveJob, TaskOutcome, describe, run_one
+from metagrow.search._backend import Backend, SolveJob, TaskOutcome, describe, run_one, tidy
 
 _T = TypeVar("_T")
 
@@ -243,6 +243,7 @@ def _solve(
         _cached = (ref.hex(), ray.get(ref))
     job = _cached[1]
     node = ray.get_runtime_context().get_node_id()
+    tidy(job)  # after the worker's last task, before this one's clock starts
     started = time.perf_counter()
     try:
         with _deadline(limit), _memory_cap(memory_mb):
