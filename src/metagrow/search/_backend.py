@@ -13,7 +13,7 @@ from metagrow.domains import Domain
 from metagrow.lang import Grammar, GrammarSpec, Task, build_grammar
 from metagrow.search._budget import Budget
 from metagrow.search._engine import Engine
-from metagrow.search._memory import GIVE_BACK_MB, give_back, resident_mb
+from metagrow.search._memory import GIVE_BACK_MB, give_back, grown_mb, resident_mb
 from metagrow.search._solve import SolveResult, solve
 
 
@@ -68,15 +68,17 @@ def solve_in_domain(
     return solve(task, grammar, engine, replace(budget, seconds=left), attempts)
 
 
-def tidy(job: SolveJob) -> None:
+def tidy(job: SolveJob, since: float | None) -> None:
     """Between two tasks of a worker, outside either's measured time: the domain forgets
-    what its primitives remember (``Domain.forget``), and a worker past ``GIVE_BACK_MB``
-    collects the cycles its searches left (they run with the collector off) and gives
-    the freed heap back. On ARC grids at 30 s a worker otherwise crept from 0.5 to
-    0.9 GB over three tasks; done inside the task, this took 0.1-0.2 s of a 2 s budget."""
+    what its primitives remember (``Domain.forget``), and a worker grown by more than
+    ``GIVE_BACK_MB`` since it held ``since`` MiB (its start; None: unknown) collects the
+    cycles its searches left (they run with the collector off) and gives the freed heap
+    back. On ARC grids at 30 s a worker otherwise crept from 0.5 to 0.9 GB over three
+    tasks; done inside the task, this took 0.1-0.2 s of a 2 s budget. Measured from the
+    worker's start, not as a size: a worker forked from a big process is big from the
+    start, and a collection there walks (and copies) all it inherited."""
     job.domain.forget()
-    held = resident_mb()
-    if held is not None and held > GIVE_BACK_MB:
+    if grown_mb(since) > GIVE_BACK_MB:
         gc.collect()
         give_back()
 
@@ -121,9 +123,10 @@ class SerialBackend(Backend):
     """
 
     def run(self, job: SolveJob, tasks: Sequence[Task]) -> Iterator[TaskOutcome]:
+        start = resident_mb()
         for index, task in enumerate(tasks):
             if index:
-                tidy(job)
+                tidy(job, start)
             yield run_one(job, index, task)
 
 

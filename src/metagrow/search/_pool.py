@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeAlias, final
 
 from metagrow.lang import Task
 from metagrow.search._backend import Backend, SolveJob, TaskOutcome, describe, run_one, tidy
+from metagrow.search._memory import resident_mb
 
 if TYPE_CHECKING:
     from multiprocessing.context import ForkContext, SpawnContext
@@ -225,6 +226,7 @@ def _serve(
         other.close()  # other workers' pipes, copied by fork; their EOF must not wait on us
     if memory_mb is not None:
         _cap_memory(memory_mb)
+    start = resident_mb()
     while True:
         try:
             message = conn.recv()
@@ -241,7 +243,7 @@ def _serve(
         except Exception as err:
             error = f"result cannot be sent back: {describe(err)}"
             conn.send(TaskOutcome(index, task.name, None, error, outcome.seconds))
-        tidy(job)
+        tidy(job, start)
 
 
 def _cap_memory(memory_mb: int) -> None:

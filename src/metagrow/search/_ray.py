@@ -243,7 +243,7 @@ def _solve(
         _cached = (ref.hex(), ray.get(ref))
     job = _cached[1]
     node = ray.get_runtime_context().get_node_id()
-    tidy(job)  # after the worker's last task, before this one's clock starts
+    tidy(job, None)  # after the worker's last task, before this one's clock starts
     started = time.perf_counter()
     try:
         with _deadline(limit), _memory_cap(memory_mb):
