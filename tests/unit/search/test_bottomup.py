@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from itertools import islice
 
 from metagrow.domains.lists import ListsDomain
 from metagrow.lang import INT, Example, Program, Task, check, parse, parse_type
 from metagrow.search import BottomUpEnumerator, Budget, Progress, solve
-from metagrow.search._bottomup import _Search, build, give_back, resident_mb
+from metagrow.search._bottomup import _Search, build, resident_mb
 from metagrow.search._rules import Signature
 
 INPUTS = [(3, 1, 4), (1, 5, 9, 2), (6,), (5, 3, 5, 8)]
@@ -186,16 +188,22 @@ def test_the_search_stops_growing_when_the_process_has_grown_by_its_cap(
 
 
 def test_freed_memory_is_given_back_to_the_system() -> None:
-    """Without it a worker that ran one big search stays over the cap for every later one
-    (glibc keeps what is freed)."""
-    import numpy as np
-
-    before = resident_mb()
-    assert before is not None
-    held = [np.ones(64) for _ in range(400_000)]  # about 300 MB of small blocks
-    grown = resident_mb()
-    assert grown is not None and grown > before + 150
-    del held
-    give_back()
-    after = resident_mb()
-    assert after is not None and after < grown - 150
+    """Without it a worker that ran one big search stays that big for every later one
+    (glibc keeps what is freed). Run in a fresh process: the suite's own freed heap
+    would take the allocation without growing."""
+    script = (
+        "import numpy as np\n"
+        "from metagrow.search._memory import give_back, resident_mb\n"
+        "before = resident_mb()\n"
+        "held = [np.ones(64) for _ in range(400_000)]\n"
+        "grown = resident_mb()\n"
+        "del held\n"
+        "give_back()\n"
+        "print(before, grown, resident_mb())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    before, grown, after = map(float, out.stdout.split())
+    assert grown > before + 150, "about 300 MB of small blocks"
+    assert after < grown - 150
