@@ -331,13 +331,20 @@ def outline(color: int) -> Apply:
     return outline
 
 
+def ground(counts: npt.NDArray[np.intp]) -> int:
+    """The background of a grid with colour ``counts``: black if the grid shows it (a
+    cut-out piece may show more of its object's colour than of black, and solid shapes
+    may cover most of the grid), else the commonest colour."""
+    return 0 if counts[0] else int(counts.argmax())
+
+
 def inner(color: int) -> Apply:
     """The foreground cells whose eight neighbours are all foreground (the inside of a
-    solid shape; the grid's edge counts as background) painted ``color``. Black is the
-    background where the grid shows it (solid shapes may cover most of it)."""
+    solid shape; the grid's edge counts as background, and the background is
+    :func:`ground`'s) painted ``color``."""
 
     def inner(a: Cells) -> Cells | None:
-        fg = np.pad(a != (0 if (a == 0).any() else background(a)), 1)
+        fg = np.pad(a != ground(np.bincount(a.ravel(), minlength=10)), 1)
         inside = fg[1:-1, 1:-1].copy()
         h, w = a.shape
         for dy in (0, 1, 2):

@@ -28,6 +28,7 @@ from metagrow.domains.grids._compose_ops import (
     fill_holes,
     frame,
     gravity,
+    ground,
     inner,
     invert,
     keep,
@@ -216,17 +217,11 @@ def star(diagonal: bool, straight: bool) -> Apply:
     return starred
 
 
-def _ground(counts: npt.NDArray[np.intp]) -> int:
-    """The background for ranking colours: black if the grid shows it (a cut-out piece
-    may show more of its object's colour than of black), else the commonest colour."""
-    return 0 if counts[0] else int(counts.argmax())
-
-
 def _ranked_colour(a: Cells, most: bool) -> tuple[np.uint8, np.uint8] | None:
-    """The background (see :func:`_ground`) and the commonest (or least common)
+    """The background (see :func:`ground`) and the commonest (or least common)
     foreground colour; None if two tie or there is one foreground colour."""
     counts = np.bincount(a.ravel(), minlength=10)
-    bg = _ground(counts)
+    bg = ground(counts)
     counts[bg] = 0
     present = counts[counts > 0]
     if len(present) < 2:
@@ -239,7 +234,7 @@ def _ranked_colour(a: Cells, most: bool) -> tuple[np.uint8, np.uint8] | None:
 
 def keep_rank(most: bool) -> Apply:
     """Only the commonest (or least common) foreground colour kept, over the background
-    (see :func:`_ground`); None if two tie."""
+    (see :func:`ground`); None if two tie."""
 
     def kept(a: Cells) -> Cells | None:
         ranked = _ranked_colour(a, most)
@@ -252,7 +247,7 @@ def keep_rank(most: bool) -> Apply:
 
 
 def paint_rank(most: bool) -> Apply:
-    """Every foreground cell (see :func:`_ground`) painted the commonest (or least
+    """Every foreground cell (see :func:`ground`) painted the commonest (or least
     common) foreground colour; None if two tie or there is one foreground colour."""
 
     def painted(a: Cells) -> Cells | None:
