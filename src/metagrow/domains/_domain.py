@@ -82,8 +82,9 @@ class Domain(ABC):
 
     def forget(self) -> None:
         """Drops what the domain's primitives remember from one task's search (caches of
-        results by value): ``solve_in_domain`` calls it after each task, so that a worker
-        does not carry one task's values into the next. Nothing by default."""
+        results by value): the backends call it between two tasks of a worker
+        (``metagrow.search``'s ``tidy``), so that it does not carry one task's values into
+        the next. Nothing by default."""
         return None
 
     def library_file(self) -> Path | None:

@@ -1,5 +1,6 @@
 """Colours renamed by their role, so that a task whose examples each use other colours
-for the same parts reads as one task (composition search runs on the renamed grids).
+for the same parts reads as one task (cell tables, chains of operations and stacked
+pieces are also read off the renamed grids).
 
 A colour has a *fixed* role when the task's examples agree on it: every output shows it
 and no input does (a colour the rule draws), no output shows it and every input does (a
