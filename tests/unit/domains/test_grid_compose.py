@@ -221,7 +221,10 @@ def test_every_operation_takes_odd_grids_without_raising() -> None:
         np.where(rng.random((7, 5)) < 0.3, 4, 0).astype(np.uint8),
     ]
     outputs = [np.zeros((2, 3), dtype=np.uint8), np.full((4, 4), 9, dtype=np.uint8)]
-    for op in operations(odd, outputs):
+    offered = {op.name: op for op in operations(odd, outputs)}
+    offered |= {op.name: op for op in operations(odd, odd)}  # the ops for same-shape pairs
+    assert "slideto4" in offered and "trailto7" in offered
+    for op in offered.values():
         for a in odd:
             got = op.apply(a)
             assert got is None or (got.dtype == np.uint8 and min(got.shape) >= 1), op.name
@@ -410,3 +413,88 @@ def test_the_outputs_shape_gives_corners_and_repeats_that_cover_it() -> None:
     assert padded is not None and padded.tolist() == [[1, 1, 0], [0, 0, 0]]
     outputs = [np.zeros((2, 3), np.uint8), np.zeros((3, 3), np.uint8)]
     assert not any(op.name.startswith("corner") for op in operations([big, big], outputs))
+
+
+def test_folding_shares_each_seam_and_is_offered_when_every_output_says_how_often() -> None:
+    a = np.array([[1, 2], [3, 4], [5, 6]], dtype=np.uint8)
+    outputs = [np.zeros((7, 2), np.uint8), np.zeros((4, 2), np.uint8)]
+    ops = {op.name: op for op in operations([a, a[:2]], outputs)}
+    got = ops["fold3x1"](a)
+    assert got is not None and got.tolist() == a[[0, 1, 2, 1, 0, 1, 2]].tolist()
+    got = ops["fold3x1"](a[:2])
+    assert got is not None and got[:, 0].tolist() == [1, 3, 1, 3]
+    assert ops["fold3x1"](a[:1]) is None  # one row has no seam to fold about
+    disagree = [np.zeros((7, 2), np.uint8), np.zeros((5, 2), np.uint8)]
+    assert not any(op.name.startswith("fold") for op in operations([a, a[:2]], disagree))
+
+
+def test_a_copy_of_the_grid_goes_where_one_colour_is() -> None:
+    a = np.array([[2, 1], [0, 2]], dtype=np.uint8)
+    ops = {op.name: op for op in operations([a], [np.zeros((4, 4), np.uint8)])}
+    got = ops["selfkron2"](a)
+    assert got is not None
+    assert (got[:2, :2] == a).all() and (got[2:, 2:] == a).all()
+    assert not got[:2, 2:].any() and not got[2:, :2].any()
+    assert "selfkron2" not in {op.name for op in operations([a], [np.zeros((2, 2), np.uint8)])}
+
+
+def test_flood_and_border_are_offered_and_do_what_they_say() -> None:
+    a = np.array([[4, 4, 8], [6, 4, 3]], dtype=np.uint8)
+    ops = {op.name: op for op in operations([a], [np.zeros((4, 5), np.uint8)])}
+    flooded = ops["flood"](a)
+    assert flooded is not None and (flooded == 4).all() and flooded.shape == a.shape
+    bordered = ops["border"](a)
+    assert bordered is not None and bordered.tolist() == [
+        [0, 4, 4, 8, 0],
+        [4, 4, 4, 8, 8],
+        [6, 6, 4, 3, 3],
+        [0, 6, 4, 3, 0],
+    ]
+    assert "border" not in {op.name for op in operations([a], [np.zeros((2, 3), np.uint8)])}
+
+
+def test_the_middle_row_or_column_alone_is_kept() -> None:
+    a = np.array([[6, 4, 0], [0, 3, 9], [1, 0, 0]], dtype=np.uint8)
+    ops = {op.name: op for op in operations([a], [a])}
+    col = ops["midcol"](a)
+    assert col is not None and col.tolist() == [[0, 4, 0], [0, 3, 0], [0, 0, 0]]
+    row = ops["midrow"](a)
+    assert row is not None and row.tolist() == [[0, 0, 0], [0, 3, 9], [0, 0, 0]]
+    assert ops["midcol"](a[:, :2]) is None
+
+
+def test_objects_level_with_a_colour_move_to_it_or_one_step_toward_it() -> None:
+    a = np.zeros((7, 7), dtype=np.uint8)
+    a[3, 3] = 2  # the anchor
+    a[3, 0] = 5  # level with it: slides right
+    a[6, 6] = 5  # on its diagonal: slides up-left
+    a[0, 5] = 5  # neither: stays
+    ops = {op.name: op for op in operations([a], [a])}
+    moved = ops["slideto2"](a)
+    assert moved is not None
+    assert sorted(zip(*np.nonzero(moved == 5), strict=True)) == [(0, 5), (3, 2), (4, 4)]
+    stepped = ops["stepto2"](a)
+    assert stepped is not None
+    assert sorted(zip(*np.nonzero(stepped == 5), strict=True)) == [(0, 5), (3, 1), (5, 5)]
+    assert (moved == 2).sum() == 1 and moved[3, 3] == 2
+    trailed = ops["trailto2"](a)
+    assert trailed is not None
+    assert sorted(zip(*np.nonzero(trailed == 5), strict=True)) == [
+        (0, 5),
+        (3, 0),
+        (3, 1),
+        (3, 2),
+        (6, 6),
+    ]
+    assert ops["slideto2"](np.where(a == 2, 0, a).astype(np.uint8)) is None
+
+
+def test_the_band_holding_the_picture_is_repeated_in_step_over_the_grid() -> None:
+    a = np.zeros((7, 3), dtype=np.uint8)
+    a[2] = [8, 0, 8]
+    a[3] = [0, 8, 0]
+    ops = {op.name: op for op in operations([a], [a])}
+    rows = ops["bandrows"](a)
+    assert rows is not None
+    assert [int(r[0]) for r in rows] == [8, 0, 8, 0, 8, 0, 8]
+    assert ops["bandcols"](a) is None  # the band already spans every column

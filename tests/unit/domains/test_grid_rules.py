@@ -238,3 +238,24 @@ def test_selector_cuts_out_what_a_frame_encloses() -> None:
     selector = find_selector(pairs, [test])
     assert selector is not None and "inside" in selector.name
     assert selector(test) == G([[8, 9], [9, 8]])
+
+
+def test_same_colour_neighbours_tell_corners_sides_and_inside_even_of_big_shapes() -> None:
+    """Rectangles recoloured 1 at corners, 4 along sides, 2 inside; in the second pair
+    the rectangle covers most of the grid, so the commonest colour is not the background."""
+
+    def pair(h: int, w: int, top: int, left: int, size: tuple[int, int]) -> tuple[Grid, Grid]:
+        x = np.zeros(size, dtype=np.uint8)
+        x[top : top + h, left : left + w] = 5
+        y = np.where(x == 5, 4, 0).astype(np.uint8)
+        y[top + 1 : top + h - 1, left + 1 : left + w - 1] = 2
+        for r in (top, top + h - 1):
+            for c in (left, left + w - 1):
+                y[r, c] = 1
+        return Grid(x), Grid(y)
+
+    pairs = [pair(4, 5, 1, 1, (8, 8)), pair(6, 6, 0, 0, (7, 7))]
+    test_x, test_y = pair(5, 3, 2, 3, (9, 9))
+    rule = find_rule(pairs, [test_x])
+    assert rule is not None and rule.name == "rule_same4"
+    assert rule(test_x) == test_y

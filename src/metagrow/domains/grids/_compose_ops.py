@@ -153,6 +153,24 @@ def crop(a: Cells) -> Cells | None:
     return a[top:bottom, left:right]
 
 
+def band_repeated(axis: int) -> Apply:
+    """The band of rows (``axis`` 0) or columns (1) that holds every foreground cell
+    repeated over the whole grid, in step with where it is (a pattern continued)."""
+
+    def repeated(a: Cells) -> Cells | None:
+        box = box_of(a != background(a))
+        if box is None:
+            return None
+        start, stop = box[2 * axis], box[2 * axis + 1]
+        n = a.shape[axis]
+        if stop - start == n:
+            return None
+        at = start + (np.arange(n) - start) % (stop - start)
+        return a[at] if axis == 0 else a[:, at]
+
+    return repeated
+
+
 def left(a: Cells) -> Cells | None:
     return a[:, : a.shape[1] // 2] if a.shape[1] > 1 else None
 
@@ -167,6 +185,22 @@ def top(a: Cells) -> Cells | None:
 
 def bottom(a: Cells) -> Cells | None:
     return a[a.shape[0] - a.shape[0] // 2 :] if a.shape[0] > 1 else None
+
+
+def middle(axis: int) -> Apply:
+    """Only the middle row (``axis`` 0) or column (1) of a grid with an odd number of
+    them kept; the rest painted the background (:func:`ground`)."""
+
+    def middle(a: Cells) -> Cells | None:
+        n = a.shape[axis]
+        if n < 3 or n % 2 == 0:
+            return None
+        out = np.full_like(a, ground(np.bincount(a.ravel(), minlength=10)))
+        at = (n // 2, slice(None)) if axis == 0 else (slice(None), n // 2)
+        out[at] = a[at]
+        return out
+
+    return middle
 
 
 def dedup(a: Cells) -> Cells:
@@ -222,6 +256,35 @@ def tiled_to(h: int, w: int, mirror: bool) -> Apply:
     return tiled_to
 
 
+def folded(n: int, m: int) -> Apply:
+    """The grid mirrored out ``n`` times down and ``m`` times across with each seam row
+    or column shared, so an ``h`` by ``w`` grid grows to ``(h - 1) * n + 1`` by
+    ``(w - 1) * m + 1`` (a zigzag continued; ``numpy.pad``'s "reflect" mode)."""
+
+    def folded(a: Cells) -> Cells | None:
+        h, w = a.shape
+        if (n > 1 and h < 2) or (m > 1 and w < 2):
+            return None
+        return _fits(a[_bounce(h, (h - 1) * n + 1)][:, _bounce(w, (w - 1) * m + 1)])
+
+    return folded
+
+
+def _bounce(size: int, length: int) -> npt.NDArray[np.intp]:
+    """Indices 0, 1, ..., size - 1, size - 2, ..., 0, 1, ... of the given length."""
+    if size == 1:
+        return np.zeros(length, dtype=np.intp)
+    at = np.arange(length) % (2 * size - 2)
+    return np.where(at < size, at, 2 * size - 2 - at)
+
+
+def bordered(a: Cells) -> Cells | None:
+    """The grid with its edge rows and columns repeated once outward, and black corners."""
+    out = np.pad(a, 1, mode="edge")
+    out[0, 0] = out[0, -1] = out[-1, 0] = out[-1, -1] = 0
+    return _fits(out)
+
+
 def padded_to(h: int, w: int) -> Apply:
     """The grid in the top left corner of an ``h`` by ``w`` black canvas."""
 
@@ -274,6 +337,23 @@ def self_kron(a: Cells) -> Cells | None:
     bg = background(a)
     on = np.repeat(np.repeat(a != bg, h, axis=0), w, axis=1)
     return np.where(on, np.tile(a, (h, w)), np.uint8(bg))
+
+
+def kron_at(color: int) -> Apply:
+    """A copy of the grid in place of each cell of ``color``, background elsewhere."""
+
+    def kron_at(a: Cells) -> Cells | None:
+        h, w = a.shape
+        if h * h > MAX_SIDE or w * w > MAX_SIDE:
+            return None
+        at = a == color
+        if not at.any() or at.all():
+            return None
+        on = np.repeat(np.repeat(at, h, axis=0), w, axis=1)
+        bg = ground(np.bincount(a.ravel(), minlength=10))
+        return np.where(on, np.tile(a, (h, w)), np.uint8(bg))
+
+    return kron_at
 
 
 # -- colour -----------------------------------------------------------------------------------
@@ -371,6 +451,11 @@ def majority(a: Cells) -> Cells:
     bg = int(counts.argmax())
     counts[bg] = 0
     return np.full((1, 1), counts.argmax() if counts.any() else bg, dtype=np.uint8)
+
+
+def flooded(a: Cells) -> Cells:
+    """The whole grid painted its commonest colour (black included)."""
+    return np.full_like(a, np.bincount(a.ravel(), minlength=10).argmax())
 
 
 def minority(a: Cells) -> Cells:

@@ -17,6 +17,8 @@ from metagrow.domains.grids._compose_ops import (
     SYMMETRIES,
     Apply,
     Op,
+    band_repeated,
+    bordered,
     bottom,
     box_of,
     color_window,
@@ -26,14 +28,18 @@ from metagrow.domains.grids._compose_ops import (
     downscale,
     erase,
     fill_holes,
+    flooded,
+    folded,
     frame,
     gravity,
     ground,
     inner,
     invert,
     keep,
+    kron_at,
     left,
     majority,
+    middle,
     minority,
     mirrored,
     on_grid,
@@ -300,6 +306,69 @@ def drawn(f: Callable[[Grid], Grid], color: int) -> Apply:
     return drawn
 
 
+_MOVES = ("slide", "step", "trail")
+MAX_MOVERS = 40
+"""Objects at most that :func:`attracted` moves in one grid."""
+
+
+def attracted(color: int, how: str) -> Apply:
+    """Every object of another colour that lies level with the cells of ``color`` (sharing
+    rows or columns with their box, or on its diagonal) moved toward them: until the
+    next step would cover one of them or leave the grid (``how`` "slide"), or one step
+    ("step"); or, for an object sharing rows or columns, left where it is with the cells
+    it would slide over painted its colours ("trail")."""
+
+    def attracted(a: Cells) -> Cells | None:
+        anchor = a == color
+        bg = ground(np.bincount(a.ravel(), minlength=10))
+        box = box_of(anchor)
+        if box is None or color == bg:
+            return None
+        top, bottom, left, right = box
+        labels = component_labels(a, True, True, bg)
+        if labels.max() + 1 > MAX_MOVERS:
+            return None
+        h, w = a.shape
+        out = a.copy()
+        placed: list[tuple[Labels, Labels, Cells]] = []
+        for k in range(int(labels.max()) + 1):
+            rows, cols = np.nonzero(labels == k)
+            if a[rows[0], cols[0]] == color:
+                continue
+            dr = _toward(int(rows.min()), int(rows.max()) + 1, top, bottom)
+            dc = _toward(int(cols.min()), int(cols.max()) + 1, left, right)
+            if dr and dc and (how == "trail" or _gap(rows, top, bottom) != _gap(cols, left, right)):
+                continue
+            if dr == dc == 0:
+                continue
+            steps = 0
+            while steps < (1 if how == "step" else max(h, w)):
+                r, c = rows + dr * (steps + 1), cols + dc * (steps + 1)
+                if r.min() < 0 or c.min() < 0 or r.max() >= h or c.max() >= w or anchor[r, c].any():
+                    break
+                steps += 1
+                if how == "trail":
+                    placed.append((r, c, a[rows, cols]))
+            if steps and how != "trail":
+                out[rows, cols] = bg
+                placed.append((rows + dr * steps, cols + dc * steps, a[rows, cols]))
+        for rows, cols, colors in placed:
+            out[rows, cols] = colors
+        return out if placed else None
+
+    return attracted
+
+
+def _toward(start: int, stop: int, low: int, high: int) -> int:
+    """-1, 0 or 1: the way from span ``start:stop`` to span ``low:high`` (0 if they overlap)."""
+    return 1 if stop <= low else -1 if start >= high else 0
+
+
+def _gap(at: Labels, low: int, high: int) -> int:
+    """Cells between the span of ``at`` and the span ``low:high``."""
+    return int(low - at.max() - 1) if at.max() < low else int(at.min() - high)
+
+
 def object_ops() -> list[Op]:
     """Cut out or paint over the largest or smallest object, for single-colour objects
     by sides or by corners and multicolour ones by corners; cut out the one object of
@@ -325,7 +394,8 @@ def object_ops() -> list[Op]:
 def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ...]:
     """The operations worth chaining for a task whose grids are ``grids`` (inputs of train
     and test) and train outputs ``outputs``: colours filtered by the colours inputs show,
-    painted with those outputs show, scaled by the factors between their sizes."""
+    painted with those outputs show, scaled by the factors between their sizes; objects
+    moved toward a colour only where every output has its input's shape."""
     in_colors = sorted(set().union(*(np.unique(a).tolist() for a in grids)))
     out_colors = sorted(set().union(*(np.unique(a).tolist() for a in outputs)))
     ops = [Op(name, f, keeps_shape=name in ("rot180", "fliph", "flipv")) for name, f in SYMMETRIES]
@@ -335,6 +405,10 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         Op("righthalf", right),
         Op("tophalf", top),
         Op("bottomhalf", bottom),
+        Op("midrow", middle, 2, (0,), True),
+        Op("midcol", middle, 2, (1,), True),
+        Op("bandrows", band_repeated, 2, (0,), True),
+        Op("bandcols", band_repeated, 2, (1,), True),
         Op("dedup", dedup, 2),
         Op("squeeze", squeeze, 2),
         Op("tile1x2", tiled, 2, (1, 2)),
@@ -346,6 +420,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         Op("selfkron", self_kron, 3),
         Op("invert", invert, 2, keeps_shape=True),
         Op("majority", majority, 3),
+        Op("flood", flooded, 2, keeps_shape=True),
         Op("minority", minority, 3),
         Op("falldown", gravity, 2, (0, True), True),
         Op("fallup", gravity, 2, (0, False), True),
@@ -371,11 +446,19 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         ops += [Op(f"third{r}{c}", third, 2, (r, c)) for r in range(3) for c in range(3)]
     ops += object_ops()
     ops += _sized(outputs)
+    shapes = [(x.shape, y.shape) for x, y in zip(grids[: len(outputs)], outputs, strict=False)]
+    ops += _folds(shapes)
+    if all(y == (x[0] + 2, x[1] + 2) for x, y in shapes):
+        ops.append(Op("border", bordered, 2))
+    if any(y == (x[0] ** 2, x[1] ** 2) for x, y in shapes):
+        ops += [Op(f"selfkron{c}", kron_at, 3, (c,)) for c in in_colors]
     for k in _factors(grids, outputs):
         ops += [Op(f"up{k}", upscale, 2, (k,)), Op(f"down{k}", downscale, 2, (k,))]
     for c in in_colors:
         ops += [Op(f"keep{c}", keep, 2, (c,), True), Op(f"erase{c}", erase, 2, (c,), True)]
         ops.append(Op(f"window{c}", color_window, 2, (c,)))
+        if all(x == y for x, y in shapes):
+            ops += [Op(f"{how}to{c}", attracted, 3, (c, how), True) for how in _MOVES]
     for c in out_colors:
         ops += [Op(f"paint{c}", paint, 2, (c,), True), Op(f"holes{c}", fill_holes, 2, (c,), True)]
         ops.append(Op(f"outline{c}", outline, 3, (c,), True))
@@ -400,6 +483,28 @@ def _sized(outputs: Sequence[Cells]) -> list[Op]:
                                ("br", True, True)):  # fmt: skip
         ops.append(Op(f"corner{name}{h}x{w}", corner, 2, (h, w, down, across)))
     return ops
+
+
+Shape = tuple[int, ...]
+
+
+def _folds(shapes: Sequence[tuple[Shape, Shape]]) -> list[Op]:
+    """The input mirrored out with shared seams (``folded``) where every train output's
+    sides are ``(side - 1) * k + 1`` of its input's for the same ``k`` down and across
+    (``shapes``: each train input's shape and its output's)."""
+    counts = set()
+    for x, y in shapes:
+        ks = tuple(
+            (b - 1) // (s - 1) if s > 1 and (b - 1) % (s - 1) == 0 else 0
+            for b, s in zip(y, x, strict=True)
+        )
+        counts.add(ks)
+    if len(counts) != 1:
+        return []
+    ((n, m),) = counts
+    if not (1 <= n <= 5 and 1 <= m <= 5 and n * m > 1):
+        return []
+    return [Op(f"fold{n}x{m}", folded, 2, (n, m))]
 
 
 def _factors(grids: Sequence[Cells], outputs: Sequence[Cells]) -> list[int]:

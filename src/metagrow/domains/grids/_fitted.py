@@ -253,6 +253,20 @@ def _role_count(cells: Cells, offsets: Sequence[tuple[int, int]]) -> Keys:
     return _pack((own == bg).astype(np.int64), np.asarray(same), np.asarray(other))
 
 
+def _same_count(offsets: Sequence[tuple[int, int]]) -> Callable[[Cells], Keys]:
+    """The cell's colour and, for a foreground cell, how many neighbours share it (a
+    shape's corners, sides and inside, even where shapes cover most of the grid: the
+    background is black when the grid shows black)."""
+
+    def keys(cells: Cells) -> Keys:
+        own = cells.astype(np.int64)
+        same = sum(n == own for n in shifted(cells, offsets))
+        ground = 0 if (cells == 0).any() else background(cells)
+        return _pack(cells, np.where(cells == ground, 0, same))
+
+    return keys
+
+
 SAME = 10
 """A relative rule's output code for "the cell keeps its colour"."""
 
@@ -269,6 +283,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("object_shape", _objects(_shape, diagonal=True, by_color=True)),
     Family("n4count", _count(N4)),
     Family("n8count", _count(N8)),
+    Family("same4", _same_count(N4)),
+    Family("same8", _same_count(N8)),
     Family("n4", _neighbours(N4)),
     Family("period2", _period(2)),
     Family("period3", _period(3)),
