@@ -26,6 +26,7 @@ from typing import Any, TypeVar, final
 
 from metagrow.lang import Task
 from metagrow.search._backend import Backend, SolveJob, TaskOutcome, describe, run_one, tidy
+from metagrow.search._memory import resident_mb
 
 _T = TypeVar("_T")
 
@@ -229,6 +230,10 @@ def _ray_error(err: BaseException) -> str:
 _cached: tuple[str, SolveJob] | None = None
 """In a worker: the last job it read from the object store, by its reference's id."""
 
+_started_mb: float | None = None
+"""In a worker: its resident memory when it first ran a task (what ``tidy`` measures
+its growth from)."""
+
 
 def _solve(
     shared: list[Any], index: int, task: Task, limit: float, memory_mb: int | None
@@ -237,13 +242,15 @@ def _solve(
     ``memory_mb`` of added address space; the outcome names this node."""
     import ray
 
-    global _cached
+    global _cached, _started_mb
     ref = shared[0]
     if _cached is None or _cached[0] != ref.hex():
         _cached = (ref.hex(), ray.get(ref))
     job = _cached[1]
     node = ray.get_runtime_context().get_node_id()
-    tidy(job, None)  # after the worker's last task, before this one's clock starts
+    if _started_mb is None:
+        _started_mb = resident_mb()
+    tidy(job, _started_mb)  # after the worker's last task, before this one's clock starts
     started = time.perf_counter()
     try:
         with _deadline(limit), _memory_cap(memory_mb):

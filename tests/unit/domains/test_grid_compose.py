@@ -486,6 +486,13 @@ def test_objects_level_with_a_colour_move_to_it_or_one_step_toward_it() -> None:
         (3, 2),
         (6, 6),
     ]
+    leveled = ops["levelto2"](a)
+    assert leveled is not None  # beside the anchor: to its top row; above it: to its column
+    assert sorted(zip(*np.nonzero(leveled == 5), strict=True)) == [(3, 0), (3, 5), (3, 6)]
+    above = np.zeros((7, 7), dtype=np.uint8)
+    above[3, 3], above[0, 2:5] = 2, 5
+    leveled = ops["levelto2"](above)
+    assert leveled is not None and np.flatnonzero(leveled[0] == 5).tolist() == [3, 4, 5]
     assert ops["slideto2"](np.where(a == 2, 0, a).astype(np.uint8)) is None
 
 

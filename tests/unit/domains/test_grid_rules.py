@@ -6,7 +6,7 @@ import numpy as np
 
 from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids._fitted import FAMILIES, find_rule, fit_rule
-from metagrow.domains.grids._select import find_selector
+from metagrow.domains.grids._select import Selector, find_selector
 from metagrow.domains.grids._tree import fit_tree
 from metagrow.lang import FAIL, Example, Production, Program, Task, arrow, parse
 from metagrow.search import BottomUpEnumerator, Budget, SolveJob, solve
@@ -259,3 +259,25 @@ def test_same_colour_neighbours_tell_corners_sides_and_inside_even_of_big_shapes
     rule = find_rule(pairs, [test_x])
     assert rule is not None and rule.name == "rule_same4"
     assert rule(test_x) == test_y
+
+
+def test_selector_cuts_out_shapes_on_black_even_where_they_cover_most_of_the_grid() -> None:
+    """Blue panels dotted with red on black: the output is the panel with the most red.
+    In the second pair the panels cover most of the grid, so blue is the commonest."""
+
+    def panels(size: tuple[int, int], boxes: list[tuple[int, int, int, int, int]]) -> Grid:
+        x = np.zeros(size, dtype=np.uint8)
+        for top, left, h, w, reds in boxes:
+            x[top : top + h, left : left + w] = 1
+            x[top, left : left + reds] = 2
+        return Grid(x)
+
+    x1 = panels((9, 9), [(0, 0, 3, 3, 1), (5, 4, 3, 4, 3)])
+    x2 = panels((8, 8), [(0, 0, 8, 3, 2), (0, 4, 8, 4, 1)])
+    y1, y2 = Grid(x1.cells[5:8, 4:8].copy()), Grid(x2.cells[:, :3].copy())
+    assert x2.background() == 1
+    test = panels((10, 10), [(0, 0, 4, 4, 3), (6, 0, 4, 10, 2)])
+    on_black = Selector("blob_black", "cells", largest=True)
+    assert all(on_black(x) == y for x, y in [(x1, y1), (x2, y2)])
+    assert on_black(test) == Grid(test.cells[:4, :4].copy())
+    assert Selector("blob", "cells", largest=True)(x2) != y2

@@ -164,13 +164,7 @@ def rays(turn: int) -> Apply:
 
     def rays(a: Cells) -> Cells | None:
         t = _turned(a, turn)
-        bg = background(t)
-        fg = t != bg
-        rows = np.where(fg, np.arange(t.shape[0])[:, None], -1)
-        last = np.maximum.accumulate(rows, axis=0)
-        carried = t[np.maximum(last, 0), np.arange(t.shape[1])]
-        out = np.where(fg, t, np.where(last >= 0, carried, np.uint8(bg)))
-        return _turned(out, -turn)
+        return _turned(_carried_down(t, background(t)), -turn)
 
     return rays
 
@@ -306,7 +300,7 @@ def drawn(f: Callable[[Grid], Grid], color: int) -> Apply:
     return drawn
 
 
-_MOVES = ("slide", "step", "trail")
+_MOVES = ("slide", "step", "trail", "level")
 MAX_MOVERS = 40
 """Objects at most that :func:`attracted` moves in one grid."""
 
@@ -316,7 +310,9 @@ def attracted(color: int, how: str) -> Apply:
     rows or columns with their box, or on its diagonal) moved toward them: until the
     next step would cover one of them or leave the grid (``how`` "slide"), or one step
     ("step"); or, for an object sharing rows or columns, left where it is with the cells
-    it would slide over painted its colours ("trail")."""
+    it would slide over painted its colours ("trail"). With ``how`` "level", every
+    object beside them moves up or down to start on their top row, and every object
+    above or below them left or right to start on their left column."""
 
     def attracted(a: Cells) -> Cells | None:
         anchor = a == color
@@ -337,6 +333,14 @@ def attracted(color: int, how: str) -> Apply:
                 continue
             dr = _toward(int(rows.min()), int(rows.max()) + 1, top, bottom)
             dc = _toward(int(cols.min()), int(cols.max()) + 1, left, right)
+            if how == "level":
+                r = rows + (top - int(rows.min()) if dc else 0)
+                c = cols + (left - int(cols.min()) if dr and not dc else 0)
+                moves = (r != rows).any() or (c != cols).any()
+                if moves and r.max() < h and c.max() < w:
+                    out[rows, cols] = bg
+                    placed.append((r, c, a[rows, cols]))
+                continue
             if dr and dc and (how == "trail" or _gap(rows, top, bottom) != _gap(cols, left, right)):
                 continue
             if dr == dc == 0:

@@ -2,7 +2,8 @@
 the examples show which part.
 
 Parts come from several decompositions (single-colour objects, multicolour blobs, the
-rectangles between separator lines, each colour's bounding box), each part either cut out
+rectangles between separator lines, each colour's bounding box, equal square panels,
+multicolour objects on black where another colour is commonest), each part either cut out
 alone or as the window of the input it spans. A selector is a decomposition plus a
 measure to maximise or minimise (size, box, colours, position, how often the shape or
 colour recurs, holes, mirror symmetries, contact with the other parts); the first
@@ -20,7 +21,7 @@ from typing import final
 import numpy as np
 
 from metagrow.domains.grids._grid import Grid
-from metagrow.domains.grids._objects import blobs, objects, objects8, pieces
+from metagrow.domains.grids._objects import blobs, component_labels, objects, objects8, pieces
 from metagrow.domains.grids._paint import fill_holes
 from metagrow.domains.grids._transforms import background, bounding_box
 
@@ -92,6 +93,26 @@ def _squares(g: Grid) -> tuple[Part, ...]:
     return tuple(parts)
 
 
+def _blobs_on_black(g: Grid) -> tuple[Part, ...]:
+    """Multicolour objects on black wherever black is shown, even where another colour
+    is the commonest (shapes that cover most of the grid); else on the commonest."""
+    c = g.cells
+    bg = 0 if (c == 0).any() else g.background()
+    labels = component_labels(c, diagonal=True, by_color=False, bg=bg)
+    if labels.max() + 1 > MAX_PARTS:
+        return ()
+    parts = []
+    for k in range(int(labels.max()) + 1):
+        on = labels == k
+        top, bottom, left, right = bounding_box(on)
+        cells = np.where(on, c, np.uint8(bg))[top:bottom, left:right]
+        parts.append(Part(Grid(cells.copy()), top, left, frozenset(np.unique(c[on]).tolist())))
+    return tuple(parts)
+
+
+MAX_PARTS = 64
+"""Parts at most that a decomposition made for one selector offers."""
+
 Decompose = Callable[[Grid], tuple[Part, ...]]
 DECOMPOSITIONS: tuple[tuple[str, Decompose], ...] = (
     ("object", lambda g: _parts_of(objects(g), g, window=False)),
@@ -103,6 +124,7 @@ DECOMPOSITIONS: tuple[tuple[str, Decompose], ...] = (
     ("color_inside", lambda g: _parts_of(_color_masks(g), g, window=False, inside=True)),
     ("piece", _pieces),
     ("square", _squares),
+    ("blob_black", _blobs_on_black),
 )
 
 
