@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -144,7 +145,9 @@ FITTED = {
     "08ed6ac7": "rule_object_order",
     "178fcbfb": "rule_features2",
     "09629e4f": "rule_tree",
-    "05f2a901": "rule_objects1",
+    "60b61512": "rule_objects1",
+    "05f2a901": "compose_slideto8",
+    "eb281b96": "compose_fold4x1",
     "00d62c1b": "compose_holes4",
     "f76d97a5": "rule_cell_renamed",
     "dbc1a6ce": "compose_lines8",
@@ -216,3 +219,40 @@ def test_a_solved_arc_task_exports_and_checks_itself(name: str, tmp_path: Path) 
     examples = len(task.train) + len(task.test)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{examples} of {examples} examples give the expected output" in done.stdout
+
+
+def test_every_composition_operation_exports_and_runs_alike() -> None:
+    """Each operation composition search may chain, as a one-operation rule, exported and
+    run on ARC training grids: the same output or the same failure as in metagrow."""
+    from metagrow.domains.grids._compose import ComposedRule
+    from metagrow.domains.grids._compose_ops import Chain
+    from metagrow.domains.grids._compose_table import operations
+
+    grids = [g.cells for g in INPUTS[:12]]
+    x = grids[0]
+    h, w = x.shape
+    offered = [
+        operations(grids, grids),  # every output its input's shape: the moves too
+        operations([x], [np.zeros((h + 2, w + 2), np.uint8)]),  # edges grown by one
+        operations([x], [np.zeros((2 * h - 1, w), np.uint8)]),  # folded once down
+        operations([x], [np.zeros((h * h, w * w), np.uint8)]),  # a copy per cell of a colour
+    ]
+    ops = {op.name: op for found in offered for op in found}
+    new = {"slideto1", "levelto2", "fold2x1", "border", "selfkron0", "bandrows", "midcol"}
+    assert new <= set(ops)
+    grammar = GRAMMAR
+    for name, op in ops.items():
+        rule = ComposedRule(Chain((op,)), f"compose_{name}")
+        fitted = Primitive(rule.name, arrow(GRID, GRID), TaskRule(rule))
+        grammar = grammar.with_primitive(fitted, 0.0)
+    for name in ops:
+        expr = parse(f"(lam (compose_{name} $0))")
+        module = load(to_python(expr, arrow(GRID, GRID), grammar, LIMITS, codecs=CODECS))
+        program = Program(expr, grammar.primitives)
+        for x in INPUTS[:12]:
+            want = program.run((x,), LIMITS)
+            try:
+                got = module.predict(GRIDS.encode(x, GRID))
+            except ValueError:
+                got = FAIL
+            assert got == (FAIL if want is FAIL else GRIDS.encode(want, GRID)), name

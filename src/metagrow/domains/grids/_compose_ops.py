@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
 from metagrow.domains.grids._paint import holes
-from metagrow.domains.grids._transforms import background
+from metagrow.domains.grids._transforms import background, ground
 
 Apply = Callable[[Cells], Cells | None]
 
@@ -409,13 +409,6 @@ def outline(color: int) -> Apply:
         return np.where(ring, np.uint8(color), a) if ring.any() else None
 
     return outline
-
-
-def ground(counts: npt.NDArray[np.intp]) -> int:
-    """The background of a grid with colour ``counts``: black if the grid shows it (a
-    cut-out piece may show more of its object's colour than of black, and solid shapes
-    may cover most of the grid), else the commonest colour."""
-    return 0 if counts[0] else int(counts.argmax())
 
 
 def inner(color: int) -> Apply:

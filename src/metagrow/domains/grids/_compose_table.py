@@ -32,7 +32,6 @@ from metagrow.domains.grids._compose_ops import (
     folded,
     frame,
     gravity,
-    ground,
     inner,
     invert,
     keep,
@@ -57,9 +56,9 @@ from metagrow.domains.grids._compose_ops import (
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._objects import component_labels
 from metagrow.domains.grids._paint import connect, connect_h, connect_v
-from metagrow.domains.grids._transforms import background
+from metagrow.domains.grids._transforms import background, ground
 
-Labels = npt.NDArray[np.int64]
+Numbers = npt.NDArray[np.int64]
 Sizes = npt.NDArray[np.intp]
 Mask = npt.NDArray[np.bool_]
 
@@ -72,11 +71,11 @@ class _Segments:
 
     diagonal: bool
     by_color: bool
-    _memo: dict[tuple[tuple[int, ...], bytes], tuple[Labels, Sizes]] = field(
+    _memo: dict[tuple[tuple[int, ...], bytes], tuple[Numbers, Sizes]] = field(
         default_factory=dict, init=False, repr=False
     )
 
-    def __call__(self, a: Cells) -> tuple[Labels, Sizes]:
+    def __call__(self, a: Cells) -> tuple[Numbers, Sizes]:
         key = (a.shape, a.tobytes())
         found = self._memo.get(key)
         if found is None:
@@ -300,6 +299,8 @@ def drawn(f: Callable[[Grid], Grid], color: int) -> Apply:
     return drawn
 
 
+Where = npt.NDArray[np.intp]
+"""Row or column numbers of some cells."""
 _MOVES = ("slide", "step", "trail", "level")
 MAX_MOVERS = 40
 """Objects at most that :func:`attracted` moves in one grid."""
@@ -326,7 +327,7 @@ def attracted(color: int, how: str) -> Apply:
             return None
         h, w = a.shape
         out = a.copy()
-        placed: list[tuple[Labels, Labels, Cells]] = []
+        placed: list[tuple[Where, Where, Cells]] = []
         for k in range(int(labels.max()) + 1):
             rows, cols = np.nonzero(labels == k)
             if a[rows[0], cols[0]] == color:
@@ -368,7 +369,7 @@ def _toward(start: int, stop: int, low: int, high: int) -> int:
     return 1 if stop <= low else -1 if start >= high else 0
 
 
-def _gap(at: Labels, low: int, high: int) -> int:
+def _gap(at: Where, low: int, high: int) -> int:
     """Cells between the span of ``at`` and the span ``low:high``."""
     return int(low - at.max() - 1) if at.max() < low else int(at.min() - high)
 

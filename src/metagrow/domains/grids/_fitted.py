@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._objects import component_labels
-from metagrow.domains.grids._transforms import background
+from metagrow.domains.grids._transforms import background, ground
 
 Keys = npt.NDArray[np.int64]
 EDGE = 10
@@ -256,13 +256,13 @@ def _role_count(cells: Cells, offsets: Sequence[tuple[int, int]]) -> Keys:
 def _same_count(offsets: Sequence[tuple[int, int]]) -> Callable[[Cells], Keys]:
     """The cell's colour and, for a foreground cell, how many neighbours share it (a
     shape's corners, sides and inside, even where shapes cover most of the grid: the
-    background is black when the grid shows black)."""
+    background is :func:`ground`'s, black when the grid shows black)."""
 
     def keys(cells: Cells) -> Keys:
         own = cells.astype(np.int64)
         same = sum(n == own for n in shifted(cells, offsets))
-        ground = 0 if (cells == 0).any() else background(cells)
-        return _pack(cells, np.where(cells == ground, 0, same))
+        bg = ground(np.bincount(cells.ravel(), minlength=10))
+        return _pack(cells, np.where(cells == bg, 0, same))
 
     return keys
 

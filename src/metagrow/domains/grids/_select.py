@@ -23,7 +23,7 @@ import numpy as np
 from metagrow.domains.grids._grid import Grid
 from metagrow.domains.grids._objects import blobs, component_labels, objects, objects8, pieces
 from metagrow.domains.grids._paint import fill_holes
-from metagrow.domains.grids._transforms import background, bounding_box
+from metagrow.domains.grids._transforms import background, bounding_box, ground
 
 
 @final
@@ -97,7 +97,7 @@ def _blobs_on_black(g: Grid) -> tuple[Part, ...]:
     """Multicolour objects on black wherever black is shown, even where another colour
     is the commonest (shapes that cover most of the grid); else on the commonest."""
     c = g.cells
-    bg = 0 if (c == 0).any() else g.background()
+    bg = ground(g.counts())
     labels = component_labels(c, diagonal=True, by_color=False, bg=bg)
     if labels.max() + 1 > MAX_PARTS:
         return ()

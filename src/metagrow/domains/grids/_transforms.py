@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid, check_sides
 
@@ -20,6 +21,13 @@ times on small grids)."""
 def background(c: Cells) -> int:
     """The most common colour (the smallest one on ties, so black wins a draw)."""
     return int(np.bincount(c.ravel(), minlength=10).argmax())
+
+
+def ground(counts: npt.NDArray[np.intp]) -> int:
+    """The background of a grid with colour ``counts``: black if the grid shows it (a
+    cut-out piece may show more of its object's colour than of black, and solid shapes
+    may cover most of the grid), else the commonest colour."""
+    return 0 if counts[0] else int(counts.argmax())
 
 
 def check_color(c: int) -> int:
