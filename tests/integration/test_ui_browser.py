@@ -232,7 +232,9 @@ def test_arc_tasks_are_coloured_grids_with_both_attempts(browser: object, tmp_pa
         page.goto(f"{url}/tasks/007bbfb7")
         assert page.locator("h1").inner_text().startswith("007bbfb7")
         grids = page.locator("table.examples table.grid")
-        assert grids.count() >= 15  # 5 train pairs with predictions, the test input and truth
+        # 5 train pairs, the test input, its truth and both attempts (the task is solved
+        # by a rule fitted to it, which the library does not store, so no train predictions)
+        assert grids.count() >= 14
         orange = page.evaluate(
             "getComputedStyle(document.querySelector('table.grid td.c7')).backgroundColor"
         )

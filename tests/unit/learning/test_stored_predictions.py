@@ -16,7 +16,10 @@ from metagrow.store import Store
 
 @pytest.fixture(scope="module")
 def arc_tasks() -> list[Task]:
-    return list(domain_from_spec("grids").suite("training"))[:3]
+    """Two tasks solved by rules fitted to them (which the library does not store, so
+    their attempts are guesses) and one by a library program (`crop`)."""
+    wanted = ("007bbfb7", "00d62c1b", "1cf80156")
+    return [t for t in domain_from_spec("grids").suite("training") if t.name in wanted]
 
 
 def stored(path: Path) -> tuple[dict[str, str], dict[str, tuple[tuple[object, ...], ...]]]:
