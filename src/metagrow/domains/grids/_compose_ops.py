@@ -265,17 +265,9 @@ def folded(n: int, m: int) -> Apply:
         h, w = a.shape
         if (n > 1 and h < 2) or (m > 1 and w < 2):
             return None
-        return _fits(a[_bounce(h, (h - 1) * n + 1)][:, _bounce(w, (w - 1) * m + 1)])
+        return _fits(np.pad(a, ((0, (h - 1) * (n - 1)), (0, (w - 1) * (m - 1))), "reflect"))
 
     return folded
-
-
-def _bounce(size: int, length: int) -> npt.NDArray[np.intp]:
-    """Indices 0, 1, ..., size - 1, size - 2, ..., 0, 1, ... of the given length."""
-    if size == 1:
-        return np.zeros(length, dtype=np.intp)
-    at = np.arange(length) % (2 * size - 2)
-    return np.where(at < size, at, 2 * size - 2 - at)
 
 
 def bordered(a: Cells) -> Cells | None:
