@@ -90,11 +90,12 @@ def _label_by_color8(c: Cells, colors: npt.NDArray[np.uint8]) -> npt.NDArray[np.
     return result
 
 
-def _components(g: Grid, diagonal: bool, by_color: bool) -> Grids:
+def _components(g: Grid, diagonal: bool, by_color: bool, bg: int | None = None) -> Grids:
     """Connected non-background cells (of one colour when ``by_color``), in reading order:
-    all drawn at once, one plane per component of a stack filled with the background."""
+    all drawn at once, one plane per component of a stack filled with the background
+    (``bg``, by default the grid's commonest colour)."""
     c = g.cells
-    bg = g.background()
+    bg = g.background() if bg is None else bg
     labels = component_labels(c, diagonal, by_color, bg).ravel()
     n, size = int(np.maximum.reduce(labels)) + 1, c.size
     at = (labels >= 0).nonzero()[0]
@@ -123,6 +124,11 @@ def objects8(g: Grid) -> Grids:
 def blobs(g: Grid) -> Grids:
     """Multicolour objects: non-background cells joined by sides or corners."""
     return _components(g, diagonal=True, by_color=False)
+
+
+def blobs_on(g: Grid, bg: int) -> Grids:
+    """Like :func:`blobs`, on background ``bg`` (not remembered)."""
+    return _components(g, diagonal=True, by_color=False, bg=bg)
 
 
 def pieces(g: Grid) -> Grids:

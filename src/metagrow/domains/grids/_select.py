@@ -21,7 +21,7 @@ from typing import final
 import numpy as np
 
 from metagrow.domains.grids._grid import Grid
-from metagrow.domains.grids._objects import blobs, component_labels, objects, objects8, pieces
+from metagrow.domains.grids._objects import blobs, blobs_on, objects, objects8, pieces
 from metagrow.domains.grids._paint import fill_holes
 from metagrow.domains.grids._transforms import background, bounding_box, ground
 
@@ -38,11 +38,12 @@ class Part:
 
 
 def _parts_of(
-    masks: Sequence[Grid], g: Grid, window: bool, inside: bool = False
+    masks: Sequence[Grid], g: Grid, window: bool, inside: bool = False, bg: int | None = None
 ) -> tuple[Part, ...]:
     """Each mask's bounding box, cut out of the mask or (``window``) of ``g``; ``inside``:
-    of ``g`` within the box's outer ring (what a frame or four corner marks enclose)."""
-    bg = background(g.cells)
+    of ``g`` within the box's outer ring (what a frame or four corner marks enclose). The
+    masks are drawn on ``bg``, by default ``g``'s commonest colour."""
+    bg = background(g.cells) if bg is None else bg
     out = []
     for m in masks:
         on = m.cells != bg
@@ -96,18 +97,9 @@ def _squares(g: Grid) -> tuple[Part, ...]:
 def _blobs_on_black(g: Grid) -> tuple[Part, ...]:
     """Multicolour objects on black wherever black is shown, even where another colour
     is the commonest (shapes that cover most of the grid); else on the commonest."""
-    c = g.cells
     bg = ground(g.counts())
-    labels = component_labels(c, diagonal=True, by_color=False, bg=bg)
-    if labels.max() + 1 > MAX_PARTS:
-        return ()
-    parts = []
-    for k in range(int(labels.max()) + 1):
-        on = labels == k
-        top, bottom, left, right = bounding_box(on)
-        cells = np.where(on, c, np.uint8(bg))[top:bottom, left:right]
-        parts.append(Part(Grid(cells.copy()), top, left, frozenset(np.unique(c[on]).tolist())))
-    return tuple(parts)
+    masks = blobs_on(g, bg)
+    return _parts_of(masks, g, window=False, bg=bg) if len(masks) <= MAX_PARTS else ()
 
 
 MAX_PARTS = 64
