@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_run import metagrow
@@ -116,3 +117,24 @@ def test_demo_solves_the_examples(examples_dir: Path) -> None:
     n, total = map(int, solved[0].split()[1].split("/"))
     assert total >= 10
     assert n >= total - 1
+
+
+def test_help_shows_every_bracket(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typer renders help as Rich markup, where an unescaped ``[word]`` is a style tag and
+    vanishes: every bracket in a help text must be escaped, and the extra's name shows."""
+    import typer
+
+    from metagrow.cli import app
+
+    def texts(command: Any) -> list[str]:  # Typer bundles its own Click: matched by shape
+        found = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
+        for sub in getattr(command, "commands", {}).values():
+            found += texts(sub)
+        return found
+
+    every = texts(typer.main.get_command(app))
+    assert len(every) > 100
+    assert [t for t in every if "[" in t.replace("\\[", "")] == []
+    monkeypatch.setenv("COLUMNS", "200")  # one line per option
+    proc = metagrow("bench", "arc", "--help")
+    assert "pip install 'metagrow[ray]'" in proc.stdout

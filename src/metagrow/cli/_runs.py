@@ -34,11 +34,12 @@ StoreOpt = Annotated[
 GuideOpt = Annotated[
     bool, typer.Option("--guide/--no-guide", help="Use the store's guide, if it has one.")
 ]
+# Help text is Rich markup: "\\[" keeps a bracket that is not a style tag.
 BackendOpt = Annotated[
     str,
     typer.Option(
         help="Where tasks run: pool (worker processes here), serial (this process) or ray "
-        "(a Ray cluster: pip install 'metagrow[ray]')."
+        "(a Ray cluster: pip install 'metagrow\\[ray]')."
     ),
 ]
 RayAddressOpt = Annotated[
