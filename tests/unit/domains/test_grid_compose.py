@@ -505,3 +505,53 @@ def test_the_band_holding_the_picture_is_repeated_in_step_over_the_grid() -> Non
     assert rows is not None
     assert [int(r[0]) for r in rows] == [8, 0, 8, 0, 8, 0, 8]
     assert ops["bandcols"](a) is None  # the band already spans every column
+
+
+def test_boxes_fill_each_colours_box_over_the_background() -> None:
+    a = np.zeros((6, 6), dtype=np.uint8)
+    a[0, 0] = a[2, 2] = 1  # two cells of 1, apart: one box of the colour, two of objects
+    a[1, 1] = 7  # another colour inside that box stays
+    a[4, 3:6] = 3
+    a[5, 3] = 3  # an L of 3: its box is the same for the colour and the object
+    ops = {op.name: op for op in operations([a], [a])}
+    by_color = ops["boxes"](a)
+    assert by_color is not None
+    assert by_color[:3, :3].tolist() == [[1, 1, 1], [1, 7, 1], [1, 1, 1]]
+    assert by_color[4:, 3:].tolist() == [[3, 3, 3], [3, 3, 3]]
+    assert ops["boxes"](by_color) is None  # nothing left to fill
+
+
+def test_sliding_objects_pile_up_behind_the_nearest() -> None:
+    a = np.zeros((8, 3), dtype=np.uint8)
+    a[6:] = 5  # the anchor: the bottom two rows
+    a[1, 1] = a[3, 1] = 2  # two cells in one column: the lower lands first
+    a[0, 0] = 3
+    ops = {op.name: op for op in operations([a], [a])}
+    slid = ops["slideto5"](a)
+    assert slid is not None
+    assert slid[:6].tolist() == [[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 2, 0], [3, 2, 0]]
+
+
+def test_a_shift_moves_the_picture_one_cell_over_the_background() -> None:
+    a = np.array([[1, 2, 0], [0, 3, 0], [0, 0, 0]], dtype=np.uint8)
+    ops = {op.name: op for op in operations([a], [a])}
+    down, left = ops["shiftdown"](a), ops["shiftleft"](a)
+    assert down is not None and down.tolist() == [[0, 0, 0], [1, 2, 0], [0, 3, 0]]
+    assert left is not None and left.tolist() == [[2, 0, 0], [3, 0, 0], [0, 0, 0]]
+    up, right = ops["shiftup"](a), ops["shiftright"](a)
+    assert up is not None and up.tolist() == [[0, 3, 0], [0, 0, 0], [0, 0, 0]]
+    assert right is not None and right.tolist() == [[0, 1, 2], [0, 0, 3], [0, 0, 0]]
+
+
+def test_stand_ins_take_the_colours_of_the_object_of_their_shape() -> None:
+    a = np.zeros((7, 7), dtype=np.uint8)
+    a[0:2, 0:2] = [[2, 4], [4, 4]]  # the model: a 2x2 square in two colours
+    a[4:6, 1:3] = 5  # a grey stand-in of its shape
+    a[3, 5:7] = 5  # a grey bar: no model has its shape, so it stays
+    ops = {op.name: op for op in operations([a], [a])}
+    got = ops["standins5"](a)
+    assert got is not None
+    assert got[4:6, 1:3].tolist() == [[2, 4], [4, 4]]
+    assert got[3, 5:7].tolist() == [5, 5]
+    assert (got[:2, :2] == a[:2, :2]).all()
+    assert ops["standins4"](a) is None  # 4 is never a whole object

@@ -169,3 +169,45 @@ def test_shapes_keep_their_numbers_from_fitting_to_new_grids() -> None:
     rule = find_object_rule(pairs, [test_x])
     assert rule is not None and "shape" in rule.describe()
     assert rule(test_x) == test_y
+
+
+def _bars(lengths: list[int], odd: int) -> tuple[Grid, Grid]:
+    """Horizontal bars of colour 5, one per row pair: the bar of length ``odd`` turns 2,
+    every other bar 1."""
+    x = np.zeros((2 * len(lengths), 12), dtype=np.uint8)
+    y = x.copy()
+    for i, n in enumerate(lengths):
+        x[2 * i, :n] = 5
+        y[2 * i, :n] = 2 if n == odd else 1
+    return Grid(x), Grid(y)
+
+
+def test_a_size_never_seen_takes_the_action_of_every_size_but_the_odd_one() -> None:
+    pairs = [_bars([3, 6, 2], 6), _bars([6, 4, 7], 6), _bars([5, 6], 6)]
+    test_x, test_y = _bars([9, 6, 1], 6)  # 9 and 1 were never seen
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and rule.default is not None
+    assert "else -> recolor1" in rule.describe()
+    assert rule(test_x) == test_y
+    # two sizes sharing an action are too few to guess from
+    fewer = find_object_rule(pairs[:1], [test_x])
+    assert fewer is None or fewer.default is None
+
+
+def _ends(lengths: list[int]) -> tuple[Grid, Grid]:
+    """Bars of colour 5: the longest turns 1, the shortest 8, the others stay."""
+    x = np.zeros((2 * len(lengths), 12), dtype=np.uint8)
+    y = x.copy()
+    for i, n in enumerate(lengths):
+        x[2 * i, :n] = 5
+        y[2 * i, :n] = 1 if n == max(lengths) else 8 if n == min(lengths) else 5
+    return Grid(x), Grid(y)
+
+
+def test_the_largest_and_the_smallest_are_the_exceptions_and_the_rest_stay() -> None:
+    pairs = [_ends([3, 6, 2, 4]), _ends([7, 4, 1, 5, 3]), _ends([2, 5, 4, 8])]
+    test_x, test_y = _ends([10, 9, 11, 6, 7])  # lengths and ranks never seen together
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and rule.name == "rule_objects_else"
+    assert len(rule.exceptions) == 2
+    assert rule(test_x) == test_y

@@ -472,6 +472,21 @@ def color_window(color: int) -> Apply:
     return window
 
 
+def shifted(dr: int, dc: int) -> Apply:
+    """The picture moved ``dr`` rows down and ``dc`` columns right over the background;
+    what crosses the edge is lost."""
+
+    def shift(a: Cells) -> Cells:
+        out = np.full_like(a, background(a))
+        h, w = a.shape
+        out[max(dr, 0) : h + min(dr, 0), max(dc, 0) : w + min(dc, 0)] = a[
+            max(-dr, 0) : h + min(-dr, 0), max(-dc, 0) : w + min(-dc, 0)
+        ]
+        return out
+
+    return shift
+
+
 def gravity(axis: int, forward: bool) -> Apply:
     def fall(a: Cells) -> Cells:
         fg = a != background(a)

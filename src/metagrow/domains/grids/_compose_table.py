@@ -47,6 +47,7 @@ from metagrow.domains.grids._compose_ops import (
     paint,
     right,
     self_kron,
+    shifted,
     squeeze,
     tiled,
     tiled_to,
@@ -67,10 +68,12 @@ Mask = npt.NDArray[np.bool_]
 @dataclass(frozen=True, slots=True, eq=False)
 class _Segments:
     """Objects of one segmentation, labelled once per distinct array (several
-    operations ask for the same labels of the same candidate)."""
+    operations ask for the same labels of the same candidate). The background is the
+    grid's commonest colour, or :func:`ground`'s (black if shown) with ``on_black``."""
 
     diagonal: bool
     by_color: bool
+    on_black: bool = False
     _memo: dict[tuple[tuple[int, ...], bytes], tuple[Numbers, Sizes]] = field(
         default_factory=dict, init=False, repr=False
     )
@@ -81,7 +84,8 @@ class _Segments:
         if found is None:
             if len(self._memo) > 4096:
                 self._memo.clear()
-            labels = component_labels(a, self.diagonal, self.by_color)
+            bg = ground(np.bincount(a.ravel(), minlength=10)) if self.on_black else None
+            labels = component_labels(a, self.diagonal, self.by_color, bg)
             sizes = np.bincount(labels[labels >= 0], minlength=int(labels.max()) + 1)
             found = self._memo[key] = (labels, sizes)
         return found
@@ -216,6 +220,58 @@ def star(diagonal: bool, straight: bool) -> Apply:
     return starred
 
 
+def boxes(a: Cells) -> Cells | None:
+    """The background inside each foreground colour's bounding box painted that colour
+    (where boxes overlap, the higher colour wins)."""
+    bg = background(a)
+    out = a.copy()
+    for c in np.flatnonzero(np.bincount(a.ravel())):
+        box = box_of(a == c) if c != bg else None
+        if box is None:
+            continue
+        top, bottom, left, right = box
+        window = out[top:bottom, left:right]
+        window[a[top:bottom, left:right] == bg] = c
+    return None if np.array_equal(out, a) else out
+
+
+def stand_ins(segments: _Segments, color: int) -> Apply:
+    """Each object all of ``color`` (joined by sides or corners) repainted with the
+    colours of the first other object, in reading order, that has its shape and holds
+    no ``color``: grey stand-ins replaced by the pattern they stand for, or copies of a
+    marked shape recoloured like it."""
+
+    def stand_ins(a: Cells) -> Cells | None:
+        counts = np.bincount(a.ravel(), minlength=10)
+        bg = ground(counts)
+        if color == bg or not counts[color]:
+            return None
+        labels, _ = segments(a)
+        if labels.max() + 1 > MAX_MOVERS:
+            return None
+        models: dict[tuple[tuple[int, int], bytes], Cells] = {}
+        stand: list[tuple[tuple[int, int, int, int], Mask]] = []
+        for k in range(int(labels.max()) + 1):
+            mask = labels == k
+            box = box_of(mask)
+            assert box is not None
+            top, bottom, left, right = box
+            shape = mask[top:bottom, left:right]
+            colours = a[top:bottom, left:right]
+            if (colours[shape] == color).all():
+                stand.append((box, shape))
+            elif not (colours[shape] == color).any():
+                models.setdefault((shape.shape, np.packbits(shape).tobytes()), colours)
+        out = a.copy()
+        for (top, bottom, left, right), shape in stand:
+            model = models.get((shape.shape, np.packbits(shape).tobytes()))
+            if model is not None:
+                out[top:bottom, left:right][shape] = model[shape]
+        return None if np.array_equal(out, a) else out
+
+    return stand_ins
+
+
 def _ranked_colour(a: Cells, most: bool) -> tuple[np.uint8, np.uint8] | None:
     """The background (see :func:`ground`) and the commonest (or least common)
     foreground colour; None if two tie or there is one foreground colour."""
@@ -302,14 +358,17 @@ def drawn(f: Callable[[Grid], Grid], color: int) -> Apply:
 Where = npt.NDArray[np.intp]
 """Row or column numbers of some cells."""
 _MOVES = ("slide", "step", "trail", "level")
+_STEPS = ((1, 0), (0, -1), (-1, 0), (0, 1))
+"""One step down, left, up and right (rows, columns)."""
 MAX_MOVERS = 40
 """Objects at most that :func:`attracted` moves in one grid."""
 
 
-def attracted(color: int, how: str) -> Apply:
+def attracted(segments: _Segments, color: int, how: str) -> Apply:
     """Every object of another colour that lies level with the cells of ``color`` (sharing
     rows or columns with their box, or on its diagonal) moved toward them: until the
-    next step would cover one of them or leave the grid (``how`` "slide"), or one step
+    next step would cover one of them, another object or leave the grid (``how``
+    "slide"; the nearest objects move first, so that the others pile up behind them), or one step
     ("step"); or, for an object sharing rows or columns, left where it is with the cells
     it would slide over painted its colours ("trail"). With ``how`` "level", every
     object beside them moves up or down to start on their top row, and every object
@@ -322,16 +381,18 @@ def attracted(color: int, how: str) -> Apply:
         if box is None or color == bg:
             return None
         top, bottom, left, right = box
-        labels = component_labels(a, True, True, bg)
+        labels, _ = segments(a)
         if labels.max() + 1 > MAX_MOVERS:
             return None
         h, w = a.shape
         out = a.copy()
+        moved = False
         placed: list[tuple[Where, Where, Cells]] = []
-        for k in range(int(labels.max()) + 1):
-            rows, cols = np.nonzero(labels == k)
-            if a[rows[0], cols[0]] == color:
-                continue
+        movers = [np.nonzero(labels == k) for k in range(int(labels.max()) + 1)]
+        movers = [(rows, cols) for rows, cols in movers if a[rows[0], cols[0]] != color]
+        if how == "slide":
+            movers.sort(key=lambda at: max(_gap(at[0], top, bottom), _gap(at[1], left, right)))
+        for rows, cols in movers:
             dr = _toward(int(rows.min()), int(rows.max()) + 1, top, bottom)
             dc = _toward(int(cols.min()), int(cols.max()) + 1, left, right)
             if how == "level":
@@ -347,19 +408,27 @@ def attracted(color: int, how: str) -> Apply:
             if dr == dc == 0:
                 continue
             steps = 0
+            blocked = anchor
+            if how == "slide":
+                out[rows, cols] = bg
+                blocked = out != bg
             while steps < (1 if how == "step" else max(h, w)):
                 r, c = rows + dr * (steps + 1), cols + dc * (steps + 1)
-                if r.min() < 0 or c.min() < 0 or r.max() >= h or c.max() >= w or anchor[r, c].any():
+                outside = r.min() < 0 or c.min() < 0 or r.max() >= h or c.max() >= w
+                if outside or blocked[r, c].any():
                     break
                 steps += 1
                 if how == "trail":
                     placed.append((r, c, a[rows, cols]))
-            if steps and how != "trail":
+            if how == "slide":
+                out[rows + dr * steps, cols + dc * steps] = a[rows, cols]
+                moved |= steps > 0
+            elif steps and how != "trail":
                 out[rows, cols] = bg
                 placed.append((rows + dr * steps, cols + dc * steps, a[rows, cols]))
         for rows, cols, colors in placed:
             out[rows, cols] = colors
-        return out if placed else None
+        return out if placed or moved else None
 
     return attracted
 
@@ -434,12 +503,15 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         Op("connect", on_grid, 2, (connect,), True),
         Op("connecth", on_grid, 2, (connect_h,), True),
         Op("connectv", on_grid, 2, (connect_v,), True),
+        Op("boxes", boxes, 2, keeps_shape=True),
     ]
     for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
         ops.append(Op(f"rays{direction}", rays, 2, (turn,), True))
     for direction, turn in (("downright", 0), ("downleft", 1), ("upleft", 2), ("upright", 3)):
         ops.append(Op(f"rays{direction}", diagonal_rays, 2, (turn,), True))
     ops.append(Op("raysx", star, 2, (True, False), True))
+    for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
+        ops.append(Op(f"shift{direction}", shifted, 2, _STEPS[turn], True))
     ops.append(Op("keepmost", keep_rank, 2, (True,), True))
     ops.append(Op("keepleast", keep_rank, 2, (False,), True))
     ops.append(Op("paintmost", paint_rank, 2, (True,), True))
@@ -459,11 +531,14 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         ops += [Op(f"selfkron{c}", kron_at, 3, (c,)) for c in in_colors]
     for k in _factors(grids, outputs):
         ops += [Op(f"up{k}", upscale, 2, (k,)), Op(f"down{k}", downscale, 2, (k,))]
+    # labelled once per candidate for every colour's operations (on black if shown)
+    parts, whole = _Segments(True, True, on_black=True), _Segments(True, False, on_black=True)
     for c in in_colors:
         ops += [Op(f"keep{c}", keep, 2, (c,), True), Op(f"erase{c}", erase, 2, (c,), True)]
         ops.append(Op(f"window{c}", color_window, 2, (c,)))
+        ops.append(Op(f"standins{c}", stand_ins, 3, (whole, c), True))
         if all(x == y for x, y in shapes):
-            ops += [Op(f"{how}to{c}", attracted, 3, (c, how), True) for how in _MOVES]
+            ops += [Op(f"{how}to{c}", attracted, 3, (parts, c, how), True) for how in _MOVES]
     for c in out_colors:
         ops += [Op(f"paint{c}", paint, 2, (c,), True), Op(f"holes{c}", fill_holes, 2, (c,), True)]
         ops.append(Op(f"outline{c}", outline, 3, (c,), True))

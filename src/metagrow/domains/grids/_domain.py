@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +207,14 @@ class GridsDomain(Domain):
         # Weights relative to the likeliest production, so that a learned library's
         # weights (which need not peak at 0) do not push the task's primitive out of reach.
         top = max(p.log_weight for p in grammar.productions)
+        deadline = time.perf_counter() + seconds
+
+        def left(share: float) -> float:
+            """``share`` of ``seconds``, or what is left of them if less: the stages
+            after composition keep the whole within ``seconds``, which leaves the search
+            the rest of the budget."""
+            return max(0.0, min(share * seconds, deadline - time.perf_counter()))
+
         exact = (
             find_repair(pairs, tests)
             or find_selector(pairs, tests)
@@ -230,14 +239,14 @@ class GridsDomain(Domain):
             fitted = Primitive(fit.name, _G_G, TaskRule(fit), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE - rank)
         related = (
-            find_template_rule(pairs, tests, seconds / 8)
-            or find_marker_rule(pairs, tests, seconds / 8)
-            or find_symmetry_rule(pairs, tests, seconds / 8)
-            or find_summary_rule(pairs, tests, seconds / 8)
+            find_template_rule(pairs, tests, left(1 / 8))
+            or find_marker_rule(pairs, tests, left(1 / 8))
+            or find_symmetry_rule(pairs, tests, left(1 / 8))
+            or find_summary_rule(pairs, tests, left(1 / 8))
         )
         if related is not None:
             return grammar.with_primitive(Primitive(related.name, _G_G, TaskRule(related)), top)
-        by_objects = find_object_rule(pairs, tests, seconds / 4)
+        by_objects = find_object_rule(pairs, tests, left(1 / 4))
         if by_objects is not None and len(by_objects.columns) == 1:
             return grammar.with_primitive(
                 Primitive(by_objects.name, _G_G, TaskRule(by_objects)), top
@@ -252,7 +261,7 @@ class GridsDomain(Domain):
         if by_class is not None:
             fitted = Primitive(by_class.name, _G_G, TaskRule(by_class), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE)
-        subset = find_subset_rule(pairs, tests, seconds=min(_SUBSET_SECONDS, seconds / 4))
+        subset = find_subset_rule(pairs, tests, seconds=min(_SUBSET_SECONDS, left(1 / 4)))
         if subset is not None:
             fitted = Primitive(subset.name, _G_G, TaskRule(subset), fallback=True)
             grammar = grammar.with_primitive(fitted, top + _RARE)

@@ -36,6 +36,11 @@ _MAX_OBJECTS = 60
 """Grids with more objects than this (noise) are left to the cell rules."""
 _MAX_PROPERTIES = 2
 _SECONDS = 2.0
+_LISTED_RANK = 100
+"""Added to the exception count of a default-with-exceptions rule (:func:`_listed`):
+another segmentation's one-property table wins over it."""
+_MIN_DEFAULT = 3
+"""Train objects at least that a default action must explain."""
 
 
 @final
@@ -319,10 +324,15 @@ class ObjectRule:
     table: tuple[tuple[tuple[int, ...], int], ...]
     shapes: tuple[tuple[bytes, int], ...]
     """The numbers the shapes met in fitting got (the ``shape`` property's values)."""
+    default: int | None = None
+    """The action of an object that no exception and no key of the table names."""
+    exceptions: tuple[tuple[int, int, int], ...] = ()
+    """``(property, value, action)``: an object whose property has that value takes
+    that action (the first that applies), before the table (see :func:`_listed`)."""
 
     @property
     def name(self) -> str:
-        return f"rule_objects{len(self.columns)}"
+        return f"rule_objects{len(self.columns)}" if self.columns else "rule_objects_else"
 
     def __call__(self, g: Grid) -> Grid | None:
         """``g`` with each object's action done; ``None`` for an object the table does not
@@ -332,13 +342,17 @@ class ObjectRule:
         objects = segment(c, self.segmentation, bg, dict(self.shapes))
         if not objects:
             return None
-        return _assemble(c, bg, objects, self.columns, dict(self.table))
+        return _assemble(
+            c, bg, objects, self.columns, dict(self.table), self.default, self.exceptions
+        )
 
     def describe(self) -> str:
-        keys = ", ".join(PROPERTIES[j] for j in self.columns)
-        return f"{self.name} of {self.segmentation}s by {keys}: " + "; ".join(
-            f"{k} -> {ACTIONS[a][0]}" for k, a in self.table
-        )
+        keys = ", ".join(PROPERTIES[j] for j in self.columns) or "exceptions"
+        rows = [f"{PROPERTIES[j]} {v} -> {ACTIONS[a][0]}" for j, v, a in self.exceptions]
+        rows += [f"{k} -> {ACTIONS[a][0]}" for k, a in self.table]
+        if self.default is not None:
+            rows.append(f"else -> {ACTIONS[self.default][0]}")
+        return f"{self.name} of {self.segmentation}s by {keys}: " + "; ".join(rows)
 
 
 def _assemble(
@@ -347,10 +361,14 @@ def _assemble(
     objects: Sequence[_Object],
     columns: tuple[int, ...],
     table: dict[tuple[int, ...], int],
+    default: int | None = None,
+    exceptions: tuple[tuple[int, int, int], ...] = (),
 ) -> Grid | None:
     out = c.copy()
     for o in objects:
-        action = table.get(tuple(o.properties[j] for j in columns))
+        action = next((a for j, v, a in exceptions if o.properties[j] == v), None)
+        if action is None:
+            action = table.get(tuple(o.properties[j] for j in columns), default)
         if action is None:
             return None
         if action:
@@ -464,6 +482,49 @@ def _fit(
             )
         if best is not None:
             return (size, len(best.table), len(flat)), best
+        listed = _listed(flat, bits) if size == 1 else None
+        if listed is not None:
+            default, exceptions = listed
+            rule = ObjectRule(segmentation, bg, (), (), tuple(shapes.items()), default, exceptions)
+            if all(
+                _assemble(x.cells, background(x.cells) if bg is None else bg, objects, (), {},
+                          default, exceptions) == y
+                for (x, y), objects in zip(pairs, train, strict=True)
+            ):  # fmt: skip
+                return (size, _LISTED_RANK + len(exceptions), len(flat)), rule
+    return None
+
+
+def _listed(
+    objects: Sequence[_Object], bits: Sequence[tuple[int, npt.NDArray[np.int64]]]
+) -> tuple[int, tuple[tuple[int, int, int], ...]] | None:
+    """A default action and one or two exceptions (every object whose property ``j``
+    is ``v`` takes action ``a``) that give each train object an action it allows, where
+    the default explains at least ``_MIN_DEFAULT`` objects: say, the largest region
+    turns blue, the smallest red, and the others stay. Unlike a table, it knows every
+    object of a new grid. The two defaults explaining the most objects are tried."""
+    allowed = Counter(i for b, _ in bits for i in range(len(ACTIONS)) if b >> i & 1)
+    for default, support in allowed.most_common(2):
+        rest = {k for k, (b, _) in enumerate(bits) if not b >> default & 1}
+        if support < _MIN_DEFAULT or not rest:
+            continue
+        options: list[tuple[frozenset[int], tuple[int, int, int]]] = []
+        for j in range(len(PROPERTIES)):
+            for v in sorted({objects[k].properties[j] for k in rest}):
+                members = [k for k, o in enumerate(objects) if o.properties[j] == v]
+                common, reach = -1, np.zeros(len(ACTIONS), dtype=np.int64)
+                for k in members:
+                    common &= bits[k][0]
+                    reach = reach + bits[k][1]
+                if common > 0:
+                    action = _most_reaching(common, reach)
+                    options.append((frozenset(members) & rest, (j, v, action)))
+        for first, one in options:
+            if first == rest:
+                return default, (one,)
+        for (first, one), (second, two) in itertools.combinations(options, 2):
+            if first | second == rest:
+                return default, (one, two)
     return None
 
 
