@@ -555,3 +555,20 @@ def test_stand_ins_take_the_colours_of_the_object_of_their_shape() -> None:
     assert got[3, 5:7].tolist() == [5, 5]
     assert (got[:2, :2] == a[:2, :2]).all()
     assert ops["standins4"](a) is None  # 4 is never a whole object
+    moved = ops["movedto5"](a)
+    assert moved is not None
+    assert moved[4:6, 1:3].tolist() == [[2, 4], [4, 4]] and not moved[:2, :2].any()
+
+
+def test_panels_cut_by_lines_each_show_all_of_them_laid_over_each_other() -> None:
+    a = np.zeros((3, 7), dtype=np.uint8)
+    a[:, 3] = 4  # one separator column: two 3x3 panels
+    a[0, 0] = 2
+    a[2, 6] = 7
+    ops = {op.name: op for op in operations([a], [a])}
+    got = ops["panels"](a)
+    assert got is not None
+    panel = [[2, 0, 0], [0, 0, 0], [0, 0, 7]]
+    assert got[:, :3].tolist() == panel and got[:, 4:].tolist() == panel
+    assert (got[:, 3] == 4).all()
+    assert ops["panels"](np.zeros((3, 3), dtype=np.uint8)) is None  # no lines

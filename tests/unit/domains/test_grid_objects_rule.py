@@ -211,3 +211,23 @@ def test_the_largest_and_the_smallest_are_the_exceptions_and_the_rest_stay() -> 
     assert rule is not None and rule.name == "rule_objects_else"
     assert len(rule.exceptions) == 2
     assert rule(test_x) == test_y
+
+
+def _ringed(layout: list[tuple[int, int, int]]) -> tuple[Grid, Grid]:
+    """Bars of colour 2 at ``(row, col, length)``: those of length 2 get a ring of 3."""
+    x = np.zeros((12, 12), dtype=np.uint8)
+    y = x.copy()
+    for r, c, n in layout:
+        if n == 2:
+            y[max(r - 1, 0) : r + 2, max(c - 1, 0) : c + n + 1] = 3
+    for r, c, n in layout:
+        x[r, c : c + n] = y[r, c : c + n] = 2
+    return Grid(x), Grid(y)
+
+
+def test_objects_of_one_size_get_a_ring_of_another_colour() -> None:
+    pairs = [_ringed([(1, 1, 2), (5, 6, 1), (9, 2, 1)]), _ringed([(2, 7, 1), (6, 1, 2)])]
+    test_x, test_y = _ringed([(0, 0, 2), (4, 4, 1), (8, 8, 2)])
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and "outline3" in rule.describe()
+    assert rule(test_x) == test_y

@@ -281,3 +281,26 @@ def test_selector_cuts_out_shapes_on_black_even_where_they_cover_most_of_the_gri
     assert all(on_black(x) == y for x, y in [(x1, y1), (x2, y2)])
     assert on_black(test) == Grid(test.cells[:4, :4].copy())
     assert Selector("blob", "cells", largest=True)(x2) != y2
+
+
+def test_selector_picks_the_framed_part_with_the_most_cells_of_one_colour() -> None:
+    def framed(marks: list[int]) -> np.ndarray:
+        """A 4x4 frame of 8 around a 2x2 inside: ``marks`` cells of 2, the rest 1."""
+        part = np.full((4, 4), 8, dtype=np.uint8)
+        inside = np.ones(4, dtype=np.uint8)
+        inside[: marks[0]] = 2
+        part[1:3, 1:3] = inside.reshape(2, 2)
+        return part
+
+    def grid(marks: list[int]) -> tuple[Grid, Grid]:
+        c = np.zeros((5, 5 * len(marks)), dtype=np.uint8)
+        for i, m in enumerate(marks):
+            c[:4, 5 * i : 5 * i + 4] = framed([m])
+        return Grid(c), Grid(framed([max(marks)]))
+
+    pairs = [grid([1, 3, 2]), grid([2, 1]), grid([0, 1, 4])]
+    test_x, test_y = grid([2, 1, 3, 0])
+    selector = find_selector(pairs, [test_x])
+    # the most cells of 2 is the fewest of 1 here: either measure says it
+    assert selector is not None and selector.name.endswith(("max_color2", "min_color1"))
+    assert selector(test_x) == test_y

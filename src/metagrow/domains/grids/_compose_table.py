@@ -55,7 +55,7 @@ from metagrow.domains.grids._compose_ops import (
     upscale,
 )
 from metagrow.domains.grids._grid import Cells, Grid
-from metagrow.domains.grids._objects import component_labels
+from metagrow.domains.grids._objects import component_labels, piece_spans
 from metagrow.domains.grids._paint import connect, connect_h, connect_v
 from metagrow.domains.grids._transforms import background, ground
 
@@ -235,11 +235,12 @@ def boxes(a: Cells) -> Cells | None:
     return None if np.array_equal(out, a) else out
 
 
-def stand_ins(segments: _Segments, color: int) -> Apply:
-    """Each object all of ``color`` (joined by sides or corners) repainted with the
+def stand_ins(segments: _Segments, color: int, moved: bool) -> Apply:
+    """Each object all of ``color`` (joined by sides) repainted with the
     colours of the first other object, in reading order, that has its shape and holds
     no ``color``: grey stand-ins replaced by the pattern they stand for, or copies of a
-    marked shape recoloured like it."""
+    marked shape recoloured like it. With ``moved``, the objects copied are erased (the
+    pattern moved to where the stand-ins are)."""
 
     def stand_ins(a: Cells) -> Cells | None:
         counts = np.bincount(a.ravel(), minlength=10)
@@ -249,7 +250,7 @@ def stand_ins(segments: _Segments, color: int) -> Apply:
         labels, _ = segments(a)
         if labels.max() + 1 > MAX_MOVERS:
             return None
-        models: dict[tuple[tuple[int, int], bytes], Cells] = {}
+        models: dict[tuple[tuple[int, int], bytes], tuple[Cells, Mask]] = {}
         stand: list[tuple[tuple[int, int, int, int], Mask]] = []
         for k in range(int(labels.max()) + 1):
             mask = labels == k
@@ -261,15 +262,44 @@ def stand_ins(segments: _Segments, color: int) -> Apply:
             if (colours[shape] == color).all():
                 stand.append((box, shape))
             elif not (colours[shape] == color).any():
-                models.setdefault((shape.shape, np.packbits(shape).tobytes()), colours)
+                models.setdefault((shape.shape, np.packbits(shape).tobytes()), (colours, mask))
         out = a.copy()
+        used: list[Mask] = []
         for (top, bottom, left, right), shape in stand:
             model = models.get((shape.shape, np.packbits(shape).tobytes()))
             if model is not None:
-                out[top:bottom, left:right][shape] = model[shape]
-        return None if np.array_equal(out, a) else out
+                out[top:bottom, left:right][shape] = model[0][shape]
+                used.append(model[1])
+        if moved:
+            for mask in used:
+                out[mask] = bg
+        return None if np.array_equal(out, a) or (moved and not used) else out
 
     return stand_ins
+
+
+def overlaid_panels(a: Cells) -> Cells | None:
+    """Where separator lines cut the grid into panels of one shape: every panel
+    replaced by all of them laid over each other (the first panel's colour in reading
+    order where several show one over the background)."""
+    try:
+        rows, cols, sep = piece_spans(a)
+    except ValueError:
+        return None
+    spans = [(r0, r1, c0, c1) for r0, r1 in rows for c0, c1 in cols]
+    if len({(r1 - r0, c1 - c0) for r0, r1, c0, c1 in spans}) != 1:
+        return None
+    counts = np.bincount(a.ravel(), minlength=10)
+    counts[sep] = 0
+    bg = ground(counts)
+    over = a[spans[0][0] : spans[0][1], spans[0][2] : spans[0][3]].copy()
+    for r0, r1, c0, c1 in spans[1:]:
+        free = over == bg
+        over[free] = a[r0:r1, c0:c1][free]
+    out = a.copy()
+    for r0, r1, c0, c1 in spans:
+        out[r0:r1, c0:c1] = over
+    return None if np.array_equal(out, a) else out
 
 
 def _ranked_colour(a: Cells, most: bool) -> tuple[np.uint8, np.uint8] | None:
@@ -504,6 +534,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         Op("connecth", on_grid, 2, (connect_h,), True),
         Op("connectv", on_grid, 2, (connect_v,), True),
         Op("boxes", boxes, 2, keeps_shape=True),
+        Op("panels", overlaid_panels, 2, keeps_shape=True),
     ]
     for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
         ops.append(Op(f"rays{direction}", rays, 2, (turn,), True))
@@ -532,11 +563,12 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     for k in _factors(grids, outputs):
         ops += [Op(f"up{k}", upscale, 2, (k,)), Op(f"down{k}", downscale, 2, (k,))]
     # labelled once per candidate for every colour's operations (on black if shown)
-    parts, whole = _Segments(True, True, on_black=True), _Segments(True, False, on_black=True)
+    parts, whole = _Segments(True, True, on_black=True), _Segments(False, False, on_black=True)
     for c in in_colors:
         ops += [Op(f"keep{c}", keep, 2, (c,), True), Op(f"erase{c}", erase, 2, (c,), True)]
         ops.append(Op(f"window{c}", color_window, 2, (c,)))
-        ops.append(Op(f"standins{c}", stand_ins, 3, (whole, c), True))
+        ops.append(Op(f"standins{c}", stand_ins, 3, (whole, c, False), True))
+        ops.append(Op(f"movedto{c}", stand_ins, 3, (whole, c, True), True))
         if all(x == y for x, y in shapes):
             ops += [Op(f"{how}to{c}", attracted, 3, (parts, c, how), True) for how in _MOVES]
     for c in out_colors:

@@ -136,7 +136,7 @@ def pieces(g: Grid) -> Grids:
     order; the separator is the colour drawing the most such lines, the background only
     if no other colour draws any."""
     c = g.cells
-    rows, cols, _ = _piece_spans(c)
+    rows, cols, _ = piece_spans(c)
     return tuple(Grid(c[r0:r1, c0:c1]) for r0, r1 in rows for c0, c1 in cols)
 
 
@@ -145,7 +145,7 @@ def piece_colors(g: Grid) -> Grid:
     most common colour other than the separator and the background, or the background
     if it has none."""
     c = g.cells
-    rows, cols, sep = _piece_spans(c)
+    rows, cols, sep = piece_spans(c)
     bg = background(c)
     out = np.full((len(rows), len(cols)), bg, dtype=np.uint8)
     for i, (r0, r1) in enumerate(rows):
@@ -157,7 +157,9 @@ def piece_colors(g: Grid) -> Grid:
     return Grid(out)
 
 
-def _piece_spans(c: Cells) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
+def piece_spans(c: Cells) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
+    """The row spans and column spans of the pieces between separator lines (see
+    :func:`pieces`), and the separator colour; ``ValueError`` where lines split nothing."""
     lines: Counter[int] = Counter()
     for cc in (c, c.T):
         uniform = (cc == cc[:, :1]).all(axis=1)

@@ -125,6 +125,22 @@ def _fill_inside(k: int) -> Action:
     return act
 
 
+def _outline(k: int) -> Action:
+    """The background cells beside the object, by sides or corners, become ``k``."""
+
+    def act(c: Cells, o: _Object, bg: int) -> Cells:
+        m = np.pad(o.mask, 1)
+        ring = np.zeros_like(m)
+        for dr in (0, 1, 2):
+            for dc in (0, 1, 2):
+                ring[1:-1, 1:-1] |= m[dr : dr + c.shape[0], dc : dc + c.shape[1]]
+        out = c.copy()
+        out[ring[1:-1, 1:-1] & (c == bg)] = k
+        return out
+
+    return act
+
+
 def _flip(turn: Callable[[npt.NDArray[np.generic]], npt.NDArray[np.generic]]) -> Action:
     def act(c: Cells, o: _Object, bg: int) -> Cells:
         at = _in_box(o)
@@ -223,6 +239,7 @@ ACTIONS: tuple[tuple[str, Action], ...] = (
     *((f"fill_holes{k}", _fill_holes(k)) for k in range(10)),
     *((f"fill_box{k}", _fill_box(k)) for k in range(10)),
     *((f"fill_inside{k}", _fill_inside(k)) for k in range(10)),
+    *((f"outline{k}", _outline(k)) for k in range(10)),
     ("flip_h", _flip(lambda a: a[:, ::-1])),
     ("flip_v", _flip(lambda a: a[::-1])),
     ("rot180", _flip(lambda a: a[::-1, ::-1])),

@@ -158,6 +158,13 @@ def _contacts(p: Part, parts: Sequence[Part]) -> int:
 
 
 Measure = Callable[[Part, Sequence[Part]], float]
+
+
+def _color_cells(color: int) -> Measure:
+    """How many cells of ``color`` the part holds."""
+    return lambda p, _: int(np.count_nonzero(p.grid.cells == color))
+
+
 MEASURES: tuple[tuple[str, Measure], ...] = (
     ("cells", lambda p, _: _foreground(p)),
     ("area", lambda p, _: p.grid.cells.size),
@@ -169,6 +176,7 @@ MEASURES: tuple[tuple[str, Measure], ...] = (
     ("holes", lambda p, _: _holes(p)),
     ("symmetries", lambda p, _: _symmetries(p)),
     ("contacts", _contacts),
+    *((f"color{c}", _color_cells(c)) for c in range(10)),
 )
 
 _DECOMPOSE = dict(DECOMPOSITIONS)
