@@ -572,3 +572,32 @@ def test_panels_cut_by_lines_each_show_all_of_them_laid_over_each_other() -> Non
     assert got[:, :3].tolist() == panel and got[:, 4:].tolist() == panel
     assert (got[:, 3] == 4).all()
     assert ops["panels"](np.zeros((3, 3), dtype=np.uint8)) is None  # no lines
+
+
+def test_objects_go_home_to_the_wall_of_their_colour_and_the_homeless_vanish() -> None:
+    a = np.zeros((6, 8), dtype=np.uint8)
+    a[:, 5] = 3  # a wall of 3
+    a[1, 0] = a[1, 2] = 3  # two cells of 3 in one row: they pile up against it
+    a[3, 7] = 3  # beyond the wall: comes back to it
+    a[4, 1] = 6  # no wall of 6: erased
+    ops = {op.name: op for op in operations([a], [a])}
+    got = ops["home"](a)
+    assert got is not None
+    assert got[1].tolist() == [0, 0, 0, 3, 3, 3, 0, 0]
+    assert got[3].tolist() == [0, 0, 0, 0, 0, 3, 3, 0]
+    assert not (got == 6).any()
+    assert ops["home"](np.zeros((3, 3), dtype=np.uint8)) is None  # no wall
+
+
+def test_the_shape_is_copied_centred_on_each_lone_marker() -> None:
+    a = np.zeros((7, 7), dtype=np.uint8)
+    a[0:3, 0:3] = [[0, 2, 0], [2, 1, 2], [0, 3, 0]]  # the shape: a 3x3 cross
+    a[4, 4] = 5  # a marker: the cross goes around it
+    a[6, 0] = 5  # a marker at the edge: the cross is cut there
+    ops = {op.name: op for op in operations([a], [a])}
+    got = ops["copyto5"](a)
+    assert got is not None
+    assert got[3:6, 3:6].tolist() == [[0, 2, 0], [2, 1, 2], [0, 3, 0]]
+    assert got[5:7, 0:2].tolist() == [[2, 0], [1, 2]]
+    assert (got[0:3, 0:3] == a[0:3, 0:3]).all()
+    assert ops["copyto2"](a) is None  # 2 never stands alone

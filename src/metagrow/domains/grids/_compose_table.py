@@ -302,6 +302,45 @@ def overlaid_panels(a: Cells) -> Cells | None:
     return None if np.array_equal(out, a) else out
 
 
+def copied_to_marks(segments: _Segments, color: int) -> Apply:
+    """The largest object holding no ``color`` (its box of odd sides) copied centred on
+    each lone cell of ``color``, over what is there and cut at the edges: a shape
+    repeated wherever a marker asks for it."""
+
+    def copied(a: Cells) -> Cells | None:
+        counts = np.bincount(a.ravel(), minlength=10)
+        bg = ground(counts)
+        if color == bg or not counts[color]:
+            return None
+        labels, sizes = segments(a)
+        if labels.max() + 1 > MAX_MOVERS:
+            return None
+        marks = [k for k in range(len(sizes)) if sizes[k] == 1 and a[labels == k][0] == color]
+        models = [k for k in range(len(sizes)) if not (a[labels == k] == color).any()]
+        if not marks or not models:
+            return None
+        model = labels == max(models, key=lambda k: sizes[k])
+        box = box_of(model)
+        assert box is not None
+        top, bottom, left, right = box
+        mh, mw = bottom - top, right - left
+        if mh % 2 == 0 or mw % 2 == 0 or mh * mw == 1:
+            return None
+        shape = model[top:bottom, left:right]
+        picture = a[top:bottom, left:right]
+        out = a.copy()
+        h, w = a.shape
+        for k in marks:
+            (r,), (c,) = np.nonzero(labels == k)
+            rows, cols = np.nonzero(shape)
+            rr, cc = rows + r - mh // 2, cols + c - mw // 2
+            inside = (rr >= 0) & (cc >= 0) & (rr < h) & (cc < w)
+            out[rr[inside], cc[inside]] = picture[rows[inside], cols[inside]]
+        return out
+
+    return copied
+
+
 def _ranked_colour(a: Cells, most: bool) -> tuple[np.uint8, np.uint8] | None:
     """The background (see :func:`ground`) and the commonest (or least common)
     foreground colour; None if two tie or there is one foreground colour."""
@@ -398,9 +437,9 @@ def attracted(segments: _Segments, color: int, how: str) -> Apply:
     """Every object of another colour that lies level with the cells of ``color`` (sharing
     rows or columns with their box, or on its diagonal) moved toward them: until the
     next step would cover one of them, another object or leave the grid (``how``
-    "slide"; the nearest objects move first, so that the others pile up behind them), or one step
-    ("step"); or, for an object sharing rows or columns, left where it is with the cells
-    it would slide over painted its colours ("trail"). With ``how`` "level", every
+    "slide"; the nearest move first, so that the others pile up behind them), or one
+    step ("step"); or, for an object sharing rows or columns, left where it is with the
+    cells it would slide over painted its colours ("trail"). With ``how`` "level", every
     object beside them moves up or down to start on their top row, and every object
     above or below them left or right to start on their left column."""
 
@@ -461,6 +500,58 @@ def attracted(segments: _Segments, color: int, how: str) -> Apply:
         return out if placed or moved else None
 
     return attracted
+
+
+def homing(segments: _Segments) -> Apply:
+    """Where some colours draw a wall (one straight object spanning the grid but for at
+    most one cell at each end): every other object of a wall's colour slides straight
+    to it, over anything else, until the next step would cover a cell of its colour
+    (the nearest first, so that the others pile up against the wall), and every object
+    of a colour without a wall is erased."""
+
+    def home(a: Cells) -> Cells | None:
+        bg = ground(np.bincount(a.ravel(), minlength=10))
+        labels, _ = segments(a)
+        if labels.max() + 1 > MAX_MOVERS:
+            return None
+        h, w = a.shape
+        objects = [np.nonzero(labels == k) for k in range(int(labels.max()) + 1)]
+        walls: dict[int, tuple[int, int, int]] = {}  # colour: axis, row or column, object
+        for k, (rows, cols) in enumerate(objects):
+            if (cols == cols[0]).all() and rows.max() - rows.min() >= h - 3:
+                walls[int(a[rows[0], cols[0]])] = (1, int(cols[0]), k)
+            elif (rows == rows[0]).all() and cols.max() - cols.min() >= w - 3:
+                walls[int(a[rows[0], cols[0]])] = (0, int(rows[0]), k)
+        if not walls:
+            return None
+        out = a.copy()
+        movers = []
+        for k, (rows, cols) in enumerate(objects):
+            wall = walls.get(int(a[rows[0], cols[0]]))
+            if wall is None:
+                out[rows, cols] = bg
+            elif wall[2] != k:
+                at = rows if wall[0] == 0 else cols
+                gap = int(at.min()) - wall[1] if at.min() > wall[1] else wall[1] - int(at.max())
+                movers.append((gap, rows, cols, wall[:2]))
+        for _, rows, cols, (axis, line) in sorted(movers, key=lambda m: m[0]):
+            at = rows if axis == 0 else cols
+            step = 1 if at.max() < line else -1
+            colors = a[rows, cols]
+            out[rows, cols] = bg
+            steps = 0
+            while True:
+                r = rows + step * (steps + 1) * (axis == 0)
+                c = cols + step * (steps + 1) * (axis == 1)
+                if r.min() < 0 or c.min() < 0 or r.max() >= h or c.max() >= w:
+                    break
+                if (out[r, c] == colors).any():
+                    break
+                steps += 1
+            out[rows + step * steps * (axis == 0), cols + step * steps * (axis == 1)] = colors
+        return None if np.array_equal(out, a) else out
+
+    return home
 
 
 def _toward(start: int, stop: int, low: int, high: int) -> int:
@@ -564,11 +655,14 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         ops += [Op(f"up{k}", upscale, 2, (k,)), Op(f"down{k}", downscale, 2, (k,))]
     # labelled once per candidate for every colour's operations (on black if shown)
     parts, whole = _Segments(True, True, on_black=True), _Segments(False, False, on_black=True)
+    if all(x == y for x, y in shapes):
+        ops.append(Op("home", homing, 3, (parts,), True))
     for c in in_colors:
         ops += [Op(f"keep{c}", keep, 2, (c,), True), Op(f"erase{c}", erase, 2, (c,), True)]
         ops.append(Op(f"window{c}", color_window, 2, (c,)))
         ops.append(Op(f"standins{c}", stand_ins, 3, (whole, c, False), True))
         ops.append(Op(f"movedto{c}", stand_ins, 3, (whole, c, True), True))
+        ops.append(Op(f"copyto{c}", copied_to_marks, 3, (whole, c), True))
         if all(x == y for x, y in shapes):
             ops += [Op(f"{how}to{c}", attracted, 3, (parts, c, how), True) for how in _MOVES]
     for c in out_colors:
