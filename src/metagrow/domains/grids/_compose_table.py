@@ -235,6 +235,21 @@ def boxes(a: Cells) -> Cells | None:
     return None if np.array_equal(out, a) else out
 
 
+def _few_objects(
+    segments: _Segments, a: Cells, color: int | None = None
+) -> tuple[int, Numbers, Sizes] | None:
+    """The background (:func:`ground`), and the objects' labels and sizes; ``None`` where
+    there are more than ``MAX_MOVERS`` objects, or ``color`` is the background or absent."""
+    counts = np.bincount(a.ravel(), minlength=10)
+    bg = ground(counts)
+    if color is not None and (color == bg or not counts[color]):
+        return None
+    labels, sizes = segments(a)
+    if len(sizes) > MAX_MOVERS:
+        return None
+    return bg, labels, sizes
+
+
 def stand_ins(segments: _Segments, color: int, moved: bool) -> Apply:
     """Each object all of ``color`` (joined by sides) repainted with the
     colours of the first other object, in reading order, that has its shape and holds
@@ -243,13 +258,10 @@ def stand_ins(segments: _Segments, color: int, moved: bool) -> Apply:
     pattern moved to where the stand-ins are)."""
 
     def stand_ins(a: Cells) -> Cells | None:
-        counts = np.bincount(a.ravel(), minlength=10)
-        bg = ground(counts)
-        if color == bg or not counts[color]:
+        found = _few_objects(segments, a, color)
+        if found is None:
             return None
-        labels, _ = segments(a)
-        if labels.max() + 1 > MAX_MOVERS:
-            return None
+        bg, labels, _ = found
         models: dict[tuple[tuple[int, int], bytes], tuple[Cells, Mask]] = {}
         stand: list[tuple[tuple[int, int, int, int], Mask]] = []
         for k in range(int(labels.max()) + 1):
@@ -308,13 +320,10 @@ def copied_to_marks(segments: _Segments, color: int) -> Apply:
     repeated wherever a marker asks for it."""
 
     def copied(a: Cells) -> Cells | None:
-        counts = np.bincount(a.ravel(), minlength=10)
-        bg = ground(counts)
-        if color == bg or not counts[color]:
+        found = _few_objects(segments, a, color)
+        if found is None:
             return None
-        labels, sizes = segments(a)
-        if labels.max() + 1 > MAX_MOVERS:
-            return None
+        _, labels, sizes = found
         marks = [k for k in range(len(sizes)) if sizes[k] == 1 and a[labels == k][0] == color]
         models = [k for k in range(len(sizes)) if not (a[labels == k] == color).any()]
         if not marks or not models:
@@ -444,15 +453,14 @@ def attracted(segments: _Segments, color: int, how: str) -> Apply:
     above or below them left or right to start on their left column."""
 
     def attracted(a: Cells) -> Cells | None:
+        found = _few_objects(segments, a, color)
+        if found is None:
+            return None
+        bg, labels, _ = found
         anchor = a == color
-        bg = ground(np.bincount(a.ravel(), minlength=10))
         box = box_of(anchor)
-        if box is None or color == bg:
-            return None
+        assert box is not None
         top, bottom, left, right = box
-        labels, _ = segments(a)
-        if labels.max() + 1 > MAX_MOVERS:
-            return None
         h, w = a.shape
         out = a.copy()
         moved = False
@@ -510,10 +518,10 @@ def homing(segments: _Segments) -> Apply:
     of a colour without a wall is erased."""
 
     def home(a: Cells) -> Cells | None:
-        bg = ground(np.bincount(a.ravel(), minlength=10))
-        labels, _ = segments(a)
-        if labels.max() + 1 > MAX_MOVERS:
+        found = _few_objects(segments, a)
+        if found is None:
             return None
+        bg, labels, _ = found
         h, w = a.shape
         objects = [np.nonzero(labels == k) for k in range(int(labels.max()) + 1)]
         walls: dict[int, tuple[int, int, int]] = {}  # colour: axis, row or column, object
