@@ -1,7 +1,7 @@
 """Object rules read off a task's examples: each object of the input is changed by one
-action (kept, deleted, recoloured, its box or holes or inside filled, flipped in its
-box, slid in a direction or against the nearest other object, or sending out lines of
-its colour), and which action is a
+action (kept, deleted, recoloured, its box or holes or inside filled, ringed with a
+colour, flipped in its box, slid in a direction or against the nearest other object, or
+sending out lines of its colour), and which action is a
 table over one or two properties of the object (its colour, size, size rank, box,
 border contact, how often its shape or colour recurs, holes).
 
@@ -11,7 +11,10 @@ segmentation of the inputs into objects, each train object gets the set of actio
 explain the output over its box and the cells they change; a table over a few
 properties is kept when every key's objects share an action (of those, the one that
 changes the most cells), the assembled output equals every train output, and every
-test object's key was seen. The shortest table over the fewest properties wins.
+test object's key was seen. The shortest table over the fewest properties wins. Where no
+one-property table knows every test object, a default action with one or two exceptions
+("the largest region turns blue, the smallest red, the rest stay") may, since it knows
+every object (``rule_objects_else``).
 """
 
 from __future__ import annotations
