@@ -601,3 +601,17 @@ def test_the_shape_is_copied_centred_on_each_lone_marker() -> None:
     assert got[5:7, 0:2].tolist() == [[2, 0], [1, 2]]
     assert (got[0:3, 0:3] == a[0:3, 0:3]).all()
     assert ops["copyto2"](a) is None  # 2 never stands alone
+
+
+def test_shapes_are_mirrored_over_the_back_of_the_nearest_bracket() -> None:
+    a = np.zeros((9, 7), dtype=np.uint8)
+    a[3, 1:6] = 2
+    a[4, 1] = a[4, 5] = 2  # a bracket open downward, its back on row 3
+    a[0, 3] = a[1, 3] = 5  # above the back: mirrored to rows 5 and 6
+    ops = {op.name: op for op in operations([a], [a])}
+    got = ops["flipover2"](a)
+    assert got is not None
+    assert got[5, 3] == got[6, 3] == 5 and not got[:3].any()
+    assert (got[3:5] == a[3:5]).all()
+    a[7, 3] = 5  # would land above the grid: the operation does not apply
+    assert ops["flipover2"](a) is None

@@ -562,6 +562,52 @@ def homing(segments: _Segments) -> Apply:
     return home
 
 
+def flipped_over(segments: _Segments, color: int) -> Apply:
+    """Every object of another colour that lies above, below or beside an object of
+    ``color`` mirrored to the other side of that object's fullest row (or column): the
+    back of a bracket, say, with shapes mirrored into it or out of it. Each goes over
+    the nearest such object; where one would land outside the grid, this does not apply."""
+
+    def flipped(a: Cells) -> Cells | None:
+        found = _few_objects(segments, a, color)
+        if found is None:
+            return None
+        bg, labels, _ = found
+        objects = [np.nonzero(labels == k) for k in range(int(labels.max()) + 1)]
+        anchors = [at for at in objects if a[at[0][0], at[1][0]] == color]
+        h, w = a.shape
+        out = a.copy()
+        placed: list[tuple[Where, Where, Cells]] = []
+        for rows, cols in objects:
+            if a[rows[0], cols[0]] == color:
+                continue
+            near: list[tuple[int, bool, Where, Where]] = []
+            for ar, ac in anchors:
+                row_gap = _gap(rows, int(ar.min()), int(ar.max()) + 1)
+                col_gap = _gap(cols, int(ac.min()), int(ac.max()) + 1)
+                if (col_gap < 0) != (row_gap < 0):  # above or below it, or beside it
+                    level = col_gap < 0
+                    near.append((row_gap if level else col_gap, level, ar, ac))
+            if not near:
+                continue
+            _, level, ar, ac = min(near, key=lambda n: n[0])
+            if level:  # above or below: mirrored over the anchor's fullest row
+                axis = int(np.bincount(ar).argmax())
+                r, c = 2 * axis - rows, cols
+            else:
+                axis = int(np.bincount(ac).argmax())
+                r, c = rows, 2 * axis - cols
+            if r.min() < 0 or c.min() < 0 or r.max() >= h or c.max() >= w:
+                return None
+            out[rows, cols] = bg
+            placed.append((r, c, a[rows, cols]))
+        for r, c, colors in placed:
+            out[r, c] = colors
+        return out if placed else None
+
+    return flipped
+
+
 def _toward(start: int, stop: int, low: int, high: int) -> int:
     """-1, 0 or 1: the way from span ``start:stop`` to span ``low:high`` (0 if they overlap)."""
     return 1 if stop <= low else -1 if start >= high else 0
@@ -673,6 +719,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         ops.append(Op(f"copyto{c}", copied_to_marks, 3, (whole, c), True))
         if all(x == y for x, y in shapes):
             ops += [Op(f"{how}to{c}", attracted, 3, (parts, c, how), True) for how in _MOVES]
+            ops.append(Op(f"flipover{c}", flipped_over, 3, (parts, c), True))
     for c in out_colors:
         ops += [Op(f"paint{c}", paint, 2, (c,), True), Op(f"holes{c}", fill_holes, 2, (c,), True)]
         ops.append(Op(f"outline{c}", outline, 3, (c,), True))

@@ -193,8 +193,9 @@ class GridsDomain(Domain):
         ``assemble_<layers>``, the output stacked from pieces made by such chains, and
         chains that fit outputs of under four cells (``_compose``, ``_assemble``);
         ``rule_objects_else``, a default action for objects with one or two exceptions,
-        and ``rule_objects2``, ``rule_objects1`` over two properties; ``classify_<property>``, one of
-        a few fixed outputs chosen by a property of the whole input (``_classify``);
+        and ``rule_objects2``, ``rule_objects1`` over two properties;
+        ``classify_<property>``, one of a few fixed outputs chosen by a property of the
+        whole input (``_classify``);
         ``rule_features<k>``, the shortest table over the fewest cell features
         (``_subset``); and ``rule_tree``, a decision tree over all of them, which often
         fits the train pairs and misses the test (``_tree``)."""
