@@ -162,7 +162,7 @@ Measure = Callable[[Part, Sequence[Part]], float]
 
 def _color_cells(color: int) -> Measure:
     """How many cells of ``color`` the part holds."""
-    return lambda p, _: int(np.count_nonzero(p.grid.cells == color))
+    return lambda p, _: int(p.grid.counts()[color])
 
 
 MEASURES: tuple[tuple[str, Measure], ...] = (
