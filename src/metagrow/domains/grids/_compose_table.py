@@ -484,19 +484,16 @@ def attracted(segments: _Segments, color: int, how: str) -> Apply:
                 continue
             if dr == dc == 0:
                 continue
-            steps = 0
             blocked = anchor
             if how == "slide":
                 out[rows, cols] = bg
                 blocked = out != bg
-            while steps < (1 if how == "step" else max(h, w)):
-                r, c = rows + dr * (steps + 1), cols + dc * (steps + 1)
-                outside = r.min() < 0 or c.min() < 0 or r.max() >= h or c.max() >= w
-                if outside or blocked[r, c].any():
-                    break
-                steps += 1
-                if how == "trail":
-                    placed.append((r, c, a[rows, cols]))
+            limit = 1 if how == "step" else max(h, w)
+            steps = _free_steps(rows, cols, dr, dc, a.shape, limit, blocked)
+            if how == "trail":
+                placed += [
+                    (rows + dr * s, cols + dc * s, a[rows, cols]) for s in range(1, steps + 1)
+                ]
             if how == "slide":
                 out[rows + dr * steps, cols + dc * steps] = a[rows, cols]
                 moved |= steps > 0
@@ -547,16 +544,9 @@ def homing(segments: _Segments) -> Apply:
             step = 1 if at.max() < line else -1
             colors = a[rows, cols]
             out[rows, cols] = bg
-            steps = 0
-            while True:
-                r = rows + step * (steps + 1) * (axis == 0)
-                c = cols + step * (steps + 1) * (axis == 1)
-                if r.min() < 0 or c.min() < 0 or r.max() >= h or c.max() >= w:
-                    break
-                if (out[r, c] == colors).any():
-                    break
-                steps += 1
-            out[rows + step * steps * (axis == 0), cols + step * steps * (axis == 1)] = colors
+            dr, dc = step * (axis == 0), step * (axis == 1)
+            steps = _free_steps(rows, cols, dr, dc, a.shape, max(h, w), out == a[rows[0], cols[0]])
+            out[rows + dr * steps, cols + dc * steps] = colors
         return None if np.array_equal(out, a) else out
 
     return home
@@ -575,7 +565,6 @@ def flipped_over(segments: _Segments, color: int) -> Apply:
         bg, labels, _ = found
         objects = [np.nonzero(labels == k) for k in range(int(labels.max()) + 1)]
         anchors = [at for at in objects if a[at[0][0], at[1][0]] == color]
-        h, w = a.shape
         out = a.copy()
         placed: list[tuple[Where, Where, Cells]] = []
         for rows, cols in objects:
@@ -597,7 +586,7 @@ def flipped_over(segments: _Segments, color: int) -> Apply:
             else:
                 axis = int(np.bincount(ac).argmax())
                 r, c = rows, 2 * axis - cols
-            if r.min() < 0 or c.min() < 0 or r.max() >= h or c.max() >= w:
+            if _outside(r, c, a.shape):
                 return None
             out[rows, cols] = bg
             placed.append((r, c, a[rows, cols]))
@@ -606,6 +595,27 @@ def flipped_over(segments: _Segments, color: int) -> Apply:
         return out if placed else None
 
     return flipped
+
+
+def _outside(rows: Where, cols: Where, shape: tuple[int, ...]) -> bool:
+    """Whether some of the cells at ``rows``, ``cols`` lie outside a grid of ``shape``."""
+    return bool(
+        rows.min() < 0 or cols.min() < 0 or rows.max() >= shape[0] or cols.max() >= shape[1]
+    )
+
+
+def _free_steps(
+    rows: Where, cols: Where, dr: int, dc: int, shape: tuple[int, ...], limit: int, blocked: Mask
+) -> int:
+    """How many steps of ``(dr, dc)``, at most ``limit``, the cells at ``rows``, ``cols``
+    take before the next would leave a grid of ``shape`` or cover a ``blocked`` cell."""
+    steps = 0
+    while steps < limit:
+        r, c = rows + dr * (steps + 1), cols + dc * (steps + 1)
+        if _outside(r, c, shape) or blocked[r, c].any():
+            break
+        steps += 1
+    return steps
 
 
 def _toward(start: int, stop: int, low: int, high: int) -> int:
@@ -709,7 +719,8 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         ops += [Op(f"up{k}", upscale, 2, (k,)), Op(f"down{k}", downscale, 2, (k,))]
     # labelled once per candidate for every colour's operations (on black if shown)
     parts, whole = _Segments(True, True, on_black=True), _Segments(False, False, on_black=True)
-    if all(x == y for x, y in shapes):
+    same_shape = all(x == y for x, y in shapes)
+    if same_shape:
         ops.append(Op("home", homing, 3, (parts,), True))
     for c in in_colors:
         ops += [Op(f"keep{c}", keep, 2, (c,), True), Op(f"erase{c}", erase, 2, (c,), True)]
@@ -717,7 +728,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         ops.append(Op(f"standins{c}", stand_ins, 3, (whole, c, False), True))
         ops.append(Op(f"movedto{c}", stand_ins, 3, (whole, c, True), True))
         ops.append(Op(f"copyto{c}", copied_to_marks, 3, (whole, c), True))
-        if all(x == y for x, y in shapes):
+        if same_shape:
             ops += [Op(f"{how}to{c}", attracted, 3, (parts, c, how), True) for how in _MOVES]
             ops.append(Op(f"flipover{c}", flipped_over, 3, (parts, c), True))
     for c in out_colors:
