@@ -477,6 +477,20 @@ def _fit(
     if any(not objects for objects in tests):
         return None
     flat = [o for objects in train for o in objects]
+
+    def reproduces(
+        columns: tuple[int, ...],
+        table: dict[tuple[int, ...], int],
+        default: int | None = None,
+        exceptions: tuple[tuple[int, int, int], ...] = (),
+    ) -> bool:
+        """Whether assembling each train input's objects gives its output."""
+        return all(
+            _assemble(x.cells, background(x.cells) if bg is None else bg, objects, columns,
+                      table, default, exceptions) == y
+            for (x, y), objects in zip(pairs, train, strict=True)
+        )  # fmt: skip
+
     for size in range(1, _MAX_PROPERTIES + 1):
         best: ObjectRule | None = None
         for columns in itertools.combinations(range(len(PROPERTIES)), size):
@@ -489,13 +503,7 @@ def _fit(
                 for o in objects
             ):
                 continue
-            if not all(
-                _assemble(
-                    x.cells, background(x.cells) if bg is None else bg, objects, columns, table
-                )
-                == y
-                for (x, y), objects in zip(pairs, train, strict=True)
-            ):
+            if not reproduces(columns, table):
                 continue
             best = ObjectRule(
                 segmentation, bg, columns, tuple(sorted(table.items())), tuple(shapes.items())
@@ -505,12 +513,10 @@ def _fit(
         listed = _listed(flat, bits) if size == 1 else None
         if listed is not None:
             default, exceptions = listed
-            rule = ObjectRule(segmentation, bg, (), (), tuple(shapes.items()), default, exceptions)
-            if all(
-                _assemble(x.cells, background(x.cells) if bg is None else bg, objects, (), {},
-                          default, exceptions) == y
-                for (x, y), objects in zip(pairs, train, strict=True)
-            ):  # fmt: skip
+            if reproduces((), {}, default, exceptions):
+                rule = ObjectRule(
+                    segmentation, bg, (), (), tuple(shapes.items()), default, exceptions
+                )
                 return (size, _LISTED_RANK + len(exceptions), len(flat)), rule
     return None
 
