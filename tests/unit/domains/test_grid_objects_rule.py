@@ -231,3 +231,40 @@ def test_objects_of_one_size_get_a_ring_of_another_colour() -> None:
     rule = find_object_rule(pairs, [test_x])
     assert rule is not None and "outline3" in rule.describe()
     assert rule(test_x) == test_y
+
+
+def _panels(dots: list[list[tuple[int, int, int]]]) -> tuple[Grid, Grid]:
+    """A 3x3 board of 3x3 panels between grey lines; ``dots[p]`` are the (row, column,
+    colour) cells in panel ``p``. The panel holding the most cells fills with its colour;
+    the others are cleared."""
+    x = np.full((11, 11), 0, dtype=np.uint8)
+    x[3, :] = x[7, :] = x[:, 3] = x[:, 7] = 5
+    y = x.copy()
+    most = max(len(d) for d in dots)
+    for p, cells in enumerate(dots):
+        top, left = 4 * (p // 3), 4 * (p % 3)
+        for r, k, color in cells:
+            x[top + r, left + k] = color
+        if len(cells) == most:
+            y[top : top + 3, left : left + 3] = cells[0][2]
+    return Grid(x), Grid(y)
+
+
+def test_panels_are_objects_measured_by_what_they_hold() -> None:
+    pairs = [
+        _panels([[(0, 0, 1), (1, 1, 1)], [], [(2, 2, 1)], [(0, 1, 1), (1, 0, 1), (2, 2, 1)],
+                 [], [(1, 1, 1)], [], [], [(0, 0, 1), (2, 0, 1)]]),
+        _panels([[(1, 1, 2)], [(0, 0, 2), (0, 2, 2), (2, 1, 2)], [], [], [(2, 2, 2)],
+                 [(1, 0, 2), (1, 2, 2)], [], [(0, 0, 2)], []]),
+        _panels([[], [(0, 1, 3)], [(0, 0, 3), (1, 1, 3)], [], [(0, 0, 3), (0, 2, 3), (2, 0, 3)], [],
+                 [(0, 0, 3), (1, 1, 3), (2, 2, 3), (0, 2, 3)], [(1, 1, 3)], [(2, 0, 3)]]),
+    ]  # fmt: skip
+    test_x, test_y = _panels(
+        [[(0, 0, 4), (0, 1, 4), (0, 2, 4), (1, 1, 4)], [(1, 1, 4)], [], [(0, 0, 4), (2, 2, 4)],
+         [], [(1, 1, 4), (2, 1, 4), (0, 0, 4)], [(2, 2, 4)], [], [(0, 1, 4)]]
+    )  # fmt: skip
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and rule.segmentation == "panel"
+    assert "recolor_own" in rule.describe()
+    assert all(rule(x) == y for x, y in pairs)
+    assert rule(test_x) == test_y

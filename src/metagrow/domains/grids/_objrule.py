@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
-from metagrow.domains.grids._objects import component_labels
+from metagrow.domains.grids._objects import component_labels, piece_spans
 from metagrow.domains.grids._paint import holes
 from metagrow.domains.grids._transforms import background, bounding_box
 
@@ -79,6 +79,13 @@ def _recolor(k: int) -> Action:
         return out
 
     return act
+
+
+def _recolor_own(c: Cells, o: _Object, bg: int) -> Cells:
+    """The whole object in its own (commonest) colour: a panel filled with what it holds."""
+    out = c.copy()
+    out[o.mask] = o.properties[0]
+    return out
 
 
 def _recolor_touching(c: Cells, o: _Object, bg: int) -> Cells:
@@ -238,6 +245,7 @@ ACTIONS: tuple[tuple[str, Action], ...] = (
     ("keep", _keep),
     ("delete", _delete),
     *((f"recolor{k}", _recolor(k)) for k in range(10)),
+    ("recolor_own", _recolor_own),
     ("recolor_touching", _recolor_touching),
     *((f"fill_holes{k}", _fill_holes(k)) for k in range(10)),
     *((f"fill_box{k}", _fill_box(k)) for k in range(10)),
@@ -268,12 +276,36 @@ def _hole_count(crop: Mask) -> int:
     return int(component_labels(holes(crop).astype(np.uint8), False, True, bg=0).max()) + 1
 
 
-SEGMENTATIONS = ("object", "object8", "blob4", "blob", "region")
+SEGMENTATIONS = ("object", "object8", "blob4", "blob", "region", "panel")
 """Objects of one colour joined by sides (or also corners: ``8``); multicolour objects
-joined by sides or corners (``blob``), or sides only; the background's own regions."""
+joined by sides or corners (``blob``), or sides only; the background's own regions; the
+panels between lines of a colour across the grid, measured by what they hold (their
+colour is the commonest one in them, their size how many cells are not background)."""
+
+
+def _panel_labels(c: Cells, bg: int) -> npt.NDArray[np.int64]:
+    """Each panel's number in reading order, -1 on the separator lines and in empty
+    panels (which stay as they are); all -1 where no lines of a colour other than the
+    background split the grid."""
+    labels = np.full(c.shape, -1, dtype=np.int64)
+    try:
+        rows, cols, sep = piece_spans(c)
+    except ValueError:
+        return labels
+    if sep == bg:
+        return labels
+    n = 0
+    for top, bottom in rows:
+        for left, right in cols:
+            if (c[top:bottom, left:right] != bg).any():
+                labels[top:bottom, left:right] = n
+                n += 1
+    return labels
 
 
 def _labels(c: Cells, segmentation: str, bg: int) -> npt.NDArray[np.int64]:
+    if segmentation == "panel":
+        return _panel_labels(c, bg)
     if segmentation == "region":
         return component_labels((c == bg).astype(np.uint8), False, True, bg=0)
     diagonal = segmentation in ("object8", "blob")
@@ -302,9 +334,15 @@ def segment(c: Cells, segmentation: str, bg: int, shapes: dict[bytes, int]) -> l
     masks = [labels == i for i in range(n)]
     boxes = [bounding_box(m) for m in masks]
     crops = [m[t:b, lft:r] for m, (t, b, lft, r) in zip(masks, boxes, strict=True)]
-    keys = [bytes(m.shape) + m.tobytes() for m in crops]
-    colors = [int(np.bincount(c[m], minlength=10).argmax()) for m in masks]
-    sizes = [int(m.sum()) for m in masks]
+    if segmentation == "panel":
+        held = [m & (c != bg) for m in masks]
+        keys = [bytes(m.shape) + c[t:b, lft:r].tobytes() for m, (t, b, lft, r) in zip(
+            crops, boxes, strict=True)]  # fmt: skip
+    else:
+        held = masks
+        keys = [bytes(m.shape) + m.tobytes() for m in crops]
+    colors = [int(np.bincount(c[m], minlength=10).argmax()) if m.any() else bg for m in held]
+    sizes = [int(m.sum()) for m in held]
     distinct = sorted(set(sizes))
     shape_count, color_count = Counter(keys), Counter(colors)
     out = []
