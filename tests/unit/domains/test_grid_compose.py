@@ -615,3 +615,40 @@ def test_shapes_are_mirrored_over_the_back_of_the_nearest_bracket() -> None:
     assert (got[3:5] == a[3:5]).all()
     a[7, 3] = 5  # would land above the grid: the operation does not apply
     assert ops["flipover2"](a) is None
+
+
+def test_rays_and_lines_in_a_colour_only_the_outputs_show() -> None:
+    a = np.zeros((4, 5), dtype=np.uint8)
+    a[1, 1] = 2
+    a[3, 3] = 2
+    y = a.copy()
+    y[a == 0] = 8  # the outputs bring in 8; the inputs show 0 and 2
+    ops = {op.name: op for op in operations([a], [y])}
+    assert "raysdown2" not in ops and "throughcols2" not in ops
+    down = ops["raysdown8"](a)
+    assert down is not None
+    assert down[:, 1].tolist() == [0, 2, 8, 8] and down[:, 3].tolist() == [0, 0, 0, 2]
+    right = ops["raysright8"](a)
+    assert right is not None and right[1].tolist() == [0, 2, 8, 8, 8]
+    cols = ops["throughcols8"](a)
+    assert cols is not None
+    assert cols[:, 1].tolist() == [8, 2, 8, 8] and cols[:, 3].tolist() == [8, 8, 8, 2]
+    assert not cols[:, [0, 2, 4]].any()
+    both = ops["throughrowscols8"](a)
+    assert both is not None and both[1].tolist() == [8, 2, 8, 8, 8] and both[0, 1] == 8
+    assert ops["raysdown8"](np.zeros((2, 2), dtype=np.uint8)) is None  # nothing to cast
+
+
+def test_a_shape_takes_the_colours_of_the_key_scaled_over_it() -> None:
+    a = np.zeros((9, 9), dtype=np.uint8)
+    a[2, :] = a[:, 2] = 8  # lines of 8: the key panel top left, the shape bottom right
+    a[0:2, 0:2] = [[1, 2], [4, 6]]
+    a[3:9, 3:9][[0, 1, 4, 5], :] = 3  # rows of 3 in the 6x6 panel
+    a[3:9, 3:9][:, 0] = 3
+    ops = {op.name: op for op in operations([a], [a[3:9, 3:9]])}
+    got = ops["keyed"](a)
+    assert got is not None and got.shape == (6, 6)
+    assert got[0].tolist() == [1, 1, 1, 2, 2, 2] and got[5].tolist() == [4, 4, 4, 6, 6, 6]
+    assert got[2].tolist() == [1, 0, 0, 0, 0, 0] and got[3].tolist() == [4, 0, 0, 0, 0, 0]
+    a[0, 0] = 0  # a key with a hole is not a key
+    assert ops["keyed"](a) is None

@@ -182,6 +182,38 @@ def _carried_down(t: Cells, bg: int) -> Cells:
     return out
 
 
+def tinted_rays(turn: int, color: int) -> Apply:
+    """The background below each foreground cell in its column painted ``color`` (the
+    grid turned ``turn`` quarter turns first, and back after): rays in a colour the
+    inputs do not show."""
+
+    def rays(a: Cells) -> Cells | None:
+        t = _turned(a, turn)
+        bg = background(t)
+        below = np.maximum.accumulate(t != bg, axis=0)
+        out = np.where(below & (t == bg), np.uint8(color), t)
+        return None if np.array_equal(out, t) else _turned(out, -turn)
+
+    return rays
+
+
+def lines_through(rows: bool, cols: bool, color: int) -> Apply:
+    """The background of every row (or column, or both) that holds a foreground cell
+    painted ``color``."""
+
+    def lines(a: Cells) -> Cells | None:
+        fg = a != background(a)
+        through = np.zeros(a.shape, dtype=bool)
+        if rows:
+            through |= fg.any(axis=1)[:, None]
+        if cols:
+            through |= fg.any(axis=0)[None, :]
+        through &= ~fg
+        return np.where(through, np.uint8(color), a) if through.any() else None
+
+    return lines
+
+
 def diagonal_rays(turn: int) -> Apply:
     """Each foreground cell's colour carried down to the right over the background (the
     grid turned ``turn`` quarter turns first, and back after): the grid's rows are
@@ -288,6 +320,37 @@ def stand_ins(segments: _Segments, color: int, moved: bool) -> Apply:
         return None if np.array_equal(out, a) or (moved and not used) else out
 
     return stand_ins
+
+
+def keyed_mask(a: Cells) -> Cells | None:
+    """Where separator lines cut the grid into panels: the one-colour panel's shape
+    painted with the colourful panel (the key) scaled up to its size, each of its cells
+    over one block; the panels' background elsewhere."""
+    try:
+        rows, cols, sep = piece_spans(a)
+    except ValueError:
+        return None
+    counts = np.bincount(a.ravel(), minlength=10)
+    counts[sep] = 0
+    bg = ground(counts)
+    keys, masks = [], []
+    for r0, r1 in rows:
+        for c0, c1 in cols:
+            panel = a[r0:r1, c0:c1]
+            colors = np.unique(panel[panel != bg])
+            if len(colors) == 1:
+                masks.append(panel)
+            elif len(colors) > 1 and (panel != bg).all():
+                keys.append(panel)
+    if len(keys) != 1 or len(masks) != 1:
+        return None
+    (key,), (mask,) = keys, masks
+    (h, w), (kh, kw) = mask.shape, key.shape
+    if h % kh or w % kw:
+        return None
+    scaled = np.repeat(np.repeat(key, h // kh, axis=0), w // kw, axis=1)
+    out: Cells = np.where(mask != bg, scaled, np.uint8(bg))
+    return out
 
 
 def overlaid_panels(a: Cells) -> Cells | None:
@@ -690,6 +753,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         Op("connectv", on_grid, 2, (connect_v,), True),
         Op("boxes", boxes, 2, keeps_shape=True),
         Op("panels", overlaid_panels, 2, keeps_shape=True),
+        Op("keyed", keyed_mask, 3),
     ]
     for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
         ops.append(Op(f"rays{direction}", rays, 2, (turn,), True))
@@ -731,6 +795,12 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         if same_shape:
             ops += [Op(f"{how}to{c}", attracted, 3, (parts, c, how), True) for how in _MOVES]
             ops.append(Op(f"flipover{c}", flipped_over, 3, (parts, c), True))
+    for c in sorted(set(out_colors) - set(in_colors)):
+        for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
+            ops.append(Op(f"rays{direction}{c}", tinted_rays, 3, (turn, c), True))
+        for name, through in (("rows", (True, False)), ("cols", (False, True)),
+                              ("rowscols", (True, True))):  # fmt: skip
+            ops.append(Op(f"through{name}{c}", lines_through, 3, (*through, c), True))
     for c in out_colors:
         ops += [Op(f"paint{c}", paint, 2, (c,), True), Op(f"holes{c}", fill_holes, 2, (c,), True)]
         ops.append(Op(f"outline{c}", outline, 3, (c,), True))
