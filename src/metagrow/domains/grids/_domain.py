@@ -33,6 +33,7 @@ from metagrow.domains.grids._objects import FORGET as objects_forget
 from metagrow.domains.grids._objrule import find_object_rule
 from metagrow.domains.grids._paint import FORGET as paint_forget
 from metagrow.domains.grids._palette import RenamedRule, renamed
+from metagrow.domains.grids._panelcells import find_panel_cells
 from metagrow.domains.grids._primitives import grid_primitives
 from metagrow.domains.grids._repair import find_repair
 from metagrow.domains.grids._select import FORGET as select_forget
@@ -184,7 +185,9 @@ class GridsDomain(Domain):
         ``symmetrize_...``, the picture completed to a mirror or turn symmetry about the
         centre it shows (``_symmetry``);
         ``summary_...``, the input's colours listed in an order, or one colour's count
-        drawn (``_summary``); ``rule_objects1``,
+        drawn (``_summary``); ``rule_panelcells_<property>``, one output cell per panel
+        of the input, its colour chosen by a property of the panel (``_panelcells``);
+        ``rule_objects1``,
         each object changed by an action chosen by one of its
         properties (``_objrule``); and ``stamp1``, a pattern each seed colour paints
         around its cells (``_stamp``).
@@ -245,6 +248,7 @@ class GridsDomain(Domain):
             or find_marker_rule(pairs, tests, left(1 / 8))
             or find_symmetry_rule(pairs, tests, left(1 / 8))
             or find_summary_rule(pairs, tests, left(1 / 8))
+            or find_panel_cells(pairs, tests)
         )
         if related is not None:
             return grammar.with_primitive(Primitive(related.name, _G_G, TaskRule(related)), top)
