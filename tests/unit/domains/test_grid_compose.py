@@ -652,3 +652,20 @@ def test_a_shape_takes_the_colours_of_the_key_scaled_over_it() -> None:
     assert got[2].tolist() == [1, 0, 0, 0, 0, 0] and got[3].tolist() == [4, 0, 0, 0, 0, 0]
     a[0, 0] = 0  # a key with a hole is not a key
     assert ops["keyed"](a) is None
+
+
+def test_a_level_grows_from_the_candidates_nearest_the_outputs_first() -> None:
+    rng = np.random.default_rng(5)
+    xs = [np.where(rng.random((8, 8)) < 0.3, rng.integers(1, 4, (8, 8)), 0).astype(np.uint8)
+          for _ in range(3)]  # fmt: skip
+    ops = {op.name: op for op in operations(xs, xs)}
+    # the outputs: colour 3 kept and ringed with 2; keeping it is the nearest first step
+    ys = [ops["outline2"](x) for x in [ops["keep3"](x) for x in xs]]
+    assert all(y is not None for y in ys)
+    search = compose._Search(xs, ys, operations(xs, ys))
+    search.grow(1, time.perf_counter() + 60, last=False)
+    level = sorted(range(1, len(search.nodes)), key=search._promise)
+    assert search.chain(level[0]).label == "keep3"
+    wrong_shape = next(i for i in level if search.nodes[i].arrays[0].shape != (8, 8))
+    shaped = [i for i in level if search._promise(i)[0] == 0]
+    assert level.index(wrong_shape) > max(level.index(i) for i in shaped)  # misshapen: last

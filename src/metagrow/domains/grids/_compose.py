@@ -177,12 +177,27 @@ class _Search:
         ``last`` level, only those of the outputs' shapes: nothing grows from them);
         False if the deadline or the cap on candidates stopped it."""
         frontier = [i for i, n in enumerate(self.nodes) if n.depth == depth - 1]
-        frontier.sort(key=lambda i: self.nodes[i].cost)
+        frontier.sort(key=self._promise)
         for parent in frontier:
             if time.perf_counter() > deadline or len(self.nodes) >= MAX_CANDIDATES:
                 return False
             self._expand(parent, depth, last)
         return True
+
+    def _promise(self, index: int) -> tuple[int, float, int]:
+        """How near the candidate at ``index`` is to the train outputs, nearest first:
+        how many of its train arrays have another shape than their output, the share of
+        cells that differ in those that do not, then its cost. The first level to grow
+        past the deadline reaches the likeliest parents first."""
+        node = self.nodes[index]
+        misshapen, differ, cells = 0, 0, 0
+        for a, t in zip(node.arrays, self.targets, strict=False):
+            if a.shape != t.shape:
+                misshapen += 1
+            else:
+                differ += int(np.count_nonzero(a != t))
+                cells += t.size
+        return misshapen, differ / cells if cells else 1.0, node.cost
 
     def _expand(self, parent: int, depth: int, last: bool) -> None:
         node = self.nodes[parent]
