@@ -669,3 +669,20 @@ def test_a_level_grows_from_the_candidates_nearest_the_outputs_first() -> None:
     wrong_shape = next(i for i in level if search.nodes[i].arrays[0].shape != (8, 8))
     shaped = [i for i in level if search._promise(i)[0] == 0]
     assert level.index(wrong_shape) > max(level.index(i) for i in shaped)  # misshapen: last
+
+
+def test_the_last_level_grows_from_the_nearest_when_the_one_before_is_cut_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(6)
+    xs = [np.where(rng.random((8, 8)) < 0.3, rng.integers(1, 4, (8, 8)), 0).astype(np.uint8)
+          for _ in range(4)]  # fmt: skip
+    ops = {op.name: op for op in operations(xs, xs)}
+    ys = [ops["outline2"](ops["fliph"](ops["keep3"](x))) for x in xs[:3]]
+    pairs = [(Grid(x), Grid(y)) for x, y in zip(xs, ys, strict=False)]
+    # room for the first level and a few parents of the second: no third level before
+    monkeypatch.setattr(compose, "MAX_CANDIDATES", 1 + len(ops) + 2 * len(ops))
+    found = find_compositions(pairs, [Grid(xs[3])], 10.0)
+    assert found.exact, "a depth-three chain from the nearest second-level candidates"
+    want = ops["outline2"](ops["fliph"](ops["keep3"](xs[3])))
+    assert found.exact[0](Grid(xs[3])) == Grid(want)

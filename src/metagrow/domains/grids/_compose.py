@@ -31,6 +31,9 @@ MAX_PIECES = 3_000
 MIN_PAIRS = 2
 MIN_OUTPUT_CELLS = 4
 """Fits to train outputs all smaller than this are weak (see :class:`Found`)."""
+LAST_LEVEL_SHARE = 0.3
+"""The share of the chains' time kept for the last level, grown from the nearest
+candidates of the level before when that level ran out of time (or room)."""
 ASSEMBLY_SHARE = 0.3
 """The share of the time kept for assembling pieces when no chain fits."""
 RENAMED_SHARE = 0.4
@@ -179,7 +182,9 @@ class _Search:
         frontier = [i for i, n in enumerate(self.nodes) if n.depth == depth - 1]
         frontier.sort(key=self._promise)
         for parent in frontier:
-            if time.perf_counter() > deadline or len(self.nodes) >= MAX_CANDIDATES:
+            if time.perf_counter() > deadline:
+                return False
+            if not last and len(self.nodes) >= MAX_CANDIDATES:
                 return False
             self._expand(parent, depth, last)
         return True
@@ -295,8 +300,12 @@ def _stacked(search: _Search, n_tests: int, deadline: float) -> tuple[AssembledR
 def _grown(inputs: Sequence[Cells], targets: Sequence[Cells], deadline: float) -> _Search:
     """Candidates grown level by level until one fits, the deadline, or the last level."""
     search = _Search(inputs, targets, operations(inputs, targets))
+    start = time.perf_counter()
+    middle = start + (1 - LAST_LEVEL_SHARE) * (deadline - start)
     for depth in range(1, MAX_DEPTH + 1):
-        if search.fits or not search.grow(depth, deadline, depth == MAX_DEPTH):
+        last = depth == MAX_DEPTH
+        grown = search.grow(depth, middle if 1 < depth < MAX_DEPTH else deadline, last)
+        if search.fits or (not grown and (depth == 1 or time.perf_counter() > deadline)):
             break
     return search
 
