@@ -12,7 +12,7 @@ from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids import _compose as compose
 from metagrow.domains.grids._arc import load_arc_split
 from metagrow.domains.grids._compose import _may_fit, find_compositions
-from metagrow.domains.grids._compose_ops import inner
+from metagrow.domains.grids._compose_ops import Op, inner
 from metagrow.domains.grids._compose_table import (
     _turned,
     diagonal_rays,
@@ -686,3 +686,14 @@ def test_the_last_level_grows_from_the_nearest_when_the_one_before_is_cut_short(
     assert found.exact, "a depth-three chain from the nearest second-level candidates"
     want = ops["outline2"](ops["fliph"](ops["keep3"](xs[3])))
     assert found.exact[0](Grid(xs[3])) == Grid(want)
+
+
+def test_a_value_is_made_by_the_cheapest_chain_of_its_level_that_reaches_it() -> None:
+    xs = [np.arange(12, dtype=np.uint8).reshape(3, 4) % 5 for _ in range(2)]
+    flip = Op("dearflip", lambda a: a[:, ::-1], 3)
+    cheap = Op("cheapflip", lambda a: a[:, ::-1].copy(), 1)
+    search = compose._Search(xs, [x[::-1] for x in xs], [flip, cheap])
+    search.grow(1, time.perf_counter() + 60, last=False)
+    (made,) = [i for i, n in enumerate(search.nodes) if n.depth == 1]
+    assert search.chain(made).label == "cheapflip" and search.nodes[made].cost == 1
+    assert search.op_indices(made) == (1,)

@@ -146,18 +146,23 @@ class _Search:
         self.ops = ops
         self.shapes = tuple(t.shape for t in targets)
         self.nodes: list[_Node] = [_Node(tuple(inputs), -1, -1, 0, 0)]
-        self.seen = {_key(inputs)}
+        self.seen = {_key(inputs): 0}
+        """Each value's candidate (-1 for one of the last level that was not kept)."""
         self.fits: list[tuple[int, tuple[int, ...] | None]] = []
         self.pieces: list[int] = []
         self.tried = 0
         self._check(0)
 
     def chain(self, index: int, colors: tuple[int, ...] | None = None) -> Chain:
-        ops: list[Op] = []
+        return Chain(tuple(self.ops[k] for k in self.op_indices(index)), colors)
+
+    def op_indices(self, index: int) -> tuple[int, ...]:
+        """The table positions of the operations of the chain that ends at ``index``."""
+        found: list[int] = []
         while self.nodes[index].parent >= 0:
-            ops.append(self.ops[self.nodes[index].op])
+            found.append(self.nodes[index].op)
             index = self.nodes[index].parent
-        return Chain(tuple(reversed(ops)), colors)
+        return tuple(reversed(found))
 
     def _check(self, index: int) -> None:
         """Records the candidate at ``index`` as a fit or a piece if it is one."""
@@ -189,20 +194,22 @@ class _Search:
             self._expand(parent, depth, last)
         return True
 
-    def _promise(self, index: int) -> tuple[int, float, int]:
+    def _promise(self, index: int) -> tuple[int, float, float, int]:
         """How near the candidate at ``index`` is to the train outputs, nearest first:
-        how many of its train arrays have another shape than their output, the share of
-        cells that differ in those that do not, then its cost. The first level to grow
-        past the deadline reaches the likeliest parents first."""
+        how many of its train arrays have another shape than their output, how far
+        those shapes are from the outputs' (as a share of their sides), the share of
+        cells that differ in the arrays of the outputs' shapes, then its cost. The first
+        level to grow past the deadline reaches the likeliest parents first."""
         node = self.nodes[index]
-        misshapen, differ, cells = 0, 0, 0
+        misshapen, off, differ, cells = 0, 0.0, 0, 0
         for a, t in zip(node.arrays, self.targets, strict=False):
             if a.shape != t.shape:
                 misshapen += 1
+                off += sum(abs(s - z) / z for s, z in zip(a.shape, t.shape, strict=True))
             else:
                 differ += int(np.count_nonzero(a != t))
                 cells += t.size
-        return misshapen, differ / cells if cells else 1.0, node.cost
+        return misshapen, off, differ / cells if cells else 1.0, node.cost
 
     def _expand(self, parent: int, depth: int, last: bool) -> None:
         node = self.nodes[parent]
@@ -220,16 +227,22 @@ class _Search:
             out = self._apply(op, node.arrays, last)
             if out is None:
                 continue
-            key = _key(out)
-            if key in self.seen:
+            key, cost = _key(out), node.cost + op.cost
+            known = self.seen.get(key)
+            if known is not None:
+                # the same value by a cheaper chain of one level: that chain makes it
+                same = self.nodes[known] if known >= 0 else None
+                if same is not None and same.depth == depth and cost < same.cost:
+                    same.parent, same.op, same.cost = parent, k, cost
                 continue
-            self.seen.add(key)
+            self.seen[key] = len(self.nodes)
             arrays = tuple(np.ascontiguousarray(a) for a in out)
-            self.nodes.append(_Node(arrays, parent, k, depth, node.cost + op.cost))
+            self.nodes.append(_Node(arrays, parent, k, depth, cost))
             before = len(self.fits) + len(self.pieces)
             self._check(len(self.nodes) - 1)
             if last and len(self.fits) + len(self.pieces) == before:
                 self.nodes.pop()
+                self.seen[key] = -1
 
     def _apply(self, op: Op, arrays: Sequence[Cells], shaped: bool) -> list[Cells] | None:
         """``op`` on every array; None if it fails on one, or (``shaped``) if a train
@@ -311,13 +324,15 @@ def _grown(inputs: Sequence[Cells], targets: Sequence[Cells], deadline: float) -
 
 
 def _best_fits(search: _Search) -> tuple[ComposedRule, ...]:
-    """The best fit, then the best whose test arrays differ from it."""
+    """The best fit, then the best whose test arrays differ from it: the shallowest,
+    then the cheapest, then the one whose operations come first in the table (not the
+    first found, which hangs on the order the search grew its parents)."""
     ranked = sorted(
         search.fits,
         key=lambda f: (
             search.nodes[f[0]].depth,
             search.nodes[f[0]].cost + (f[1] is not None),
-            f[0],
+            search.op_indices(f[0]),
         ),
     )
     rules: list[ComposedRule] = []
