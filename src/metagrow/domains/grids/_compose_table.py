@@ -55,7 +55,7 @@ from metagrow.domains.grids._compose_ops import (
     upscale,
 )
 from metagrow.domains.grids._grid import Cells, Grid
-from metagrow.domains.grids._objects import component_labels, piece_spans
+from metagrow.domains.grids._objects import component_labels, panels
 from metagrow.domains.grids._paint import connect, connect_h, connect_v
 from metagrow.domains.grids._transforms import background, ground
 
@@ -326,22 +326,18 @@ def keyed_mask(a: Cells) -> Cells | None:
     """Where separator lines cut the grid into panels: the one-colour panel's shape
     painted with the colourful panel (the key) scaled up to its size, each of its cells
     over one block; the panels' background elsewhere."""
-    try:
-        rows, cols, sep = piece_spans(a)
-    except ValueError:
+    cut = panels(a)
+    if cut is None:
         return None
-    counts = np.bincount(a.ravel(), minlength=10)
-    counts[sep] = 0
-    bg = ground(counts)
+    spans, _, bg = cut
     keys, masks = [], []
-    for r0, r1 in rows:
-        for c0, c1 in cols:
-            panel = a[r0:r1, c0:c1]
-            colors = np.unique(panel[panel != bg])
-            if len(colors) == 1:
-                masks.append(panel)
-            elif len(colors) > 1 and (panel != bg).all():
-                keys.append(panel)
+    for r0, r1, c0, c1 in spans:
+        panel = a[r0:r1, c0:c1]
+        colors = np.unique(panel[panel != bg])
+        if len(colors) == 1:
+            masks.append(panel)
+        elif len(colors) > 1 and (panel != bg).all():
+            keys.append(panel)
     if len(keys) != 1 or len(masks) != 1:
         return None
     (key,), (mask,) = keys, masks
@@ -357,16 +353,12 @@ def overlaid_panels(a: Cells) -> Cells | None:
     """Where separator lines cut the grid into panels of one shape: every panel
     replaced by all of them laid over each other (the first panel's colour in reading
     order where several show one over the background)."""
-    try:
-        rows, cols, sep = piece_spans(a)
-    except ValueError:
+    cut = panels(a)
+    if cut is None:
         return None
-    spans = [(r0, r1, c0, c1) for r0, r1 in rows for c0, c1 in cols]
+    spans, _, bg = cut
     if len({(r1 - r0, c1 - c0) for r0, r1, c0, c1 in spans}) != 1:
         return None
-    counts = np.bincount(a.ravel(), minlength=10)
-    counts[sep] = 0
-    bg = ground(counts)
     over = a[spans[0][0] : spans[0][1], spans[0][2] : spans[0][3]].copy()
     for r0, r1, c0, c1 in spans[1:]:
         free = over == bg

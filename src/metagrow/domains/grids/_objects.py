@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._label import CROSS, label_components, ndimage
-from metagrow.domains.grids._transforms import background, bounding_box
+from metagrow.domains.grids._transforms import background, bounding_box, ground
 
 Grids = tuple[Grid, ...]
 
@@ -175,6 +175,23 @@ def piece_spans(c: Cells) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
     if len(rows) * len(cols) < 2:
         raise ValueError("separator lines do not split the grid")
     return rows, cols, sep
+
+
+Span = tuple[int, int, int, int]
+"""Rows ``[top, bottom)`` and columns ``[left, right)`` of one panel."""
+
+
+def panels(c: Cells) -> tuple[list[Span], int, int] | None:
+    """The panels between separator lines in reading order (see :func:`piece_spans`),
+    the separator colour and the panels' background (the commonest other colour);
+    ``None`` where lines split nothing."""
+    try:
+        rows, cols, sep = piece_spans(c)
+    except ValueError:
+        return None
+    counts = np.bincount(c.ravel(), minlength=10)
+    counts[sep] = 0
+    return [(r0, r1, c0, c1) for r0, r1 in rows for c0, c1 in cols], sep, ground(counts)
 
 
 def _spans(is_line: Cells) -> list[tuple[int, int]]:

@@ -22,8 +22,7 @@ from typing import Final, final
 import numpy as np
 
 from metagrow.domains.grids._grid import Cells, Grid
-from metagrow.domains.grids._objects import piece_spans
-from metagrow.domains.grids._transforms import ground
+from metagrow.domains.grids._objects import panels
 
 PROPERTIES: Final = ("color", "cells", "rank_fullest", "rank_emptiest", "colors", "same_picture",
                      "same_color")  # fmt: skip
@@ -34,16 +33,11 @@ OWN: Final = -1
 def _panels(c: Cells) -> tuple[tuple[int, int], list[tuple[int, ...]]] | None:
     """The panels' grid shape and each panel's properties in reading order, or ``None``
     where no lines of a colour other than the background cut the grid."""
-    try:
-        rows, cols, sep = piece_spans(c)
-    except ValueError:
+    cut = panels(c)
+    if cut is None or cut[1] == cut[2]:
         return None
-    counts = np.bincount(c.ravel(), minlength=10)
-    counts[sep] = 0
-    bg = ground(counts)
-    if sep == bg:
-        return None
-    pictures = [c[r0:r1, c0:c1] for r0, r1 in rows for c0, c1 in cols]
+    spans, _, bg = cut
+    pictures = [c[r0:r1, c0:c1] for r0, r1, c0, c1 in spans]
     held = [p[p != bg] for p in pictures]
     colors = [int(np.bincount(h, minlength=10).argmax()) if h.size else bg for h in held]
     sizes = [int(h.size) for h in held]
@@ -62,7 +56,8 @@ def _panels(c: Cells) -> tuple[tuple[int, int], list[tuple[int, ...]]] | None:
         )
         for p, h, color, size in zip(pictures, held, colors, sizes, strict=True)
     ]
-    return (len(rows), len(cols)), found
+    rows = len({(r0, r1) for r0, r1, _, _ in spans})
+    return (rows, len(spans) // rows), found
 
 
 @final
@@ -129,8 +124,8 @@ def _table(
     """Each value's colour (or :data:`OWN`) that all its train panels agree with: a fixed
     colour where they all show one, else their own where each shows its own."""
     seen: dict[int, list[tuple[int, int]]] = {}
-    for panels, cells in train:
-        for p, out in zip(panels, cells, strict=True):
+    for measured, cells in train:
+        for p, out in zip(measured, cells, strict=True):
             seen.setdefault(p[column], []).append((p[0], out))
     table = {}
     for value, members in seen.items():
