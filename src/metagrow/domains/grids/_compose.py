@@ -2,8 +2,10 @@
 
 A *candidate* is what one chain of operations (``_compose_ops``) makes of every train
 and test input at once. Chains grow breadth first, one operation more per level, from the
-inputs themselves; a candidate equal in value to one already seen (every array the same)
-is dropped, so each distinct vector of grids is grown once. A candidate that equals every
+inputs themselves, each level from the candidates nearest the train outputs first; a
+candidate equal in value to one already seen (every array the same) is dropped, so each
+distinct vector of grids is grown once (by the cheapest chain of its level that makes
+it). A candidate that equals every
 train output, or does so after one colour mapping read off the train pairs, is an exact
 fit; the shallowest and cheapest fits win. When none fits, candidates of the outputs'
 shapes become the pieces that ``_assemble`` stacks into an output.
@@ -183,7 +185,8 @@ class _Search:
     def grow(self, depth: int, deadline: float, last: bool) -> bool:
         """Adds every distinct candidate one operation deeper than ``depth - 1`` (on the
         ``last`` level, only those of the outputs' shapes: nothing grows from them);
-        False if the deadline or the cap on candidates stopped it."""
+        False if the deadline or the cap on candidates stopped it (the last level keeps
+        only fits and up to :data:`MAX_PIECES` pieces, so the cap does not bind it)."""
         frontier = [i for i, n in enumerate(self.nodes) if n.depth == depth - 1]
         frontier.sort(key=self._promise)
         for parent in frontier:
@@ -311,7 +314,9 @@ def _stacked(search: _Search, n_tests: int, deadline: float) -> tuple[AssembledR
 
 
 def _grown(inputs: Sequence[Cells], targets: Sequence[Cells], deadline: float) -> _Search:
-    """Candidates grown level by level until one fits, the deadline, or the last level."""
+    """Candidates grown level by level until one fits, the deadline, or the last level.
+    The middle level stops at :data:`LAST_LEVEL_SHARE` of the time before the deadline
+    (or at :data:`MAX_CANDIDATES`), and the last level grows from what it made."""
     search = _Search(inputs, targets, operations(inputs, targets))
     start = time.perf_counter()
     middle = start + (1 - LAST_LEVEL_SHARE) * (deadline - start)

@@ -1,9 +1,10 @@
 """Object rules read off a task's examples: each object of the input is changed by one
-action (kept, deleted, recoloured, its box or holes or inside filled, ringed with a
-colour, flipped in its box, slid in a direction or against the nearest other object, or
-sending out lines of its colour), and which action is a
+action (kept, deleted, recoloured, filled with its own colour, its box or holes or inside
+filled, ringed with a colour, flipped in its box, slid in a direction or against the
+nearest other object, or sending out lines of its colour), and which action is a
 table over one or two properties of the object (its colour, size, size rank, box,
-border contact, how often its shape or colour recurs, holes).
+border contact, how often its shape or colour recurs, holes). Objects are connected
+cells, regions of the background, or the panels between separator lines.
 
 This is the object-centric decomposition: a per-object program (the action) and a rule
 assembling the output (the objects changed in place, everything else as it was). For a
@@ -30,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
-from metagrow.domains.grids._objects import component_labels, piece_spans
+from metagrow.domains.grids._objects import component_labels, panels
 from metagrow.domains.grids._paint import holes
 from metagrow.domains.grids._transforms import background, bounding_box
 
@@ -288,18 +289,14 @@ def _panel_labels(c: Cells, bg: int) -> npt.NDArray[np.int64]:
     panels (which stay as they are); all -1 where no lines of a colour other than the
     background split the grid."""
     labels = np.full(c.shape, -1, dtype=np.int64)
-    try:
-        rows, cols, sep = piece_spans(c)
-    except ValueError:
-        return labels
-    if sep == bg:
+    cut = panels(c)
+    if cut is None or cut[1] == bg:
         return labels
     n = 0
-    for top, bottom in rows:
-        for left, right in cols:
-            if (c[top:bottom, left:right] != bg).any():
-                labels[top:bottom, left:right] = n
-                n += 1
+    for top, bottom, left, right in cut[0]:
+        if (c[top:bottom, left:right] != bg).any():
+            labels[top:bottom, left:right] = n
+            n += 1
     return labels
 
 
