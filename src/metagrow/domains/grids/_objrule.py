@@ -333,8 +333,8 @@ def segment(c: Cells, segmentation: str, bg: int, shapes: dict[bytes, int]) -> l
     crops = [m[t:b, lft:r] for m, (t, b, lft, r) in zip(masks, boxes, strict=True)]
     if segmentation == "panel":
         held = [m & (c != bg) for m in masks]
-        keys = [bytes(m.shape) + c[t:b, lft:r].tobytes() for m, (t, b, lft, r) in zip(
-            crops, boxes, strict=True)]  # fmt: skip
+        pictures = [c[t:b, lft:r] for t, b, lft, r in boxes]
+        keys = [bytes(p.shape) + p.tobytes() for p in pictures]
     else:
         held = masks
         keys = [bytes(m.shape) + m.tobytes() for m in crops]

@@ -42,8 +42,8 @@ def _panels(c: Cells) -> tuple[tuple[int, int], list[tuple[int, ...]]] | None:
     colors = [int(np.bincount(h, minlength=10).argmax()) if h.size else bg for h in held]
     sizes = [int(h.size) for h in held]
     distinct = sorted(set(sizes))
-    same_picture = Counter(bytes(p.shape) + p.tobytes() for p in pictures)
-    same_color = Counter(colors)
+    keys = [bytes(p.shape) + p.tobytes() for p in pictures]
+    same_picture, same_color = Counter(keys), Counter(colors)
     found: list[tuple[int, ...]] = [
         (
             color,
@@ -51,10 +51,10 @@ def _panels(c: Cells) -> tuple[tuple[int, int], list[tuple[int, ...]]] | None:
             len(distinct) - 1 - distinct.index(size),
             distinct.index(size),
             len(np.unique(h)),
-            same_picture[bytes(p.shape) + p.tobytes()],
+            same_picture[key],
             same_color[color],
         )
-        for p, h, color, size in zip(pictures, held, colors, sizes, strict=True)
+        for key, h, color, size in zip(keys, held, colors, sizes, strict=True)
     ]
     rows = len({(r0, r1) for r0, r1, _, _ in spans})
     return (rows, len(spans) // rows), found
