@@ -6,6 +6,11 @@ imports); an exported module copies these functions and ``ndimage = None`` but n
 import, so it takes the numpy path. tests/unit/domains/test_grid_label.py checks that
 both paths give the same labels.
 
+The interpreter loads the one compiled module of scipy's that labels (what
+``scipy.ndimage.label`` calls) and not ``scipy.ndimage`` itself: importing that package
+takes 0.2-0.3 s (its array-API layer brings numpy.f2py and scipy.special along), a
+fifth of a whole ``metagrow solve`` on an ARC file, which labels nothing else.
+
 Each cell starts labelled with its own reading-order index; every round takes the
 smallest label among a cell's neighbours and then the label of that label (pointer
 jumping), until nothing changes. A component ends labelled with the index of its first
@@ -16,25 +21,71 @@ the order a raster scan first meets them, as ``ndimage.label`` does.
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+import importlib.machinery
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
 
-ndimage: Any = None
-"""scipy's ``ndimage`` where scipy is installed (the interpreter's fast path), else None."""
-with contextlib.suppress(ImportError):  # scipy comes with metagrow; an export has none
-    import scipy.ndimage
-
-    ndimage = scipy.ndimage
-
 CellMask = npt.NDArray[np.bool_]
 Labels = npt.NDArray[np.int32]
+
+
+@final
+class CompiledLabel:
+    """``scipy.ndimage.label`` for a boolean mask, by the compiled function it calls."""
+
+    def __init__(self, module: ModuleType) -> None:
+        self._label = module._label
+
+    def label(self, mask: npt.NDArray[np.bool_], structure: CellMask) -> tuple[Labels, int]:
+        """Components of ``mask`` joined as ``structure`` (3 wide on every axis) says,
+        numbered 1, 2, ... in reading order of their first cell; and their count."""
+        out = np.zeros(mask.shape, dtype=np.int32)
+        if not mask.size:
+            return out, 0
+        return out, int(self._label(mask, structure, out))
+
+
+def _scipy_label() -> Any:
+    """scipy's labelling loaded from its compiled module alone, checked on one mask;
+    ``scipy.ndimage`` itself where that module cannot be found or does not label as
+    expected (another scipy); ImportError without scipy."""
+    package = importlib.util.find_spec("scipy")
+    if package is None or package.origin is None:
+        raise ImportError("scipy is not installed")
+    with contextlib.suppress(ImportError, OSError, AttributeError, TypeError, ValueError):
+        folder = Path(package.origin).parent / "ndimage"
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = folder / f"_ni_label{suffix}"
+            spec = importlib.util.spec_from_file_location("scipy.ndimage._ni_label", path)
+            if not path.exists() or spec is None or spec.loader is None:
+                continue
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            compiled = CompiledLabel(module)
+            mask = np.array([[1, 0, 1], [1, 0, 0], [0, 1, 1]], dtype=np.bool_)
+            labels, n = compiled.label(mask, CROSS)
+            if n == 3 and labels.tolist() == [[1, 0, 2], [1, 0, 0], [0, 3, 3]]:
+                return compiled
+    import scipy.ndimage
+
+    return scipy.ndimage
+
 
 SIDES = ((-1, 0), (1, 0), (0, -1), (0, 1))
 CROSS = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=np.bool_)
 """Neighbours by sides, as ``ndimage.label`` takes them."""
 CORNERS = ((-1, -1), (-1, 1), (1, -1), (1, 1))
+
+ndimage: Any = None
+"""What labels like ``scipy.ndimage.label`` where scipy is installed (the interpreter's
+fast path), else None."""
+with contextlib.suppress(ImportError):  # scipy comes with metagrow; an export has none
+    ndimage = _scipy_label()
 
 
 def label_components(
