@@ -268,3 +268,26 @@ def test_panels_are_objects_measured_by_what_they_hold() -> None:
     assert "recolor_own" in rule.describe()
     assert all(rule(x) == y for x, y in pairs)
     assert rule(test_x) == test_y
+
+
+def _squares_filled(layout: list[tuple[np.ndarray, int, int, int]]) -> tuple[Grid, Grid]:
+    """Solid rectangles of colour 5; the square ones turn 2."""
+    x = _place((12, 12), layout)
+    y = _place((12, 12), [(m, 2 if m.shape[0] == m.shape[1] else c, r, k) for m, c, r, k in layout])
+    return Grid(x), Grid(y)
+
+
+def test_square_objects_are_told_from_other_rectangles() -> None:
+    """Sides alone do not say it (the test's 4x4 square is a size no train object has),
+    nor does being a rectangle: being square does."""
+    square2, square3, square4 = (np.ones((k, k), dtype=bool) for k in (2, 3, 4))
+    wide, tall, long = np.ones((2, 4), bool), np.ones((3, 1), bool), np.ones((1, 4), bool)
+    pairs = [
+        _squares_filled([(square2, 5, 0, 0), (wide, 5, 5, 5), (tall, 5, 8, 0)]),
+        _squares_filled([(square3, 5, 0, 0), (long, 5, 6, 6), (wide, 5, 9, 0)]),
+        _squares_filled([(tall, 5, 0, 0), (square2, 5, 6, 6), (square3, 5, 0, 8)]),
+    ]
+    test_x, test_y = _squares_filled([(square4, 5, 0, 0), (wide, 5, 8, 6), (tall, 5, 7, 0)])
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and "square" in rule.describe()
+    assert rule(test_x) == test_y

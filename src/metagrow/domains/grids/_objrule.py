@@ -3,7 +3,7 @@ action (kept, deleted, recoloured, filled with its own colour, its box or holes 
 filled, ringed with a colour, flipped in its box, slid in a direction or against the
 nearest other object, or sending out lines of its colour), and which action is a
 table over one or two properties of the object (its colour, size, size rank, box,
-border contact, how often its shape or colour recurs, holes). Objects are connected
+border contact, how often its shape or colour recurs, holes, being a square). Objects are connected
 cells, regions of the background, or the panels between separator lines.
 
 This is the object-centric decomposition: a per-object program (the action) and a rule
@@ -269,6 +269,7 @@ ACTIONS: tuple[tuple[str, Action], ...] = (
 PROPERTIES = (
     "color", "cells", "rank_largest", "rank_smallest", "height", "width", "border",
     "shape_count", "color_count", "holes", "rectangle", "colors", "shape", "touching",
+    "square",
 )  # fmt: skip
 
 
@@ -363,6 +364,7 @@ def segment(c: Cells, segmentation: str, bg: int, shapes: dict[bytes, int]) -> l
             len(np.unique(c[m])),
             shapes.setdefault(key, len(shapes)),
             touching,
+            int(bool(crop.all()) and bottom - top == right - left),
         )
         out.append(_Object(m, box, properties, touching))
     return out
