@@ -304,3 +304,20 @@ def test_selector_picks_the_framed_part_with_the_most_cells_of_one_colour() -> N
     # the most cells of 2 is the fewest of 1 here: either measure says it
     assert selector is not None and selector.name.endswith(("max_color2", "min_color1"))
     assert selector(test_x) == test_y
+
+
+def test_positions_may_count_from_the_bottom_right_corner() -> None:
+    """Every other grey cell, counted from the right edge, turns green: grids of odd and
+    even widths disagree on parity counted from the left, not from the right."""
+
+    def pair(width: int, seed: int) -> tuple[Grid, Grid]:
+        rng = np.random.default_rng(seed)
+        x = np.where(rng.random((3, width)) < 0.5, 5, 0).astype(np.uint8)
+        far = (width - 1 - np.arange(width)) % 2 == 0
+        return Grid(x), Grid(np.where((x == 5) & far[None, :], 3, x).astype(np.uint8))
+
+    pairs = [pair(w, s) for s, w in enumerate((10, 11, 12, 13))]
+    test_x, test_y = pair(9, 9)
+    rule = find_rule(pairs, [test_x])
+    assert rule is not None and rule.name == "rule_period2_far"
+    assert rule(test_x) == test_y

@@ -127,9 +127,15 @@ def _lines(cells: Cells) -> Keys:
     return key
 
 
-def _period(k: int) -> Callable[[Cells], Keys]:
+def _period(k: int, far: bool = False) -> Callable[[Cells], Keys]:
+    """The cell's colour and its row and column modulo ``k``, counted from the top left
+    corner, or from the bottom right one (``far``: grids of different sides line up at
+    that corner)."""
+
     def keys(cells: Cells) -> Keys:
         r, c = np.indices(cells.shape)
+        if far:
+            r, c = cells.shape[0] - 1 - r, cells.shape[1] - 1 - c
         return _pack(cells, np.asarray(r % k), np.asarray(c % k))
 
     return keys
@@ -288,6 +294,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("n4", _neighbours(N4)),
     Family("period2", _period(2)),
     Family("period3", _period(3)),
+    Family("period2_far", _period(2, far=True)),
+    Family("period3_far", _period(3, far=True)),
     Family("rays", _rays),
     Family("diagonals", _diagonals),
     Family("mirror_h", _mirrored(lambda c: c[:, ::-1])),
