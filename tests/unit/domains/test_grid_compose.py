@@ -697,3 +697,23 @@ def test_a_value_is_made_by_the_cheapest_chain_of_its_level_that_reaches_it() ->
     (made,) = [i for i, n in enumerate(search.nodes) if n.depth == 1]
     assert search.chain(made).label == "cheapflip" and search.nodes[made].cost == 1
     assert search.op_indices(made) == (1,)
+
+
+def _noisy_stripes(seed: int, across: bool) -> tuple[Grid, Grid]:
+    """Stripes of colour (rows, or columns when ``across``) with a fifth of their cells
+    turned to other colours; the output is the clean stripes."""
+    rng = np.random.default_rng(seed)
+    widths = rng.integers(2, 5, 3)
+    clean = np.repeat(rng.permutation(9)[:3].astype(np.uint8) + 1, widths)[:, None]
+    clean = np.broadcast_to(clean, (len(clean), 11)).copy()
+    noisy = np.where(rng.random(clean.shape) < 0.2, rng.integers(1, 10, clean.shape), clean)
+    x, y = noisy.astype(np.uint8), clean
+    return (Grid(x.T.copy()), Grid(y.T.copy())) if across else (Grid(x), Grid(y))
+
+
+def test_noisy_stripes_are_cleaned_along_rows_or_columns() -> None:
+    pairs = [_noisy_stripes(seed, across=seed % 2 == 1) for seed in range(3)]
+    test_x, test_y = _noisy_stripes(7, across=True)
+    found = find_compositions(pairs, [test_x], 2.0)
+    assert found.exact and found.exact[0].name == "compose_stripes"
+    assert found.exact[0](test_x) == test_y

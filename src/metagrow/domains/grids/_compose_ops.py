@@ -438,6 +438,21 @@ def majority(a: Cells) -> Cells:
     return np.full((1, 1), counts.argmax() if counts.any() else bg, dtype=np.uint8)
 
 
+def striped(a: Cells) -> Cells:
+    """Stripes cleaned of noise: each row painted its commonest colour (the lowest of
+    those tied), or each column, whichever changes fewer cells (rows if as few)."""
+    onehot = a[:, :, None] == np.arange(10, dtype=np.uint8)
+    best: Cells | None = None
+    for axis in (1, 0):
+        commonest = onehot.sum(axis=axis).argmax(axis=1).astype(np.uint8)
+        lines = commonest[:, None] if axis == 1 else commonest[None, :]
+        got = np.ascontiguousarray(np.broadcast_to(lines, a.shape))
+        if best is None or np.count_nonzero(got != a) < np.count_nonzero(best != a):
+            best = got
+    assert best is not None
+    return best
+
+
 def flooded(a: Cells) -> Cells:
     """The whole grid painted its commonest colour (black included)."""
     return np.full_like(a, np.bincount(a.ravel(), minlength=10).argmax())
