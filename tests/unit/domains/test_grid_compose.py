@@ -21,6 +21,7 @@ from metagrow.domains.grids._compose_table import (
     operations,
     paint_rank,
     period_tile,
+    spread,
     star,
     third,
     unframe,
@@ -717,3 +718,25 @@ def test_noisy_stripes_are_cleaned_along_rows_or_columns() -> None:
     found = find_compositions(pairs, [test_x], 2.0)
     assert found.exact and found.exact[0].name == "compose_stripes"
     assert found.exact[0](test_x) == test_y
+
+
+def test_seeds_flood_the_rooms_they_touch() -> None:
+    """Walls of 5 split the background into four rooms; the two rooms a cell of 1 touches
+    by a side fill with 1, the other two stay."""
+    a = np.array(
+        [
+            [0, 0, 5, 0, 0, 0],
+            [0, 1, 5, 0, 0, 0],
+            [5, 5, 5, 5, 5, 5],
+            [0, 0, 0, 5, 0, 1],
+            [0, 0, 0, 5, 0, 0],
+            [0, 0, 0, 5, 0, 0],
+        ],
+        dtype=np.uint8,
+    )
+    got = spread(1)(a)
+    assert got is not None
+    assert (got[:2, :2] == 1).all() and (got[3:, 4:] == 1).all()
+    assert (got[:2, 3:] == 0).all() and (got[3:, :3] == 0).all()
+    assert (got == 5).sum() == (a == 5).sum()
+    assert spread(7)(a) is None and spread(0)(a) is None

@@ -321,6 +321,23 @@ def downscale(k: int) -> Apply:
     return down
 
 
+def pooled(k: int) -> Apply:
+    """Each ``k`` by ``k`` block as one cell: its commonest foreground colour (the
+    lowest of those tied), or the background where it has none."""
+
+    def pool(a: Cells) -> Cells | None:
+        h, w = a.shape
+        if h % k or w % k:
+            return None
+        bg = background(a)
+        blocks = a.reshape(h // k, k, w // k, k).transpose(0, 2, 1, 3).reshape(h // k, w // k, -1)
+        counts = (blocks[..., None] == np.arange(10, dtype=np.uint8)).sum(axis=2)
+        counts[..., bg] = 0
+        return np.where(counts.any(axis=2), counts.argmax(axis=2), bg).astype(np.uint8)
+
+    return pool
+
+
 def self_kron(a: Cells) -> Cells | None:
     """A copy of the grid in place of each foreground cell, background elsewhere."""
     h, w = a.shape

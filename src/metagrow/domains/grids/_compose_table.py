@@ -45,6 +45,7 @@ from metagrow.domains.grids._compose_ops import (
     outline,
     padded_to,
     paint,
+    pooled,
     right,
     self_kron,
     shifted,
@@ -321,6 +322,29 @@ def stand_ins(segments: _Segments, color: int, moved: bool) -> Apply:
         return None if np.array_equal(out, a) or (moved and not used) else out
 
     return stand_ins
+
+
+def spread(color: int) -> Apply:
+    """Each region of the background that a cell of ``color`` touches by a side filled
+    with ``color``: seeds flooding the rooms they are in."""
+
+    def spread(a: Cells) -> Cells | None:
+        bg = background(a)
+        seeds = a == color
+        if color == bg or not seeds.any():
+            return None
+        rooms = component_labels((a == bg).astype(np.uint8), False, True, bg=0)
+        near = np.zeros_like(seeds)
+        near[1:] |= seeds[:-1]
+        near[:-1] |= seeds[1:]
+        near[:, 1:] |= seeds[:, :-1]
+        near[:, :-1] |= seeds[:, 1:]
+        touched = np.unique(rooms[near & (rooms >= 0)])
+        if not touched.size:
+            return None
+        return np.where(np.isin(rooms, touched), np.uint8(color), a)
+
+    return spread
 
 
 def keyed_mask(a: Cells) -> Cells | None:
@@ -775,6 +799,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         ops += [Op(f"selfkron{c}", kron_at, 3, (c,)) for c in in_colors]
     for k in _factors(grids, outputs):
         ops += [Op(f"up{k}", upscale, 2, (k,)), Op(f"down{k}", downscale, 2, (k,))]
+        ops.append(Op(f"pool{k}", pooled, 3, (k,)))
     # labelled once per candidate for every colour's operations (on black if shown)
     parts, whole = _Segments(True, True, on_black=True), _Segments(False, False, on_black=True)
     same_shape = all(x == y for x, y in shapes)
@@ -786,6 +811,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         ops.append(Op(f"standins{c}", stand_ins, 3, (whole, c, False), True))
         ops.append(Op(f"movedto{c}", stand_ins, 3, (whole, c, True), True))
         ops.append(Op(f"copyto{c}", copied_to_marks, 3, (whole, c), True))
+        ops.append(Op(f"spread{c}", spread, 3, (c,), True))
         if same_shape:
             ops += [Op(f"{how}to{c}", attracted, 3, (parts, c, how), True) for how in _MOVES]
             ops.append(Op(f"flipover{c}", flipped_over, 3, (parts, c), True))
@@ -845,8 +871,8 @@ def _folds(shapes: Sequence[tuple[Shape, Shape]]) -> list[Op]:
 
 def _factors(grids: Sequence[Cells], outputs: Sequence[Cells]) -> list[int]:
     """Whole ratios, 2 to 5, between the sides of train inputs (first in ``grids``) and
-    their outputs, either way; always 2 and 3."""
-    found = {2, 3}
+    their outputs, either way; always 2, 3 and 4."""
+    found = {2, 3, 4}
     for x, y in zip(grids, outputs, strict=False):
         for big, small in ((y.shape, x.shape), (x.shape, y.shape)):
             for b, s in zip(big, small, strict=True):
