@@ -12,7 +12,7 @@ from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids import _compose as compose
 from metagrow.domains.grids._arc import load_arc_split
 from metagrow.domains.grids._compose import _may_fit, find_compositions
-from metagrow.domains.grids._compose_ops import Op, inner
+from metagrow.domains.grids._compose_ops import Op, inner, pooled
 from metagrow.domains.grids._compose_table import (
     _turned,
     diagonal_rays,
@@ -740,3 +740,12 @@ def test_seeds_flood_the_rooms_they_touch() -> None:
     assert (got[:2, 3:] == 0).all() and (got[3:, :3] == 0).all()
     assert (got == 5).sum() == (a == 5).sum()
     assert spread(7)(a) is None and spread(0)(a) is None
+
+
+def test_pooling_keeps_each_blocks_commonest_foreground_colour() -> None:
+    a = np.zeros((4, 6), dtype=np.uint8)
+    a[1, 1] = 2  # alone in its block
+    a[2, 2], a[3, 3], a[3, 2] = 4, 1, 4  # 4 outnumbers 1
+    a[0, 4] = a[1, 5] = 7
+    assert pooled(2)(a).tolist() == [[2, 0, 7], [0, 4, 0]]  # type: ignore[union-attr]
+    assert pooled(4)(a) is None  # 6 columns do not split into blocks of 4
