@@ -749,3 +749,21 @@ def test_pooling_keeps_each_blocks_commonest_foreground_colour() -> None:
     a[0, 4] = a[1, 5] = 7
     assert pooled(2)(a).tolist() == [[2, 0, 7], [0, 4, 0]]  # type: ignore[union-attr]
     assert pooled(4)(a) is None  # 6 columns do not split into blocks of 4
+
+
+def test_the_middle_level_grows_the_nearest_and_the_likeliest_pieces_in_turn() -> None:
+    """Parents are taken nearest first and likeliest piece first in turn: the likeliest
+    gets the most output cells right where the input has them wrong, however many of
+    its other cells differ (a ray that overshoots)."""
+    assert compose._interleaved([1, 2, 3, 4], [4, 3, 2, 1]) == [1, 4, 2, 3]
+    x = np.zeros((5, 5), dtype=np.uint8)
+    x[2, 0] = 3
+    y = x.copy()
+    y[2, :3] = 3  # a ray that stops short of the edge
+    search = compose._Search([x, x.T.copy()], [y, y.T.copy()], [])
+    ray = x.copy()
+    ray[2, :] = 3  # two cells right that the input has wrong, two wrong
+    nothing = np.ones((5, 5), dtype=np.uint8)  # no cell right
+    search.nodes.append(compose._Node((ray, ray.T.copy()), 0, 0, 1, 1))
+    search.nodes.append(compose._Node((nothing, nothing), 0, 0, 1, 1))
+    assert search._gain(1) == -4 and search._gain(2) == 0

@@ -2,7 +2,8 @@
 
 A *candidate* is what one chain of operations (``_compose_ops``) makes of every train
 and test input at once. Chains grow breadth first, one operation more per level, from the
-inputs themselves, each level from the candidates nearest the train outputs first; a
+inputs themselves, each level from the candidates nearest the train outputs first (and,
+past the first level, from those likeliest to make a piece, in turn); a
 candidate equal in value to one already seen (every array the same) is dropped, so each
 distinct vector of grids is grown once (by the cheapest chain of its level that makes
 it). A candidate that equals every
@@ -189,6 +190,8 @@ class _Search:
         only fits and up to :data:`MAX_PIECES` pieces, so the cap does not bind it)."""
         frontier = [i for i, n in enumerate(self.nodes) if n.depth == depth - 1]
         frontier.sort(key=self._promise)
+        if depth > 1:
+            frontier = _interleaved(frontier, sorted(frontier, key=self._gain))
         for parent in frontier:
             if time.perf_counter() > deadline:
                 return False
@@ -213,6 +216,18 @@ class _Search:
                 differ += int(np.count_nonzero(a != t))
                 cells += t.size
         return misshapen, off, differ / cells if cells else 1.0, node.cost
+
+    def _gain(self, index: int) -> int:
+        """Minus how many cells of the train outputs the candidate at ``index`` has right
+        where its input has them wrong (of arrays of the outputs' shapes): the likeliest
+        parents of pieces first."""
+        inputs, node = self.nodes[0].arrays, self.nodes[index].arrays
+        gained = 0
+        for x, a, t in zip(inputs, node, self.targets, strict=False):
+            if a.shape == t.shape:
+                right = a == t
+                gained += int(np.count_nonzero(right & (x != t) if x.shape == t.shape else right))
+        return -gained
 
     def _expand(self, parent: int, depth: int, last: bool) -> None:
         node = self.nodes[parent]
@@ -262,6 +277,18 @@ class _Search:
                 return None
             out.append(got)
         return out
+
+
+def _interleaved(first: Sequence[int], second: Sequence[int]) -> list[int]:
+    """The items of two orders of the same items in turn, each once."""
+    out: list[int] = []
+    taken: set[int] = set()
+    for pair in zip(first, second, strict=True):
+        for item in pair:
+            if item not in taken:
+                taken.add(item)
+                out.append(item)
+    return out
 
 
 def find_compositions(
