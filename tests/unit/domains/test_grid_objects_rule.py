@@ -291,3 +291,56 @@ def test_square_objects_are_told_from_other_rectangles() -> None:
     rule = find_object_rule(pairs, [test_x])
     assert rule is not None and "square" in rule.describe()
     assert rule(test_x) == test_y
+
+
+def _rays_by_colour(blocks: list[tuple[int, int, int]]) -> tuple[Grid, Grid]:
+    """2x2 blocks on a 10x10 grid; a red one sends a diagonal line up and left from its
+    box's corner, a blue one down and right."""
+    x = np.zeros((10, 10), dtype=np.uint8)
+    for color, r, k in blocks:
+        x[r : r + 2, k : k + 2] = color
+    y = x.copy()
+    for color, r, k in blocks:
+        (r, k), step = ((r - 1, k - 1), -1) if color == 2 else ((r + 2, k + 2), 1)
+        while 0 <= r < 10 and 0 <= k < 10 and x[r, k] == 0:
+            y[r, k] = color
+            r, k = r + step, k + step
+    return Grid(x), Grid(y)
+
+
+def test_objects_send_diagonal_lines_from_a_corner_of_their_box() -> None:
+    pairs = [
+        _rays_by_colour([(2, 3, 6), (1, 6, 1)]),
+        _rays_by_colour([(1, 1, 6), (2, 6, 3)]),
+        _rays_by_colour([(2, 7, 7), (1, 2, 6)]),
+    ]
+    test_x, test_y = _rays_by_colour([(1, 4, 4), (2, 6, 2)])
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and "corner_ray" in rule.describe()
+    assert rule(test_x) == test_y
+
+
+def _holes_by_parity(rings: list[tuple[int, int, int]]) -> tuple[Grid, Grid]:
+    """Square grey rings of side ``n`` at ``(r, k)``: an even-sided one fills red inside,
+    an odd-sided one orange."""
+    x = np.zeros((16, 16), dtype=np.uint8)
+    y = x.copy()
+    for n, r, k in rings:
+        for g in (x, y):
+            g[r : r + n, k : k + n] = 5
+            g[r + 1 : r + n - 1, k + 1 : k + n - 1] = 0
+        y[r + 1 : r + n - 1, k + 1 : k + n - 1] = 2 if n % 2 == 0 else 7
+    return Grid(x), Grid(y)
+
+
+def test_objects_are_told_apart_by_odd_or_even_sides() -> None:
+    """Sizes do not say it (the test's rings have sides no train ring has)."""
+    pairs = [
+        _holes_by_parity([(4, 0, 0), (5, 6, 6)]),
+        _holes_by_parity([(3, 1, 1), (6, 7, 0)]),
+        _holes_by_parity([(4, 8, 8), (3, 0, 9)]),
+    ]
+    test_x, test_y = _holes_by_parity([(8, 0, 0), (7, 9, 9)])
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and "odd" in rule.describe()
+    assert rule(test_x) == test_y

@@ -1,10 +1,11 @@
 """Object rules read off a task's examples: each object of the input is changed by one
 action (kept, deleted, recoloured, filled with its own colour, its box or holes or inside
 filled, ringed with a colour, flipped in its box, slid in a direction or against the
-nearest other object, or sending out lines of its colour), and which action is a
-table over one or two properties of the object (its colour, size, size rank, box,
-border contact, how often its shape or colour recurs, holes, being a square). Objects are connected
-cells, regions of the background, or the panels between separator lines.
+nearest other object, or sending out lines of its colour, from its cells or diagonally
+from a corner of its box), and which action is a table over one or two properties of the
+object (its colour, size, size rank, box, border contact, how often its shape or colour
+recurs, holes, being a square, odd or even sides). Objects are connected cells, regions
+of the background, or the panels between separator lines.
 
 This is the object-centric decomposition: a per-object program (the action) and a rule
 assembling the output (the objects changed in place, everything else as it was). For a
@@ -242,6 +243,24 @@ def _rays(directions: tuple[tuple[int, int], ...], stop: bool) -> Action:
     return act
 
 
+def _corner_ray(dr: int, dc: int) -> Action:
+    """A diagonal line of the object's colour from the corner of its box that faces
+    ``(dr, dc)`` outwards over the background, to the edge or the first other cell."""
+
+    def act(c: Cells, o: _Object, bg: int) -> Cells:
+        h, w = c.shape
+        top, bottom, left, right = o.box
+        r, q = (bottom - 1 if dr > 0 else top) + dr, (right - 1 if dc > 0 else left) + dc
+        color = c[o.mask][0]
+        out = c.copy()
+        while 0 <= r < h and 0 <= q < w and c[r, q] == bg:
+            out[r, q] = color
+            r, q = r + dr, q + dc
+        return out
+
+    return act
+
+
 ACTIONS: tuple[tuple[str, Action], ...] = (
     ("keep", _keep),
     ("delete", _delete),
@@ -261,6 +280,7 @@ ACTIONS: tuple[tuple[str, Action], ...] = (
     ("rays_rows", _rays(_DIRECTIONS[2:], stop=False)),
     ("rays_columns", _rays(_DIRECTIONS[:2], stop=False)),
     ("rays_cross", _rays(_DIRECTIONS, stop=False)),
+    *((f"corner_ray{dr:+d}{dc:+d}", _corner_ray(dr, dc)) for dr in (-1, 1) for dc in (-1, 1)),
 )
 
 
@@ -269,7 +289,7 @@ ACTIONS: tuple[tuple[str, Action], ...] = (
 PROPERTIES = (
     "color", "cells", "rank_largest", "rank_smallest", "height", "width", "border",
     "shape_count", "color_count", "holes", "rectangle", "colors", "shape", "touching",
-    "square",
+    "square", "odd",
 )  # fmt: skip
 
 
@@ -365,6 +385,7 @@ def segment(c: Cells, segmentation: str, bg: int, shapes: dict[bytes, int]) -> l
             shapes.setdefault(key, len(shapes)),
             touching,
             int(bool(crop.all()) and bottom - top == right - left),
+            (bottom - top) % 2 + 2 * ((right - left) % 2),
         )
         out.append(_Object(m, box, properties, touching))
     return out
