@@ -61,8 +61,10 @@ def _scipy_label() -> Any:
         folder = Path(package.origin).parent / "ndimage"
         for suffix in importlib.machinery.EXTENSION_SUFFIXES:
             path = folder / f"_ni_label{suffix}"
+            if not path.exists():
+                continue
             spec = importlib.util.spec_from_file_location("scipy.ndimage._ni_label", path)
-            if not path.exists() or spec is None or spec.loader is None:
+            if spec is None or spec.loader is None:
                 continue
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)

@@ -40,9 +40,9 @@ time grows with them and such tasks are rarely local."""
 def raw_features(cells: Cells) -> Features:
     """One row of small non-negative-or--1 integer features per cell, in reading order:
     colour first, then neighbours, counts, rays, mirrors, positions modulo 2 and 3 (from
-    the top left corner and from the bottom right one),
-    whether background, object size, rank and border contact, the colours of its row and
-    column, and its distance to the grid's edge (rings)."""
+    the top left corner and from the bottom right one), whether background, object size,
+    rank and border contact, the colours of its row and column, and its distance to the
+    grid's edge (rings)."""
     bg = background(cells)
     columns: list[npt.NDArray[np.int64]] = [cells.astype(np.int64)]
     columns += shifted(cells, N8)
