@@ -39,10 +39,9 @@ time grows with them and such tasks are rarely local."""
 
 def raw_features(cells: Cells) -> Features:
     """One row of small non-negative-or--1 integer features per cell, in reading order:
-    colour first, then neighbours, counts, rays, mirrors, positions modulo 2 and 3 (from
-    the top left corner and from the bottom right one), whether background, object size,
-    rank and border contact, the colours of its row and column, and its distance to the
-    grid's edge (rings)."""
+    colour first, then neighbours, counts, rays, mirrors, positions modulo 2 and 3,
+    whether background, object size, rank and border contact, the colours of its row and
+    column, and its distance to the grid's edge (rings)."""
     bg = background(cells)
     columns: list[npt.NDArray[np.int64]] = [cells.astype(np.int64)]
     columns += shifted(cells, N8)
@@ -57,8 +56,7 @@ def raw_features(cells: Cells) -> Features:
     ]
     columns += [a.astype(np.int64) for a in (cells[:, ::-1], cells[::-1], cells[::-1, ::-1])]
     r, c = np.indices(cells.shape)
-    h, w = cells.shape
-    columns += [np.asarray(v % k) for v in (r, c, h - 1 - r, w - 1 - c) for k in (2, 3)]
+    columns += [np.asarray(v % k) for v in (r, c) for k in (2, 3)]
     columns.append((cells == bg).astype(np.int64))
     for diagonal, by_color in ((False, True), (True, False)):
         labels = component_labels(cells, diagonal, by_color)
@@ -66,6 +64,7 @@ def raw_features(cells: Cells) -> Features:
         for measure in (object_sizes, size_rank, touches_border):
             columns.append(np.append(measure(labels, n), -1)[labels])
     columns += _line_colors(cells, bg)
+    h, w = cells.shape
     columns.append(np.minimum(np.minimum(r, h - 1 - r), np.minimum(c, w - 1 - c)))
     return np.stack([np.asarray(a).ravel() for a in columns], axis=1)
 
