@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
-from metagrow.domains.grids._paint import holes
+from metagrow.domains.grids._paint import grow8, holes
 from metagrow.domains.grids._transforms import background, ground
 
 Apply = Callable[[Cells], Cells | None]
@@ -408,13 +408,7 @@ def fill_holes(color: int) -> Apply:
 def outline(color: int) -> Apply:
     def outline(a: Cells) -> Cells | None:
         fg = a != background(a)
-        tall = fg.copy()
-        tall[1:] |= fg[:-1]
-        tall[:-1] |= fg[1:]
-        ring = tall.copy()
-        ring[:, 1:] |= tall[:, :-1]
-        ring[:, :-1] |= tall[:, 1:]
-        ring &= ~fg
+        ring = grow8(fg) & ~fg
         return np.where(ring, np.uint8(color), a) if ring.any() else None
 
     return outline

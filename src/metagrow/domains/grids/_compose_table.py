@@ -58,7 +58,7 @@ from metagrow.domains.grids._compose_ops import (
 )
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._objects import component_labels, panels
-from metagrow.domains.grids._paint import connect, connect_h, connect_v
+from metagrow.domains.grids._paint import connect, connect_h, connect_v, grow4
 from metagrow.domains.grids._transforms import background, ground
 
 Numbers = npt.NDArray[np.int64]
@@ -334,12 +334,7 @@ def spread(color: int) -> Apply:
         if color == bg or not seeds.any():
             return None
         rooms = component_labels((a == bg).astype(np.uint8), False, True, bg=0)
-        near = np.zeros_like(seeds)
-        near[1:] |= seeds[:-1]
-        near[:-1] |= seeds[1:]
-        near[:, 1:] |= seeds[:, :-1]
-        near[:, :-1] |= seeds[:, 1:]
-        touched = np.unique(rooms[near & (rooms >= 0)])
+        touched = np.unique(rooms[grow4(seeds) & (rooms >= 0)])
         if not touched.size:
             return None
         return np.where(np.isin(rooms, touched), np.uint8(color), a)

@@ -22,7 +22,8 @@ def overlay(base: Grid, top: Grid) -> Grid:
     return Grid.made(np.where(t != top.background(), t, base.cells))
 
 
-def _grow4(m: Cells) -> Cells:
+def grow4(m: Cells) -> Cells:
+    """``m`` with every cell beside one of its cells (by a side) added."""
     out = m.copy()
     out[1:] |= m[:-1]
     out[:-1] |= m[1:]
@@ -31,8 +32,9 @@ def _grow4(m: Cells) -> Cells:
     return out
 
 
-def _grow8(m: Cells) -> Cells:
-    out = _grow4(m)
+def grow8(m: Cells) -> Cells:
+    """``m`` with every cell beside one of its cells (by a side or a corner) added."""
+    out = grow4(m)
     out[1:, 1:] |= m[:-1, :-1]
     out[1:, :-1] |= m[:-1, 1:]
     out[:-1, 1:] |= m[1:, :-1]
@@ -79,7 +81,7 @@ def surround(g: Grid, color: int) -> Grid:
     """Background cells touching (by side or corner) a non-background cell become ``color``."""
     c = g.cells
     fg = c != g.background()
-    ring = _grow8(fg) & ~fg
+    ring = grow8(fg) & ~fg
     return Grid.made(np.where(ring, np.uint8(check_color(color)), c))
 
 
