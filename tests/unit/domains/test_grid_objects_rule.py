@@ -344,3 +344,128 @@ def test_objects_are_told_apart_by_odd_or_even_sides() -> None:
     rule = find_object_rule(pairs, [test_x])
     assert rule is not None and "odd" in rule.describe()
     assert rule(test_x) == test_y
+
+
+def _drawn_on(
+    y: np.ndarray, x: np.ndarray, cells: list[tuple[int, int]], step: tuple[int, int], color: int
+) -> None:
+    """Paints ``color`` on ``y`` from each of ``cells`` in steps of ``step`` while ``x``
+    is background there, to the edge or the first cell in the way."""
+    for r, k in cells:
+        while 0 <= r < x.shape[0] and 0 <= k < x.shape[1] and x[r, k] == 0:
+            y[r, k] = color
+            r, k = r + step[0], k + step[1]
+
+
+def _pointers(bars: list[tuple[int, int, int, int]]) -> tuple[Grid, Grid]:
+    """Grey bars three cells long at ``(r, k)``, pointing along ``way`` (0 to 3), with a
+    cell of colour ``c`` at their base: a line of ``c`` leaves the tip and runs on."""
+    x = np.zeros((12, 12), dtype=np.uint8)
+    steps = ((0, 1), (1, 0), (0, -1), (-1, 0))
+    for r, k, way, c in bars:
+        dr, dk = steps[way]
+        x[r, k] = c
+        x[r + dr, k + dk] = x[r + 2 * dr, k + 2 * dk] = 5
+    y = x.copy()
+    for r, k, way, c in bars:
+        dr, dk = steps[way]
+        _drawn_on(y, x, [(r + 3 * dr, k + 3 * dk)], (dr, dk), c)
+    return Grid(x), Grid(y)
+
+
+def test_pointers_shoot_the_colour_at_their_base_out_of_their_tip() -> None:
+    pairs = [
+        _pointers([(1, 1, 0, 3), (6, 8, 1, 4)]),
+        _pointers([(10, 11, 3, 2), (4, 10, 2, 6)]),
+        _pointers([(2, 6, 1, 1), (9, 9, 3, 8)]),
+    ]
+    test_x, test_y = _pointers([(5, 7, 0, 7), (11, 1, 3, 9), (0, 5, 1, 3)])
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and "tip_ray" in rule.describe()
+    assert rule(test_x) == test_y
+
+
+def _marked_blocks(blocks: list[tuple[int, int, int, int, int]]) -> tuple[Grid, Grid]:
+    """2x2 blocks of colour ``c`` at ``(r, k)`` with a red mark in the corner facing
+    ``(dr, dk)``: the block, all in ``c``, is dragged that way to the edge."""
+    x = np.zeros((10, 10), dtype=np.uint8)
+    y = x.copy()
+    for r, k, dr, dk, c in blocks:
+        x[r : r + 2, k : k + 2] = c
+        x[r + (dr > 0), k + (dk > 0)] = 2
+        for n in range(10):
+            top, left = r + n * dr, k + n * dk
+            y[max(top, 0) : max(top + 2, 0), max(left, 0) : max(left + 2, 0)] = c
+    return Grid(x), Grid(y)
+
+
+def test_marked_blocks_are_dragged_the_way_their_mark_points() -> None:
+    pairs = [
+        _marked_blocks([(4, 2, -1, 1, 4)]),
+        _marked_blocks([(1, 5, 1, 1, 3)]),
+        _marked_blocks([(6, 6, -1, -1, 6)]),
+    ]
+    test_x, test_y = _marked_blocks([(3, 4, 1, -1, 7)])
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and "smear2" in rule.describe()
+    assert rule(test_x) == test_y
+
+
+def _corners(shapes: list[tuple[int, int, int, int, int]]) -> tuple[Grid, Grid]:
+    """Three cells of a 2x2 box of colour ``c`` at ``(r, k)``, the corner facing
+    ``(dr, dk)`` left empty: a diagonal line leaves the box beyond that corner."""
+    x = np.zeros((12, 12), dtype=np.uint8)
+    for r, k, dr, dk, c in shapes:
+        x[r : r + 2, k : k + 2] = c
+        x[r + (dr > 0), k + (dk > 0)] = 0
+    y = x.copy()
+    for r, k, dr, dk, c in shapes:
+        _drawn_on(y, x, [(r + (dr > 0) + dr, k + (dk > 0) + dk)], (dr, dk), c)
+    return Grid(x), Grid(y)
+
+
+def test_corner_shapes_send_a_line_out_of_their_empty_corner() -> None:
+    pairs = [
+        _corners([(2, 1, -1, 1, 7), (6, 6, 1, 1, 7)]),
+        _corners([(1, 3, 1, 1, 9), (7, 5, 1, -1, 9)]),
+        _corners([(8, 8, -1, -1, 3), (2, 2, 1, -1, 3)]),
+    ]
+    test_x, test_y = _corners([(5, 5, -1, 1, 4), (9, 1, 1, 1, 4), (2, 9, 1, -1, 4)])
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and "gap_ray" in rule.describe()
+    assert rule(test_x) == test_y
+
+
+TAILS = {  # cells (from the top left of the object's box) and the way each tail points
+    "block up left": ([(1, 1), (1, 2), (2, 1), (2, 2), (0, 0)], [((0, 0), (-1, -1))]),
+    "block down right": ([(0, 0), (0, 1), (1, 0), (1, 1), (2, 2)], [((2, 2), (1, 1))]),
+    "block up right": ([(1, 0), (1, 1), (2, 0), (2, 1), (0, 2)], [((0, 2), (-1, 1))]),
+    "bar": ([(0, 0), (0, 1), (0, 2)], [((0, 0), (0, -1)), ((0, 2), (0, 1))]),
+    "column": ([(0, 0), (1, 0)], [((0, 0), (-1, 0)), ((1, 0), (1, 0))]),
+}
+
+
+def _tailed(shapes: list[tuple[int, int, str, int]]) -> tuple[Grid, Grid]:
+    """Objects of colour ``c`` with their box's top left at ``(r, k)`` (``TAILS``): each
+    end of an object (one neighbour in it) runs on, as the line it ends, to the edge."""
+    x = np.zeros((12, 12), dtype=np.uint8)
+    for r, k, kind, c in shapes:
+        for dr, dk in TAILS[kind][0]:
+            x[r + dr, k + dk] = c
+    y = x.copy()
+    for r, k, kind, c in shapes:
+        for (tr, tk), (dr, dk) in TAILS[kind][1]:
+            _drawn_on(y, x, [(r + tr + dr, k + tk + dk)], (dr, dk), c)
+    return Grid(x), Grid(y)
+
+
+def test_tails_run_on_as_the_lines_they_start() -> None:
+    pairs = [
+        _tailed([(2, 2, "block down right", 3), (9, 4, "bar", 3)]),
+        _tailed([(5, 6, "block up right", 4), (6, 1, "column", 4)]),
+        _tailed([(8, 8, "block up left", 6), (1, 1, "bar", 6)]),
+    ]
+    test_x, test_y = _tailed([(6, 4, "block up left", 8), (2, 9, "column", 8), (10, 2, "bar", 8)])
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and "tails" in rule.describe()
+    assert rule(test_x) == test_y

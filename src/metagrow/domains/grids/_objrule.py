@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._objects import component_labels, panels
-from metagrow.domains.grids._paint import holes
+from metagrow.domains.grids._paint import grow8, holes
 from metagrow.domains.grids._transforms import background, bounding_box
 
 Mask = npt.NDArray[np.bool_]
@@ -128,10 +128,11 @@ def _fill_inside(k: int) -> Action:
     """The object's cells not on its outline (all four side neighbours in it) become ``k``."""
 
     def act(c: Cells, o: _Object, bg: int) -> Cells:
-        m = np.pad(o.mask, 1)
+        at = _in_box(o)
+        m = np.pad(o.mask[at], 1)
         inner = m[1:-1, 1:-1] & m[:-2, 1:-1] & m[2:, 1:-1] & m[1:-1, :-2] & m[1:-1, 2:]
         out = c.copy()
-        out[inner] = k
+        out[at][inner] = k
         return out
 
     return act
@@ -141,13 +142,10 @@ def _outline(k: int) -> Action:
     """The background cells beside the object, by sides or corners, become ``k``."""
 
     def act(c: Cells, o: _Object, bg: int) -> Cells:
-        m = np.pad(o.mask, 1)
-        ring = np.zeros_like(m)
-        for dr in (0, 1, 2):
-            for dc in (0, 1, 2):
-                ring[1:-1, 1:-1] |= m[dr : dr + c.shape[0], dc : dc + c.shape[1]]
+        top, bottom, left, right = o.box
+        at = slice(max(top - 1, 0), bottom + 1), slice(max(left - 1, 0), right + 1)
         out = c.copy()
-        out[ring[1:-1, 1:-1] & (c == bg)] = k
+        out[at][grow8(o.mask[at]) & (c[at] == bg)] = k
         return out
 
     return act
@@ -261,6 +259,102 @@ def _corner_ray(dr: int, dc: int) -> Action:
     return act
 
 
+Point = tuple[int, int]
+
+
+def _step(frm: tuple[float, float], to: tuple[float, float]) -> Point:
+    """The unit step (each part -1, 0 or 1) from one point towards another, a part counting
+    where the two differ by half a cell or more."""
+    dr, dc = to[0] - frm[0], to[1] - frm[1]
+    return (int(np.sign(dr)) if abs(dr) >= 0.5 else 0, int(np.sign(dc)) if abs(dc) >= 0.5 else 0)
+
+
+def _centre(o: _Object) -> tuple[float, float]:
+    top, bottom, left, right = o.box
+    return (top + bottom - 1) / 2, (left + right - 1) / 2
+
+
+def _line(c: Cells, out: Cells, o: _Object, bg: int, start: Point, d: Point, color: int) -> None:
+    """Paints ``color`` on ``out`` from ``start`` in steps of ``d`` over the background,
+    through the object's own cells, to the edge or the first other cell."""
+    h, w = c.shape
+    r, q = start
+    while (d[0] or d[1]) and 0 <= r < h and 0 <= q < w:
+        if c[r, q] == bg:
+            out[r, q] = color
+        elif not o.mask[r, q]:
+            break
+        r, q = r + d[0], q + d[1]
+
+
+def _tip_ray(c: Cells, o: _Object, bg: int) -> Cells:
+    """A line of the colour the object holds one cell of, from that cell away from the
+    middle of the object's box: a pointer shooting from its base."""
+    out = c.copy()
+    counts = np.bincount(c[o.mask], minlength=10)
+    ones = np.flatnonzero(counts == 1)
+    if counts.astype(bool).sum() >= 2 and len(ones) == 1:
+        r, q = (int(v[0]) for v in np.nonzero(o.mask & (c == ones[0])))
+        dr, dc = _step((r, q), _centre(o))
+        _line(c, out, o, bg, (r, q), (dr, dc), int(ones[0]))
+    return out
+
+
+def _smear(k: int) -> Action:
+    """The object, in its commonest colour other than ``k``, stamped again and again to
+    the edge in the direction of each of its cells of colour ``k`` from the middle of its
+    box (those cells take that colour too): a shape dragged the way its marks point."""
+
+    def act(c: Cells, o: _Object, bg: int) -> Cells:
+        out = c.copy()
+        marks = o.mask & (c == k)
+        counts = np.bincount(c[o.mask & ~marks], minlength=10)
+        if not marks.any() or not counts.any():
+            return out
+        color = int(counts.argmax())
+        out[o.mask] = color
+        h, w = c.shape
+        rows, cols = np.nonzero(o.mask)
+        ways = {_step(_centre(o), (r, q)) for r, q in zip(*np.nonzero(marks), strict=True)}
+        for dr, dc in ways - {(0, 0)}:
+            for n in range(1, h + w):
+                r, q = rows + n * dr, cols + n * dc
+                inside = (r >= 0) & (r < h) & (q >= 0) & (q < w)
+                if not inside.any():
+                    break
+                r, q = r[inside], q[inside]
+                free = c[r, q] == bg
+                out[r[free], q[free]] = color
+        return out
+
+    return act
+
+
+def _gap_ray(c: Cells, o: _Object, bg: int) -> Cells:
+    """A diagonal line of the object's colour from the corner of its box that its cells
+    leave emptiest (the way the box's middle lies from the cells' mean), outwards."""
+    rows, cols = np.nonzero(o.mask)
+    (mid_r, mid_c), (mean_r, mean_c) = _centre(o), (rows.mean(), cols.mean())
+    dr, dc = int(np.sign(mid_r - mean_r)), int(np.sign(mid_c - mean_c))
+    if not (dr and dc):
+        return c.copy()
+    return _corner_ray(dr, dc)(c, o, bg)
+
+
+def _tails(c: Cells, o: _Object, bg: int) -> Cells:
+    """Each end of the object (a cell with one neighbour in it, by sides or corners)
+    drawn on outwards, in its own colour, as the line it ends."""
+    out = c.copy()
+    h, w = c.shape
+    m = np.pad(o.mask, 1).astype(np.int8)
+    around = sum(m[dr : dr + h, dc : dc + w] for dr in range(3) for dc in range(3))
+    for r, q in zip(*np.nonzero(o.mask & (around == 2)), strict=True):
+        nr, nq = next(p for p in np.argwhere(m[r : r + 3, q : q + 3]).tolist() if p != [1, 1])
+        d = (1 - nr, 1 - nq)
+        _line(c, out, o, bg, (r + d[0], q + d[1]), d, int(c[r, q]))
+    return out
+
+
 ACTIONS: tuple[tuple[str, Action], ...] = (
     ("keep", _keep),
     ("delete", _delete),
@@ -281,6 +375,10 @@ ACTIONS: tuple[tuple[str, Action], ...] = (
     ("rays_columns", _rays(_DIRECTIONS[:2], stop=False)),
     ("rays_cross", _rays(_DIRECTIONS, stop=False)),
     *((f"corner_ray{dr:+d}{dc:+d}", _corner_ray(dr, dc)) for dr in (-1, 1) for dc in (-1, 1)),
+    ("tip_ray", _tip_ray),
+    *((f"smear{k}", _smear(k)) for k in range(10)),
+    ("gap_ray", _gap_ray),
+    ("tails", _tails),
 )
 
 

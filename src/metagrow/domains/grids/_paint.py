@@ -22,7 +22,10 @@ def overlay(base: Grid, top: Grid) -> Grid:
     return Grid.made(np.where(t != top.background(), t, base.cells))
 
 
-def grow4(m: Cells) -> Cells:
+Mask = npt.NDArray[np.bool_]
+
+
+def grow4(m: Mask) -> Mask:
     """``m`` with every cell beside one of its cells (by a side) added."""
     out = m.copy()
     out[1:] |= m[:-1]
@@ -32,7 +35,7 @@ def grow4(m: Cells) -> Cells:
     return out
 
 
-def grow8(m: Cells) -> Cells:
+def grow8(m: Mask) -> Mask:
     """``m`` with every cell beside one of its cells (by a side or a corner) added."""
     out = grow4(m)
     out[1:, 1:] |= m[:-1, :-1]
