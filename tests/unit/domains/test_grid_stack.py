@@ -57,3 +57,25 @@ def test_a_stack_rule_joins_the_task_grammar_as_an_exact_primitive() -> None:
     grids = GridsDomain()
     added = grids.task_grammar(task, grids.grammar()).primitives["stack_lines"]
     assert not added.fallback
+
+
+def _halves_full_of_lines(seed: int) -> tuple[Grid, Grid]:
+    """Two 4x4 pieces of colours 1 and 2 one above the other, a yellow line between;
+    piece 2 has two full rows of 2, so it draws more full lines than the separator does.
+    The output is 3 wherever either piece is not black."""
+    rng = np.random.default_rng(seed)
+    top = np.where(rng.random((4, 4)) < 0.5, 1, 0).astype(np.uint8)
+    bottom = np.where(rng.random((4, 4)) < 0.5, 2, 0).astype(np.uint8)
+    bottom[[0, 2]] = 2
+    bottom[1, :2] = 2, 0  # a 2 off the full lines
+    x = np.vstack([top, np.full((1, 4), 4, dtype=np.uint8), bottom])
+    return Grid(x), Grid(np.where((top != 0) | (bottom != 0), 3, 0).astype(np.uint8))
+
+
+def test_the_separator_is_the_colour_that_draws_nothing_but_lines() -> None:
+    pairs = [_halves_full_of_lines(seed) for seed in range(4)]
+    test_x, test_y = _halves_full_of_lines(9)
+    assert sum((x.cells == 2).all(axis=1).sum() > 1 for x, _ in pairs) >= 3
+    rule = find_stack_rule(pairs, [test_x])
+    assert rule is not None and rule.name == "stack_lines"
+    assert rule(test_x) == test_y

@@ -134,7 +134,8 @@ def blobs_on(g: Grid, bg: int) -> Grids:
 def pieces(g: Grid) -> Grids:
     """The rectangles between full rows and columns of one separator colour, in reading
     order; the separator is the colour drawing the most such lines, the background only
-    if no other colour draws any."""
+    if no other colour draws any, and a colour that shows nowhere else before one that
+    does."""
     c = g.cells
     rows, cols, _ = piece_spans(c)
     return tuple(Grid(c[r0:r1, c0:c1]) for r0, r1 in rows for c0, c1 in cols)
@@ -169,12 +170,18 @@ def piece_spans(c: Cells) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
         lines.pop(bg, None)  # blank rows are not separators when a colour draws lines
     if not lines:
         raise ValueError("no separator lines")
-    sep = max(lines, key=lambda k: (lines[k], -k))
+    sep = max(lines, key=lambda k: (_only_lines(c, k), lines[k], -k))
     rows = _spans((c == sep).all(axis=1))
     cols = _spans((c == sep).all(axis=0))
     if len(rows) * len(cols) < 2:
         raise ValueError("separator lines do not split the grid")
     return rows, cols, sep
+
+
+def _only_lines(c: Cells, k: int) -> bool:
+    """Whether every cell of colour ``k`` lies on a full row or column of ``k``."""
+    m = c == k
+    return not (m & ~m.all(axis=1, keepdims=True) & ~m.all(axis=0, keepdims=True)).any()
 
 
 Span = tuple[int, int, int, int]
