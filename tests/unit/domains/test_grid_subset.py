@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
+import itertools
 
-from metagrow.domains.grids import GRID, Grid, GridsDomain
+import numpy as np
+import pytest
+
+from metagrow.domains.grids import GRID, Grid, GridsDomain, _subset
 from metagrow.domains.grids._subset import find_subset_rule
+from metagrow.domains.grids._tree import raw_features
 from metagrow.lang import Example, Task, arrow
 
 G = Grid.of
@@ -76,3 +80,58 @@ def test_row_colours_are_a_feature() -> None:
     rule = find_subset_rule(pairs, [test])
     assert rule is not None and len(rule.columns) == 1
     assert rule(test) == G([[5, 5, 5], [5, 5, 5], [0, 0, 0]])
+
+
+def _plainly(pairs: list[tuple[Grid, Grid]], test: Grid, most: int) -> tuple[object, ...] | None:
+    """The rule the search should find among subsets of up to ``most`` features, found by
+    trying every subset with a sort per table: the fewest features, then the fewest keys,
+    the first subset in order on ties, absolute colours before "stays as it was"."""
+    train = np.concatenate([raw_features(x.cells) for x, _ in pairs]) + 1
+    unseen = raw_features(test.cells) + 1
+    out = np.concatenate([y.cells.ravel() for _, y in pairs]).astype(np.int64)
+    for size in range(1, most + 1):
+        best: tuple[object, ...] | None = None
+        for columns in itertools.combinations(range(train.shape[1]), size):
+            keys = [tuple(row) for row in train[:, columns].tolist()]
+            if not {tuple(row) for row in unseen[:, columns].tolist()} <= set(keys):
+                continue
+            for relative, colors in (
+                (False, out),
+                (True, np.where(out == train[:, 0] - 1, -1, out)),
+            ):
+                table: dict[tuple[int, ...], int] = {}
+                pairs_fit = all(
+                    table.setdefault(k, c) == c for k, c in zip(keys, colors.tolist(), strict=True)
+                )
+                if pairs_fit and (best is None or len(table) < best[2]):
+                    best = columns, relative, len(table)
+        if best is not None:
+            return best
+    return None
+
+
+@pytest.mark.parametrize("table_cells", [1 << 20, 64])
+def test_the_search_finds_the_rule_that_trying_every_subset_finds(
+    table_cells: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On random grids whose outputs follow a rule of one or two features, also with
+    tables so small that the search numbers by sorting and grows one feature at a time."""
+    monkeypatch.setattr(_subset, "_MAX_TABLE", table_cells)
+    rng = np.random.default_rng(5)
+    found = 0
+    for trial in range(12):
+        xs = [rng.choice([0, 0, 1, 2], size=(5, 6)).astype(np.uint8) for _ in range(4)]
+        if trial % 2:
+            ys = [np.where(np.roll(x, 1, axis=1) == 1, 3, x) for x in xs]
+        else:
+            ys = [np.where((x == 0) & (np.arange(6) % 2 == 0), 4, x) for x in xs]
+        pairs = [(Grid(x), Grid(y.astype(np.uint8))) for x, y in zip(xs[:3], ys[:3], strict=True)]
+        expected = _plainly(pairs, Grid(xs[3]), 2)
+        rule = find_subset_rule(pairs, [Grid(xs[3])], seconds=30.0)
+        found += expected is not None
+        if expected is None:
+            assert rule is None or len(rule.columns) > 2
+        else:
+            assert rule is not None
+            assert (rule.columns, rule.relative, len(rule.keys)) == expected
+    assert found >= 8

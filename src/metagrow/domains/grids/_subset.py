@@ -78,49 +78,133 @@ def find_subset_rule(
     train = np.concatenate([raw_features(x.cells) for x, _ in pairs])
     test = np.concatenate([raw_features(g.cells) for g in unseen] or [train[:0]])
     out = np.concatenate([y.cells.ravel() for _, y in pairs]).astype(np.int64)
-    outputs = {False: out, True: np.where(out == train[:, 0], SAME, out)}
+    outputs = (out, np.where(out == train[:, 0], SAME, out))
+    codes = _Codes(np.concatenate([train, test]), len(train))
     deadline = time.perf_counter() + seconds
     covering: list[tuple[int, ...]] = [()]
     for _ in range(_MAX_FEATURES):
-        best: SubsetRule | None = None
-        known = set(covering)
+        best: tuple[int, tuple[int, ...], bool] | None = None
         grown = []
-        packed: tuple[int, ...] | None = None
-        for columns in _supersets(covering, known, train.shape[1]):
+        for base, last in _supersets(covering, train.shape[1]):
             if time.perf_counter() > deadline:
-                return best
-            *base, j = columns
-            if packed != tuple(base):  # supersets of one subset come one after another
-                packed = tuple(base)
-                train_base, test_base = _pack_columns(train, packed), _pack_columns(test, packed)
-            keys = (train_base << _BITS) | (train[:, j] + 1)
-            order = np.argsort(keys)
-            ordered = keys[order]
-            if table_index(ordered, (test_base << _BITS) | (test[:, j] + 1)) is None:
-                continue  # nor does any superset: test cells it has never seen
-            grown.append(columns)
-            repeated = ordered[1:] == ordered[:-1]
-            distinct = len(keys) - int(np.count_nonzero(repeated))
-            for relative, colors in outputs.items():
-                by_key = colors[order]
-                if (repeated & (by_key[1:] != by_key[:-1])).any():
-                    continue  # a key with two colours
-                if best is None or distinct < len(best.keys):
-                    table = color_table(keys, colors)
-                    assert table is not None
-                    best = SubsetRule(columns, table[0], table[1], relative)
-        if best is not None:
-            return best
+                break
+            known, distinct, fits = codes.grown(base, last, outputs)
+            for i, j in enumerate(last):
+                if not known[i]:
+                    continue  # nor does any superset: test cells it has never seen
+                grown.append((*base, j))
+                for relative in (False, True):
+                    if fits[relative][i] and (best is None or distinct[i] < best[0]):
+                        best = int(distinct[i]), (*base, j), relative
+        if best is not None or time.perf_counter() > deadline:
+            return None if best is None else _rule(train, outputs[best[2]], *best[1:])
         covering = grown
     return None
 
 
+def _rule(
+    train: npt.NDArray[np.int64],
+    colors: npt.NDArray[np.int64],
+    columns: tuple[int, ...],
+    relative: bool,
+) -> SubsetRule:
+    table = color_table(_pack_columns(train, columns), colors)
+    assert table is not None
+    return SubsetRule(columns, table[0], table[1], relative)
+
+
+_MAX_TABLE = 1 << 20
+"""Cells of the direct-address tables (:class:`_Codes`) at most; bigger ones sort."""
+
+Numbers = npt.NDArray[np.int64]
+
+
+def _numbered(values: Numbers, size: int) -> tuple[Numbers, int]:
+    """``values`` (each below ``size``) renumbered 0, 1, ... in increasing order, and how
+    many distinct ones there are."""
+    if size > _MAX_TABLE:
+        distinct, numbers = np.unique(values, return_inverse=True)
+        return numbers.astype(np.int64), len(distinct)
+    shown = np.zeros(size, dtype=bool)
+    shown[values] = True
+    rank = np.cumsum(shown) - 1
+    return rank[values], int(rank[-1]) + 1
+
+
+@final
+class _Codes:
+    """Each cell's values of a subset of features as one number below the count of
+    value tuples shown, so that the keys of a subset and any one more feature index flat
+    tables: one table per subset grown by several features at once, in a few array
+    passes and no sorting."""
+
+    def __init__(self, features: Numbers, n_train: int) -> None:
+        self.n_train = n_train
+        numbered = [_numbered(features[:, j] + 1, 1 << _BITS) for j in range(features.shape[1])]
+        self.codes = np.stack([n for n, _ in numbered], axis=1)
+        self.sizes = np.array([size for _, size in numbered], dtype=np.int64)
+        self.chain: list[tuple[tuple[int, ...], Numbers, int]] = [
+            ((), np.zeros(len(features), dtype=np.int64), 1)
+        ]
+
+    def numbers(self, columns: tuple[int, ...]) -> tuple[Numbers, int]:
+        """Each cell's number for the tuple of its ``columns`` values, and how many there
+        are (the numbers of the longest prefix last asked for are reused)."""
+        while self.chain[-1][0] != columns[: len(self.chain[-1][0])]:
+            self.chain.pop()
+        for j in columns[len(self.chain[-1][0]) :]:
+            prefix, numbers, count = self.chain[-1]
+            size = count * int(self.sizes[j])
+            self.chain.append(
+                ((*prefix, j), *_numbered(numbers * self.sizes[j] + self.codes[:, j], size))
+            )
+        return self.chain[-1][1:]
+
+    def grown(
+        self, base: tuple[int, ...], last: list[int], outputs: tuple[Numbers, Numbers]
+    ) -> tuple[npt.NDArray[np.bool_], Numbers, tuple[npt.NDArray[np.bool_], ...]]:
+        """For ``base`` grown by each feature of ``last``: whether the train cells show
+        every test cell's key, how many keys they show, and whether no key has two colours
+        in each of ``outputs``."""
+        numbers, count = self.numbers(base)
+        widths = count * self.sizes[last]
+        if int(widths.sum()) > _MAX_TABLE and len(last) > 1:
+            parts = [self.grown(base, [j], outputs) for j in last]
+            return (
+                np.concatenate([p[0] for p in parts]),
+                np.concatenate([p[1] for p in parts]),
+                tuple(np.concatenate([p[2][k] for p in parts]) for k in range(len(outputs))),
+            )
+        keys = numbers[:, None] * self.sizes[last] + self.codes[:, last]
+        if int(widths.sum()) > _MAX_TABLE:  # one feature: number its keys first (sorting)
+            numbered, size = _numbered(keys[:, 0], int(widths[0]))
+            keys, widths = numbered[:, None], np.array([size], dtype=np.int64)
+        starts = np.cumsum(widths) - widths
+        keys = keys + starts
+        train, test = keys[: self.n_train], keys[self.n_train :]
+        shown = np.zeros(int(widths.sum()), dtype=bool)
+        shown[train] = True
+        known: npt.NDArray[np.bool_] = np.asarray(shown[test].all(axis=0))
+        distinct = np.add.reduceat(shown, starts, dtype=np.int64)
+        first = np.empty(len(shown), dtype=np.int64)
+        fits = []
+        for colors in outputs:
+            first[train] = colors[:, None]
+            fits.append((first[train] == colors[:, None]).all(axis=0))
+        return known, distinct, tuple(fits)
+
+
 def _supersets(
-    subsets: list[tuple[int, ...]], known: set[tuple[int, ...]], n: int
-) -> Iterator[tuple[int, ...]]:
-    """Subsets one larger whose every subset one smaller is ``known`` (Apriori's join)."""
+    subsets: list[tuple[int, ...]], n: int
+) -> Iterator[tuple[tuple[int, ...], list[int]]]:
+    """Each subset and the features that grow it into a subset one larger whose every
+    subset one smaller is among ``subsets`` (Apriori's join), in increasing order."""
+    known = set(subsets)
     for base in subsets:
-        for j in range(base[-1] + 1 if base else 0, n):
-            grown = (*base, j)
-            if all(sub in known for sub in itertools.combinations(grown, len(base))):
-                yield grown
+        last = [
+            j
+            for j in range(base[-1] + 1 if base else 0, n)
+            if all(sub in known for sub in itertools.combinations((*base, j), len(base)))
+        ]
+        if last:
+            yield base, last
