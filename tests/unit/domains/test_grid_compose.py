@@ -15,6 +15,7 @@ from metagrow.domains.grids._compose import _may_fit, find_compositions
 from metagrow.domains.grids._compose_ops import Op, inner, pooled
 from metagrow.domains.grids._compose_table import (
     _turned,
+    boxed,
     diagonal_rays,
     drawn,
     keep_rank,
@@ -740,6 +741,32 @@ def test_seeds_flood_the_rooms_they_touch() -> None:
     assert (got[:2, 3:] == 0).all() and (got[3:, :3] == 0).all()
     assert (got == 5).sum() == (a == 5).sum()
     assert spread(7)(a) is None and spread(0)(a) is None
+
+
+def test_other_colours_inside_the_box_of_each_group_are_painted() -> None:
+    """Two groups of red cells (the first with a gap of one cell inside it, so one
+    group); blue cells inside a group's box turn green, those outside stay blue."""
+    a = np.array(
+        [
+            [2, 1, 2, 0, 0, 1, 1],
+            [1, 0, 1, 0, 0, 0, 0],
+            [1, 1, 2, 0, 0, 1, 0],
+            [0, 0, 0, 1, 0, 0, 0],
+            [0, 1, 0, 0, 0, 2, 1],
+            [0, 0, 0, 0, 1, 1, 2],
+        ],
+        dtype=np.uint8,
+    )
+    want = a.copy()
+    want[0:3, 0:3][a[0:3, 0:3] == 1] = 3
+    want[4:6, 5:7][a[4:6, 5:7] == 1] = 3
+    got = boxed(2, 3)(a)
+    assert got is not None and got.tolist() == want.tolist()
+    assert boxed(5, 3)(a) is None and boxed(0, 3)(a) is None
+    apart = np.zeros((7, 7), dtype=np.uint8)
+    apart[0, 0] = apart[0, 6] = 2  # five cells apart: two groups, nothing between
+    apart[0, 3] = 1
+    assert boxed(2, 3)(apart) is None
 
 
 def test_pooling_keeps_each_blocks_commonest_foreground_colour() -> None:

@@ -58,7 +58,7 @@ from metagrow.domains.grids._compose_ops import (
 )
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._objects import component_labels, panels
-from metagrow.domains.grids._paint import connect, connect_h, connect_v, grow4
+from metagrow.domains.grids._paint import connect, connect_h, connect_v, grow4, grow8
 from metagrow.domains.grids._transforms import background, ground
 
 Numbers = npt.NDArray[np.int64]
@@ -340,6 +340,30 @@ def spread(color: int) -> Apply:
         return np.where(np.isin(rooms, touched), np.uint8(color), a)
 
     return spread
+
+
+def boxed(color: int, paint: int) -> Apply:
+    """The cells of other foreground colours inside the box of each group of ``color``
+    cells (joined by sides or corners, or across a gap of one cell) painted ``paint``;
+    the background is black if the grid shows black."""
+
+    def boxed(a: Cells) -> Cells | None:
+        bg = ground(np.bincount(a.ravel(), minlength=10))
+        mine = a == color
+        if color == bg or not mine.any():
+            return None
+        # cells two apart touch once each cell is a 2x2 block grown by one
+        doubled = grow8(mine.repeat(2, axis=0).repeat(2, axis=1)).astype(np.uint8)
+        labels = component_labels(doubled, True, True, bg=0)[::2, ::2]
+        inside = np.zeros(a.shape, dtype=bool)
+        for n in range(int(labels.max()) + 1):
+            rows, cols = np.nonzero((labels == n) & mine)
+            if rows.size:
+                inside[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1] = True
+        inside &= (a != bg) & (a != color)
+        return np.where(inside, np.uint8(paint), a) if inside.any() else None
+
+    return boxed
 
 
 def keyed_mask(a: Cells) -> Cells | None:
@@ -811,6 +835,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
             ops += [Op(f"{how}to{c}", attracted, 3, (parts, c, how), True) for how in _MOVES]
             ops.append(Op(f"flipover{c}", flipped_over, 3, (parts, c), True))
     for c in sorted(set(out_colors) - set(in_colors)):
+        ops += [Op(f"inbox{k}to{c}", boxed, 3, (k, c), True) for k in in_colors]
         for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
             ops.append(Op(f"rays{direction}{c}", tinted_rays, 3, (turn, c), True))
         for name, through in (("rows", (True, False)), ("cols", (False, True)),
