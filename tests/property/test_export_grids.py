@@ -237,10 +237,11 @@ def test_every_composition_operation_exports_and_runs_alike() -> None:
         operations([x], [np.zeros((2 * h - 1, w), np.uint8)]),  # folded once down
         operations([x], [np.zeros((h * h, w * w), np.uint8)]),  # a copy per cell of a colour
         operations(grids, [np.full_like(g, 9) for g in grids]),  # a colour no input shows
+        operations([x], [np.zeros((h * h, w * w // 4), np.uint8)]),  # a half by a half
     ]
     ops = {op.name: op for found in offered for op in found}
     new = {"slideto1", "levelto2", "fold2x1", "border", "selfkron0", "bandrows", "midcol"}
-    new |= {"inbox1to9", "raysdown9"}
+    new |= {"inbox1to9", "raysdown9", "kronhalves"}
     assert new <= set(ops)
     grammar = GRAMMAR
     for name, op in ops.items():

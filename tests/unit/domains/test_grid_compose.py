@@ -16,6 +16,7 @@ from metagrow.domains.grids._compose_ops import Op, inner, pooled
 from metagrow.domains.grids._compose_table import (
     _turned,
     boxed,
+    kron_halves,
     diagonal_rays,
     drawn,
     keep_rank,
@@ -767,6 +768,19 @@ def test_other_colours_inside_the_box_of_each_group_are_painted() -> None:
     apart[0, 0] = apart[0, 6] = 2  # five cells apart: two groups, nothing between
     apart[0, 3] = 1
     assert boxed(2, 3)(apart) is None
+
+
+def test_a_one_colour_half_is_stamped_in_the_colour_of_each_cell_of_the_other() -> None:
+    picture = np.array([[2, 0], [0, 3]], dtype=np.uint8)
+    stencil = np.array([[8, 8], [0, 8]], dtype=np.uint8)
+    block = (stencil != 0).astype(np.uint8)
+    want = np.block([[2 * block, 0 * block], [0 * block, 3 * block]])
+    for a in (np.hstack([picture, stencil]), np.vstack([stencil, picture])):
+        got = kron_halves(a)
+        assert got is not None and got.tolist() == want.tolist()
+    assert kron_halves(np.hstack([picture, picture])) is None  # no half of one colour
+    assert kron_halves(np.hstack([stencil, stencil])) is None  # both are
+    assert kron_halves(np.zeros((3, 3), dtype=np.uint8)) is None
 
 
 def test_pooling_keeps_each_blocks_commonest_foreground_colour() -> None:

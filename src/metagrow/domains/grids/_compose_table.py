@@ -366,6 +366,25 @@ def boxed(color: int, paint: int) -> Apply:
     return boxed
 
 
+def kron_halves(a: Cells) -> Cells | None:
+    """The input's two halves (one above the other, or else side by side) as a stencil,
+    the half of one foreground colour, and a picture, the other: the stencil in each
+    picture cell's colour, one copy per cell of the picture."""
+    bg = ground(np.bincount(a.ravel(), minlength=10))
+    for axis in (0, 1):
+        if a.shape[axis] % 2:
+            continue
+        halves = np.split(a, 2, axis=axis)
+        single = [len(np.setdiff1d(half, [bg])) == 1 for half in halves]
+        if single[0] == single[1]:
+            continue
+        stencil, picture = halves if single[0] else halves[::-1]
+        (h, w), (sh, sw) = picture.shape, stencil.shape
+        out = np.where((stencil != bg)[None, :, None, :], picture[:, None, :, None], bg)
+        return out.reshape(h * sh, w * sw).astype(np.uint8)
+    return None
+
+
 def keyed_mask(a: Cells) -> Cells | None:
     """Where separator lines cut the grid into panels: the one-colour panel's shape
     painted with the colourful panel (the key) scaled up to its size, each of its cells
@@ -816,6 +835,8 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         ops.append(Op("border", bordered, 2))
     if any(y == (x[0] ** 2, x[1] ** 2) for x, y in shapes):
         ops += [Op(f"selfkron{c}", kron_at, 3, (c,)) for c in in_colors]
+    if any(y in ((h * h // 4, w * w), (h * h, w * w // 4)) for (h, w), y in shapes):
+        ops.append(Op("kronhalves", kron_halves, 2))
     for k in _factors(grids, outputs):
         ops += [Op(f"up{k}", upscale, 2, (k,)), Op(f"down{k}", downscale, 2, (k,))]
         ops.append(Op(f"pool{k}", pooled, 3, (k,)))
