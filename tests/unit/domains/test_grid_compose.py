@@ -16,10 +16,10 @@ from metagrow.domains.grids._compose_ops import Op, inner, pooled
 from metagrow.domains.grids._compose_table import (
     _turned,
     boxed,
-    kron_halves,
     diagonal_rays,
     drawn,
     keep_rank,
+    kron_halves,
     operations,
     paint_rank,
     period_tile,
