@@ -469,3 +469,26 @@ def test_tails_run_on_as_the_lines_they_start() -> None:
     rule = find_object_rule(pairs, [test_x])
     assert rule is not None and "tails" in rule.describe()
     assert rule(test_x) == test_y
+
+
+def _hopping(blocks: list[tuple[int, int, int, int]]) -> tuple[Grid, Grid]:
+    """Blocks of ``h`` by ``w`` cells of colour ``c`` standing on the bottom edge at
+    column ``k``: each moves up by its own height."""
+    x = np.zeros((12, 12), dtype=np.uint8)
+    y = x.copy()
+    for h, w, k, c in blocks:
+        x[12 - h :, k : k + w] = c
+        y[12 - 2 * h : 12 - h, k : k + w] = c
+    return Grid(x), Grid(y)
+
+
+def test_objects_move_up_by_their_own_height() -> None:
+    pairs = [
+        _hopping([(2, 2, 0, 1), (4, 3, 4, 2)]),
+        _hopping([(5, 1, 1, 3), (1, 4, 6, 4)]),
+        _hopping([(3, 2, 9, 1)]),
+    ]
+    test_x, test_y = _hopping([(6, 2, 0, 2), (2, 5, 4, 1)])
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and "hop-1+0" in rule.describe()
+    assert rule(test_x) == test_y

@@ -217,6 +217,20 @@ def _slide_to_nearest(c: Cells, o: _Object, bg: int) -> Cells:
     return _moved(c, o, bg, k * dr, k * dc)
 
 
+def _hop(dr: int, dc: int) -> Action:
+    """Move the object by its own height (or width) in a direction, if it stays inside."""
+
+    def act(c: Cells, o: _Object, bg: int) -> Cells:
+        top, bottom, left, right = o.box
+        dr_, dc_ = dr * (bottom - top), dc * (right - left)
+        h, w = c.shape
+        if not (0 <= top + dr_ and bottom + dr_ <= h and 0 <= left + dc_ and right + dc_ <= w):
+            return c.copy()
+        return _moved(c, o, bg, dr_, dc_)
+
+    return act
+
+
 def _rays(directions: tuple[tuple[int, int], ...], stop: bool) -> Action:
     """Lines of the object's colours from each of its cells outwards over the background,
     to the edge or (``stop``) to the first other cell in the way."""
@@ -370,6 +384,7 @@ ACTIONS: tuple[tuple[str, Action], ...] = (
     ("rot180", _flip(lambda a: a[::-1, ::-1])),
     *((f"slide{dr:+d}{dc:+d}", _slide(dr, dc)) for dr, dc in _DIRECTIONS),
     ("slide_to_nearest", _slide_to_nearest),
+    *((f"hop{dr:+d}{dc:+d}", _hop(dr, dc)) for dr, dc in _DIRECTIONS),
     *((f"ray{dr:+d}{dc:+d}", _rays(((dr, dc),), stop=True)) for dr, dc in _DIRECTIONS),
     ("rays_rows", _rays(_DIRECTIONS[2:], stop=False)),
     ("rays_columns", _rays(_DIRECTIONS[:2], stop=False)),
