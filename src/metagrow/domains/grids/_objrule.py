@@ -224,7 +224,7 @@ def _hop(dr: int, dc: int) -> Action:
         top, bottom, left, right = o.box
         dr_, dc_ = dr * (bottom - top), dc * (right - left)
         h, w = c.shape
-        if not (0 <= top + dr_ and bottom + dr_ <= h and 0 <= left + dc_ and right + dc_ <= w):
+        if min(top + dr_, left + dc_) < 0 or bottom + dr_ > h or right + dc_ > w:
             return c.copy()
         return _moved(c, o, bg, dr_, dc_)
 
