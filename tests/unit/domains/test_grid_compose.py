@@ -23,6 +23,7 @@ from metagrow.domains.grids._compose_table import (
     operations,
     paint_rank,
     period_tile,
+    rings_reversed,
     spread,
     star,
     third,
@@ -781,6 +782,19 @@ def test_a_one_colour_half_is_stamped_in_the_colour_of_each_cell_of_the_other() 
     assert kron_halves(np.hstack([picture, picture])) is None  # no half of one colour
     assert kron_halves(np.hstack([stencil, stencil])) is None  # both are
     assert kron_halves(np.zeros((3, 3), dtype=np.uint8)) is None
+
+
+def test_concentric_rings_swap_colours_outermost_for_innermost() -> None:
+    a = np.full((5, 6), 4, dtype=np.uint8)
+    a[1:-1, 1:-1] = 2
+    a[2:-2, 2:-2] = 7
+    got = rings_reversed(a)
+    assert got is not None
+    assert got[0].tolist() == [7] * 6 and got[1, 1:-1].tolist() == [2] * 4
+    assert got[2, 2:-2].tolist() == [4, 4]
+    a[1, 1] = 3  # a ring of two colours
+    assert rings_reversed(a) is None
+    assert rings_reversed(np.full((4, 4), 5, dtype=np.uint8)) is None  # nothing changes
 
 
 def test_pooling_keeps_each_blocks_commonest_foreground_colour() -> None:

@@ -517,6 +517,24 @@ def unframe(a: Cells) -> Cells | None:
     return a[1:-1, 1:-1] if h > 2 and w > 2 else None
 
 
+def rings_reversed(a: Cells) -> Cells | None:
+    """A grid of concentric rings of one colour each (cells as far from the edge alike),
+    with the rings' colours in the reverse order, outermost for innermost."""
+    h, w = a.shape
+    edge = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
+    if h < 3 or w < 3 or (edge != edge[0]).any():
+        return None
+    r, c = np.indices(a.shape)
+    depth = np.minimum(np.minimum(r, h - 1 - r), np.minimum(c, w - 1 - c))
+    n = int(depth.max()) + 1
+    colors = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(colors, depth.ravel(), a.ravel())
+    if (colors[depth] != a).any():
+        return None
+    out = colors[::-1][depth].astype(np.uint8)
+    return None if np.array_equal(out, a) else out
+
+
 def period_tile(a: Cells) -> Cells | None:
     """The smallest tile whose repeats make the grid exactly (rows and columns apart);
     None if the grid repeats in neither direction."""
@@ -823,6 +841,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     ops.append(Op("paintmost", paint_rank, 2, (True,), True))
     ops.append(Op("paintleast", paint_rank, 2, (False,), True))
     ops.append(Op("unframe", unframe, 2))
+    ops.append(Op("ringsreversed", rings_reversed, 2, keeps_shape=True))
     ops.append(Op("period", period_tile, 2))
     if any(x.shape[0] == 3 * y.shape[0] or x.shape[1] == 3 * y.shape[1]
            for x, y in zip(grids, outputs, strict=False)):  # fmt: skip
