@@ -89,3 +89,34 @@ def test_no_repair_when_the_changed_cells_are_not_one_hidden_colour() -> None:
     x = G([[1, 0], [0, 1]])
     assert find_repair([(x, G([[2, 0], [0, 1]]))], []) is None
     assert find_repair([(x, x)], []) is None
+
+
+def _shape_under_patch(shape: int, patch: int, at: tuple[int, int], left: int) -> tuple[Grid, Grid]:
+    """A mirror-symmetric shape of colour ``shape`` on black with its top left at ``at``,
+    a 3x2 patch of colour ``patch`` over part of it ``left`` columns in; the output is
+    the shape whole."""
+    half = np.array([[1, 0, 1], [1, 1, 1], [0, 1, 0], [1, 1, 0]], dtype=np.uint8) * shape
+    full = np.zeros((8, 10), dtype=np.uint8)
+    r, k = at
+    full[r : r + 4, k : k + 6] = np.hstack([half, half[:, ::-1]])
+    return _hide(full, r, k + left, 3, 2, patch), Grid(full)
+
+
+def test_a_repair_is_read_off_colours_renamed_by_role() -> None:
+    """The patch and the shape take other colours in every example: no one colour is
+    hidden, but by role (the rarer colour over the commoner) one is."""
+    pairs = [_shape_under_patch(2, 3, (1, 1), 0), _shape_under_patch(6, 1, (3, 2), 4)]
+    test_x, test_y = _shape_under_patch(4, 7, (2, 3), 1)
+    assert find_repair(pairs, [test_x]) is None
+    task = Task(
+        "patched",
+        arrow(GRID, GRID),
+        tuple(Example((x,), y) for x, y in pairs),
+        (Example((test_x,), test_y),),
+    )
+    grids = GridsDomain()
+    grammar = grids.task_grammar(task, grids.grammar(), seconds=1.0)
+    found = [p for n, p in grammar.primitives.items() if n.endswith("_renamed")]
+    assert [p.name for p in found] == ["repair_mirror_renamed"]
+    result = solve(task, grammar, BottomUpEnumerator(), Budget(3.0), attempts=1)
+    assert result.predictions[0][0] == test_y

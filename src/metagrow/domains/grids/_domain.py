@@ -175,7 +175,8 @@ class GridsDomain(Domain):
         cell table of one feature family that maps every same-shape train input to its
         output and knows every test input (``_fitted``), or failing that such a table
         read off the grids with their colours renamed by role (``rule_<family>_renamed``,
-        ``_palette``); ``compose_<operations>``, the shallowest chain of whole-grid
+        ``_palette``), or a repair read off them so (``repair_..._renamed``);
+        ``compose_<operations>``, the shallowest chain of whole-grid
         operations that maps every train input to its output, and the next one with a
         different test answer, on the grids as they are or renamed (``_compose``);
         ``complete_template...``, the rest of a multicolour object painted wherever some
@@ -227,6 +228,7 @@ class GridsDomain(Domain):
             or find_extension(pairs, tests)
             or find_rule(pairs, tests)
             or renamed(find_rule, pairs, tests)
+            or renamed(find_repair, pairs, tests)
         )
         if exact is not None:
             # A chain that fits too is the second attempt, where its answer differs.
