@@ -16,6 +16,7 @@ from metagrow.domains.grids._compose_ops import Op, inner, pooled
 from metagrow.domains.grids._compose_table import (
     _turned,
     boxed,
+    centre_lines,
     diagonal_rays,
     drawn,
     keep_rank,
@@ -795,6 +796,20 @@ def test_concentric_rings_swap_colours_outermost_for_innermost() -> None:
     a[1, 1] = 3  # a ring of two colours
     assert rings_reversed(a) is None
     assert rings_reversed(np.full((4, 4), 5, dtype=np.uint8)) is None  # nothing changes
+
+
+def test_lines_run_through_the_middle_of_each_objects_box() -> None:
+    a = np.zeros((7, 8), dtype=np.uint8)
+    a[1:4, 1:4] = 1
+    a[2, 2] = 0  # a ring: its middle row and column are 2
+    a[5:7, 5:7] = 3  # sides of two cells: no middle
+    got = centre_lines(6)(a)
+    assert got is not None
+    want = a.copy()
+    want[2][a[2] == 0] = 6
+    want[:, 2][a[:, 2] == 0] = 6
+    assert got.tolist() == want.tolist()
+    assert centre_lines(6)(np.zeros((3, 3), dtype=np.uint8)) is None
 
 
 def test_pooling_keeps_each_blocks_commonest_foreground_colour() -> None:

@@ -366,6 +366,27 @@ def boxed(color: int, paint: int) -> Apply:
     return boxed
 
 
+def centre_lines(color: int) -> Apply:
+    """The background along the middle row and the middle column of each object's box
+    (cells of one colour joined by sides or corners; a side of even length has no
+    middle) painted ``color``, across the whole grid."""
+
+    def lines(a: Cells) -> Cells | None:
+        bg = background(a)
+        labels = component_labels(a, True, True, bg)
+        rows, cols = np.zeros(a.shape[0], dtype=bool), np.zeros(a.shape[1], dtype=bool)
+        for n in range(int(labels.max()) + 1):
+            r, c = np.nonzero(labels == n)
+            if (r.max() - r.min()) % 2 == 0:
+                rows[(r.max() + r.min()) // 2] = True
+            if (c.max() - c.min()) % 2 == 0:
+                cols[(c.max() + c.min()) // 2] = True
+        through = (rows[:, None] | cols[None, :]) & (a == bg)
+        return np.where(through, np.uint8(color), a) if through.any() else None
+
+    return lines
+
+
 def kron_halves(a: Cells) -> Cells | None:
     """The input's two halves (one above the other, or else side by side) as a stencil,
     the half of one foreground colour, and a picture, the other: the stencil in each
@@ -876,6 +897,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
             ops.append(Op(f"flipover{c}", flipped_over, 3, (parts, c), True))
     for c in sorted(set(out_colors) - set(in_colors)):
         ops += [Op(f"inbox{k}to{c}", boxed, 3, (k, c), True) for k in in_colors]
+        ops.append(Op(f"centrelines{c}", centre_lines, 3, (c,), True))
         for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
             ops.append(Op(f"rays{direction}{c}", tinted_rays, 3, (turn, c), True))
         for name, through in (("rows", (True, False)), ("cols", (False, True)),
