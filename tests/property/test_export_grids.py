@@ -241,7 +241,7 @@ def test_every_composition_operation_exports_and_runs_alike() -> None:
     ]
     ops = {op.name: op for found in offered for op in found}
     new = {"slideto1", "levelto2", "fold2x1", "border", "selfkron0", "bandrows", "midcol"}
-    new |= {"inbox1to9", "raysdown9", "kronhalves", "centrelines9", "ringsreversed"}
+    new |= {"inbox1to9", "raysdown9", "kronhalves", "centrelines9", "ringsreversed", "continued"}
     assert new <= set(ops)
     grammar = GRAMMAR
     for name, op in ops.items():

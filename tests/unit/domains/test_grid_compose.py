@@ -21,6 +21,7 @@ from metagrow.domains.grids._compose_table import (
     drawn,
     keep_rank,
     kron_halves,
+    lines_continued,
     operations,
     paint_rank,
     period_tile,
@@ -810,6 +811,19 @@ def test_lines_run_through_the_middle_of_each_objects_box() -> None:
     want[:, 2][a[:, 2] == 0] = 6
     assert got.tolist() == want.tolist()
     assert centre_lines(6)(np.zeros((3, 3), dtype=np.uint8)) is None
+
+
+def test_a_run_in_a_row_or_column_repeats_along_it() -> None:
+    a = np.zeros((7, 8), dtype=np.uint8)
+    a[3, 2:5] = [8, 3, 2]  # a run of three in row 3
+    a[1:3, 4] = [4, 1]  # and one of three in column 4, through its last cell
+    a[5, 1] = a[5, 6] = 7  # not one run: left alone
+    got = lines_continued(a)
+    assert got is not None
+    assert got[3].tolist() == [3, 2, 8, 3, 2, 8, 3, 2]
+    assert got[:, 4].tolist() == [2, 4, 1, 2, 4, 1, 2]
+    assert got[5].tolist() == [0, 7, 0, 0, 1, 0, 7, 0]  # column 4 crosses it
+    assert lines_continued(np.zeros((3, 3), dtype=np.uint8)) is None
 
 
 def test_pooling_keeps_each_blocks_commonest_foreground_colour() -> None:

@@ -387,6 +387,20 @@ def centre_lines(color: int) -> Apply:
     return lines
 
 
+def lines_continued(a: Cells) -> Cells | None:
+    """Each row, and each column, whose foreground is one run of two cells or more
+    filled with that run repeated end to end in both directions."""
+    bg = background(a)
+    out = a.copy()
+    for t, o in ((a, out), (a.T, out.T)):
+        for i, line in enumerate(t):
+            (at,) = np.nonzero(line != bg)
+            if len(at) < 2 or at[-1] - at[0] + 1 != len(at):
+                continue
+            o[i] = line[at[0] + (np.arange(len(line)) - at[0]) % len(at)]
+    return None if np.array_equal(out, a) else out
+
+
 def kron_halves(a: Cells) -> Cells | None:
     """The input's two halves (one above the other, or else side by side) as a stencil,
     the half of one foreground colour, and a picture, the other: the stencil in each
@@ -863,6 +877,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     ops.append(Op("paintleast", paint_rank, 2, (False,), True))
     ops.append(Op("unframe", unframe, 2))
     ops.append(Op("ringsreversed", rings_reversed, 2, keeps_shape=True))
+    ops.append(Op("continued", lines_continued, 2, keeps_shape=True))
     ops.append(Op("period", period_tile, 2))
     if any(x.shape[0] == 3 * y.shape[0] or x.shape[1] == 3 * y.shape[1]
            for x, y in zip(grids, outputs, strict=False)):  # fmt: skip
