@@ -1,8 +1,10 @@
 """Object rules read off a task's examples: each object of the input is changed by one
 action (kept, deleted, recoloured, filled with its own colour, its box or holes or inside
 filled, ringed with a colour, flipped in its box, slid in a direction or against the
-nearest other object, or sending out lines of its colour, from its cells or diagonally
-from a corner of its box), and which action is a table over one or two properties of the
+nearest other object, moved by its own height or width, dragged the way its marks
+point, or sending out lines: of its colour, from its cells, from its ends or diagonally
+from a corner of its box, or of its one odd-coloured cell's colour, away from its
+middle), and which action is a table over one or two properties of the
 object (its colour, size, size rank, box, border contact, how often its shape or colour
 recurs, holes, being a square, odd or even sides). Objects are connected cells, regions
 of the background, or the panels between separator lines.
