@@ -393,11 +393,13 @@ def lines_continued(a: Cells) -> Cells | None:
     bg = background(a)
     out = a.copy()
     for t, o in ((a, out), (a.T, out.T)):
-        for i, line in enumerate(t):
-            (at,) = np.nonzero(line != bg)
-            if len(at) < 2 or at[-1] - at[0] + 1 != len(at):
-                continue
-            o[i] = line[at[0] + (np.arange(len(line)) - at[0]) % len(at)]
+        fg = t != bg
+        count = fg.sum(axis=1)
+        first = fg.argmax(axis=1)
+        last = t.shape[1] - 1 - fg[:, ::-1].argmax(axis=1)
+        runs = (count >= 2) & (count < t.shape[1]) & (last - first + 1 == count)
+        for i in np.flatnonzero(runs):
+            o[i] = t[i, first[i] + (np.arange(t.shape[1]) - first[i]) % count[i]]
     return None if np.array_equal(out, a) else out
 
 
