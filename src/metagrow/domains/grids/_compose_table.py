@@ -56,7 +56,7 @@ from metagrow.domains.grids._compose_ops import (
     top,
     upscale,
 )
-from metagrow.domains.grids._grid import Cells, Grid
+from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
 from metagrow.domains.grids._objects import component_labels, panels
 from metagrow.domains.grids._paint import connect, connect_h, connect_v, grow4, grow8
 from metagrow.domains.grids._transforms import background, ground
@@ -374,14 +374,20 @@ def centre_lines(color: int) -> Apply:
     def lines(a: Cells) -> Cells | None:
         bg = background(a)
         labels = component_labels(a, True, True, bg)
-        rows, cols = np.zeros(a.shape[0], dtype=bool), np.zeros(a.shape[1], dtype=bool)
-        for n in range(int(labels.max()) + 1):
-            r, c = np.nonzero(labels == n)
-            if (r.max() - r.min()) % 2 == 0:
-                rows[(r.max() + r.min()) // 2] = True
-            if (c.max() - c.min()) % 2 == 0:
-                cols[(c.max() + c.min()) // 2] = True
-        through = (rows[:, None] | cols[None, :]) & (a == bg)
+        fg = labels >= 0
+        if not fg.any():
+            return None
+        n, at = int(labels.max()) + 1, labels[fg]
+        middles = []
+        for where in np.nonzero(fg):
+            low, high = np.full(n, MAX_SIDE), np.full(n, -1)
+            np.minimum.at(low, at, where)
+            np.maximum.at(high, at, where)
+            middles.append(((low + high) // 2)[(high - low) % 2 == 0])
+        through = np.zeros(a.shape, dtype=bool)
+        through[middles[0]] = True
+        through[:, middles[1]] = True
+        through &= a == bg
         return np.where(through, np.uint8(color), a) if through.any() else None
 
     return lines

@@ -133,9 +133,9 @@ def blobs_on(g: Grid, bg: int) -> Grids:
 
 def pieces(g: Grid) -> Grids:
     """The rectangles between full rows and columns of one separator colour, in reading
-    order; the separator is the colour drawing the most such lines, the background only
-    if no other colour draws any, and a colour that shows nowhere else before one that
-    does."""
+    order; the separator is the colour drawing the most such lines (a colour that shows
+    only in its lines before one that shows elsewhere too), the background only if no
+    other colour draws any."""
     c = g.cells
     rows, cols, _ = piece_spans(c)
     return tuple(Grid(c[r0:r1, c0:c1]) for r0, r1 in rows for c0, c1 in cols)
