@@ -784,6 +784,8 @@ def test_a_one_colour_half_is_stamped_in_the_colour_of_each_cell_of_the_other() 
     assert kron_halves(np.hstack([picture, picture])) is None  # no half of one colour
     assert kron_halves(np.hstack([stencil, stencil])) is None  # both are
     assert kron_halves(np.zeros((3, 3), dtype=np.uint8)) is None
+    big = np.hstack([np.ones((6, 6), np.uint8), np.eye(6, dtype=np.uint8) * 2 + 1])
+    assert kron_halves(big) is None  # 36 cells a side: more than a grid may have
 
 
 def test_concentric_rings_swap_colours_outermost_for_innermost() -> None:

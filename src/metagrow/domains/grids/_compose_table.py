@@ -423,6 +423,8 @@ def kron_halves(a: Cells) -> Cells | None:
             continue
         stencil, picture = halves if single[0] else halves[::-1]
         (h, w), (sh, sw) = picture.shape, stencil.shape
+        if h * sh > MAX_SIDE or w * sw > MAX_SIDE:
+            return None
         out = np.where((stencil != bg)[None, :, None, :], picture[:, None, :, None], bg)
         return out.reshape(h * sh, w * sw).astype(np.uint8)
     return None
