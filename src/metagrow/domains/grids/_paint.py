@@ -22,10 +22,7 @@ def overlay(base: Grid, top: Grid) -> Grid:
     return Grid.made(np.where(t != top.background(), t, base.cells))
 
 
-Mask = npt.NDArray[np.bool_]
-
-
-def grow4(m: Mask) -> Mask:
+def grow4(m: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """``m`` with every cell beside one of its cells (by a side) added."""
     out = m.copy()
     out[1:] |= m[:-1]
@@ -35,7 +32,7 @@ def grow4(m: Mask) -> Mask:
     return out
 
 
-def grow8(m: Mask) -> Mask:
+def grow8(m: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """``m`` with every cell beside one of its cells (by a side or a corner) added."""
     out = grow4(m)
     out[1:, 1:] |= m[:-1, :-1]
