@@ -233,25 +233,34 @@ def _hop(dr: int, dc: int) -> Action:
     return act
 
 
+Point = tuple[int, int]
+
+
+def _line(
+    c: Cells, out: Cells, o: _Object, bg: int, start: Point, d: Point, color: int, stop: bool = True
+) -> None:
+    """Paints ``color`` on ``out`` from ``start`` in steps of ``d`` over the background,
+    through the object's own cells, to the edge or (``stop``) the first other cell."""
+    h, w = c.shape
+    r, q = start
+    while (d[0] or d[1]) and 0 <= r < h and 0 <= q < w:
+        if c[r, q] == bg:
+            out[r, q] = color
+        elif stop and not o.mask[r, q]:
+            break
+        r, q = r + d[0], q + d[1]
+
+
 def _rays(directions: tuple[tuple[int, int], ...], stop: bool) -> Action:
     """Lines of the object's colours from each of its cells outwards over the background,
     to the edge or (``stop``) to the first other cell in the way."""
 
     def act(c: Cells, o: _Object, bg: int) -> Cells:
-        h, w = c.shape
         out = c.copy()
         rows, cols = np.nonzero(o.mask)
         for r0, c0 in zip(rows.tolist(), cols.tolist(), strict=True):
-            color = c[r0, c0]
             for dr, dc in directions:
-                r, q = r0 + dr, c0 + dc
-                while 0 <= r < h and 0 <= q < w:
-                    if c[r, q] != bg and not o.mask[r, q]:
-                        if stop:
-                            break
-                    elif c[r, q] == bg:
-                        out[r, q] = color
-                    r, q = r + dr, q + dc
+                _line(c, out, o, bg, (r0 + dr, c0 + dc), (dr, dc), int(c[r0, c0]), stop)
         return out
 
     return act
@@ -262,20 +271,13 @@ def _corner_ray(dr: int, dc: int) -> Action:
     ``(dr, dc)`` outwards over the background, to the edge or the first other cell."""
 
     def act(c: Cells, o: _Object, bg: int) -> Cells:
-        h, w = c.shape
         top, bottom, left, right = o.box
-        r, q = (bottom - 1 if dr > 0 else top) + dr, (right - 1 if dc > 0 else left) + dc
-        color = c[o.mask][0]
+        start = (bottom - 1 if dr > 0 else top) + dr, (right - 1 if dc > 0 else left) + dc
         out = c.copy()
-        while 0 <= r < h and 0 <= q < w and c[r, q] == bg:
-            out[r, q] = color
-            r, q = r + dr, q + dc
+        _line(c, out, o, bg, start, (dr, dc), int(c[o.mask][0]))  # outside the box: no own cell
         return out
 
     return act
-
-
-Point = tuple[int, int]
 
 
 def _step(frm: tuple[float, float], to: tuple[float, float]) -> Point:
@@ -288,19 +290,6 @@ def _step(frm: tuple[float, float], to: tuple[float, float]) -> Point:
 def _centre(o: _Object) -> tuple[float, float]:
     top, bottom, left, right = o.box
     return (top + bottom - 1) / 2, (left + right - 1) / 2
-
-
-def _line(c: Cells, out: Cells, o: _Object, bg: int, start: Point, d: Point, color: int) -> None:
-    """Paints ``color`` on ``out`` from ``start`` in steps of ``d`` over the background,
-    through the object's own cells, to the edge or the first other cell."""
-    h, w = c.shape
-    r, q = start
-    while (d[0] or d[1]) and 0 <= r < h and 0 <= q < w:
-        if c[r, q] == bg:
-            out[r, q] = color
-        elif not o.mask[r, q]:
-            break
-        r, q = r + d[0], q + d[1]
 
 
 def _tip_ray(c: Cells, o: _Object, bg: int) -> Cells:
