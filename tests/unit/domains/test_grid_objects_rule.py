@@ -22,6 +22,14 @@ def _place(size: tuple[int, int], shapes: list[tuple[np.ndarray, int, int, int]]
     return c
 
 
+def _learned(pairs: list[tuple[Grid, Grid]], test: tuple[Grid, Grid], action: str) -> None:
+    """The object rule read off ``pairs`` names ``action`` and gets the test pair right."""
+    test_x, test_y = test
+    rule = find_object_rule(pairs, [test_x])
+    assert rule is not None and action in rule.describe()
+    assert rule(test_x) == test_y
+
+
 def _by_holes(layout: list[tuple[np.ndarray, int, int, int]]) -> tuple[Grid, Grid]:
     """Objects with one hole turn 3, with two holes 4; solid ones stay as they are."""
     x = _place((12, 12), layout)
@@ -122,9 +130,7 @@ def test_objects_slide_against_the_nearest_other_object() -> None:
         _slide_to_wall([(BLOCK, 2, 3, 1), (HOOK, 1, 7, 0)], 6),
     ]
     test_x, test_y = _slide_to_wall([(HOOK.T, 2, 4, 0), (BLOCK, 2, 0, 2)], 9)
-    rule = find_object_rule(pairs, [test_x])
-    assert rule is not None and "slide" in rule.describe()
-    assert rule(test_x) == test_y
+    _learned(pairs, (test_x, test_y), "slide")
 
 
 def _take_seed_colour(layout: list[tuple[int, int, int]]) -> tuple[Grid, Grid]:
@@ -144,9 +150,7 @@ def test_objects_take_the_colour_beside_them_even_a_new_one() -> None:
         _take_seed_colour([(1, 6, 3), (6, 1, 1), (7, 6, 2)]),
     ]
     test_x, test_y = _take_seed_colour([(2, 2, 8), (6, 6, 4)])  # colours never shown
-    rule = find_object_rule(pairs, [test_x])
-    assert rule is not None and "recolor_touching" in rule.describe()
-    assert rule(test_x) == test_y
+    _learned(pairs, (test_x, test_y), "recolor_touching")
 
 
 L_UP = np.array([[1, 0], [1, 1]], dtype=bool)
@@ -166,9 +170,7 @@ def test_shapes_keep_their_numbers_from_fitting_to_new_grids() -> None:
         _by_shape([(L_DOWN, 0, 3), (L_UP, 5, 0), (L_DOWN, 5, 5)]),
     ]
     test_x, test_y = _by_shape([(L_DOWN, 0, 0), (L_UP, 3, 5), (L_UP, 6, 1)])
-    rule = find_object_rule(pairs, [test_x])
-    assert rule is not None and "shape" in rule.describe()
-    assert rule(test_x) == test_y
+    _learned(pairs, (test_x, test_y), "shape")
 
 
 def _bars(lengths: list[int], odd: int) -> tuple[Grid, Grid]:
@@ -228,9 +230,7 @@ def _ringed(layout: list[tuple[int, int, int]]) -> tuple[Grid, Grid]:
 def test_objects_of_one_size_get_a_ring_of_another_colour() -> None:
     pairs = [_ringed([(1, 1, 2), (5, 6, 1), (9, 2, 1)]), _ringed([(2, 7, 1), (6, 1, 2)])]
     test_x, test_y = _ringed([(0, 0, 2), (4, 4, 1), (8, 8, 2)])
-    rule = find_object_rule(pairs, [test_x])
-    assert rule is not None and "outline3" in rule.describe()
-    assert rule(test_x) == test_y
+    _learned(pairs, (test_x, test_y), "outline3")
 
 
 def _panels(dots: list[list[tuple[int, int, int]]]) -> tuple[Grid, Grid]:
@@ -288,9 +288,7 @@ def test_square_objects_are_told_from_other_rectangles() -> None:
         _squares_filled([(tall, 5, 0, 0), (square2, 5, 6, 6), (square3, 5, 0, 8)]),
     ]
     test_x, test_y = _squares_filled([(square4, 5, 0, 0), (wide, 5, 8, 6), (tall, 5, 7, 0)])
-    rule = find_object_rule(pairs, [test_x])
-    assert rule is not None and "square" in rule.describe()
-    assert rule(test_x) == test_y
+    _learned(pairs, (test_x, test_y), "square")
 
 
 def _rays_by_colour(blocks: list[tuple[int, int, int]]) -> tuple[Grid, Grid]:
@@ -315,9 +313,7 @@ def test_objects_send_diagonal_lines_from_a_corner_of_their_box() -> None:
         _rays_by_colour([(2, 7, 7), (1, 2, 6)]),
     ]
     test_x, test_y = _rays_by_colour([(1, 4, 4), (2, 6, 2)])
-    rule = find_object_rule(pairs, [test_x])
-    assert rule is not None and "corner_ray" in rule.describe()
-    assert rule(test_x) == test_y
+    _learned(pairs, (test_x, test_y), "corner_ray")
 
 
 def _holes_by_parity(rings: list[tuple[int, int, int]]) -> tuple[Grid, Grid]:
@@ -341,9 +337,7 @@ def test_objects_are_told_apart_by_odd_or_even_sides() -> None:
         _holes_by_parity([(4, 8, 8), (3, 0, 9)]),
     ]
     test_x, test_y = _holes_by_parity([(8, 0, 0), (7, 9, 9)])
-    rule = find_object_rule(pairs, [test_x])
-    assert rule is not None and "odd" in rule.describe()
-    assert rule(test_x) == test_y
+    _learned(pairs, (test_x, test_y), "odd")
 
 
 def _drawn_on(
@@ -380,9 +374,7 @@ def test_pointers_shoot_the_colour_at_their_base_out_of_their_tip() -> None:
         _pointers([(2, 6, 1, 1), (9, 9, 3, 8)]),
     ]
     test_x, test_y = _pointers([(5, 7, 0, 7), (11, 1, 3, 9), (0, 5, 1, 3)])
-    rule = find_object_rule(pairs, [test_x])
-    assert rule is not None and "tip_ray" in rule.describe()
-    assert rule(test_x) == test_y
+    _learned(pairs, (test_x, test_y), "tip_ray")
 
 
 def _marked_blocks(blocks: list[tuple[int, int, int, int, int]]) -> tuple[Grid, Grid]:
@@ -406,9 +398,7 @@ def test_marked_blocks_are_dragged_the_way_their_mark_points() -> None:
         _marked_blocks([(6, 6, -1, -1, 6)]),
     ]
     test_x, test_y = _marked_blocks([(3, 4, 1, -1, 7)])
-    rule = find_object_rule(pairs, [test_x])
-    assert rule is not None and "smear2" in rule.describe()
-    assert rule(test_x) == test_y
+    _learned(pairs, (test_x, test_y), "smear2")
 
 
 def _corners(shapes: list[tuple[int, int, int, int, int]]) -> tuple[Grid, Grid]:
@@ -431,9 +421,7 @@ def test_corner_shapes_send_a_line_out_of_their_empty_corner() -> None:
         _corners([(8, 8, -1, -1, 3), (2, 2, 1, -1, 3)]),
     ]
     test_x, test_y = _corners([(5, 5, -1, 1, 4), (9, 1, 1, 1, 4), (2, 9, 1, -1, 4)])
-    rule = find_object_rule(pairs, [test_x])
-    assert rule is not None and "gap_ray" in rule.describe()
-    assert rule(test_x) == test_y
+    _learned(pairs, (test_x, test_y), "gap_ray")
 
 
 TAILS = {  # cells (from the top left of the object's box) and the way each tail points
@@ -466,9 +454,7 @@ def test_tails_run_on_as_the_lines_they_start() -> None:
         _tailed([(8, 8, "block up left", 6), (1, 1, "bar", 6)]),
     ]
     test_x, test_y = _tailed([(6, 4, "block up left", 8), (2, 9, "column", 8), (10, 2, "bar", 8)])
-    rule = find_object_rule(pairs, [test_x])
-    assert rule is not None and "tails" in rule.describe()
-    assert rule(test_x) == test_y
+    _learned(pairs, (test_x, test_y), "tails")
 
 
 def _hopping(blocks: list[tuple[int, int, int, int]]) -> tuple[Grid, Grid]:
@@ -489,6 +475,4 @@ def test_objects_move_up_by_their_own_height() -> None:
         _hopping([(3, 2, 9, 1)]),
     ]
     test_x, test_y = _hopping([(6, 2, 0, 2), (2, 5, 4, 1)])
-    rule = find_object_rule(pairs, [test_x])
-    assert rule is not None and "hop-1+0" in rule.describe()
-    assert rule(test_x) == test_y
+    _learned(pairs, (test_x, test_y), "hop-1+0")
