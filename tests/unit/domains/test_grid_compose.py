@@ -12,7 +12,7 @@ from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids import _compose as compose
 from metagrow.domains.grids._arc import load_arc_split
 from metagrow.domains.grids._compose import _may_fit, find_compositions
-from metagrow.domains.grids._compose_ops import Op, inner, pooled
+from metagrow.domains.grids._compose_ops import Op, inner, pooled, self_kron
 from metagrow.domains.grids._compose_table import (
     _turned,
     boxed,
@@ -442,6 +442,18 @@ def test_a_copy_of_the_grid_goes_where_one_colour_is() -> None:
     assert (got[:2, :2] == a).all() and (got[2:, 2:] == a).all()
     assert not got[:2, 2:].any() and not got[2:, :2].any()
     assert "selfkron2" not in {op.name for op in operations([a], [np.zeros((2, 2), np.uint8)])}
+
+
+def test_a_copy_of_a_cut_out_grid_goes_where_it_is_not_black() -> None:
+    # Outputs of 9x9 from 12x12 inputs: a chain may cut out a 3x3 grid to copy into itself.
+    ops = {op.name: op for op in operations([np.zeros((12, 12), np.uint8)],
+                                            [np.zeros((9, 9), np.uint8)])}  # fmt: skip
+    assert "selfkron0" in ops
+    a = np.array([[5, 0, 5], [0, 5, 0], [5, 0, 5]], dtype=np.uint8)  # more 5 than black
+    got = self_kron(a)
+    assert got is not None
+    assert (got[:3, :3] == a).all() and (got[3:6, 3:6] == a).all()
+    assert not got[:3, 3:6].any() and not got[3:6, :3].any()
 
 
 def test_flood_and_border_are_offered_and_do_what_they_say() -> None:

@@ -339,11 +339,12 @@ def pooled(k: int) -> Apply:
 
 
 def self_kron(a: Cells) -> Cells | None:
-    """A copy of the grid in place of each foreground cell, background elsewhere."""
+    """A copy of the grid in place of each foreground cell, background elsewhere (black
+    if the grid shows it, as for a cut-out piece: :func:`ground`)."""
     h, w = a.shape
     if h * h > MAX_SIDE or w * w > MAX_SIDE:
         return None
-    bg = background(a)
+    bg = ground(np.bincount(a.ravel(), minlength=10))
     on = np.repeat(np.repeat(a != bg, h, axis=0), w, axis=1)
     return np.where(on, np.tile(a, (h, w)), np.uint8(bg))
 

@@ -903,7 +903,9 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     ops += _folds(shapes)
     if all(y == (x[0] + 2, x[1] + 2) for x, y in shapes):
         ops.append(Op("border", bordered, 2))
-    if any(y == (x[0] ** 2, x[1] ** 2) for x, y in shapes):
+    if any(y == (x[0] ** 2, x[1] ** 2) for x, y in shapes) or all(
+        _squared(y) for _, y in shapes
+    ):
         ops += [Op(f"selfkron{c}", kron_at, 3, (c,)) for c in in_colors]
     if any(y in ((h * h // 4, w * w), (h * h, w * w // 4)) for (h, w), y in shapes):
         ops.append(Op("kronhalves", kron_halves, 2))
@@ -941,6 +943,12 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         for name, lines in (("lines", connect), ("linesh", connect_h), ("linesv", connect_v)):
             ops.append(Op(f"{name}{c}", drawn, 3, (lines, c), True))
     return tuple(ops)
+
+
+def _squared(shape: Shape) -> bool:
+    """Whether each side is the square of a whole number over 1 (a grid's Kronecker
+    product with itself, for a grid some chain cuts out)."""
+    return all(s > 1 and round(s**0.5) ** 2 == s for s in shape)
 
 
 def _sized(outputs: Sequence[Cells]) -> list[Op]:
