@@ -158,6 +158,7 @@ FITTED = {
     "017c7c7b": "extend_period",
     "0ca9ddb6": "stamp1",
     "d4469b4b": "classify_main_color",
+    "06df4c85": "compose_connect_lattice",
 }
 """ARC-AGI-1 training tasks and a rule their task grammar fits, one of each kind."""
 

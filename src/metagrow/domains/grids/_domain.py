@@ -28,11 +28,12 @@ from metagrow.domains.grids._compose import (
 from metagrow.domains.grids._extend import find_extension
 from metagrow.domains.grids._fitted import find_rule
 from metagrow.domains.grids._grid import COLOR, GRID, MAX_SIDE, Grid
+from metagrow.domains.grids._lattice import latticed
 from metagrow.domains.grids._marker import find_marker_rule
 from metagrow.domains.grids._objects import FORGET as objects_forget
 from metagrow.domains.grids._objrule import find_object_rule
 from metagrow.domains.grids._paint import FORGET as paint_forget
-from metagrow.domains.grids._palette import RenamedRule, renamed
+from metagrow.domains.grids._palette import RenamedRule, Rule, renamed
 from metagrow.domains.grids._panelcells import find_panel_cells
 from metagrow.domains.grids._primitives import grid_primitives
 from metagrow.domains.grids._repair import find_repair
@@ -62,6 +63,8 @@ chain, and take far less)."""
 _SECOND_SHARE = 0.3
 """Composition's share of the time for reading rules when an exact rule fits already
 (its chains give the second attempt)."""
+_LATTICE_SHARE = 0.1
+"""Composition's share of the time for reading rules on a lattice's small grids."""
 _TREE_SECONDS = 4.0
 """The tree is fitted only with this much time for reading rules: importing scikit-learn
 alone can take a second or two, and the tree is rarely right."""
@@ -76,6 +79,24 @@ _WEIGHTS = {
     **dict.fromkeys(_SPECIALISED, _RARE),
     **dict.fromkeys(("if", "gt?", "same_color?"), 2 * _RARE),
 }
+
+
+def _small_rule(
+    seconds: float,
+) -> Callable[[Sequence[tuple[Grid, Grid]], Sequence[Grid]], Rule | None]:
+    """Reads a rule off the small grids of lattices (``_lattice``): a cell table, else
+    the best chain that fits (within ``seconds``), else a stamp."""
+
+    def find(pairs: Sequence[tuple[Grid, Grid]], tests: Sequence[Grid]) -> Rule | None:
+        rule = find_rule(pairs, tests)
+        if rule is not None:
+            return rule
+        composed = find_compositions(pairs, tests, seconds)
+        if composed.exact and not composed.weak:
+            return composed.exact[0]
+        return find_stamp_rule(pairs, tests)
+
+    return find
 
 
 def _with_chains(grammar: Grammar, composed: Found, top: float) -> Grammar:
@@ -229,6 +250,7 @@ class GridsDomain(Domain):
             or find_rule(pairs, tests)
             or renamed(find_rule, pairs, tests)
             or renamed(find_repair, pairs, tests)
+            or latticed(_small_rule(_LATTICE_SHARE * seconds), pairs, tests)
         )
         if exact is not None:
             # A chain that fits too is the second attempt, where its answer differs.
