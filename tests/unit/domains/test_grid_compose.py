@@ -12,7 +12,16 @@ from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids import _compose as compose
 from metagrow.domains.grids._arc import load_arc_split
 from metagrow.domains.grids._compose import _may_fit, find_compositions
-from metagrow.domains.grids._compose_ops import Op, inner, pooled, self_kron
+from metagrow.domains.grids._compose_ops import (
+    SHARED_SLOTS,
+    Op,
+    Shared,
+    insides,
+    painted,
+    pooled,
+    ring,
+    self_kron,
+)
 from metagrow.domains.grids._compose_table import (
     _turned,
     boxed,
@@ -26,6 +35,7 @@ from metagrow.domains.grids._compose_table import (
     paint_rank,
     period_tile,
     rings_reversed,
+    rooms,
     spread,
     star,
     third,
@@ -385,11 +395,11 @@ def test_inner_paints_the_inside_of_solid_shapes() -> None:
     a = np.zeros((5, 6), dtype=np.uint8)
     a[:4, :4] = 5  # touches the top and left edges: those rows are not inside
     a[1:4, 4:] = 5
-    got = inner(2)(a)
+    got = painted(insides, 2)(a)
     want = a.copy()
     want[1, 1:3] = want[2, 1:5] = 2  # (1, 4) has black above it
     assert got is not None and (got == want).all()
-    assert inner(2)(np.eye(4, dtype=np.uint8)) is None
+    assert painted(insides, 2)(np.eye(4, dtype=np.uint8)) is None
 
 
 def test_drawn_lines_take_the_given_colour() -> None:
@@ -454,6 +464,28 @@ def test_a_copy_of_a_cut_out_grid_goes_where_it_is_not_black() -> None:
     assert got is not None
     assert (got[:3, :3] == a).all() and (got[3:6, 3:6] == a).all()
     assert not got[:3, 3:6].any() and not got[3:6, :3].any()
+
+
+def test_a_shared_mask_is_made_once_per_array_for_every_colour() -> None:
+    made: list[int] = []
+
+    def ring_counted(a: np.ndarray) -> np.ndarray:
+        made.append(id(a))
+        return ring(a)
+
+    shared = Shared(ring_counted)
+    arrays = [np.eye(4, dtype=np.uint8) * k for k in (1, 2, 3)]
+    for color in (4, 5, 6):  # the search's order: one operation on every array, then the next
+        for a in arrays:
+            got = painted(shared, color)(a)
+            assert got is not None and (got == painted(ring, color)(a)).all()
+    assert len(made) == 3
+    painted(shared, 4)(arrays[0].copy())  # equal cells, another array: made again
+    assert len(made) == 4
+    for k in range(SHARED_SLOTS + 1):
+        shared(np.full((2, 2), k, dtype=np.uint8))
+    painted(shared, 4)(arrays[0])  # pushed out by newer arrays
+    assert len(made) == 4 + SHARED_SLOTS + 2
 
 
 def test_flood_and_border_are_offered_and_do_what_they_say() -> None:
@@ -751,12 +783,12 @@ def test_seeds_flood_the_rooms_they_touch() -> None:
         ],
         dtype=np.uint8,
     )
-    got = spread(1)(a)
+    got = spread(rooms, 1)(a)
     assert got is not None
     assert (got[:2, :2] == 1).all() and (got[3:, 4:] == 1).all()
     assert (got[:2, 3:] == 0).all() and (got[3:, :3] == 0).all()
     assert (got == 5).sum() == (a == 5).sum()
-    assert spread(7)(a) is None and spread(0)(a) is None
+    assert spread(rooms, 7)(a) is None and spread(rooms, 0)(a) is None
 
 
 def test_other_colours_inside_the_box_of_each_group_are_painted() -> None:

@@ -390,46 +390,76 @@ def erase(color: int) -> Apply:
     return erase
 
 
-def paint(color: int) -> Apply:
-    def paint(a: Cells) -> Cells | None:
-        fg = a != background(a)
-        return np.where(fg, np.uint8(color), a) if fg.any() else None
-
-    return paint
+MaskOf = Callable[[Cells], npt.NDArray[np.bool_]]
 
 
-def fill_holes(color: int) -> Apply:
-    def fill(a: Cells) -> Cells | None:
-        inside = holes(a != background(a))
-        return np.where(inside, np.uint8(color), a) if inside.any() else None
-
-    return fill
+SHARED_SLOTS = 16
+"""Arrays a :class:`Shared` keeps what it made for: more than a task has examples."""
 
 
-def outline(color: int) -> Apply:
-    def outline(a: Cells) -> Cells | None:
-        fg = a != background(a)
-        ring = grow8(fg) & ~fg
-        return np.where(ring, np.uint8(color), a) if ring.any() else None
+@final
+@dataclass(frozen=True, slots=True, eq=False)
+class Shared:
+    """What the colours' variants of one operation make alike from an array (a mask,
+    labels), made once while they are applied to it: kept for the last
+    :data:`SHARED_SLOTS` arrays asked about, by identity (the search applies each
+    operation to a candidate's arrays, one for each example, then the next operation to
+    the same arrays; no operation changes its argument)."""
 
-    return outline
+    make: Callable[[Cells], Any]
+    _made: list[tuple[Cells, Any]] = field(default_factory=list, init=False, repr=False)
+
+    def __call__(self, a: Cells) -> Any:
+        for arg, made in self._made:
+            if arg is a:
+                return made
+        made = self.make(a)
+        self._made.append((a, made))
+        if len(self._made) > SHARED_SLOTS:
+            del self._made[0]
+        return made
 
 
-def inner(color: int) -> Apply:
+def foreground(a: Cells) -> npt.NDArray[np.bool_]:
+    """The cells that are not the grid's commonest colour."""
+    fg: npt.NDArray[np.bool_] = a != background(a)
+    return fg
+
+
+def hollows(a: Cells) -> npt.NDArray[np.bool_]:
+    """The background cells that the foreground encloses."""
+    return holes(foreground(a))
+
+
+def ring(a: Cells) -> npt.NDArray[np.bool_]:
+    """The background cells beside the foreground by a side or a corner."""
+    fg = foreground(a)
+    return grow8(fg) & ~fg
+
+
+def insides(a: Cells) -> npt.NDArray[np.bool_]:
     """The foreground cells whose eight neighbours are all foreground (the inside of a
     solid shape; the grid's edge counts as background, and the background is
-    :func:`ground`'s) painted ``color``."""
+    :func:`ground`'s)."""
+    fg = np.pad(a != ground(np.bincount(a.ravel(), minlength=10)), 1)
+    inside = fg[1:-1, 1:-1].copy()
+    h, w = a.shape
+    for dy in (0, 1, 2):
+        for dx in (0, 1, 2):
+            inside &= fg[dy : dy + h, dx : dx + w]
+    return inside
 
-    def inner(a: Cells) -> Cells | None:
-        fg = np.pad(a != ground(np.bincount(a.ravel(), minlength=10)), 1)
-        inside = fg[1:-1, 1:-1].copy()
-        h, w = a.shape
-        for dy in (0, 1, 2):
-            for dx in (0, 1, 2):
-                inside &= fg[dy : dy + h, dx : dx + w]
-        return np.where(inside, np.uint8(color), a) if inside.any() else None
 
-    return inner
+def painted(mask: MaskOf, color: int) -> Apply:
+    """The cells of ``mask`` (:func:`foreground`, :func:`hollows`, :func:`ring`,
+    :func:`insides`, or one of them :class:`Shared` by every colour) painted ``color``;
+    None where it has none."""
+
+    def painted(a: Cells) -> Cells | None:
+        m = mask(a)
+        return np.where(m, np.uint8(color), a) if m.any() else None
+
+    return painted
 
 
 def invert(a: Cells) -> Cells | None:

@@ -17,6 +17,7 @@ from metagrow.domains.grids._compose_ops import (
     SYMMETRIES,
     Apply,
     Op,
+    Shared,
     band_repeated,
     bordered,
     bottom,
@@ -27,12 +28,13 @@ from metagrow.domains.grids._compose_ops import (
     dedup,
     downscale,
     erase,
-    fill_holes,
     flooded,
     folded,
+    foreground,
     frame,
     gravity,
-    inner,
+    hollows,
+    insides,
     invert,
     keep,
     kron_at,
@@ -42,11 +44,11 @@ from metagrow.domains.grids._compose_ops import (
     minority,
     mirrored,
     on_grid,
-    outline,
     padded_to,
-    paint,
+    painted,
     pooled,
     right,
+    ring,
     self_kron,
     shifted,
     squeeze,
@@ -58,7 +60,7 @@ from metagrow.domains.grids._compose_ops import (
 )
 from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
 from metagrow.domains.grids._objects import component_labels, panels
-from metagrow.domains.grids._paint import connect, connect_h, connect_v, grow4, grow8
+from metagrow.domains.grids._paint import connect, connect_h, connect_v, grow8
 from metagrow.domains.grids._transforms import background, ground
 
 Numbers = npt.NDArray[np.int64]
@@ -324,20 +326,39 @@ def stand_ins(segments: _Segments, color: int, moved: bool) -> Apply:
     return stand_ins
 
 
-def spread(color: int) -> Apply:
-    """Each region of the background that a cell of ``color`` touches by a side filled
+Rooms = tuple[Numbers, Mask]
+"""The background's regions joined by sides, numbered (-1 elsewhere), and for each
+region the colours beside it by a side (``touched[region, colour]``; a last row, for
+-1, is all False)."""
+
+
+def rooms(a: Cells) -> Rooms:
+    """The background's regions of ``a`` and the colours beside each (:data:`Rooms`)."""
+    bg = background(a)
+    labels = component_labels((a == bg).astype(np.uint8), False, True, bg=0)
+    touched = np.zeros((int(labels.max()) + 2, 10), dtype=np.bool_)
+    for room, beside in (
+        (labels[1:], a[:-1]), (labels[:-1], a[1:]),
+        (labels[:, 1:], a[:, :-1]), (labels[:, :-1], a[:, 1:]),
+    ):  # fmt: skip
+        touched[room, beside] = True
+    touched[-1] = False
+    return labels, touched
+
+
+def spread(regions: Callable[[Cells], Rooms], color: int) -> Apply:
+    """Each region of the background (``regions``: :func:`rooms`, or it
+    :class:`Shared` by every colour) that a cell of ``color`` touches by a side filled
     with ``color``: seeds flooding the rooms they are in."""
 
     def spread(a: Cells) -> Cells | None:
-        bg = background(a)
-        seeds = a == color
-        if color == bg or not seeds.any():
+        if color == background(a):
             return None
-        rooms = component_labels((a == bg).astype(np.uint8), False, True, bg=0)
-        touched = np.unique(rooms[grow4(seeds) & (rooms >= 0)])
-        if not touched.size:
+        labels, touched = regions(a)
+        flooded = touched[labels, color]
+        if not flooded.any():
             return None
-        return np.where(np.isin(rooms, touched), np.uint8(color), a)
+        return np.where(flooded, np.uint8(color), a)
 
     return spread
 
@@ -903,9 +924,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     ops += _folds(shapes)
     if all(y == (x[0] + 2, x[1] + 2) for x, y in shapes):
         ops.append(Op("border", bordered, 2))
-    if any(y == (x[0] ** 2, x[1] ** 2) for x, y in shapes) or all(
-        _squared(y) for _, y in shapes
-    ):
+    if any(y == (x[0] ** 2, x[1] ** 2) for x, y in shapes) or all(_squared(y) for _, y in shapes):
         ops += [Op(f"selfkron{c}", kron_at, 3, (c,)) for c in in_colors]
     if any(y in ((h * h // 4, w * w), (h * h, w * w // 4)) for (h, w), y in shapes):
         ops.append(Op("kronhalves", kron_halves, 2))
@@ -914,6 +933,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         ops.append(Op(f"pool{k}", pooled, 3, (k,)))
     # labelled once per candidate for every colour's operations (on black if shown)
     parts, whole = _Segments(True, True, on_black=True), _Segments(False, False, on_black=True)
+    regions = Shared(rooms)
     same_shape = all(x == y for x, y in shapes)
     if same_shape:
         ops.append(Op("home", homing, 3, (parts,), True))
@@ -923,7 +943,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         ops.append(Op(f"standins{c}", stand_ins, 3, (whole, c, False), True))
         ops.append(Op(f"movedto{c}", stand_ins, 3, (whole, c, True), True))
         ops.append(Op(f"copyto{c}", copied_to_marks, 3, (whole, c), True))
-        ops.append(Op(f"spread{c}", spread, 3, (c,), True))
+        ops.append(Op(f"spread{c}", spread, 3, (regions, c), True))
         if same_shape:
             ops += [Op(f"{how}to{c}", attracted, 3, (parts, c, how), True) for how in _MOVES]
             ops.append(Op(f"flipover{c}", flipped_over, 3, (parts, c), True))
@@ -935,11 +955,14 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         for name, through in (("rows", (True, False)), ("cols", (False, True)),
                               ("rowscols", (True, True))):  # fmt: skip
             ops.append(Op(f"through{name}{c}", lines_through, 3, (*through, c), True))
+    # each mask made once per candidate array for every colour
+    fg, inside, rim, hollow = Shared(foreground), Shared(insides), Shared(ring), Shared(hollows)
     for c in out_colors:
-        ops += [Op(f"paint{c}", paint, 2, (c,), True), Op(f"holes{c}", fill_holes, 2, (c,), True)]
-        ops.append(Op(f"outline{c}", outline, 3, (c,), True))
+        ops += [Op(f"paint{c}", painted, 2, (fg, c), True)]
+        ops.append(Op(f"holes{c}", painted, 2, (hollow, c), True))
+        ops.append(Op(f"outline{c}", painted, 3, (rim, c), True))
         ops.append(Op(f"frame{c}", frame, 3, (c,), True))
-        ops.append(Op(f"inner{c}", inner, 3, (c,), True))
+        ops.append(Op(f"inner{c}", painted, 3, (inside, c), True))
         for name, lines in (("lines", connect), ("linesh", connect_h), ("linesv", connect_v)):
             ops.append(Op(f"{name}{c}", drawn, 3, (lines, c), True))
     return tuple(ops)
