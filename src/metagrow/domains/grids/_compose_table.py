@@ -59,7 +59,7 @@ from metagrow.domains.grids._compose_ops import (
     upscale,
 )
 from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
-from metagrow.domains.grids._objects import component_labels, panels
+from metagrow.domains.grids._objects import component_labels, label_boxes, panels
 from metagrow.domains.grids._paint import connect, connect_h, connect_v, grow8
 from metagrow.domains.grids._transforms import background, ground
 
@@ -363,23 +363,6 @@ def spread(regions: Callable[[Cells], Rooms], color: int) -> Apply:
     return spread
 
 
-def _boxes(labels: Numbers) -> tuple[Numbers, Numbers, Numbers, Numbers]:
-    """The first and last row and the first and last column of each label's cells (labels
-    0, 1, ...; -1 for none), in array passes over all labels at once; labels with no cell
-    are left out."""
-    fg = labels >= 0
-    at = labels[fg]
-    n = int(at.max()) + 1 if at.size else 0
-    ends = []
-    for where in np.nonzero(fg):
-        low, high = np.full(n, MAX_SIDE, dtype=np.int64), np.full(n, -1, dtype=np.int64)
-        np.minimum.at(low, at, where)
-        np.maximum.at(high, at, where)
-        ends += [low, high]
-    shown = ends[1] >= 0
-    return ends[0][shown], ends[1][shown], ends[2][shown], ends[3][shown]
-
-
 def boxed(color: int, paint: int) -> Apply:
     """The cells of other foreground colours inside the box of each group of ``color``
     cells (joined by sides or corners, or across a gap of one cell) painted ``paint``;
@@ -394,7 +377,7 @@ def boxed(color: int, paint: int) -> Apply:
         doubled = grow8(mine.repeat(2, axis=0).repeat(2, axis=1)).astype(np.uint8)
         labels = component_labels(doubled, True, True, bg=0)[::2, ::2]
         inside = np.zeros(a.shape, dtype=bool)
-        for r0, r1, c0, c1 in zip(*_boxes(np.where(mine, labels, -1)), strict=True):
+        for r0, r1, c0, c1 in zip(*label_boxes(np.where(mine, labels, -1)), strict=True):
             inside[r0 : r1 + 1, c0 : c1 + 1] = True
         inside &= (a != bg) & (a != color)
         return np.where(inside, np.uint8(paint), a) if inside.any() else None
@@ -409,7 +392,7 @@ def centre_lines(color: int) -> Apply:
 
     def lines(a: Cells) -> Cells | None:
         bg = background(a)
-        r0, r1, c0, c1 = _boxes(component_labels(a, True, True, bg))
+        r0, r1, c0, c1 = label_boxes(component_labels(a, True, True, bg))
         through = np.zeros(a.shape, dtype=bool)
         through[((r0 + r1) // 2)[(r1 - r0) % 2 == 0]] = True
         through[:, ((c0 + c1) // 2)[(c1 - c0) % 2 == 0]] = True

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
-from metagrow.domains.grids._objects import component_labels
+from metagrow.domains.grids._objects import component_labels, label_boxes
 from metagrow.domains.grids._transforms import background, ground
 
 Keys = npt.NDArray[np.int64]
@@ -189,12 +189,11 @@ def touches_border(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int6
 
 
 def _box(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
-    """Bounding-box height and width, packed."""
-    out = np.zeros(n, dtype=np.int64)
-    for k in range(n):
-        rows, cols = np.nonzero(labels == k)
-        out[k] = (rows.max() - rows.min() + 1) * 32 + cols.max() - cols.min() + 1
-    return out
+    """Bounding-box height and width, packed (every label 0 to ``n - 1`` has cells)."""
+    top, bottom, left, right = label_boxes(labels)
+    assert len(top) == n
+    box: npt.NDArray[np.int64] = (bottom - top + 1) * 32 + right - left + 1
+    return box
 
 
 def _shape(labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:

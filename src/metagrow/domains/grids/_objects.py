@@ -52,6 +52,27 @@ def component_labels(
     return numbers
 
 
+def label_boxes(
+    labels: npt.NDArray[np.int64],
+) -> tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
+]:
+    """The first and last row and the first and last column of each label's cells (labels
+    0, 1, ...; -1 for none), in array passes over all labels at once; labels with no cell
+    are left out."""
+    fg = labels >= 0
+    at = labels[fg]
+    n = int(at.max()) + 1 if at.size else 0
+    ends = []
+    for where in np.nonzero(fg):
+        low, high = np.full(n, labels.size, dtype=np.int64), np.full(n, -1, dtype=np.int64)
+        np.minimum.at(low, at, where)
+        np.maximum.at(high, at, where)
+        ends += [low, high]
+    shown = ends[1] >= 0
+    return ends[0][shown], ends[1][shown], ends[2][shown], ends[3][shown]
+
+
 def _colors_touch(c: Cells, fg: npt.NDArray[np.bool_], diagonal: bool) -> bool:
     """Whether two non-background cells of different colours touch by a side (or, when
     ``diagonal``, a corner): if none do, every component has one colour already."""

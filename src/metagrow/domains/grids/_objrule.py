@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from metagrow.domains.grids._grid import Cells, Grid
 from metagrow.domains.grids._objects import component_labels, panels
-from metagrow.domains.grids._paint import grow8, holes
+from metagrow.domains.grids._paint import grow8, holes, shrink4
 from metagrow.domains.grids._transforms import background, bounding_box
 
 Mask = npt.NDArray[np.bool_]
@@ -131,10 +131,8 @@ def _fill_inside(k: int) -> Action:
 
     def act(c: Cells, o: _Object, bg: int) -> Cells:
         at = _in_box(o)
-        m = np.pad(o.mask[at], 1)
-        inner = m[1:-1, 1:-1] & m[:-2, 1:-1] & m[2:, 1:-1] & m[1:-1, :-2] & m[1:-1, 2:]
         out = c.copy()
-        out[at][inner] = k
+        out[at][shrink4(o.mask[at])] = k
         return out
 
     return act

@@ -42,6 +42,21 @@ def grow8(m: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     return out
 
 
+def shrink4(m: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """The cells of ``m`` whose four side neighbours are all in it (past the array's
+    edge counts as not in it)."""
+    p = np.pad(m, 1)
+    inner: npt.NDArray[np.bool_] = m & p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]
+    return inner
+
+
+def shrink8(m: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """The cells of ``m`` whose eight neighbours are all in it (past the array's edge
+    counts as not in it)."""
+    p = np.pad(m, 1)
+    return shrink4(m) & p[:-2, :-2] & p[:-2, 2:] & p[2:, :-2] & p[2:, 2:]
+
+
 def holes(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """The cells not in ``mask`` that cannot reach its edge through cells not in it (by
     sides). A box less than 3 cells across has every cell on its edge, so no holes."""
