@@ -196,7 +196,10 @@ class GridsDomain(Domain):
         cell table of one feature family that maps every same-shape train input to its
         output and knows every test input (``_fitted``), or failing that such a table
         read off the grids with their colours renamed by role (``rule_<family>_renamed``,
-        ``_palette``), or a repair read off them so (``repair_..._renamed``);
+        ``_palette``), or a repair read off them so (``repair_..._renamed``), or, where
+        every grid is a lattice of one-colour panels between lines, a cell table, chain
+        or stamp read off the small grids of one cell per panel (``..._lattice``,
+        ``_lattice``);
         ``compose_<operations>``, the shallowest chain of whole-grid
         operations that maps every train input to its output, and the next one with a
         different test answer, on the grids as they are or renamed (``_compose``);
