@@ -34,6 +34,7 @@ from metagrow.domains.grids._compose_table import (
     operations,
     paint_rank,
     period_tile,
+    rays,
     rings_reversed,
     rooms,
     spread,
@@ -309,14 +310,15 @@ def test_diagonal_rays_run_from_each_cell_to_the_edge() -> None:
     a = np.zeros((5, 6), dtype=np.uint8)
     a[2, 2] = 3
     a[0, 5] = 4
-    down_right = diagonal_rays(0)(a)
+    down_right = diagonal_rays(a, 0)
     assert down_right is not None
     assert [down_right[2 + k, 2 + k] for k in range(3)] == [3, 3, 3]
     assert (down_right != 0).sum() == 4  # and the lone cell in the corner
-    up_left = diagonal_rays(2)(a)
+    up_left = diagonal_rays(a, 2)
     assert up_left is not None and up_left[0, 0] == 3 and up_left[4, 1] == 0
-    assert diagonal_rays(1)(a)[4, 0] == 3 and diagonal_rays(3)(a)[0, 4] == 3  # type: ignore[index]
-    everywhere = star(True, True)(a)
+    assert diagonal_rays(a, 1)[4, 0] == 3 and diagonal_rays(a, 3)[0, 4] == 3
+    straight = tuple(rays(k) for k in range(4))
+    everywhere = star((*straight, *(Shared(diagonal_rays, (k,)) for k in range(4))))(a)
     assert everywhere is not None
     assert everywhere[2, 0] == everywhere[4, 2] == everywhere[4, 4] == 3
     assert everywhere[4, 5] == everywhere[0, 0] == 4  # straight rays come first

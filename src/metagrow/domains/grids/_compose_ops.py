@@ -400,24 +400,33 @@ SHARED_SLOTS = 16
 @final
 @dataclass(frozen=True, slots=True, eq=False)
 class Shared:
-    """What the colours' variants of one operation make alike from an array (a mask,
-    labels), made once while they are applied to it: kept for the last
+    """What several operations (the colours' variants of one, or one and others built
+    on it) make alike from an array (a mask, labels, rays), made once while they are
+    applied to it: kept for the last
     :data:`SHARED_SLOTS` arrays asked about, by identity (the search applies each
     operation to a candidate's arrays, one for each example, then the next operation to
     the same arrays; no operation changes its argument)."""
 
-    make: Callable[[Cells], Any]
+    make: Callable[..., Any]
+    """Called with the array, then ``params``."""
+    params: tuple[object, ...] = ()
     _made: list[tuple[Cells, Any]] = field(default_factory=list, init=False, repr=False)
 
     def __call__(self, a: Cells) -> Any:
-        for arg, made in self._made:
+        for arg, got in self._made:
             if arg is a:
-                return made
-        made = self.make(a)
-        self._made.append((a, made))
+                return got
+        got = self.make(a, *self.params)
+        self._made.append((a, got))
         if len(self._made) > SHARED_SLOTS:
             del self._made[0]
-        return made
+        return got
+
+
+def made(shared: Shared) -> Apply:
+    """An operation whose result is what ``shared`` makes (an operation that others
+    build on: diagonal rays, and all four of them at once)."""
+    return shared
 
 
 def foreground(a: Cells) -> npt.NDArray[np.bool_]:

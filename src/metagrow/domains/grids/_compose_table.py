@@ -39,6 +39,7 @@ from metagrow.domains.grids._compose_ops import (
     keep,
     kron_at,
     left,
+    made,
     majority,
     middle,
     minority,
@@ -65,6 +66,8 @@ from metagrow.domains.grids._transforms import background, ground
 
 Numbers = npt.NDArray[np.int64]
 Sizes = npt.NDArray[np.intp]
+Where = npt.NDArray[np.intp]
+"""Row or column numbers of some cells."""
 Mask = npt.NDArray[np.bool_]
 
 
@@ -81,6 +84,9 @@ class _Segments:
     _memo: dict[tuple[tuple[int, ...], bytes], tuple[Numbers, Sizes]] = field(
         default_factory=dict, init=False, repr=False
     )
+    _cells: dict[tuple[tuple[int, ...], bytes], list[tuple[Where, Where]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def __call__(self, a: Cells) -> tuple[Numbers, Sizes]:
         key = (a.shape, a.tobytes())
@@ -92,6 +98,26 @@ class _Segments:
             labels = component_labels(a, self.diagonal, self.by_color, bg)
             sizes = np.bincount(labels[labels >= 0], minlength=int(labels.max()) + 1)
             found = self._memo[key] = (labels, sizes)
+        return found
+
+    def cells(self, a: Cells) -> list[tuple[Where, Where]]:
+        """Each object's rows and columns (``np.nonzero`` of its mask), made once per
+        distinct array."""
+        key = (a.shape, a.tobytes())
+        found = self._cells.get(key)
+        if found is None:
+            if len(self._cells) > 4096:
+                self._cells.clear()
+            labels, sizes = self(a)
+            if not len(sizes):
+                return []
+            flat = labels.ravel()
+            order = np.argsort(flat, kind="stable")[int((flat < 0).sum()) :]
+            rows, cols = np.divmod(order, a.shape[1])
+            ends = np.cumsum(sizes)[:-1]
+            found = self._cells[key] = list(
+                zip(np.split(rows, ends), np.split(cols, ends), strict=True)
+            )
         return found
 
 
@@ -218,35 +244,28 @@ def lines_through(rows: bool, cols: bool, color: int) -> Apply:
     return lines
 
 
-def diagonal_rays(turn: int) -> Apply:
+def diagonal_rays(a: Cells, turn: int) -> Cells:
     """Each foreground cell's colour carried down to the right over the background (the
     grid turned ``turn`` quarter turns first, and back after): the grid's rows are
     sheared so that its diagonals become columns."""
-
-    def rays(a: Cells) -> Cells | None:
-        t = _turned(a, turn)
-        bg = background(t)
-        h, w = t.shape
-        rows = np.arange(h)[:, None]
-        cols = np.arange(w) + (h - 1) - rows
-        sheared = np.full((h, w + h - 1), bg, dtype=np.uint8)
-        sheared[rows, cols] = t
-        return _turned(_carried_down(sheared, bg)[rows, cols], -turn)
-
-    return rays
+    t = _turned(a, turn)
+    bg = background(t)
+    h, w = t.shape
+    rows = np.arange(h)[:, None]
+    cols = np.arange(w) + (h - 1) - rows
+    sheared = np.full((h, w + h - 1), bg, dtype=np.uint8)
+    sheared[rows, cols] = t
+    return _turned(_carried_down(sheared, bg)[rows, cols], -turn)
 
 
-def star(diagonal: bool, straight: bool) -> Apply:
-    """Rays from each foreground cell in the four diagonal directions, the four straight
-    ones, or all eight, over the background (where rays cross, the first direction's
-    colour: down, left, up, right, then down-right, down-left, up-left, up-right)."""
-    turns = [rays(k) for k in range(4)] if straight else []
-    turns += [diagonal_rays(k) for k in range(4)] if diagonal else []
+def star(rays: tuple[Apply, ...]) -> Apply:
+    """Rays from each foreground cell over the background in several directions, each
+    of ``rays`` one (where rays cross, the first one's colour)."""
 
     def starred(a: Cells) -> Cells | None:
         bg = background(a)
         out = a.copy()
-        for ray in turns:
+        for ray in rays:
             got = ray(a)
             assert got is not None
             free = out == bg
@@ -297,30 +316,31 @@ def stand_ins(segments: _Segments, color: int, moved: bool) -> Apply:
         found = _few_objects(segments, a, color)
         if found is None:
             return None
-        bg, labels, _ = found
-        models: dict[tuple[tuple[int, int], bytes], tuple[Cells, Mask]] = {}
+        bg, _, _ = found
+        models: dict[tuple[tuple[int, int], bytes], tuple[Cells, Where, Where]] = {}
         stand: list[tuple[tuple[int, int, int, int], Mask]] = []
-        for k in range(int(labels.max()) + 1):
-            mask = labels == k
-            box = box_of(mask)
-            assert box is not None
-            top, bottom, left, right = box
-            shape = mask[top:bottom, left:right]
-            colours = a[top:bottom, left:right]
-            if (colours[shape] == color).all():
-                stand.append((box, shape))
-            elif not (colours[shape] == color).any():
-                models.setdefault((shape.shape, np.packbits(shape).tobytes()), (colours, mask))
+        for rows, cols in segments.cells(a):
+            top, bottom = int(rows[0]), int(rows[-1]) + 1
+            left, right = int(cols.min()), int(cols.max()) + 1
+            shape = np.zeros((bottom - top, right - left), dtype=np.bool_)
+            shape[rows - top, cols - left] = True
+            mine = a[rows, cols] == color
+            if mine.all():
+                stand.append(((top, bottom, left, right), shape))
+            elif not mine.any():
+                colours = a[top:bottom, left:right]
+                key = (shape.shape, np.packbits(shape).tobytes())
+                models.setdefault(key, (colours, rows, cols))
         out = a.copy()
-        used: list[Mask] = []
+        used: list[tuple[Where, Where]] = []
         for (top, bottom, left, right), shape in stand:
             model = models.get((shape.shape, np.packbits(shape).tobytes()))
             if model is not None:
                 out[top:bottom, left:right][shape] = model[0][shape]
-                used.append(model[1])
+                used.append(model[1:])
         if moved:
-            for mask in used:
-                out[mask] = bg
+            for rows, cols in used:
+                out[rows, cols] = bg
         return None if np.array_equal(out, a) or (moved and not used) else out
 
     return stand_ins
@@ -495,24 +515,26 @@ def copied_to_marks(segments: _Segments, color: int) -> Apply:
         found = _few_objects(segments, a, color)
         if found is None:
             return None
-        _, labels, sizes = found
-        marks = [k for k in range(len(sizes)) if sizes[k] == 1 and a[labels == k][0] == color]
-        models = [k for k in range(len(sizes)) if not (a[labels == k] == color).any()]
+        _, _, sizes = found
+        objects = segments.cells(a)
+        colours = [a[rows, cols] for rows, cols in objects]
+        marks = [k for k, got in enumerate(colours) if sizes[k] == 1 and got[0] == color]
+        models = [k for k, got in enumerate(colours) if not (got == color).any()]
         if not marks or not models:
             return None
-        model = labels == max(models, key=lambda k: sizes[k])
-        box = box_of(model)
-        assert box is not None
-        top, bottom, left, right = box
+        model_rows, model_cols = objects[max(models, key=lambda k: sizes[k])]
+        top, bottom = int(model_rows[0]), int(model_rows[-1]) + 1
+        left, right = int(model_cols.min()), int(model_cols.max()) + 1
         mh, mw = bottom - top, right - left
         if mh % 2 == 0 or mw % 2 == 0 or mh * mw == 1:
             return None
-        shape = model[top:bottom, left:right]
+        shape = np.zeros((mh, mw), dtype=np.bool_)
+        shape[model_rows - top, model_cols - left] = True
         picture = a[top:bottom, left:right]
         out = a.copy()
         h, w = a.shape
         for k in marks:
-            (r,), (c,) = np.nonzero(labels == k)
+            r, c = int(objects[k][0][0]), int(objects[k][1][0])
             rows, cols = np.nonzero(shape)
             rr, cc = rows + r - mh // 2, cols + c - mw // 2
             inside = (rr >= 0) & (cc >= 0) & (rr < h) & (cc < w)
@@ -623,8 +645,6 @@ def drawn(f: Callable[[Grid], Grid], color: int) -> Apply:
     return drawn
 
 
-Where = npt.NDArray[np.intp]
-"""Row or column numbers of some cells."""
 _MOVES = ("slide", "step", "trail", "level")
 _STEPS = ((1, 0), (0, -1), (-1, 0), (0, 1))
 """One step down, left, up and right (rows, columns)."""
@@ -646,7 +666,7 @@ def attracted(segments: _Segments, color: int, how: str) -> Apply:
         found = _few_objects(segments, a, color)
         if found is None:
             return None
-        bg, labels, _ = found
+        bg, _, _ = found
         anchor = a == color
         box = box_of(anchor)
         assert box is not None
@@ -655,7 +675,7 @@ def attracted(segments: _Segments, color: int, how: str) -> Apply:
         out = a.copy()
         moved = False
         placed: list[tuple[Where, Where, Cells]] = []
-        movers = [np.nonzero(labels == k) for k in range(int(labels.max()) + 1)]
+        movers = segments.cells(a)
         movers = [(rows, cols) for rows, cols in movers if a[rows[0], cols[0]] != color]
         if how == "slide":
             movers.sort(key=lambda at: max(_gap(at[0], top, bottom), _gap(at[1], left, right)))
@@ -708,9 +728,9 @@ def homing(segments: _Segments) -> Apply:
         found = _few_objects(segments, a)
         if found is None:
             return None
-        bg, labels, _ = found
+        bg, _, _ = found
         h, w = a.shape
-        objects = [np.nonzero(labels == k) for k in range(int(labels.max()) + 1)]
+        objects = segments.cells(a)
         walls: dict[int, tuple[int, int, int]] = {}  # colour: axis, row or column, object
         for k, (rows, cols) in enumerate(objects):
             if (cols == cols[0]).all() and rows.max() - rows.min() >= h - 3:
@@ -752,8 +772,8 @@ def flipped_over(segments: _Segments, color: int) -> Apply:
         found = _few_objects(segments, a, color)
         if found is None:
             return None
-        bg, labels, _ = found
-        objects = [np.nonzero(labels == k) for k in range(int(labels.max()) + 1)]
+        bg, _, _ = found
+        objects = segments.cells(a)
         anchors = [at for at in objects if a[at[0][0], at[1][0]] == color]
         out = a.copy()
         placed: list[tuple[Where, Where, Cells]] = []
@@ -885,9 +905,12 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     ]
     for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
         ops.append(Op(f"rays{direction}", rays, 2, (turn,), True))
-    for direction, turn in (("downright", 0), ("downleft", 1), ("upleft", 2), ("upright", 3)):
-        ops.append(Op(f"rays{direction}", diagonal_rays, 2, (turn,), True))
-    ops.append(Op("raysx", star, 2, (True, False), True))
+    # each diagonal's rays made once per candidate array, for itself and for raysx
+    diagonals = tuple(Shared(diagonal_rays, (turn,)) for turn in range(4))
+    names = ("downright", "downleft", "upleft", "upright")
+    for direction, shared in zip(names, diagonals, strict=True):
+        ops.append(Op(f"rays{direction}", made, 2, (shared,), True))
+    ops.append(Op("raysx", star, 2, (diagonals,), True))
     for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
         ops.append(Op(f"shift{direction}", shifted, 2, _STEPS[turn], True))
     ops.append(Op("keepmost", keep_rank, 2, (True,), True))
