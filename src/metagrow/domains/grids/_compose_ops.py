@@ -391,8 +391,6 @@ def erase(color: int) -> Apply:
 
 
 MaskOf = Callable[[Cells], npt.NDArray[np.bool_]]
-
-
 SHARED_SLOTS = 16
 """Arrays a :class:`Shared` keeps what it made for: more than a task has examples."""
 
@@ -402,10 +400,10 @@ SHARED_SLOTS = 16
 class Shared:
     """What several operations (the colours' variants of one, or one and others built
     on it) make alike from an array (a mask, labels, rays), made once while they are
-    applied to it: kept for the last
-    :data:`SHARED_SLOTS` arrays asked about, by identity (the search applies each
-    operation to a candidate's arrays, one for each example, then the next operation to
-    the same arrays; no operation changes its argument)."""
+    applied to it: kept for the last :data:`SHARED_SLOTS` arrays asked about, by
+    identity (the search applies each operation to a candidate's arrays, one for each
+    example, then the next operation to the same arrays; no operation changes its
+    argument)."""
 
     make: Callable[..., Any]
     """Called with the array, then ``params``."""
