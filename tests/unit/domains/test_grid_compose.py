@@ -23,6 +23,7 @@ from metagrow.domains.grids._compose_ops import (
     self_kron,
 )
 from metagrow.domains.grids._compose_table import (
+    _Segments,
     _turned,
     boxed,
     centre_lines,
@@ -488,6 +489,24 @@ def test_a_shared_mask_is_made_once_per_array_for_every_colour() -> None:
         shared(np.full((2, 2), k, dtype=np.uint8))
     painted(shared, 4)(arrays[0])  # pushed out by newer arrays
     assert len(made) == 4 + SHARED_SLOTS + 2
+
+
+def test_a_segmentation_lists_each_objects_cells_as_its_mask_does() -> None:
+    rng = np.random.default_rng(5)
+    for diagonal, by_color in ((False, True), (True, True), (True, False)):
+        segments = _Segments(diagonal, by_color)
+        for _ in range(30):
+            a = (rng.random((9, 11)) < 0.35) * rng.integers(1, 4, size=(9, 11))
+            a = a.astype(np.uint8)
+            labels, _ = segments(a)
+            cells = segments.cells(a)
+            assert len(cells) == labels.max() + 1
+            for k, (rows, cols) in enumerate(cells):
+                want_rows, want_cols = np.nonzero(labels == k)
+                assert rows.tolist() == want_rows.tolist()
+                assert cols.tolist() == want_cols.tolist()
+            assert segments.cells(a) is cells  # made once per distinct array
+    assert _Segments(False, True).cells(np.zeros((3, 3), dtype=np.uint8)) == []
 
 
 def test_flood_and_border_are_offered_and_do_what_they_say() -> None:
