@@ -121,6 +121,16 @@ class _Segments:
         return found
 
 
+def _boxed_shape(rows: Where, cols: Where) -> tuple[tuple[int, int, int, int], Mask]:
+    """The box of cells listed in reading order (:meth:`_Segments.cells`), rows
+    ``[top, bottom)`` and columns ``[left, right)``, and their mask within it."""
+    top, bottom = int(rows[0]), int(rows[-1]) + 1
+    left, right = int(cols.min()), int(cols.max()) + 1
+    shape = np.zeros((bottom - top, right - left), dtype=np.bool_)
+    shape[rows - top, cols - left] = True
+    return (top, bottom, left, right), shape
+
+
 def _the_object(segments: _Segments, a: Cells, which: str) -> Mask | None:
     """The mask of the one object, of at least two, that is the ``largest``, the
     ``smallest``, has the most colours (``colorful``) or the only colour no other object
@@ -292,17 +302,18 @@ def boxes(a: Cells) -> Cells | None:
 
 def _few_objects(
     segments: _Segments, a: Cells, color: int | None = None
-) -> tuple[int, Numbers, Sizes] | None:
-    """The background (:func:`ground`), and the objects' labels and sizes; ``None`` where
-    there are more than ``MAX_MOVERS`` objects, or ``color`` is the background or absent."""
+) -> tuple[int, list[tuple[Where, Where]], Sizes] | None:
+    """The background (:func:`ground`), and the objects' cells (:meth:`_Segments.cells`)
+    and sizes; ``None`` where there are more than ``MAX_MOVERS`` objects, or ``color``
+    is the background or absent."""
     counts = np.bincount(a.ravel(), minlength=10)
     bg = ground(counts)
     if color is not None and (color == bg or not counts[color]):
         return None
-    labels, sizes = segments(a)
+    _, sizes = segments(a)
     if len(sizes) > MAX_MOVERS:
         return None
-    return bg, labels, sizes
+    return bg, segments.cells(a), sizes
 
 
 def stand_ins(segments: _Segments, color: int, moved: bool) -> Apply:
@@ -316,18 +327,16 @@ def stand_ins(segments: _Segments, color: int, moved: bool) -> Apply:
         found = _few_objects(segments, a, color)
         if found is None:
             return None
-        bg, _, _ = found
+        bg, objects, _ = found
         models: dict[tuple[tuple[int, int], bytes], tuple[Cells, Where, Where]] = {}
         stand: list[tuple[tuple[int, int, int, int], Mask]] = []
-        for rows, cols in segments.cells(a):
-            top, bottom = int(rows[0]), int(rows[-1]) + 1
-            left, right = int(cols.min()), int(cols.max()) + 1
-            shape = np.zeros((bottom - top, right - left), dtype=np.bool_)
-            shape[rows - top, cols - left] = True
+        for rows, cols in objects:
+            box, shape = _boxed_shape(rows, cols)
             mine = a[rows, cols] == color
             if mine.all():
-                stand.append(((top, bottom, left, right), shape))
+                stand.append((box, shape))
             elif not mine.any():
+                top, bottom, left, right = box
                 colours = a[top:bottom, left:right]
                 key = (shape.shape, np.packbits(shape).tobytes())
                 models.setdefault(key, (colours, rows, cols))
@@ -515,21 +524,18 @@ def copied_to_marks(segments: _Segments, color: int) -> Apply:
         found = _few_objects(segments, a, color)
         if found is None:
             return None
-        _, _, sizes = found
-        objects = segments.cells(a)
+        _, objects, sizes = found
         colours = [a[rows, cols] for rows, cols in objects]
         marks = [k for k, got in enumerate(colours) if sizes[k] == 1 and got[0] == color]
         models = [k for k, got in enumerate(colours) if not (got == color).any()]
         if not marks or not models:
             return None
-        model_rows, model_cols = objects[max(models, key=lambda k: sizes[k])]
-        top, bottom = int(model_rows[0]), int(model_rows[-1]) + 1
-        left, right = int(model_cols.min()), int(model_cols.max()) + 1
-        mh, mw = bottom - top, right - left
+        (top, bottom, left, right), shape = _boxed_shape(
+            *objects[max(models, key=lambda k: sizes[k])]
+        )
+        mh, mw = shape.shape
         if mh % 2 == 0 or mw % 2 == 0 or mh * mw == 1:
             return None
-        shape = np.zeros((mh, mw), dtype=np.bool_)
-        shape[model_rows - top, model_cols - left] = True
         picture = a[top:bottom, left:right]
         out = a.copy()
         h, w = a.shape
@@ -666,7 +672,7 @@ def attracted(segments: _Segments, color: int, how: str) -> Apply:
         found = _few_objects(segments, a, color)
         if found is None:
             return None
-        bg, _, _ = found
+        bg, movers, _ = found
         anchor = a == color
         box = box_of(anchor)
         assert box is not None
@@ -675,7 +681,6 @@ def attracted(segments: _Segments, color: int, how: str) -> Apply:
         out = a.copy()
         moved = False
         placed: list[tuple[Where, Where, Cells]] = []
-        movers = segments.cells(a)
         movers = [(rows, cols) for rows, cols in movers if a[rows[0], cols[0]] != color]
         if how == "slide":
             movers.sort(key=lambda at: max(_gap(at[0], top, bottom), _gap(at[1], left, right)))
@@ -728,9 +733,8 @@ def homing(segments: _Segments) -> Apply:
         found = _few_objects(segments, a)
         if found is None:
             return None
-        bg, _, _ = found
+        bg, objects, _ = found
         h, w = a.shape
-        objects = segments.cells(a)
         walls: dict[int, tuple[int, int, int]] = {}  # colour: axis, row or column, object
         for k, (rows, cols) in enumerate(objects):
             if (cols == cols[0]).all() and rows.max() - rows.min() >= h - 3:
@@ -772,8 +776,7 @@ def flipped_over(segments: _Segments, color: int) -> Apply:
         found = _few_objects(segments, a, color)
         if found is None:
             return None
-        bg, _, _ = found
-        objects = segments.cells(a)
+        bg, objects, _ = found
         anchors = [at for at in objects if a[at[0][0], at[1][0]] == color]
         out = a.copy()
         placed: list[tuple[Where, Where, Cells]] = []
