@@ -62,6 +62,7 @@ from metagrow.domains.grids._compose_ops import (
 from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
 from metagrow.domains.grids._objects import component_labels, label_boxes, panels
 from metagrow.domains.grids._paint import connect, connect_h, connect_v, grow8
+from metagrow.domains.grids._rectangles import largest_clearing, largest_solid, solid_rectangles
 from metagrow.domains.grids._transforms import background, ground
 
 Numbers = npt.NDArray[np.int64]
@@ -956,7 +957,10 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         if same_shape:
             ops += [Op(f"{how}to{c}", attracted, 3, (parts, c, how), True) for how in _MOVES]
             ops.append(Op(f"flipover{c}", flipped_over, 3, (parts, c), True))
+    rectangles = Shared(solid_rectangles)
+    ops.append(Op("solidrect", largest_solid, 3, (rectangles,), True))
     for c in sorted(set(out_colors) - set(in_colors)):
+        ops.append(Op(f"clearing{c}", largest_clearing, 3, (rectangles, c), True))
         ops += [Op(f"inbox{k}to{c}", boxed, 3, (k, c), True) for k in in_colors]
         ops.append(Op(f"centrelines{c}", centre_lines, 3, (c,), True))
         for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
