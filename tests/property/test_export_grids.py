@@ -159,6 +159,8 @@ FITTED = {
     "0ca9ddb6": "stamp1",
     "d4469b4b": "classify_main_color",
     "06df4c85": "compose_connect_lattice",
+    "91714a58": "compose_solidrect",
+    "e179c5f4": "compose_bounceupright_recolor",
 }
 """ARC-AGI-1 training tasks and a rule their task grammar fits, one of each kind."""
 

@@ -25,6 +25,7 @@ from metagrow.domains.grids._compose_ops import (
 from metagrow.domains.grids._compose_table import (
     _Segments,
     _turned,
+    bounced,
     boxed,
     centre_lines,
     diagonal_rays,
@@ -918,3 +919,31 @@ def test_the_middle_level_grows_the_nearest_and_the_likeliest_pieces_in_turn() -
     search.nodes.append(compose._Node((ray, ray.T.copy()), 0, 0, 1, 1))
     search.nodes.append(compose._Node((nothing, nothing), 0, 0, 1, 1))
     assert search._gain(1) == -4 and search._gain(2) == 0
+
+
+def test_a_diagonal_ray_turns_back_at_the_sides() -> None:
+    a = np.zeros((6, 3), dtype=np.uint8)
+    a[5, 0] = 4
+    up_right = bounced(down=False, leftward=False)(a)
+    assert up_right is not None
+    assert [int(np.flatnonzero(row)[0]) for row in up_right[::-1]] == [0, 1, 2, 1, 0, 1]
+    down_left = bounced(down=True, leftward=True)(a[::-1, ::-1].copy())
+    assert down_left is not None and np.array_equal(down_left, up_right[::-1, ::-1])
+    many = np.zeros((6, 6), dtype=np.uint8)
+    many[::2, ::2] = 2
+    assert bounced(False, False)(many) is None  # nine foreground cells are no seeds
+    assert bounced(False, False)(np.zeros((4, 1), dtype=np.uint8)) is None
+
+
+def test_composition_finds_a_bouncing_ray() -> None:
+    def pair(h: int, w: int) -> tuple[Grid, Grid]:
+        a = np.zeros((h, w), dtype=np.uint8)
+        a[h - 1, 0] = 1
+        got = bounced(False, False)(a)
+        assert got is not None
+        return Grid(a), Grid(got)
+
+    examples = [pair(10, 2), pair(10, 3), pair(10, 4), pair(12, 5)]
+    found = find_compositions(examples[:3], [examples[3][0]], 2.0)
+    assert found.exact and found.exact[0].name == "compose_bounceupright"
+    assert found.exact[0](examples[3][0]) == examples[3][1]

@@ -9,26 +9,24 @@ from hypothesis.extra.numpy import arrays
 
 from metagrow.domains.grids import Grid
 from metagrow.domains.grids._compose import find_compositions
-from metagrow.domains.grids._compose_ops import Shared
 from metagrow.domains.grids._rectangles import (
     largest_clearing,
+    largest_rectangle,
     largest_solid,
-    solid_rectangles,
 )
 
 
-def _by_brute_force(a: np.ndarray) -> dict[int, int]:
-    """Each colour's most cells in a one-colour rectangle with both sides over one."""
+def _by_brute_force(a: np.ndarray, wanted: np.ndarray) -> int:
+    """The most cells in a rectangle of one wanted colour with both sides over one."""
     h, w = a.shape
-    best: dict[int, int] = {}
+    best = 0
     for top in range(h):
         for bottom in range(top + 1, h):
             for left in range(w):
                 for right in range(left + 1, w):
                     block = a[top : bottom + 1, left : right + 1]
-                    c = int(block[0, 0])
-                    if (block == c).all():
-                        best[c] = max(best.get(c, 0), block.size)
+                    if wanted[block[0, 0]] and (block == block[0, 0]).all():
+                        best = max(best, block.size)
     return best
 
 
@@ -37,27 +35,29 @@ grids = st.integers(1, 3).flatmap(
         np.uint8, st.tuples(st.integers(1, 8), st.integers(1, 8)), elements=st.integers(0, colours)
     )
 )
+wanted_colours = arrays(np.bool_, 10)
 
 
-@settings(max_examples=150, deadline=None)
-@given(grids)
-def test_each_colours_largest_rectangle_is_found(a: np.ndarray) -> None:
-    got = solid_rectangles(a)
-    expected = _by_brute_force(a)
-    for c in range(10):
-        cells, top, left, bottom, right = got[c].tolist()
-        assert cells == expected.get(c, 0)
-        if cells:
-            block = a[top : bottom + 1, left : right + 1]
-            assert block.size == cells and (block == c).all()
+@settings(max_examples=200, deadline=None)
+@given(grids, wanted_colours)
+def test_the_largest_rectangle_of_the_wanted_colours_is_found(
+    a: np.ndarray, wanted: np.ndarray
+) -> None:
+    got = largest_rectangle(a, wanted)
+    expected = _by_brute_force(a, wanted)
+    if expected == 0:
+        assert got is None
+        return
+    assert got is not None and got.cells == expected
+    block = a[got.top : got.bottom + 1, got.left : got.right + 1]
+    assert block.size == expected and (block == block[0, 0]).all() and wanted[block[0, 0]]
 
 
 def test_a_line_is_no_rectangle() -> None:
     a = np.zeros((3, 6), dtype=np.uint8)
     a[1, :] = 4
-    assert solid_rectangles(a)[4].tolist() == [0, 0, 0, 0, 0]
-    assert solid_rectangles(a)[0].tolist() == [0, 0, 0, 0, 0]
-    assert largest_solid(Shared(solid_rectangles))(a) is None
+    assert largest_rectangle(a, np.ones(10, dtype=bool)) is None
+    assert largest_solid(a) is None
 
 
 def _noisy(rng: np.random.Generator, block: tuple[int, int, int]) -> tuple[Grid, Grid]:
@@ -85,7 +85,7 @@ def test_the_largest_clearing_is_painted() -> None:
     a[4, :] = 0  # a line of 7: no rectangle
     a[0:2, 1:4] = 0  # 2 by 3
     a[1:3, 5:7] = 0  # 2 by 2
-    out = largest_clearing(Shared(solid_rectangles), 6)(a)
+    out = largest_clearing(6)(a)
     assert out is not None
     expected = a.copy()
     expected[0:2, 1:4] = 6

@@ -62,7 +62,7 @@ from metagrow.domains.grids._compose_ops import (
 from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
 from metagrow.domains.grids._objects import component_labels, label_boxes, panels
 from metagrow.domains.grids._paint import connect, connect_h, connect_v, grow8
-from metagrow.domains.grids._rectangles import largest_clearing, largest_solid, solid_rectangles
+from metagrow.domains.grids._rectangles import largest_clearing, largest_solid
 from metagrow.domains.grids._transforms import background, ground
 
 Numbers = npt.NDArray[np.int64]
@@ -267,6 +267,39 @@ def diagonal_rays(a: Cells, turn: int) -> Cells:
     sheared = np.full((h, w + h - 1), bg, dtype=np.uint8)
     sheared[rows, cols] = t
     return _turned(_carried_down(sheared, bg)[rows, cols], -turn)
+
+
+MAX_BOUNCING = 8
+"""Foreground cells at most that :func:`bounced` sends a ray from."""
+
+
+def bounced(down: bool, leftward: bool) -> Apply:
+    """From each of a few foreground cells, a diagonal ray of its colour over the
+    background, up (or ``down``) and to the right (or ``leftward``), turned back at the
+    grid's left and right sides until it leaves the top (or bottom); None for more than
+    :data:`MAX_BOUNCING` such cells or a grid one column wide."""
+
+    def rays(a: Cells) -> Cells | None:
+        t = a[::-1] if down else a
+        t = t[:, ::-1] if leftward else t
+        w = t.shape[1]
+        bg = background(t)
+        seeds = np.argwhere(t != bg)
+        if w < 2 or not 0 < len(seeds) <= MAX_BOUNCING:
+            return None
+        out = t.copy()
+        period = 2 * (w - 1)
+        for r, c in seeds.tolist():
+            steps = np.arange(1, r + 1)
+            across = (c + steps) % period
+            cols = np.where(across < w, across, period - across)
+            rows = r - steps
+            free = out[rows, cols] == bg
+            out[rows[free], cols[free]] = t[r, c]
+        out = out[:, ::-1] if leftward else out
+        return out[::-1] if down else out
+
+    return rays
 
 
 def star(rays: tuple[Apply, ...]) -> Apply:
@@ -915,6 +948,10 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     for direction, shared in zip(names, diagonals, strict=True):
         ops.append(Op(f"rays{direction}", made, 2, (shared,), True))
     ops.append(Op("raysx", star, 2, (diagonals,), True))
+    bounces = (("upright", False, False), ("upleft", False, True),
+               ("downright", True, False), ("downleft", True, True))  # fmt: skip
+    for direction, down, leftward in bounces:
+        ops.append(Op(f"bounce{direction}", bounced, 2, (down, leftward), True))
     for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
         ops.append(Op(f"shift{direction}", shifted, 2, _STEPS[turn], True))
     ops.append(Op("keepmost", keep_rank, 2, (True,), True))
@@ -957,10 +994,9 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         if same_shape:
             ops += [Op(f"{how}to{c}", attracted, 3, (parts, c, how), True) for how in _MOVES]
             ops.append(Op(f"flipover{c}", flipped_over, 3, (parts, c), True))
-    rectangles = Shared(solid_rectangles)
-    ops.append(Op("solidrect", largest_solid, 3, (rectangles,), True))
+    ops.append(Op("solidrect", largest_solid, 3, keeps_shape=True))
     for c in sorted(set(out_colors) - set(in_colors)):
-        ops.append(Op(f"clearing{c}", largest_clearing, 3, (rectangles, c), True))
+        ops.append(Op(f"clearing{c}", largest_clearing, 3, (c,), True))
         ops += [Op(f"inbox{k}to{c}", boxed, 3, (k, c), True) for k in in_colors]
         ops.append(Op(f"centrelines{c}", centre_lines, 3, (c,), True))
         for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
