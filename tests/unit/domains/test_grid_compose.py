@@ -27,6 +27,7 @@ from metagrow.domains.grids._compose_table import (
     _turned,
     bounced,
     boxed,
+    emptiest_lines,
     centre_lines,
     diagonal_rays,
     drawn,
@@ -947,3 +948,17 @@ def test_composition_finds_a_bouncing_ray() -> None:
     found = find_compositions(examples[:3], [examples[3][0]], 2.0)
     assert found.exact and found.exact[0].name == "compose_bounceupright"
     assert found.exact[0](examples[3][0]) == examples[3][1]
+
+
+def test_the_emptiest_rows_and_columns_are_painted() -> None:
+    a = np.zeros((6, 6), dtype=np.uint8)
+    a[0, :], a[:, 0], a[1:, 5], a[3, 4], a[5, 2] = 8, 8, 2, 2, 8
+    # background cells: rows 1, 2 and 4 have four, the others fewer; columns 1 and 3 five
+    rows = emptiest_lines(True, False, 3)(a)
+    expected = a.copy()
+    expected[[1, 2, 4], 1:5] = 3
+    assert rows is not None and np.array_equal(rows, expected)
+    both = emptiest_lines(True, True, 3)(a)
+    expected[1:, [1, 3]] = 3
+    assert both is not None and np.array_equal(both, expected)
+    assert emptiest_lines(True, False, 3)(np.zeros((3, 3), dtype=np.uint8)) is None

@@ -255,6 +255,25 @@ def lines_through(rows: bool, cols: bool, color: int) -> Apply:
     return lines
 
 
+def emptiest_lines(rows: bool, cols: bool, color: int) -> Apply:
+    """The background of the rows (or columns, or both) with the most background cells
+    painted ``color``; None where all rows (or columns) have as many."""
+
+    def lines(a: Cells) -> Cells | None:
+        free = a == background(a)
+        chosen = np.zeros(a.shape, dtype=bool)
+        for axis, wanted in ((1, rows), (0, cols)):
+            if wanted:
+                counts = free.sum(axis=axis)
+                if counts.min() == counts.max():
+                    return None
+                most = counts == counts.max()
+                chosen |= most[:, None] if axis == 1 else most[None, :]
+        return np.where(chosen & free, np.uint8(color), a)
+
+    return lines
+
+
 def diagonal_rays(a: Cells, turn: int) -> Cells:
     """Each foreground cell's colour carried down to the right over the background (the
     grid turned ``turn`` quarter turns first, and back after): the grid's rows are
@@ -1004,6 +1023,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         for name, through in (("rows", (True, False)), ("cols", (False, True)),
                               ("rowscols", (True, True))):  # fmt: skip
             ops.append(Op(f"through{name}{c}", lines_through, 3, (*through, c), True))
+            ops.append(Op(f"emptiest{name}{c}", emptiest_lines, 3, (*through, c), True))
     # each mask made once per candidate array for every colour
     fg, inside, rim, hollow = Shared(foreground), Shared(insides), Shared(ring), Shared(hollows)
     for c in out_colors:
