@@ -28,6 +28,7 @@ from metagrow.domains.grids._compose_table import (
     bounced,
     boxed,
     centre_lines,
+    checker_flood,
     diagonal_rays,
     drawn,
     emptiest_lines,
@@ -962,3 +963,23 @@ def test_the_emptiest_rows_and_columns_are_painted() -> None:
     expected[1:, [1, 3]] = 3
     assert both is not None and np.array_equal(both, expected)
     assert emptiest_lines(True, False, 3)(np.zeros((3, 3), dtype=np.uint8)) is None
+
+
+def test_two_coloured_seeds_flood_their_room_as_a_checkerboard() -> None:
+    a = np.array(
+        [
+            [0, 0, 8, 0, 0],
+            [0, 3, 8, 0, 0],
+            [0, 2, 8, 8, 8],
+            [8, 8, 8, 0, 0],
+        ],
+        dtype=np.uint8,
+    )
+    got = checker_flood(a)
+    assert got is not None
+    # 3 sits where row + column is even, 2 where it is odd; the room on the right stays
+    assert got[:3, :2].tolist() == [[3, 2], [2, 3], [3, 2]]
+    assert np.array_equal(got[:, 2:], a[:, 2:]) and np.array_equal(got[3], a[3])
+    clash = a.copy()
+    clash[0, 0] = 2  # 2 on both colours of the board: no pair keeps to one
+    assert checker_flood(clash) is None

@@ -445,6 +445,36 @@ def spread(regions: Callable[[Cells], Rooms], color: int) -> Apply:
     return spread
 
 
+def checker_flood(a: Cells) -> Cells | None:
+    """The background's regions beside a pair of colours that each keep to one colour
+    of a checkerboard (the cells whose row and column add up to an even number, or to an
+    odd one) filled with the pair in that checkerboard: two-coloured seeds flooding the
+    rooms they are in. None unless exactly two colours keep so, one to each; the
+    background is black if the grid shows black."""
+    bg = ground(np.bincount(a.ravel(), minlength=10))
+    odd = np.indices(a.shape).sum(axis=0) % 2 == 1
+    on_odd = np.bincount(a[odd], minlength=10) > 0
+    on_even = np.bincount(a[~odd], minlength=10) > 0
+    keeps = on_odd != on_even
+    keeps[bg] = False
+    if keeps.sum() != 2 or (keeps & on_odd).sum() != 1:
+        return None
+    seeds = keeps[a]
+    labels = component_labels((a == bg).astype(np.uint8), False, True, bg=0)
+    beside = np.concatenate([
+        labels[1:][seeds[:-1]], labels[:-1][seeds[1:]],
+        labels[:, 1:][seeds[:, :-1]], labels[:, :-1][seeds[:, 1:]],
+    ])  # fmt: skip
+    rooms = np.unique(beside[beside >= 0])
+    if not len(rooms):
+        return None
+    flooded = np.isin(labels, rooms)
+    out = a.copy()
+    out[flooded & odd] = int(np.flatnonzero(keeps & on_odd)[0])
+    out[flooded & ~odd] = int(np.flatnonzero(keeps & on_even)[0])
+    return out
+
+
 def boxed(color: int, paint: int) -> Apply:
     """The cells of other foreground colours inside the box of each group of ``color``
     cells (joined by sides or corners, or across a gap of one cell) painted ``paint``;
@@ -980,6 +1010,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     ops.append(Op("unframe", unframe, 2))
     ops.append(Op("ringsreversed", rings_reversed, 2, keeps_shape=True))
     ops.append(Op("continued", lines_continued, 2, keeps_shape=True))
+    ops.append(Op("checkerflood", checker_flood, 3, keeps_shape=True))
     ops.append(Op("period", period_tile, 2))
     if any(x.shape[0] == 3 * y.shape[0] or x.shape[1] == 3 * y.shape[1]
            for x, y in zip(grids, outputs, strict=False)):  # fmt: skip
