@@ -983,3 +983,14 @@ def test_two_coloured_seeds_flood_their_room_as_a_checkerboard() -> None:
     clash = a.copy()
     clash[0, 0] = 2  # 2 on both colours of the board: no pair keeps to one
     assert checker_flood(clash) is None
+
+
+def test_operations_that_change_few_grids_are_offered_only_where_they_apply() -> None:
+    seeded = np.zeros((6, 4), dtype=np.uint8)
+    seeded[5, 0] = 1
+    noisy = np.random.default_rng(3).integers(0, 4, size=(6, 4)).astype(np.uint8)
+    emptier = np.zeros_like(noisy)
+    names = {op.name for op in operations([seeded, seeded], [seeded])}
+    assert "bounceupright" in names and "solidrect" not in names
+    names = {op.name for op in operations([noisy, noisy], [emptier])}
+    assert "bounceupright" not in names and "solidrect" in names

@@ -997,10 +997,6 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     for direction, shared in zip(names, diagonals, strict=True):
         ops.append(Op(f"rays{direction}", made, 2, (shared,), True))
     ops.append(Op("raysx", star, 2, (diagonals,), True))
-    bounces = (("upright", False, False), ("upleft", False, True),
-               ("downright", True, False), ("downleft", True, True))  # fmt: skip
-    for direction, down, leftward in bounces:
-        ops.append(Op(f"bounce{direction}", bounced, 2, (down, leftward), True))
     for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
         ops.append(Op(f"shift{direction}", shifted, 2, _STEPS[turn], True))
     ops.append(Op("keepmost", keep_rank, 2, (True,), True))
@@ -1010,13 +1006,13 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     ops.append(Op("unframe", unframe, 2))
     ops.append(Op("ringsreversed", rings_reversed, 2, keeps_shape=True))
     ops.append(Op("continued", lines_continued, 2, keeps_shape=True))
-    ops.append(Op("checkerflood", checker_flood, 3, keeps_shape=True))
     ops.append(Op("period", period_tile, 2))
     if any(x.shape[0] == 3 * y.shape[0] or x.shape[1] == 3 * y.shape[1]
            for x, y in zip(grids, outputs, strict=False)):  # fmt: skip
         ops += [Op(f"third{r}{c}", third, 2, (r, c)) for r in range(3) for c in range(3)]
     ops += object_ops()
     ops += _sized(outputs)
+    ops += _situational(grids[: len(outputs)], outputs)
     shapes = [(x.shape, y.shape) for x, y in zip(grids[: len(outputs)], outputs, strict=False)]
     ops += _folds(shapes)
     if all(y == (x[0] + 2, x[1] + 2) for x, y in shapes):
@@ -1044,7 +1040,6 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         if same_shape:
             ops += [Op(f"{how}to{c}", attracted, 3, (parts, c, how), True) for how in _MOVES]
             ops.append(Op(f"flipover{c}", flipped_over, 3, (parts, c), True))
-    ops.append(Op("solidrect", largest_solid, 3, keeps_shape=True))
     for c in sorted(set(out_colors) - set(in_colors)):
         ops.append(Op(f"clearing{c}", largest_clearing, 3, (c,), True))
         ops += [Op(f"inbox{k}to{c}", boxed, 3, (k, c), True) for k in in_colors]
@@ -1066,6 +1061,30 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         for name, lines in (("lines", connect), ("linesh", connect_h), ("linesv", connect_v)):
             ops.append(Op(f"{name}{c}", drawn, 3, (lines, c), True))
     return tuple(ops)
+
+
+def _situational(inputs: Sequence[Cells], outputs: Sequence[Cells]) -> list[Op]:
+    """Operations that change few grids, offered only where they could begin a chain
+    (so that they cost the other tasks nothing): rays turning back at the sides and the
+    checkerboard flood where they apply to every train input, and the largest solid
+    rectangle kept alone where every train output shows fewer foreground cells than its
+    input."""
+    bounces = (("upright", False, False), ("upleft", False, True),
+               ("downright", True, False), ("downleft", True, True))  # fmt: skip
+    candidates = [
+        Op(f"bounce{name}", bounced, 2, (down, left), True) for name, down, left in bounces
+    ]
+    candidates.append(Op("checkerflood", checker_flood, 3, keeps_shape=True))
+    ops = [op for op in candidates if all(op(x) is not None for x in inputs)]
+    if all(
+        _foreground_cells(y) < _foreground_cells(x) for x, y in zip(inputs, outputs, strict=True)
+    ):
+        ops.append(Op("solidrect", largest_solid, 3, keeps_shape=True))
+    return ops
+
+
+def _foreground_cells(a: Cells) -> int:
+    return int(np.count_nonzero(a != ground(np.bincount(a.ravel(), minlength=10))))
 
 
 def _squared(shape: Shape) -> bool:
