@@ -985,12 +985,18 @@ def test_two_coloured_seeds_flood_their_room_as_a_checkerboard() -> None:
     assert checker_flood(clash) is None
 
 
-def test_operations_that_change_few_grids_are_offered_only_where_they_apply() -> None:
+def test_operations_that_suit_few_tasks_are_offered_only_where_they_make_a_right_step() -> None:
     seeded = np.zeros((6, 4), dtype=np.uint8)
     seeded[5, 0] = 1
-    noisy = np.random.default_rng(3).integers(0, 4, size=(6, 4)).astype(np.uint8)
-    emptier = np.zeros_like(noisy)
-    names = {op.name for op in operations([seeded, seeded], [seeded])}
-    assert "bounceupright" in names and "solidrect" not in names
-    names = {op.name for op in operations([noisy, noisy], [emptier])}
-    assert "bounceupright" not in names and "solidrect" in names
+    bounce = bounced(False, False)(seeded)
+    assert bounce is not None
+    names = {op.name for op in operations([seeded, seeded], [bounce])}
+    assert "bounceupright" in names and "bouncedownright" not in names
+    assert not {"bounceupright", "solidrect"} & {op.name for op in operations([seeded], [seeded])}
+    noisy = np.random.default_rng(3).integers(1, 10, size=(8, 8)).astype(np.uint8)
+    noisy[:4] = 0
+    noisy[1:3, 2:5] = 6
+    alone = np.zeros_like(noisy)
+    alone[1:3, 2:5] = 6
+    names = {op.name for op in operations([noisy, noisy], [alone])}
+    assert "solidrect" in names and "bounceupright" not in names

@@ -1041,7 +1041,6 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
             ops += [Op(f"{how}to{c}", attracted, 3, (parts, c, how), True) for how in _MOVES]
             ops.append(Op(f"flipover{c}", flipped_over, 3, (parts, c), True))
     for c in sorted(set(out_colors) - set(in_colors)):
-        ops.append(Op(f"clearing{c}", largest_clearing, 3, (c,), True))
         ops += [Op(f"inbox{k}to{c}", boxed, 3, (k, c), True) for k in in_colors]
         ops.append(Op(f"centrelines{c}", centre_lines, 3, (c,), True))
         for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
@@ -1049,7 +1048,6 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         for name, through in (("rows", (True, False)), ("cols", (False, True)),
                               ("rowscols", (True, True))):  # fmt: skip
             ops.append(Op(f"through{name}{c}", lines_through, 3, (*through, c), True))
-            ops.append(Op(f"emptiest{name}{c}", emptiest_lines, 3, (*through, c), True))
     # each mask made once per candidate array for every colour
     fg, inside, rim, hollow = Shared(foreground), Shared(insides), Shared(ring), Shared(hollows)
     for c in out_colors:
@@ -1064,27 +1062,41 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
 
 
 def _situational(inputs: Sequence[Cells], outputs: Sequence[Cells]) -> list[Op]:
-    """Operations that change few grids, offered only where they could begin a chain
-    (so that they cost the other tasks nothing): rays turning back at the sides and the
-    checkerboard flood where they apply to every train input, and the largest solid
-    rectangle kept alone where every train output shows fewer foreground cells than its
-    input."""
+    """Operations that suit few tasks, offered only where they make a right first step
+    (so that they cost other tasks' composition nothing): where every train output has
+    its input's shape, and on every train input the operation applies, changes some
+    cells and gives each the colour the output has there. They are rays turning back at
+    the sides, the checkerboard flood, the largest solid rectangle kept alone, and, in
+    each colour only the outputs show, the largest clearing and the emptiest lines."""
+    if any(x.shape != y.shape for x, y in zip(inputs, outputs, strict=True)):
+        return []
     bounces = (("upright", False, False), ("upleft", False, True),
                ("downright", True, False), ("downleft", True, True))  # fmt: skip
     candidates = [
         Op(f"bounce{name}", bounced, 2, (down, left), True) for name, down, left in bounces
     ]
     candidates.append(Op("checkerflood", checker_flood, 3, keeps_shape=True))
-    ops = [op for op in candidates if all(op(x) is not None for x in inputs)]
-    if all(
-        _foreground_cells(y) < _foreground_cells(x) for x, y in zip(inputs, outputs, strict=True)
-    ):
-        ops.append(Op("solidrect", largest_solid, 3, keeps_shape=True))
-    return ops
+    candidates.append(Op("solidrect", largest_solid, 3, keeps_shape=True))
+    shown = set().union(*(np.unique(x).tolist() for x in inputs))
+    for c in sorted(set().union(*(np.unique(y).tolist() for y in outputs)) - shown):
+        candidates.append(Op(f"clearing{c}", largest_clearing, 3, (c,), True))
+        for name, through in (("rows", (True, False)), ("cols", (False, True)),
+                              ("rowscols", (True, True))):  # fmt: skip
+            candidates.append(Op(f"emptiest{name}{c}", emptiest_lines, 3, (*through, c), True))
+    return [
+        op
+        for op in candidates
+        if all(_right_step(op, x, y) for x, y in zip(inputs, outputs, strict=True))
+    ]
 
 
-def _foreground_cells(a: Cells) -> int:
-    return int(np.count_nonzero(a != ground(np.bincount(a.ravel(), minlength=10))))
+def _right_step(op: Op, x: Cells, y: Cells) -> bool:
+    """Whether ``op`` changes some cells of ``x`` and each to the colour ``y`` has there."""
+    got = op(x)
+    if got is None or got.shape != y.shape:
+        return False
+    changed = got != x
+    return bool(changed.any()) and bool(np.array_equal(got[changed], y[changed]))
 
 
 def _squared(shape: Shape) -> bool:
