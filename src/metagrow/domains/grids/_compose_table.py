@@ -950,7 +950,8 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
     """The operations worth chaining for a task whose grids are ``grids`` (inputs of train
     and test) and train outputs ``outputs``: colours filtered by the colours inputs show,
     painted with those outputs show, scaled by the factors between their sizes; objects
-    moved toward a colour only where every output has its input's shape."""
+    moved toward a colour only where every output has its input's shape; and operations
+    that suit few tasks only where they make a right first step (``_situational``)."""
     in_colors = sorted(set().union(*(np.unique(a).tolist() for a in grids)))
     out_colors = sorted(set().union(*(np.unique(a).tolist() for a in outputs)))
     ops = [Op(name, f, keeps_shape=name in ("rot180", "fliph", "flipv")) for name, f in SYMMETRIES]
