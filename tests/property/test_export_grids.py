@@ -50,7 +50,8 @@ REQUESTS = (
     arrow(GRID, GRID, GRID),
     arrow(GRID, COLOR, GRID),
 )
-_DIR = Path(tempfile.mkdtemp(prefix="metagrow-export-grids-"))
+_TEMP = tempfile.TemporaryDirectory(prefix="metagrow-export-grids-")  # removed at exit
+_DIR = Path(_TEMP.name)
 
 
 def load(source: str) -> ModuleType:

@@ -46,7 +46,8 @@ DOMAIN = PerceptionDomain()
 LIMITS = DOMAIN.limits()
 IMAGE = shaped("image", (6, 6))
 VECTOR = shaped("tensor", (5,))
-_DIR = Path(tempfile.mkdtemp(prefix="metagrow-export-modules-"))
+_TEMP = tempfile.TemporaryDirectory(prefix="metagrow-export-modules-")  # removed at exit
+_DIR = Path(_TEMP.name)
 
 
 def _trained(name: str, t: Type, architecture: MLPSpec | ConvSpec, seed: int) -> Module:

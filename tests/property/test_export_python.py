@@ -18,7 +18,8 @@ from metagrow.lang import FAIL, Expr, Grammar, Limits, Program, Type, arrow, sam
 from metagrow.testing import exported_outcome, load_exported
 
 NUMERIC = NumericDomain()
-_DIR = Path(tempfile.mkdtemp(prefix="metagrow-export-"))
+_TEMP = tempfile.TemporaryDirectory(prefix="metagrow-export-")  # removed at exit
+_DIR = Path(_TEMP.name)
 
 
 def exported(expr: Expr, request: Type, grammar: Grammar, limits: Limits) -> ModuleType:
