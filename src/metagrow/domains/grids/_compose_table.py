@@ -238,40 +238,50 @@ def tinted_rays(turn: int, color: int) -> Apply:
     return rays
 
 
-def lines_through(rows: bool, cols: bool, color: int) -> Apply:
-    """The background of every row (or column, or both) that holds a foreground cell
-    painted ``color``."""
-
-    def lines(a: Cells) -> Cells | None:
-        fg = a != background(a)
-        through = np.zeros(a.shape, dtype=bool)
-        if rows:
-            through |= fg.any(axis=1)[:, None]
-        if cols:
-            through |= fg.any(axis=0)[None, :]
-        through &= ~fg
-        return np.where(through, np.uint8(color), a) if through.any() else None
-
-    return lines
+LinePicker = Callable[[Mask, int], Mask | None]
+"""Given the background's cells and an axis (1: rows, 0: columns), which lines to paint
+(None: the operation does not apply)."""
 
 
-def emptiest_lines(rows: bool, cols: bool, color: int) -> Apply:
-    """The background of the rows (or columns, or both) with the most background cells
-    painted ``color``; None where all rows (or columns) have as many."""
+def _painted_lines(rows: bool, cols: bool, color: int, pick: LinePicker) -> Apply:
+    """The background of the rows (or columns, or both) that ``pick`` chooses painted
+    ``color``; None where it chooses none."""
 
     def lines(a: Cells) -> Cells | None:
         free = a == background(a)
         chosen = np.zeros(a.shape, dtype=bool)
         for axis, wanted in ((1, rows), (0, cols)):
             if wanted:
-                counts = free.sum(axis=axis)
-                if counts.min() == counts.max():
+                picked = pick(free, axis)
+                if picked is None:
                     return None
-                most = counts == counts.max()
-                chosen |= most[:, None] if axis == 1 else most[None, :]
-        return np.where(chosen & free, np.uint8(color), a)
+                chosen |= picked[:, None] if axis == 1 else picked[None, :]
+        chosen &= free
+        return np.where(chosen, np.uint8(color), a) if chosen.any() else None
 
     return lines
+
+
+def _holding_foreground(free: Mask, axis: int) -> Mask:
+    held: Mask = np.logical_not(free.all(axis=axis))
+    return held
+
+
+def _emptiest(free: Mask, axis: int) -> Mask | None:
+    counts = free.sum(axis=axis)
+    return None if counts.min() == counts.max() else counts == counts.max()
+
+
+def lines_through(rows: bool, cols: bool, color: int) -> Apply:
+    """The background of every row (or column, or both) that holds a foreground cell
+    painted ``color``."""
+    return _painted_lines(rows, cols, color, _holding_foreground)
+
+
+def emptiest_lines(rows: bool, cols: bool, color: int) -> Apply:
+    """The background of the rows (or columns, or both) with the most background cells
+    painted ``color``; None where all rows (or columns) have as many."""
+    return _painted_lines(rows, cols, color, _emptiest)
 
 
 def diagonal_rays(a: Cells, turn: int) -> Cells:
@@ -416,7 +426,11 @@ region the colours beside it by a side (``touched[region, colour]``; a last row,
 
 def rooms(a: Cells) -> Rooms:
     """The background's regions of ``a`` and the colours beside each (:data:`Rooms`)."""
-    bg = background(a)
+    return rooms_of(a, background(a))
+
+
+def rooms_of(a: Cells, bg: int) -> Rooms:
+    """The regions of ``bg`` cells of ``a`` and the colours beside each (:data:`Rooms`)."""
     labels = component_labels((a == bg).astype(np.uint8), False, True, bg=0)
     touched = np.zeros((int(labels.max()) + 2, 10), dtype=np.bool_)
     for room, beside in (
@@ -459,19 +473,15 @@ def checker_flood(a: Cells) -> Cells | None:
     keeps[bg] = False
     if keeps.sum() != 2 or (keeps & on_odd).sum() != 1:
         return None
-    seeds = keeps[a]
-    labels = component_labels((a == bg).astype(np.uint8), False, True, bg=0)
-    beside = np.concatenate([
-        labels[1:][seeds[:-1]], labels[:-1][seeds[1:]],
-        labels[:, 1:][seeds[:, :-1]], labels[:, :-1][seeds[:, 1:]],
-    ])  # fmt: skip
-    rooms = np.unique(beside[beside >= 0])
-    if not len(rooms):
+    odd_color = int(np.flatnonzero(keeps & on_odd)[0])
+    even_color = int(np.flatnonzero(keeps & on_even)[0])
+    labels, touched = rooms_of(a, bg)
+    flooded = touched[labels, odd_color] | touched[labels, even_color]
+    if not flooded.any():
         return None
-    flooded = np.isin(labels, rooms)
     out = a.copy()
-    out[flooded & odd] = int(np.flatnonzero(keeps & on_odd)[0])
-    out[flooded & ~odd] = int(np.flatnonzero(keeps & on_even)[0])
+    out[flooded & odd] = odd_color
+    out[flooded & ~odd] = even_color
     return out
 
 
