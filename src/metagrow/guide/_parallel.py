@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
@@ -30,14 +32,15 @@ def side_by_side(work: Callable[[A], R], items: Sequence[A]) -> list[R]:
     ctx = multiprocessing.get_context("fork")
     started: list[tuple[BaseProcess, Connection]] = []
     try:
-        for item in items:
-            mine, theirs = ctx.Pipe(duplex=False)
-            process: BaseProcess = ctx.Process(
-                target=_serve, args=(work, item, theirs), daemon=True
-            )
-            process.start()
-            theirs.close()
-            started.append((process, mine))
+        with _ctrl_c_deferred():  # a Ctrl-C inside a fork would leave that member running
+            for item in items:
+                mine, theirs = ctx.Pipe(duplex=False)
+                process: BaseProcess = ctx.Process(
+                    target=_serve, args=(work, item, theirs), daemon=True
+                )
+                process.start()
+                theirs.close()
+                started.append((process, mine))
         results: list[R] = [_collect(k, p, conn) for k, (p, conn) in enumerate(started)]
         return results
     finally:
@@ -46,6 +49,26 @@ def side_by_side(work: Callable[[A], R], items: Sequence[A]) -> list[R]:
             if process.is_alive():
                 process.kill()
             process.join()
+
+
+@contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """A Ctrl-C that comes inside the block is raised when the block ends, once every
+    process started is in the list the caller stops. Only the main thread sees Ctrl-C;
+    elsewhere there is nothing to defer."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and callable(previous):
+        previous(signal.SIGINT, None)
+    elif caught and previous != signal.SIG_IGN:
+        raise KeyboardInterrupt
 
 
 def _serve(work: Callable[[A], R], item: A, conn: Connection) -> None:

@@ -101,22 +101,33 @@ def nap(path):
     time.sleep(60)
     return 0
 
-side_by_side(nap, [sys.argv[1] + "/a", sys.argv[1] + "/b"])
+side_by_side(nap, [sys.argv[1] + "/" + str(k) for k in range(int(sys.argv[2]))])
 """
 
 
-def test_ctrl_c_stops_the_members_with_their_parent(tmp_path: Path) -> None:
-    parent = subprocess.Popen([sys.executable, "-c", _INTERRUPTED, str(tmp_path)],
+def _interrupted_when(tmp_path: Path, members: int, started: int) -> None:
+    """Ctrl-C to a parent of ``members`` napping members once ``started`` of them run: the
+    parent stops at once with KeyboardInterrupt and leaves none of them running."""
+    parent = subprocess.Popen([sys.executable, "-c", _INTERRUPTED, str(tmp_path), str(members)],
                               stderr=subprocess.PIPE, text=True)  # fmt: skip
-    files = [tmp_path / "a", tmp_path / "b"]
     deadline = time.monotonic() + 30
-    while not all(f.exists() and f.read_text() for f in files):
+    while sum(1 for f in tmp_path.iterdir() if f.read_text()) < started:
         assert time.monotonic() < deadline, "the members never started"
-        time.sleep(0.05)
-    members = [int(f.read_text()) for f in files]
+        time.sleep(0.001)
     parent.send_signal(signal.SIGINT)
     _, err = parent.communicate(timeout=10)
     assert parent.returncode != 0 and "KeyboardInterrupt" in err
-    for pid in members:
+    time.sleep(0.2)  # a member forked as the parent stopped writes its pid meanwhile
+    for pid in (int(f.read_text()) for f in tmp_path.iterdir() if f.read_text()):
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_ctrl_c_stops_the_members_with_their_parent(tmp_path: Path) -> None:
+    _interrupted_when(tmp_path, members=2, started=2)
+
+
+def test_ctrl_c_while_members_are_still_starting_leaves_none_running(tmp_path: Path) -> None:
+    for attempt in range(5):  # each lands at another point of the forks
+        (tmp_path / str(attempt)).mkdir()
+        _interrupted_when(tmp_path / str(attempt), members=8, started=1)
