@@ -63,6 +63,7 @@ from metagrow.domains.grids._grid import MAX_SIDE, Cells, Grid
 from metagrow.domains.grids._objects import component_labels, label_boxes, panels
 from metagrow.domains.grids._paint import connect, connect_h, connect_v, grow8
 from metagrow.domains.grids._rectangles import largest_clearing, largest_solid
+from metagrow.domains.grids._seeded import by_analogy, seed_stripes
 from metagrow.domains.grids._transforms import background, ground
 
 Numbers = npt.NDArray[np.int64]
@@ -1077,8 +1078,10 @@ def _situational(inputs: Sequence[Cells], outputs: Sequence[Cells]) -> list[Op]:
     (so that they cost other tasks' composition nothing): where every train output has
     its input's shape, and on every train input the operation applies, changes some
     cells and gives each the colour the output has there. They are rays turning back at
-    the sides, the checkerboard flood, the largest solid rectangle kept alone, and, in
-    each colour only the outputs show, the largest clearing and the emptiest lines."""
+    the sides, the checkerboard flood, the largest solid rectangle kept alone, stripes
+    repeated from seeds on the edges, lines completed by analogy with a full one, and,
+    in each colour only the outputs show, the largest clearing and the emptiest
+    lines."""
     if any(x.shape != y.shape for x, y in zip(inputs, outputs, strict=True)):
         return []
     bounces = (("upright", False, False), ("upleft", False, True),
@@ -1088,6 +1091,9 @@ def _situational(inputs: Sequence[Cells], outputs: Sequence[Cells]) -> list[Op]:
     ]
     candidates.append(Op("checkerflood", checker_flood, 3, keeps_shape=True))
     candidates.append(Op("solidrect", largest_solid, 3, keeps_shape=True))
+    candidates.append(Op("seedstripes", seed_stripes, 2, keeps_shape=True))
+    candidates.append(Op("analogyrows", by_analogy, 2, (True,), True))
+    candidates.append(Op("analogycols", by_analogy, 2, (False,), True))
     shown = set().union(*(np.unique(x).tolist() for x in inputs))
     for c in sorted(set().union(*(np.unique(y).tolist() for y in outputs)) - shown):
         candidates.append(Op(f"clearing{c}", largest_clearing, 3, (c,), True))

@@ -32,6 +32,7 @@ from metagrow.domains.grids._lattice import latticed
 from metagrow.domains.grids._marker import find_marker_rule
 from metagrow.domains.grids._objects import FORGET as objects_forget
 from metagrow.domains.grids._objrule import find_object_rule
+from metagrow.domains.grids._objstamp import find_object_stamp
 from metagrow.domains.grids._paint import FORGET as paint_forget
 from metagrow.domains.grids._palette import RenamedRule, Rule, renamed
 from metagrow.domains.grids._panelcells import find_panel_cells
@@ -214,8 +215,9 @@ class GridsDomain(Domain):
         of the input, its colour chosen by a property of the panel (``_panelcells``);
         ``rule_objects1``,
         each object changed by an action chosen by one of its
-        properties (``_objrule``); and ``stamp1``, a pattern each seed colour paints
-        around its cells (``_stamp``).
+        properties (``_objrule``); ``stamp1``, a pattern each seed colour paints
+        around its cells (``_stamp``); and ``objstamp<margin>``, a pattern each object
+        paints in and around its box, chosen by its look (``_objstamp``).
 
         Failing those, fallbacks (their programs rank after searched ones):
         ``assemble_<layers>``, the output stacked from pieces made by such chains, and
@@ -284,7 +286,7 @@ class GridsDomain(Domain):
             return grammar.with_primitive(
                 Primitive(by_objects.name, _G_G, TaskRule(by_objects)), top
             )
-        stamp = find_stamp_rule(pairs, tests)
+        stamp = find_stamp_rule(pairs, tests) or find_object_stamp(pairs, tests, left(1 / 8))
         if stamp is not None:
             return grammar.with_primitive(Primitive(stamp.name, _G_G, TaskRule(stamp)), top)
         if by_objects is not None:

@@ -1,0 +1,209 @@
+"""Object stamps read off a task's examples: every object of the input paints a pattern
+in and around its box, chosen by what the object looks like ("each plus grows an X of
+its centre's colour", "each ring gets a frame of its inner colour").
+
+An object is a set of cells other than the background joined by sides or corners (of one
+colour or several). Its *look* is its box with its own cells in it: their colours as they
+are, or (``by_role``) renamed 1, 2, ... in the order they first appear in reading order,
+so that objects drawn in other colours look alike. For each look, the examples must agree
+on what the output has at each offset from the box's top left corner, up to ``margin``
+cells beyond the box: the cells some object of that look changes get one colour (a fixed
+colour, or by role the colour that object gives that role), and every other object of
+that look must show that colour there too, changed or not (or have the offset outside
+the grid). A stamp is kept when painting every object's pattern reproduces every train
+output and every object of the test inputs has a look the examples showed. The smallest
+margin wins, colours as they are before roles.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import final
+
+import numpy as np
+import numpy.typing as npt
+
+from metagrow.domains.grids._grid import Cells, Grid
+from metagrow.domains.grids._label import label_components
+from metagrow.domains.grids._objects import label_boxes
+from metagrow.domains.grids._transforms import background
+
+MARGINS = (1, 2, 3)
+MAX_OBJECTS = 64
+"""Grids with more objects than this are not stamped (noise, not objects)."""
+ROLE = 10
+"""Pattern codes from ``ROLE`` up name an object's colours by role (``ROLE`` its first)."""
+Codes = npt.NDArray[np.int16]
+Look = tuple[int, int, bytes]
+"""A box's height and width and its cells' codes (0 off the object)."""
+Marks = tuple[tuple[int, int, int], ...]
+"""Offsets (rows, columns) from a box's top left corner and the code painted there."""
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    top: int
+    left: int
+    look: Look
+    colors: tuple[int, ...]
+    """The object's colours in the order they first appear (its roles)."""
+
+
+def objects_of(a: Cells, by_role: bool) -> list[_Placed] | None:
+    """The objects of ``a`` in reading order of their first cell; None past
+    :data:`MAX_OBJECTS`."""
+    labels, n = label_components(a != background(a), diagonal=True)
+    if n > MAX_OBJECTS:
+        return None
+    tops, bottoms, lefts, rights = label_boxes(labels.astype(np.int64) - 1)
+    found = []
+    for k in range(n):
+        top, left = int(tops[k]), int(lefts[k])
+        box = np.s_[top : int(bottoms[k]) + 1, left : int(rights[k]) + 1]
+        own = labels[box] == k + 1
+        cells = a[box]
+        colors = tuple(dict.fromkeys(cells[own].tolist()))
+        codes = np.zeros(cells.shape, dtype=np.uint8)
+        if by_role:
+            table = np.zeros(10, dtype=np.uint8)
+            table[list(colors)] = np.arange(1, len(colors) + 1)
+            codes[own] = table[cells[own]]
+        else:
+            codes[own] = cells[own] + 1
+        look = (int(cells.shape[0]), int(cells.shape[1]), codes.tobytes())
+        found.append(_Placed(top, left, look, colors))
+    return found
+
+
+def _coded(colors: Sequence[int], got: Cells, by_role: bool) -> Codes:
+    """Output colours as pattern codes: by role where ``by_role`` and the object has the
+    colour, else the colour itself."""
+    table = np.arange(10, dtype=np.int16)
+    if by_role:
+        table[list(colors)] = ROLE + np.arange(len(colors), dtype=np.int16)
+    return table[got]
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class ObjectStampRule:
+    """Each look's pattern; an object of a look not among them leaves no answer."""
+
+    margin: int
+    by_role: bool
+    stamps: tuple[tuple[Look, Marks], ...]
+
+    @property
+    def name(self) -> str:
+        return f"objstamp{self.margin}" + ("_roles" if self.by_role else "")
+
+    def __call__(self, g: Grid) -> Grid | None:
+        got = self.paint(g.cells)
+        return None if got is None else Grid(got)
+
+    def paint(self, a: Cells) -> Cells | None:
+        """``a`` with every object's pattern painted; None where an object's look is
+        new or two objects paint one cell two colours."""
+        objects = objects_of(a, self.by_role)
+        if objects is None:
+            return None
+        stamps = dict(self.stamps)
+        h, w = a.shape
+        out = a.copy()
+        painted = np.full(a.shape, -1, dtype=np.int16)
+        for obj in objects:
+            if obj.look not in stamps:
+                return None
+            for dr, dc, code in stamps[obj.look]:
+                r, c = obj.top + dr, obj.left + dc
+                if not (0 <= r < h and 0 <= c < w):
+                    continue
+                color = obj.colors[code - ROLE] if code >= ROLE else code
+                if painted[r, c] not in (-1, color):
+                    return None
+                painted[r, c] = color
+                out[r, c] = color
+        return out
+
+
+def find_object_stamp(
+    pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid], seconds: float = 1.0
+) -> ObjectStampRule | None:
+    """The first stamp, smallest margin first and colours as they are before roles,
+    that reproduces every train output and knows every object of ``unseen``; None for
+    fewer than two pairs, pairs whose shapes differ or that change nothing, or past
+    ``seconds``."""
+    if len(pairs) < 2 or any(x.shape != y.shape for x, y in pairs):
+        return None
+    if all(x == y for x, y in pairs):
+        return None
+    deadline = time.perf_counter() + seconds
+    for by_role in (False, True):
+        found = [objects_of(x.cells, by_role) for x, _ in pairs]
+        tests = [objects_of(g.cells, by_role) for g in unseen]
+        if any(f is None for f in found) or any(t is None for t in tests):
+            return None
+        shown = {o.look for f in found if f is not None for o in f}
+        if any(o.look not in shown for t in tests if t is not None for o in t):
+            continue
+        for margin in MARGINS:
+            if time.perf_counter() > deadline:
+                return None
+            rule = _fit(pairs, found, margin, by_role)
+            if rule is not None and all(rule.paint(g.cells) is not None for g in unseen):
+                return rule
+    return None
+
+
+def _fit(
+    pairs: Sequence[tuple[Grid, Grid]],
+    found: Sequence[list[_Placed] | None],
+    margin: int,
+    by_role: bool,
+) -> ObjectStampRule | None:
+    """The patterns the train pairs agree on for ``margin``; None if they disagree, none
+    paints anything, or painting them misses a train output."""
+    seen: dict[Look, list[tuple[Codes, npt.NDArray[np.bool_]]]] = {}
+    for (x, y), objects in zip(pairs, found, strict=True):
+        assert objects is not None
+        a, b = x.cells, y.cells
+        padded = np.full((a.shape[0] + 2 * margin, a.shape[1] + 2 * margin), -1, np.int16)
+        changed = np.zeros(padded.shape, dtype=bool)
+        inner = np.s_[margin : margin + a.shape[0], margin : margin + a.shape[1]]
+        changed[inner] = a != b
+        for obj in objects:
+            h, w, _ = obj.look
+            window = np.s_[obj.top : obj.top + h + 2 * margin, obj.left : obj.left + w + 2 * margin]
+            padded[inner] = _coded(obj.colors, b, by_role)
+            seen.setdefault(obj.look, []).append((padded[window].copy(), changed[window].copy()))
+    stamps = []
+    for look, instances in seen.items():
+        codes = np.stack([c for c, _ in instances])
+        changed = np.stack([k for _, k in instances])
+        known = codes >= 0
+        high = np.where(known, codes, -1).max(axis=0)
+        low = np.where(known, codes, np.int16(999)).min(axis=0)
+        paints = changed.any(axis=0)
+        if (paints & (high != low)).any():
+            return None
+        rows, cols = np.nonzero(paints)
+        stamps.append(
+            (
+                look,
+                tuple(
+                    (int(r) - margin, int(c) - margin, int(high[r, c]))
+                    for r, c in zip(rows, cols, strict=True)
+                ),
+            )
+        )
+    if not any(paint for _, paint in stamps):
+        return None
+    rule = ObjectStampRule(margin, by_role, tuple(stamps))
+    for x, y in pairs:
+        got = rule.paint(x.cells)
+        if got is None or not np.array_equal(got, y.cells):
+            return None
+    return rule
