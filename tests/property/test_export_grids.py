@@ -162,6 +162,8 @@ FITTED = {
     "06df4c85": "compose_connect_lattice",
     "91714a58": "compose_solidrect",
     "e179c5f4": "compose_bounceupright_recolor",
+    "0962bcdd": "objstamp1_roles",
+    "82819916": "compose_analogyrows",
 }
 """ARC-AGI-1 training tasks and a rule their task grammar fits, one of each kind."""
 
