@@ -45,6 +45,8 @@ Marks = tuple[tuple[int, int, int], ...]
 @final
 @dataclass(frozen=True, slots=True)
 class _Placed:
+    """An object of a grid: its box's top left corner, its look and its colours."""
+
     top: int
     left: int
     look: Look
@@ -174,10 +176,13 @@ def _fit(
         changed = np.zeros(padded.shape, dtype=bool)
         inner = np.s_[margin : margin + a.shape[0], margin : margin + a.shape[1]]
         changed[inner] = a != b
+        drawn: tuple[int, ...] | None = None  # whose roles ``padded`` codes the output by
         for obj in objects:
             h, w, _ = obj.look
             window = np.s_[obj.top : obj.top + h + 2 * margin, obj.left : obj.left + w + 2 * margin]
-            padded[inner] = _coded(obj.colors, b, by_role)
+            if drawn is None or (by_role and drawn != obj.colors):
+                padded[inner] = _coded(obj.colors, b, by_role)
+                drawn = obj.colors
             seen.setdefault(obj.look, []).append((padded[window].copy(), changed[window].copy()))
     stamps = []
     for look, instances in seen.items():
