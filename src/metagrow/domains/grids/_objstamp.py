@@ -110,11 +110,12 @@ class ObjectStampRule:
         """``a`` with every object's pattern painted; None where an object's look is
         new or two objects paint one cell two colours."""
         objects = objects_of(a, self.by_role)
-        if objects is None:
-            return None
+        return None if objects is None else self.painted(a, objects)
+
+    def painted(self, a: Cells, objects: Sequence[_Placed]) -> Cells | None:
+        """:meth:`paint` with ``a``'s objects already found."""
         stamps = dict(self.stamps)
         h, w = a.shape
-        out = a.copy()
         painted = np.full(a.shape, -1, dtype=np.int16)
         for obj in objects:
             if obj.look not in stamps:
@@ -127,8 +128,7 @@ class ObjectStampRule:
                 if painted[r, c] not in (-1, color):
                     return None
                 painted[r, c] = color
-                out[r, c] = color
-        return out
+        return np.where(painted >= 0, painted, a).astype(np.uint8)
 
 
 def find_object_stamp(
@@ -155,7 +155,10 @@ def find_object_stamp(
             if time.perf_counter() > deadline:
                 return None
             rule = _fit(pairs, found, margin, by_role)
-            if rule is not None and all(rule.paint(g.cells) is not None for g in unseen):
+            if rule is not None and all(
+                t is not None and rule.painted(g.cells, t) is not None
+                for g, t in zip(unseen, tests, strict=True)
+            ):
                 return rule
     return None
 
@@ -207,8 +210,9 @@ def _fit(
     if not any(paint for _, paint in stamps):
         return None
     rule = ObjectStampRule(margin, by_role, tuple(stamps))
-    for x, y in pairs:
-        got = rule.paint(x.cells)
+    for (x, y), objects in zip(pairs, found, strict=True):
+        assert objects is not None
+        got = rule.painted(x.cells, objects)
         if got is None or not np.array_equal(got, y.cells):
             return None
     return rule
