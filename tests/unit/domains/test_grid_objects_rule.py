@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from metagrow.domains.grids import GRID, Grid, GridsDomain
-from metagrow.domains.grids._objrule import find_object_rule, holes
+from metagrow.domains.grids._objrule import _fit, find_object_rule, holes
 from metagrow.lang import Example, Task, arrow
 
 RING = np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=bool)
@@ -476,3 +478,17 @@ def test_objects_move_up_by_their_own_height() -> None:
     ]
     test_x, test_y = _hopping([(6, 2, 0, 2), (2, 5, 4, 1)])
     _learned(pairs, (test_x, test_y), "hop-1+0")
+
+
+def test_reading_the_objects_actions_stops_at_the_deadline() -> None:
+    """A segmentation whose objects' actions are still being read at the deadline gives
+    no rule (the search's budget bounds even one segmentation), and the same one fits
+    with time to spare."""
+    pairs = [
+        _by_holes([(RING, 1, 0, 0), (BLOCK, 2, 5, 5), (DOUBLE_RING, 5, 8, 1)]),
+        _by_holes([(BLOCK, 1, 0, 0), (RING, 2, 4, 6), (HOOK, 5, 8, 0)]),
+    ]
+    test_x, _ = _by_holes([(RING, 7, 0, 8), (DOUBLE_RING, 1, 5, 0), (BLOCK, 6, 9, 9)])
+    now = time.perf_counter()
+    assert _fit(pairs, [test_x], "object", 0, now + 60.0) is not None
+    assert _fit(pairs, [test_x], "object", 0, now) is None

@@ -559,11 +559,12 @@ def _assemble(
 
 
 def _explained(
-    x: Cells, y: Cells, objects: Sequence[_Object], bg: int
-) -> list[tuple[int, npt.NDArray[np.int64]]]:
+    x: Cells, y: Cells, objects: Sequence[_Object], bg: int, deadline: float
+) -> list[tuple[int, npt.NDArray[np.int64]]] | None:
     """For each object, the bit set of actions that give ``y`` over its box and wherever
     they change the grid (other objects' cells excepted: their own actions answer for
-    them), and how many cells each action changes."""
+    them), and how many cells each action changes; None as soon as an object has no
+    such action (no table can explain it) or at ``deadline``."""
     everything = np.zeros(x.shape, dtype=np.int64)
     for o in objects:
         everything += o.mask
@@ -581,6 +582,8 @@ def _explained(
             if np.array_equal(got[at], y[at]):
                 bits |= 1 << i
                 reach[i] = int((changed & mine).sum())
+        if not bits or time.perf_counter() > deadline:
+            return None
         out.append((bits, reach))
     return out
 
@@ -604,7 +607,7 @@ def find_object_rule(
         for segmentation in SEGMENTATIONS:
             if time.perf_counter() > deadline:
                 break
-            fitted = _fit(pairs, unseen, segmentation, bg)
+            fitted = _fit(pairs, unseen, segmentation, bg, deadline)
             if fitted is not None:
                 found.append(fitted)
     return min(found, key=lambda f: f[0])[1] if found else None
@@ -615,8 +618,10 @@ def _fit(
     unseen: Sequence[Grid],
     segmentation: str,
     bg: int | None,
+    deadline: float,
 ) -> tuple[tuple[int, int, int], ObjectRule] | None:
-    """The best rule for one segmentation, with its rank (properties, keys, objects)."""
+    """The best rule for one segmentation, with its rank (properties, keys, objects);
+    None if reading the objects' actions runs past ``deadline``."""
     shapes: dict[bytes, int] = {}
     train: list[list[_Object]] = []
     bits: list[tuple[int, npt.NDArray[np.int64]]] = []
@@ -625,8 +630,8 @@ def _fit(
         objects = segment(x.cells, segmentation, bx, shapes)
         if not objects:
             return None
-        explained = _explained(x.cells, y.cells, objects, bx)
-        if any(b == 0 for b, _ in explained):
+        explained = _explained(x.cells, y.cells, objects, bx, deadline)
+        if explained is None:
             return None
         train.append(objects)
         bits += explained

@@ -200,11 +200,18 @@ class Selector:
         parts = _DECOMPOSE[self.decomposition](g)
         if not parts:
             return None
-        measure = _MEASURE[self.measure]
-        values = [measure(p, parts) for p in parts]
-        best = max(values) if self.largest else min(values)
-        chosen = {p.grid for p, v in zip(parts, values, strict=True) if v == best}
-        return chosen.pop() if len(chosen) == 1 else None
+        return _chosen(parts, _values(_MEASURE[self.measure], parts), self.largest)
+
+
+def _values(measure: Measure, parts: Sequence[Part]) -> list[float]:
+    return [measure(p, parts) for p in parts]
+
+
+def _chosen(parts: Sequence[Part], values: Sequence[float], largest: bool) -> Grid | None:
+    """The one part with the best value, None if parts that differ tie for it."""
+    best = max(values) if largest else min(values)
+    chosen = {p.grid for p, v in zip(parts, values, strict=True) if v == best}
+    return chosen.pop() if len(chosen) == 1 else None
 
 
 SELECTORS: tuple[Selector, ...] = tuple(
@@ -216,12 +223,34 @@ SELECTORS: tuple[Selector, ...] = tuple(
 
 
 def find_selector(pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid]) -> Selector | None:
-    """The first selector that picks each train output and one part of each test input."""
+    """The first selector (in :data:`SELECTORS`' order) that picks each train output and
+    one part of each test input. Each grid is cut up once per decomposition and each
+    measure taken once per part; a decomposition none of whose parts is some train
+    output is passed over whole."""
     if not pairs or any(x.shape == y.shape for x, y in pairs):
         return None
-    for s in SELECTORS:
-        if all(s(x) == y for x, y in pairs) and all(s(g) is not None for g in unseen):
-            return s
+    for decomposition, decompose in DECOMPOSITIONS:
+        train = [decompose(x) for x, _ in pairs]
+        if not all(any(p.grid == y for p in parts) for parts, (_, y) in zip(train, pairs)):
+            continue
+        tests = [decompose(g) for g in unseen]
+        if not all(tests):
+            continue
+        for name, measure in MEASURES:
+            seen = [_values(measure, parts) for parts in train]
+            told: list[list[float]] | None = None
+            for largest in (True, False):
+                if any(
+                    _chosen(parts, values, largest) != y
+                    for parts, values, (_, y) in zip(train, seen, pairs, strict=True)
+                ):
+                    continue
+                told = told or [_values(measure, parts) for parts in tests]
+                if all(
+                    _chosen(parts, values, largest) is not None
+                    for parts, values in zip(tests, told, strict=True)
+                ):
+                    return Selector(decomposition, name, largest)
     return None
 
 
