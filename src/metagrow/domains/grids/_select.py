@@ -231,7 +231,8 @@ def find_selector(pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid]) ->
         return None
     for decomposition, decompose in DECOMPOSITIONS:
         train = [decompose(x) for x, _ in pairs]
-        if not all(any(p.grid == y for p in parts) for parts, (_, y) in zip(train, pairs)):
+        outputs = [y for _, y in pairs]
+        if not all(y in {p.grid for p in parts} for parts, y in zip(train, outputs, strict=True)):
             continue
         tests = [decompose(g) for g in unseen]
         if not all(tests):
