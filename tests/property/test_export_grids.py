@@ -164,6 +164,7 @@ FITTED = {
     "e179c5f4": "compose_bounceupright_recolor",
     "0962bcdd": "objstamp1_roles",
     "82819916": "compose_analogyrows",
+    "22233c11": "objstamp1_scaled",
 }
 """ARC-AGI-1 training tasks and a rule their task grammar fits, one of each kind."""
 

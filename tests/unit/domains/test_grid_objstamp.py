@@ -111,3 +111,30 @@ def test_an_object_stamp_joins_the_task_grammar_of_a_real_task() -> None:
     assert not stamp.fallback
     test = task.test[0]
     assert stamp.value(test.inputs[0]) == test.output
+
+
+def _shadowed(scales: tuple[int, ...], clip: bool = False) -> tuple[Grid, Grid]:
+    """Red dots drawn ``k`` cells across (for each ``k`` of ``scales``, left to right)
+    cast a blue shadow as large as themselves below and to the right of them; ``clip``
+    puts the first dot in the top left corner and its shadow above it, off the grid."""
+    x = np.zeros((10, 6 * len(scales)), dtype=np.uint8)
+    y = x.copy()
+    for n, k in enumerate(scales):
+        r, c = (0, 0) if clip and n == 0 else (1, 6 * n)
+        x[r : r + k, c : c + k] = y[r : r + k, c : c + k] = 2
+        y[r + k : r + 2 * k, c + k : c + 2 * k] = 1
+    return Grid(x), Grid(y)
+
+
+def test_a_look_drawn_larger_paints_its_pattern_as_large() -> None:
+    pairs = [_shadowed((1, 2)), _shadowed((2, 1), clip=True)]
+    test_x, test_y = _shadowed((3,))
+    rule = find_object_stamp(pairs, [test_x])
+    assert rule is not None and rule.name == "objstamp1_scaled"
+    assert all(rule(x) == y for x, y in pairs)
+    assert rule(test_x) == test_y
+    # A large dot whose shadow is one cell is no small dot drawn larger.
+    x, y = pairs[0]
+    thin = y.cells.copy()
+    thin[4:5, 8:10] = thin[3:5, 9:10] = 0
+    assert find_object_stamp([(x, Grid(thin)), pairs[1]], [test_x]) is None

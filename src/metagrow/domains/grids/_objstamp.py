@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import final
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
@@ -52,11 +52,27 @@ class _Placed:
     look: Look
     colors: tuple[int, ...]
     """The object's colours in the order they first appear (its roles)."""
+    scale: int = 1
+    """How many cells across each cell of its look is (a look drawn at twice its size
+    looks as it does at its size)."""
 
 
-def objects_of(a: Cells, by_role: bool) -> list[_Placed] | None:
+def _scale(codes: npt.NDArray[np.uint8]) -> int:
+    """The largest ``k`` such that ``codes`` is a smaller picture with each cell drawn
+    ``k`` by ``k``."""
+    h, w = codes.shape
+    for k in range(min(h, w), 1, -1):
+        if h % k == 0 and w % k == 0:
+            small = codes[::k, ::k]
+            if np.array_equal(np.kron(small, np.ones((k, k), dtype=np.uint8)), codes):
+                return k
+    return 1
+
+
+def objects_of(a: Cells, by_role: bool, scaled: bool = False) -> list[_Placed] | None:
     """The objects of ``a`` in reading order of their first cell; None past
-    :data:`MAX_OBJECTS`."""
+    :data:`MAX_OBJECTS`. ``scaled``: an object drawn at ``k`` times a smaller look's
+    size has that look."""
     labels, n = label_components(a != background(a), diagonal=True)
     if n > MAX_OBJECTS:
         return None
@@ -75,8 +91,10 @@ def objects_of(a: Cells, by_role: bool) -> list[_Placed] | None:
             codes[own] = table[cells[own]]
         else:
             codes[own] = cells[own] + 1
-        look = (int(cells.shape[0]), int(cells.shape[1]), codes.tobytes())
-        found.append(_Placed(top, left, look, colors))
+        k = _scale(codes) if scaled else 1
+        small = codes[::k, ::k]
+        look = (len(small), len(small[0]), small.tobytes())
+        found.append(_Placed(top, left, look, colors, k))
     return found
 
 
@@ -97,10 +115,15 @@ class ObjectStampRule:
     margin: int
     by_role: bool
     stamps: tuple[tuple[Look, Marks], ...]
+    scaled: bool = False
 
     @property
     def name(self) -> str:
-        return f"objstamp{self.margin}" + ("_roles" if self.by_role else "")
+        return (
+            f"objstamp{self.margin}"
+            + ("_roles" if self.by_role else "")
+            + ("_scaled" if self.scaled else "")
+        )
 
     def __call__(self, g: Grid) -> Grid | None:
         got = self.paint(g.cells)
@@ -109,25 +132,24 @@ class ObjectStampRule:
     def paint(self, a: Cells) -> Cells | None:
         """``a`` with every object's pattern painted; None where an object's look is
         new or two objects paint one cell two colours."""
-        objects = objects_of(a, self.by_role)
+        objects = objects_of(a, self.by_role, self.scaled)
         return None if objects is None else self.painted(a, objects)
 
     def painted(self, a: Cells, objects: Sequence[_Placed]) -> Cells | None:
         """:meth:`paint` with ``a``'s objects already found."""
         stamps = dict(self.stamps)
-        h, w = a.shape
         painted = np.full(a.shape, -1, dtype=np.int16)
         for obj in objects:
             if obj.look not in stamps:
                 return None
+            k = obj.scale
             for dr, dc, code in stamps[obj.look]:
-                r, c = obj.top + dr, obj.left + dc
-                if not (0 <= r < h and 0 <= c < w):
-                    continue
                 color = obj.colors[code - ROLE] if code >= ROLE else code
-                if painted[r, c] not in (-1, color):
+                r, c = obj.top + dr * k, obj.left + dc * k
+                block = painted[max(r, 0) : max(r + k, 0), max(c, 0) : max(c + k, 0)]
+                if ((block != -1) & (block != color)).any():
                     return None
-                painted[r, c] = color
+                block[...] = color
         return np.where(painted >= 0, painted, a).astype(np.uint8)
 
 
@@ -143,9 +165,11 @@ def find_object_stamp(
     if all(x == y for x, y in pairs):
         return None
     deadline = time.perf_counter() + seconds
-    for by_role in (False, True):
-        found = [objects_of(x.cells, by_role) for x, _ in pairs]
-        tests = [objects_of(g.cells, by_role) for g in unseen]
+    for by_role, scaled in ((False, False), (True, False), (False, True), (True, True)):
+        found = [objects_of(x.cells, by_role, scaled) for x, _ in pairs]
+        tests = [objects_of(g.cells, by_role, scaled) for g in unseen]
+        if scaled and all(o.scale == 1 for f in found if f for o in f):
+            continue
         if any(f is None for f in found) or any(t is None for t in tests):
             return None
         shown = {o.look for f in found if f is not None for o in f}
@@ -154,7 +178,7 @@ def find_object_stamp(
         for margin in MARGINS:
             if time.perf_counter() > deadline:
                 return None
-            rule = _fit(pairs, found, margin, by_role)
+            rule = _fit(pairs, found, margin, by_role, scaled)
             if rule is not None and all(
                 t is not None and rule.painted(g.cells, t) is not None
                 for g, t in zip(unseen, tests, strict=True)
@@ -163,11 +187,29 @@ def find_object_stamp(
     return None
 
 
+def _cells_of(a: npt.NDArray[Any], k: int) -> npt.NDArray[Any]:
+    """``a`` as blocks of ``k`` by ``k`` cells: indexed (block row, row, block column,
+    column)."""
+    return a.reshape(a.shape[0] // k, k, a.shape[1] // k, k)
+
+
+def _blocks(codes: Codes, k: int) -> Codes | None:
+    """``codes`` with each block of ``k`` by ``k`` cells as one cell; None if a block
+    shows two codes (cells off the grid, coded -1, agree with any)."""
+    blocks = _cells_of(codes, k)
+    high: Codes = blocks.max(axis=(1, 3))
+    low = np.where(blocks >= 0, blocks, np.int16(999)).min(axis=(1, 3))
+    if ((high >= 0) & (low != high)).any():
+        return None
+    return high
+
+
 def _fit(
     pairs: Sequence[tuple[Grid, Grid]],
     found: Sequence[list[_Placed] | None],
     margin: int,
     by_role: bool,
+    scaled: bool = False,
 ) -> ObjectStampRule | None:
     """The patterns the train pairs agree on for ``margin``; None if they disagree, none
     paints anything, or painting them misses a train output."""
@@ -175,18 +217,28 @@ def _fit(
     for (x, y), objects in zip(pairs, found, strict=True):
         assert objects is not None
         a, b = x.cells, y.cells
-        padded = np.full((a.shape[0] + 2 * margin, a.shape[1] + 2 * margin), -1, np.int16)
+        pad = margin * max((o.scale for o in objects), default=1)
+        padded = np.full((a.shape[0] + 2 * pad, a.shape[1] + 2 * pad), -1, np.int16)
         changed = np.zeros(padded.shape, dtype=bool)
-        inner = np.s_[margin : margin + a.shape[0], margin : margin + a.shape[1]]
+        inner = np.s_[pad : pad + a.shape[0], pad : pad + a.shape[1]]
         changed[inner] = a != b
         drawn: tuple[int, ...] | None = None  # whose roles ``padded`` codes the output by
         for obj in objects:
             h, w, _ = obj.look
-            window = np.s_[obj.top : obj.top + h + 2 * margin, obj.left : obj.left + w + 2 * margin]
+            k = obj.scale
+            top, left = obj.top + pad - margin * k, obj.left + pad - margin * k
+            window = np.s_[top : top + (h + 2 * margin) * k, left : left + (w + 2 * margin) * k]
             if drawn is None or (by_role and drawn != obj.colors):
                 padded[inner] = _coded(obj.colors, b, by_role)
                 drawn = obj.colors
-            seen.setdefault(obj.look, []).append((padded[window].copy(), changed[window].copy()))
+            codes: Codes = padded[window]
+            moved: npt.NDArray[np.bool_] = changed[window]
+            if k > 1:
+                small = _blocks(codes, k)
+                if small is None:
+                    return None
+                codes, moved = small, np.logical_or.reduce(_cells_of(moved, k), axis=(1, 3))
+            seen.setdefault(obj.look, []).append((codes.copy(), moved.copy()))
     stamps = []
     for look, instances in seen.items():
         codes = np.stack([c for c, _ in instances])
@@ -209,7 +261,7 @@ def _fit(
         )
     if not any(paint for _, paint in stamps):
         return None
-    rule = ObjectStampRule(margin, by_role, tuple(stamps))
+    rule = ObjectStampRule(margin, by_role, tuple(stamps), scaled)
     for (x, y), objects in zip(pairs, found, strict=True):
         assert objects is not None
         got = rule.painted(x.cells, objects)
