@@ -13,6 +13,10 @@ that look must show that colour there too, changed or not (or have the offset ou
 the grid). A stamp is kept when painting every object's pattern reproduces every train
 output and every object of the test inputs has a look the examples showed. The smallest
 margin wins, colours as they are before roles.
+
+Failing those, looks are read up to scale (``scaled``): an object whose box is a smaller
+look with each cell drawn ``k`` by ``k`` has that look, and its pattern is read and
+painted in blocks of ``k`` by ``k`` cells (margins count blocks).
 """
 
 from __future__ import annotations
