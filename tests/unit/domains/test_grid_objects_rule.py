@@ -490,5 +490,5 @@ def test_reading_the_objects_actions_stops_at_the_deadline() -> None:
     ]
     test_x, _ = _by_holes([(RING, 7, 0, 8), (DOUBLE_RING, 1, 5, 0), (BLOCK, 6, 9, 9)])
     now = time.perf_counter()
-    assert _fit(pairs, [test_x], "object", 0, now + 60.0) is not None
-    assert _fit(pairs, [test_x], "object", 0, now) is None
+    assert _fit(pairs, [test_x], "object", 0, now + 60.0, {}) is not None
+    assert _fit(pairs, [test_x], "object", 0, now, {}) is None

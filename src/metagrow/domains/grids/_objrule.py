@@ -558,9 +558,18 @@ def _assemble(
     return Grid(out)
 
 
+Explained = tuple[int, npt.NDArray[np.int64]]
+"""The bit set of actions that explain an object, and how many cells each changes."""
+_Known = dict[tuple[int, int, bytes, int, int, bytes], Explained]
+"""What :func:`_explained` found, by the pair's number, the background, the object's
+cells, colour and neighbours' colours, and the cells no other object covers: what an
+action does depends on nothing else, so segmentations that cut a grid alike share it."""
+
+
 def _explained(
-    x: Cells, y: Cells, objects: Sequence[_Object], bg: int, deadline: float
-) -> list[tuple[int, npt.NDArray[np.int64]]] | None:
+    x: Cells, y: Cells, objects: Sequence[_Object], bg: int, deadline: float,
+    known: _Known, pair: int,
+) -> list[Explained] | None:  # fmt: skip
     """For each object, the bit set of actions that give ``y`` over its box and wherever
     they change the grid (other objects' cells excepted: their own actions answer for
     them), and how many cells each action changes; None as soon as an object has no
@@ -570,22 +579,30 @@ def _explained(
         everything += o.mask
     out = []
     for o in objects:
-        box = np.zeros(x.shape, dtype=bool)
-        box[_in_box(o)] = True
         mine = (everything - o.mask) == 0
-        bits = 0
-        reach = np.zeros(len(ACTIONS), dtype=np.int64)
-        for i, (_, act) in enumerate(ACTIONS):
-            got = act(x, o, bg)
-            changed = got != x
-            at = (box | changed) & mine
-            if np.array_equal(got[at], y[at]):
-                bits |= 1 << i
-                reach[i] = int((changed & mine).sum())
-        if not bits or time.perf_counter() > deadline:
+        key = (pair, bg, o.mask.tobytes(), o.properties[0], o.touching, mine.tobytes())
+        found = known.get(key)
+        if found is None:
+            found = known[key] = _actions_explaining(x, y, o, bg, mine)
+        if not found[0] or time.perf_counter() > deadline:
             return None
-        out.append((bits, reach))
+        out.append(found)
     return out
+
+
+def _actions_explaining(x: Cells, y: Cells, o: _Object, bg: int, mine: Mask) -> Explained:
+    box = np.zeros(x.shape, dtype=bool)
+    box[_in_box(o)] = True
+    bits = 0
+    reach = np.zeros(len(ACTIONS), dtype=np.int64)
+    for i, (_, act) in enumerate(ACTIONS):
+        got = act(x, o, bg)
+        changed = got != x
+        at = (box | changed) & mine
+        if np.array_equal(got[at], y[at]):
+            bits |= 1 << i
+            reach[i] = int((changed & mine).sum())
+    return bits, reach
 
 
 def find_object_rule(
@@ -603,11 +620,12 @@ def find_object_rule(
     own = {background(g.cells) for g in [*(x for x, _ in pairs), *unseen]}
     found: list[tuple[tuple[int, int, int], ObjectRule]] = []
     deadline = time.perf_counter() + seconds
+    known: _Known = {}
     for bg in (task_bg,) if own == {task_bg} else (task_bg, None):
         for segmentation in SEGMENTATIONS:
             if time.perf_counter() > deadline:
                 break
-            fitted = _fit(pairs, unseen, segmentation, bg, deadline)
+            fitted = _fit(pairs, unseen, segmentation, bg, deadline, known)
             if fitted is not None:
                 found.append(fitted)
     return min(found, key=lambda f: f[0])[1] if found else None
@@ -619,18 +637,20 @@ def _fit(
     segmentation: str,
     bg: int | None,
     deadline: float,
+    known: _Known,
 ) -> tuple[tuple[int, int, int], ObjectRule] | None:
     """The best rule for one segmentation, with its rank (properties, keys, objects);
-    None if reading the objects' actions runs past ``deadline``."""
+    None if reading the objects' actions runs past ``deadline``. ``known`` holds what
+    other segmentations found of the same objects."""
     shapes: dict[bytes, int] = {}
     train: list[list[_Object]] = []
-    bits: list[tuple[int, npt.NDArray[np.int64]]] = []
-    for x, y in pairs:
+    bits: list[Explained] = []
+    for pair, (x, y) in enumerate(pairs):
         bx = background(x.cells) if bg is None else bg
         objects = segment(x.cells, segmentation, bx, shapes)
         if not objects:
             return None
-        explained = _explained(x.cells, y.cells, objects, bx, deadline)
+        explained = _explained(x.cells, y.cells, objects, bx, deadline, known, pair)
         if explained is None:
             return None
         train.append(objects)
@@ -687,7 +707,7 @@ def _fit(
 
 
 def _listed(
-    objects: Sequence[_Object], bits: Sequence[tuple[int, npt.NDArray[np.int64]]]
+    objects: Sequence[_Object], bits: Sequence[Explained]
 ) -> tuple[int, tuple[tuple[int, int, int], ...]] | None:
     """A default action and one or two exceptions (every object whose property ``j``
     is ``v`` takes action ``a``) that give each train object an action it allows, where
@@ -721,7 +741,7 @@ def _listed(
 
 def _table(
     objects: Sequence[_Object],
-    bits: Sequence[tuple[int, npt.NDArray[np.int64]]],
+    bits: Sequence[Explained],
     columns: tuple[int, ...],
 ) -> dict[tuple[int, ...], int] | None:
     """Each key's action that every object with that key allows and that changes the most
