@@ -70,7 +70,7 @@ def test_learn_keeps_the_module_and_later_tasks_reuse_it(task_dir: Path, tmp_pat
 def test_perception_task_files_are_detected_and_bad_images_get_one_line(
     task_dir: Path, tmp_path: Path
 ) -> None:
-    proc = metagrow("solve", str(task_dir / "recognise_digit.json"), "--budget", "8", "--json")
+    proc = metagrow("solve", str(task_dir / "recognise_digit.json"), "--budget", "15", "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["program"] == "(lam (net_recognise_digit $0))"
     bad = tmp_path / "bad.json"
