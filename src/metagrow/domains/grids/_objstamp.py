@@ -61,14 +61,20 @@ class _Placed:
     looks as it does at its size)."""
 
 
+def _cells_of(a: npt.NDArray[Any], k: int) -> npt.NDArray[Any]:
+    """``a`` as blocks of ``k`` by ``k`` cells: indexed (block row, row, block column,
+    column)."""
+    return a.reshape(a.shape[0] // k, k, a.shape[1] // k, k)
+
+
 def _scale(codes: npt.NDArray[np.uint8]) -> int:
     """The largest ``k`` such that ``codes`` is a smaller picture with each cell drawn
     ``k`` by ``k``."""
     h, w = codes.shape
     for k in range(min(h, w), 1, -1):
         if h % k == 0 and w % k == 0:
-            small = codes[::k, ::k]
-            if np.array_equal(np.kron(small, np.ones((k, k), dtype=np.uint8)), codes):
+            blocks = _cells_of(codes, k)
+            if (blocks == blocks[:, :1, :, :1]).all():
                 return k
     return 1
 
@@ -189,12 +195,6 @@ def find_object_stamp(
             ):
                 return rule
     return None
-
-
-def _cells_of(a: npt.NDArray[Any], k: int) -> npt.NDArray[Any]:
-    """``a`` as blocks of ``k`` by ``k`` cells: indexed (block row, row, block column,
-    column)."""
-    return a.reshape(a.shape[0] // k, k, a.shape[1] // k, k)
 
 
 def _blocks(codes: Codes, k: int) -> Codes | None:
