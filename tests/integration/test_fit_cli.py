@@ -260,15 +260,21 @@ def test_the_budget_is_a_wall_clock_cap(square_csv: Path, tmp_path: Path) -> Non
 def test_ctrl_c_prints_the_best_so_far(tmp_path: Path) -> None:
     noise = np.random.default_rng(6).normal(size=(100, 3))
     data = write_table(tmp_path / "noise.csv", ["a", "b", "y"], noise.tolist())
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "metagrow", "fit", str(data), "--target", "y", "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
-    time.sleep(3.0)
-    assert proc.poll() is None
-    os.killpg(proc.pid, signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130, err
-    assert err.count("\n") == 1 and err.startswith("metagrow: interrupted:"), err
+    # a loaded machine may not have scored a program 3 s in (then nothing is printed, and
+    # the one line says so): wait longer once before judging
+    for wait in (3.0, 12.0):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "metagrow", "fit", str(data), "--target", "y", "--json"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )  # fmt: skip
+        time.sleep(wait)
+        assert proc.poll() is None
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130, err
+        assert err.count("\n") == 1 and err.startswith("metagrow: interrupted:"), err
+        if "nothing" not in err:
+            break
+        assert out == "", out
     record = json.loads(out)
     assert record["target"] == "y" and record["front"]
