@@ -165,6 +165,10 @@ FITTED = {
     "0962bcdd": "objstamp1_roles",
     "82819916": "compose_analogyrows",
     "22233c11": "objstamp1_scaled",
+    "b9b7f026": "select_object_max_cells_color",
+    "a2fd1cf0": "compose_elbow2to8",
+    "97999447": "compose_raysrightalt5",
+    "8f2ea7aa": "compose_crop_selfkron",
 }
 """ARC-AGI-1 training tasks and a rule their task grammar fits, one of each kind."""
 

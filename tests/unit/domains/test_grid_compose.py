@@ -25,12 +25,14 @@ from metagrow.domains.grids._compose_ops import (
 from metagrow.domains.grids._compose_table import (
     _Segments,
     _turned,
+    alternating_rays,
     bounced,
     boxed,
     centre_lines,
     checker_flood,
     diagonal_rays,
     drawn,
+    elbow,
     emptiest_lines,
     keep_rank,
     kron_halves,
@@ -458,6 +460,18 @@ def test_a_copy_of_the_grid_goes_where_one_colour_is() -> None:
     assert (got[:2, :2] == a).all() and (got[2:, 2:] == a).all()
     assert not got[:2, 2:].any() and not got[2:, :2].any()
     assert "selfkron2" not in {op.name for op in operations([a], [np.zeros((2, 2), np.uint8)])}
+
+
+def test_a_copy_of_the_grid_goes_where_its_commonest_colour_is() -> None:
+    a = np.array([[3, 8, 3], [8, 3, 7], [7, 7, 3]], dtype=np.uint8)  # 3 is commonest
+    ops = {op.name: op for op in operations([a], [np.zeros((9, 9), np.uint8)])}
+    got = ops["selfkronmost"](a)
+    assert got is not None and got.shape == (9, 9)
+    for r in range(3):
+        for c in range(3):
+            block = got[3 * r : 3 * r + 3, 3 * c : 3 * c + 3]
+            assert (block == a).all() if a[r, c] == 3 else not block.any()
+    assert ops["selfkronmost"](np.full((3, 3), 4, np.uint8)) is None
 
 
 def test_a_copy_of_a_cut_out_grid_goes_where_it_is_not_black() -> None:
@@ -1000,3 +1014,96 @@ def test_operations_that_suit_few_tasks_are_offered_only_where_they_make_a_right
     alone[1:3, 2:5] = 6
     names = {op.name for op in operations([noisy, noisy], [alone])}
     assert "solidrect" in names and "bounceupright" not in names
+
+
+def _cut_out_kron(seed: int) -> tuple[Grid, Grid]:
+    """A 3x3 sprite somewhere on a 9x9 canvas; the output is the sprite copied into
+    itself, which fills the canvas: a chain through a grid of another shape."""
+    rng = np.random.default_rng(seed)
+    sprite = np.where(rng.random((3, 3)) < 0.5, rng.integers(1, 4), 0).astype(np.uint8)
+    sprite[0, 0] = sprite[2, 2] = sprite[0, 2] = sprite[2, 0] = 5  # the box is 3x3
+    x = np.zeros((9, 9), dtype=np.uint8)
+    r, c = rng.integers(0, 7, 2)
+    x[r : r + 3, c : c + 3] = sprite
+    made = self_kron(sprite)
+    assert made is not None
+    return Grid(x), Grid(made)
+
+
+def test_cut_outs_grow_first_on_the_second_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The candidates of the outputs' shape are nearer the outputs than the cut-out
+    sprite, yet the second level grows the cut-out first, and the chain through it fits
+    within the first parent's time."""
+    pairs = [_cut_out_kron(seed) for seed in range(3)]
+    test_x, test_y = _cut_out_kron(7)
+    grown: list[str] = []
+    expand = compose._Search._expand
+
+    def spy(self: compose._Search, parent: int, depth: int, last: bool) -> None:
+        if depth == 2:
+            grown.append(self.chain(parent).label)
+        expand(self, parent, depth, last)
+
+    monkeypatch.setattr(compose._Search, "_expand", spy)
+    found = find_compositions(pairs, [test_x], 5.0)
+    assert grown[0] in compose.CUTS, grown[:5]
+    assert found.exact and found.exact[0].name == "compose_crop_selfkron"
+    assert found.exact[0](test_x) == test_y
+
+
+def _two_cells(seed: int) -> tuple[Grid, Grid]:
+    """A red cell and a green one; the output joins them by a blue elbow that leaves the
+    red cell along its row."""
+    rng = np.random.default_rng(seed)
+    x = np.zeros((9, 11), dtype=np.uint8)
+    (r0, r1), (c0, c1) = rng.choice(9, 2, replace=False), rng.choice(11, 2, replace=False)
+    x[r0, c0], x[r1, c1] = 2, 3
+    y = x.copy()
+    y[r0, min(c0, c1) : max(c0, c1) + 1] = 1
+    y[min(r0, r1) : max(r0, r1) + 1, c1] = 1
+    y[r0, c0], y[r1, c1] = 2, 3
+    return Grid(x), Grid(y)
+
+
+def test_an_elbow_joins_two_cells_along_the_first_ones_row() -> None:
+    x, y = _two_cells(0)
+    assert np.array_equal(elbow(2, 1)(x.cells), y.cells)
+    assert not np.array_equal(elbow(3, 1)(x.cells), y.cells)  # leaves the green cell
+    three = x.cells.copy()
+    three[0, 0] = three[0, 1] = 2
+    assert elbow(2, 1)(three) is None
+    pairs = [_two_cells(seed) for seed in range(1, 4)]
+    test_x, test_y = _two_cells(9)
+    found = find_compositions(pairs, [test_x], 2.0)
+    assert found.exact and found.exact[0].name == "compose_elbow2to1"
+    assert found.exact[0](test_x) == test_y
+
+
+def test_alternating_rays_take_the_new_colour_first_and_the_cells_colour_next() -> None:
+    x = np.zeros((3, 6), dtype=np.uint8)
+    x[0, 1], x[2, 3] = 2, 6
+    right = alternating_rays(3, 5)(x)
+    assert right is not None
+    assert right.tolist() == [[0, 2, 5, 2, 5, 2], [0] * 6, [0, 0, 0, 6, 5, 6]]
+    down = alternating_rays(0, 5)(x)
+    assert down is not None and down[:, 1].tolist() == [2, 5, 2]
+    assert alternating_rays(0, 5)(np.zeros((3, 3), dtype=np.uint8)) is None
+
+
+def test_elbows_and_alternating_rays_take_odd_grids_without_raising() -> None:
+    rng = np.random.default_rng(2)
+    odd = [
+        np.zeros((1, 1), dtype=np.uint8),
+        np.array([[3, 0, 3, 3]], dtype=np.uint8),
+        np.array([[1], [2], [0]], dtype=np.uint8),
+        np.array([[0, 2], [3, 0]], dtype=np.uint8),
+        np.full((30, 30), 7, dtype=np.uint8),
+        rng.integers(0, 10, (30, 29)).astype(np.uint8),
+    ]
+    ops = [elbow(2, 5), elbow(3, 5), *(alternating_rays(turn, 5) for turn in range(4))]
+    for f in ops:
+        for a in odd:
+            got = f(a)
+            assert got is None or (got.dtype == np.uint8 and got.shape == a.shape)
+    joined = elbow(2, 5)(odd[3])
+    assert joined is not None and joined.tolist() == [[5, 2], [3, 0]]

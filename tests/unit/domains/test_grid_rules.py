@@ -162,6 +162,23 @@ def test_selector_picks_the_part_the_examples_show() -> None:
     assert find_selector([(x1, x1)], []) is None
 
 
+def test_a_one_cell_output_may_be_the_colour_of_the_part_chosen() -> None:
+    # The output is the colour of the one ring (the solid squares hold no hole).
+    def scene(ring: int, solids: tuple[int, int], flip: bool) -> Grid:
+        c = np.zeros((7, 11), dtype=np.uint8)
+        c[0:3, 0:3] = ring
+        c[1, 1] = 0
+        c[4:7, 4:7], c[0:2, 8:10] = solids
+        return Grid(c[:, ::-1].copy() if flip else c)
+
+    pairs = [(scene(6, (3, 2), False), G([[6]])), (scene(4, (6, 1), True), G([[4]]))]
+    test = scene(8, (4, 6), True)
+    selector = find_selector(pairs, [test])
+    assert selector is not None and selector.color and selector.name.endswith("_color")
+    assert selector(test) == G([[8]])
+    assert find_selector([(x, G([[5]])) for x, _ in pairs], [test]) is None  # no 5 shown
+
+
 def test_selector_picks_the_symmetric_part() -> None:
     lop = [[1, 0, 0], [1, 1, 1]]
     sym = [[2, 2, 2], [0, 2, 0]]

@@ -31,6 +31,13 @@ MAX_DEPTH = 3
 MAX_CANDIDATES = 12_000
 """Candidates kept at most (each holds one array per train and test input)."""
 MAX_PIECES = 3_000
+CUTS = frozenset({"crop", "dedup"})
+"""Operations that cut a grid down to its content (its box; its rows and columns without
+repeats), whose candidates grow first on the second level whatever their shape: on
+ARC-AGI-1's training split they begin 8 of the 24 fitting chains of two or more
+operations (at 2 s a task), mostly followed by one that resizes the cut-out picture
+(tiled, scaled, copied into itself), while the other parents of the outputs' shape
+come first by nearness and at 2 s often fill the level's time."""
 MIN_PAIRS = 2
 MIN_OUTPUT_CELLS = 4
 """Fits to train outputs all smaller than this are weak (see :class:`Found`)."""
@@ -192,6 +199,9 @@ class _Search:
         frontier.sort(key=self._promise)
         if depth > 1:
             frontier = _interleaved(frontier, sorted(frontier, key=self._gain))
+        if depth == 2:
+            cut = [i for i in frontier if self.ops[self.nodes[i].op].name in CUTS]
+            frontier = cut + [i for i in frontier if i not in cut]
         for parent in frontier:
             if time.perf_counter() > deadline:
                 return False

@@ -366,6 +366,19 @@ def kron_at(color: int) -> Apply:
     return kron_at
 
 
+def kron_most(a: Cells) -> Cells | None:
+    """A copy of the grid in place of each cell of its commonest colour, black elsewhere
+    (where that colour differs from one grid to the next)."""
+    h, w = a.shape
+    if h * h > MAX_SIDE or w * w > MAX_SIDE:
+        return None
+    at = a == np.bincount(a.ravel(), minlength=10).argmax()
+    if at.all():
+        return None
+    on = np.repeat(np.repeat(at, h, axis=0), w, axis=1)
+    return np.where(on, np.tile(a, (h, w)), np.uint8(0))
+
+
 # -- colour -----------------------------------------------------------------------------------
 
 

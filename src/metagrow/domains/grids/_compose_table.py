@@ -38,6 +38,7 @@ from metagrow.domains.grids._compose_ops import (
     invert,
     keep,
     kron_at,
+    kron_most,
     left,
     made,
     majority,
@@ -235,6 +236,26 @@ def tinted_rays(turn: int, color: int) -> Apply:
         below = np.maximum.accumulate(t != bg, axis=0)
         out = np.where(below & (t == bg), np.uint8(color), t)
         return None if np.array_equal(out, t) else _turned(out, -turn)
+
+    return rays
+
+
+def alternating_rays(turn: int, color: int) -> Apply:
+    """The background below each foreground cell in its column painted ``color`` and
+    the cell's colour in turn, ``color`` first (the grid turned ``turn`` quarter turns
+    first, and back after)."""
+
+    def rays(a: Cells) -> Cells | None:
+        t = _turned(a, turn)
+        bg = background(t)
+        fg = t != bg
+        rows = np.arange(t.shape[0])[:, None]
+        last = np.maximum.accumulate(np.where(fg, rows, -1), axis=0)
+        carried = t[np.maximum(last, 0), np.arange(t.shape[1])]
+        odd = (rows - last) % 2 == 1
+        ray = ~fg & (last >= 0)
+        out = np.where(ray, np.where(odd, np.uint8(color), carried), t)
+        return None if not ray.any() else _turned(out, -turn)
 
     return rays
 
@@ -523,6 +544,28 @@ def centre_lines(color: int) -> Apply:
         return np.where(through, np.uint8(color), a) if through.any() else None
 
     return lines
+
+
+def elbow(start: int, color: int) -> Apply:
+    """Where the foreground is two cells, one of them ``start``: the path from that cell
+    along its row to the other's column, then along the column to the other, painted
+    ``color`` between the two."""
+
+    def elbow(a: Cells) -> Cells | None:
+        at = np.argwhere(a != background(a))
+        if len(at) != 2:
+            return None
+        first = a[at[:, 0], at[:, 1]] == start
+        if first.sum() != 1:
+            return None
+        (r0, c0), (r1, c1) = at[first][0], at[~first][0]
+        out = a.copy()
+        out[r0, min(c0, c1) : max(c0, c1) + 1] = color
+        out[min(r0, r1) : max(r0, r1) + 1, c1] = color
+        out[r0, c0], out[r1, c1] = a[r0, c0], a[r1, c1]
+        return out
+
+    return elbow
 
 
 def lines_continued(a: Cells) -> Cells | None:
@@ -1031,6 +1074,7 @@ def operations(grids: Sequence[Cells], outputs: Sequence[Cells]) -> tuple[Op, ..
         ops.append(Op("border", bordered, 2))
     if any(y == (x[0] ** 2, x[1] ** 2) for x, y in shapes) or all(_squared(y) for _, y in shapes):
         ops += [Op(f"selfkron{c}", kron_at, 3, (c,)) for c in in_colors]
+        ops.append(Op("selfkronmost", kron_most, 3))
     if any(y in ((h * h // 4, w * w), (h * h, w * w // 4)) for (h, w), y in shapes):
         ops.append(Op("kronhalves", kron_halves, 2))
     for k in _factors(grids, outputs):
@@ -1080,8 +1124,9 @@ def _situational(inputs: Sequence[Cells], outputs: Sequence[Cells]) -> list[Op]:
     cells and gives each the colour the output has there. They are rays turning back at
     the sides, the checkerboard flood, the largest solid rectangle kept alone, stripes
     repeated from seeds on the edges, lines completed by analogy with a full one, and,
-    in each colour only the outputs show, the largest clearing and the emptiest
-    lines."""
+    in each colour only the outputs show, the largest clearing, the emptiest lines, the
+    elbow from a cell of one colour to the other cell and rays that alternate it with
+    their cell's colour."""
     if any(x.shape != y.shape for x, y in zip(inputs, outputs, strict=True)):
         return []
     bounces = (("upright", False, False), ("upleft", False, True),
@@ -1097,6 +1142,9 @@ def _situational(inputs: Sequence[Cells], outputs: Sequence[Cells]) -> list[Op]:
     shown = set().union(*(np.unique(x).tolist() for x in inputs))
     for c in sorted(set().union(*(np.unique(y).tolist() for y in outputs)) - shown):
         candidates.append(Op(f"clearing{c}", largest_clearing, 3, (c,), True))
+        candidates += [Op(f"elbow{k}to{c}", elbow, 3, (k, c), True) for k in sorted(shown)]
+        for direction, turn in (("down", 0), ("left", 1), ("up", 2), ("right", 3)):
+            candidates.append(Op(f"rays{direction}alt{c}", alternating_rays, 3, (turn, c), True))
         for name, through in (("rows", (True, False)), ("cols", (False, True)),
                               ("rowscols", (True, True))):  # fmt: skip
             candidates.append(Op(f"emptiest{name}{c}", emptiest_lines, 3, (*through, c), True))

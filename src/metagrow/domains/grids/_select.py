@@ -8,7 +8,8 @@ alone or as the window of the input it spans. A selector is a decomposition plus
 measure to maximise or minimise (size, box, colours, position, how often the shape or
 colour recurs, holes, mirror symmetries, contact with the other parts); the first
 selector that picks exactly the output in every train pair, and picks one part of every
-test input, is kept.
+test input, is kept. Where every output is one cell and no selector fits, the output may
+be the colour of the part chosen (a part of one colour).
 """
 
 from __future__ import annotations
@@ -191,26 +192,46 @@ class Selector:
     decomposition: str
     measure: str
     largest: bool
+    color: bool = False
+    """Answer the part's colour as one cell (parts of one colour only), not the part."""
 
     @property
     def name(self) -> str:
-        return f"select_{self.decomposition}_{'max' if self.largest else 'min'}_{self.measure}"
+        most = "max" if self.largest else "min"
+        return f"select_{self.decomposition}_{most}_{self.measure}" + (
+            "_color" if self.color else ""
+        )
 
     def __call__(self, g: Grid) -> Grid | None:
         parts = _DECOMPOSE[self.decomposition](g)
         if not parts:
             return None
-        return _chosen(parts, _values(_MEASURE[self.measure], parts), self.largest)
+        values = _values(_MEASURE[self.measure], parts)
+        return _chosen(parts, values, self.largest, self.color)
 
 
 def _values(measure: Measure, parts: Sequence[Part]) -> list[float]:
     return [measure(p, parts) for p in parts]
 
 
-def _chosen(parts: Sequence[Part], values: Sequence[float], largest: bool) -> Grid | None:
-    """The one part with the best value, None if parts that differ tie for it."""
+@lru_cache(maxsize=16)
+def _swatch(colors: frozenset[int]) -> Grid | None:
+    """One cell of the one colour in ``colors``; None for several."""
+    return Grid(np.full((1, 1), min(colors), dtype=np.uint8)) if len(colors) == 1 else None
+
+
+def _output_of(p: Part, color: bool) -> Grid | None:
+    """What choosing ``p`` answers: the part, or (``color``) its colour as one cell."""
+    return _swatch(p.colors) if color else p.grid
+
+
+def _chosen(
+    parts: Sequence[Part], values: Sequence[float], largest: bool, color: bool = False
+) -> Grid | None:
+    """What the one part with the best value shows (:func:`_output_of`), None if parts that
+    show different things tie for it."""
     best = max(values) if largest else min(values)
-    chosen = {p.grid for p, v in zip(parts, values, strict=True) if v == best}
+    chosen = {_output_of(p, color) for p, v in zip(parts, values, strict=True) if v == best}
     return chosen.pop() if len(chosen) == 1 else None
 
 
@@ -224,15 +245,27 @@ SELECTORS: tuple[Selector, ...] = tuple(
 
 def find_selector(pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid]) -> Selector | None:
     """The first selector (in :data:`SELECTORS`' order) that picks each train output and
-    one part of each test input. Each grid is cut up once per decomposition and each
-    measure taken once per part; a decomposition none of whose parts is some train
-    output is passed over whole."""
+    one part of each test input; where every output is one cell and none is a part,
+    the first that picks a part of its colour (``color``). Each grid is cut up once per
+    decomposition and each measure taken once per part; a decomposition none of whose
+    parts shows some train output is passed over whole."""
     if not pairs or any(x.shape == y.shape for x, y in pairs):
         return None
+    found = _first_selector(pairs, unseen, color=False)
+    if found is None and all(y.shape == (1, 1) for _, y in pairs):
+        found = _first_selector(pairs, unseen, color=True)
+    return found
+
+
+def _first_selector(
+    pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid], color: bool
+) -> Selector | None:
     for decomposition, decompose in DECOMPOSITIONS:
         train = [decompose(x) for x, _ in pairs]
-        outputs = [y for _, y in pairs]
-        if not all(y in {p.grid for p in parts} for parts, y in zip(train, outputs, strict=True)):
+        if not all(
+            y in {_output_of(p, color) for p in parts}
+            for parts, (_, y) in zip(train, pairs, strict=True)
+        ):
             continue
         tests = [decompose(g) for g in unseen]
         if not all(tests):
@@ -242,16 +275,16 @@ def find_selector(pairs: Sequence[tuple[Grid, Grid]], unseen: Sequence[Grid]) ->
             told: list[list[float]] | None = None
             for largest in (True, False):
                 if any(
-                    _chosen(parts, values, largest) != y
+                    _chosen(parts, values, largest, color) != y
                     for parts, values, (_, y) in zip(train, seen, pairs, strict=True)
                 ):
                     continue
                 told = told or [_values(measure, parts) for parts in tests]
                 if all(
-                    _chosen(parts, values, largest) is not None
+                    _chosen(parts, values, largest, color) is not None
                     for parts, values in zip(tests, told, strict=True)
                 ):
-                    return Selector(decomposition, name, largest)
+                    return Selector(decomposition, name, largest, color)
     return None
 
 
