@@ -233,9 +233,10 @@ def test_chains_that_fit_one_cell_outputs_are_only_fallbacks() -> None:
     assert added and all(p.fallback for p in added)
 
 
-def test_every_operation_takes_odd_grids_without_raising() -> None:
+def _odd_grids() -> list[np.ndarray]:
+    """Grids of one cell, one row, one column, one colour, noise, and sparse cells."""
     rng = np.random.default_rng(1)
-    odd = [
+    return [
         np.zeros((1, 1), dtype=np.uint8),
         np.array([[3, 0, 3, 3]], dtype=np.uint8),
         np.array([[1], [2], [0]], dtype=np.uint8),
@@ -243,6 +244,10 @@ def test_every_operation_takes_odd_grids_without_raising() -> None:
         rng.integers(0, 10, (30, 29)).astype(np.uint8),
         np.where(rng.random((7, 5)) < 0.3, 4, 0).astype(np.uint8),
     ]
+
+
+def test_every_operation_takes_odd_grids_without_raising() -> None:
+    odd = _odd_grids()
     outputs = [np.zeros((2, 3), dtype=np.uint8), np.full((4, 4), 9, dtype=np.uint8)]
     offered = {op.name: op for op in operations(odd, outputs)}
     offered |= {op.name: op for op in operations(odd, odd)}  # the ops for same-shape pairs
@@ -1091,19 +1096,12 @@ def test_alternating_rays_take_the_new_colour_first_and_the_cells_colour_next() 
 
 
 def test_elbows_and_alternating_rays_take_odd_grids_without_raising() -> None:
-    rng = np.random.default_rng(2)
-    odd = [
-        np.zeros((1, 1), dtype=np.uint8),
-        np.array([[3, 0, 3, 3]], dtype=np.uint8),
-        np.array([[1], [2], [0]], dtype=np.uint8),
-        np.array([[0, 2], [3, 0]], dtype=np.uint8),
-        np.full((30, 30), 7, dtype=np.uint8),
-        rng.integers(0, 10, (30, 29)).astype(np.uint8),
-    ]
+    two = np.array([[0, 2], [3, 0]], dtype=np.uint8)
+    odd = [*_odd_grids(), two]
     ops = [elbow(2, 5), elbow(3, 5), *(alternating_rays(turn, 5) for turn in range(4))]
     for f in ops:
         for a in odd:
             got = f(a)
             assert got is None or (got.dtype == np.uint8 and got.shape == a.shape)
-    joined = elbow(2, 5)(odd[3])
+    joined = elbow(2, 5)(two)
     assert joined is not None and joined.tolist() == [[5, 2], [3, 0]]
