@@ -8,7 +8,7 @@ import random
 
 import numpy as np
 import sympy
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from metagrow.domains.numeric import REAL, NumericDomain, VectorProgram
@@ -87,8 +87,16 @@ def test_constants_written_in_read_back_to_the_same_values(
     np.testing.assert_array_equal(again(cols, np.zeros(0)), vp(cols, constants))
 
 
+# a condition on constants alone inside a big (unfolded) program: sympy's Piecewise raised
+_CONSTANT_CONDITION = parse(
+    "(lam (mul (exp c) (if (lt (if (lt c c) (add c $0) (div $0 $0)) (mul (add c c) (exp c)))"
+    " (add (tanh (div $0 $0)) (exp (sub c c))) (sin $0))))"
+)
+
+
 @settings(max_examples=100, deadline=None)
 @given(drawn=programs(), seed=st.integers(0, 1000))
+@example(drawn=(_CONSTANT_CONDITION, 1), seed=0)
 def test_the_sympy_form_gives_the_same_values(drawn: tuple[Expr, int], seed: int) -> None:
     program, arity = drawn
     vp = VectorProgram(program, arity)

@@ -196,5 +196,10 @@ def _sympy_node(name: str, xs: list[Any]) -> Any:
         case "lt":
             return sympy.StrictLessThan(xs[0], xs[1])
         case "if":
+            if not xs[0].free_symbols:
+                # a condition on constants alone picks its branch (sympy's Piecewise
+                # cannot take one it was not allowed to fold, as in a big program)
+                with sympy.evaluate(True):
+                    return xs[1] if bool(xs[0].doit()) else xs[2]
             return sympy.Piecewise((xs[1], xs[0]), (xs[2], True))
     return getattr(sympy, BY_NAME[name].sympy)(*xs)
