@@ -199,9 +199,8 @@ class _Search:
         frontier.sort(key=self._promise)
         if depth > 1:
             frontier = _interleaved(frontier, sorted(frontier, key=self._gain))
-        if depth == 2:
-            cut = [i for i in frontier if self.ops[self.nodes[i].op].name in CUTS]
-            frontier = cut + [i for i in frontier if i not in cut]
+        if depth == 2:  # cut-outs first, the rest in their order (the sort is stable)
+            frontier.sort(key=lambda i: self.ops[self.nodes[i].op].name not in CUTS)
         for parent in frontier:
             if time.perf_counter() > deadline:
                 return False

@@ -338,30 +338,31 @@ def pooled(k: int) -> Apply:
     return pool
 
 
-def self_kron(a: Cells) -> Cells | None:
-    """A copy of the grid in place of each foreground cell, background elsewhere (black
-    if the grid shows it, as for a cut-out piece: :func:`ground`)."""
+def _copies_at(a: Cells, at: npt.NDArray[np.bool_], elsewhere: int) -> Cells | None:
+    """A copy of the grid in place of each cell of ``at``, ``elsewhere`` in the other
+    blocks; None where the result would be too big."""
     h, w = a.shape
     if h * h > MAX_SIDE or w * w > MAX_SIDE:
         return None
+    on = np.repeat(np.repeat(at, h, axis=0), w, axis=1)
+    return np.where(on, np.tile(a, (h, w)), np.uint8(elsewhere))
+
+
+def self_kron(a: Cells) -> Cells | None:
+    """A copy of the grid in place of each foreground cell, background elsewhere (black
+    if the grid shows it, as for a cut-out piece: :func:`ground`)."""
     bg = ground(np.bincount(a.ravel(), minlength=10))
-    on = np.repeat(np.repeat(a != bg, h, axis=0), w, axis=1)
-    return np.where(on, np.tile(a, (h, w)), np.uint8(bg))
+    return _copies_at(a, a != bg, bg)
 
 
 def kron_at(color: int) -> Apply:
     """A copy of the grid in place of each cell of ``color``, background elsewhere."""
 
     def kron_at(a: Cells) -> Cells | None:
-        h, w = a.shape
-        if h * h > MAX_SIDE or w * w > MAX_SIDE:
-            return None
         at = a == color
         if not at.any() or at.all():
             return None
-        on = np.repeat(np.repeat(at, h, axis=0), w, axis=1)
-        bg = ground(np.bincount(a.ravel(), minlength=10))
-        return np.where(on, np.tile(a, (h, w)), np.uint8(bg))
+        return _copies_at(a, at, ground(np.bincount(a.ravel(), minlength=10)))
 
     return kron_at
 
@@ -369,14 +370,8 @@ def kron_at(color: int) -> Apply:
 def kron_most(a: Cells) -> Cells | None:
     """A copy of the grid in place of each cell of its commonest colour, black elsewhere
     (where that colour differs from one grid to the next)."""
-    h, w = a.shape
-    if h * h > MAX_SIDE or w * w > MAX_SIDE:
-        return None
     at = a == np.bincount(a.ravel(), minlength=10).argmax()
-    if at.all():
-        return None
-    on = np.repeat(np.repeat(at, h, axis=0), w, axis=1)
-    return np.where(on, np.tile(a, (h, w)), np.uint8(0))
+    return None if at.all() else _copies_at(a, at, 0)
 
 
 # -- colour -----------------------------------------------------------------------------------

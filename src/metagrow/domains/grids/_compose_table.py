@@ -215,12 +215,17 @@ def rays(turn: int) -> Apply:
     return rays
 
 
+def _from_above(t: Cells, fg: Mask) -> tuple[npt.NDArray[np.intp], Cells]:
+    """For each cell, the row of the nearest ``fg`` cell at or above it in its column
+    (-1 for none), and that cell's colour (row 0's where there is none)."""
+    last = np.maximum.accumulate(np.where(fg, np.arange(t.shape[0])[:, None], -1), axis=0)
+    return last, t[np.maximum(last, 0), np.arange(t.shape[1])]
+
+
 def _carried_down(t: Cells, bg: int) -> Cells:
     """Each non-``bg`` cell's colour carried down its column over ``bg`` cells."""
     fg = t != bg
-    rows = np.where(fg, np.arange(t.shape[0])[:, None], -1)
-    last = np.maximum.accumulate(rows, axis=0)
-    carried = t[np.maximum(last, 0), np.arange(t.shape[1])]
+    last, carried = _from_above(t, fg)
     out: Cells = np.where(fg, t, np.where(last >= 0, carried, np.uint8(bg)))
     return out
 
@@ -249,10 +254,8 @@ def alternating_rays(turn: int, color: int) -> Apply:
         t = _turned(a, turn)
         bg = background(t)
         fg = t != bg
-        rows = np.arange(t.shape[0])[:, None]
-        last = np.maximum.accumulate(np.where(fg, rows, -1), axis=0)
-        carried = t[np.maximum(last, 0), np.arange(t.shape[1])]
-        odd = (rows - last) % 2 == 1
+        last, carried = _from_above(t, fg)
+        odd = (np.arange(t.shape[0])[:, None] - last) % 2 == 1
         ray = ~fg & (last >= 0)
         out = np.where(ray, np.where(odd, np.uint8(color), carried), t)
         return None if not ray.any() else _turned(out, -turn)
