@@ -47,7 +47,7 @@ def test_task_grammar_gets_the_domains_share_of_the_budget() -> None:
 
 def test_the_default_share_is_a_quarter_and_grids_take_more() -> None:
     assert ListsDomain.fitting_share == 0.25
-    assert GridsDomain.fitting_share == 0.6
+    assert GridsDomain.fitting_share == 0.85
 
 
 class _Small(_Recording):
