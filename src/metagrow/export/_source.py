@@ -14,6 +14,7 @@ import copy
 import functools
 import importlib
 import inspect
+import io
 import operator
 import sys
 from collections.abc import Callable
@@ -33,15 +34,38 @@ class _Module:
 
     name: str
     source: str
+    lines: tuple[str, ...] = ()
+    """The source's lines with their ends, split where ``ast`` counts lines."""
     defines: dict[str, ast.stmt] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)
     imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    texts: dict[int, str] = field(default_factory=dict)
+    """Each copied statement's text, by its position: made once per process, not once per
+    export (``ast.get_source_segment`` splits the whole source at every call, which made
+    exporting one grid program take 0.6 s)."""
+    uses: dict[int, frozenset[str]] = field(default_factory=dict)
+    """The names each copied statement uses, by its position, likewise."""
+
+    def text(self, index: int, stmt: ast.stmt) -> str:
+        """The text of the statement at ``index``, with its decorators (``@dataclass``
+        makes the class)."""
+        found = self.texts.get(index)
+        if found is None:
+            found = self.texts[index] = _text(self.lines, stmt)
+        return found
+
+    def used(self, index: int, stmt: ast.stmt) -> frozenset[str]:
+        found = self.uses.get(index)
+        if found is None:
+            found = self.uses[index] = frozenset(_uses(stmt))
+        return found
 
 
 @functools.cache
 def _module(name: str) -> _Module:
     source = inspect.getsource(importlib.import_module(name))
-    found = _Module(name, source)
+    # split on \n, \r and \r\n alone, as ast numbers lines (str.splitlines splits on more)
+    found = _Module(name, source, tuple(io.StringIO(source, newline="").readlines()))
     for i, stmt in enumerate(ast.parse(source).body):
         for bound in _bound(stmt):
             found.defines[bound] = stmt
@@ -227,13 +251,22 @@ class _Substitute(ast.NodeTransformer):
         return node if found is None else copy.deepcopy(found)
 
 
-def _text(source: str, stmt: ast.stmt) -> str:
-    """The statement's source, with its decorators (``@dataclass`` makes the class)."""
+def _text(lines: tuple[str, ...], stmt: ast.stmt) -> str:
+    """The statement's source, with its decorators (``@dataclass`` makes the class): what
+    ``ast.get_source_segment`` gives for it (columns count bytes of UTF-8), from the
+    module's ``lines``."""
     decorators = getattr(stmt, "decorator_list", [])
-    if not decorators:
-        return ast.get_source_segment(source, stmt) or ""
-    lines = source.splitlines()[decorators[0].lineno - 1 : stmt.end_lineno]
-    return "\n".join(line[stmt.col_offset :] for line in lines)
+    end = stmt.end_lineno if stmt.end_lineno is not None else stmt.lineno
+    if decorators:
+        kept = lines[decorators[0].lineno - 1 : end]
+        return "\n".join(line.rstrip("\r\n")[stmt.col_offset :] for line in kept)
+    first, last = stmt.lineno - 1, end - 1
+    stop = stmt.end_col_offset
+    if first == last:
+        return lines[first].encode()[stmt.col_offset : stop].decode()
+    head = lines[first].encode()[stmt.col_offset :].decode()
+    tail = lines[last].encode()[:stop].decode()
+    return head + "".join(lines[first + 1 : last]) + tail
 
 
 def _uses(stmt: ast.stmt) -> set[str]:
@@ -263,13 +296,13 @@ class Collector:
         if key in self._done or (module, name) in self._visiting:
             return name
         self._visiting.add((module, name))
-        for used in sorted(_uses(stmt) - {name}):
+        for used in sorted(found.used(key[1], stmt) - {name}):
             if used in found.defines or used in found.imports:
                 self.add(module, used)
         owner = self._names.setdefault(name, module)
         if owner != module:
             raise ExportError(f"{name} is defined in both {owner} and {module}")
-        self._done[key] = _text(found.source, stmt)
+        self._done[key] = found.text(key[1], stmt)
         return name
 
     def define(self, name: str, text: str) -> str:
