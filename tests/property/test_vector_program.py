@@ -94,10 +94,27 @@ _CONSTANT_CONDITION = parse(
 )
 
 
+# x / x, which sympy makes 1 as it builds the form, read by a comparison at x = 0
+_REMOVABLE = parse("(lam (if (lt (mul c $0) (div $0 $0)) (sub c (sin c)) (abs (sin $0))))")
+
+
+# a condition on constants alone that compares nan (the log of a negative constant)
+_NAN_CONDITION = parse(
+    "(lam (if (lt (mul (cube (log c)) (log (cube c))) (neg (tanh c)))"
+    " (div (div (add (max c c) (div $0 c)) (sub (neg c) (tanh $0))) (square c))"
+    " (mul (cos (neg (sin c))) (div (div c (div c c)) (sin (max c c))))))"
+)
+
+
 @settings(max_examples=100, deadline=None)
 @given(drawn=programs(), seed=st.integers(0, 1000))
 @example(drawn=(_CONSTANT_CONDITION, 1), seed=0)
+@example(drawn=(_REMOVABLE, 1), seed=0)
+@example(drawn=(_NAN_CONDITION, 1), seed=0)
 def test_the_sympy_form_gives_the_same_values(drawn: tuple[Expr, int], seed: int) -> None:
+    """The same values, except in the rows where a column is 0 when the program divides:
+    sympy simplifies as it builds the form (``x / x`` is 1), so it differs from numpy at
+    such removable points (0 / 0 is nan, which ``lt`` reads as False)."""
     program, arity = drawn
     vp = VectorProgram(program, arity)
     rng = np.random.default_rng(seed)
@@ -109,8 +126,11 @@ def test_the_sympy_form_gives_the_same_values(drawn: tuple[Expr, int], seed: int
     with np.errstate(all="ignore"):
         # one row at a time: lambdify's Min and Max do not broadcast a number with a column
         theirs = np.array([_real(fn(*(c[i] for c in cols))) for i in range(8)])
+    rows = np.ones(8, dtype=bool)
+    if "div" in str(program):
+        rows = np.all([c != 0 for c in cols], axis=0)
     # sympy reorders sums and products as it builds them: equal up to rounding
-    _close(vp(cols, constants), theirs, rtol=1e-6)
+    _close(vp(cols, constants)[rows], theirs[rows], rtol=1e-6)
 
 
 def _real(value: object) -> float:

@@ -200,6 +200,10 @@ def _sympy_node(name: str, xs: list[Any]) -> Any:
                 # a condition on constants alone picks its branch (sympy's Piecewise
                 # cannot take one it was not allowed to fold, as in a big program)
                 with sympy.evaluate(True):
-                    return xs[1] if bool(xs[0].doit()) else xs[2]
+                    try:
+                        holds = bool(xs[0].doit())
+                    except TypeError:  # it compares nan (a log of a negative constant)
+                        holds = False  # which numpy's less reads as False
+                return xs[1] if holds else xs[2]
             return sympy.Piecewise((xs[1], xs[0]), (xs[2], True))
     return getattr(sympy, BY_NAME[name].sympy)(*xs)
