@@ -35,37 +35,22 @@ class _Module:
     name: str
     source: str
     lines: tuple[str, ...] = ()
-    """The source's lines with their ends, split where ``ast`` counts lines."""
+    """The source's lines with their ends (:func:`source_lines`)."""
     defines: dict[str, ast.stmt] = field(default_factory=dict)
     order: dict[str, int] = field(default_factory=dict)
     imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    texts: dict[int, str] = field(default_factory=dict)
-    """Each copied statement's text, by its position: made once per process, not once per
-    export (``ast.get_source_segment`` splits the whole source at every call, which made
-    exporting one grid program take 0.13 s, docs/export.md)."""
-    uses: dict[int, frozenset[str]] = field(default_factory=dict)
-    """The names each copied statement uses, by its position, likewise."""
 
-    def text(self, index: int, stmt: ast.stmt) -> str:
-        """The text of the statement at ``index``, with its decorators (``@dataclass``
-        makes the class)."""
-        found = self.texts.get(index)
-        if found is None:
-            found = self.texts[index] = _text(self.lines, stmt)
-        return found
 
-    def used(self, index: int, stmt: ast.stmt) -> frozenset[str]:
-        found = self.uses.get(index)
-        if found is None:
-            found = self.uses[index] = frozenset(_uses(stmt))
-        return found
+def source_lines(source: str) -> tuple[str, ...]:
+    """``source``'s lines with their ends, split on \\n, \\r and \\r\\n alone, as ``ast``
+    numbers lines (``str.splitlines`` splits on more)."""
+    return tuple(io.StringIO(source, newline="").readlines())
 
 
 @functools.cache
 def _module(name: str) -> _Module:
     source = inspect.getsource(importlib.import_module(name))
-    # split on \n, \r and \r\n alone, as ast numbers lines (str.splitlines splits on more)
-    found = _Module(name, source, tuple(io.StringIO(source, newline="").readlines()))
+    found = _Module(name, source, source_lines(source))
     for i, stmt in enumerate(ast.parse(source).body):
         for bound in _bound(stmt):
             found.defines[bound] = stmt
@@ -269,6 +254,16 @@ def _text(lines: tuple[str, ...], stmt: ast.stmt) -> str:
     return head + "".join(lines[first + 1 : last]) + tail
 
 
+@functools.cache
+def _copied(module: str, name: str) -> tuple[str, frozenset[str]]:
+    """The text of ``module``'s definition of ``name`` and the names it uses, made once
+    per process, not once per export (``ast.get_source_segment`` splits the whole source
+    at every call, which made exporting one grid program take 0.13 s, docs/export.md)."""
+    found = _module(module)
+    stmt = found.defines[name]
+    return _text(found.lines, stmt), frozenset(_uses(stmt))
+
+
 def _uses(stmt: ast.stmt) -> set[str]:
     return {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
 
@@ -296,13 +291,14 @@ class Collector:
         if key in self._done or (module, name) in self._visiting:
             return name
         self._visiting.add((module, name))
-        for used in sorted(found.used(key[1], stmt) - {name}):
+        text, uses = _copied(module, name)
+        for used in sorted(uses - {name}):
             if used in found.defines or used in found.imports:
                 self.add(module, used)
         owner = self._names.setdefault(name, module)
         if owner != module:
             raise ExportError(f"{name} is defined in both {owner} and {module}")
-        self._done[key] = found.text(key[1], stmt)
+        self._done[key] = text
         return name
 
     def define(self, name: str, text: str) -> str:

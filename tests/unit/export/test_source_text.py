@@ -5,11 +5,10 @@ included, for every statement of the modules it copies from."""
 from __future__ import annotations
 
 import ast
-import io
 
 import pytest
 
-from metagrow.export._source import _module, _text
+from metagrow.export._source import _copied, _module, _text, source_lines
 
 SOURCE = '''"""A module."""
 
@@ -27,10 +26,6 @@ def far(a):
 '''
 
 
-def _lines(source: str) -> tuple[str, ...]:
-    return tuple(io.StringIO(source, newline="").readlines())
-
-
 def _expected(source: str, stmt: ast.stmt) -> str:
     decorators = getattr(stmt, "decorator_list", [])
     if not decorators:
@@ -41,7 +36,7 @@ def _expected(source: str, stmt: ast.stmt) -> str:
 
 def test_statement_texts_match_ast_on_wide_characters_decorators_and_carriage_returns() -> None:
     tree = ast.parse(SOURCE)
-    texts = [_text(_lines(SOURCE), stmt) for stmt in tree.body]
+    texts = [_text(source_lines(SOURCE), stmt) for stmt in tree.body]
     assert texts[2] == "NARROW = 1"  # after a string of two-byte characters on its line
     assert texts[3].startswith("@decorated\n@twice(1)\nclass Box:")
     assert texts[4].endswith("return (a +\n            1)")
@@ -57,9 +52,8 @@ def test_statement_texts_match_ast_on_wide_characters_decorators_and_carriage_re
         "metagrow.domains.lists._runtime",
     ],
 )
-def test_every_statement_of_a_copied_module_has_its_ast_text(name: str) -> None:
+def test_every_definition_of_a_copied_module_has_its_ast_text(name: str) -> None:
     found = _module(name)
-    body = ast.parse(found.source).body
-    assert len(body) > 10
-    for index, stmt in enumerate(body):
-        assert found.text(index, stmt) == _expected(found.source, stmt), stmt.lineno
+    assert len(found.defines) > 10
+    for bound, stmt in found.defines.items():
+        assert _copied(name, bound)[0] == _expected(found.source, stmt), bound
