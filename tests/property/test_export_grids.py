@@ -152,7 +152,7 @@ FITTED = {
     "00d62c1b": "compose_holes4",
     "f76d97a5": "rule_cell_renamed",
     "dbc1a6ce": "compose_lines8",
-    "dc1df850": "assemble_2",
+    "dc1df850": "assemble_3",
     "0520fde7": "stack_lines",
     "0b148d64": "select_color_window_min_cells",
     "05269061": "repair_period",

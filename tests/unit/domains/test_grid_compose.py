@@ -11,6 +11,7 @@ import pytest
 from metagrow.domains.grids import GRID, Grid, GridsDomain
 from metagrow.domains.grids import _compose as compose
 from metagrow.domains.grids._arc import load_arc_split
+from metagrow.domains.grids._assemble import paint
 from metagrow.domains.grids._compose import _may_fit, find_compositions
 from metagrow.domains.grids._compose_ops import (
     SHARED_SLOTS,
@@ -100,6 +101,43 @@ def test_pieces_are_stacked_when_no_chain_fits() -> None:
     assert rule.name.startswith("assemble_") and len(rule.stack.layers) >= 2
     assert all(rule(x) == y for x, y in pairs)
     assert rule(test_x) == test_y
+
+
+def _neither(seed: int) -> tuple[Grid, Grid]:
+    """Two halves of mostly coloured cells; the output marks the cells black in both."""
+    rng = np.random.default_rng(seed)
+    left = (rng.random((4, 4)) < 0.65) * 1
+    right = (rng.random((4, 4)) < 0.65) * 2
+    x = np.hstack((left, right)).astype(np.uint8)
+    y = np.where((left == 0) & (right == 0), 5, 0).astype(np.uint8)
+    return Grid(x), Grid(y)
+
+
+def test_layers_that_claim_their_black_cells_combine_halves_as_logic_does() -> None:
+    pairs = [_neither(seed) for seed in range(3)]
+    test_x, test_y = _neither(9)
+    found = find_compositions(pairs, [test_x], 2.0)
+    assert not found.exact and found.assembled
+    rule = found.assembled[0]
+    assert "black" in rule.stack.claims, "each inverted half is black where it had colour"
+    assert all(rule(x) == y for x, y in pairs)
+    assert rule(test_x) == test_y
+
+
+def test_each_claim_takes_the_cells_it_names() -> None:
+    layer = np.array([[0, 3, 3], [3, 0, 7]], dtype=np.uint8)
+    under = np.full((2, 3), 9, dtype=np.uint8)
+    cases = {
+        "colour": [[9, 3, 3], [3, 9, 7]],
+        "foreground": [[0, 9, 9], [9, 0, 7]],
+        "black": [[0, 9, 9], [9, 0, 9]],
+        "all": layer.tolist(),
+    }
+    for claim, want in cases.items():
+        assert paint([layer, under], [claim, "all"], 4).tolist() == want, claim
+        assert (
+            paint([layer], [claim], 4).tolist() == np.where(np.array(want) == 9, 4, want).tolist()
+        ), claim
 
 
 def _ambiguous_turn() -> tuple[list[tuple[Grid, Grid]], Grid]:
