@@ -65,17 +65,18 @@ class Stack:
         return paint(layers, self.claims, self.fill)
 
 
-def claimed(layer: Cells, claim: Claim) -> Mask:
-    """The cells of ``layer`` that it claims as a layer claiming ``claim``."""
+def claimed(cells: Cells, claim: Claim, back: int | Cells) -> Mask:
+    """The cells that a layer ``cells`` (or a row of layers, one per row) claims as a
+    layer claiming ``claim``; ``back`` is its background colour (a column of them)."""
     mask: Mask
     if claim == "colour":
-        mask = layer != 0
+        mask = cells != 0
     elif claim == "foreground":
-        mask = layer != background(layer)
+        mask = cells != back
     elif claim == "black":
-        mask = layer == 0
+        mask = cells == 0
     else:
-        mask = np.ones(layer.shape, dtype=bool)
+        mask = np.ones(cells.shape, dtype=bool)
     return mask
 
 
@@ -84,7 +85,7 @@ def paint(layers: Sequence[Cells], claims: Sequence[Claim], fill: int) -> Cells:
     out = np.full(layers[0].shape, fill, dtype=np.uint8)
     free = np.ones(layers[0].shape, dtype=bool)
     for layer, claim in zip(layers, claims, strict=True):
-        taken = free & claimed(layer, claim)
+        taken = free & claimed(layer, claim, background(layer))
         out[taken] = layer[taken]
         free &= ~taken
     return out
@@ -105,13 +106,7 @@ class _Layers:
             stacked = np.stack([a[i] for a in arrays]).reshape(len(arrays), -1)
             backs = np.array([background(a[i]) for a in arrays], dtype=np.uint8)
             good = stacked == target.ravel()
-            masks: dict[Claim, Mask] = {
-                "colour": stacked != 0,
-                "foreground": stacked != backs[:, None],
-                "all": np.ones_like(good),
-                "black": stacked == 0,
-            }
-            claim = np.concatenate([masks[c] for c in CLAIMS])
+            claim = np.concatenate([claimed(stacked, c, backs[:, None]) for c in CLAIMS])
             self.starts.append(sum(c.shape[1] for c in claims))
             claims.append(np.packbits(claim, axis=1))
             right.append(np.packbits(claim & np.tile(good, (len(CLAIMS), 1)), axis=1))
@@ -120,6 +115,7 @@ class _Layers:
         self.wrong = self.claims & ~self.right
         self.n_pieces = len(arrays)
         self._all = np.concatenate([np.packbits(np.ones(t.size, dtype=bool)) for t in targets])
+        self._spans = list(zip(self.starts, [*self.starts[1:], len(self._all)], strict=True))
         self._known: dict[bytes, tuple[npt.NDArray[np.int32], Mask]] = {}
 
     def free(self) -> Bits:
@@ -128,10 +124,9 @@ class _Layers:
 
     def left(self, free: Bits) -> list[Mask]:
         """The unclaimed cells of each train output, as masks of its shape."""
-        stops = [*self.starts[1:], len(free)]
         return [
             np.unpackbits(free[a:b], count=t.size).astype(bool).reshape(t.shape)
-            for a, b, t in zip(self.starts, stops, self.targets, strict=True)
+            for (a, b), t in zip(self._spans, self.targets, strict=True)
         ]
 
     def scores(self, free: Bits, care: int | None) -> npt.NDArray[np.int64]:
